@@ -1,0 +1,31 @@
+# daihoi — make run starts the app with demo data; make test runs every test.
+SHELL := /bin/bash
+export PATH := $(PATH):/usr/local/go/bin
+GO ?= go
+BIN := bin/daihoi
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: run build test vet fmt bench clean
+
+## run: build and start daihoi on http://localhost:8080 with the demo data (embedded PostgreSQL in .data/)
+run: build
+	./$(BIN) serve --demo
+
+## build: compile cmd/daihoi into bin/daihoi
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/daihoi
+
+## test: vet and run every test against a real PostgreSQL (TEST_DATABASE_URL, or a throwaway cluster)
+test: vet
+	$(GO) test -count=1 ./...
+
+vet:
+	@unformatted=$$(gofmt -l cmd internal migrations templates); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w cmd internal migrations templates
+
+clean:
+	rm -rf bin

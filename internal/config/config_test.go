@@ -1,0 +1,88 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/file"
+	"github.com/knadh/koanf/v2"
+)
+
+func TestLoadLayers(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "daihoi.yaml")
+	if err := os.WriteFile(path, []byte("addr: \":9000\"\ndatabase:\n  max_conns: 7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		env       []string
+		wantAddr  string
+		wantConns int
+		wantURL   string
+		wantTTL   time.Duration
+	}{
+		{"file overrides defaults", nil, ":9000", 7, "", 720 * time.Hour},
+		{"DAIHOI_ADDR overrides the file", []string{"DAIHOI_ADDR=:8181"}, ":8181", 7, "", 720 * time.Hour},
+		{"nested keys by underscores", []string{"DAIHOI_DATABASE_MAX_CONNS=3", "DAIHOI_AUTH_TOKEN_TTL=1h"}, ":9000", 3, "", time.Hour},
+		{"DATABASE_URL is read", []string{"DATABASE_URL=postgres://x@h/db"}, ":9000", 7, "postgres://x@h/db", 720 * time.Hour},
+		{"DAIHOI_DATABASE_URL wins over DATABASE_URL", []string{"DAIHOI_DATABASE_URL=postgres://a@h/a", "DATABASE_URL=postgres://b@h/b"}, ":9000", 7, "postgres://a@h/a", 720 * time.Hour},
+		{"unknown variables are ignored", []string{"DAIHOI_NOPE=1"}, ":9000", 7, "", 720 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(path, true, tt.env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Addr != tt.wantAddr || c.Database.MaxConns != tt.wantConns || c.Database.URL != tt.wantURL || c.Auth.TokenTTL != tt.wantTTL {
+				t.Errorf("got addr %q conns %d url %q ttl %v", c.Addr, c.Database.MaxConns, c.Database.URL, c.Auth.TokenTTL)
+			}
+		})
+	}
+}
+
+func TestShippedFileMatchesDefaults(t *testing.T) {
+	fromFile, err := Load("../../configs/daihoi.yaml", true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	builtIn, err := Load("", false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fromFile != builtIn {
+		t.Errorf("configs/daihoi.yaml and the built-in defaults differ:\nfile:    %+v\ndefaults: %+v", fromFile, builtIn)
+	}
+}
+
+func TestInvalidSettingsAreRefused(t *testing.T) {
+	for _, env := range []string{"DAIHOI_DATABASE_MAX_CONNS=0", "DAIHOI_AUTH_BCRYPT_COST=2", "DAIHOI_JOBS_TIMEZONE=Mars/Base", "DAIHOI_LOG_FORMAT=xml"} {
+		t.Run(env, func(t *testing.T) {
+			if _, err := Load("", false, []string{env}); err == nil {
+				t.Errorf("Load accepted %s", env)
+			}
+		})
+	}
+}
+
+func TestMissingExplicitFileIsAnError(t *testing.T) {
+	if _, err := Load(filepath.Join(t.TempDir(), "none.yaml"), true, nil); err == nil {
+		t.Error("Load accepted a missing explicit config file")
+	}
+}
+
+func TestEverySettingIsDocumentedInTheShippedFile(t *testing.T) {
+	k := koanf.New(".")
+	if err := k.Load(file.Provider("../../configs/daihoi.yaml"), yaml.Parser()); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range Keys() {
+		if !k.Exists(key) {
+			t.Errorf("configs/daihoi.yaml lacks %s", key)
+		}
+	}
+}

@@ -1,0 +1,75 @@
+// Package core holds daihoi's services: every use case the web pages, the
+// JSON API, the command line and the scheduler share. Each service method
+// authorizes the caller against their scope in the tree, validates the input
+// with the rules of package domain, and then calls the store.
+package core
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
+)
+
+// Options tunes the services.
+type Options struct {
+	// TokenTTL is how long an API token stays valid.
+	TokenTTL time.Duration
+}
+
+// Service is the set of daihoi's use cases.
+type Service struct {
+	store *store.Store
+	clock domain.Clock
+	rules domain.KindRules
+	opts  Options
+	log   *slog.Logger
+}
+
+// New loads the unit kinds and returns the services.
+func New(ctx context.Context, st *store.Store, clock domain.Clock, opts Options, log *slog.Logger) (*Service, error) {
+	rules, err := st.KindRules(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("core: %w", err)
+	}
+	if opts.TokenTTL <= 0 {
+		opts.TokenTTL = 30 * 24 * time.Hour
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{store: st, clock: clock, rules: rules, opts: opts, log: log}, nil
+}
+
+// Store returns the store under the services.
+func (s *Service) Store() *store.Store { return s.store }
+
+// Rules returns the unit kinds and their placement rules.
+func (s *Service) Rules() domain.KindRules { return s.rules }
+
+// Clock returns the services' clock.
+func (s *Service) Clock() domain.Clock { return s.clock }
+
+// authorize returns not found when p cannot even read the unit (its existence
+// must not leak) and forbidden when p can read it but not do a.
+func authorize(p domain.Principal, a domain.Action, u domain.Unit) error {
+	if p.Can(a, u.Path) {
+		return nil
+	}
+	if a != domain.ActRead && p.Can(domain.ActRead, u.Path) {
+		return domain.Forbidden()
+	}
+	return domain.NotFound(domain.UnitText, u.Code)
+}
+
+// unitFor loads the unit with code and checks that p may do a on it.
+func (s *Service) unitFor(ctx context.Context, p domain.Principal, a domain.Action, code string) (domain.Unit, error) {
+	u, err := s.store.UnitByCode(ctx, domain.NormalizeCode(code))
+	if err != nil {
+		return u, err
+	}
+	return u, authorize(p, a, u)
+}

@@ -1,0 +1,174 @@
+package domain
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Role is what a user may do on a unit and its whole subtree.
+type Role string
+
+// The roles of daihoi.
+const (
+	RoleAdmin      Role = "admin"      // everything, users included
+	RoleBoard      Role = "board"      // manages the subtree: structure, round, approvals
+	RoleSupervisor Role = "supervisor" // reads the subtree (working groups)
+	RoleSecretary  Role = "secretary"  // updates the congress of their unit and the units under it
+	RoleViewer     Role = "viewer"     // reads
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleAdmin, RoleBoard, RoleSupervisor, RoleSecretary, RoleViewer}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, k := range Roles {
+		if k == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Action is something a caller wants to do on a unit.
+type Action int
+
+// The actions checked against a caller's roles.
+const (
+	ActRead   Action = iota // see the unit and its data
+	ActUpdate               // update the congress record of the unit
+	ActManage               // change the tree, the round, approvals
+	ActAdmin                // manage users and roles
+)
+
+// allows says which actions each role grants on its subtree.
+func (r Role) allows(a Action) bool {
+	switch r {
+	case RoleAdmin:
+		return true
+	case RoleBoard:
+		return a == ActRead || a == ActUpdate || a == ActManage
+	case RoleSecretary:
+		return a == ActRead || a == ActUpdate
+	case RoleSupervisor, RoleViewer:
+		return a == ActRead
+	}
+	return false
+}
+
+// Grant is one role of a user on one unit.
+type Grant struct {
+	Role      Role      `json:"role" db:"role"`
+	UnitCode  string    `json:"unit_code" db:"unit_code"`
+	UnitName  string    `json:"unit_name" db:"unit_name"`
+	UnitPath  string    `json:"-" db:"unit_path"`
+	GrantedAt time.Time `json:"granted_at" db:"granted_at"`
+}
+
+// User is an account.
+type User struct {
+	ID        int64     `json:"id" db:"id"`
+	Username  string    `json:"username" db:"username"`
+	FullName  string    `json:"full_name" db:"full_name"`
+	Email     string    `json:"email" db:"email"`
+	Lang      string    `json:"lang" db:"lang"`
+	Active    bool      `json:"active" db:"active"`
+	CreatedAt time.Time `json:"created_at" db:"created_at"`
+}
+
+// Principal is the caller of a request: a user and their grants. The zero
+// Principal is anonymous and may do nothing.
+type Principal struct {
+	User   User
+	Grants []Grant
+	// System marks the command line and the scheduler: they act with every right.
+	System bool
+}
+
+// SystemPrincipal is the caller used by the CLI and the scheduler.
+func SystemPrincipal() Principal {
+	return Principal{System: true, User: User{Username: "system"}}
+}
+
+// Can reports whether p may do a on the unit at path.
+func (p Principal) Can(a Action, path string) bool {
+	if p.System {
+		return true
+	}
+	if !p.User.Active {
+		return false
+	}
+	for _, g := range p.Grants {
+		if g.Role.allows(a) && IsWithin(path, g.UnitPath) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanAnywhere reports whether p may do a on at least one unit.
+func (p Principal) CanAnywhere(a Action) bool {
+	if p.System {
+		return true
+	}
+	for _, g := range p.Grants {
+		if p.User.Active && g.Role.allows(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// ScopeRoots returns the paths of the subtrees where p may do a, without
+// roots nested in others. An empty list means nowhere (unless p is System).
+func (p Principal) ScopeRoots(a Action) []string {
+	var roots []string
+	for _, g := range p.Grants {
+		if !p.User.Active || !g.Role.allows(a) {
+			continue
+		}
+		roots = append(roots, g.UnitPath)
+	}
+	out := make([]string, 0, len(roots))
+	for i, r := range roots {
+		nested := false
+		for j, o := range roots {
+			if i != j && IsWithin(r, o) && (r != o || j < i) {
+				nested = true
+				break
+			}
+		}
+		if !nested {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// MinPasswordLength is the shortest password a user may choose.
+const MinPasswordLength = 8
+
+// ValidatePassword refuses passwords that are too short or too long.
+func ValidatePassword(field, pw string) error {
+	if n := len([]rune(pw)); n < MinPasswordLength || len(pw) > 72 {
+		return Invalid(field, "Mật khẩu phải có từ 8 ký tự (tối đa 72 byte)", "password must have at least 8 characters (at most 72 bytes)")
+	}
+	return nil
+}
+
+// NormalizeUsername trims and lower-cases a username.
+func NormalizeUsername(u string) string { return strings.ToLower(strings.TrimSpace(u)) }
+
+var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
+
+// ValidUsername reports whether u (normalised) is an acceptable username.
+func ValidUsername(u string) bool { return usernameRE.MatchString(u) }
+
+// Lang returns "en" for English and "vi" for anything else.
+func Lang(s string) string {
+	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "en") {
+		return "en"
+	}
+	return "vi"
+}

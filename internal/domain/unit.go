@@ -1,0 +1,262 @@
+package domain
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Unit is a party organization at any level of the tree: a city, a district,
+// a grassroots organization, a sub-committee or a cell.
+type Unit struct {
+	ID         int64     `json:"-" db:"id"`
+	Code       string    `json:"code" db:"code"`
+	Name       string    `json:"name" db:"name"`
+	Kind       string    `json:"kind" db:"kind"`
+	ParentID   *int64    `json:"-" db:"parent_id"`
+	ParentCode string    `json:"parent_code,omitempty" db:"parent_code"`
+	Path       string    `json:"-" db:"path"`
+	Depth      int       `json:"depth" db:"depth"`
+	Category   string    `json:"category,omitempty" db:"category"`
+	Members    int       `json:"members" db:"members"`
+	Active     bool      `json:"active" db:"active"`
+	MergedInto string    `json:"merged_into,omitempty" db:"merged_into_code"`
+	Children   int       `json:"children" db:"children"`
+	Version    int       `json:"version" db:"version"`
+	CreatedAt  time.Time `json:"created_at" db:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at" db:"updated_at"`
+}
+
+// UnitKind is a kind of unit, seeded as data: which kinds may sit under it is
+// a rule of the tree, not of the code.
+type UnitKind struct {
+	Code         string   `json:"code" db:"code"`
+	NameVI       string   `json:"name_vi" db:"name_vi"`
+	NameEN       string   `json:"name_en" db:"name_en"`
+	IsCell       bool     `json:"is_cell" db:"is_cell"`
+	IsGrassroots bool     `json:"is_grassroots" db:"is_grassroots"`
+	MayBeRoot    bool     `json:"may_be_root" db:"may_be_root"`
+	SortOrder    int      `json:"sort_order" db:"sort_order"`
+	Children     []string `json:"children" db:"-"`
+}
+
+// KindRules is the set of unit kinds and which kinds may sit under which.
+type KindRules struct {
+	Kinds map[string]UnitKind
+}
+
+// NewKindRules builds the rules from kinds whose Children lists are filled.
+func NewKindRules(kinds []UnitKind) KindRules {
+	m := make(map[string]UnitKind, len(kinds))
+	for _, k := range kinds {
+		m[k.Code] = k
+	}
+	return KindRules{Kinds: m}
+}
+
+// Known reports whether kind exists.
+func (r KindRules) Known(kind string) bool { _, ok := r.Kinds[kind]; return ok }
+
+// Allows reports whether a unit of kind child may sit under a unit of kind
+// parent; parent "" means at the root of the tree.
+func (r KindRules) Allows(parent, child string) bool {
+	c, ok := r.Kinds[child]
+	if !ok {
+		return false
+	}
+	if parent == "" {
+		return c.MayBeRoot
+	}
+	p, ok := r.Kinds[parent]
+	if !ok {
+		return false
+	}
+	for _, k := range p.Children {
+		if k == child {
+			return true
+		}
+	}
+	return false
+}
+
+// IsCell reports whether units of kind count as cells (and carry a category).
+func (r KindRules) IsCell(kind string) bool { return r.Kinds[kind].IsCell }
+
+// Cell categories: the kind of place a cell is in. Deadlines can differ by category.
+const (
+	CategoryResidential = "residential"
+	CategoryAgency      = "agency"
+	CategorySchool      = "school"
+	CategoryHospital    = "hospital"
+	CategoryEnterprise  = "enterprise"
+	CategoryArmedForces = "armed_forces"
+	CategoryOther       = "other"
+)
+
+// Categories lists every cell category with its names.
+var Categories = []struct {
+	Code string
+	Name Text
+}{
+	{CategoryResidential, Text{"Khu dân cư", "Residential"}},
+	{CategoryAgency, Text{"Cơ quan", "Agency"}},
+	{CategorySchool, Text{"Trường học", "School"}},
+	{CategoryHospital, Text{"Bệnh viện", "Hospital"}},
+	{CategoryEnterprise, Text{"Doanh nghiệp", "Enterprise"}},
+	{CategoryArmedForces, Text{"Lực lượng vũ trang", "Armed forces"}},
+	{CategoryOther, Text{"Khác", "Other"}},
+}
+
+// ValidCategory reports whether c is a known cell category.
+func ValidCategory(c string) bool {
+	for _, k := range Categories {
+		if k.Code == c {
+			return true
+		}
+	}
+	return false
+}
+
+var codeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9._-]{0,63}$`)
+
+// NormalizeCode trims a unit code and upper-cases it: codes are case-insensitive.
+func NormalizeCode(code string) string { return strings.ToUpper(strings.TrimSpace(code)) }
+
+// MaxMembers bounds the number of party members of one unit (the whole party
+// has about 5.5 million); anything above is a typing mistake.
+const MaxMembers = 10_000_000
+
+// UnitInput is what a user gives to create or change a unit.
+type UnitInput struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Kind       string `json:"kind"`
+	ParentCode string `json:"parent_code"`
+	Category   string `json:"category"`
+	Members    int    `json:"members"`
+}
+
+// Normalize trims the fields and normalises the codes.
+func (in *UnitInput) Normalize() {
+	in.Code = NormalizeCode(in.Code)
+	in.ParentCode = NormalizeCode(in.ParentCode)
+	in.Name = strings.Join(strings.Fields(in.Name), " ")
+	in.Kind = strings.TrimSpace(in.Kind)
+	in.Category = strings.TrimSpace(in.Category)
+}
+
+// Validate checks the fields that need no look-up in the tree; row > 0 tags
+// the errors with a file row number.
+func (in UnitInput) Validate(rules KindRules, row int, v *Validation) {
+	add := func(field, vi, en string) { v.AddRow(row, field, vi, en) }
+	switch {
+	case in.Code == "":
+		add("code", "Thiếu mã đơn vị", "code is required")
+	case !utf8.ValidString(in.Code) || !codeRE.MatchString(in.Code):
+		add("code", "Mã đơn vị chỉ gồm chữ cái không dấu, chữ số, '.', '_', '-' (tối đa 64 ký tự)",
+			"code may hold only letters A-Z, digits, '.', '_' and '-' (at most 64)")
+	}
+	switch {
+	case !utf8.ValidString(in.Name):
+		add("name", "Tên không phải UTF-8 hợp lệ", "name is not valid UTF-8")
+	case in.Name == "":
+		add("name", "Thiếu tên đơn vị", "name is required")
+	case utf8.RuneCountInString(in.Name) > 200:
+		add("name", "Tên dài quá 200 ký tự", "name is longer than 200 characters")
+	}
+	if !rules.Known(in.Kind) {
+		add("kind", fmt.Sprintf("Loại đơn vị %q không tồn tại", in.Kind), fmt.Sprintf("unknown unit kind %q", in.Kind))
+	} else {
+		in.validateCategory(rules, add)
+	}
+	if in.Members < 0 || in.Members > MaxMembers {
+		add("members", "Số đảng viên phải từ 0 đến 10.000.000", "members must be between 0 and 10,000,000")
+	}
+}
+
+func (in UnitInput) validateCategory(rules KindRules, add func(field, vi, en string)) {
+	switch {
+	case in.Category == "":
+	case !rules.IsCell(in.Kind):
+		add("category", "Chỉ chi bộ mới có loại hình", "only cells have a category")
+	case !ValidCategory(in.Category):
+		add("category", fmt.Sprintf("Loại hình %q không hợp lệ", in.Category), fmt.Sprintf("unknown category %q", in.Category))
+	}
+}
+
+// CheckPlacement checks that a unit of kind may sit under parent (nil for the root).
+func CheckPlacement(rules KindRules, kind string, parent *Unit, row int, v *Validation) {
+	if parent == nil {
+		if !rules.Allows("", kind) {
+			v.AddRow(row, "parent_code", "Loại đơn vị này phải có đơn vị cấp trên", "a unit of this kind needs a parent")
+		}
+		return
+	}
+	if !parent.Active {
+		v.AddRow(row, "parent_code", fmt.Sprintf("Đơn vị cấp trên %s đã ngừng hoạt động", parent.Code),
+			fmt.Sprintf("parent %s is inactive", parent.Code))
+		return
+	}
+	if rules.Known(kind) && !rules.Allows(parent.Kind, kind) {
+		v.AddRow(row, "kind", fmt.Sprintf("Không thể đặt %s dưới %s", rules.Kinds[kind].NameVI, rules.Kinds[parent.Kind].NameVI),
+			fmt.Sprintf("a %s may not sit under a %s", kind, parent.Kind))
+	}
+}
+
+// IsWithin reports whether the unit at path lies in the subtree rooted at root
+// (a unit is within its own subtree). Paths are ltree label paths such as "1.7.42".
+func IsWithin(path, root string) bool {
+	return path == root || strings.HasPrefix(path, root+".")
+}
+
+// UnitPatch is a partial update of a unit; nil fields stay as they are.
+// Version is the version the client read.
+type UnitPatch struct {
+	Name     *string `json:"name"`
+	Category *string `json:"category"`
+	Members  *int    `json:"members"`
+	Version  int     `json:"version"`
+}
+
+// UnitChange is one recorded change of a unit: who, when, before and after.
+type UnitChange struct {
+	ID       int64     `json:"id" db:"id"`
+	At       time.Time `json:"at" db:"at"`
+	Username string    `json:"user" db:"username"`
+	Action   string    `json:"action" db:"action"`
+	UnitCode string    `json:"unit_code" db:"unit_code"`
+	Before   RawJSON   `json:"before" db:"before"`
+	After    RawJSON   `json:"after" db:"after"`
+	Reason   string    `json:"reason,omitempty" db:"reason"`
+}
+
+// RawJSON is a JSON document stored and returned as is.
+type RawJSON []byte
+
+// MarshalJSON returns the document, or null when empty.
+func (r RawJSON) MarshalJSON() ([]byte, error) {
+	if len(r) == 0 {
+		return []byte("null"), nil
+	}
+	return r, nil
+}
+
+// Scan implements sql.Scanner without importing database/sql.
+func (r *RawJSON) Scan(src any) error {
+	switch s := src.(type) {
+	case nil:
+		*r = nil
+	case []byte:
+		*r = append((*r)[:0], s...)
+	case string:
+		*r = RawJSON(s)
+	default:
+		return fmt.Errorf("domain: cannot scan %T into RawJSON", src)
+	}
+	return nil
+}
+
+// UnitText names units in messages.
+var UnitText = Text{VI: "đơn vị", EN: "unit"}

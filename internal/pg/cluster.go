@@ -1,0 +1,803 @@
+// Package pg runs a private PostgreSQL server ("cluster") as a child process,
+// for development and tests, without Docker or any embedded-postgres library.
+//
+// It uses the PostgreSQL server programs installed on the machine (see
+// FindBinaries and EnsureBinaries). Start initialises a data directory with
+// initdb when it has none yet, clears a stale postmaster.pid left by a crashed
+// earlier run, starts postgres on 127.0.0.1 with trust authentication for the
+// user "postgres", and waits until it accepts connections. Because initdb and
+// postgres refuse to run as root, a process running as root starts them as the
+// "postgres" system user and hands the directories they need to that user.
+//
+// The server is started with a parent death signal (on Linux), so it shuts
+// down when the process that started it dies; Cluster.Stop shuts it down
+// explicitly and removes the directories it owns.
+package pg
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Timeouts used by Start and Stop.
+const (
+	readyTimeout    = 30 * time.Second
+	stopGrace       = 10 * time.Second
+	stopQuitGrace   = 5 * time.Second
+	portAttempts    = 3
+	logFileName     = "postgres.log"
+	pidFileName     = "postmaster.pid"
+	versionFileName = "PG_VERSION"
+	superuser       = "postgres"
+)
+
+// errPortInUse marks a start that failed because the port was taken.
+var errPortInUse = errors.New("pg: port already in use")
+
+// Options configures Start.
+type Options struct {
+	// DataDir is the cluster's data directory. It is created and initialised
+	// with initdb when it holds no PG_VERSION file. "" means a new temporary
+	// directory under os.TempDir().
+	DataDir string
+	// Port is the TCP port to listen on (127.0.0.1 only). 0 picks a free port.
+	Port int
+	// SocketDir is the directory for the Unix-domain socket and its lock
+	// file. "" means a new directory under os.TempDir(), removed by Stop.
+	SocketDir string
+	// Fsync turns on fsync. When false (the usual choice for tests and
+	// throwaway clusters) fsync, full_page_writes and synchronous_commit are
+	// all off, and initdb runs with --no-sync: fast, but a machine crash may
+	// corrupt the data.
+	Fsync bool
+	// Logger receives progress messages. nil discards them. The server's own
+	// output goes to postgres.log in the data directory; its tail is included
+	// in errors when the server fails to start.
+	Logger *slog.Logger
+	// Persistent keeps DataDir when the cluster stops (e.g. a development
+	// database kept between runs). When false, Stop removes DataDir.
+	Persistent bool
+	// BinDir is the directory holding initdb, postgres and pg_ctl. "" means
+	// FindBinaries.
+	BinDir string
+}
+
+// Cluster is a running PostgreSQL server started by Start. Its methods are
+// safe for concurrent use.
+type Cluster struct {
+	binDir     string
+	dataDir    string
+	socketDir  string
+	port       int
+	persistent bool
+	logger     *slog.Logger
+	cred       *syscall.Credential // nil when not root
+
+	attached        bool // the server was already running: Stop leaves it be
+	removeSocketDir bool // we created socketDir
+	removeDataDir   bool // Stop removes dataDir
+
+	cmd     *exec.Cmd
+	exited  chan struct{} // closed when cmd has been waited for
+	waitErr error         // cmd.Wait's result, valid once exited is closed
+
+	mu    sync.Mutex
+	admin *sql.DB // connection pool to the postgres database, lazily opened
+
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// Start starts a PostgreSQL server as described by opts and returns once it
+// accepts connections (or after about 30 s with an error that includes the
+// tail of the server log). ctx bounds the start-up only, not the server's
+// lifetime: call Stop to shut the server down.
+func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	binDir := opts.BinDir
+	if binDir == "" {
+		if binDir, err = FindBinaries(); err != nil {
+			return nil, err
+		}
+	}
+	cred, err := serverCredential()
+	if err != nil {
+		return nil, err
+	}
+	c = &Cluster{
+		binDir:     binDir,
+		persistent: opts.Persistent,
+		logger:     logger,
+		cred:       cred,
+		exited:     make(chan struct{}),
+	}
+	defer func() {
+		if err != nil {
+			c.cleanupDirs()
+		}
+	}()
+
+	if err := c.prepareDataDir(opts); err != nil {
+		return nil, err
+	}
+	if _, serr := os.Stat(filepath.Join(c.dataDir, versionFileName)); serr != nil {
+		if err := c.initdb(ctx, opts.Fsync); err != nil {
+			return nil, err
+		}
+	} else if port, ok := c.runningHere(); ok && opts.Persistent {
+		// Another daihoi process (a server, or a command run beside it)
+		// already runs a postgres on this kept data directory: share it,
+		// and leave it running when we are done.
+		c.port, c.attached = port, true
+		logger.Info("pg: using the postgres already running on the data dir", "port", port, "datadir", c.dataDir)
+		if err := c.waitReady(ctx); err != nil {
+			return nil, err
+		}
+		return c, nil
+	} else if err := c.clearStalePID(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.prepareSocketDir(opts.SocketDir); err != nil {
+		return nil, err
+	}
+
+	for attempt := 1; ; attempt++ {
+		port := opts.Port
+		if port == 0 {
+			if port, err = freePort(); err != nil {
+				return nil, err
+			}
+		}
+		err = c.launch(ctx, port, opts.Fsync)
+		if err == nil {
+			return c, nil
+		}
+		if opts.Port == 0 && attempt < portAttempts && errors.Is(err, errPortInUse) {
+			logger.Info("pg: port was taken, retrying with another one", "port", port)
+			c.exited = make(chan struct{})
+			continue
+		}
+		return nil, err
+	}
+}
+
+// URL returns the connection URL of database dbname on this cluster, as user
+// postgres over TCP without TLS, e.g.
+// postgres://postgres@127.0.0.1:PORT/dbname?sslmode=disable.
+func (c *Cluster) URL(dbname string) string {
+	u := url.URL{
+		Scheme:   "postgres",
+		User:     url.User(superuser),
+		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)),
+		Path:     "/" + dbname,
+		RawQuery: "sslmode=disable",
+	}
+	return u.String()
+}
+
+// Port returns the TCP port the server listens on.
+func (c *Cluster) Port() int { return c.port }
+
+// DataDir returns the absolute path of the data directory.
+func (c *Cluster) DataDir() string { return c.dataDir }
+
+// SocketDir returns the directory holding the server's Unix-domain socket.
+func (c *Cluster) SocketDir() string { return c.socketDir }
+
+// LogFile returns the path of the server's log file (in the data directory).
+func (c *Cluster) LogFile() string { return filepath.Join(c.dataDir, logFileName) }
+
+// CreateDatabase creates database name unless it already exists.
+func (c *Cluster) CreateDatabase(ctx context.Context, name string) error {
+	db, err := c.adminDB()
+	if err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name))
+	var se interface{ SQLState() string }
+	if errors.As(err, &se) && se.SQLState() == "42P04" { // duplicate_database
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("pg: create database %q: %w", name, err)
+	}
+	return nil
+}
+
+// Stop shuts the server down (fast shutdown: SIGINT, then after 10 s SIGQUIT
+// and finally SIGKILL), removes the socket directory if Start created it and,
+// unless the cluster is Persistent, removes the data directory. It is
+// idempotent: later calls return the first call's result.
+func (c *Cluster) Stop() error {
+	c.stopOnce.Do(func() { c.stopErr = c.stop() })
+	return c.stopErr
+}
+
+func (c *Cluster) stop() error {
+	var errs []error
+	c.mu.Lock()
+	if c.admin != nil {
+		_ = c.admin.Close()
+		c.admin = nil
+	}
+	c.mu.Unlock()
+
+	if c.attached {
+		return nil
+	}
+	if c.cmd != nil && c.cmd.Process != nil {
+		select {
+		case <-c.exited:
+			if c.waitErr != nil {
+				errs = append(errs, fmt.Errorf("pg: postgres had already exited: %v", c.waitErr))
+			}
+		default:
+			if err := c.shutdown(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	removed := c.removeDataDir
+	if err := c.cleanupDirs(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	c.logger.Info("pg: stopped", "port", c.port, "datadir", c.dataDir, "datadir_removed", removed)
+	return nil
+}
+
+// shutdown stops the running server process.
+func (c *Cluster) shutdown() error {
+	p := c.cmd.Process
+	_ = p.Signal(syscall.SIGINT) // fast shutdown
+	if c.waitExited(stopGrace) {
+		return nil
+	}
+	c.logger.Warn("pg: postgres did not stop after SIGINT; sending SIGQUIT", "pid", p.Pid)
+	_ = p.Signal(syscall.SIGQUIT) // immediate shutdown
+	if c.waitExited(stopQuitGrace) {
+		return fmt.Errorf("pg: postgres (pid %d) ignored fast shutdown for %s; stopped it with SIGQUIT", p.Pid, stopGrace)
+	}
+	_ = syscall.Kill(-p.Pid, syscall.SIGKILL) // its process group: postmaster and backends
+	_ = p.Kill()
+	<-c.exited
+	return fmt.Errorf("pg: postgres (pid %d) did not shut down; killed it", p.Pid)
+}
+
+func (c *Cluster) waitExited(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-c.exited:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// cleanupDirs removes the directories the cluster owns.
+func (c *Cluster) cleanupDirs() error {
+	var errs []error
+	if c.removeSocketDir && c.socketDir != "" {
+		if err := os.RemoveAll(c.socketDir); err != nil {
+			errs = append(errs, fmt.Errorf("pg: remove socket dir: %w", err))
+		}
+		c.removeSocketDir = false
+	}
+	if c.removeDataDir && c.dataDir != "" {
+		var err error
+		// A backend that outlived a killed postmaster may still be writing
+		// for a moment; retry briefly.
+		for i := 0; i < 20; i++ {
+			if err = os.RemoveAll(c.dataDir); err == nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("pg: remove data dir: %w", err))
+		}
+		c.removeDataDir = false
+	}
+	return errors.Join(errs...)
+}
+
+// adminDB returns a pool connected to the postgres database.
+func (c *Cluster) adminDB() (*sql.DB, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.admin == nil {
+		db, err := sql.Open("postgres", c.URL("postgres"))
+		if err != nil {
+			return nil, fmt.Errorf("pg: open admin connection: %w", err)
+		}
+		db.SetMaxIdleConns(1)
+		c.admin = db
+	}
+	return c.admin, nil
+}
+
+// serverCredential returns the credential to run initdb, postgres and pg_ctl
+// with: nil when not root, else the postgres system user's.
+func serverCredential() (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	u, err := user.Lookup(superuser)
+	if err != nil {
+		return nil, fmt.Errorf("pg: running as root, and initdb/postgres refuse to run as root, "+
+			"but there is no %q system user to run them as (%v); install the Debian package postgresql "+
+			"(apt-get install -y postgresql, which creates it) or create it: "+
+			"useradd --system --user-group --home-dir /var/lib/postgresql postgres", superuser, err)
+	}
+	uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
+	gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
+	if err1 != nil || err2 != nil {
+		return nil, fmt.Errorf("pg: user %q has a non-numeric uid/gid %q/%q", superuser, u.Uid, u.Gid)
+	}
+	if uid == 0 {
+		return nil, fmt.Errorf("pg: user %q has uid 0; initdb/postgres refuse to run as root", superuser)
+	}
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
+}
+
+// prepareDataDir creates the data directory, gives it to the server user and
+// makes sure that user can reach it.
+func (c *Cluster) prepareDataDir(opts Options) error {
+	dir := opts.DataDir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "pg-data-")
+		if err != nil {
+			return fmt.Errorf("pg: create data dir: %w", err)
+		}
+		dir = d
+	} else {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return fmt.Errorf("pg: data dir %q: %w", dir, err)
+		}
+		dir = abs
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			return fmt.Errorf("pg: create data dir parent: %w", err)
+		}
+		if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("pg: create data dir: %w", err)
+		}
+	}
+	c.dataDir = dir
+	c.removeDataDir = !opts.Persistent
+
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("pg: data dir: %w", err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("pg: data dir %s is not a directory", dir)
+	}
+	// postgres insists on 0700 or 0750.
+	if perm := st.Mode().Perm(); perm != 0o700 && perm != 0o750 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("pg: chmod data dir: %w", err)
+		}
+	}
+	if c.cred != nil {
+		if err := chownTree(dir, c.cred, st); err != nil {
+			return err
+		}
+		if err := c.ensureTraversable(filepath.Dir(dir)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prepareSocketDir creates (or adopts) the socket directory.
+func (c *Cluster) prepareSocketDir(dir string) error {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "pg-sock-")
+		if err != nil {
+			return fmt.Errorf("pg: create socket dir: %w", err)
+		}
+		c.socketDir, c.removeSocketDir = d, true
+		if c.cred != nil {
+			if err := os.Chown(d, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
+				return fmt.Errorf("pg: chown socket dir: %w", err)
+			}
+		}
+	} else {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return fmt.Errorf("pg: socket dir %q: %w", dir, err)
+		}
+		c.socketDir = abs
+		if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) {
+			if err := os.MkdirAll(abs, 0o755); err != nil {
+				return fmt.Errorf("pg: create socket dir: %w", err)
+			}
+			if c.cred != nil {
+				if err := os.Chown(abs, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
+					return fmt.Errorf("pg: chown socket dir: %w", err)
+				}
+			}
+		}
+	}
+	// The socket path must fit in sockaddr_un (107 bytes plus NUL).
+	if n := len(c.socketDir) + len("/.s.PGSQL.65535"); n > 107 {
+		return fmt.Errorf("pg: socket dir %s is too long for a Unix-domain socket path (%d > 107 bytes); use a shorter SocketDir", c.socketDir, n)
+	}
+	if c.cred != nil {
+		return c.ensureTraversable(filepath.Dir(c.socketDir))
+	}
+	return nil
+}
+
+// chownTree gives dir (and, if it is not already the server user's,
+// everything in it) to the server user.
+func chownTree(dir string, cred *syscall.Credential, st fs.FileInfo) error {
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok && sys.Uid == cred.Uid && sys.Gid == cred.Gid {
+		return nil
+	}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(path, int(cred.Uid), int(cred.Gid))
+	})
+	if err != nil {
+		return fmt.Errorf("pg: chown data dir to user %s: %w", superuser, err)
+	}
+	return nil
+}
+
+// ensureTraversable makes dir and all its ancestors searchable by the server
+// user, adding the one execute bit it needs (never read or write) where it is
+// missing. t.TempDir() and os.MkdirTemp create 0700 directories, for example.
+func (c *Cluster) ensureTraversable(dir string) error {
+	for {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return fmt.Errorf("pg: %w", err)
+		}
+		sys, ok := st.Sys().(*syscall.Stat_t)
+		if !ok {
+			return nil
+		}
+		perm := st.Mode().Perm()
+		var need fs.FileMode = 0o001
+		switch {
+		case sys.Uid == c.cred.Uid:
+			need = 0o100
+		case sys.Gid == c.cred.Gid:
+			need = 0o010
+		}
+		if perm&need == 0 {
+			c.logger.Info("pg: making directory traversable for the postgres user", "dir", dir)
+			if err := os.Chmod(dir, st.Mode()&(fs.ModePerm|fs.ModeSetgid|fs.ModeSticky)|need); err != nil {
+				return fmt.Errorf("pg: make %s traversable for user %s: %w", dir, superuser, err)
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil
+		}
+		dir = parent
+	}
+}
+
+// childEnv is our environment without libpq variables that could redirect
+// the server tools (PGDATA, PGPORT, PGHOST, ...).
+func childEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "PG") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// helper returns a command for a short-lived server tool.
+func (c *Cluster) helper(ctx context.Context, prog string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, filepath.Join(c.binDir, prog), args...)
+	cmd.Dir = c.dataDir
+	cmd.Env = childEnv()
+	cmd.SysProcAttr = helperSysProcAttr(c.cred)
+	return cmd
+}
+
+// initdbLocales are the locale flags initdb is tried with, in order.
+var initdbLocales = []string{"--locale=C.UTF-8", "--no-locale"}
+
+// initdb initialises the data directory, preferring the C.UTF-8 locale and
+// falling back to --no-locale where that locale is missing.
+func (c *Cluster) initdb(ctx context.Context, fsync bool) error {
+	start := time.Now()
+	var outputs []string
+	for _, locale := range initdbLocales {
+		args := []string{"-D", c.dataDir, "-A", "trust", "-U", superuser, "-E", "UTF8", locale}
+		if !fsync {
+			args = append(args, "--no-sync")
+		}
+		out, err := c.helper(ctx, "initdb", args...).CombinedOutput()
+		if err == nil {
+			c.logger.Info("pg: initialised data directory", "datadir", c.dataDir, "locale", locale,
+				"elapsed", time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+		outputs = append(outputs, fmt.Sprintf("initdb %s: %v\n%s", locale, err, tail(out, 2000)))
+		if ctx.Err() != nil {
+			break
+		}
+		// initdb cleans up after itself, but make sure the directory is empty
+		// for the next attempt.
+		if err := emptyDir(c.dataDir); err != nil {
+			return fmt.Errorf("pg: initdb failed and the data dir could not be emptied: %w\n%s", err, strings.Join(outputs, "\n"))
+		}
+	}
+	return fmt.Errorf("pg: initdb failed in %s:\n%s", c.dataDir, strings.Join(outputs, "\n"))
+}
+
+// emptyDir removes everything inside dir but not dir itself.
+func emptyDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runningHere reports whether a live postgres runs on this data directory,
+// and the TCP port it listens on (the fourth line of postmaster.pid).
+func (c *Cluster) runningHere() (port int, ok bool) {
+	b, err := os.ReadFile(filepath.Join(c.dataDir, pidFileName))
+	if err != nil {
+		return 0, false
+	}
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 4 {
+		return 0, false
+	}
+	pid, err1 := strconv.Atoi(strings.TrimSpace(lines[0]))
+	port, err2 := strconv.Atoi(strings.TrimSpace(lines[3]))
+	if err1 != nil || err2 != nil || pid <= 0 || !processAlive(pid) {
+		return 0, false
+	}
+	if running, known := c.isPostmasterHere(pid); !known || !running {
+		return 0, false
+	}
+	return port, true
+}
+
+// clearStalePID deals with a postmaster.pid left behind by an earlier run: a
+// file whose process is gone (or is some other program that reuses the pid)
+// is removed; a postgres still running on this data directory is stopped with
+// pg_ctl stop -m fast.
+func (c *Cluster) clearStalePID(ctx context.Context) error {
+	pidFile := filepath.Join(c.dataDir, pidFileName)
+	b, err := os.ReadFile(pidFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("pg: read %s: %w", pidFile, err)
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, perr := strconv.Atoi(strings.TrimSpace(first))
+	switch {
+	case perr != nil || pid <= 0:
+		c.logger.Info("pg: removing malformed postmaster.pid", "file", pidFile)
+	case !processAlive(pid):
+		c.logger.Info("pg: removing stale postmaster.pid of a dead process", "file", pidFile, "pid", pid)
+	default:
+		running, known := c.isPostmasterHere(pid)
+		if !known {
+			// Without /proc we cannot tell; let postgres judge the file.
+			return nil
+		}
+		if !running {
+			c.logger.Info("pg: removing stale postmaster.pid (its pid now belongs to another program)", "file", pidFile, "pid", pid)
+			break
+		}
+		c.logger.Warn("pg: a postgres from an earlier run is still running on the data dir; stopping it", "pid", pid, "datadir", c.dataDir)
+		out, err := c.helper(ctx, "pg_ctl", "stop", "-D", c.dataDir, "-m", "fast", "-w", "-t", "30").CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("pg: postgres (pid %d) is already running on data dir %s and pg_ctl stop failed: %v\n%s",
+				pid, c.dataDir, err, tail(out, 2000))
+		}
+		if _, err := os.Stat(pidFile); errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+	}
+	if err := os.Remove(pidFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("pg: remove stale %s: %w", pidFile, err)
+	}
+	return nil
+}
+
+// processAlive reports whether a process with this pid exists.
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// isPostmasterHere reports whether process pid is a postgres server whose
+// working directory is this cluster's data directory (the postmaster chdirs
+// there). known is false when that cannot be determined (no /proc).
+func (c *Cluster) isPostmasterHere(pid int) (running, known bool) {
+	proc := "/proc/" + strconv.Itoa(pid)
+	if cwd, err := os.Readlink(proc + "/cwd"); err == nil {
+		want, err := filepath.EvalSymlinks(c.dataDir)
+		if err != nil {
+			want = c.dataDir
+		}
+		return filepath.Clean(cwd) == filepath.Clean(want), true
+	}
+	if comm, err := os.ReadFile(proc + "/comm"); err == nil {
+		name := strings.TrimSpace(string(comm))
+		return name == "postgres" || name == "postmaster", true
+	}
+	return false, false
+}
+
+// freePort asks the kernel for a free TCP port on 127.0.0.1.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("pg: find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// launch starts postgres on port and waits until it accepts connections.
+func (c *Cluster) launch(ctx context.Context, port int, fsync bool) error {
+	c.port = port
+	args := []string{
+		"-D", c.dataDir,
+		"-p", strconv.Itoa(port),
+		"-k", c.socketDir,
+		"-c", "listen_addresses=127.0.0.1",
+		"-c", "max_connections=200",
+	}
+	if fsync {
+		args = append(args, "-c", "fsync=on")
+	} else {
+		args = append(args, "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off")
+	}
+	logPath := c.LogFile()
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("pg: open server log: %w", err)
+	}
+	defer logf.Close() // the child keeps its own descriptor
+	if c.cred != nil {
+		_ = logf.Chown(int(c.cred.Uid), int(c.cred.Gid))
+	}
+
+	start := time.Now()
+	cmd := exec.Command(filepath.Join(c.binDir, "postgres"), args...)
+	cmd.Dir = c.dataDir
+	cmd.Env = childEnv()
+	cmd.Stdout = logf
+	cmd.Stderr = logf
+	cmd.SysProcAttr = serverSysProcAttr(c.cred)
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("pg: start postgres: %w", err)
+	}
+	c.cmd = cmd
+	exited := c.exited
+	go func() {
+		c.waitErr = cmd.Wait()
+		close(exited)
+	}()
+
+	if err := c.waitReady(ctx); err != nil {
+		select {
+		case <-exited:
+		default:
+			_ = c.shutdown()
+		}
+		return err
+	}
+	c.logger.Info("pg: postgres is ready", "port", port, "datadir", c.dataDir, "pid", cmd.Process.Pid,
+		"elapsed", time.Since(start).Round(time.Millisecond), "log", logPath)
+	return nil
+}
+
+// waitReady polls the server with SELECT 1 until it answers, the process
+// exits, ctx ends or readyTimeout passes.
+func (c *Cluster) waitReady(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	db, err := sql.Open("postgres", c.URL("postgres")+"&connect_timeout=2")
+	if err != nil {
+		return fmt.Errorf("pg: %w", err)
+	}
+	defer db.Close()
+	db.SetMaxIdleConns(0)
+
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		pctx, pcancel := context.WithTimeout(ctx, 2*time.Second)
+		var one int
+		err := db.QueryRowContext(pctx, "SELECT 1").Scan(&one)
+		pcancel()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-c.exited:
+			logTail := c.logTail()
+			err := fmt.Errorf("pg: postgres exited during start-up (%v); server log %s ends with:\n%s",
+				c.waitErr, c.LogFile(), logTail)
+			if strings.Contains(logTail, "Address already in use") {
+				err = fmt.Errorf("%w: %w", errPortInUse, err)
+			}
+			return err
+		case <-ctx.Done():
+			return fmt.Errorf("pg: postgres did not accept connections on port %d within %s (last error: %v); server log %s ends with:\n%s",
+				c.port, readyTimeout, err, c.LogFile(), c.logTail())
+		case <-tick.C:
+		}
+	}
+}
+
+// logTail returns the end of the server log.
+func (c *Cluster) logTail() string {
+	f, err := os.Open(c.LogFile())
+	if err != nil {
+		return "(no log: " + err.Error() + ")"
+	}
+	defer f.Close()
+	const max = 4000
+	if st, err := f.Stat(); err == nil && st.Size() > max {
+		_, _ = f.Seek(st.Size()-max, io.SeekStart)
+	}
+	b, _ := io.ReadAll(f)
+	return string(tail(b, max))
+}
+
+// tail returns at most the last n bytes of b, starting at a line boundary
+// when it had to cut.
+func tail(b []byte, n int) []byte {
+	b = bytes.TrimRight(b, "\n")
+	if len(b) <= n {
+		return b
+	}
+	b = b[len(b)-n:]
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[i+1:]
+	}
+	return b
+}
