@@ -286,7 +286,7 @@ func (s *Store) MoveUnit(ctx context.Context, actor domain.Principal, code, newP
 func moveSubtree(ctx context.Context, tx *sqlx.Tx, unit, parent domain.Unit) error {
 	newPath := parent.Path + "." + fmt.Sprint(unit.ID)
 	_, err := tx.ExecContext(ctx, `UPDATE units SET
-			path = $2::ltree || subpath(path, nlevel($1::ltree)),
+			path = CASE WHEN id = $3 THEN $2::ltree ELSE $2::ltree || subpath(path, nlevel($1::ltree)) END,
 			parent_id = CASE WHEN id = $3 THEN $4 ELSE parent_id END,
 			version = CASE WHEN id = $3 THEN version + 1 ELSE version END,
 			updated_at = CASE WHEN id = $3 THEN now() ELSE updated_at END

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/daihoi/daihoi/internal/auth"
+	"github.com/daihoi/daihoi/internal/core"
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/pg"
+	"github.com/daihoi/daihoi/internal/store"
+)
+
+// app is daihoi opened on its database: the embedded cluster when no
+// database URL is set, the migrations applied, the services built.
+type app struct {
+	*cli
+	cluster *pg.Cluster
+	db      *sqlx.DB
+	svc     *core.Service
+}
+
+// openApp connects to (or starts) the database and builds the services.
+func openApp(ctx context.Context, c *cli) (*app, error) {
+	a := &app{cli: c}
+	auth.Cost = c.cfg.Auth.BcryptCost
+	url := c.cfg.Database.URL
+	if url == "" {
+		cl, err := startEmbedded(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		a.cluster = cl
+		url = cl.URL(c.cfg.Embedded.Database)
+	}
+	db, err := store.Open(ctx, url, c.cfg.Database.MaxConns)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.db = db
+	if c.cfg.Database.MigrateOnStart {
+		if err := store.Migrate(ctx, db.DB); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
+	a.svc, err = core.New(ctx, store.New(db), domain.SystemClock{}, core.Options{TokenTTL: c.cfg.Auth.TokenTTL}, c.log)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func startEmbedded(ctx context.Context, c *cli) (*pg.Cluster, error) {
+	if _, err := pg.EnsureBinaries(c.log); err != nil {
+		return nil, err
+	}
+	dir, err := filepath.Abs(c.cfg.Embedded.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("embedded database: %w", err)
+	}
+	c.log.Info("starting the embedded PostgreSQL", "data_dir", dir)
+	cl, err := pg.Start(ctx, pg.Options{DataDir: dir, Port: c.cfg.Embedded.Port, Fsync: true, Persistent: true, Logger: c.log})
+	if err != nil {
+		return nil, err
+	}
+	if err := cl.CreateDatabase(ctx, c.cfg.Embedded.Database); err != nil {
+		cl.Stop()
+		return nil, err
+	}
+	return cl, nil
+}
+
+// Close closes the database and stops the embedded cluster, if any.
+func (a *app) Close() {
+	if a.db != nil {
+		a.db.Close()
+	}
+	if a.cluster != nil {
+		if err := a.cluster.Stop(); err != nil {
+			a.log.Error("stopping the embedded PostgreSQL", "err", err)
+		}
+	}
+}
+
+// withApp opens the app, runs fn and closes the app.
+func withApp(ctx context.Context, c *cli, fn func(a *app) error) error {
+	a, err := openApp(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a)
+}

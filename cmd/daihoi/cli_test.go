@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/daihoi/daihoi/internal/store"
+	"github.com/daihoi/daihoi/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m, store.Migrate) }
+
+// runCLI runs daihoi's command line in-process on the database at url.
+func runCLI(t *testing.T, url, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	t.Setenv("DATABASE_URL", url)
+	t.Setenv("DAIHOI_AUTH_BCRYPT_COST", "4")
+	t.Setenv("DAIHOI_LOG_LEVEL", "warn")
+	var out, errb bytes.Buffer
+	err := run(context.Background(), append([]string{"--config", "../../configs/daihoi.yaml"}, args...), strings.NewReader(stdin), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestUserCommands(t *testing.T) {
+	url := testdb.URL(t)
+	steps := []struct {
+		name    string
+		stdin   string
+		args    []string
+		wantErr bool
+		wantOut string
+	}{
+		{"import the tree", "", []string{"import", "units", writeUnits(t)}, false, "created"},
+		{"add a user reading the password from stdin", "mat-khau-dai\n", []string{"user", "add", "thanh", "--name", "Nguyễn Văn Thành"}, false, "thanh created"},
+		{"a short password is refused", "short\n", []string{"user", "add", "lan"}, true, ""},
+		{"a taken username is refused", "mat-khau-dai\n", []string{"user", "add", "thanh"}, true, ""},
+		{"grant a role on a unit", "", []string{"user", "grant", "thanh", "secretary", "hn.hbt.bachmai"}, false, "secretary of HN.HBT.BACHMAI"},
+		{"an unknown role is refused", "", []string{"user", "grant", "thanh", "king", "HN.HBT"}, true, ""},
+		{"an unknown unit is refused", "", []string{"user", "grant", "thanh", "viewer", "HN.NOPE"}, true, ""},
+		{"change the password", "mat-khau-moi-1\n", []string{"user", "passwd", "thanh"}, false, "password of thanh changed"},
+		{"list users with their roles", "", []string{"user", "list"}, false, "secretary@HN.HBT.BACHMAI"},
+		{"revoke the role", "", []string{"user", "revoke", "thanh", "secretary", "HN.HBT.BACHMAI"}, false, "no longer"},
+		{"export the tree", "", []string{"export", "units", "--root", "HN.HBT", filepath.Join(t.TempDir(), "out.csv")}, false, ""},
+		{"an unknown command is refused", "", []string{"frobnicate"}, true, ""},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			out, errOut, err := runCLI(t, url, s.stdin, s.args...)
+			if (err != nil) != s.wantErr {
+				t.Fatalf("err = %v, wantErr %v\nstdout: %s\nstderr: %s", err, s.wantErr, out, errOut)
+			}
+			if !strings.Contains(out, s.wantOut) {
+				t.Errorf("stdout %q lacks %q", out, s.wantOut)
+			}
+		})
+	}
+}
+
+func writeUnits(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "units.csv")
+	csv := "code,name,kind,parent_code,category,members\n" +
+		"HN,Đảng bộ Thành phố Hà Nội,city,,,0\n" +
+		"HN.HBT,Đảng bộ quận Hai Bà Trưng,district,HN,,0\n" +
+		"HN.HBT.BACHMAI,Đảng bộ phường Bạch Mai,grassroots_committee,HN.HBT,,0\n" +
+		"HN.HBT.BACHMAI.TDP1,Chi bộ Tổ dân phố số 1,cell,HN.HBT.BACHMAI,residential,31\n"
+	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

@@ -1,0 +1,153 @@
+// Command daihoi runs the congress tracker: its web server and JSON API, and
+// the command line that migrates, seeds, imports, exports and manages users.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/daihoi/daihoi/internal/config"
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+const usage = `daihoi — theo dõi tiến độ đại hội đảng bộ các cấp (congress round tracker)
+
+Usage:
+  daihoi [--config FILE] COMMAND [ARGS]
+
+Commands:
+  serve [--demo]                         start the web server (--demo seeds demo data on an empty database)
+  migrate                                apply pending database migrations
+  seed demo                              load the demo district (Hai Bà Trưng) into an empty database
+  import units FILE                      import the unit tree from a .csv or .xlsx file (all or nothing)
+  export units [--root CODE] FILE        export the unit tree (or a subtree) to a .csv or .xlsx file
+  user add USERNAME [--name N] [--email E] [--lang vi|en]   create a user (password read from stdin)
+  user grant USERNAME ROLE UNIT_CODE     give a role (admin, board, supervisor, secretary, viewer) on a unit
+  user revoke USERNAME ROLE UNIT_CODE    take a role away
+  user passwd USERNAME                   set a user's password (read from stdin)
+  user list                              list users and their roles
+  version                                print the version
+
+Settings come from configs/daihoi.yaml (or --config) and DAIHOI_* environment variables.
+`
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, "daihoi:", describe(err))
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+// describe prints a domain error with each of its fields.
+func describe(err error) string {
+	e := domain.AsError(err)
+	if e == nil {
+		return err.Error()
+	}
+	var b strings.Builder
+	b.WriteString(e.Message.EN)
+	if e.Message.VI != "" {
+		b.WriteString(" (" + e.Message.VI + ")")
+	}
+	for _, f := range e.Fields {
+		b.WriteString("\n  ")
+		if f.Row > 0 {
+			fmt.Fprintf(&b, "row %d: ", f.Row)
+		}
+		fmt.Fprintf(&b, "%s: %s (%s)", f.Field, f.Message.EN, f.Message.VI)
+	}
+	return b.String()
+}
+
+// cli is what every command gets: its arguments and streams.
+type cli struct {
+	cfg    config.Config
+	log    *slog.Logger
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("daihoi", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "configuration file (default configs/daihoi.yaml when present)")
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	args = fs.Args()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	path, explicit := *configPath, *configPath != ""
+	if !explicit {
+		path = "configs/daihoi.yaml"
+	}
+	cfg, err := config.Load(path, explicit, os.Environ())
+	if err != nil {
+		return err
+	}
+	c := &cli{cfg: cfg, log: newLogger(cfg, stderr), stdin: stdin, stdout: stdout, stderr: stderr}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, c, rest)
+	case "migrate":
+		return withApp(ctx, c, func(a *app) error { fmt.Fprintln(stdout, "migrations applied"); return nil })
+	case "seed":
+		return cmdSeed(ctx, c, rest)
+	case "import", "export":
+		if len(rest) == 0 || rest[0] != "units" {
+			fmt.Fprintf(stderr, "usage: daihoi %s units ...\n", cmd)
+			return errUsage
+		}
+		return withApp(ctx, c, func(a *app) error {
+			if cmd == "import" {
+				return cmdImportUnits(ctx, a, rest[1:])
+			}
+			return cmdExportUnits(ctx, a, rest[1:])
+		})
+	case "user":
+		return cmdUser(ctx, c, rest)
+	case "version":
+		fmt.Fprintln(stdout, "daihoi", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+	return errUsage
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.Log.Level)); err != nil {
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

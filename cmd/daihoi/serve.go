@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/daihoi/daihoi/internal/demo"
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/jobs"
+	"github.com/daihoi/daihoi/internal/web"
+)
+
+func cmdServe(ctx context.Context, c *cli, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	seedDemo := fs.Bool("demo", c.cfg.Demo.SeedIfEmpty, "seed the demo data when the database has no unit")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	c.log.Info("configuration", "settings", c.cfg.Masked())
+	a, err := openApp(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *seedDemo {
+		if err := demo.Seed(ctx, a.svc); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(a.svc, a.db, web.Options{
+		Addr: c.cfg.Addr, BaseURL: c.cfg.BaseURL, BodyLimit: c.cfg.HTTP.BodyLimit,
+		ReadTimeout: c.cfg.HTTP.ReadTimeout, WriteTimeout: c.cfg.HTTP.WriteTimeout,
+		SessionLifetime: c.cfg.Auth.SessionLifetime, SessionIdleTimeout: c.cfg.Auth.SessionIdleTimeout,
+		CookieSecure: c.cfg.Auth.CookieSecure,
+	}, c.log)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(c.cfg.Jobs.Timezone)
+	if err != nil {
+		return err
+	}
+	sched := jobs.NewScheduler(loc, c.log)
+	if c.cfg.Jobs.Enabled {
+		sched.Start()
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Start() }()
+	printWelcome(c, *seedDemo)
+
+	select {
+	case err = <-errc:
+		if err != nil {
+			err = fmt.Errorf("http server: %w", err)
+		}
+	case <-ctx.Done():
+		c.log.Info("shutting down")
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), c.cfg.HTTP.ShutdownTimeout)
+	defer cancel()
+	if serr := srv.Shutdown(sctx); serr != nil {
+		c.log.Error("http shutdown", "err", serr)
+	}
+	if serr := sched.Stop(sctx); serr != nil {
+		c.log.Error("scheduler stop", "err", serr)
+	}
+	return err
+}
+
+func printWelcome(c *cli, demoLogins bool) {
+	fmt.Fprintf(c.stdout, "\ndaihoi is running at %s (Ctrl-C stops it)\n", displayURL(c.cfg.Addr, c.cfg.BaseURL))
+	if demoLogins {
+		fmt.Fprintln(c.stdout, "Demo logins (password: demo):")
+		for _, l := range demo.Logins() {
+			fmt.Fprintf(c.stdout, "  %-10s %-11s %s\n", l.Username, l.Role, l.Unit)
+		}
+	}
+	fmt.Fprintln(c.stdout)
+}
+
+// displayURL is the URL to print: the base URL, or one built from the address.
+func displayURL(addr, base string) string {
+	if addr == ":8080" || base != "http://localhost:8080" {
+		return base
+	}
+	if len(addr) > 0 && addr[0] == ':' {
+		return "http://localhost" + addr
+	}
+	return "http://" + addr
+}
+
+func cmdSeed(ctx context.Context, c *cli, args []string) error {
+	if len(args) != 1 || args[0] != "demo" {
+		fmt.Fprintln(c.stderr, "usage: daihoi seed demo")
+		return errUsage
+	}
+	return withApp(ctx, c, func(a *app) error {
+		n, err := a.svc.Store().CountUnits(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return domain.Conflict("Cơ sở dữ liệu đã có đơn vị; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống",
+				"the database already has units; demo data loads only into an empty database")
+		}
+		if err := demo.Seed(ctx, a.svc); err != nil {
+			return err
+		}
+		fmt.Fprintln(c.stdout, "demo data loaded")
+		return nil
+	})
+}

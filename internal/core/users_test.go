@@ -1,0 +1,330 @@
+package core_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/daihoi/daihoi/internal/core"
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+func TestLogin(t *testing.T) {
+	f := newFixture(t)
+	if err := f.svc.SetUserActive(f.ctx, domain.SystemPrincipal(), "xem", false); err != nil {
+		t.Fatal(err)
+	}
+	_, wrongErr := f.svc.Login(f.ctx, "bithu", "sai-mat-khau")
+
+	t.Run("the right password gives the user with their grants", func(t *testing.T) {
+		p, err := f.svc.Login(f.ctx, "bithu", fixturePassword)
+		wantCode(t, err, "")
+		if got, want := p.User.Username, "bithu"; got != want {
+			t.Errorf("user = %q, want %q", got, want)
+		}
+		if len(p.Grants) != 1 || p.Grants[0].Role != domain.RoleSecretary || p.Grants[0].UnitCode != "HN.HBT.BM" {
+			t.Fatalf("grants = %+v, want secretary of HN.HBT.BM", p.Grants)
+		}
+		if got, want := p.Grants[0].UnitPath, f.unit("HN.HBT.BM").Path; got != want {
+			t.Errorf("grant path = %q, want %q", got, want)
+		}
+		if p.System {
+			t.Error("a user logged in as the system")
+		}
+	})
+	t.Run("the username is trimmed and case-insensitive", func(t *testing.T) {
+		_, err := f.svc.Login(f.ctx, "  BiThu ", fixturePassword)
+		wantCode(t, err, "")
+	})
+	tests := []struct {
+		name, username, password string
+	}{
+		{"a wrong password is refused", "bithu", "sai-mat-khau"},
+		{"an empty password is refused", "bithu", ""},
+		{"the password is case-sensitive", "bithu", "MATKHAU-2020"},
+		{"an unknown user is refused with the same error", "khongco", fixturePassword},
+		{"an inactive user is refused with the same error", "xem", fixturePassword},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := f.svc.Login(f.ctx, tt.username, tt.password)
+			wantCode(t, err, domain.EUnauthorized)
+			if got, want := err.Error(), wrongErr.Error(); got != want {
+				t.Errorf("error = %q, want the wrong-password error %q", got, want)
+			}
+			if p.User.ID != 0 || len(p.Grants) != 0 {
+				t.Errorf("principal = %+v, want none", p)
+			}
+		})
+	}
+}
+
+func TestPrincipal(t *testing.T) {
+	f := newFixture(t)
+	p := f.as("totacong")
+	t.Run("a session's user is loaded with their grants", func(t *testing.T) {
+		got, err := f.svc.Principal(f.ctx, p.User.ID)
+		wantCode(t, err, "")
+		if got.User.Username != "totacong" || len(got.Grants) != 1 || got.Grants[0].Role != domain.RoleSupervisor {
+			t.Errorf("principal = %+v", got)
+		}
+	})
+	t.Run("an unknown user is unauthorized", func(t *testing.T) {
+		_, err := f.svc.Principal(f.ctx, 999999)
+		wantCode(t, err, domain.EUnauthorized)
+	})
+	t.Run("a deactivated user is unauthorized", func(t *testing.T) {
+		if err := f.svc.SetUserActive(f.ctx, domain.SystemPrincipal(), "totacong", false); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.svc.Principal(f.ctx, p.User.ID)
+		wantCode(t, err, domain.EUnauthorized)
+	})
+}
+
+func TestTokens(t *testing.T) {
+	f := newFixture(t)
+	p := f.as("bantochuc")
+
+	t.Run("an issued token authenticates its user", func(t *testing.T) {
+		tok, expires, err := f.svc.IssueToken(f.ctx, p)
+		wantCode(t, err, "")
+		if got, want := expires, fixtureNow.Add(30*24*time.Hour).UTC().Format(time.RFC3339); got != want {
+			t.Errorf("expires = %s, want %s", got, want)
+		}
+		got, err := f.svc.Authenticate(f.ctx, " "+tok+" ")
+		wantCode(t, err, "")
+		if got.User.Username != "bantochuc" || len(got.Grants) != 1 || got.Grants[0].Role != domain.RoleBoard {
+			t.Errorf("principal = %+v, want bantochuc, board", got)
+		}
+		var n int
+		if err := f.db.Get(&n, `SELECT count(*) FROM api_tokens WHERE token_hash = convert_to($1, 'UTF8')`, tok); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Error("the token itself is stored")
+		}
+	})
+	t.Run("an unknown or empty token is unauthorized", func(t *testing.T) {
+		for _, tok := range []string{"", "  ", "dh_khongco"} {
+			_, err := f.svc.Authenticate(f.ctx, tok)
+			wantCode(t, err, domain.EUnauthorized)
+		}
+	})
+	t.Run("a token is valid until it expires", func(t *testing.T) {
+		tok, _, err := f.svc.IssueToken(f.ctx, p)
+		wantCode(t, err, "")
+		before := fixtureOn(t, f.db, domain.FixedClock(fixtureNow.Add(30*24*time.Hour-time.Second)))
+		_, err = before.svc.Authenticate(f.ctx, tok)
+		wantCode(t, err, "")
+		after := fixtureOn(t, f.db, domain.FixedClock(fixtureNow.Add(30*24*time.Hour)))
+		_, err = after.svc.Authenticate(f.ctx, tok)
+		wantCode(t, err, domain.EUnauthorized)
+	})
+	t.Run("a revoked token is unauthorized", func(t *testing.T) {
+		tok, _, err := f.svc.IssueToken(f.ctx, p)
+		wantCode(t, err, "")
+		wantCode(t, f.svc.RevokeToken(f.ctx, tok), "")
+		_, err = f.svc.Authenticate(f.ctx, tok)
+		wantCode(t, err, domain.EUnauthorized)
+	})
+	t.Run("a password change revokes the user's tokens", func(t *testing.T) {
+		tok, _, err := f.svc.IssueToken(f.ctx, p)
+		wantCode(t, err, "")
+		other, _, err := f.svc.IssueToken(f.ctx, f.as("xem"))
+		wantCode(t, err, "")
+		wantCode(t, f.svc.SetPassword(f.ctx, p, "bantochuc", "mat-khau-moi-2020"), "")
+		_, err = f.svc.Authenticate(f.ctx, tok)
+		wantCode(t, err, domain.EUnauthorized)
+		_, err = f.svc.Authenticate(f.ctx, other)
+		wantCode(t, err, "")
+		_, err = f.svc.Login(f.ctx, "bantochuc", fixturePassword)
+		wantCode(t, err, domain.EUnauthorized)
+		_, err = f.svc.Login(f.ctx, "bantochuc", "mat-khau-moi-2020")
+		wantCode(t, err, "")
+	})
+	t.Run("deactivating a user revokes their tokens", func(t *testing.T) {
+		tok, _, err := f.svc.IssueToken(f.ctx, f.as("xem"))
+		wantCode(t, err, "")
+		wantCode(t, f.svc.SetUserActive(f.ctx, domain.SystemPrincipal(), "xem", false), "")
+		_, err = f.svc.Authenticate(f.ctx, tok)
+		wantCode(t, err, domain.EUnauthorized)
+		wantCode(t, f.svc.SetUserActive(f.ctx, domain.SystemPrincipal(), "xem", true), "")
+		_, err = f.svc.Authenticate(f.ctx, tok)
+		wantCode(t, err, domain.EUnauthorized)
+	})
+}
+
+func TestCreateUser(t *testing.T) {
+	f := newFixture(t)
+	admin := f.as("quantri")
+	good := func() core.UserInput {
+		return core.UserInput{Username: " NguyenVanA ", FullName: " Nguyễn Văn A ", Email: "a@example.vn", Password: "mat-khau-2020", Lang: "en-US"}
+	}
+
+	t.Run("an admin creates an account that can log in", func(t *testing.T) {
+		u, err := f.svc.CreateUser(f.ctx, admin, good())
+		wantCode(t, err, "")
+		if u.Username != "nguyenvana" || u.FullName != "Nguyễn Văn A" || u.Lang != "en" || !u.Active || u.ID == 0 {
+			t.Errorf("user = %+v", u)
+		}
+		p, err := f.svc.Login(f.ctx, "nguyenvana", "mat-khau-2020")
+		wantCode(t, err, "")
+		if len(p.Grants) != 0 {
+			t.Errorf("a new account has grants %+v", p.Grants)
+		}
+	})
+	tests := []struct {
+		name   string
+		p      domain.Principal
+		change func(in *core.UserInput)
+		code   domain.ErrorCode
+		field  string
+	}{
+		{"a taken username is a conflict", admin, func(*core.UserInput) {}, domain.EConflict, ""},
+		{"a short password is invalid", admin, func(in *core.UserInput) { in.Username = "b"; in.Password = "demo" }, domain.EInvalid, "password"},
+		{"a one-letter username is invalid", admin, func(in *core.UserInput) { in.Username = "b" }, domain.EInvalid, "username"},
+		{"a username with diacritics is invalid", admin, func(in *core.UserInput) { in.Username = "nguyễn" }, domain.EInvalid, "username"},
+		{"a board member may not create accounts", f.as("bantochuc"), func(in *core.UserInput) { in.Username = "nguyenvanb" }, domain.EForbidden, ""},
+		{"a viewer may not create accounts", f.as("xem"), func(in *core.UserInput) { in.Username = "nguyenvanb" }, domain.EForbidden, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+" and writes nothing", func(t *testing.T) {
+			in := good()
+			tt.change(&in)
+			users, audit := f.count("users"), f.count("audit_log")
+			_, err := f.svc.CreateUser(f.ctx, tt.p, in)
+			if tt.field != "" {
+				wantField(t, err, tt.field)
+			} else {
+				wantCode(t, err, tt.code)
+			}
+			if f.count("users") != users || f.count("audit_log") != audit {
+				t.Error("a refused account was written")
+			}
+		})
+	}
+}
+
+func TestSetPassword(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		name, by, of, password string
+		want                   domain.ErrorCode
+	}{
+		{"a user changes their own password", "xem", "xem", "mat-khau-moi-1", ""},
+		{"an admin changes another's password", "quantri", "bithu", "mat-khau-moi-2", ""},
+		{"a board member may not change another's password", "bantochuc", "totacong", "mat-khau-moi-3", domain.EForbidden},
+		{"a short password is invalid", "totacong", "totacong", "ngan", domain.EInvalid},
+		{"an unknown user is not found", "quantri", "khongco", "mat-khau-moi-4", domain.ENotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := f.as(tt.by)
+			err := f.svc.SetPassword(f.ctx, p, tt.of, tt.password)
+			wantCode(t, err, tt.want)
+			if tt.want == "" {
+				_, err := f.svc.Login(f.ctx, tt.of, tt.password)
+				wantCode(t, err, "")
+			} else if tt.of != "khongco" {
+				_, err := f.svc.Login(f.ctx, tt.of, fixturePassword)
+				wantCode(t, err, "")
+			}
+		})
+	}
+}
+
+func TestSetUserActive(t *testing.T) {
+	f := newFixture(t)
+	wantCode(t, f.svc.SetUserActive(f.ctx, f.as("bantochuc"), "xem", false), domain.EForbidden)
+	wantCode(t, f.svc.SetUserActive(f.ctx, f.as("quantri"), "khongco", false), domain.ENotFound)
+	wantCode(t, f.svc.SetUserActive(f.ctx, f.as("quantri"), "xem", false), "")
+	_, err := f.svc.Login(f.ctx, "xem", fixturePassword)
+	wantCode(t, err, domain.EUnauthorized)
+	wantCode(t, f.svc.SetUserActive(f.ctx, f.as("quantri"), "xem", true), "")
+	_, err = f.svc.Login(f.ctx, "xem", fixturePassword)
+	wantCode(t, err, "")
+}
+
+func TestGrantAndRevoke(t *testing.T) {
+	f := newFixture(t)
+	admin := f.as("quantri")
+	f.user("tocongtac2")
+
+	t.Run("a grant gives its role on the unit's subtree", func(t *testing.T) {
+		wantCode(t, f.svc.Grant(f.ctx, admin, " TOCONGTAC2 ", " Supervisor ", "hn.hbt.vt"), "")
+		p := f.as("tocongtac2")
+		if len(p.Grants) != 1 || p.Grants[0].Role != domain.RoleSupervisor || p.Grants[0].UnitCode != "HN.HBT.VT" {
+			t.Fatalf("grants = %+v, want supervisor of HN.HBT.VT", p.Grants)
+		}
+		_, err := f.svc.Unit(f.ctx, p, "HN.HBT.VT.S.C1")
+		wantCode(t, err, "")
+		_, err = f.svc.Unit(f.ctx, p, "HN.HBT.BM")
+		wantCode(t, err, domain.ENotFound)
+		_, err = f.svc.UpdateUnit(f.ctx, p, "HN.HBT.VT.C1", domain.UnitPatch{Version: 1})
+		wantCode(t, err, domain.EForbidden)
+	})
+	t.Run("grants add up", func(t *testing.T) {
+		wantCode(t, f.svc.Grant(f.ctx, admin, "tocongtac2", "supervisor", "HN.HBT.BM"), "")
+		p := f.as("tocongtac2")
+		if got, want := len(p.Grants), 2; got != want {
+			t.Fatalf("grants = %d, want %d", got, want)
+		}
+		_, err := f.svc.Unit(f.ctx, p, "HN.HBT.BM.C1")
+		wantCode(t, err, "")
+	})
+	t.Run("granting twice changes nothing", func(t *testing.T) {
+		before := f.rows()
+		wantCode(t, f.svc.Grant(f.ctx, admin, "tocongtac2", "supervisor", "HN.HBT.VT"), "")
+		if got := f.rows(); got != before {
+			t.Errorf("rows after = %+v, want %+v", got, before)
+		}
+	})
+	t.Run("a revoke takes the role away", func(t *testing.T) {
+		wantCode(t, f.svc.Revoke(f.ctx, admin, "tocongtac2", "supervisor", "HN.HBT.VT"), "")
+		p := f.as("tocongtac2")
+		_, err := f.svc.Unit(f.ctx, p, "HN.HBT.VT")
+		wantCode(t, err, domain.ENotFound)
+		_, err = f.svc.Unit(f.ctx, p, "HN.HBT.BM")
+		wantCode(t, err, "")
+	})
+	t.Run("grants and revokes are audited", func(t *testing.T) {
+		var actions []string
+		if err := f.db.Select(&actions, `SELECT action FROM audit_log WHERE entity = 'role' AND username = 'quantri' ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(actions), 3; got != want || actions[2] != "role.revoke" {
+			t.Errorf("role audit = %v, want 2 grants and a revoke", actions)
+		}
+	})
+	refused := []struct {
+		name                     string
+		revoke                   bool
+		by, username, role, unit string
+		want                     domain.ErrorCode
+	}{
+		{"revoking a role not held is not found", true, "quantri", "tocongtac2", "supervisor", "HN.HBT.VT", domain.ENotFound},
+		{"revoking a role of an unknown user is not found", true, "quantri", "khongco", "viewer", "HN.HBT.VT", domain.ENotFound},
+		{"a board member may not revoke", true, "bantochuc", "bithu", "secretary", "HN.HBT.BM", domain.EForbidden},
+		{"an unknown role is invalid", false, "quantri", "tocongtac2", "chairman", "HN.HBT.VT", domain.EInvalid},
+		{"an unknown user is not found", false, "quantri", "khongco", "viewer", "HN.HBT.VT", domain.ENotFound},
+		{"an unknown unit is not found", false, "quantri", "tocongtac2", "viewer", "HN.HBT.ZZ", domain.ENotFound},
+		{"an admin may not grant above their unit", false, "quantri", "tocongtac2", "viewer", "HN", domain.ENotFound},
+		{"a board member may not grant", false, "bantochuc", "tocongtac2", "viewer", "HN.HBT.VT", domain.EForbidden},
+		{"a secretary may not grant on their unit", false, "bithu", "tocongtac2", "viewer", "HN.HBT.BM", domain.EForbidden},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name+" and writes nothing", func(t *testing.T) {
+			before := f.rows()
+			var err error
+			if tt.revoke {
+				err = f.svc.Revoke(f.ctx, f.as(tt.by), tt.username, tt.role, tt.unit)
+			} else {
+				err = f.svc.Grant(f.ctx, f.as(tt.by), tt.username, tt.role, tt.unit)
+			}
+			wantCode(t, err, tt.want)
+			if got := f.rows(); got != before {
+				t.Errorf("rows after = %+v, want %+v", got, before)
+			}
+		})
+	}
+}

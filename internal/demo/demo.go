@@ -1,0 +1,82 @@
+// Package demo holds the demonstration data of daihoi: the party organization
+// of Hai Bà Trưng district (Hà Nội) as it stood for the 2020–2025 congress
+// round, with its 20 wards, about 60 grassroots organizations and 500 cells,
+// and one demo account per role. Seed loads them into an empty database.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/daihoi/daihoi/internal/auth"
+	"github.com/daihoi/daihoi/internal/core"
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// Password is the password of every demo account. It is shorter than the
+// services accept: demo accounts are created below them, on purpose.
+const Password = "demo"
+
+// Login is a demo account and what it may do.
+type Login struct {
+	Username string
+	FullName string
+	Role     domain.Role
+	// Units are the codes of the units the role is granted on.
+	Units []string
+	// Unit describes the scope for a listing: a code, or a working group and its codes.
+	Unit string
+}
+
+// supervisedWards are the wards followed by working group 1 (Tổ công tác số 1).
+var supervisedWards = []string{BachMaiCode, DistrictCode + ".MINHKHAI", DistrictCode + ".QUYNHLOI", DistrictCode + ".QUYNHMAI"}
+
+// Logins returns the demo accounts, all with the password Password.
+func Logins() []Login {
+	return []Login{
+		{Username: "admin", FullName: "Nguyễn Thị Hồng Nhung", Role: domain.RoleAdmin,
+			Units: []string{CityCode}, Unit: CityCode},
+		{Username: "bantochuc", FullName: "Trần Văn Minh", Role: domain.RoleBoard,
+			Units: []string{DistrictCode}, Unit: DistrictCode},
+		{Username: "bachmai", FullName: "Lê Thị Thu Hà", Role: domain.RoleSecretary,
+			Units: []string{BachMaiCode}, Unit: BachMaiCode},
+		{Username: "totacong1", FullName: "Phạm Quốc Hưng", Role: domain.RoleSupervisor,
+			Units: supervisedWards, Unit: "Tổ công tác số 1: " + strings.Join(supervisedWards, ", ")},
+		{Username: "xem", FullName: "Đỗ Minh Tuấn", Role: domain.RoleViewer,
+			Units: []string{DistrictCode}, Unit: DistrictCode},
+	}
+}
+
+// Seed loads the demo units and accounts into a database without units; when
+// the database has units already it changes nothing and returns nil.
+func Seed(ctx context.Context, svc *core.Service) error {
+	st := svc.Store()
+	n, err := st.CountUnits(ctx)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	sys := domain.SystemPrincipal()
+	if _, err := svc.ImportUnits(ctx, sys, Units()); err != nil {
+		return fmt.Errorf("demo: units: %w", err)
+	}
+	for _, l := range Logins() {
+		// The services refuse a password as short as "demo"; the store does not check.
+		hash, err := auth.HashPassword(Password)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if _, err := st.CreateUser(ctx, sys, domain.User{Username: l.Username, FullName: l.FullName, Lang: "vi"}, hash); err != nil {
+			return fmt.Errorf("demo: user %s: %w", l.Username, err)
+		}
+		for _, code := range l.Units {
+			if err := svc.Grant(ctx, sys, l.Username, string(l.Role), code); err != nil {
+				return fmt.Errorf("demo: grant %s to %s: %w", l.Role, l.Username, err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,93 @@
+package unitfile
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// bom is the UTF-8 byte order mark Excel writes at the start of a CSV file
+// (and needs, to read one as UTF-8).
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// ReadCSV reads a CSV unit file (UTF-8, comma-separated, a header row, an
+// optional byte order mark). Row numbers are file lines: the header is 1.
+// Blank lines are skipped. A syntax error (a broken or bare quote) fails
+// the whole file with its line: the rows after it cannot be trusted.
+func ReadCSV(r io.Reader) ([]domain.ImportRow, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if head, _ := br.Peek(len(bom)); bytes.Equal(head, bom) {
+		_, _ = br.Discard(len(bom))
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fileError(1, "header", "Tệp rỗng: thiếu dòng tiêu đề", "the file is empty: the header row is missing")
+	}
+	if err != nil {
+		return nil, csvError(err)
+	}
+	if err := checkHeader(header); err != nil {
+		return nil, err
+	}
+	var rows []domain.ImportRow
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, csvError(err)
+		}
+		line, _ := cr.FieldPos(0)
+		if row, ok := rowOf(line, rec); ok {
+			rows = append(rows, row)
+		}
+	}
+}
+
+func csvError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fileError(pe.StartLine, "row",
+			fmt.Sprintf("Lỗi cú pháp CSV ở dòng %d: %v", pe.Line, pe.Err),
+			fmt.Sprintf("CSV syntax error on line %d: %v", pe.Line, pe.Err))
+	}
+	return fmt.Errorf("unitfile: read CSV: %w", err)
+}
+
+// WriteCSV writes units as a CSV unit file: a byte order mark (so that Excel
+// reads the Vietnamese names as UTF-8), the header row, one row per unit.
+func WriteCSV(w io.Writer, units []domain.Unit) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if _, err := bw.Write(bom); err != nil {
+		return fmt.Errorf("unitfile: write CSV: %w", err)
+	}
+	cw := csv.NewWriter(bw)
+	if err := cw.Write(domain.ImportColumns); err != nil {
+		return fmt.Errorf("unitfile: write CSV: %w", err)
+	}
+	rec := make([]string, len(domain.ImportColumns))
+	for _, u := range units {
+		rec[0], rec[1], rec[2], rec[3], rec[4], rec[5] = u.Code, u.Name, u.Kind, u.ParentCode, u.Category, strconv.Itoa(u.Members)
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("unitfile: write CSV: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("unitfile: write CSV: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("unitfile: write CSV: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+// Package unitfile reads and writes the unit tree as CSV and XLSX files with
+// the columns of domain.ImportColumns: code, name, kind, parent_code,
+// category, members. Reading checks the header and each cell (UTF-8 text,
+// numbers) and leaves the rules of the tree to domain.PlanImport; writing
+// keeps the order of the units given (parents before children).
+package unitfile
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// Format is a file format of unit files.
+type Format string
+
+// The formats of unit files, named by their extensions.
+const (
+	CSV  Format = "csv"
+	XLSX Format = "xlsx"
+)
+
+// FormatOf returns the format named by the extension of filename (.csv or
+// .xlsx, in any case); any other name is an EInvalid error.
+func FormatOf(filename string) (Format, error) {
+	switch strings.ToLower(filepath.Ext(filename)) {
+	case ".csv":
+		return CSV, nil
+	case ".xlsx":
+		return XLSX, nil
+	}
+	return "", domain.Invalid("file",
+		fmt.Sprintf("Tệp %q không được hỗ trợ: chỉ nhận tệp .csv hoặc .xlsx", filepath.Base(filename)),
+		fmt.Sprintf("unsupported file %q: only .csv and .xlsx files are accepted", filepath.Base(filename)))
+}
+
+// Read reads the rows of a unit file in format f.
+func Read(f Format, r io.Reader) ([]domain.ImportRow, error) {
+	switch f {
+	case CSV:
+		return ReadCSV(r)
+	case XLSX:
+		return ReadXLSX(r)
+	}
+	return nil, fmt.Errorf("unitfile: unknown format %q", f)
+}
+
+// Write writes units as a unit file in format f.
+func Write(f Format, w io.Writer, units []domain.Unit) error {
+	switch f {
+	case CSV:
+		return WriteCSV(w, units)
+	case XLSX:
+		return WriteXLSX(w, units)
+	}
+	return fmt.Errorf("unitfile: unknown format %q", f)
+}
+
+// fileError is an EInvalid error about the whole file or one of its rows.
+func fileError(row int, field, vi, en string) error {
+	var v domain.Validation
+	v.AddRow(row, field, vi, en)
+	return v.Err()
+}
+
+// checkHeader checks the first row: the column names in their order (case
+// and surrounding spaces aside; empty cells after the last column allowed).
+func checkHeader(cells []string) error {
+	cells = trimTrailingEmpty(cells)
+	ok := len(cells) == len(domain.ImportColumns)
+	for i := 0; ok && i < len(cells); i++ {
+		ok = strings.ToLower(strings.TrimSpace(cells[i])) == domain.ImportColumns[i]
+	}
+	if ok {
+		return nil
+	}
+	want := strings.Join(domain.ImportColumns, ", ")
+	got := strings.ToValidUTF8(strings.Join(cells, ", "), "\uFFFD")
+	if len(got) > 200 {
+		got = got[:200] + "…"
+	}
+	return fileError(1, "header",
+		fmt.Sprintf("Dòng đầu tiên phải là dòng tiêu đề gồm các cột: %s (tệp có: %s)", want, got),
+		fmt.Sprintf("the first row must be the header with the columns %s (the file has: %s)", want, got))
+}
+
+func trimTrailingEmpty(cells []string) []string {
+	n := len(cells)
+	for n > 0 && strings.TrimSpace(cells[n-1]) == "" {
+		n--
+	}
+	return cells[:n]
+}
+
+// rowOf turns the cells of a data row into an import row; ok is false for
+// a blank row, which is skipped.
+func rowOf(num int, cells []string) (domain.ImportRow, bool) {
+	cells = trimTrailingEmpty(cells)
+	if len(cells) == 0 {
+		return domain.ImportRow{}, false
+	}
+	r := domain.ImportRow{Row: num}
+	for i, c := range cells {
+		if i >= len(domain.ImportColumns) {
+			r.Problems = append(r.Problems, domain.FieldError{Row: num, Field: "row", Message: domain.Text{
+				VI: fmt.Sprintf("Dòng có %d ô, nhiều hơn %d cột của tệp", len(cells), len(domain.ImportColumns)),
+				EN: fmt.Sprintf("the row has %d cells, more than the %d columns of the file", len(cells), len(domain.ImportColumns)),
+			}})
+			break
+		}
+		r.SetCell(domain.ImportColumns[i], c)
+	}
+	return r, true
+}

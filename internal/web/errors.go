@@ -1,0 +1,155 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// errorBody is the JSON body of every error response:
+//
+//	{"error":{"code":"invalid","message":"…","message_vi":"…","message_en":"…",
+//	  "request_id":"…","fields":[{"field":"name","row":0,"message":"…",…}]}}
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      string        `json:"code"`
+	Message   string        `json:"message"`
+	MessageVI string        `json:"message_vi"`
+	MessageEN string        `json:"message_en"`
+	RequestID string        `json:"request_id,omitempty"`
+	Fields    []fieldDetail `json:"fields,omitempty"`
+}
+
+type fieldDetail struct {
+	Field     string `json:"field"`
+	Row       int    `json:"row"`
+	Message   string `json:"message"`
+	MessageVI string `json:"message_vi"`
+	MessageEN string `json:"message_en"`
+}
+
+func (d *errorDetail) setMessage(t domain.Text, lang string) {
+	d.Message, d.MessageVI, d.MessageEN = t.In(lang), t.VI, t.EN
+}
+
+// statusOf maps each domain error code to its HTTP status.
+var statusOf = map[domain.ErrorCode]int{
+	domain.EInvalid:      http.StatusUnprocessableEntity,
+	domain.ENotFound:     http.StatusNotFound,
+	domain.EConflict:     http.StatusConflict,
+	domain.EUnauthorized: http.StatusUnauthorized,
+	domain.EForbidden:    http.StatusForbidden,
+	domain.EInternal:     http.StatusInternalServerError,
+}
+
+// httpText names the statuses Echo itself answers with, in both languages.
+var httpText = map[int]struct {
+	code string
+	text domain.Text
+}{
+	http.StatusBadRequest:            {"bad_request", domain.Text{VI: "Yêu cầu không hợp lệ", EN: "Bad request"}},
+	http.StatusUnauthorized:          {"unauthorized", domain.Unauthorized().Message},
+	http.StatusForbidden:             {"forbidden", domain.Forbidden().Message},
+	http.StatusNotFound:              {"not_found", domain.Text{VI: "Không tìm thấy", EN: "Not found"}},
+	http.StatusMethodNotAllowed:      {"method_not_allowed", domain.Text{VI: "Phương thức không được hỗ trợ", EN: "Method not allowed"}},
+	http.StatusRequestEntityTooLarge: {"too_large", domain.Text{VI: "Dữ liệu gửi lên quá lớn", EN: "Request body too large"}},
+	http.StatusUnsupportedMediaType:  {"unsupported_media_type", domain.Text{VI: "Kiểu dữ liệu không được hỗ trợ", EN: "Unsupported media type"}},
+	http.StatusTooManyRequests:       {"too_many_requests", domain.Text{VI: "Quá nhiều yêu cầu", EN: "Too many requests"}},
+	http.StatusServiceUnavailable:    {"unavailable", domain.Text{VI: "Dịch vụ tạm thời không sẵn sàng", EN: "Service unavailable"}},
+}
+
+// textInternal is all a client learns about an unexpected error.
+var textInternal = domain.Text{
+	VI: "Đã xảy ra lỗi hệ thống; vui lòng thử lại sau",
+	EN: "Internal server error; please try again later",
+}
+
+// lang is the request's language: English when Accept-Language starts with
+// "en", Vietnamese otherwise.
+func lang(c echo.Context) string { return domain.Lang(c.Request().Header.Get("Accept-Language")) }
+
+// handleError is the server's HTTPErrorHandler, the one place where errors
+// become HTTP responses. Domain errors take the status of their code; Echo's
+// own errors (unknown route, wrong method, body too large, bad input built by
+// this package) keep theirs; anything else is a 500 whose cause is logged
+// with the request id and never shown to the client.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		s.log.Warn("web: error after the response was sent", "err", err, "request_id", requestID(c))
+		return
+	}
+	status, body := s.errorResponse(err, c)
+	var werr error
+	if c.Request().Method == http.MethodHead {
+		werr = c.NoContent(status)
+	} else {
+		werr = c.JSON(status, body)
+	}
+	if werr != nil {
+		s.log.Warn("web: write error response", "err", werr, "request_id", requestID(c))
+	}
+}
+
+func (s *Server) errorResponse(err error, c echo.Context) (int, errorBody) {
+	l := lang(c)
+	d := errorDetail{RequestID: requestID(c)}
+	if de := domain.AsError(err); de != nil && de.Code != domain.EInternal {
+		d.Code = string(de.Code)
+		d.setMessage(de.Message, l)
+		for _, f := range de.Fields {
+			d.Fields = append(d.Fields, fieldDetail{Field: f.Field, Row: f.Row,
+				Message: f.Message.In(l), MessageVI: f.Message.VI, MessageEN: f.Message.EN})
+		}
+		return statusOf[de.Code], errorBody{Error: d}
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) && he.Code < 500 {
+		if inner, ok := he.Internal.(*echo.HTTPError); ok {
+			he = inner
+		}
+		known, ok := httpText[he.Code]
+		if !ok {
+			known.code, known.text = "error", domain.Text{VI: http.StatusText(he.Code), EN: http.StatusText(he.Code)}
+		}
+		if t, ok := he.Message.(domain.Text); ok {
+			known.text = t
+		}
+		d.Code = known.code
+		d.setMessage(known.text, l)
+		return he.Code, errorBody{Error: d}
+	}
+	switch {
+	case errors.Is(err, errPanic): // already logged with its stack
+	case errors.Is(err, context.Canceled):
+		s.log.Info("web: request canceled", "err", err, "request_id", d.RequestID)
+	default:
+		s.log.Error("web: internal error", "err", err, "request_id", d.RequestID,
+			"method", c.Request().Method, "path", c.Request().URL.Path)
+	}
+	d.Code = string(domain.EInternal)
+	d.setMessage(textInternal, l)
+	return http.StatusInternalServerError, errorBody{Error: d}
+}
+
+// badRequest is a 400 error with a message in both languages.
+func badRequest(vi, en string) error {
+	return &echo.HTTPError{Code: http.StatusBadRequest, Message: domain.Text{VI: vi, EN: en}}
+}
+
+// writeJSON writes v as JSON outside Echo (scs's error callback).
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		slog.Debug("web: write json", "err", err)
+	}
+}

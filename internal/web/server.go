@@ -1,0 +1,176 @@
+// Package web is daihoi's HTTP layer: one Echo server that serves the HTML
+// pages and the JSON API under /api/v1 over the same core services.
+//
+// Every route is listed in routes.go. Errors from every layer reach one
+// place, the server's HTTP error handler (errors.go), which maps the typed
+// domain errors to HTTP statuses and a JSON body in the caller's language.
+// API callers authenticate with a bearer token (POST /api/v1/login) or with
+// the web session (alexedwards/scs on PostgreSQL) that the web UI will open.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/jmoiron/sqlx"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/gommon/bytes"
+
+	"github.com/daihoi/daihoi/internal/core"
+	"github.com/daihoi/daihoi/templates"
+)
+
+// Options tunes the HTTP server. Zero values take the defaults of
+// configs/daihoi.yaml.
+type Options struct {
+	// Addr is the address to listen on, e.g. ":8080".
+	Addr string
+	// BaseURL is the public URL of the server, used in Location headers.
+	BaseURL string
+	// BodyLimit is the largest request body accepted, in Echo size syntax ("4M").
+	BodyLimit string
+	// ReadTimeout and WriteTimeout bound reading a request and writing a response.
+	ReadTimeout, WriteTimeout time.Duration
+	// SessionLifetime is the absolute lifetime of a web session;
+	// SessionIdleTimeout ends a session unused for that long.
+	SessionLifetime, SessionIdleTimeout time.Duration
+	// CookieSecure sends the session cookie over HTTPS only.
+	CookieSecure bool
+}
+
+// Defaults of Options, the same as in configs/daihoi.yaml.
+const (
+	DefaultAddr               = ":8080"
+	DefaultBodyLimit          = "4M"
+	DefaultReadTimeout        = 30 * time.Second
+	DefaultWriteTimeout       = 60 * time.Second
+	DefaultSessionLifetime    = 12 * time.Hour
+	DefaultSessionIdleTimeout = 2 * time.Hour
+)
+
+// SessionCookie is the name of the web session cookie.
+const SessionCookie = "daihoi_session"
+
+// sessionUserKey is the session key holding the signed-in user's id.
+const sessionUserKey = "user_id"
+
+func (o Options) withDefaults() Options {
+	if o.Addr == "" {
+		o.Addr = DefaultAddr
+	}
+	if o.BodyLimit == "" {
+		o.BodyLimit = DefaultBodyLimit
+	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = DefaultReadTimeout
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = DefaultWriteTimeout
+	}
+	if o.SessionLifetime <= 0 {
+		o.SessionLifetime = DefaultSessionLifetime
+	}
+	if o.SessionIdleTimeout < 0 {
+		o.SessionIdleTimeout = 0
+	} else if o.SessionIdleTimeout == 0 {
+		o.SessionIdleTimeout = DefaultSessionIdleTimeout
+	}
+	return o
+}
+
+// Server is daihoi's HTTP server: the Echo instance, the services it calls,
+// the web sessions and the logger. Build it with New, serve it with Start
+// (or mount Handler), stop it with Shutdown.
+type Server struct {
+	echo     *echo.Echo
+	svc      *core.Service
+	sessions *scs.SessionManager
+	pages    map[string]*template.Template
+	opts     Options
+	log      *slog.Logger
+	http     *http.Server
+}
+
+// New builds the server and registers every route. db is the database the
+// sessions live in (table sessions); it is the same database as svc's store.
+func New(svc *core.Service, db *sqlx.DB, opts Options, log *slog.Logger) (*Server, error) {
+	if svc == nil || db == nil {
+		return nil, errors.New("web: a service and a database are required")
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	opts = opts.withDefaults()
+	if _, err := bytes.Parse(opts.BodyLimit); err != nil {
+		return nil, fmt.Errorf("web: body limit %q: %w", opts.BodyLimit, err)
+	}
+	pages, err := parsePages(templates.FS)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{svc: svc, opts: opts, log: log, pages: pages}
+
+	// No cleanup goroutine: postgresstore's has a data race between
+	// StopCleanup and the goroutine it stops (and leaks when stopped early).
+	// Expired sessions are never served (Find filters on expiry); deleting
+	// their rows is a scheduled job's work, like expired API tokens.
+	s.sessions = scs.New()
+	s.sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 0)
+	s.sessions.Lifetime = opts.SessionLifetime
+	s.sessions.IdleTimeout = opts.SessionIdleTimeout
+	s.sessions.Cookie.Name = SessionCookie
+	s.sessions.Cookie.HttpOnly = true
+	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
+	s.sessions.Cookie.Secure = opts.CookieSecure
+	s.sessions.Cookie.Path = "/"
+	s.sessions.ErrorFunc = s.sessionError
+
+	s.echo = echo.New()
+	s.echo.HideBanner = true
+	s.echo.HidePort = true
+	s.echo.HTTPErrorHandler = s.handleError
+	s.routes()
+
+	s.http = &http.Server{
+		Addr:              opts.Addr,
+		Handler:           s.echo,
+		ReadTimeout:       opts.ReadTimeout,
+		ReadHeaderTimeout: opts.ReadTimeout,
+		WriteTimeout:      opts.WriteTimeout,
+		IdleTimeout:       2 * opts.ReadTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// Handler returns the server's HTTP handler, for tests and for mounting
+// behind another server.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Start listens on Options.Addr and serves until Shutdown; it returns nil
+// after a clean shutdown and the listener's error otherwise.
+func (s *Server) Start() error {
+	s.log.Info("web: listening", "addr", s.opts.Addr, "base_url", s.opts.BaseURL)
+	if err := s.http.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("web: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting connections and waits for in-flight requests
+// until ctx ends. The server starts no goroutine of its own (the session
+// store runs without its cleanup goroutine), so nothing else is left to
+// stop. It does not close the database, which belongs to the caller.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if err := s.http.Shutdown(ctx); err != nil {
+		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	return nil
+}
