@@ -44,6 +44,10 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	sched := jobs.NewScheduler(loc, c.log)
+	if err := sched.Add(jobs.Job{Name: "housekeeping", Schedule: c.cfg.Jobs.Housekeeping,
+		Run: jobs.Housekeeping(a.svc.Store(), domain.SystemClock{}, c.log)}); err != nil {
+		return err
+	}
 	if c.cfg.Jobs.Enabled {
 		sched.Start()
 	}

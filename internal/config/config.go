@@ -49,6 +49,8 @@ type Config struct {
 	Jobs struct {
 		Enabled  bool   `koanf:"enabled"`
 		Timezone string `koanf:"timezone"`
+		// Housekeeping deletes expired sessions and API tokens.
+		Housekeeping string `koanf:"housekeeping"`
 	} `koanf:"jobs"`
 	Demo struct {
 		SeedIfEmpty bool `koanf:"seed_if_empty"`
@@ -78,6 +80,7 @@ var defaults = map[string]any{
 	"auth.bcrypt_cost":          10,
 	"jobs.enabled":              true,
 	"jobs.timezone":             "Asia/Ho_Chi_Minh",
+	"jobs.housekeeping":         "17 * * * *",
 	"demo.seed_if_empty":        false,
 }
 

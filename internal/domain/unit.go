@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -163,6 +164,8 @@ func (in UnitInput) Validate(rules KindRules, row int, v *Validation) {
 		add("name", "Tên không phải UTF-8 hợp lệ", "name is not valid UTF-8")
 	case in.Name == "":
 		add("name", "Thiếu tên đơn vị", "name is required")
+	case HasControl(in.Name):
+		add("name", "Tên chứa ký tự điều khiển", "name contains control characters")
 	case utf8.RuneCountInString(in.Name) > 200:
 		add("name", "Tên dài quá 200 ký tự", "name is longer than 200 characters")
 	}
@@ -256,6 +259,12 @@ func (r *RawJSON) Scan(src any) error {
 		return fmt.Errorf("domain: cannot scan %T into RawJSON", src)
 	}
 	return nil
+}
+
+// HasControl reports whether s holds a control character (NUL, escape, ...),
+// which no name or code may carry.
+func HasControl(s string) bool {
+	return strings.IndexFunc(s, unicode.IsControl) >= 0
 }
 
 // UnitText names units in messages.

@@ -128,6 +128,7 @@ func TestUnitInputValidate(t *testing.T) {
 		{"a missing name is refused", func(in *UnitInput) { in.Name = "" }, []string{"name"}},
 		{"a name of 201 characters is refused", func(in *UnitInput) { in.Name = strings.Repeat("Đ", 201) }, []string{"name"}},
 		{"a name of invalid UTF-8 is refused", func(in *UnitInput) { in.Name = "Chi bộ \xff" }, []string{"name"}},
+		{"a name with a NUL character is refused", func(in *UnitInput) { in.Name = "Chi bộ \x00 số 1" }, []string{"name"}},
 		{"an unknown kind is refused", func(in *UnitInput) { in.Kind = "ward" }, []string{"kind"}},
 		{"a missing kind is refused", func(in *UnitInput) { in.Kind = "" }, []string{"kind"}},
 		{"an unknown category is refused", func(in *UnitInput) { in.Category = "church" }, []string{"category"}},

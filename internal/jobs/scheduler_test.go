@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -92,4 +93,8 @@ func TestSchedulesAreInTheConfiguredZone(t *testing.T) {
 	if next.Hour() != 7 || next.Weekday() != time.Monday {
 		t.Errorf("next run %v, want a Monday 07:00 in Asia/Ho_Chi_Minh", next)
 	}
+}
+
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 }

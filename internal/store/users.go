@@ -228,3 +228,12 @@ func (s *Store) GrantsByUser(ctx context.Context) (map[int64][]domain.Grant, err
 	}
 	return out, nil
 }
+
+// DeleteExpiredSessions removes web sessions that expired before now.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expiry < $1`, now)
+	if err != nil {
+		return 0, fmt.Errorf("store: expired sessions: %w", err)
+	}
+	return res.RowsAffected()
+}

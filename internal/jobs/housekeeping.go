@@ -1,0 +1,27 @@
+package jobs
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
+)
+
+// Housekeeping deletes expired web sessions and API tokens. Deleting what
+// has expired is idempotent and safe to run from several processes at once.
+func Housekeeping(st *store.Store, clock domain.Clock, log *slog.Logger) Func {
+	return func(ctx context.Context) error {
+		now := clock.Now()
+		sessions, err := st.DeleteExpiredSessions(ctx, now)
+		if err != nil {
+			return err
+		}
+		tokens, err := st.DeleteExpiredTokens(ctx, now)
+		if err != nil {
+			return err
+		}
+		log.Info("housekeeping", "expired_sessions", sessions, "expired_tokens", tokens)
+		return nil
+	}
+}

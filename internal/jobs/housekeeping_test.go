@@ -1,0 +1,46 @@
+package jobs
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
+	"github.com/daihoi/daihoi/internal/testdb"
+)
+
+func TestHousekeepingDeletesOnlyWhatExpired(t *testing.T) {
+	db := testdb.New(t)
+	st := store.New(db)
+	ctx := context.Background()
+	now := time.Date(2020, 4, 15, 9, 0, 0, 0, domain.Location)
+	u, err := st.CreateUser(ctx, domain.SystemPrincipal(), domain.User{Username: "lan", Lang: "vi"}, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, exp := range []time.Time{now.Add(-time.Hour), now.Add(time.Hour)} {
+		if err := st.CreateToken(ctx, u.ID, []byte{byte(i)}, exp); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(`INSERT INTO sessions (token, data, expiry) VALUES ($1, '\x00', $2)`, string(rune('a'+i)), exp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := Housekeeping(st, domain.FixedClock(now), testLogger(t))
+	for range 2 { // idempotent
+		if err := run(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var sessions, tokens int
+	if err := db.Get(&sessions, `SELECT count(*) FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Get(&tokens, `SELECT count(*) FROM api_tokens`); err != nil {
+		t.Fatal(err)
+	}
+	if sessions != 1 || tokens != 1 {
+		t.Errorf("left %d sessions and %d tokens, want the 1 unexpired of each", sessions, tokens)
+	}
+}

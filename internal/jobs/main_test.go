@@ -1,0 +1,10 @@
+package jobs
+
+import (
+	"testing"
+
+	"github.com/daihoi/daihoi/internal/store"
+	"github.com/daihoi/daihoi/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m, store.Migrate) }
