@@ -314,7 +314,7 @@ FROM units u
 LEFT JOIN units p ON p.id = u.parent_id
 JOIN unit_kinds k ON k.code = u.kind
 WHERE u.active AND u.path <@ $1::ltree
-ORDER BY k.sort_order, u.name, u.code`
+ORDER BY k.sort_order, u.name COLLATE vietnamese, u.code`
 
 // ExportUnits returns the active units of the subtree rooted at rootPath
 // ("" for the whole tree) in tree order: each unit followed by its subtree,

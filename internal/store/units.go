@@ -96,7 +96,7 @@ func unitByCodeForUpdate(ctx context.Context, tx *sqlx.Tx, code string) (domain.
 func (s *Store) Children(ctx context.Context, parentID int64, all bool) ([]domain.Unit, error) {
 	var out []domain.Unit
 	err := s.db.SelectContext(ctx, &out, unitSelect+`JOIN unit_kinds k ON k.code = u.kind
-		WHERE u.parent_id = $1 AND (u.active OR $2) ORDER BY k.sort_order, u.name, u.code`, parentID, all)
+		WHERE u.parent_id = $1 AND (u.active OR $2) ORDER BY k.sort_order, u.name COLLATE vietnamese, u.code`, parentID, all)
 	if err != nil {
 		return nil, fmt.Errorf("store: children: %w", err)
 	}
