@@ -295,8 +295,9 @@ func TestExportUnitsInTreeOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Parents first; siblings by kind (committee before grassroots cell,
-	// subcommittee before cell), then name.
-	want := "HN HBT HBT.BM HBT.BM.S HBT.BM.S.01 HBT.BM.02 HBT.BM.01 HBT.VT HBT.AA DD"
+	// subcommittee before cell), then name in Vietnamese order (Đống Đa
+	// before Hai Bà Trưng: Đ sorts after D, before H).
+	want := "HN DD HBT HBT.BM HBT.BM.S HBT.BM.S.01 HBT.BM.02 HBT.BM.01 HBT.VT HBT.AA"
 	if got := exportCodes(all); got != want {
 		t.Errorf("export order:\n%s\nwant\n%s", got, want)
 	}
