@@ -19,6 +19,10 @@ build:
 test: vet
 	$(GO) test -count=1 ./...
 
+## bench: on a throwaway PostgreSQL (fsync on), generate the national tree and print the speed figures (~4 min)
+bench:
+	$(GO) test -run '^$$' -bench National -benchtime 1x -timeout 30m ./internal/bench
+
 vet:
 	@unformatted=$$(gofmt -l cmd internal migrations templates); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi

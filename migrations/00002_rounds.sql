@@ -198,3 +198,8 @@ CREATE TABLE job_runs (
 CREATE INDEX job_runs_job ON job_runs (job, id DESC);
 -- a scheduled tick runs once across every daihoi process on the database
 CREATE UNIQUE INDEX job_runs_once_per_tick ON job_runs (job, tick) WHERE tick IS NOT NULL;
+
+-- The audit log of a round: every change of a congress, its milestones,
+-- results, pilots and deadlines carries the round it belongs to.
+ALTER TABLE audit_log ADD COLUMN round_id bigint REFERENCES rounds(id);
+CREATE INDEX audit_log_round ON audit_log (round_id, id) WHERE round_id IS NOT NULL;

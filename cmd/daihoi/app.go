@@ -48,7 +48,7 @@ func openApp(ctx context.Context, c *cli) (*app, error) {
 			return nil, err
 		}
 	}
-	a.svc, err = core.New(ctx, store.New(db), domain.SystemClock{}, core.Options{TokenTTL: c.cfg.Auth.TokenTTL}, c.log)
+	a.svc, err = core.New(ctx, store.New(db), domain.SystemClock{}, serviceOptions(c), c.log)
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -74,6 +74,21 @@ func startEmbedded(ctx context.Context, c *cli) (*pg.Cluster, error) {
 		return nil, err
 	}
 	return cl, nil
+}
+
+// serviceOptions are the options of the services from the configuration.
+func serviceOptions(c *cli) core.Options {
+	return core.Options{TokenTTL: c.cfg.Auth.TokenTTL, AtRiskDays: c.cfg.Jobs.AtRiskDays}
+}
+
+// useClock rebuilds the services on clock: the demo runs on its demo date.
+func (a *app) useClock(ctx context.Context, clock domain.Clock) error {
+	svc, err := core.New(ctx, a.svc.Store(), clock, serviceOptions(a.cli), a.log)
+	if err != nil {
+		return err
+	}
+	a.svc = svc
+	return nil
 }
 
 // Close closes the database and stops the embedded cluster, if any.

@@ -29,11 +29,16 @@ Commands:
   seed demo                              load the demo district (Hai Bà Trưng) into an empty database
   import units FILE                      import the unit tree from a .csv or .xlsx file (all or nothing)
   export units [--root CODE] FILE        export the unit tree (or a subtree) to a .csv or .xlsx file
+  gen [--provinces 63 --districts 700 --grassroots 52000 --cells 300000 --seed 1 --as-of 2020-04-15]
+                                         build a synthetic national tree and a round in progress (empty database only)
   user add USERNAME [--name N] [--email E] [--lang vi|en]   create a user (password read from stdin)
   user grant USERNAME ROLE UNIT_CODE     give a role (admin, board, supervisor, secretary, viewer) on a unit
   user revoke USERNAME ROLE UNIT_CODE    take a role away
   user passwd USERNAME                   set a user's password (read from stdin)
   user list                              list users and their roles
+  jobs run NAME [--as-of YYYY-MM-DD] [--round ID]   run a job once now: progress-snapshot, late-flags,
+                                         consistency-check, housekeeping (recorded like scheduled runs)
+  jobs list [--job NAME] [--limit N]     list the recent runs of the jobs
   version                                print the version
 
 Settings come from configs/daihoi.yaml (or --config) and DAIHOI_* environment variables.
@@ -129,6 +134,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		})
 	case "user":
 		return cmdUser(ctx, c, rest)
+	case "jobs":
+		return cmdJobs(ctx, c, rest)
+	case "gen":
+		return cmdGen(ctx, c, rest)
 	case "version":
 		fmt.Fprintln(stdout, "daihoi", version)
 		return nil

@@ -25,8 +25,9 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer a.Close()
+	demoDay := time.Time{}
 	if *seedDemo {
-		if err := demo.Seed(ctx, a.svc); err != nil {
+		if demoDay, err = useDemo(ctx, a); err != nil {
 			return err
 		}
 	}
@@ -44,17 +45,16 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	sched := jobs.NewScheduler(loc, c.log)
-	if err := sched.Add(jobs.Job{Name: "housekeeping", Schedule: c.cfg.Jobs.Housekeeping,
-		Run: jobs.Housekeeping(a.svc.Store(), domain.SystemClock{}, c.log)}); err != nil {
+	if err := scheduleJobs(c, a, sched); err != nil {
 		return err
-	}
-	if c.cfg.Jobs.Enabled {
-		sched.Start()
 	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Start() }()
 	printWelcome(c, *seedDemo)
+	if !demoDay.IsZero() {
+		fmt.Fprintf(c.stdout, "The demo runs on its date: the clock reads %s 09:00 (demo.date) and runs on.\n\n", demoDay.Format("02/01/2006"))
+	}
 
 	select {
 	case err = <-errc:
@@ -73,6 +73,24 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		c.log.Error("scheduler stop", "err", serr)
 	}
 	return err
+}
+
+// useDemo seeds the demo into an empty database; when the database holds
+// the demo, the services run from then on at 09:00 on the demo date, and it
+// returns that date (zero when the database holds something else).
+func useDemo(ctx context.Context, a *app) (time.Time, error) {
+	day, err := a.cfg.DemoDate()
+	if err != nil {
+		return time.Time{}, err
+	}
+	if err := demo.SeedOn(ctx, a.svc, day); err != nil {
+		return time.Time{}, err
+	}
+	present, err := demo.Present(ctx, a.svc)
+	if err != nil || !present {
+		return time.Time{}, err
+	}
+	return day, a.useClock(ctx, demo.Clock(day))
 }
 
 func printWelcome(c *cli, demoLogins bool) {
@@ -111,10 +129,14 @@ func cmdSeed(ctx context.Context, c *cli, args []string) error {
 			return domain.Conflict("Cơ sở dữ liệu đã có đơn vị; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống",
 				"the database already has units; demo data loads only into an empty database")
 		}
-		if err := demo.Seed(ctx, a.svc); err != nil {
+		day, err := c.cfg.DemoDate()
+		if err != nil {
 			return err
 		}
-		fmt.Fprintln(c.stdout, "demo data loaded")
+		if err := demo.SeedOn(ctx, a.svc, day); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "demo data loaded (round as of %s)\n", day.Format("02/01/2006"))
 		return nil
 	})
 }

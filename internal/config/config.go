@@ -51,9 +51,22 @@ type Config struct {
 		Timezone string `koanf:"timezone"`
 		// Housekeeping deletes expired sessions and API tokens.
 		Housekeeping string `koanf:"housekeeping"`
+		// ProgressSnapshot writes the daily snapshot of the day that ended.
+		ProgressSnapshot string `koanf:"progress_snapshot"`
+		// LateFlags opens and resolves the flags and recounts late units
+		// (also run once at start-up).
+		LateFlags string `koanf:"late_flags"`
+		// ConsistencyCheck recomputes every rollup and fixes drift.
+		ConsistencyCheck string `koanf:"consistency_check"`
+		// AtRiskDays: a unit without a planned date is at risk from this
+		// many days before its deadline.
+		AtRiskDays int `koanf:"at_risk_days"`
 	} `koanf:"jobs"`
 	Demo struct {
 		SeedIfEmpty bool `koanf:"seed_if_empty"`
+		// Date is the day (YYYY-MM-DD) the demo data describes; a server
+		// with the demo data runs its clock from 09:00 that day.
+		Date string `koanf:"date"`
 	} `koanf:"demo"`
 }
 
@@ -81,7 +94,12 @@ var defaults = map[string]any{
 	"jobs.enabled":              true,
 	"jobs.timezone":             "Asia/Ho_Chi_Minh",
 	"jobs.housekeeping":         "17 * * * *",
+	"jobs.progress_snapshot":    "5 0 * * *",
+	"jobs.late_flags":           "@hourly",
+	"jobs.consistency_check":    "30 2 * * *",
+	"jobs.at_risk_days":         14,
 	"demo.seed_if_empty":        false,
+	"demo.date":                 "2020-04-15",
 }
 
 // EnvName is the environment variable that overrides key.
@@ -152,6 +170,12 @@ func (c Config) validate() error {
 	if _, err := time.LoadLocation(c.Jobs.Timezone); err != nil {
 		bad = append(bad, "jobs.timezone: "+err.Error())
 	}
+	if c.Jobs.AtRiskDays < 0 || c.Jobs.AtRiskDays > 366 {
+		bad = append(bad, "jobs.at_risk_days must be between 0 and 366")
+	}
+	if _, err := c.DemoDate(); err != nil {
+		bad = append(bad, err.Error())
+	}
 	switch c.Log.Format {
 	case "text", "json":
 	default:
@@ -161,6 +185,15 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: %s", strings.Join(bad, "; "))
 	}
 	return nil
+}
+
+// DemoDate returns demo.date as a calendar day (midnight UTC, like domain.Date).
+func (c Config) DemoDate() (time.Time, error) {
+	d, err := time.Parse("2006-01-02", c.Demo.Date)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("demo.date must be a date YYYY-MM-DD that exists, not %q", c.Demo.Date)
+	}
+	return d, nil
 }
 
 // Masked returns the settings as key=value pairs with secrets hidden, for the log.

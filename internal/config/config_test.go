@@ -60,7 +60,7 @@ func TestShippedFileMatchesDefaults(t *testing.T) {
 }
 
 func TestInvalidSettingsAreRefused(t *testing.T) {
-	for _, env := range []string{"DAIHOI_DATABASE_MAX_CONNS=0", "DAIHOI_AUTH_BCRYPT_COST=2", "DAIHOI_JOBS_TIMEZONE=Mars/Base", "DAIHOI_LOG_FORMAT=xml"} {
+	for _, env := range []string{"DAIHOI_DATABASE_MAX_CONNS=0", "DAIHOI_AUTH_BCRYPT_COST=2", "DAIHOI_JOBS_TIMEZONE=Mars/Base", "DAIHOI_LOG_FORMAT=xml", "DAIHOI_DEMO_DATE=2020-02-30"} {
 		t.Run(env, func(t *testing.T) {
 			if _, err := Load("", false, []string{env}); err == nil {
 				t.Errorf("Load accepted %s", env)
@@ -84,5 +84,26 @@ func TestEverySettingIsDocumentedInTheShippedFile(t *testing.T) {
 		if !k.Exists(key) {
 			t.Errorf("configs/daihoi.yaml lacks %s", key)
 		}
+	}
+}
+
+func TestDemoDate(t *testing.T) {
+	c, err := Load("../../configs/daihoi.yaml", true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.DemoDate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := d, time.Date(2020, 4, 15, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("demo date = %v, want %v", got, want)
+	}
+	c, err = Load("", false, []string{"DAIHOI_DEMO_DATE=2020-05-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := c.DemoDate(); d.Month() != time.May {
+		t.Errorf("DAIHOI_DEMO_DATE ignored: %v", d)
 	}
 }

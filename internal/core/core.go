@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/jobs"
 	"github.com/daihoi/daihoi/internal/store"
 )
 
@@ -18,6 +19,9 @@ import (
 type Options struct {
 	// TokenTTL is how long an API token stays valid.
 	TokenTTL time.Duration
+	// AtRiskDays: a unit without a planned date is at risk from this many
+	// days before its deadline (domain.DefaultAtRiskDays when 0).
+	AtRiskDays int
 }
 
 // Service is the set of daihoi's use cases.
@@ -27,6 +31,7 @@ type Service struct {
 	rules domain.KindRules
 	opts  Options
 	log   *slog.Logger
+	jobs  *jobs.Runner
 }
 
 // New loads the unit kinds and returns the services.
@@ -41,7 +46,9 @@ func New(ctx context.Context, st *store.Store, clock domain.Clock, opts Options,
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{store: st, clock: clock, rules: rules, opts: opts, log: log}, nil
+	s := &Service{store: st, clock: clock, rules: rules, opts: opts, log: log}
+	s.jobs = newJobRunner(s)
+	return s, nil
 }
 
 // Store returns the store under the services.

@@ -1,13 +1,15 @@
 // Package demo holds the demonstration data of daihoi: the party organization
 // of Hai Bà Trưng district (Hà Nội) as it stood for the 2020–2025 congress
 // round, with its 20 wards, about 60 grassroots organizations and 500 cells,
-// and one demo account per role. Seed loads them into an empty database.
+// one demo account per role, and that round as it stood on a demo date
+// (round.go). Seed loads them into an empty database.
 package demo
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/daihoi/daihoi/internal/auth"
 	"github.com/daihoi/daihoi/internal/core"
@@ -48,9 +50,13 @@ func Logins() []Login {
 	}
 }
 
-// Seed loads the demo units and accounts into a database without units; when
-// the database has units already it changes nothing and returns nil.
-func Seed(ctx context.Context, svc *core.Service) error {
+// Seed loads the demo units and accounts, and the demo round as it stood on
+// Date, into a database without units; when the database has units already
+// it changes nothing and returns nil.
+func Seed(ctx context.Context, svc *core.Service) error { return SeedOn(ctx, svc, Date) }
+
+// SeedOn is Seed with the demo round as it stood on day (setting demo.date).
+func SeedOn(ctx context.Context, svc *core.Service, day time.Time) error {
 	st := svc.Store()
 	n, err := st.CountUnits(ctx)
 	if err != nil {
@@ -78,5 +84,5 @@ func Seed(ctx context.Context, svc *core.Service) error {
 			}
 		}
 	}
-	return nil
+	return seedRound(ctx, svc, day)
 }

@@ -21,6 +21,8 @@ func Housekeeping(st *store.Store, clock domain.Clock, log *slog.Logger) Func {
 		if err != nil {
 			return err
 		}
+		Count(ctx, "expired_sessions", int(sessions))
+		Count(ctx, "expired_tokens", int(tokens))
 		log.Info("housekeeping", "expired_sessions", sessions, "expired_tokens", tokens)
 		return nil
 	}

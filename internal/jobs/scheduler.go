@@ -1,7 +1,9 @@
 // Package jobs runs daihoi's scheduled jobs on robfig/cron: each job is a
 // func(ctx) error with a schedule from the configuration, run in the
 // configured time zone, recovered from panics, never overlapping itself,
-// and stopped cleanly with the server.
+// and stopped cleanly with the server. The Runner runs the jobs by name,
+// records every run in job_runs and makes each scheduled tick run once
+// across every daihoi process on the database.
 package jobs
 
 import (
@@ -18,7 +20,9 @@ import (
 // same moment leaves the same state.
 type Func func(ctx context.Context) error
 
-// Job is a named job and its cron schedule ("0 * * * *", "@hourly", ...).
+// Job is a named job and its cron schedule: five fields (minute hour
+// day-of-month month day-of-week: "0 * * * *"), six with seconds first
+// ("*/10 * * * * *"), or a descriptor ("@hourly", "@every 1h").
 type Job struct {
 	Name     string
 	Schedule string
@@ -28,12 +32,17 @@ type Job struct {
 // Scheduler runs jobs on their schedules until stopped.
 type Scheduler struct {
 	cron   *cron.Cron
+	loc    *time.Location
 	log    *slog.Logger
 	ctx    context.Context
 	cancel context.CancelFunc
 	mu     sync.Mutex
 	names  map[string]cron.EntryID
+	once   sync.WaitGroup // jobs started by Go
 }
+
+// parser reads schedules with an optional seconds field.
+var parser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // NewScheduler returns a stopped scheduler working in loc.
 func NewScheduler(loc *time.Location, log *slog.Logger) *Scheduler {
@@ -43,8 +52,10 @@ func NewScheduler(loc *time.Location, log *slog.Logger) *Scheduler {
 	cl := cronLogger{log: log}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Scheduler{
+		loc: loc,
 		cron: cron.New(
 			cron.WithLocation(loc),
+			cron.WithParser(parser),
 			cron.WithLogger(cl),
 			cron.WithChain(cron.Recover(cl), cron.SkipIfStillRunning(cl)),
 		),
@@ -56,26 +67,65 @@ func NewScheduler(loc *time.Location, log *slog.Logger) *Scheduler {
 }
 
 // Add schedules a job; a bad schedule or a name used twice is an error.
+// Each run's context carries the scheduled time of its tick (TickFrom).
 func (s *Scheduler) Add(j Job) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.names[j.Name]; dup {
 		return fmt.Errorf("jobs: %s scheduled twice", j.Name)
 	}
-	id, err := s.cron.AddFunc(j.Schedule, func() {
-		start := time.Now()
-		err := j.Run(s.ctx)
-		if err != nil {
-			s.log.Error("job failed", "job", j.Name, "err", err, "duration", time.Since(start))
-			return
-		}
-		s.log.Info("job done", "job", j.Name, "duration", time.Since(start))
-	})
+	sched, err := parser.Parse(j.Schedule)
 	if err != nil {
 		return fmt.Errorf("jobs: schedule of %s %q: %w", j.Name, j.Schedule, err)
 	}
-	s.names[j.Name] = id
+	s.names[j.Name] = s.cron.Schedule(sched, cron.FuncJob(func() {
+		tick := lastActivation(sched, time.Now().In(s.loc))
+		s.runJob(withTick(s.ctx, tick), j)
+	}))
 	return nil
+}
+
+// Go runs a job once now, in the background, with the scheduler's context:
+// Stop cancels it and waits for it like for the scheduled ones.
+func (s *Scheduler) Go(j Job) {
+	s.once.Add(1)
+	go func() {
+		defer s.once.Done()
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Error("job panicked", "job", j.Name, "panic", fmt.Sprint(p))
+			}
+		}()
+		s.runJob(s.ctx, j)
+	}()
+}
+
+func (s *Scheduler) runJob(ctx context.Context, j Job) {
+	start := time.Now()
+	if err := j.Run(ctx); err != nil {
+		s.log.Error("job failed", "job", j.Name, "err", err, "duration", time.Since(start))
+		return
+	}
+	s.log.Info("job done", "job", j.Name, "duration", time.Since(start))
+}
+
+// lastActivation returns the latest time at or before now when sched
+// fires, looking back a minute (a job starts a few milliseconds after its
+// time; under heavy load, later). Every process computes the same tick for
+// the same activation, whatever its own delay, which is what makes "once
+// per tick" work across processes.
+func lastActivation(sched cron.Schedule, now time.Time) time.Time {
+	t := sched.Next(now.Add(-time.Minute))
+	if t.IsZero() || t.After(now) {
+		return now.Truncate(time.Second)
+	}
+	for {
+		n := sched.Next(t)
+		if n.IsZero() || n.After(now) {
+			return t
+		}
+		t = n
+	}
 }
 
 // Next returns when the named job runs next (zero before Start).
@@ -93,12 +143,16 @@ func (s *Scheduler) Start() { s.cron.Start() }
 func (s *Scheduler) Stop(ctx context.Context) error {
 	done := s.cron.Stop()
 	s.cancel()
-	select {
-	case <-done.Done():
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("jobs: stop: %w", ctx.Err())
+	once := make(chan struct{})
+	go func() { s.once.Wait(); close(once) }()
+	for _, c := range []<-chan struct{}{done.Done(), once} {
+		select {
+		case <-c:
+		case <-ctx.Done():
+			return fmt.Errorf("jobs: stop: %w", ctx.Err())
+		}
 	}
+	return nil
 }
 
 // cronLogger adapts slog to cron's logger.

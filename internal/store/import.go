@@ -96,6 +96,9 @@ func (s *Store) ApplyImport(ctx context.Context, actor domain.Principal, check I
 		if err := checkPaths(ctx, tx, append(created, moved...)); err != nil {
 			return err
 		}
+		if err := unitsImported(ctx, tx, created); err != nil {
+			return err
+		}
 		return log.insert(ctx, tx, actor, importReason)
 	})
 	if err != nil {
@@ -206,11 +209,11 @@ func moveUnits(ctx context.Context, tx *sqlx.Tx, plan domain.ImportPlan, log *au
 		unit := domain.Unit{ID: m.Before.ID, Code: m.Before.Code, Path: cur.Path}
 		switch {
 		case m.After.ParentCode == "":
-			err = moveToRoot(ctx, tx, unit)
+			err = moveWithRounds(ctx, tx, unit, nil)
 		case cur.ParentID == 0:
 			err = fmt.Errorf("store: import: move %s: parent %s not found", m.Before.Code, m.After.ParentCode)
 		default:
-			err = moveSubtree(ctx, tx, unit, domain.Unit{ID: cur.ParentID, Code: m.After.ParentCode, Path: cur.ParentPath})
+			err = moveWithRounds(ctx, tx, unit, &domain.Unit{ID: cur.ParentID, Code: m.After.ParentCode, Path: cur.ParentPath})
 		}
 		if err != nil {
 			return nil, err

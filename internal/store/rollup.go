@@ -3,9 +3,31 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/daihoi/daihoi/internal/domain"
 )
+
+// The rollups hold, for a unit, a round and a kind, the active units of that
+// kind strictly below the unit that have a congress in the round (total),
+// how many of them have held it (held), and how many were late on late_day
+// (late: counted by the late-flags job, valid while late_total and
+// late_held still equal total and held). Every change that adds, removes,
+// moves or holds a unit keeps them current in its own transaction, so that
+// reads of progress never wait for a job; the consistency check recomputes
+// them from scratch.
+//
+// Writers lock rollup rows root first (by depth, then unit, then kind), so
+// that two writers never wait for each other in a cycle; the recompute and
+// the late-count refresh lock the whole table instead (SHARE ROW
+// EXCLUSIVE: writers wait for them, readers do not).
+
+// lateFresh is SQL: the late count of the rollup row (before an update) goes
+// with its total and held, i.e. no writer changed them without adjusting it.
+const lateFresh = `rollups.late_total = rollups.total AND rollups.late_held = rollups.held`
 
 // ancestorIDs is SQL for the ids of the units strictly above the unit at
 // path $2: the labels of its ltree path but the last one.
@@ -14,17 +36,29 @@ const ancestorIDs = `SELECT a::bigint FROM unnest(string_to_array(ltree2text(sub
 	WITH ORDINALITY AS x(a, n) ORDER BY n`
 
 // adjustRollups adds dTotal units of kind, dHeld of them held, to the
-// rollups of every unit strictly above the unit at path, in round. Every
-// change that adds, removes or holds a unit calls it in its own transaction,
-// so reads of progress never wait for a job.
+// rollups of every unit strictly above the unit at path, in round; either
+// may be negative. The late counts follow: a unit late on a row's late_day
+// (deadline before it, not held) that is held or removed leaves the count.
+// Every change that adds, removes or holds a unit calls it in its own
+// transaction, so reads of progress never wait for a job.
+//
+// A missing row is inserted with what can be inserted (a CHECK refuses a
+// negative count or held above total before ON CONFLICT applies): a hold
+// of a unit not counted in an ancestor's total is drift, which the
+// consistency check repairs.
 func adjustRollups(ctx context.Context, tx *sqlx.Tx, roundID int64, path, kind string, dTotal, dHeld int) error {
 	if dTotal == 0 && dHeld == 0 {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO rollups (round_id, unit_id, kind, total, held)
-		SELECT $1, a.a, $3, $4, $5 FROM (`+ancestorIDs+`) AS a(a)
+		SELECT $1, a.a, $3, greatest($4::int, 0), least(greatest($5::int, 0), greatest($4::int, 0)) FROM (`+ancestorIDs+`) AS a(a)
 		ON CONFLICT (round_id, unit_id, kind) DO UPDATE
-		SET total = rollups.total + EXCLUDED.total, held = rollups.held + EXCLUDED.held`,
+		SET total = rollups.total + $4::int, held = rollups.held + $5::int,
+			late = greatest(0, rollups.late + CASE WHEN (SELECT c.deadline FROM congresses c
+				WHERE c.round_id = $1 AND c.unit_id = ltree2text(subpath($2::ltree, -1))::bigint) < rollups.late_day
+				THEN $4::int - $5::int ELSE 0 END),
+			late_total = CASE WHEN `+lateFresh+` THEN rollups.total + $4::int END,
+			late_held = CASE WHEN `+lateFresh+` THEN rollups.held + $5::int END`,
 		roundID, path, kind, dTotal, dHeld)
 	if err != nil {
 		return fmt.Errorf("store: adjust rollups: %w", err)
@@ -32,21 +66,287 @@ func adjustRollups(ctx context.Context, tx *sqlx.Tx, roundID int64, path, kind s
 	return nil
 }
 
-// recomputeRollups rebuilds every rollup of round from the congresses of the
-// active units. It is the reference the consistency check compares against.
-func recomputeRollups(ctx context.Context, tx *sqlx.Tx, roundID int64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM rollups WHERE round_id = $1`, roundID); err != nil {
-		return fmt.Errorf("store: clear rollups: %w", err)
+// shiftRollups adds (sign 1) or removes (sign -1) the active units of the
+// subtree at subtreePath, the unit at its top included, in every round
+// where they have a congress, to or from the rollups of the units whose ids
+// are the labels of ancestorsPath (all of them: "1.7" is units 1 and 7; ""
+// is none). A move removes a subtree from its old ancestors before it moves
+// and adds it to the new ones after; a merge removes the merged unit; a
+// create adds the new unit. One statement for every round and kind.
+func shiftRollups(ctx context.Context, tx *sqlx.Tx, subtreePath, ancestorsPath string, sign int) error {
+	if ancestorsPath == "" {
+		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO rollups (round_id, unit_id, kind, total, held)
-		SELECT c.round_id, a::bigint, u.kind, count(*), count(*) FILTER (WHERE c.held_date IS NOT NULL)
-		FROM congresses c
-		JOIN units u ON u.id = c.unit_id AND u.active
-		CROSS JOIN LATERAL unnest(string_to_array(ltree2text(subpath(u.path, 0, nlevel(u.path) - 1)), '.')) AS a
-		WHERE c.round_id = $1
-		GROUP BY c.round_id, a, u.kind`, roundID)
+	_, err := tx.ExecContext(ctx, `WITH s AS (
+			SELECT c.round_id, u.kind, c.deadline, count(*)::int AS t, (count(*) FILTER (WHERE c.held_date IS NOT NULL))::int AS h
+			FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
+			WHERE u.path <@ $1::ltree GROUP BY c.round_id, u.kind, c.deadline
+		), k AS (
+			SELECT round_id, kind, sum(t)::int AS t, sum(h)::int AS h FROM s GROUP BY round_id, kind
+		), a AS (
+			SELECT x::bigint AS unit_id, n FROM unnest(string_to_array($2, '.')) WITH ORDINALITY AS y(x, n)
+		)
+		INSERT INTO rollups (round_id, unit_id, kind, total, held)
+		SELECT k.round_id, a.unit_id, k.kind, greatest($3 * k.t, 0), greatest($3 * k.h, 0)
+		FROM k CROSS JOIN a ORDER BY a.n, k.round_id, k.kind
+		ON CONFLICT (round_id, unit_id, kind) DO UPDATE SET
+			total = rollups.total + $3 * (SELECT k.t FROM k WHERE k.round_id = EXCLUDED.round_id AND k.kind = EXCLUDED.kind),
+			held = rollups.held + $3 * (SELECT k.h FROM k WHERE k.round_id = EXCLUDED.round_id AND k.kind = EXCLUDED.kind),
+			late = greatest(0, rollups.late + $3 * (SELECT coalesce(sum(s.t - s.h), 0) FROM s
+				WHERE s.round_id = EXCLUDED.round_id AND s.kind = EXCLUDED.kind AND s.deadline < rollups.late_day)),
+			late_total = CASE WHEN `+lateFresh+` THEN rollups.total
+				+ $3 * (SELECT k.t FROM k WHERE k.round_id = EXCLUDED.round_id AND k.kind = EXCLUDED.kind) END,
+			late_held = CASE WHEN `+lateFresh+` THEN rollups.held
+				+ $3 * (SELECT k.h FROM k WHERE k.round_id = EXCLUDED.round_id AND k.kind = EXCLUDED.kind) END`,
+		subtreePath, ancestorsPath, sign)
 	if err != nil {
-		return fmt.Errorf("store: recompute rollups: %w", err)
+		return fmt.Errorf("store: shift rollups: %w", err)
+	}
+	return nil
+}
+
+// addUnitsToRollups adds each of the units with ids (by itself, not its
+// subtree) to the rollups of the units above it, in every round where it has
+// a congress: the units an import created. One statement.
+func addUnitsToRollups(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `WITH s AS (
+			SELECT c.round_id, a::bigint AS unit_id, n, u.kind, c.deadline,
+				count(*)::int AS t, (count(*) FILTER (WHERE c.held_date IS NOT NULL))::int AS h
+			FROM units u JOIN congresses c ON c.unit_id = u.id
+			CROSS JOIN LATERAL unnest(string_to_array(ltree2text(subpath(u.path, 0, nlevel(u.path) - 1)), '.')) WITH ORDINALITY AS x(a, n)
+			WHERE u.id = ANY($1::bigint[]) AND u.active
+			GROUP BY c.round_id, a, n, u.kind, c.deadline
+		), k AS (
+			SELECT round_id, unit_id, min(n) AS n, kind, sum(t)::int AS t, sum(h)::int AS h FROM s GROUP BY round_id, unit_id, kind
+		)
+		INSERT INTO rollups (round_id, unit_id, kind, total, held)
+		SELECT k.round_id, k.unit_id, k.kind, k.t, k.h FROM k ORDER BY k.n, k.unit_id, k.round_id, k.kind
+		ON CONFLICT (round_id, unit_id, kind) DO UPDATE SET
+			total = rollups.total + EXCLUDED.total, held = rollups.held + EXCLUDED.held,
+			late = rollups.late + (SELECT coalesce(sum(s.t - s.h), 0) FROM s WHERE s.round_id = EXCLUDED.round_id
+				AND s.unit_id = EXCLUDED.unit_id AND s.kind = EXCLUDED.kind AND s.deadline < rollups.late_day),
+			late_total = CASE WHEN `+lateFresh+` THEN rollups.total + EXCLUDED.total END,
+			late_held = CASE WHEN `+lateFresh+` THEN rollups.held + EXCLUDED.held END`,
+		pq.Array(ids))
+	if err != nil {
+		return fmt.Errorf("store: add units to rollups: %w", err)
+	}
+	return nil
+}
+
+// lockRollups makes the writers of rollups wait until the transaction ends;
+// readers go on. A recompute or a refresh of late counts takes it first.
+func lockRollups(ctx context.Context, tx *sqlx.Tx) error {
+	if _, err := tx.ExecContext(ctx, `LOCK TABLE rollups IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		return fmt.Errorf("store: lock rollups: %w", err)
+	}
+	return nil
+}
+
+// aggregateWorkMem is the work_mem of the transactions that aggregate a
+// whole round: the hash of ~50,000 parents of a national tree fits in it.
+const aggregateWorkMem = `SET LOCAL work_mem = '64MB'`
+
+// belowSpec says what aggregateBelow counts: held and late are SQL
+// conditions on the congress c ($2 is the day when they need one); only
+// congresses matching where are counted ("true" for all).
+type belowSpec struct {
+	held, late, where string
+}
+
+var (
+	// belowNow counts the held congresses as they stand (today's rollups).
+	belowNow = belowSpec{held: "c.held_date IS NOT NULL", late: "false", where: "true"}
+	// belowOn counts, on day $2, the congresses held by then and the late ones.
+	belowOn = belowSpec{held: "c.held_date <= $2", late: lateOn, where: "true"}
+	// lateBelowOn counts only the congresses late on day $2.
+	lateBelowOn = belowSpec{held: "false", late: "true", where: lateOn}
+)
+
+// lateOn is SQL: the congress c was late on day $2 (deadline passed, not held by then).
+const lateOn = `c.deadline < $2 AND (c.held_date IS NULL OR c.held_date > $2)`
+
+// aggregateBelow fills the temporary table rollup_agg (dropped at commit)
+// with, for every unit with active units below it in round, and each kind
+// of them, the counts of spec over the active units of that kind strictly
+// below it, bottom-up: the congresses of the active units are aggregated
+// once into their parents (one pass, like the floor), then the much smaller
+// parent aggregates are rolled up one level at a time, each level's rows
+// into their parents' (a loop over the levels of the tree, not over units;
+// each parent is found by its primary key). A unit and kind may have
+// several rows (one per level they came from): sum them.
+func aggregateBelow(ctx context.Context, tx *sqlx.Tx, roundID int64, spec belowSpec, args ...any) error {
+	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS pg_temp.rollup_agg`); err != nil {
+		return fmt.Errorf("store: aggregate: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE rollup_agg (unit_id bigint NOT NULL, level int NOT NULL,
+		kind text NOT NULL, total bigint NOT NULL, held bigint NOT NULL, late bigint NOT NULL) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("store: aggregate: %w", err)
+	}
+	params := append([]any{roundID}, args...)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO rollup_agg
+		SELECT u.parent_id, 0, u.kind, count(*), count(*) FILTER (WHERE `+spec.held+`), count(*) FILTER (WHERE `+spec.late+`)
+		FROM congresses c JOIN units u ON u.id = c.unit_id
+		WHERE c.round_id = $1 AND u.active AND u.parent_id IS NOT NULL AND `+spec.where+`
+		GROUP BY u.parent_id, u.kind`, params...); err != nil {
+		return fmt.Errorf("store: aggregate into parents: %w", err)
+	}
+	for level := 0; ; level++ {
+		res, err := tx.ExecContext(ctx, `INSERT INTO rollup_agg
+			SELECT p.parent_id, $1::int + 1, a.kind, sum(a.total), sum(a.held), sum(a.late)
+			FROM rollup_agg a CROSS JOIN LATERAL (SELECT parent_id FROM units WHERE id = a.unit_id) p
+			WHERE a.level = $1 AND p.parent_id IS NOT NULL
+			GROUP BY p.parent_id, a.kind`, level)
+		if err != nil {
+			return fmt.Errorf("store: aggregate level %d: %w", level+1, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+// RollupDrift counts the rollup rows a recompute found wrong and fixed:
+// updated (other counts), inserted (missing) and deleted (for units or
+// kinds with nothing below any more). Rows of zeros are not drift.
+type RollupDrift struct {
+	Updated  int `json:"updated" db:"updated"`
+	Inserted int `json:"inserted" db:"inserted"`
+	Deleted  int `json:"deleted" db:"deleted"`
+}
+
+// Rows is the number of rollup rows that were wrong.
+func (d RollupDrift) Rows() int { return d.Updated + d.Inserted + d.Deleted }
+
+// recomputeRollups recomputes every rollup of round from the congresses of
+// the active units and writes the rows that differ. The writers of rollups
+// wait meanwhile, so that no change is lost between the count and the write.
+func recomputeRollups(ctx context.Context, tx *sqlx.Tx, roundID int64) error {
+	_, err := syncRollups(ctx, tx, roundID)
+	return err
+}
+
+// syncRollups is recomputeRollups, returning the drift it fixed. Rows it
+// changes lose their late count (late_day NULL) until the next late-flags run.
+func syncRollups(ctx context.Context, tx *sqlx.Tx, roundID int64) (RollupDrift, error) {
+	var d RollupDrift
+	if err := lockRollups(ctx, tx); err != nil {
+		return d, err
+	}
+	if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
+		return d, fmt.Errorf("store: recompute rollups: %w", err)
+	}
+	if err := aggregateBelow(ctx, tx, roundID, belowNow); err != nil {
+		return d, err
+	}
+	// The rows that differ, found with one full join; usually none.
+	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS pg_temp.rollup_diff`); err != nil {
+		return d, fmt.Errorf("store: recompute rollups: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE rollup_diff ON COMMIT DROP AS
+		SELECT coalesce(f.unit_id, r.unit_id) AS unit_id, coalesce(f.kind, r.kind) AS kind,
+			f.total, f.held, r.total AS old_total, r.held AS old_held
+		FROM (SELECT unit_id, kind, sum(total)::int AS total, sum(held)::int AS held FROM rollup_agg GROUP BY unit_id, kind) f
+		FULL JOIN (SELECT unit_id, kind, total, held FROM rollups WHERE round_id = $1) r
+			ON r.unit_id = f.unit_id AND r.kind = f.kind
+		WHERE f.total IS DISTINCT FROM r.total OR f.held IS DISTINCT FROM r.held`, roundID); err != nil {
+		return d, fmt.Errorf("store: recompute rollups: %w", err)
+	}
+	err := tx.GetContext(ctx, &d, `WITH upd AS (
+			UPDATE rollups r SET total = x.total, held = x.held, late_day = NULL FROM rollup_diff x
+			WHERE r.round_id = $1 AND r.unit_id = x.unit_id AND r.kind = x.kind AND x.total IS NOT NULL AND x.old_total IS NOT NULL
+			RETURNING 1
+		), ins AS (
+			INSERT INTO rollups (round_id, unit_id, kind, total, held)
+			SELECT $1, x.unit_id, x.kind, x.total, x.held FROM rollup_diff x WHERE x.old_total IS NULL
+			RETURNING 1
+		), del AS (
+			DELETE FROM rollups r USING rollup_diff x
+			WHERE r.round_id = $1 AND r.unit_id = x.unit_id AND r.kind = x.kind AND x.total IS NULL
+			RETURNING r.total <> 0 OR r.held <> 0 AS drift
+		)
+		SELECT (SELECT count(*) FROM upd) AS updated, (SELECT count(*) FROM ins) AS inserted,
+			(SELECT count(*) FILTER (WHERE drift) FROM del) AS deleted`, roundID)
+	if err != nil {
+		return d, fmt.Errorf("store: recompute rollups: %w", err)
+	}
+	return d, nil
+}
+
+// RecomputeRollups recomputes every rollup of round from scratch in one
+// transaction and fixes the rows that differ (the consistency check, and
+// the full recompute that `make bench` times); it returns the drift found.
+func (s *Store) RecomputeRollups(ctx context.Context, roundID int64) (RollupDrift, error) {
+	var d RollupDrift
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		d, err = syncRollups(ctx, tx, roundID)
+		return err
+	})
+	return d, err
+}
+
+// RecomputeFloor runs the bare single-pass aggregate that no recompute can
+// beat, with the same settings as RecomputeRollups: every active cell of
+// round (kinds that are cells and not grassroots organizations) counted
+// into its parent, held or not, in one GROUP BY. `make bench` prints the
+// recompute beside it. It returns how long the query took.
+func (s *Store) RecomputeFloor(ctx context.Context, roundID int64) (time.Duration, error) {
+	var took time.Duration
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
+			return err
+		}
+		var kinds []string
+		if err := tx.SelectContext(ctx, &kinds, `SELECT code FROM unit_kinds WHERE is_cell AND NOT is_grassroots`); err != nil {
+			return err
+		}
+		start := time.Now()
+		var n, total, held int64
+		err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(t), 0), coalesce(sum(h), 0) FROM (
+				SELECT u.parent_id, count(*) AS t, count(*) FILTER (WHERE c.held_date IS NOT NULL) AS h
+				FROM congresses c JOIN units u ON u.id = c.unit_id
+				WHERE c.round_id = $1 AND u.active AND u.kind = ANY($2)
+				GROUP BY u.parent_id) x`, roundID, pq.Array(kinds)).Scan(&n, &total, &held)
+		took = time.Since(start)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: recompute floor: %w", err)
+	}
+	return took, nil
+}
+
+// refreshLateCounts counts, for every rollup row of round, the units of its
+// kind below its unit that were late on day (deadline before it, not held
+// by then), and stamps the row with day and the total and held the count
+// goes with. Only rows that change are written.
+func refreshLateCounts(ctx context.Context, tx *sqlx.Tx, roundID int64, day domain.Day) error {
+	if err := lockRollups(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
+		return fmt.Errorf("store: late counts: %w", err)
+	}
+	if err := aggregateBelow(ctx, tx, roundID, lateBelowOn, day); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `WITH x AS (
+			SELECT unit_id, kind, sum(late)::int AS late FROM rollup_agg GROUP BY unit_id, kind
+		), want AS (
+			SELECT r.unit_id, r.kind, coalesce(x.late, 0) AS late
+			FROM rollups r LEFT JOIN x ON x.unit_id = r.unit_id AND x.kind = r.kind
+			WHERE r.round_id = $1
+		)
+		UPDATE rollups r SET late = want.late, late_day = $2, late_total = r.total, late_held = r.held FROM want
+		WHERE r.round_id = $1 AND r.unit_id = want.unit_id AND r.kind = want.kind
+			AND (r.late <> want.late OR r.late_day IS DISTINCT FROM $2::date
+				OR r.late_total IS DISTINCT FROM r.total OR r.late_held IS DISTINCT FROM r.held)`, roundID, day)
+	if err != nil {
+		return fmt.Errorf("store: late counts: %w", err)
 	}
 	return nil
 }

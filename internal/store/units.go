@@ -194,6 +194,9 @@ func (s *Store) CreateUnit(ctx context.Context, actor domain.Principal, in domai
 		if u, err = unitByCode(ctx, tx, in.Code); err != nil {
 			return err
 		}
+		if err := unitCreated(ctx, tx, u.Path); err != nil {
+			return err
+		}
 		return audit(ctx, tx, actor, "unit.create", "unit", &u.ID, nil, snapshot(u), "")
 	})
 	return u, err
@@ -271,7 +274,7 @@ func (s *Store) MoveUnit(ctx context.Context, actor domain.Principal, code, newP
 			u = before
 			return nil
 		}
-		if err := moveSubtree(ctx, tx, before, parent); err != nil {
+		if err := moveWithRounds(ctx, tx, before, &parent); err != nil {
 			return err
 		}
 		if u, err = unitByCode(ctx, tx, code); err != nil {
@@ -338,7 +341,7 @@ func (s *Store) MergeUnits(ctx context.Context, actor domain.Principal, survivor
 				return err
 			}
 			for _, c := range children {
-				if err := moveSubtree(ctx, tx, c, survivor); err != nil {
+				if err := moveWithRounds(ctx, tx, c, &survivor); err != nil {
 					return err
 				}
 				after := c
@@ -347,9 +350,15 @@ func (s *Store) MergeUnits(ctx context.Context, actor domain.Principal, survivor
 					return err
 				}
 			}
+			if err := unitLeaving(ctx, tx, m.Path); err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE units SET active = false, merged_into = $2,
 				version = version + 1, updated_at = now() WHERE id = $1`, m.ID, survivor.ID); err != nil {
 				return fmt.Errorf("store: merge %s: %w", m.Code, err)
+			}
+			if err := unitLeft(ctx, tx, m.Path); err != nil {
+				return err
 			}
 			after := m
 			after.Active, after.MergedInto = false, survivor.Code

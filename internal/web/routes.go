@@ -42,6 +42,34 @@ func (s *Server) routes() {
 	v1.GET("/units/:code/history", s.handleHistory, api)
 	v1.POST("/units/:code/move", s.handleMoveUnit, api)
 	v1.POST("/units/:code/merge", s.handleMergeUnits, api)
+
+	// Congress round (issue 3): rounds and deadlines, each unit's congress,
+	// pilots, milestones and approvals, results, and the round's audit log.
+	// ?round=ID everywhere under a unit; the current round when absent.
+	v1.GET("/rounds", s.handleRounds, api)
+	v1.GET("/rounds/:id", s.handleRound, api)
+	v1.POST("/rounds/:id/deadlines", s.handleSetDeadlineRule, api)
+	v1.GET("/rounds/:id/deadlines/history", s.handleDeadlineHistory, api)
+	v1.PUT("/units/:code/deadline", s.handleSetUnitDeadline, api)
+	v1.GET("/units/:code/congress", s.handleCongress, api)
+	v1.PATCH("/units/:code/congress", s.handleUpdateCongress, api)
+	v1.PUT("/units/:code/pilot", s.handleSetPilot, api)
+	v1.GET("/units/:code/pilots", s.handlePilots, api)
+	v1.GET("/units/:code/milestones", s.handleMilestones, api)
+	v1.POST("/units/:code/milestones/:milestone", s.handleTickMilestone, api)
+	v1.DELETE("/units/:code/milestones/:milestone", s.handleUntickMilestone, api)
+	v1.GET("/units/:code/results", s.handleResults, api)
+	v1.PUT("/units/:code/results", s.handleSetResults, api)
+	v1.GET("/units/:code/audit", s.handleRoundAudit, api)
+
+	// Progress, flags and jobs (issue 3): progress at any day from the
+	// rollups and snapshots, the late/overdue/at-risk flags, and the
+	// scheduled jobs (listed by the board, run by hand by a root admin).
+	v1.GET("/units/:code/progress", s.handleProgress, api)
+	v1.GET("/units/:code/progress/children", s.handleProgressChildren, api)
+	v1.GET("/units/:code/flags", s.handleFlags, api)
+	v1.GET("/jobs", s.handleJobs, api)
+	v1.POST("/jobs/:name/run", s.handleRunJob, api)
 }
 
 // secureConfig sets the security headers of every response.

@@ -1,0 +1,484 @@
+// Package bench measures daihoi on the synthetic national tree of package
+// gen and prints the figures the issue asks for: the full recompute of the
+// rollups beside the bare single-pass aggregate over the same cells (the
+// floor), progress read latency at the root and at one district, and status
+// updates per second through the JSON API, with their audit and rollups.
+// `make bench` runs it once (bench_test.go) on a throwaway PostgreSQL.
+//
+// Reads and updates go through the real HTTP handlers (an httptest server
+// on a loopback port, a bearer token of a board user at the root), so they
+// include authentication, scope checks, JSON and the services.
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/daihoi/daihoi/internal/auth"
+	"github.com/daihoi/daihoi/internal/core"
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/gen"
+	"github.com/daihoi/daihoi/internal/store"
+	"github.com/daihoi/daihoi/internal/web"
+)
+
+// Targets of the issue, on a 2-core machine.
+const (
+	TargetRatio       = 2.0
+	TargetRootP99     = 50 * time.Millisecond
+	TargetDistrictP99 = 10 * time.Millisecond
+	TargetUpdates     = 500.0
+)
+
+// Options sizes a run.
+type Options struct {
+	Tree gen.Options
+	// AsOf is the day of the generated state, and the server's today.
+	AsOf time.Time
+	// Recomputes is how many times the recompute and the floor are timed.
+	Recomputes int
+	// Reads is the number of progress reads timed at the root and at the district.
+	Reads int
+	// Updates is the number of congresses held through the API by Clients
+	// concurrent clients, each on its own cells.
+	Updates, Clients int
+}
+
+// DefaultOptions is the national tree with 200 reads each and 4,000
+// updates from 8 clients.
+func DefaultOptions() Options {
+	return Options{Tree: gen.DefaultOptions(), AsOf: gen.DefaultAsOf, Recomputes: 5, Reads: 200, Updates: 4000, Clients: 8}
+}
+
+// Latency summarises timed requests.
+type Latency struct {
+	N             int
+	P50, P99, Max time.Duration
+}
+
+func latency(d []time.Duration) Latency {
+	if len(d) == 0 {
+		return Latency{}
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	at := func(q float64) time.Duration {
+		i := int(q*float64(len(s))+0.5) - 1
+		return s[max(0, min(len(s)-1, i))]
+	}
+	return Latency{N: len(s), P50: at(0.50), P99: at(0.99), Max: s[len(s)-1]}
+}
+
+// Figures are the measured results of a run.
+type Figures struct {
+	Started  time.Time
+	Units    int
+	Kinds    []store.KindState
+	Generate time.Duration
+	Steps    []gen.Step
+	Server   map[string]string
+
+	// Recompute and Floor are medians of Options.Recomputes runs; Drift is
+	// the rollup rows the first recompute found wrong (should be 0).
+	Recompute, Floor time.Duration
+	RecomputeRuns    []time.Duration
+	FloorRuns        []time.Duration
+	Drift            int
+
+	Root, District         Latency
+	RootCode, DistrictCode string
+
+	Updates      int
+	UpdateErrors int
+	// FirstRefusal is the status and body of the first update refused.
+	FirstRefusal  string
+	Clients       int
+	UpdateElapsed time.Duration
+	UpdateLatency Latency
+	// DriftAfter is the rollup rows wrong after the updates (should be 0).
+	DriftAfter int
+}
+
+// Ratio is the recompute time over the floor.
+func (f Figures) Ratio() float64 {
+	if f.Floor <= 0 {
+		return 0
+	}
+	return float64(f.Recompute) / float64(f.Floor)
+}
+
+// UpdatesPerSecond is the rate of successful updates.
+func (f Figures) UpdatesPerSecond() float64 {
+	if f.UpdateElapsed <= 0 {
+		return 0
+	}
+	return float64(f.Updates) / f.UpdateElapsed.Seconds()
+}
+
+// Run generates the tree of o into db (which must hold no units), then
+// measures, printing progress to w as it goes; Print writes the table.
+func Run(ctx context.Context, db *sqlx.DB, o Options, w io.Writer) (Figures, error) {
+	f := Figures{Started: time.Now(), Clients: o.Clients}
+	st := store.New(db)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// The server's clock stands at 09:00 on the day of the state: progress
+	// reads are of "today", held dates are not in the future.
+	clock := domain.FixedClock(time.Date(o.AsOf.Year(), o.AsOf.Month(), o.AsOf.Day(), 9, 0, 0, 0, domain.Location))
+	svc, err := core.New(ctx, st, clock, core.Options{}, quiet)
+	if err != nil {
+		return f, err
+	}
+	if f.Server, err = st.ServerSettings(ctx, "server_version", "fsync", "synchronous_commit", "shared_buffers", "work_mem", "max_connections"); err != nil {
+		return f, err
+	}
+
+	fmt.Fprintf(w, "generating the national tree (%d provinces, %d districts, %d grassroots, %d cells) at %s\n",
+		o.Tree.Provinces, o.Tree.Districts, o.Tree.Grassroots, o.Tree.Cells, o.AsOf.Format("2006-01-02"))
+	res, err := gen.Run(ctx, svc, o.Tree, o.AsOf, w)
+	if err != nil {
+		return f, err
+	}
+	f.Units, f.Kinds, f.Steps, f.Generate = res.Units, res.Kinds, res.Steps, res.Total()
+
+	if err := measureRecompute(ctx, st, res.RoundID, o, &f, w); err != nil {
+		return f, err
+	}
+
+	srv, err := web.New(svc, db, web.Options{}, quiet)
+	if err != nil {
+		return f, err
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	c := &client{base: hs.URL, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+	if err := c.login(ctx, svc); err != nil {
+		return f, err
+	}
+
+	if err := measureReads(ctx, c, o, &f, w); err != nil {
+		return f, err
+	}
+	if err := measureUpdates(ctx, c, st, res.RoundID, o, &f, w); err != nil {
+		return f, err
+	}
+	d, err := st.RecomputeRollups(ctx, res.RoundID)
+	if err != nil {
+		return f, err
+	}
+	f.DriftAfter = d.Rows()
+	return f, nil
+}
+
+// measureRecompute times the full recompute and the floor, alternately.
+func measureRecompute(ctx context.Context, st *store.Store, roundID int64, o Options, f *Figures, w io.Writer) error {
+	for i := range max(1, o.Recomputes) {
+		start := time.Now()
+		d, err := st.RecomputeRollups(ctx, roundID)
+		if err != nil {
+			return err
+		}
+		f.RecomputeRuns = append(f.RecomputeRuns, time.Since(start))
+		if i == 0 {
+			f.Drift = d.Rows()
+		}
+		floor, err := st.RecomputeFloor(ctx, roundID)
+		if err != nil {
+			return err
+		}
+		f.FloorRuns = append(f.FloorRuns, floor)
+	}
+	f.Recompute, f.Floor = median(f.RecomputeRuns), median(f.FloorRuns)
+	fmt.Fprintf(w, "recompute %v, floor %v\n", round(f.RecomputeRuns), round(f.FloorRuns))
+	return nil
+}
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func round(d []time.Duration) []time.Duration {
+	out := make([]time.Duration, len(d))
+	for i, x := range d {
+		out[i] = x.Round(time.Millisecond)
+	}
+	return out
+}
+
+// measureReads times progress reads of the root and of the largest
+// district of the largest province, after a few reads to warm up.
+func measureReads(ctx context.Context, c *client, o Options, f *Figures, w io.Writer) error {
+	f.RootCode = gen.RootCode
+	var provinces, districts struct {
+		Units []domain.Unit `json:"units"`
+	}
+	if err := c.get(ctx, "/api/v1/units/"+gen.RootCode+"/children", &provinces); err != nil {
+		return err
+	}
+	if len(provinces.Units) == 0 {
+		return fmt.Errorf("bench: the root has no children")
+	}
+	biggest := func(us []domain.Unit, kind string) string {
+		best, code := -1, ""
+		for _, u := range us {
+			if u.Kind == kind && u.Members > best {
+				best, code = u.Members, u.Code
+			}
+		}
+		return code
+	}
+	if err := c.get(ctx, "/api/v1/units/"+biggest(provinces.Units, "city")+"/children", &districts); err != nil {
+		return err
+	}
+	if f.DistrictCode = biggest(districts.Units, "district"); f.DistrictCode == "" {
+		return fmt.Errorf("bench: no district below the largest province")
+	}
+	read := func(code string) ([]time.Duration, error) {
+		path := "/api/v1/units/" + code + "/progress"
+		for range 10 {
+			if err := c.get(ctx, path, nil); err != nil {
+				return nil, err
+			}
+		}
+		out := make([]time.Duration, 0, o.Reads)
+		for range o.Reads {
+			start := time.Now()
+			if err := c.get(ctx, path, nil); err != nil {
+				return nil, err
+			}
+			out = append(out, time.Since(start))
+		}
+		return out, nil
+	}
+	root, err := read(f.RootCode)
+	if err != nil {
+		return err
+	}
+	district, err := read(f.DistrictCode)
+	if err != nil {
+		return err
+	}
+	f.Root, f.District = latency(root), latency(district)
+	fmt.Fprintf(w, "progress %s p50 %v p99 %v; %s p50 %v p99 %v\n", f.RootCode, f.Root.P50, f.Root.P99,
+		f.DistrictCode, f.District.P50, f.District.P99)
+	return nil
+}
+
+// measureUpdates holds the congresses of o.Updates cells with their plan
+// approved: o.Clients clients, each on its own cells, read each congress's
+// version (untimed), then PATCH it to held on the server's today (timed).
+func measureUpdates(ctx context.Context, c *client, st *store.Store, roundID int64, o Options, f *Figures, w io.Writer) error {
+	codes, err := st.PlanApprovedCells(ctx, roundID, o.Updates)
+	if err != nil {
+		return err
+	}
+	if len(codes) == 0 {
+		return fmt.Errorf("bench: no cell with its plan approved to hold")
+	}
+	clients := max(1, o.Clients)
+	versions := make([]int, len(codes))
+	if err := parallel(clients, len(codes), func(i int) error {
+		var cg struct {
+			Version int `json:"version"`
+		}
+		if err := c.get(ctx, "/api/v1/units/"+codes[i]+"/congress", &cg); err != nil {
+			return err
+		}
+		versions[i] = cg.Version
+		return nil
+	}); err != nil {
+		return err
+	}
+	held := o.AsOf.Format("2006-01-02")
+	lat := make([]time.Duration, len(codes))
+	var failed atomic.Int64
+	var refusal sync.Once
+	start := time.Now()
+	err = parallel(clients, len(codes), func(i int) error {
+		body := fmt.Sprintf(`{"status":"held","held_date":%q,"version":%d}`, held, versions[i])
+		var refused json.RawMessage
+		t := time.Now()
+		status, err := c.do(ctx, http.MethodPatch, "/api/v1/units/"+codes[i]+"/congress", body, &refused)
+		lat[i] = time.Since(t)
+		if err != nil {
+			return err
+		}
+		if status != http.StatusOK {
+			failed.Add(1)
+			refusal.Do(func() { f.FirstRefusal = fmt.Sprintf("%s: %d %s", codes[i], status, refused) })
+		}
+		return nil
+	})
+	f.UpdateElapsed = time.Since(start)
+	if err != nil {
+		return err
+	}
+	f.UpdateErrors = int(failed.Load())
+	f.Updates = len(codes) - f.UpdateErrors
+	f.UpdateLatency = latency(lat)
+	fmt.Fprintf(w, "%d updates (%d refused) by %d clients in %v: %.0f/s\n", f.Updates, f.UpdateErrors, clients,
+		f.UpdateElapsed.Round(time.Millisecond), f.UpdatesPerSecond())
+	if f.FirstRefusal != "" {
+		fmt.Fprintf(w, "first refusal: %s\n", f.FirstRefusal)
+	}
+	return nil
+}
+
+// parallel runs fn(0..n-1) on workers goroutines, each on a contiguous
+// share of the indexes, and returns the first error.
+func parallel(workers, n int, fn func(i int) error) error {
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for k := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := k; i < n; i += workers {
+				if err := fn(i); err != nil {
+					errs[k] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// client calls the JSON API with a bearer token.
+type client struct {
+	base, token string
+	http        *http.Client
+}
+
+// login creates a board user at the root and signs it in.
+func (c *client) login(ctx context.Context, svc *core.Service) error {
+	const user, password = "bench", "bench-password-1"
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	sys := domain.SystemPrincipal()
+	if _, err := svc.Store().CreateUser(ctx, sys, domain.User{Username: user, FullName: "Benchmark", Lang: "vi"}, hash); err != nil {
+		return err
+	}
+	if err := svc.Grant(ctx, sys, user, string(domain.RoleBoard), gen.RootCode); err != nil {
+		return err
+	}
+	var tok struct {
+		Token string `json:"token"`
+	}
+	body := fmt.Sprintf(`{"username":%q,"password":%q}`, user, password)
+	if status, err := c.do(ctx, http.MethodPost, "/api/v1/login", body, &tok); err != nil || status != http.StatusOK {
+		return fmt.Errorf("bench: login: status %d: %v", status, err)
+	}
+	c.token = tok.Token
+	return nil
+}
+
+func (c *client) get(ctx context.Context, path string, out any) error {
+	status, err := c.do(ctx, http.MethodGet, path, "", out)
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("bench: GET %s: status %d", path, status)
+	}
+	return err
+}
+
+// do sends a request and decodes a 200 response into out (when not nil);
+// a *json.RawMessage gets the body whatever the status.
+func (c *client) do(ctx context.Context, method, path, body string, out any) (int, error) {
+	var rd io.Reader
+	if body != "" {
+		rd = bytes.NewBufferString(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return 0, err
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return res.StatusCode, err
+	}
+	if raw, ok := out.(*json.RawMessage); ok {
+		*raw = b
+		return res.StatusCode, nil
+	}
+	if res.StatusCode == http.StatusOK && out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			return res.StatusCode, fmt.Errorf("bench: %s %s: %w", method, path, err)
+		}
+	}
+	return res.StatusCode, nil
+}
+
+// Print writes the figures as a table, each beside its target.
+func (f Figures) Print(w io.Writer) {
+	fmt.Fprintf(w, "\ndaihoi bench, %s, %s/%s, %d CPUs, PostgreSQL %s (fsync %s, synchronous_commit %s, shared_buffers %s)\n",
+		f.Started.Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(),
+		f.Server["server_version"], f.Server["fsync"], f.Server["synchronous_commit"], f.Server["shared_buffers"])
+	fmt.Fprintf(w, "tree: %d units:", f.Units)
+	for _, k := range f.Kinds {
+		fmt.Fprintf(w, " %d %s", k.Total, k.Kind)
+	}
+	fmt.Fprintf(w, "; generated in %s (", f.Generate.Round(time.Second))
+	for i, s := range f.Steps {
+		if i > 0 {
+			fmt.Fprint(w, ", ")
+		}
+		fmt.Fprintf(w, "%s %s", s.Name, s.Took.Round(100*time.Millisecond))
+	}
+	fmt.Fprintln(w, ")")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "measure\tresult\ttarget\t")
+	fmt.Fprintln(tw, "-------\t------\t------\t")
+	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+	verdict := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "MISSED"
+	}
+	fmt.Fprintf(tw, "full recompute of the rollups (median of %d)\t%s\t\t\n", len(f.RecomputeRuns), ms(f.Recompute))
+	fmt.Fprintf(tw, "bare single-pass aggregate, the floor (median of %d)\t%s\t\t\n", len(f.FloorRuns), ms(f.Floor))
+	fmt.Fprintf(tw, "recompute / floor\t%.2f×\t≤ %.0f× %s\t\n", f.Ratio(), TargetRatio, verdict(f.Ratio() <= TargetRatio))
+	fmt.Fprintf(tw, "progress %s (root), p50 / p99 of %d\t%s / %s\tp99 ≤ %s %s\t\n", f.RootCode, f.Root.N, ms(f.Root.P50), ms(f.Root.P99),
+		ms(TargetRootP99), verdict(f.Root.P99 <= TargetRootP99))
+	fmt.Fprintf(tw, "progress %s (district), p50 / p99 of %d\t%s / %s\tp99 ≤ %s %s\t\n", f.DistrictCode, f.District.N, ms(f.District.P50),
+		ms(f.District.P99), ms(TargetDistrictP99), verdict(f.District.P99 <= TargetDistrictP99))
+	fmt.Fprintf(tw, "status updates via PATCH, %d clients (%d held, %d refused)\t%.0f /s\t≥ %.0f /s %s\t\n", f.Clients, f.Updates,
+		f.UpdateErrors, f.UpdatesPerSecond(), TargetUpdates, verdict(f.UpdatesPerSecond() >= TargetUpdates && f.UpdateErrors == 0))
+	fmt.Fprintf(tw, "update latency p50 / p99\t%s / %s\t\t\n", ms(f.UpdateLatency.P50), ms(f.UpdateLatency.P99))
+	fmt.Fprintf(tw, "rollup rows wrong before / after the updates\t%d / %d\t0 %s\t\n", f.Drift, f.DriftAfter, verdict(f.Drift == 0 && f.DriftAfter == 0))
+	tw.Flush()
+}

@@ -1,0 +1,111 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/daihoi/daihoi/internal/bench"
+	"github.com/daihoi/daihoi/internal/gen"
+	"github.com/daihoi/daihoi/internal/pg"
+	"github.com/daihoi/daihoi/internal/store"
+	"github.com/daihoi/daihoi/internal/testdb"
+)
+
+var (
+	fsync   = flag.Bool("bench.fsync", true, "run the benchmark's PostgreSQL with fsync on, as in production")
+	clients = flag.Int("bench.clients", 8, "concurrent API clients of the update benchmark")
+	updates = flag.Int("bench.updates", 4000, "congresses held through the API")
+	scale   = flag.Float64("bench.scale", 1, "size of the tree relative to the national one (0.1: a tenth, for a quick try)")
+)
+
+func TestMain(m *testing.M) { testdb.Main(m, store.Migrate) }
+
+// TestRunOnASmallTree runs the whole benchmark on a small tree, so that
+// `make test` keeps it working; it checks the run, not the speed.
+func TestRunOnASmallTree(t *testing.T) {
+	db := testdb.New(t)
+	o := bench.DefaultOptions()
+	o.Tree = gen.Options{Provinces: 3, Districts: 9, Grassroots: 300, Cells: 1500, Seed: 7}
+	o.Recomputes, o.Reads, o.Updates, o.Clients = 2, 20, 60, 4
+	f, err := bench.Run(context.Background(), db, o, testWriter{t})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var table bytes.Buffer
+	f.Print(&table)
+	t.Log(table.String())
+	if f.Units < 1800 || f.Root.N != 20 || f.District.N != 20 || f.DistrictCode == "" {
+		t.Errorf("units %d, reads %d and %d of %q", f.Units, f.Root.N, f.District.N, f.DistrictCode)
+	}
+	if f.Updates == 0 || f.UpdateErrors != 0 {
+		t.Errorf("updates: %d held, %d refused", f.Updates, f.UpdateErrors)
+	}
+	if f.Drift != 0 || f.DriftAfter != 0 {
+		t.Errorf("rollup rows wrong: %d before the updates, %d after", f.Drift, f.DriftAfter)
+	}
+	if f.Recompute <= 0 || f.Floor <= 0 {
+		t.Errorf("recompute %v, floor %v", f.Recompute, f.Floor)
+	}
+}
+
+// BenchmarkNational is `make bench`: it starts its own PostgreSQL (fsync on
+// unless -bench.fsync=false), generates the national tree once and prints
+// the figures. It runs once whatever b.N; use -benchtime 1x.
+func BenchmarkNational(b *testing.B) {
+	ctx := context.Background()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	bin, err := pg.EnsureBinaries(logger)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cl, err := pg.Start(ctx, pg.Options{BinDir: bin, Fsync: *fsync, Logger: logger})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cl.Stop()
+	if err := cl.CreateDatabase(ctx, "bench"); err != nil {
+		b.Fatal(err)
+	}
+	db, err := store.Open(ctx, cl.URL("bench"), 40)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := store.Migrate(ctx, db.DB); err != nil {
+		b.Fatal(err)
+	}
+	o := bench.DefaultOptions()
+	o.Clients, o.Updates = *clients, *updates
+	if *scale != 1 {
+		t := &o.Tree
+		t.Districts = max(t.Provinces, int(float64(t.Districts)**scale))
+		t.Grassroots = max(t.Districts, int(float64(t.Grassroots)**scale))
+		t.Cells = int(float64(t.Cells) * *scale)
+	}
+	start := time.Now()
+	f, err := bench.Run(ctx, db, o, os.Stdout)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.Print(os.Stdout)
+	os.Stdout.WriteString("whole run: " + time.Since(start).Round(time.Second).String() + "\n\n")
+	b.ReportMetric(float64(f.Recompute.Microseconds())/1000, "recompute-ms")
+	b.ReportMetric(float64(f.Floor.Microseconds())/1000, "floor-ms")
+	b.ReportMetric(f.Ratio(), "recompute/floor")
+	b.ReportMetric(float64(f.Root.P99.Microseconds())/1000, "root-p99-ms")
+	b.ReportMetric(float64(f.District.P99.Microseconds())/1000, "district-p99-ms")
+	b.ReportMetric(f.UpdatesPerSecond(), "updates/s")
+}
+
+// testWriter sends the run's progress lines to the test log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(bytes.TrimRight(p, "\n")))
+	return len(p), nil
+}

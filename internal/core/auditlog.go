@@ -1,0 +1,28 @@
+package core
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// MaxAudit bounds the changes RoundAudit returns.
+const MaxAudit = 1000
+
+// RoundAudit lists the recorded changes of round (0: current) on the unit
+// with code, or on every unit of its subtree when subtree is set, newest
+// first; limit is between 1 and MaxAudit (0: 100).
+func (s *Service) RoundAudit(ctx context.Context, p domain.Principal, code string, roundID int64, subtree bool, limit int) ([]domain.AuditEntry, error) {
+	if limit == 0 {
+		limit = 100
+	}
+	if limit < 1 || limit > MaxAudit {
+		return nil, domain.Invalid("limit", fmt.Sprintf("limit phải từ 1 đến %d", MaxAudit), fmt.Sprintf("limit must be between 1 and %d", MaxAudit))
+	}
+	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.RoundAudit(ctx, id, u.ID, u.Path, subtree, limit)
+}

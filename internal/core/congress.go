@@ -1,0 +1,136 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
+)
+
+// roundUnit resolves the round (0: the current one) and loads the unit with
+// code, checking that p may do a on it.
+func (s *Service) roundUnit(ctx context.Context, p domain.Principal, a domain.Action, code string, roundID int64) (int64, domain.Unit, error) {
+	u, err := s.unitFor(ctx, p, a, code)
+	if err != nil {
+		return 0, u, err
+	}
+	id, err := s.roundID(ctx, roundID)
+	return id, u, err
+}
+
+// Congress returns the congress of the unit with code in round (0: the
+// current round): status, dates, delegates, pilot, the deadline in force
+// and its source, and its milestones done, in all and overdue today.
+func (s *Service) Congress(ctx context.Context, p domain.Principal, code string, roundID int64) (domain.Congress, error) {
+	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
+	if err != nil {
+		return domain.Congress{}, err
+	}
+	return s.store.Congress(ctx, id, u.Code, domain.TodayDay(s.clock))
+}
+
+// UpdateCongress applies a patch to the congress of the unit with code in
+// round (0: current) if patch.Version is still its version. p needs
+// ActUpdate on the unit (its secretary, or a secretary or board user above
+// it); a step back, and holding the congress before every unit below has
+// held its own (cascade_override_reason), need a board user of an ancestor.
+// The rules are domain.ApplyCongressPatch's; the rollups and the auto
+// milestones follow in the same transaction, and the change is audited.
+func (s *Service) UpdateCongress(ctx context.Context, p domain.Principal, code string, roundID int64, patch domain.CongressPatch) (domain.Congress, error) {
+	id, u, err := s.roundUnit(ctx, p, domain.ActUpdate, code, roundID)
+	if err != nil {
+		return domain.Congress{}, err
+	}
+	if patch.Version <= 0 {
+		return domain.Congress{}, domain.Invalid("version", "Thiếu phiên bản của bản ghi đã đọc", "version (the version you read) is required")
+	}
+	today := domain.TodayDay(s.clock)
+	mayCorrect := mayManageAbove(p, u)
+	return s.store.UpdateCongress(ctx, p, id, u.Code, store.CongressChange{
+		Version: patch.Version, Action: "congress.update", Entity: "congress", Today: today,
+		Apply: func(cur domain.Congress, f domain.CongressFacts) (domain.Congress, string, error) {
+			f.Today, f.MayCorrect = today, mayCorrect
+			next, err := domain.ApplyCongressPatch(cur, patch, f)
+			reason := strings.TrimSpace(patch.Reason)
+			if next.CascadeOverrideReason != "" && next.CascadeOverrideReason != cur.CascadeOverrideReason {
+				reason = strings.TrimSpace(reason + "\n" + "cascade override: " + next.CascadeOverrideReason)
+			}
+			return next, reason, err
+		},
+	})
+}
+
+// SetPilot marks (or unmarks) the unit with code as a pilot congress of the
+// round; only a board user of an ancestor may.
+func (s *Service) SetPilot(ctx context.Context, p domain.Principal, code string, roundID int64, pilot bool) (domain.Congress, error) {
+	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
+	if err != nil {
+		return domain.Congress{}, err
+	}
+	if err := requireManageAbove(p, u); err != nil {
+		return domain.Congress{}, err
+	}
+	return s.store.UpdateCongress(ctx, p, id, u.Code, store.CongressChange{
+		Action: "congress.pilot", Entity: "pilot", Today: domain.TodayDay(s.clock),
+		Apply: func(cur domain.Congress, _ domain.CongressFacts) (domain.Congress, string, error) {
+			cur.IsPilot = pilot
+			return cur, "", nil
+		},
+	})
+}
+
+// UnitDeadlineInput sets or clears (Deadline "") the deadline of one unit.
+type UnitDeadlineInput struct {
+	Deadline string `json:"deadline"`
+	Reason   string `json:"reason"`
+	Version  int    `json:"version"`
+}
+
+// SetUnitDeadline overrides the deadline of the unit with code in round, or
+// clears the override (Deadline ""), with a reason; the old value stays in
+// the history. Only a board user of an ancestor of the unit may: the board
+// of the unit itself may not move its own deadline.
+func (s *Service) SetUnitDeadline(ctx context.Context, p domain.Principal, code string, roundID int64, in UnitDeadlineInput) (domain.Congress, error) {
+	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
+	if err != nil {
+		return domain.Congress{}, err
+	}
+	if err := requireManageAbove(p, u); err != nil {
+		return domain.Congress{}, err
+	}
+	var v domain.Validation
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.Version <= 0 {
+		v.Add("version", "Thiếu phiên bản của bản ghi đã đọc", "version (the version you read) is required")
+	}
+	var day *domain.Day
+	if d := strings.TrimSpace(in.Deadline); d != "" {
+		t, err := domain.ParseDate(d)
+		if err != nil {
+			v.Add("deadline", fmt.Sprintf("%q không phải là một ngày có thật (YYYY-MM-DD)", d), fmt.Sprintf("%q is not a date that exists (YYYY-MM-DD)", d))
+		} else {
+			day = domain.DayPtr(t)
+		}
+	}
+	domain.CheckReason(&v, "reason", in.Reason, true)
+	if err := v.Err(); err != nil {
+		return domain.Congress{}, err
+	}
+	return s.store.UpdateCongress(ctx, p, id, u.Code, store.CongressChange{
+		Version: in.Version, Action: "deadline.unit", Entity: "deadline", Today: domain.TodayDay(s.clock),
+		Apply: func(cur domain.Congress, _ domain.CongressFacts) (domain.Congress, string, error) {
+			cur.DeadlineOverride = day
+			cur.DeadlineOverrideReason = in.Reason
+			if day == nil {
+				cur.DeadlineOverrideReason = ""
+			}
+			return cur, in.Reason, nil
+		},
+		Audit: func(before, after domain.Congress) (any, any) {
+			return domain.DeadlineChange{UnitCode: before.UnitCode, Deadline: before.Deadline},
+				domain.DeadlineChange{UnitCode: after.UnitCode, Deadline: after.Deadline}
+		},
+	})
+}

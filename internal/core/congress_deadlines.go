@@ -1,0 +1,68 @@
+package core
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// SetDeadlineRule creates or changes the deadline rule of round (0: current)
+// for in.Kind (and in.Category) within the subtree of in.ScopeCode, with a
+// reason; the old deadline stays in the history and the deadlines in force
+// of the subtree follow at once. A rule scoped at unit S needs ActManage on
+// S (its board or above); a rule for the whole tree needs the system or an
+// admin of every root.
+func (s *Service) SetDeadlineRule(ctx context.Context, p domain.Principal, roundID int64, in domain.DeadlineRuleInput) (domain.DeadlineRule, error) {
+	if !p.CanAnywhere(domain.ActRead) {
+		return domain.DeadlineRule{}, domain.Forbidden()
+	}
+	id, err := s.roundID(ctx, roundID)
+	if err != nil {
+		return domain.DeadlineRule{}, err
+	}
+	in.Normalize()
+	var v domain.Validation
+	if in.ScopeCode == "" {
+		ok, err := s.mayManageWholeTree(ctx, p)
+		if err != nil {
+			return domain.DeadlineRule{}, err
+		}
+		if !ok {
+			return domain.DeadlineRule{}, domain.Forbidden()
+		}
+	} else {
+		u, err := s.store.UnitByCode(ctx, in.ScopeCode)
+		switch {
+		case domain.IsCode(err, domain.ENotFound) || (err == nil && !p.Can(domain.ActRead, u.Path)):
+			v.Add("scope_code", fmt.Sprintf("Không tìm thấy đơn vị %s", in.ScopeCode), fmt.Sprintf("unit %s not found", in.ScopeCode))
+		case err != nil:
+			return domain.DeadlineRule{}, err
+		case !p.Can(domain.ActManage, u.Path):
+			return domain.DeadlineRule{}, domain.Forbidden()
+		case !u.Active:
+			v.Add("scope_code", fmt.Sprintf("Đơn vị %s đã ngừng hoạt động", u.Code), fmt.Sprintf("unit %s is inactive", u.Code))
+		}
+	}
+	day := in.Validate(s.rules, true, "", &v)
+	if err := v.Err(); err != nil {
+		return domain.DeadlineRule{}, err
+	}
+	return s.store.SetDeadlineRule(ctx, p, id, domain.DeadlineRule{ScopeCode: in.ScopeCode, Kind: in.Kind, Category: in.Category, Deadline: day}, in.Reason)
+}
+
+// MaxDeadlineHistory bounds the changes DeadlineHistory returns.
+const MaxDeadlineHistory = 1000
+
+// DeadlineHistory lists the deadline changes of round (0: current), newest
+// first: those of the whole tree and those of units p may read.
+func (s *Service) DeadlineHistory(ctx context.Context, p domain.Principal, roundID int64) ([]domain.AuditEntry, error) {
+	if !p.CanAnywhere(domain.ActRead) {
+		return nil, domain.Forbidden()
+	}
+	id, err := s.roundID(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.DeadlineHistory(ctx, id, p.ScopeRoots(domain.ActRead), p.System, MaxDeadlineHistory)
+}

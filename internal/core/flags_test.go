@@ -1,0 +1,218 @@
+package core_test
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// flagsOf lists the flags of code's subtree in state (all kinds unless kind is set).
+func (f *progressFixture) flagsOf(code string, state domain.FlagState, kind domain.FlagKind) []domain.Flag {
+	f.t.Helper()
+	l, err := f.svc.Flags(f.ctx, domain.SystemPrincipal(), code, 0, domain.FlagQuery{State: state, Subtree: true, Kind: kind, Limit: 1000})
+	if err != nil {
+		f.t.Fatalf("flags of %s: %v", code, err)
+	}
+	if l.Total != len(l.Flags) {
+		f.t.Fatalf("flags of %s: total %d, listed %d", code, l.Total, len(l.Flags))
+	}
+	return l.Flags
+}
+
+func codesOf(flags []domain.Flag) []string {
+	out := make([]string, 0, len(flags))
+	for _, f := range flags {
+		out = append(out, f.Unit.Code)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestLateFlagsOpenTheDayAfterTheDeadlineAndResolveWhenHeld(t *testing.T) {
+	f := newProgressFixture(t)
+	f.holdNineOfBachMai()
+	others := []string{"HN.HBT.BM.C10", "HN.HBT.BM.C11", "HN.HBT.BM.C12", "HN.HBT.BM.C13"}
+
+	f.clock.setDay("2020-03-31") // the deadline itself: nobody is late yet
+	f.runJob("late-flags", "")
+	if late := f.flagsOf("HN.HBT.BM", domain.FlagOpen, domain.FlagLate); len(late) != 0 {
+		t.Fatalf("on the deadline day %v are late", codesOf(late))
+	}
+
+	f.clock.setDay("2020-04-01")
+	run := f.runJob("late-flags", "")
+	late := f.flagsOf("HN.HBT.BM", domain.FlagOpen, domain.FlagLate)
+	if got := codesOf(late); !equalStrings(got, others) {
+		t.Fatalf("late on 01/04 = %v, want the 4 cells not held %v", got, others)
+	}
+	for _, fl := range late {
+		if fl.DaysOverdue != 1 || fl.DueDate.String() != "2020-03-31" || fl.ResolvedAt != nil {
+			t.Errorf("%s: %d days overdue, due %s, want 1 day after 31/03, open", fl.Unit.Code, fl.DaysOverdue, fl.DueDate)
+		}
+		if fl.KindName.VI == "" || fl.KindName.EN == "" {
+			t.Errorf("%s: kind name %+v", fl.Unit.Code, fl.KindName)
+		}
+	}
+	// Round-wide: 4 cells of Bạch Mai, 2 of Vĩnh Tuy, 1 of Văn Miếu.
+	if run.Counts["opened"] == 0 || run.Counts["open_late"] != 7 {
+		t.Errorf("run counts = %v, want 7 late in the round", run.Counts)
+	}
+	p := f.progress("HN.HBT.BM", "")
+	if p.Late.Count != 4 || p.Late.CountSource != "rollups" || len(p.Late.Units) != 4 || p.Late.Units[0].DaysOverdue != 1 {
+		t.Errorf("progress late = %+v, want 4 listed, 1 day overdue, counted by the run", p.Late)
+	}
+
+	t.Run("flags are never duplicated across runs", func(t *testing.T) {
+		before := f.count("flags")
+		for range 2 {
+			run := f.runJob("late-flags", "")
+			if run.Counts["opened"] != 0 || run.Counts["resolved"] != 0 {
+				t.Errorf("a rerun changed flags: %v", run.Counts)
+			}
+		}
+		if got := f.count("flags"); got != before {
+			t.Errorf("flags %d after reruns, want %d", got, before)
+		}
+		var dup int
+		if err := f.db.Get(&dup, `SELECT count(*) FROM (SELECT 1 FROM flags WHERE resolved_at IS NULL
+			GROUP BY round_id, unit_id, kind, template_id HAVING count(*) > 1) x`); err != nil {
+			t.Fatal(err)
+		}
+		if dup != 0 {
+			t.Errorf("%d flags open twice", dup)
+		}
+	})
+
+	t.Run("holding a late unit lowers the late count at once", func(t *testing.T) {
+		f.hold(others[0], "2020-04-01")
+		p := f.progress("HN.HBT.BM", "")
+		if p.Late.Count != 3 || len(p.Late.Units) != 3 {
+			t.Errorf("late after holding %s = %d (%s), listed %d, want 3", others[0], p.Late.Count, p.Late.CountSource, len(p.Late.Units))
+		}
+	})
+
+	t.Run("holding them resolves their flags at the next run", func(t *testing.T) {
+		for _, code := range others[1:] {
+			f.hold(code, "2020-04-01")
+		}
+		run := f.runJob("late-flags", "")
+		if run.Counts["resolved"] < 4 {
+			t.Errorf("run counts = %v, want the 4 late flags resolved", run.Counts)
+		}
+		if late := f.flagsOf("HN.HBT.BM", domain.FlagOpen, domain.FlagLate); len(late) != 0 {
+			t.Errorf("still late: %v", codesOf(late))
+		}
+		resolved := f.flagsOf("HN.HBT.BM", domain.FlagResolved, domain.FlagLate)
+		if got := codesOf(resolved); !equalStrings(got, others) {
+			t.Errorf("resolved = %v, want %v", got, others)
+		}
+		for _, fl := range resolved {
+			if fl.ResolvedAt == nil || !fl.ResolvedAt.Equal(f.clock.Now()) || fl.DaysOverdue != 1 || fl.OpenedAt.After(*fl.ResolvedAt) {
+				t.Errorf("%s: opened %v resolved %v, %d days overdue", fl.Unit.Code, fl.OpenedAt, fl.ResolvedAt, fl.DaysOverdue)
+			}
+		}
+		if p := f.progress("HN.HBT.BM", ""); p.Late.Count != 0 || p.Cells.Text != "100,00%" {
+			t.Errorf("Bạch Mai: %d late, %s held", p.Late.Count, p.Cells.Text)
+		}
+	})
+
+	t.Run("a unit's own flags and its subtree's", func(t *testing.T) {
+		l, err := f.svc.Flags(f.ctx, domain.SystemPrincipal(), "HN.HBT.VT.C1", 0, domain.FlagQuery{State: domain.FlagOpen, Kind: domain.FlagLate, Limit: 10})
+		if err != nil || l.Total != 1 || l.Subtree {
+			t.Errorf("own flags of VT.C1: %+v %v", l, err)
+		}
+		l, err = f.svc.Flags(f.ctx, domain.SystemPrincipal(), "HN.HBT.VT", 0, domain.FlagQuery{State: domain.FlagOpen, Kind: domain.FlagLate, Limit: 10})
+		if err != nil || l.Total != 0 {
+			t.Errorf("own late flags of the ward VT (deadline 30/06): %+v %v", l, err)
+		}
+		if got := codesOf(f.flagsOf("HN.HBT.VT", domain.FlagOpen, domain.FlagLate)); !equalStrings(got, []string{"HN.HBT.VT.C1", "HN.HBT.VT.C2"}) {
+			t.Errorf("late in the subtree of VT = %v", got)
+		}
+	})
+}
+
+func TestMilestoneOverdueAndAtRiskFlags(t *testing.T) {
+	f := newProgressFixture(t)
+	sys := domain.SystemPrincipal()
+	f.clock.setDay("2020-03-20")
+	// VT.C1 plans its congress on 10/04, after its deadline (31/03).
+	c := f.congressNow("HN.HBT.VT.C1")
+	preparing, planned := "preparing", "2020-04-10"
+	if _, err := f.svc.UpdateCongress(f.ctx, sys, "HN.HBT.VT.C1", 0, domain.CongressPatch{Status: &preparing, PlannedDate: &planned, Version: c.Version}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, asOf string
+		unit       string
+		kind       domain.FlagKind
+		want       map[string]string // milestone code (or at-risk detail) -> due date
+	}{
+		// Cell milestones are due 15 (draft report), 10 (personnel plan) and 7 (congress
+		// plan) days before the planned date: 26/03, 31/03, 03/04.
+		{"nothing overdue before the first due date", "2020-03-26", "HN.HBT.VT.C1", domain.FlagMilestoneOverdue, map[string]string{}},
+		{"the draft report the day after it was due", "2020-03-27", "HN.HBT.VT.C1", domain.FlagMilestoneOverdue,
+			map[string]string{"draft_report": "2020-03-26"}},
+		{"two milestones on 01/04", "2020-04-01", "HN.HBT.VT.C1", domain.FlagMilestoneOverdue,
+			map[string]string{"draft_report": "2020-03-26", "personnel_plan": "2020-03-31"}},
+		{"a planned date after the deadline is at risk", "2020-03-20", "HN.HBT.VT.C1", domain.FlagAtRisk,
+			map[string]string{domain.AtRiskPlannedAfterDeadline: "2020-03-31"}},
+		// Without a planned date, milestones relative to it are never due;
+		// the ward is at risk from 14 days before its deadline (30/06).
+		{"no due date without a planned date", "2020-06-20", "HN.HBT.VT", domain.FlagMilestoneOverdue, map[string]string{}},
+		{"no planned date 15 days before the deadline", "2020-06-15", "HN.HBT.VT", domain.FlagAtRisk, map[string]string{}},
+		{"no planned date 14 days before the deadline", "2020-06-16", "HN.HBT.VT", domain.FlagAtRisk,
+			map[string]string{domain.AtRiskNoPlannedDate: "2020-06-30"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f.runJob("late-flags", tc.asOf)
+			l, err := f.svc.Flags(f.ctx, sys, tc.unit, 0, domain.FlagQuery{State: domain.FlagOpen, Kind: tc.kind, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, fl := range l.Flags {
+				key := fl.Detail
+				if fl.Milestone != nil {
+					key = fl.Milestone.Code
+				}
+				got[key] = fl.DueDate.String()
+				if fl.DetailText.VI == "" || fl.DetailText.EN == "" {
+					t.Errorf("%s: no detail text", key)
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("%s flags of %s on %s = %v, want %v", tc.kind, tc.unit, tc.asOf, got, tc.want)
+			}
+			for k, v := range tc.want {
+				if got[k] != v {
+					t.Errorf("%s due %q, want %q", k, got[k], v)
+				}
+			}
+		})
+	}
+	t.Run("a held unit is neither late nor at risk", func(t *testing.T) {
+		f.clock.setDay("2020-04-02")
+		f.hold("HN.HBT.VT.C1", "2020-04-02")
+		f.runJob("late-flags", "")
+		for _, k := range []domain.FlagKind{domain.FlagLate, domain.FlagAtRisk} {
+			l, err := f.svc.Flags(f.ctx, sys, "HN.HBT.VT.C1", 0, domain.FlagQuery{State: domain.FlagOpen, Kind: k, Limit: 10})
+			if err != nil || l.Total != 0 {
+				t.Errorf("%s flags of a held cell: %d (%v)", k, l.Total, err)
+			}
+		}
+	})
+}

@@ -1,0 +1,59 @@
+package core
+
+import (
+	"context"
+	"strings"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// Milestones lists the milestones of the unit with code in round (0:
+// current), each with its due date and whether it is overdue today.
+func (s *Service) Milestones(ctx context.Context, p domain.Principal, code string, roundID int64) ([]domain.Milestone, error) {
+	c, err := s.Congress(ctx, p, code, roundID)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Milestones(ctx, c.RoundID, c.UnitID, c.PlannedDate, domain.TodayDay(s.clock))
+}
+
+// TickMilestone records the milestone of the unit with code as done (on
+// in.DoneOn, today when empty). p needs ActUpdate on the unit; an approval
+// (personnel plan, congress plan) needs a board user of an ancestor: the
+// unit's own secretary or board may not approve their own plan. Milestones
+// the system ticks (held, results reported, all units below held) are refused.
+func (s *Service) TickMilestone(ctx context.Context, p domain.Principal, code string, roundID int64, milestone string, in domain.MilestoneInput) (domain.Milestone, error) {
+	today := domain.TodayDay(s.clock)
+	var v domain.Validation
+	day := in.Validate(today, &v)
+	return s.setMilestone(ctx, p, code, roundID, milestone, &day, strings.TrimSpace(in.Note), v.Err())
+}
+
+// UntickMilestone records the milestone of the unit with code as not done,
+// with the same rights as TickMilestone.
+func (s *Service) UntickMilestone(ctx context.Context, p domain.Principal, code string, roundID int64, milestone string) (domain.Milestone, error) {
+	return s.setMilestone(ctx, p, code, roundID, milestone, nil, "", nil)
+}
+
+func (s *Service) setMilestone(ctx context.Context, p domain.Principal, code string, roundID int64, milestone string, day *domain.Day, note string, invalid error) (domain.Milestone, error) {
+	id, u, err := s.roundUnit(ctx, p, domain.ActUpdate, code, roundID)
+	if err != nil {
+		return domain.Milestone{}, err
+	}
+	milestone = strings.ToLower(strings.TrimSpace(milestone))
+	if !domain.ValidMilestoneCode(milestone) {
+		return domain.Milestone{}, domain.NotFound(domain.MilestoneText, strings.ToValidUTF8(milestone, "?"))
+	}
+	return s.store.SetMilestone(ctx, p, id, u.Code, milestone, day, note, domain.TodayDay(s.clock),
+		func(m domain.Milestone, c domain.Congress) error {
+			if m.RequiresApproval {
+				if err := requireManageAbove(p, u); err != nil {
+					return err
+				}
+			}
+			if invalid != nil {
+				return invalid
+			}
+			return domain.CheckTick(m, c, day != nil)
+		})
+}

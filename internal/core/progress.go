@@ -1,0 +1,100 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// LateListed is how many late units a progress lists at most, the most
+// overdue first (the count covers them all).
+const LateListed = 20
+
+// ParseAsOf reads ?as_of=: "" is today; a day that does not exist, or one
+// after today, is invalid.
+func ParseAsOf(raw string, today domain.Day) (domain.Day, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return today, nil
+	}
+	t, err := domain.ParseDate(raw)
+	if err != nil {
+		if len(raw) > 40 {
+			raw = strings.ToValidUTF8(raw[:40], "") + "…"
+		}
+		return today, domain.Invalid("as_of", fmt.Sprintf("as_of phải là một ngày có thật dạng YYYY-MM-DD, không phải %q", raw),
+			fmt.Sprintf("as_of must be a day that exists, as YYYY-MM-DD, not %q", raw))
+	}
+	d := domain.DayOf(t)
+	if d.After(today) {
+		return today, domain.Invalid("as_of", fmt.Sprintf("as_of (%s) là ngày trong tương lai; hôm nay là %s", d.VI(), today.VI()),
+			fmt.Sprintf("as_of (%s) is in the future; today is %s", d, today))
+	}
+	return d, nil
+}
+
+// Progress returns the state of round (0: the current one) below and at
+// the unit with code on the day asOf ("" for today): the share of cells
+// that have held their congress (the board's headline), the same for the
+// grassroots organizations and each kind below, the unit's own congress and
+// milestones, the pilots, and the late units. Today's figures come from the
+// rollups, kept current by every change; a past day's from its snapshot,
+// else counted from the held dates. Texts are in Vietnamese (Localize).
+func (s *Service) Progress(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.Progress, error) {
+	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
+	if err != nil {
+		return domain.Progress{}, err
+	}
+	today := domain.TodayDay(s.clock)
+	day, err := ParseAsOf(asOf, today)
+	if err != nil {
+		return domain.Progress{}, err
+	}
+	f, err := s.store.Progress(ctx, id, u, day, today, LateListed)
+	if err != nil {
+		return domain.Progress{}, err
+	}
+	out := domain.Progress{RoundID: id, Unit: unitRef(u), AsOf: day, Source: f.Source, Own: f.Own,
+		Pilots: domain.NewShare(f.PilotsHeld, f.PilotsTotal)}
+	var late int
+	out.Kinds, out.Cells, out.Grassroots, late = domain.CountsByKind(s.rules, f.Kinds)
+	out.Late = domain.LateSummary{Count: late, CountSource: f.LateSource, Units: f.LateUnits, Limit: LateListed}
+	out.Localize("vi")
+	return out, nil
+}
+
+// ProgressChildren returns the breakdown of a unit's progress by the units
+// directly below it: each one's own congress, the share of cells below it
+// that have held theirs, and its late units (itself included), on asOf.
+func (s *Service) ProgressChildren(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.ChildrenProgress, error) {
+	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
+	if err != nil {
+		return domain.ChildrenProgress{}, err
+	}
+	today := domain.TodayDay(s.clock)
+	day, err := ParseAsOf(asOf, today)
+	if err != nil {
+		return domain.ChildrenProgress{}, err
+	}
+	figures, source, err := s.store.ProgressChildren(ctx, id, u, day, today)
+	if err != nil {
+		return domain.ChildrenProgress{}, err
+	}
+	out := domain.ChildrenProgress{RoundID: id, Unit: unitRef(u), AsOf: day, Source: source,
+		Children: make([]domain.ChildProgress, 0, len(figures))}
+	for _, c := range figures {
+		_, cells, _, late := domain.CountsByKind(s.rules, c.Kinds)
+		if c.Own.Late {
+			late++
+		}
+		out.Children = append(out.Children, domain.ChildProgress{UnitRef: c.UnitRef, Own: c.Own, Cells: cells, Late: late})
+	}
+	out.Localize("vi")
+	return out, nil
+}
+
+func unitRef(u domain.Unit) domain.UnitRef {
+	return domain.UnitRef{Code: u.Code, Name: u.Name, Kind: u.Kind}
+}

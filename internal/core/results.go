@@ -1,0 +1,56 @@
+package core
+
+import (
+	"context"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// Results returns the results of the congress of the unit with code in
+// round (0: current), with each person's percentage of the delegates
+// present and the women's share of the committee.
+func (s *Service) Results(ctx context.Context, p domain.Principal, code string, roundID int64) (domain.Results, error) {
+	c, err := s.Congress(ctx, p, code, roundID)
+	if err != nil {
+		return domain.Results{}, err
+	}
+	return s.store.Results(ctx, c.RoundID, c.UnitID)
+}
+
+// SetResults records the results of the congress of the unit with code, once
+// it is held; p needs ActUpdate on the unit. in.Version is the version of the
+// results read (0 for the first time); a stale one is a conflict.
+func (s *Service) SetResults(ctx context.Context, p domain.Principal, code string, roundID int64, in domain.ResultsInput) (domain.Results, error) {
+	id, u, err := s.roundUnit(ctx, p, domain.ActUpdate, code, roundID)
+	if err != nil {
+		return domain.Results{}, err
+	}
+	in.Normalize()
+	var v domain.Validation
+	in.Validate(&v)
+	if err := v.Err(); err != nil {
+		return domain.Results{}, err
+	}
+	return s.store.SetResults(ctx, p, id, u.Code, in, domain.TodayDay(s.clock), func(c domain.Congress) error {
+		if !c.Status.Held() {
+			return domain.NotHeldYet()
+		}
+		return nil
+	})
+}
+
+// Pilots lists the pilot congresses of round in the subtree of the unit
+// with code, and compares them with the other units of their kinds.
+func (s *Service) Pilots(ctx context.Context, p domain.Principal, code string, roundID int64) (domain.PilotReport, error) {
+	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
+	if err != nil {
+		return domain.PilotReport{}, err
+	}
+	pilots, cmp, err := s.store.Pilots(ctx, id, u.Path)
+	if err != nil {
+		return domain.PilotReport{}, err
+	}
+	r := domain.PilotReport{RoundID: id, UnitCode: u.Code, Pilots: pilots, Comparison: cmp}
+	r.Compare()
+	return r, nil
+}

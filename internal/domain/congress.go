@@ -1,0 +1,302 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Congress is one unit's congress in a round: how far it has got, its
+// dates and delegates, whether it is a pilot, and the deadline in force.
+type Congress struct {
+	RoundID  int64  `json:"round_id" db:"round_id"`
+	UnitID   int64  `json:"-" db:"unit_id"`
+	UnitCode string `json:"unit_code" db:"unit_code"`
+	UnitName string `json:"unit_name" db:"unit_name"`
+	UnitKind string `json:"unit_kind" db:"unit_kind"`
+	Category string `json:"category,omitempty" db:"category"`
+	UnitPath string `json:"-" db:"unit_path"`
+
+	Status            CongressStatus `json:"status" db:"status"`
+	StatusName        Text           `json:"status_name" db:"-"`
+	PlannedDate       *Day           `json:"planned_date" db:"planned_date"`
+	HeldDate          *Day           `json:"held_date" db:"held_date"`
+	DelegatesExpected *int           `json:"delegates_expected" db:"delegates_expected"`
+	DelegatesPresent  *int           `json:"delegates_present" db:"delegates_present"`
+	IsPilot           bool           `json:"pilot" db:"is_pilot"`
+	LessonsLearned    string         `json:"lessons_learned" db:"lessons_learned"`
+
+	// Deadline is the deadline in force; DeadlineSource says where it comes
+	// from: "override" (set for this unit) or "rule" (a rule of the round).
+	Deadline               *Day   `json:"deadline" db:"deadline"`
+	DeadlineSource         string `json:"deadline_source" db:"-"`
+	DeadlineOverride       *Day   `json:"deadline_override" db:"deadline_override"`
+	DeadlineOverrideReason string `json:"deadline_override_reason" db:"deadline_override_reason"`
+	// CascadeOverrideReason is set when a board user of an ancestor let the
+	// unit hold its congress before every unit below it had held theirs.
+	CascadeOverrideReason string `json:"cascade_override_reason" db:"cascade_override_reason"`
+
+	Version    int              `json:"version" db:"version"`
+	UpdatedAt  time.Time        `json:"updated_at" db:"updated_at"`
+	Milestones MilestoneSummary `json:"milestones" db:"milestones"`
+}
+
+// MilestoneSummary counts a congress's milestones.
+type MilestoneSummary struct {
+	Done    int `json:"done" db:"done"`
+	Total   int `json:"total" db:"total"`
+	Overdue int `json:"overdue" db:"overdue"`
+}
+
+// Fill sets the fields derived from the stored ones: the status's names and
+// where the deadline in force comes from.
+func (c *Congress) Fill() {
+	c.StatusName = c.Status.Name()
+	switch {
+	case c.DeadlineOverride != nil:
+		c.DeadlineSource = DeadlineFromOverride
+	case c.Deadline != nil:
+		c.DeadlineSource = DeadlineFromRule
+	default:
+		c.DeadlineSource = ""
+	}
+}
+
+// CongressSnapshot is what the audit log keeps of a congress before and after a change.
+type CongressSnapshot struct {
+	Status                 CongressStatus `json:"status"`
+	PlannedDate            *Day           `json:"planned_date"`
+	HeldDate               *Day           `json:"held_date"`
+	DelegatesExpected      *int           `json:"delegates_expected"`
+	DelegatesPresent       *int           `json:"delegates_present"`
+	IsPilot                bool           `json:"pilot"`
+	LessonsLearned         string         `json:"lessons_learned,omitempty"`
+	DeadlineOverride       *Day           `json:"deadline_override,omitempty"`
+	DeadlineOverrideReason string         `json:"deadline_override_reason,omitempty"`
+	CascadeOverrideReason  string         `json:"cascade_override_reason,omitempty"`
+}
+
+// Snapshot returns the recorded fields of c.
+func (c Congress) Snapshot() CongressSnapshot {
+	return CongressSnapshot{Status: c.Status, PlannedDate: c.PlannedDate, HeldDate: c.HeldDate,
+		DelegatesExpected: c.DelegatesExpected, DelegatesPresent: c.DelegatesPresent, IsPilot: c.IsPilot,
+		LessonsLearned: c.LessonsLearned, DeadlineOverride: c.DeadlineOverride,
+		DeadlineOverrideReason: c.DeadlineOverrideReason, CascadeOverrideReason: c.CascadeOverrideReason}
+}
+
+// Same reports whether two snapshots record the same state.
+func (s CongressSnapshot) Same(o CongressSnapshot) bool {
+	eqInt := func(a, b *int) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+	return s.Status == o.Status && SameDay(s.PlannedDate, o.PlannedDate) && SameDay(s.HeldDate, o.HeldDate) &&
+		eqInt(s.DelegatesExpected, o.DelegatesExpected) && eqInt(s.DelegatesPresent, o.DelegatesPresent) &&
+		s.IsPilot == o.IsPilot && s.LessonsLearned == o.LessonsLearned && SameDay(s.DeadlineOverride, o.DeadlineOverride) &&
+		s.DeadlineOverrideReason == o.DeadlineOverrideReason && s.CascadeOverrideReason == o.CascadeOverrideReason
+}
+
+// CongressPatch is a partial update of a congress; nil fields stay as they
+// are, and an empty date string clears the date. Version is the version the
+// client read. Reason explains a correction (a step back) and goes to the audit log.
+type CongressPatch struct {
+	Status                *string `json:"status"`
+	PlannedDate           *string `json:"planned_date"`
+	HeldDate              *string `json:"held_date"`
+	DelegatesExpected     *int    `json:"delegates_expected"`
+	DelegatesPresent      *int    `json:"delegates_present"`
+	LessonsLearned        *string `json:"lessons_learned"`
+	CascadeOverrideReason *string `json:"cascade_override_reason"`
+	Reason                string  `json:"reason"`
+	Version               int     `json:"version"`
+}
+
+// CongressFacts are what the rules of a congress update need to know beyond
+// the congress itself, read in the transaction of the update.
+type CongressFacts struct {
+	RoundStart Day
+	Today      Day
+	// PlanApproved: the congress_plan milestone has been approved.
+	PlanApproved bool
+	// ResultsRecorded: the results of the congress have been entered.
+	ResultsRecorded bool
+	// BelowTotal and BelowHeld count the active units below the unit and
+	// how many of them have held their congress (from the rollups).
+	BelowTotal, BelowHeld int
+	// MayCorrect: the caller is a board user of an ancestor unit, who may
+	// step a status back and override the cascade rule.
+	MayCorrect bool
+}
+
+// MaxDelegates bounds the delegates of one congress; anything above is a typing mistake.
+const MaxDelegates = 100_000
+
+// MaxLessonsLength bounds a lessons-learned note.
+const MaxLessonsLength = 20_000
+
+// ApplyCongressPatch applies patch to cur under the rules of a congress:
+// status moves one step forward at a time (plan approved needs the approved
+// congress plan, held needs a held date and every unit below held unless an
+// ancestor's board overrides, results reported needs the results), or one
+// step back as a correction by an ancestor's board with a reason; dates must
+// exist, a held date cannot be in the future nor before the round started;
+// counts are between 0 and MaxDelegates; only a held pilot carries lessons.
+// It returns the new state, or a forbidden or invalid error naming each field.
+func ApplyCongressPatch(cur Congress, p CongressPatch, f CongressFacts) (Congress, error) {
+	next := cur
+	var v Validation
+	target := cur.Status
+	if p.Status != nil {
+		s := CongressStatus(strings.TrimSpace(*p.Status))
+		if !s.Valid() {
+			v.Add("status", fmt.Sprintf("Trạng thái %q không tồn tại", *p.Status), fmt.Sprintf("unknown status %q", *p.Status))
+		} else {
+			target = s
+		}
+	}
+	step := target.Step() - cur.Status.Step()
+	override := ""
+	if p.CascadeOverrideReason != nil {
+		override = strings.TrimSpace(*p.CascadeOverrideReason)
+	}
+	if override != "" && !f.MayCorrect {
+		return cur, Forbidden()
+	}
+	if step == -1 && !f.MayCorrect {
+		return cur, Forbidden()
+	}
+	reason := strings.TrimSpace(p.Reason)
+	CheckReason(&v, "reason", reason, step == -1)
+	switch {
+	case step == 0, step == -1:
+	case step == 1:
+		checkForward(target, f, override, &v)
+	case step > 1:
+		v.Add("status", fmt.Sprintf("Không thể chuyển từ %q sang %q: phải lần lượt từng bước", cur.Status.Name().VI, target.Name().VI),
+			fmt.Sprintf("cannot go from %s to %s: the status moves one step at a time", cur.Status, target))
+	default:
+		v.Add("status", fmt.Sprintf("Chỉ được lùi một bước (từ %q)", cur.Status.Name().VI),
+			fmt.Sprintf("the status goes back one step at a time (from %s)", cur.Status))
+	}
+	next.Status = target
+	if override != "" {
+		CheckReason(&v, "cascade_override_reason", override, true)
+		if !(step == 1 && target == StatusHeld) {
+			v.Add("cascade_override_reason", "Chỉ dùng khi chuyển sang trạng thái đã đại hội", "only used when the status becomes held")
+		} else if f.BelowHeld < f.BelowTotal {
+			next.CascadeOverrideReason = override
+		}
+	}
+	applyDates(&next, cur, p, f, step, &v)
+	checkCount(&v, "delegates_expected", p.DelegatesExpected, &next.DelegatesExpected)
+	checkCount(&v, "delegates_present", p.DelegatesPresent, &next.DelegatesPresent)
+	if p.LessonsLearned != nil {
+		l := strings.TrimSpace(*p.LessonsLearned)
+		switch {
+		case l == "":
+		case !target.Held():
+			v.Add("lessons_learned", "Chỉ ghi bài học kinh nghiệm sau khi đã đại hội", "lessons learned are recorded once the congress is held")
+		case !cur.IsPilot:
+			v.Add("lessons_learned", "Chỉ đại hội điểm mới ghi bài học kinh nghiệm", "only a pilot congress carries lessons learned")
+		case !utf8.ValidString(l) || utf8.RuneCountInString(l) > MaxLessonsLength:
+			v.Add("lessons_learned", fmt.Sprintf("Tối đa %d ký tự", MaxLessonsLength), fmt.Sprintf("at most %d characters", MaxLessonsLength))
+		}
+		next.LessonsLearned = l
+	}
+	return next, v.Err()
+}
+
+// checkForward checks the conditions of moving one step forward to target.
+func checkForward(target CongressStatus, f CongressFacts, override string, v *Validation) {
+	switch target {
+	case StatusPlanApproved:
+		if !f.PlanApproved {
+			v.Add("status", "Chưa thể chuyển sang \"Đã duyệt phương án\": phương án tổ chức đại hội chưa được cấp trên phê duyệt",
+				"the status cannot become plan_approved: the congress plan lacks its approval by the superior")
+		}
+	case StatusHeld:
+		if f.BelowHeld < f.BelowTotal && override == "" {
+			n := f.BelowTotal - f.BelowHeld
+			v.Add("status", fmt.Sprintf("Còn %d/%d đơn vị trực thuộc chưa tổ chức đại hội; cần ban tổ chức cấp trên cho phép (cascade_override_reason)", n, f.BelowTotal),
+				fmt.Sprintf("%d of the %d units below have not held their congress yet; a board user of an ancestor must override (cascade_override_reason)", n, f.BelowTotal))
+		}
+	case StatusResultsReported:
+		if !f.ResultsRecorded {
+			v.Add("status", "Chưa nhập kết quả đại hội", "the results of the congress have not been recorded")
+		}
+	}
+}
+
+// applyDates applies the planned and held dates of the patch.
+func applyDates(next *Congress, cur Congress, p CongressPatch, f CongressFacts, step int, v *Validation) {
+	if p.PlannedDate != nil {
+		if d, ok := checkDay(v, "planned_date", strings.TrimSpace(*p.PlannedDate), false); ok {
+			if d != nil && d.Before(f.RoundStart) {
+				v.Add("planned_date", fmt.Sprintf("Ngày dự kiến trước ngày bắt đầu đợt đại hội (%s)", f.RoundStart.VI()),
+					fmt.Sprintf("the planned date is before the start of the round (%s)", f.RoundStart))
+			}
+			next.PlannedDate = d
+		}
+	}
+	held := cur.HeldDate
+	heldOK := true
+	if p.HeldDate != nil {
+		var d *Day
+		d, heldOK = checkDay(v, "held_date", strings.TrimSpace(*p.HeldDate), false)
+		if heldOK && d != nil {
+			switch {
+			case d.After(f.Today):
+				v.Add("held_date", fmt.Sprintf("Ngày đại hội %s ở tương lai", d.VI()), fmt.Sprintf("the held date %s is in the future", d))
+				heldOK = false
+			case d.Before(f.RoundStart):
+				v.Add("held_date", fmt.Sprintf("Ngày đại hội trước ngày bắt đầu đợt đại hội (%s)", f.RoundStart.VI()),
+					fmt.Sprintf("the held date is before the start of the round (%s)", f.RoundStart))
+				heldOK = false
+			}
+		}
+		held = d
+	}
+	switch {
+	case next.Status.Held() && held == nil && heldOK:
+		v.Add("held_date", "Cần ngày tổ chức đại hội", "the held date is required once the congress is held")
+	case !next.Status.Held() && p.HeldDate != nil && strings.TrimSpace(*p.HeldDate) != "":
+		v.Add("held_date", "Chỉ ghi ngày đại hội khi chuyển trạng thái sang đã đại hội", "a held date goes with the status held")
+	}
+	if next.Status.Held() {
+		next.HeldDate = held
+	} else {
+		next.HeldDate = nil
+		if step == -1 {
+			next.CascadeOverrideReason = ""
+		}
+	}
+}
+
+// checkCount applies a count of the patch: between 0 and MaxDelegates.
+func checkCount(v *Validation, field string, n *int, dst **int) {
+	if n == nil {
+		return
+	}
+	if *n < 0 || *n > MaxDelegates {
+		v.Add(field, fmt.Sprintf("Phải là số nguyên từ 0 đến %d", MaxDelegates), fmt.Sprintf("must be a whole number from 0 to %d", MaxDelegates))
+		return
+	}
+	x := *n
+	*dst = &x
+}
+
+// AuditEntry is one recorded change of a round: who, when, on which unit,
+// what was done, before and after, and why.
+type AuditEntry struct {
+	ID       int64     `json:"id" db:"id"`
+	At       time.Time `json:"at" db:"at"`
+	Username string    `json:"user" db:"username"`
+	Action   string    `json:"action" db:"action"`
+	Entity   string    `json:"entity" db:"entity"`
+	UnitCode string    `json:"unit_code,omitempty" db:"unit_code"`
+	UnitName string    `json:"unit_name,omitempty" db:"unit_name"`
+	Before   RawJSON   `json:"before" db:"before"`
+	After    RawJSON   `json:"after" db:"after"`
+	Reason   string    `json:"reason,omitempty" db:"reason"`
+}
+
+// CongressText names congresses in messages.
+var CongressText = Text{VI: "đại hội của đơn vị", EN: "congress of unit"}

@@ -1,0 +1,201 @@
+package domain
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Percent is a share shown the way people quote it: 35 of 39 is 89.74,
+// "89,74%" in Vietnamese and "89.74%" in English, computed on Base.
+type Percent struct {
+	Value float64 `json:"value"`
+	VI    string  `json:"vi"`
+	EN    string  `json:"en"`
+	Base  string  `json:"base,omitempty"`
+}
+
+// PercentOf returns part of whole as a percentage with two decimals,
+// rounded half up with integers (no float drift), and false when whole is
+// not positive.
+func PercentOf(part, whole int, base string) (Percent, bool) {
+	if whole <= 0 || part < 0 {
+		return Percent{}, false
+	}
+	hundredths := (int64(part)*20000 + int64(whole)) / (2 * int64(whole))
+	s := strconv.FormatInt(hundredths/100, 10) + "." + fmt.Sprintf("%02d", hundredths%100)
+	v, _ := strconv.ParseFloat(s, 64)
+	return Percent{Value: v, VI: strings.Replace(s, ".", ",", 1) + "%", EN: s + "%", Base: base}, true
+}
+
+// Positions of the people a congress elects.
+var Positions = []struct {
+	Code string
+	Name Text
+}{
+	{"secretary", Text{"Bí thư", "Secretary"}},
+	{"deputy_secretary", Text{"Phó Bí thư", "Deputy secretary"}},
+	{"standing", Text{"Ủy viên Ban Thường vụ", "Standing committee member"}},
+	{"committee", Text{"Ủy viên Ban Chấp hành", "Committee member"}},
+	{"delegate", Text{"Đại biểu dự đại hội cấp trên", "Delegate to the higher congress"}},
+}
+
+// ValidPosition reports whether p is a known position.
+func ValidPosition(p string) bool {
+	for _, k := range Positions {
+		if k.Code == p {
+			return true
+		}
+	}
+	return false
+}
+
+// ElectedInput is one person elected, with the votes: votes for / valid
+// ballots / delegates present.
+type ElectedInput struct {
+	Position         string `json:"position"`
+	FullName         string `json:"full_name"`
+	IsWoman          bool   `json:"is_woman"`
+	VotesFor         int    `json:"votes_for"`
+	ValidBallots     int    `json:"valid_ballots"`
+	DelegatesPresent int    `json:"delegates_present"`
+}
+
+// ResultsInput records the results of a congress. Version is the version of
+// the results the client read (0 when there were none yet).
+type ResultsInput struct {
+	CommitteeSize    int            `json:"committee_size"`
+	CommitteeWomen   int            `json:"committee_women"`
+	SecretaryName    string         `json:"secretary_name"`
+	DelegatesElected int            `json:"delegates_elected"`
+	Elected          []ElectedInput `json:"elected"`
+	Version          int            `json:"version"`
+}
+
+// MaxElected bounds the people of one result sheet.
+const MaxElected = 2000
+
+// Normalize trims the names and positions.
+func (in *ResultsInput) Normalize() {
+	in.SecretaryName = strings.Join(strings.Fields(in.SecretaryName), " ")
+	for i := range in.Elected {
+		e := &in.Elected[i]
+		e.FullName = strings.Join(strings.Fields(e.FullName), " ")
+		e.Position = strings.TrimSpace(e.Position)
+	}
+}
+
+// Validate checks the results: counts between 0 and MaxDelegates, women
+// within the committee, names present, and for each person votes for ≤
+// valid ballots ≤ delegates present; fields of a person are named with its
+// index, e.g. "elected[2].votes_for".
+func (in ResultsInput) Validate(v *Validation) {
+	count := func(field string, n int) bool {
+		if n < 0 || n > MaxDelegates {
+			v.Add(field, fmt.Sprintf("Phải là số nguyên từ 0 đến %d", MaxDelegates), fmt.Sprintf("must be a whole number from 0 to %d", MaxDelegates))
+			return false
+		}
+		return true
+	}
+	if count("committee_size", in.CommitteeSize) && count("committee_women", in.CommitteeWomen) && in.CommitteeWomen > in.CommitteeSize {
+		v.Add("committee_women", "Số nữ vượt quá số ủy viên ban chấp hành", "more women than members of the committee")
+	}
+	count("delegates_elected", in.DelegatesElected)
+	checkName(v, "secretary_name", in.SecretaryName, false)
+	if in.Version < 0 {
+		v.Add("version", "Phiên bản không hợp lệ", "invalid version")
+	}
+	if len(in.Elected) > MaxElected {
+		v.Add("elected", fmt.Sprintf("Tối đa %d người", MaxElected), fmt.Sprintf("at most %d people", MaxElected))
+		return
+	}
+	for i, e := range in.Elected {
+		f := func(name string) string { return fmt.Sprintf("elected[%d].%s", i, name) }
+		if !ValidPosition(e.Position) {
+			v.Add(f("position"), fmt.Sprintf("Chức danh %q không tồn tại", e.Position), fmt.Sprintf("unknown position %q", e.Position))
+		}
+		checkName(v, f("full_name"), e.FullName, true)
+		ok := count(f("votes_for"), e.VotesFor)
+		ok = count(f("valid_ballots"), e.ValidBallots) && ok
+		ok = count(f("delegates_present"), e.DelegatesPresent) && ok
+		if !ok {
+			continue
+		}
+		if e.VotesFor > e.ValidBallots {
+			v.Add(f("votes_for"), fmt.Sprintf("Số phiếu đồng ý (%d) vượt quá số phiếu hợp lệ (%d)", e.VotesFor, e.ValidBallots),
+				fmt.Sprintf("votes for (%d) exceed the valid ballots (%d)", e.VotesFor, e.ValidBallots))
+		}
+		if e.ValidBallots > e.DelegatesPresent {
+			v.Add(f("valid_ballots"), fmt.Sprintf("Số phiếu hợp lệ (%d) vượt quá số đại biểu có mặt (%d)", e.ValidBallots, e.DelegatesPresent),
+				fmt.Sprintf("valid ballots (%d) exceed the delegates present (%d)", e.ValidBallots, e.DelegatesPresent))
+		}
+	}
+}
+
+// checkName refuses a person's name that is missing (when required), too
+// long or holds control characters.
+func checkName(v *Validation, field, name string, required bool) {
+	switch {
+	case name == "" && required:
+		v.Add(field, "Thiếu họ tên", "the name is required")
+	case !utf8.ValidString(name) || HasControl(name):
+		v.Add(field, "Họ tên chứa ký tự không hợp lệ", "the name contains invalid characters")
+	case utf8.RuneCountInString(name) > 200:
+		v.Add(field, "Họ tên dài quá 200 ký tự", "the name is longer than 200 characters")
+	}
+}
+
+// Elected is one person elected with the votes and their share of the
+// delegates present.
+type Elected struct {
+	Position         string   `json:"position" db:"position"`
+	FullName         string   `json:"full_name" db:"full_name"`
+	IsWoman          bool     `json:"is_woman" db:"is_woman"`
+	VotesFor         int      `json:"votes_for" db:"votes_for"`
+	ValidBallots     int      `json:"valid_ballots" db:"valid_ballots"`
+	DelegatesPresent int      `json:"delegates_present" db:"delegates_present"`
+	Percent          *Percent `json:"percent" db:"-"`
+}
+
+// Results are the results of a congress: the committee elected, the
+// secretary, the delegates to the higher congress, and the votes.
+type Results struct {
+	RoundID          int64     `json:"round_id" db:"round_id"`
+	UnitCode         string    `json:"unit_code" db:"unit_code"`
+	CommitteeSize    int       `json:"committee_size" db:"committee_size"`
+	CommitteeWomen   int       `json:"committee_women" db:"committee_women"`
+	WomenShare       *Percent  `json:"women_share" db:"-"`
+	SecretaryName    string    `json:"secretary_name" db:"secretary_name"`
+	DelegatesElected int       `json:"delegates_elected" db:"delegates_elected"`
+	Version          int       `json:"version" db:"version"`
+	UpdatedAt        time.Time `json:"updated_at" db:"updated_at"`
+	Elected          []Elected `json:"elected" db:"-"`
+}
+
+// BaseDelegatesPresent names the base of a vote's percentage: the
+// delegates present, as in "35/35/39 = 89,74%".
+const BaseDelegatesPresent = "delegates_present"
+
+// Fill computes the percentages: each person's votes for over the delegates
+// present, and the women's share of the committee.
+func (r *Results) Fill() {
+	if p, ok := PercentOf(r.CommitteeWomen, r.CommitteeSize, "committee_size"); ok {
+		r.WomenShare = &p
+	}
+	for i := range r.Elected {
+		e := &r.Elected[i]
+		if p, ok := PercentOf(e.VotesFor, e.DelegatesPresent, BaseDelegatesPresent); ok {
+			e.Percent = &p
+		}
+	}
+}
+
+// ResultsText names results in messages.
+var ResultsText = Text{VI: "kết quả đại hội của đơn vị", EN: "results of unit"}
+
+// NotHeldYet is the error when results are recorded for a congress not held.
+func NotHeldYet() error {
+	return Invalid("status", "Chỉ nhập kết quả khi đại hội đã được tổ chức", "results are recorded only once the congress is held")
+}

@@ -1,0 +1,64 @@
+package domain
+
+import "testing"
+
+func TestPercentOf(t *testing.T) {
+	cases := []struct {
+		part, whole int
+		vi, en      string
+		value       float64
+	}{
+		{35, 39, "89,74%", "89.74%", 89.74},
+		{39, 39, "100,00%", "100.00%", 100},
+		{0, 39, "0,00%", "0.00%", 0},
+		{9, 13, "69,23%", "69.23%", 69.23},
+		{7, 13, "53,85%", "53.85%", 53.85},
+		{1, 8, "12,50%", "12.50%", 12.5},  // 12.5 exactly
+		{1, 6, "16,67%", "16.67%", 16.67}, // 16.666… rounds up
+		{2, 3, "66,67%", "66.67%", 66.67},
+	}
+	for _, c := range cases {
+		p, ok := PercentOf(c.part, c.whole, BaseDelegatesPresent)
+		if !ok || p.VI != c.vi || p.EN != c.en || p.Value != c.value || p.Base != "delegates_present" {
+			t.Errorf("%d/%d = %+v, want %s", c.part, c.whole, p, c.vi)
+		}
+	}
+	if _, ok := PercentOf(1, 0, ""); ok {
+		t.Error("a share of nothing")
+	}
+}
+
+func TestResultsValidation(t *testing.T) {
+	good := ElectedInput{Position: "secretary", FullName: "Nguyễn Thị Hoa", VotesFor: 35, ValidBallots: 35, DelegatesPresent: 39}
+	cases := []struct {
+		name   string
+		in     ResultsInput
+		fields []string
+	}{
+		{"35/35/39", ResultsInput{CommitteeSize: 13, CommitteeWomen: 7, Elected: []ElectedInput{good}}, nil},
+		{"votes above ballots", ResultsInput{Elected: []ElectedInput{good, {Position: "committee", FullName: "A", VotesFor: 36, ValidBallots: 35, DelegatesPresent: 39}}},
+			[]string{"elected[1].votes_for"}},
+		{"ballots above delegates", ResultsInput{Elected: []ElectedInput{{Position: "committee", FullName: "A", VotesFor: 30, ValidBallots: 40, DelegatesPresent: 39}}},
+			[]string{"elected[0].valid_ballots"}},
+		{"negative counts", ResultsInput{CommitteeSize: -1, DelegatesElected: -2}, []string{"committee_size", "delegates_elected"}},
+		{"more women than members", ResultsInput{CommitteeSize: 5, CommitteeWomen: 6}, []string{"committee_women"}},
+		{"no name, unknown position", ResultsInput{Elected: []ElectedInput{{Position: "king", VotesFor: 1, ValidBallots: 1, DelegatesPresent: 1}}},
+			[]string{"elected[0].position", "elected[0].full_name"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var v Validation
+			c.in.Validate(&v)
+			if got := cgFields(v.Fields); !cgSame(got, c.fields) {
+				t.Errorf("fields %v, want %v", got, c.fields)
+			}
+		})
+	}
+	t.Run("the results carry the percentages", func(t *testing.T) {
+		r := Results{CommitteeSize: 13, CommitteeWomen: 7, Elected: []Elected{{VotesFor: 35, ValidBallots: 35, DelegatesPresent: 39}}}
+		r.Fill()
+		if r.Elected[0].Percent.VI != "89,74%" || r.WomenShare.VI != "53,85%" {
+			t.Errorf("%+v %+v", r.Elected[0].Percent, r.WomenShare)
+		}
+	})
+}

@@ -1,0 +1,152 @@
+package domain
+
+import (
+	"strings"
+	"testing"
+)
+
+func cgStr(s string) *string { return &s }
+func cgInt(n int) *int       { return &n }
+
+// at is a congress in status s, held on held when s is held.
+func cgAt(s CongressStatus, held string) Congress {
+	c := Congress{Status: s, Version: 3}
+	if held != "" {
+		c.HeldDate = DayPtr(cgDay(held).Time)
+	}
+	return c
+}
+
+func TestApplyCongressPatch(t *testing.T) {
+	facts := CongressFacts{RoundStart: cgDay("2019-07-08"), Today: cgDay("2020-04-15"), PlanApproved: true, ResultsRecorded: true}
+	with := func(change func(*CongressFacts)) CongressFacts { f := facts; change(&f); return f }
+	cases := []struct {
+		name   string
+		cur    Congress
+		patch  CongressPatch
+		facts  CongressFacts
+		want   CongressStatus
+		code   ErrorCode
+		fields []string
+	}{
+		{"one step forward", cgAt(StatusNotStarted, ""), CongressPatch{Status: cgStr("preparing")}, facts, StatusPreparing, "", nil},
+		{"skipping a step", cgAt(StatusNotStarted, ""), CongressPatch{Status: cgStr("plan_approved")}, facts, "", EInvalid, []string{"status"}},
+		{"skipping to held", cgAt(StatusPreparing, ""), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-03-01")}, facts, "", EInvalid, []string{"status"}},
+		{"plan approved without the approval", cgAt(StatusPreparing, ""), CongressPatch{Status: cgStr("plan_approved")},
+			with(func(f *CongressFacts) { f.PlanApproved = false }), "", EInvalid, []string{"status"}},
+		{"plan approved with the approval", cgAt(StatusPreparing, ""), CongressPatch{Status: cgStr("plan_approved")}, facts, StatusPlanApproved, "", nil},
+		{"held with its date", cgAt(StatusPlanApproved, ""), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-04-15")}, facts, StatusHeld, "", nil},
+		{"held without its date", cgAt(StatusPlanApproved, ""), CongressPatch{Status: cgStr("held")}, facts, "", EInvalid, []string{"held_date"}},
+		{"held tomorrow", cgAt(StatusPlanApproved, ""), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-04-16")}, facts, "", EInvalid, []string{"held_date"}},
+		{"held before the round", cgAt(StatusPlanApproved, ""), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2019-07-07")}, facts, "", EInvalid, []string{"held_date"}},
+		{"held on a day that does not exist", cgAt(StatusPlanApproved, ""), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-02-30")}, facts, "", EInvalid, []string{"held_date"}},
+		{"held before the units below", cgAt(StatusPlanApproved, ""), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-03-19")},
+			with(func(f *CongressFacts) { f.BelowTotal, f.BelowHeld = 13, 9 }), "", EInvalid, []string{"status"}},
+		{"an override by someone not above", cgAt(StatusPlanApproved, ""), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-03-19"), CascadeOverrideReason: cgStr("điểm")},
+			with(func(f *CongressFacts) { f.BelowTotal, f.BelowHeld = 13, 9 }), "", EForbidden, nil},
+		{"an override by an ancestor's board", cgAt(StatusPlanApproved, ""), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-03-19"), CascadeOverrideReason: cgStr("điểm")},
+			with(func(f *CongressFacts) { f.BelowTotal, f.BelowHeld, f.MayCorrect = 13, 9, true }), StatusHeld, "", nil},
+		{"an override without holding", cgAt(StatusPreparing, ""), CongressPatch{CascadeOverrideReason: cgStr("điểm")},
+			with(func(f *CongressFacts) { f.MayCorrect = true }), "", EInvalid, []string{"cascade_override_reason"}},
+		{"results reported without results", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("results_reported")},
+			with(func(f *CongressFacts) { f.ResultsRecorded = false }), "", EInvalid, []string{"status"}},
+		{"results reported", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("results_reported")}, facts, StatusResultsReported, "", nil},
+		{"a step back by the unit itself", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("plan_approved"), Reason: "nhầm"}, facts, "", EForbidden, nil},
+		{"a step back without a reason", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("plan_approved")},
+			with(func(f *CongressFacts) { f.MayCorrect = true }), "", EInvalid, []string{"reason"}},
+		{"a step back with a reason", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("plan_approved"), Reason: "nhầm"},
+			with(func(f *CongressFacts) { f.MayCorrect = true }), StatusPlanApproved, "", nil},
+		{"two steps back", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("preparing"), Reason: "nhầm"},
+			with(func(f *CongressFacts) { f.MayCorrect = true }), "", EInvalid, []string{"status"}},
+		{"an unknown status", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("over")}, facts, "", EInvalid, []string{"status"}},
+		{"negative and absurd counts", cgAt(StatusPreparing, ""), CongressPatch{DelegatesExpected: cgInt(-1), DelegatesPresent: cgInt(100001)}, facts, "", EInvalid,
+			[]string{"delegates_expected", "delegates_present"}},
+		{"more present than expected is allowed", cgAt(StatusPreparing, ""), CongressPatch{DelegatesExpected: cgInt(30), DelegatesPresent: cgInt(31)}, facts, StatusPreparing, "", nil},
+		{"a planned date that does not exist", cgAt(StatusPreparing, ""), CongressPatch{PlannedDate: cgStr("2021-02-29")}, facts, "", EInvalid, []string{"planned_date"}},
+		{"a held date without holding", cgAt(StatusPreparing, ""), CongressPatch{HeldDate: cgStr("2020-03-01")}, facts, "", EInvalid, []string{"held_date"}},
+		{"lessons before held", cgAt(StatusPreparing, ""), CongressPatch{LessonsLearned: cgStr("x")}, facts, "", EInvalid, []string{"lessons_learned"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			next, err := ApplyCongressPatch(c.cur, c.patch, c.facts)
+			if got := ErrorCodeOf(err); (err == nil) != (c.code == "") || (err != nil && got != c.code) {
+				t.Fatalf("error %v, want %q", err, c.code)
+			}
+			if err != nil {
+				if got := cgFields(AsError(err).Fields); !cgSame(got, c.fields) {
+					t.Errorf("fields %v, want %v", got, c.fields)
+				}
+				return
+			}
+			if next.Status != c.want {
+				t.Errorf("status %s, want %s", next.Status, c.want)
+			}
+			if next.Status.Held() != (next.HeldDate != nil) {
+				t.Errorf("held %v with held date %v", next.Status.Held(), next.HeldDate)
+			}
+		})
+	}
+	t.Run("the cascade override is recorded, and dropped on a step back", func(t *testing.T) {
+		f := with(func(f *CongressFacts) { f.BelowTotal, f.BelowHeld, f.MayCorrect = 13, 9, true })
+		next, err := ApplyCongressPatch(cgAt(StatusPlanApproved, ""), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-03-19"), CascadeOverrideReason: cgStr(" Đại hội điểm ")}, f)
+		if err != nil || next.CascadeOverrideReason != "Đại hội điểm" {
+			t.Fatalf("%+v %v", next, err)
+		}
+		back, err := ApplyCongressPatch(next, CongressPatch{Status: cgStr("plan_approved"), Reason: "nhầm"}, f)
+		if err != nil || back.CascadeOverrideReason != "" || back.HeldDate != nil {
+			t.Errorf("%+v %v", back, err)
+		}
+	})
+	t.Run("a held pilot carries lessons", func(t *testing.T) {
+		c := cgAt(StatusHeld, "2020-03-19")
+		c.IsPilot = true
+		next, err := ApplyCongressPatch(c, CongressPatch{LessonsLearned: cgStr("Chuẩn bị kỹ")}, facts)
+		if err != nil || next.LessonsLearned != "Chuẩn bị kỹ" {
+			t.Errorf("%+v %v", next, err)
+		}
+	})
+	t.Run("the message of the cascade says how many are missing", func(t *testing.T) {
+		_, err := ApplyCongressPatch(cgAt(StatusPlanApproved, ""), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-03-19")},
+			with(func(f *CongressFacts) { f.BelowTotal, f.BelowHeld = 13, 9 }))
+		m := AsError(err).Fields[0].Message
+		if !strings.Contains(m.VI, "4/13") || !strings.Contains(m.EN, "4 of the 13") {
+			t.Errorf("message %+v", m)
+		}
+	})
+}
+
+func TestMilestoneDueDatesAndOverdue(t *testing.T) {
+	today := cgDay("2020-04-15")
+	planned := DayPtr(cgDay("2020-04-20").Time)
+	cases := []struct {
+		name    string
+		m       Milestone
+		planned *Day
+		due     string
+		overdue bool
+	}{
+		{"relative to the planned date", Milestone{DueOffsetDays: cgInt(-15)}, planned, "2020-04-05", true},
+		{"after the planned date", Milestone{DueOffsetDays: cgInt(7)}, planned, "2020-04-27", false},
+		{"no planned date yet", Milestone{DueOffsetDays: cgInt(-15)}, nil, "", false},
+		{"an absolute date", Milestone{AbsoluteDue: DayPtr(cgDay("2020-03-01").Time)}, nil, "2020-03-01", true},
+		{"done in time is not overdue", Milestone{AbsoluteDue: DayPtr(cgDay("2020-03-01").Time), DoneOn: DayPtr(cgDay("2020-03-05").Time)}, nil, "2020-03-01", false},
+		{"due today is not overdue yet", Milestone{DueOffsetDays: cgInt(-5)}, planned, "2020-04-15", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.m.Compute(c.planned, today)
+			got := ""
+			if c.m.DueDate != nil {
+				got = c.m.DueDate.String()
+			}
+			if got != c.due || c.m.Overdue != c.overdue {
+				t.Errorf("due %q overdue %v, want %q %v", got, c.m.Overdue, c.due, c.overdue)
+			}
+		})
+	}
+	t.Run("auto milestones are not ticked by hand", func(t *testing.T) {
+		if err := CheckTick(Milestone{Code: "held", Auto: "held"}, Congress{}, true); ErrorCodeOf(err) != EInvalid {
+			t.Errorf("error %v", err)
+		}
+	})
+}

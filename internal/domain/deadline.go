@@ -1,0 +1,170 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// DeadlineRule says by when the units of a kind (optionally only the cells
+// of one category) within the subtree of a scope unit hold their congress in
+// a round. A rule without scope covers the whole tree.
+type DeadlineRule struct {
+	ID        int64  `json:"id" db:"id"`
+	RoundID   int64  `json:"round_id" db:"round_id"`
+	ScopeCode string `json:"scope_code,omitempty" db:"scope_code"`
+	ScopeName string `json:"scope_name,omitempty" db:"scope_name"`
+	// ScopePath is the ltree path of the scope unit, "" for the whole tree.
+	ScopePath string `json:"-" db:"scope_path"`
+	Kind      string `json:"kind" db:"kind"`
+	Category  string `json:"category,omitempty" db:"category"`
+	Deadline  Day    `json:"deadline" db:"deadline"`
+	Version   int    `json:"version" db:"version"`
+}
+
+// depth is the number of levels of the rule's scope, 0 for the whole tree.
+func (r DeadlineRule) depth() int {
+	if r.ScopePath == "" {
+		return 0
+	}
+	return strings.Count(r.ScopePath, ".") + 1
+}
+
+// Matches reports whether the rule covers a unit of kind and category at path.
+func (r DeadlineRule) Matches(kind, category, path string) bool {
+	return r.Kind == kind &&
+		(r.Category == "" || r.Category == category) &&
+		(r.ScopePath == "" || IsWithin(path, r.ScopePath))
+}
+
+// Outranks reports whether r takes precedence over o when both match a unit:
+// the deeper scope wins, then a rule for a category over a general one.
+func (r DeadlineRule) Outranks(o DeadlineRule) bool {
+	if r.depth() != o.depth() {
+		return r.depth() > o.depth()
+	}
+	return r.Category != "" && o.Category == ""
+}
+
+// Deadline sources: where the deadline in force of a unit comes from.
+const (
+	DeadlineFromOverride = "override"
+	DeadlineFromRule     = "rule"
+)
+
+// BestDeadlineRule returns the rule that sets the deadline of a unit of kind
+// and category at path, and false when no rule covers it. The store computes
+// the same choice in SQL (refreshDeadlines); this is the reference.
+func BestDeadlineRule(rules []DeadlineRule, kind, category, path string) (DeadlineRule, bool) {
+	var best DeadlineRule
+	found := false
+	for _, r := range rules {
+		if r.Matches(kind, category, path) && (!found || r.Outranks(best)) {
+			best, found = r, true
+		}
+	}
+	return best, found
+}
+
+// EffectiveDeadline returns the deadline in force of a unit: its override
+// when set, else the best matching rule; source says which ("" when none).
+func EffectiveDeadline(override *Day, rules []DeadlineRule, kind, category, path string) (*Day, string) {
+	if override != nil {
+		d := *override
+		return &d, DeadlineFromOverride
+	}
+	if r, ok := BestDeadlineRule(rules, kind, category, path); ok {
+		d := r.Deadline
+		return &d, DeadlineFromRule
+	}
+	return nil, ""
+}
+
+// DeadlineRuleInput creates or changes the rule of a round for a kind (and
+// category) within the subtree of a scope unit ("" for the whole tree). A
+// change needs a reason; the old deadline stays in the history.
+type DeadlineRuleInput struct {
+	ScopeCode string `json:"scope_code"`
+	Kind      string `json:"kind"`
+	Category  string `json:"category"`
+	Deadline  string `json:"deadline"`
+	Reason    string `json:"reason"`
+}
+
+// Normalize trims the fields and normalises the scope code.
+func (in *DeadlineRuleInput) Normalize() {
+	in.ScopeCode = NormalizeCode(in.ScopeCode)
+	in.Kind = strings.TrimSpace(in.Kind)
+	in.Category = strings.TrimSpace(in.Category)
+	in.Deadline = strings.TrimSpace(in.Deadline)
+	in.Reason = strings.TrimSpace(in.Reason)
+}
+
+// Validate checks the rule's kind, category and date; needReason says
+// whether a reason is required (every change made through the API).
+// prefix names the fields of a rule inside a list ("deadlines[2].").
+func (in DeadlineRuleInput) Validate(rules KindRules, needReason bool, prefix string, v *Validation) Day {
+	if !rules.Known(in.Kind) {
+		v.Add(prefix+"kind", fmt.Sprintf("Loại đơn vị %q không tồn tại", in.Kind), fmt.Sprintf("unknown unit kind %q", in.Kind))
+	} else if in.Category != "" && !rules.IsCell(in.Kind) {
+		v.Add(prefix+"category", "Chỉ chi bộ mới có loại hình", "only cells have a category")
+	}
+	if in.Category != "" && !ValidCategory(in.Category) {
+		v.Add(prefix+"category", fmt.Sprintf("Loại hình %q không hợp lệ", in.Category), fmt.Sprintf("unknown category %q", in.Category))
+	}
+	d, ok := checkDay(v, prefix+"deadline", in.Deadline, true)
+	if needReason {
+		CheckReason(v, prefix+"reason", in.Reason, true)
+	}
+	if !ok {
+		return Day{}
+	}
+	return *d
+}
+
+// MaxReasonLength bounds a reason or a note.
+const MaxReasonLength = 2000
+
+// CheckReason refuses a reason that is missing (when required), too long or
+// holds control characters other than line breaks.
+func CheckReason(v *Validation, field, reason string, required bool) {
+	switch {
+	case reason == "" && required:
+		v.Add(field, "Cần nêu lý do", "a reason is required")
+	case !utf8.ValidString(reason):
+		v.Add(field, "Lý do không phải UTF-8 hợp lệ", "reason is not valid UTF-8")
+	case utf8.RuneCountInString(reason) > MaxReasonLength:
+		v.Add(field, fmt.Sprintf("Dài quá %d ký tự", MaxReasonLength), fmt.Sprintf("longer than %d characters", MaxReasonLength))
+	case HasControl(strings.NewReplacer("\n", "", "\r", "", "\t", "").Replace(reason)):
+		v.Add(field, "Chứa ký tự điều khiển", "contains control characters")
+	}
+}
+
+// checkDay parses an ISO day of field; an empty string is absent (refused
+// when required). It returns nil when absent or wrong.
+func checkDay(v *Validation, field, s string, required bool) (*Day, bool) {
+	if s == "" {
+		if required {
+			v.Add(field, "Thiếu ngày (YYYY-MM-DD)", "a date (YYYY-MM-DD) is required")
+			return nil, false
+		}
+		return nil, true
+	}
+	t, err := ParseDate(s)
+	if err != nil {
+		v.Add(field, fmt.Sprintf("%q không phải là một ngày có thật (YYYY-MM-DD)", s),
+			fmt.Sprintf("%q is not a date that exists (YYYY-MM-DD)", s))
+		return nil, false
+	}
+	d := DayOf(t)
+	return &d, true
+}
+
+// DeadlineChange is what the history keeps of a deadline before and after a change.
+type DeadlineChange struct {
+	ScopeCode string `json:"scope_code,omitempty"`
+	UnitCode  string `json:"unit_code,omitempty"`
+	Kind      string `json:"kind,omitempty"`
+	Category  string `json:"category,omitempty"`
+	Deadline  *Day   `json:"deadline"`
+}

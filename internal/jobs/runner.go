@@ -1,0 +1,159 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
+)
+
+// Definition is a job the Runner knows by name.
+type Definition struct {
+	Name        string
+	Description domain.Text
+	// DefaultAsOf is the day a run works for when none is given; nil means today.
+	DefaultAsOf func(today domain.Day) domain.Day
+	Run         Func
+}
+
+// Runner runs registered jobs by name, each run recorded in job_runs with
+// its start, end, outcome, counts and error, and serialised across every
+// daihoi process on the database by the job's advisory lock: a scheduled
+// tick runs once in all of them, a run asked for from the command line or
+// the API waits for a running one to end.
+type Runner struct {
+	store *store.Store
+	clock domain.Clock
+	log   *slog.Logger
+	host  string
+	defs  map[string]Definition
+}
+
+// NewRunner returns a runner without jobs recording runs in st, dating them
+// by clock, from this host (host name and process id).
+func NewRunner(st *store.Store, clock domain.Clock, log *slog.Logger) *Runner {
+	if log == nil {
+		log = slog.Default()
+	}
+	name, err := os.Hostname()
+	if err != nil {
+		name = "unknown"
+	}
+	return &Runner{store: st, clock: clock, log: log, host: fmt.Sprintf("%s:%d", name, os.Getpid()), defs: map[string]Definition{}}
+}
+
+// Register adds a job; a name used twice panics (a programming error).
+func (r *Runner) Register(d Definition) {
+	if _, dup := r.defs[d.Name]; dup {
+		panic("jobs: " + d.Name + " registered twice")
+	}
+	r.defs[d.Name] = d
+}
+
+// Host is how the runs of this process are recorded.
+func (r *Runner) Host() string { return r.host }
+
+// Jobs lists the registered jobs by name.
+func (r *Runner) Jobs() []domain.JobInfo {
+	out := make([]domain.JobInfo, 0, len(r.defs))
+	for _, d := range r.defs {
+		out = append(out, domain.JobInfo{Name: d.Name, Description: d.Description})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Known reports whether a job is registered under name.
+func (r *Runner) Known(name string) bool { _, ok := r.defs[name]; return ok }
+
+// Run runs the job name once now, for p.AsOf (its default when zero) and
+// p.RoundID, waiting for a run of the same job in any process to end
+// first. It returns the recorded run; a job that fails is recorded as
+// failed and its error returned too.
+func (r *Runner) Run(ctx context.Context, name string, p Params) (domain.JobRun, error) {
+	p.Tick = nil
+	run, _, err := r.run(ctx, name, p)
+	return run, err
+}
+
+// RunTick runs the job name for its scheduled time tick, unless another
+// process runs or has run that tick (ran false, nothing recorded).
+func (r *Runner) RunTick(ctx context.Context, name string, tick time.Time) (run domain.JobRun, ran bool, err error) {
+	return r.run(ctx, name, Params{Tick: &tick})
+}
+
+// Scheduled returns the Func to schedule for the job name: it runs the job
+// once per tick across every process (the tick comes from the Scheduler).
+func (r *Runner) Scheduled(name string) Func {
+	return func(ctx context.Context) error {
+		tick, ok := TickFrom(ctx)
+		if !ok {
+			tick = r.clock.Now()
+		}
+		run, ran, err := r.RunTick(ctx, name, tick)
+		if !ran && err == nil {
+			r.log.Info("job tick taken by another process", "job", name, "tick", tick.Truncate(time.Second), "host", r.host)
+			return nil
+		}
+		if err == nil {
+			r.log.Info("job tick run", "job", name, "tick", tick.Truncate(time.Second), "host", r.host,
+				"outcome", run.Outcome, "counts", map[string]int64(run.Counts))
+		}
+		return err
+	}
+}
+
+func (r *Runner) run(ctx context.Context, name string, p Params) (domain.JobRun, bool, error) {
+	d, ok := r.defs[name]
+	if !ok {
+		return domain.JobRun{}, false, domain.NotFound(domain.JobText, name)
+	}
+	p.Now = r.clock.Now()
+	if p.AsOf.Time.IsZero() {
+		p.AsOf = domain.DayOf(domain.DateOf(p.Now))
+		if d.DefaultAsOf != nil {
+			p.AsOf = d.DefaultAsOf(p.AsOf)
+		}
+	}
+	lease, err := r.store.StartJobRun(ctx, name, p.Tick, p.AsOf, r.host)
+	if err != nil || lease == nil {
+		return domain.JobRun{}, false, err
+	}
+	c := &counts{m: domain.JobCounts{}}
+	jctx := context.WithValue(WithParams(ctx, p), countsKey{}, c)
+	runErr := safeRun(jctx, d.Run)
+	outcome, msg := domain.JobOK, ""
+	switch {
+	case errors.Is(runErr, ErrNothingToDo):
+		outcome, runErr = domain.JobSkipped, nil
+	case runErr != nil:
+		outcome, msg = domain.JobFailed, runErr.Error()
+	}
+	c.mu.Lock()
+	figures := c.m
+	c.mu.Unlock()
+	run, err := lease.Finish(ctx, outcome, figures, msg)
+	if err != nil {
+		return run, true, errors.Join(runErr, err)
+	}
+	if runErr != nil {
+		return run, true, fmt.Errorf("jobs: %s: %w", name, runErr)
+	}
+	return run, true, nil
+}
+
+// safeRun runs fn, turning a panic into an error so that the run is recorded.
+func safeRun(ctx context.Context, fn Func) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	return fn(ctx)
+}

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// auditRound records one write of a round in the audit log, in the
+// transaction of the write: the round's congresses, milestones, results,
+// pilots and deadlines.
+func auditRound(ctx context.Context, tx *sqlx.Tx, actor domain.Principal, roundID int64, action, entity string, unitID *int64, before, after any, reason string) error {
+	var userID *int64
+	if actor.User.ID != 0 {
+		userID = &actor.User.ID
+	}
+	b, err := jsonOrNil(before)
+	if err != nil {
+		return err
+	}
+	a, err := jsonOrNil(after)
+	if err != nil {
+		return err
+	}
+	username := actor.User.Username
+	if username == "" && actor.System {
+		username = "system"
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, userID, username, action, entity, unitID, b, a, reason, roundID)
+	if err != nil {
+		return fmt.Errorf("store: audit: %w", err)
+	}
+	return nil
+}
+
+const auditSelect = `SELECT a.id, a.at, a.username, a.action, a.entity, coalesce(u.code, '') AS unit_code,
+	coalesce(u.name, '') AS unit_name, a.before, a.after, a.reason
+FROM audit_log a LEFT JOIN units u ON u.id = a.unit_id `
+
+// RoundAudit lists the changes of round recorded on the unit with unitID,
+// or on every unit of the subtree at path when subtree is set, newest first.
+func (s *Store) RoundAudit(ctx context.Context, roundID, unitID int64, path string, subtree bool, limit int) ([]domain.AuditEntry, error) {
+	out := []domain.AuditEntry{}
+	var err error
+	if subtree {
+		err = s.db.SelectContext(ctx, &out, auditSelect+`WHERE a.round_id = $1 AND u.path <@ $2::ltree
+			ORDER BY a.id DESC LIMIT $3`, roundID, path, limit)
+	} else {
+		err = s.db.SelectContext(ctx, &out, auditSelect+`WHERE a.unit_id = $2 AND a.round_id = $1
+			ORDER BY a.id DESC LIMIT $3`, roundID, unitID, limit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: round audit: %w", err)
+	}
+	return out, nil
+}
+
+// DeadlineHistory lists the deadline changes of round, newest first: those
+// of the whole tree (no unit) and those on units within one of the subtrees
+// at roots (every unit when all is set).
+func (s *Store) DeadlineHistory(ctx context.Context, roundID int64, roots []string, all bool, limit int) ([]domain.AuditEntry, error) {
+	out := []domain.AuditEntry{}
+	err := s.db.SelectContext(ctx, &out, auditSelect+`WHERE a.round_id = $1 AND a.entity = 'deadline'
+			AND (a.unit_id IS NULL OR $2 OR u.path <@ ANY($3::ltree[]))
+		ORDER BY a.id DESC LIMIT $4`, roundID, all, pq.Array(roots), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: deadline history: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,165 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// FlagRefresh counts what a run of the late flags did: flags opened,
+// resolved, and still open whose due date or detail changed; and the flags
+// open after the run, by kind.
+type FlagRefresh struct {
+	Opened   int
+	Resolved int
+	Updated  int
+	Open     map[domain.FlagKind]int
+}
+
+// wantFlagsSQL fills flags_want with the flags that should be open in round
+// $1 on day $2, at-risk days $3. A unit is late when its deadline is
+// before the day and its congress was not held by then; a milestone is
+// overdue when its due date (absolute, or the planned date plus the
+// offset; none without a planned date) is before the day and it was not
+// done by then; a unit not held by the day is at risk when it plans its
+// congress after its deadline, or has no planned date and the deadline is
+// at most $3 days away (or passed).
+const wantFlagsSQL = `INSERT INTO flags_want (unit_id, kind, template_id, due_date, detail)
+	SELECT c.unit_id, 'late', NULL::bigint, c.deadline, ''
+	FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
+	WHERE c.round_id = $1 AND ` + lateOn + `
+	UNION ALL
+	SELECT c.unit_id, 'at_risk', NULL, c.deadline,
+		CASE WHEN c.planned_date > c.deadline THEN '` + domain.AtRiskPlannedAfterDeadline + `' ELSE '` + domain.AtRiskNoPlannedDate + `' END
+	FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
+	WHERE c.round_id = $1 AND c.deadline IS NOT NULL AND (c.held_date IS NULL OR c.held_date > $2)
+		AND (c.planned_date > c.deadline OR (c.planned_date IS NULL AND $2 >= c.deadline - $3::int))
+	UNION ALL
+	SELECT m.unit_id, 'milestone_overdue', m.template_id, d.due, t.code
+	FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
+	JOIN congresses c ON c.round_id = m.round_id AND c.unit_id = m.unit_id
+	JOIN units u ON u.id = m.unit_id AND u.active
+	CROSS JOIN LATERAL (SELECT coalesce(t.due_date, c.planned_date + t.due_offset_days) AS due) d
+	WHERE m.round_id = $1 AND d.due < $2 AND (m.done_on IS NULL OR m.done_on > $2)`
+
+// sameFlag is SQL: the wanted flag w and the stored flag f are the same flag.
+const sameFlag = `w.unit_id = f.unit_id AND w.kind = f.kind AND coalesce(w.template_id, 0) = coalesce(f.template_id, 0)`
+
+// RefreshFlags brings the flags of round in line with the day asOf, in one
+// transaction: the flags that should be open are computed set-based, the
+// missing ones opened (at now), the open ones no longer true resolved (at
+// now), and the rest left alone, so a run is idempotent and a flag is
+// never open twice (the unique index flags_one_open guards it too). The
+// late counts of the rollups are refreshed for asOf in the same transaction.
+func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day, now time.Time, atRiskDays int) (FlagRefresh, error) {
+	r := FlagRefresh{Open: map[domain.FlagKind]int{}}
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r = FlagRefresh{Open: map[domain.FlagKind]int{}}
+		if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS pg_temp.flags_want`); err != nil {
+			return fmt.Errorf("store: flags: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE flags_want (unit_id bigint NOT NULL, kind text NOT NULL,
+			template_id bigint, due_date date, detail text NOT NULL) ON COMMIT DROP`); err != nil {
+			return fmt.Errorf("store: flags: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, wantFlagsSQL, roundID, asOf, atRiskDays); err != nil {
+			return fmt.Errorf("store: flags to open: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `ANALYZE flags_want`); err != nil {
+			return fmt.Errorf("store: flags: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO flags (round_id, unit_id, kind, template_id, due_date, detail, opened_at)
+			SELECT $1, w.unit_id, w.kind, w.template_id, w.due_date, w.detail, $2 FROM flags_want w
+			WHERE NOT EXISTS (SELECT 1 FROM flags f WHERE f.round_id = $1 AND f.resolved_at IS NULL AND `+sameFlag+`)
+			ORDER BY w.unit_id, w.kind, w.template_id
+			ON CONFLICT (round_id, unit_id, kind, (coalesce(template_id, 0))) WHERE resolved_at IS NULL DO NOTHING`, roundID, now)
+		if err != nil {
+			return fmt.Errorf("store: open flags: %w", err)
+		}
+		r.Opened = affected(res)
+		if res, err = tx.ExecContext(ctx, `UPDATE flags f SET due_date = w.due_date, detail = w.detail FROM flags_want w
+			WHERE f.round_id = $1 AND f.resolved_at IS NULL AND `+sameFlag+`
+				AND (f.due_date IS DISTINCT FROM w.due_date OR f.detail <> w.detail)`, roundID); err != nil {
+			return fmt.Errorf("store: update flags: %w", err)
+		}
+		r.Updated = affected(res)
+		if res, err = tx.ExecContext(ctx, `UPDATE flags f SET resolved_at = $2
+			WHERE f.round_id = $1 AND f.resolved_at IS NULL
+				AND NOT EXISTS (SELECT 1 FROM flags_want w WHERE `+sameFlag+`)`, roundID, now); err != nil {
+			return fmt.Errorf("store: resolve flags: %w", err)
+		}
+		r.Resolved = affected(res)
+		var open []struct {
+			Kind domain.FlagKind `db:"kind"`
+			N    int             `db:"n"`
+		}
+		if err := tx.SelectContext(ctx, &open, `SELECT kind, count(*) AS n FROM flags_want GROUP BY kind`); err != nil {
+			return fmt.Errorf("store: flags: %w", err)
+		}
+		for _, o := range open {
+			r.Open[o.Kind] = o.N
+		}
+		return refreshLateCounts(ctx, tx, roundID, asOf)
+	})
+	return r, err
+}
+
+func affected(res interface{ RowsAffected() (int64, error) }) int {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0
+	}
+	return int(n)
+}
+
+// Flags lists a page of the flags of round on the unit (or its whole
+// subtree) in the state of q, the most overdue first (open) or the most
+// recently resolved first; days overdue are counted at today.
+func (s *Store) Flags(ctx context.Context, roundID int64, unit domain.Unit, q domain.FlagQuery, today domain.Day) (domain.FlagList, error) {
+	out := domain.FlagList{RoundID: roundID, Unit: domain.UnitRef{Code: unit.Code, Name: unit.Name, Kind: unit.Kind},
+		State: q.State, Subtree: q.Subtree, Limit: q.Limit, Offset: q.Offset, Flags: []domain.Flag{}}
+	state, order := `f.resolved_at IS NULL`, `f.due_date NULLS LAST, u.path, f.kind, f.id`
+	if q.State == domain.FlagResolved {
+		state, order = `f.resolved_at IS NOT NULL`, `f.resolved_at DESC, f.id DESC`
+	}
+	where, at := `f.unit_id = $2::bigint`, any(unit.ID)
+	if q.Subtree {
+		where, at = `u.path <@ $2::ltree`, unit.Path
+	}
+	var rows []struct {
+		domain.Flag
+		Total int `db:"total"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `SELECT f.id, f.round_id, u.code AS "unit.code", u.name AS "unit.name", u.kind AS "unit.kind",
+			f.kind, f.due_date, f.detail, f.opened_at, f.resolved_at,
+			t.code AS milestone_code, t.name_vi AS milestone_name_vi, t.name_en AS milestone_name_en,
+			count(*) OVER () AS total
+		FROM flags f JOIN units u ON u.id = f.unit_id LEFT JOIN milestone_templates t ON t.id = f.template_id
+		WHERE f.round_id = $1 AND `+state+` AND `+where+` AND ($3 = '' OR f.kind = $3)
+		ORDER BY `+order+` LIMIT $4 OFFSET $5`,
+		roundID, at, string(q.Kind), q.Limit, q.Offset)
+	if err != nil {
+		return out, fmt.Errorf("store: flags of %s: %w", unit.Code, err)
+	}
+	for _, r := range rows {
+		f := r.Flag
+		f.Fill(today)
+		out.Flags = append(out.Flags, f)
+		out.Total = r.Total
+	}
+	if len(rows) == 0 && q.Offset > 0 {
+		if err := s.db.GetContext(ctx, &out.Total, `SELECT count(*) FROM flags f JOIN units u ON u.id = f.unit_id
+			WHERE f.round_id = $1 AND `+state+` AND `+where+` AND ($3 = '' OR f.kind = $3)`,
+			roundID, at, string(q.Kind)); err != nil {
+			return out, fmt.Errorf("store: flags of %s: %w", unit.Code, err)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+const milestoneSelect = `SELECT t.id AS template_id, t.seq, t.code, t.name_vi, t.name_en, t.due_date AS abs_due,
+	t.due_offset_days, t.requires_approval, t.auto, m.done_on, coalesce(us.username, '') AS done_by, m.done_at, m.note
+FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
+LEFT JOIN users us ON us.id = m.done_by `
+
+// Milestones lists the milestones of the unit with unitID in round, in
+// their order, with due dates from planned and overdue at today.
+func (s *Store) Milestones(ctx context.Context, roundID, unitID int64, planned *domain.Day, today domain.Day) ([]domain.Milestone, error) {
+	return milestonesOf(ctx, s.db, roundID, unitID, planned, today)
+}
+
+func milestonesOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int64, planned *domain.Day, today domain.Day) ([]domain.Milestone, error) {
+	out := []domain.Milestone{}
+	if err := sqlx.SelectContext(ctx, q, &out, milestoneSelect+`WHERE m.round_id = $1 AND m.unit_id = $2 ORDER BY t.seq, t.code`,
+		roundID, unitID); err != nil {
+		return nil, fmt.Errorf("store: milestones: %w", err)
+	}
+	for i := range out {
+		out[i].Compute(planned, today)
+	}
+	return out, nil
+}
+
+// MilestoneCheck lets the caller refuse a tick on the locked, current
+// milestone and congress.
+type MilestoneCheck func(m domain.Milestone, c domain.Congress) error
+
+// SetMilestone marks the milestone with code of the unit with unitCode done
+// on day with note (or not done when day is nil) in round, after check, and
+// records it in the audit log. The congress row is locked meanwhile, so that
+// a status change resting on the milestone waits.
+func (s *Store) SetMilestone(ctx context.Context, actor domain.Principal, roundID int64, unitCode, code string, day *domain.Day, note string, today domain.Day, check MilestoneCheck) (domain.Milestone, error) {
+	var out domain.Milestone
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM congresses c JOIN units u ON u.id = c.unit_id
+			WHERE c.round_id = $1 AND u.code = $2 FOR UPDATE OF c`, roundID, unitCode); err != nil {
+			return fmt.Errorf("store: lock congress %s: %w", unitCode, err)
+		}
+		c, err := congressOf(ctx, tx, roundID, unitCode, today)
+		if err != nil {
+			return err
+		}
+		m, err := milestoneOf(ctx, tx, roundID, c.UnitID, code)
+		if err != nil {
+			return err
+		}
+		if err := check(m, c); err != nil {
+			return err
+		}
+		var by *int64
+		if day != nil && actor.User.ID != 0 {
+			by = &actor.User.ID
+		}
+		if day == nil {
+			note = ""
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE milestones SET done_on = $4, done_by = $5, note = $6,
+				done_at = CASE WHEN $4::date IS NULL THEN NULL ELSE now() END
+			WHERE round_id = $1 AND unit_id = $2 AND template_id = $3`,
+			roundID, c.UnitID, m.TemplateID, day, by, note); err != nil {
+			return fmt.Errorf("store: set milestone %s: %w", code, err)
+		}
+		if out, err = milestoneOf(ctx, tx, roundID, c.UnitID, code); err != nil {
+			return err
+		}
+		out.Compute(c.PlannedDate, today)
+		action := "milestone.done"
+		if day == nil {
+			action = "milestone.undone"
+		}
+		return auditRound(ctx, tx, actor, roundID, action, "milestone", &c.UnitID, m.Snapshot(), out.Snapshot(), note)
+	})
+	return out, err
+}
+
+func milestoneOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int64, code string) (domain.Milestone, error) {
+	var m domain.Milestone
+	err := sqlx.GetContext(ctx, q, &m, milestoneSelect+`WHERE m.round_id = $1 AND m.unit_id = $2 AND t.code = $3`, roundID, unitID, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, domain.NotFound(domain.MilestoneText, code)
+	}
+	if err != nil {
+		return m, fmt.Errorf("store: milestone %s: %w", code, err)
+	}
+	return m, nil
+}

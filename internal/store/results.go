@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// Results returns the results of the congress of the unit with unitID in
+// round, with the percentages; not found when none are recorded.
+func (s *Store) Results(ctx context.Context, roundID, unitID int64) (domain.Results, error) {
+	return resultsOf(ctx, s.db, roundID, unitID)
+}
+
+func resultsOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int64) (domain.Results, error) {
+	var r domain.Results
+	err := sqlx.GetContext(ctx, q, &r, `SELECT cr.round_id, u.code AS unit_code, cr.committee_size, cr.committee_women,
+			cr.secretary_name, cr.delegates_elected, cr.version, cr.updated_at
+		FROM congress_results cr JOIN units u ON u.id = cr.unit_id WHERE cr.round_id = $1 AND cr.unit_id = $2`, roundID, unitID)
+	if errors.Is(err, sql.ErrNoRows) {
+		var code string
+		_ = sqlx.GetContext(ctx, q, &code, `SELECT code FROM units WHERE id = $1`, unitID)
+		return r, domain.NotFound(domain.ResultsText, code)
+	}
+	if err != nil {
+		return r, fmt.Errorf("store: results: %w", err)
+	}
+	r.Elected = []domain.Elected{}
+	if err := sqlx.SelectContext(ctx, q, &r.Elected, `SELECT position, full_name, is_woman, votes_for, valid_ballots, delegates_present
+		FROM elected_people WHERE round_id = $1 AND unit_id = $2 ORDER BY id`, roundID, unitID); err != nil {
+		return r, fmt.Errorf("store: elected people: %w", err)
+	}
+	r.Fill()
+	return r, nil
+}
+
+// ResultsCheck lets the caller refuse results on the locked, current congress.
+type ResultsCheck func(c domain.Congress) error
+
+// SetResults records (or replaces) the results of the congress of the unit
+// with code in round, if in.Version is the version of the results recorded
+// (0 when there are none yet), after check, and audits the change.
+func (s *Store) SetResults(ctx context.Context, actor domain.Principal, roundID int64, code string, in domain.ResultsInput, today domain.Day, check ResultsCheck) (domain.Results, error) {
+	var out domain.Results
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM congresses c JOIN units u ON u.id = c.unit_id
+			WHERE c.round_id = $1 AND u.code = $2 FOR UPDATE OF c`, roundID, code); err != nil {
+			return fmt.Errorf("store: lock congress %s: %w", code, err)
+		}
+		c, err := congressOf(ctx, tx, roundID, code, today)
+		if err != nil {
+			return err
+		}
+		if err := check(c); err != nil {
+			return err
+		}
+		var before any
+		old, err := resultsOf(ctx, tx, roundID, c.UnitID)
+		switch {
+		case err == nil:
+			if in.Version != old.Version {
+				return domain.StaleVersion()
+			}
+			before = old
+		case domain.IsCode(err, domain.ENotFound):
+			if in.Version != 0 {
+				return domain.StaleVersion()
+			}
+		default:
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO congress_results (round_id, unit_id, committee_size, committee_women,
+				secretary_name, delegates_elected) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (round_id, unit_id) DO UPDATE SET committee_size = EXCLUDED.committee_size,
+				committee_women = EXCLUDED.committee_women, secretary_name = EXCLUDED.secretary_name,
+				delegates_elected = EXCLUDED.delegates_elected, version = congress_results.version + 1, updated_at = now()`,
+			roundID, c.UnitID, in.CommitteeSize, in.CommitteeWomen, in.SecretaryName, in.DelegatesElected); err != nil {
+			return fmt.Errorf("store: results: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM elected_people WHERE round_id = $1 AND unit_id = $2`, roundID, c.UnitID); err != nil {
+			return fmt.Errorf("store: elected people: %w", err)
+		}
+		if err := insertElected(ctx, tx, roundID, c.UnitID, in.Elected); err != nil {
+			return err
+		}
+		if out, err = resultsOf(ctx, tx, roundID, c.UnitID); err != nil {
+			return err
+		}
+		return auditRound(ctx, tx, actor, roundID, "results.set", "results", &c.UnitID, before, out, "")
+	})
+	return out, err
+}
+
+// insertElected inserts the people elected in one statement.
+func insertElected(ctx context.Context, tx *sqlx.Tx, roundID, unitID int64, people []domain.ElectedInput) error {
+	if len(people) == 0 {
+		return nil
+	}
+	n := len(people)
+	pos, names := make([]string, n), make([]string, n)
+	women := make([]bool, n)
+	votes, ballots, present := make([]int64, n), make([]int64, n), make([]int64, n)
+	for i, p := range people {
+		pos[i], names[i], women[i] = p.Position, p.FullName, p.IsWoman
+		votes[i], ballots[i], present[i] = int64(p.VotesFor), int64(p.ValidBallots), int64(p.DelegatesPresent)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO elected_people (round_id, unit_id, position, full_name, is_woman, votes_for, valid_ballots, delegates_present)
+		SELECT $1, $2, x.position, x.full_name, x.is_woman, x.votes_for, x.valid_ballots, x.delegates_present
+		FROM unnest($3::text[], $4::text[], $5::boolean[], $6::int[], $7::int[], $8::int[])
+			WITH ORDINALITY AS x(position, full_name, is_woman, votes_for, valid_ballots, delegates_present, n)
+		ORDER BY x.n`, roundID, unitID, pq.Array(pos), pq.Array(names), pq.Array(women), pq.Array(votes), pq.Array(ballots), pq.Array(present))
+	if err != nil {
+		return fmt.Errorf("store: elected people: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,303 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// ensureRoundRows gives every active unit of the subtree at subtreePath
+// ("" for the whole tree) its congress in round, with the deadline in force
+// from the rules, and the milestones of its kind, when it does not have them
+// yet. It is set-based (two INSERT ... SELECT), leaves existing rows alone
+// (call refreshDeadlines after a move) and leaves the rollups alone: the
+// caller adjusts or recomputes them.
+func ensureRoundRows(ctx context.Context, tx *sqlx.Tx, roundID int64, subtreePath string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO congresses (round_id, unit_id, deadline)
+		SELECT $1, u.id, `+bestRuleDeadline+` FROM units u
+		WHERE u.active AND ($2 = '' OR u.path <@ $2::ltree)
+		ON CONFLICT (round_id, unit_id) DO NOTHING`, roundID, subtreePath)
+	if err != nil {
+		return fmt.Errorf("store: congresses of round %d: %w", roundID, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO milestones (round_id, unit_id, template_id)
+		SELECT $1, u.id, t.id FROM units u JOIN milestone_templates t ON t.kind = u.kind
+		WHERE u.active AND ($2 = '' OR u.path <@ $2::ltree)
+		ON CONFLICT (round_id, unit_id, template_id) DO NOTHING`, roundID, subtreePath)
+	if err != nil {
+		return fmt.Errorf("store: milestones of round %d: %w", roundID, err)
+	}
+	return nil
+}
+
+// bestRuleDeadline is SQL for the deadline of the best rule of round $1 for
+// the unit u: same kind; category NULL or the unit's; scope NULL or an
+// ancestor-or-self of the unit; the deepest scope first, then a category
+// rule over a general one (domain.BestDeadlineRule). NULL when none matches.
+const bestRuleDeadline = `(SELECT dr.deadline FROM deadline_rules dr LEFT JOIN units s ON s.id = dr.scope_unit_id
+	WHERE dr.round_id = $1 AND dr.kind = u.kind AND (dr.category IS NULL OR dr.category = u.category)
+		AND (dr.scope_unit_id IS NULL OR s.path @> u.path)
+	ORDER BY coalesce(nlevel(s.path), 0) DESC, (dr.category IS NOT NULL) DESC LIMIT 1)`
+
+// refreshDeadlines recomputes, in one UPDATE, the deadline in force of every
+// congress of round in the subtree at subtreePath ("" for the whole tree):
+// the unit's override, else the best matching rule (same kind; category
+// NULL or the unit's; scope NULL or an ancestor-or-self of the unit), the
+// deepest scope first, then a category rule over a general one. It mirrors
+// domain.BestDeadlineRule. Only rows whose deadline changes are written.
+func refreshDeadlines(ctx context.Context, tx *sqlx.Tx, roundID int64, subtreePath string) error {
+	return refreshDeadlinesWhere(ctx, tx, roundID, subtreePath, 0)
+}
+
+// refreshDeadlinesWhere is refreshDeadlines for the subtree at subtreePath
+// ("" for all) and, when unitID is not 0, only for that unit.
+func refreshDeadlinesWhere(ctx context.Context, tx *sqlx.Tx, roundID int64, subtreePath string, unitID int64) error {
+	_, err := tx.ExecContext(ctx, `WITH x AS (
+			SELECT c.unit_id, coalesce(c.deadline_override, `+bestRuleDeadline+`) AS deadline
+			FROM congresses c JOIN units u ON u.id = c.unit_id
+			WHERE c.round_id = $1 AND ($2 = '' OR u.path <@ $2::ltree) AND ($3 = 0 OR c.unit_id = $3)
+		)
+		UPDATE congresses c SET deadline = x.deadline
+		FROM x WHERE c.round_id = $1 AND c.unit_id = x.unit_id AND c.deadline IS DISTINCT FROM x.deadline`,
+		roundID, subtreePath, unitID)
+	if err != nil {
+		return fmt.Errorf("store: refresh deadlines of round %d: %w", roundID, err)
+	}
+	return nil
+}
+
+// syncChildrenHeld ticks or unticks the auto milestone 'children_held' of
+// every unit strictly above the unit at path in round, from the rollups: it
+// is done, on the held date of the last unit below, when every active unit
+// below has held its congress (and there is at least one), and not done
+// otherwise. Call it after adjustRollups whenever a unit below changes its
+// held state, appears, disappears or moves.
+func syncChildrenHeld(ctx context.Context, tx *sqlx.Tx, roundID int64, path string) error {
+	_, err := tx.ExecContext(ctx, `WITH a AS (`+ancestorIDs+`),
+		st AS (
+			SELECT u.id, u.path, coalesce(sum(r.total), 0) AS total, coalesce(sum(r.held), 0) AS held
+			FROM units u JOIN a ON u.id = a.a
+			LEFT JOIN rollups r ON r.round_id = $1 AND r.unit_id = u.id
+			GROUP BY u.id, u.path
+		), want AS (
+			SELECT st.id, CASE WHEN st.total > 0 AND st.total = st.held THEN (
+				SELECT max(c.held_date) FROM congresses c JOIN units b ON b.id = c.unit_id
+				WHERE c.round_id = $1 AND b.active AND b.path <@ st.path AND b.id <> st.id) END AS done_on
+			FROM st
+		)
+		UPDATE milestones m SET done_on = want.done_on,
+			done_at = CASE WHEN want.done_on IS NULL THEN NULL ELSE now() END, done_by = NULL
+		FROM want, milestone_templates t
+		WHERE m.round_id = $1 AND m.unit_id = want.id AND t.id = m.template_id AND t.auto = 'children_held'
+			AND m.done_on IS DISTINCT FROM want.done_on`, roundID, path)
+	if err != nil {
+		return fmt.Errorf("store: children held milestones: %w", err)
+	}
+	return nil
+}
+
+// setAutoMilestone marks the auto milestone of kind auto ('held',
+// 'results_reported') of a unit done on day, or not done when day is nil.
+func setAutoMilestone(ctx context.Context, tx *sqlx.Tx, actor domain.Principal, roundID, unitID int64, auto string, day *domain.Day) error {
+	var by *int64
+	if actor.User.ID != 0 && day != nil {
+		by = &actor.User.ID
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE milestones m SET done_on = $4, done_by = $5,
+			done_at = CASE WHEN $4::date IS NULL THEN NULL ELSE now() END
+		FROM milestone_templates t
+		WHERE m.round_id = $1 AND m.unit_id = $2 AND t.id = m.template_id AND t.auto = $3`,
+		roundID, unitID, auto, day, by)
+	if err != nil {
+		return fmt.Errorf("store: %s milestone: %w", auto, err)
+	}
+	return nil
+}
+
+// NewRound is a round to create: validated, with each rule's scope given by
+// the code of its unit ("" for the whole tree).
+type NewRound struct {
+	Name      string
+	Documents []string
+	StartDate domain.Day
+	Current   bool
+	Rules     []domain.DeadlineRule
+}
+
+// CreateRound creates a round with its deadline rules, gives every active
+// unit its congress and milestones in it (set-based), computes the
+// deadlines in force and the rollups, and makes it current when asked.
+func (s *Store) CreateRound(ctx context.Context, actor domain.Principal, in NewRound) (domain.RoundDetail, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &id, `INSERT INTO rounds (name, documents, start_date) VALUES ($1, $2, $3) RETURNING id`,
+			in.Name, pq.Array(in.Documents), in.StartDate); err != nil {
+			return fmt.Errorf("store: create round: %w", err)
+		}
+		for i, r := range in.Rules {
+			res, err := tx.ExecContext(ctx, `INSERT INTO deadline_rules (round_id, scope_unit_id, kind, category, deadline)
+				SELECT $1, u.id, $3, $4, $5 FROM (SELECT 1) AS one LEFT JOIN units u ON u.code = $2
+				WHERE $2 = '' OR u.id IS NOT NULL`, id, r.ScopeCode, r.Kind, nullIfEmpty(r.Category), r.Deadline)
+			if pqCode(err) == pqUniqueViolation {
+				return domain.Invalid(fmt.Sprintf("deadlines[%d].kind", i), "Trùng với một quy định khác", "same rule as another one")
+			}
+			if err != nil {
+				return fmt.Errorf("store: deadline rule: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return domain.Invalid(fmt.Sprintf("deadlines[%d].scope_code", i), fmt.Sprintf("Không tìm thấy đơn vị %s", r.ScopeCode),
+					fmt.Sprintf("unit %s not found", r.ScopeCode))
+			}
+		}
+		if err := ensureRoundRows(ctx, tx, id, ""); err != nil {
+			return err
+		}
+		if err := recomputeRollups(ctx, tx, id); err != nil {
+			return err
+		}
+		if in.Current {
+			if err := setCurrentRound(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		after := map[string]any{"name": in.Name, "documents": in.Documents, "start_date": in.StartDate, "current": in.Current, "deadlines": in.Rules}
+		return auditRound(ctx, tx, actor, id, "round.create", "round", nil, nil, after, "")
+	})
+	if err != nil {
+		return domain.RoundDetail{}, err
+	}
+	return s.Round(ctx, id)
+}
+
+func setCurrentRound(ctx context.Context, tx *sqlx.Tx, id int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE rounds SET is_current = false WHERE is_current AND id <> $1`, id); err != nil {
+		return fmt.Errorf("store: unset current round: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE rounds SET is_current = true WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("store: set current round: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return domain.NotFound(domain.RoundText, strconv.FormatInt(id, 10))
+	}
+	return nil
+}
+
+// SetCurrentRound makes the round with id the current one.
+func (s *Store) SetCurrentRound(ctx context.Context, actor domain.Principal, id int64) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := setCurrentRound(ctx, tx, id); err != nil {
+			return err
+		}
+		return auditRound(ctx, tx, actor, id, "round.current", "round", nil, nil, map[string]any{"current": true}, "")
+	})
+}
+
+type roundRow struct {
+	ID        int64          `db:"id"`
+	Name      string         `db:"name"`
+	Documents pq.StringArray `db:"documents"`
+	StartDate domain.Day     `db:"start_date"`
+	IsCurrent bool           `db:"is_current"`
+	CreatedAt sql.NullTime   `db:"created_at"`
+}
+
+func (r roundRow) detail() domain.RoundDetail {
+	docs := []string(r.Documents)
+	if docs == nil {
+		docs = []string{}
+	}
+	return domain.RoundDetail{ID: r.ID, Name: r.Name, Documents: docs, StartDate: r.StartDate,
+		IsCurrent: r.IsCurrent, CreatedAt: r.CreatedAt.Time}
+}
+
+const roundSelect = `SELECT id, name, documents, start_date, is_current, created_at FROM rounds `
+
+// Rounds lists every round, the newest first.
+func (s *Store) Rounds(ctx context.Context) ([]domain.RoundDetail, error) {
+	var rows []roundRow
+	if err := s.db.SelectContext(ctx, &rows, roundSelect+`ORDER BY start_date DESC, id DESC`); err != nil {
+		return nil, fmt.Errorf("store: rounds: %w", err)
+	}
+	out := make([]domain.RoundDetail, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.detail())
+	}
+	return out, nil
+}
+
+// Round returns the round with id and its deadline rules.
+func (s *Store) Round(ctx context.Context, id int64) (domain.RoundDetail, error) {
+	var r roundRow
+	err := s.db.GetContext(ctx, &r, roundSelect+`WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.RoundDetail{}, domain.NotFound(domain.RoundText, strconv.FormatInt(id, 10))
+	}
+	if err != nil {
+		return domain.RoundDetail{}, fmt.Errorf("store: round %d: %w", id, err)
+	}
+	d := r.detail()
+	if d.Deadlines, err = s.DeadlineRules(ctx, id); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// CurrentRoundID returns the id of the current round, or a not-found error
+// when no round is current.
+func (s *Store) CurrentRoundID(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.db.GetContext(ctx, &id, `SELECT id FROM rounds WHERE is_current`)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, domain.NoCurrentRound()
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: current round: %w", err)
+	}
+	return id, nil
+}
+
+// RoundStart returns the start date of the round with id (not found when there is none).
+func (s *Store) RoundStart(ctx context.Context, id int64) (domain.Day, error) {
+	var d domain.Day
+	err := s.db.GetContext(ctx, &d, `SELECT start_date FROM rounds WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, domain.NotFound(domain.RoundText, strconv.FormatInt(id, 10))
+	}
+	if err != nil {
+		return d, fmt.Errorf("store: round %d: %w", id, err)
+	}
+	return d, nil
+}
+
+const ruleSelect = `SELECT r.id, r.round_id, coalesce(s.code, '') AS scope_code, coalesce(s.name, '') AS scope_name,
+	coalesce(s.path::text, '') AS scope_path, r.kind, coalesce(r.category, '') AS category, r.deadline, r.version
+FROM deadline_rules r LEFT JOIN units s ON s.id = r.scope_unit_id `
+
+// DeadlineRules lists the deadline rules of round, whole-tree rules first,
+// then by depth of scope, kind and category.
+func (s *Store) DeadlineRules(ctx context.Context, roundID int64) ([]domain.DeadlineRule, error) {
+	out := []domain.DeadlineRule{}
+	err := s.db.SelectContext(ctx, &out, ruleSelect+`JOIN unit_kinds k ON k.code = r.kind WHERE r.round_id = $1
+		ORDER BY coalesce(nlevel(s.path), 0), s.path, k.sort_order, r.category NULLS FIRST`, roundID)
+	if err != nil {
+		return nil, fmt.Errorf("store: deadline rules: %w", err)
+	}
+	return out, nil
+}
+
+// RootPaths returns the paths of the active units at the root of the tree.
+func (s *Store) RootPaths(ctx context.Context) ([]string, error) {
+	var out []string
+	if err := s.db.SelectContext(ctx, &out, `SELECT path::text FROM units WHERE parent_id IS NULL AND active ORDER BY path`); err != nil {
+		return nil, fmt.Errorf("store: roots: %w", err)
+	}
+	return out, nil
+}
