@@ -16,3 +16,8 @@ ALTER TABLE rollups
 
 -- The daily snapshot job replaces the rows of one day of a round.
 CREATE INDEX progress_snapshots_day ON progress_snapshots (round_id, day);
+
+-- Flags are listed a page at a time, the most overdue open ones first, or
+-- the most recently resolved: walked in index order, never sorted whole.
+CREATE INDEX flags_open_due ON flags (round_id, due_date, id) WHERE resolved_at IS NULL;
+CREATE INDEX flags_resolved ON flags (round_id, resolved_at DESC, id DESC) WHERE resolved_at IS NOT NULL;

@@ -14,8 +14,8 @@ func (f *progressFixture) flagsOf(code string, state domain.FlagState, kind doma
 	if err != nil {
 		f.t.Fatalf("flags of %s: %v", code, err)
 	}
-	if l.Total != len(l.Flags) {
-		f.t.Fatalf("flags of %s: total %d, listed %d", code, l.Total, len(l.Flags))
+	if l.More {
+		f.t.Fatalf("flags of %s: more than a page", code)
 	}
 	return l.Flags
 }
@@ -131,11 +131,11 @@ func TestLateFlagsOpenTheDayAfterTheDeadlineAndResolveWhenHeld(t *testing.T) {
 
 	t.Run("a unit's own flags and its subtree's", func(t *testing.T) {
 		l, err := f.svc.Flags(f.ctx, domain.SystemPrincipal(), "HN.HBT.VT.C1", 0, domain.FlagQuery{State: domain.FlagOpen, Kind: domain.FlagLate, Limit: 10})
-		if err != nil || l.Total != 1 || l.Subtree {
+		if err != nil || len(l.Flags) != 1 || l.Subtree {
 			t.Errorf("own flags of VT.C1: %+v %v", l, err)
 		}
 		l, err = f.svc.Flags(f.ctx, domain.SystemPrincipal(), "HN.HBT.VT", 0, domain.FlagQuery{State: domain.FlagOpen, Kind: domain.FlagLate, Limit: 10})
-		if err != nil || l.Total != 0 {
+		if err != nil || len(l.Flags) != 0 {
 			t.Errorf("own late flags of the ward VT (deadline 30/06): %+v %v", l, err)
 		}
 		if got := codesOf(f.flagsOf("HN.HBT.VT", domain.FlagOpen, domain.FlagLate)); !equalStrings(got, []string{"HN.HBT.VT.C1", "HN.HBT.VT.C2"}) {
@@ -210,9 +210,37 @@ func TestMilestoneOverdueAndAtRiskFlags(t *testing.T) {
 		f.runJob("late-flags", "")
 		for _, k := range []domain.FlagKind{domain.FlagLate, domain.FlagAtRisk} {
 			l, err := f.svc.Flags(f.ctx, sys, "HN.HBT.VT.C1", 0, domain.FlagQuery{State: domain.FlagOpen, Kind: k, Limit: 10})
-			if err != nil || l.Total != 0 {
-				t.Errorf("%s flags of a held cell: %d (%v)", k, l.Total, err)
+			if err != nil || len(l.Flags) != 0 {
+				t.Errorf("%s flags of a held cell: %d (%v)", k, len(l.Flags), err)
 			}
 		}
 	})
+}
+
+func TestFlagsArePagedMostOverdueFirst(t *testing.T) {
+	f := newProgressFixture(t)
+	f.clock.setDay("2020-04-10")
+	f.runJob("late-flags", "")
+	var all []domain.Flag
+	for offset := 0; ; offset += 4 {
+		l, err := f.svc.Flags(f.ctx, domain.SystemPrincipal(), "HN", 0, domain.FlagQuery{State: domain.FlagOpen, Subtree: true, Limit: 4, Offset: offset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Flags) > 4 || (l.More && len(l.Flags) != 4) {
+			t.Fatalf("page at %d: %d flags, more %v", offset, len(l.Flags), l.More)
+		}
+		all = append(all, l.Flags...)
+		if !l.More {
+			break
+		}
+	}
+	if len(all) != f.count("flags WHERE resolved_at IS NULL") {
+		t.Errorf("pages hold %d flags, %d are open", len(all), f.count("flags WHERE resolved_at IS NULL"))
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i].DaysOverdue > all[i-1].DaysOverdue {
+			t.Fatalf("flag %d is %d days overdue after one %d days overdue", i, all[i].DaysOverdue, all[i-1].DaysOverdue)
+		}
+	}
 }

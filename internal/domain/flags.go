@@ -143,16 +143,18 @@ type FlagQuery struct {
 // MaxFlagPage bounds a page of flags.
 const MaxFlagPage = 1000
 
-// FlagList is a page of flags, the most overdue first.
+// FlagList is a page of flags: open ones the most overdue first, resolved
+// ones the most recently resolved first.
 type FlagList struct {
 	RoundID int64     `json:"round_id"`
 	Unit    UnitRef   `json:"unit"`
 	State   FlagState `json:"state"`
 	Subtree bool      `json:"subtree"`
-	Total   int       `json:"total"`
 	Limit   int       `json:"limit"`
 	Offset  int       `json:"offset"`
-	Flags   []Flag    `json:"flags"`
+	// More: there are flags after this page (ask again with offset + limit).
+	More  bool   `json:"more"`
+	Flags []Flag `json:"flags"`
 }
 
 // DefaultFlagPage is the page size of a flag listing without a limit.

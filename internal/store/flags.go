@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -119,47 +120,53 @@ func affected(res interface{ RowsAffected() (int64, error) }) int {
 	return int(n)
 }
 
+// bigSubtree is the number of units below a unit from which a listing of
+// the flags of its subtree walks the round's flags in their order (most of
+// them are in the subtree) rather than the units of the subtree.
+var bigSubtree = 20000
+
 // Flags lists a page of the flags of round on the unit (or its whole
-// subtree) in the state of q, the most overdue first (open) or the most
-// recently resolved first; days overdue are counted at today.
+// subtree) in the state of q: open ones the most overdue first, resolved
+// ones the most recently resolved first, in the order of an index so that
+// a page never sorts them all. Days overdue are counted at today.
 func (s *Store) Flags(ctx context.Context, roundID int64, unit domain.Unit, q domain.FlagQuery, today domain.Day) (domain.FlagList, error) {
 	out := domain.FlagList{RoundID: roundID, Unit: domain.UnitRef{Code: unit.Code, Name: unit.Name, Kind: unit.Kind},
 		State: q.State, Subtree: q.Subtree, Limit: q.Limit, Offset: q.Offset, Flags: []domain.Flag{}}
-	state, order := `f.resolved_at IS NULL`, `f.due_date NULLS LAST, u.path, f.kind, f.id`
+	state, order := `f.resolved_at IS NULL`, `f.due_date, f.id`
 	if q.State == domain.FlagResolved {
 		state, order = `f.resolved_at IS NOT NULL`, `f.resolved_at DESC, f.id DESC`
 	}
 	where, at := `f.unit_id = $2::bigint`, any(unit.ID)
 	if q.Subtree {
+		var below int
+		if err := s.db.GetContext(ctx, &below, `SELECT coalesce(sum(total), 0) FROM rollups WHERE round_id = $1 AND unit_id = $2`,
+			roundID, unit.ID); err != nil {
+			return out, fmt.Errorf("store: flags of %s: %w", unit.Code, err)
+		}
 		where, at = `u.path <@ $2::ltree`, unit.Path
+		if below >= bigSubtree {
+			// The same test, in a form the path index cannot serve: the
+			// flags are walked in order and their units looked up.
+			where = fmt.Sprintf(`subpath(u.path, 0, %d) = $2::ltree`, strings.Count(unit.Path, ".")+1)
+		}
 	}
-	var rows []struct {
-		domain.Flag
-		Total int `db:"total"`
-	}
+	var rows []domain.Flag
 	err := s.db.SelectContext(ctx, &rows, `SELECT f.id, f.round_id, u.code AS "unit.code", u.name AS "unit.name", u.kind AS "unit.kind",
 			f.kind, f.due_date, f.detail, f.opened_at, f.resolved_at,
-			t.code AS milestone_code, t.name_vi AS milestone_name_vi, t.name_en AS milestone_name_en,
-			count(*) OVER () AS total
+			t.code AS milestone_code, t.name_vi AS milestone_name_vi, t.name_en AS milestone_name_en
 		FROM flags f JOIN units u ON u.id = f.unit_id LEFT JOIN milestone_templates t ON t.id = f.template_id
 		WHERE f.round_id = $1 AND `+state+` AND `+where+` AND ($3 = '' OR f.kind = $3)
 		ORDER BY `+order+` LIMIT $4 OFFSET $5`,
-		roundID, at, string(q.Kind), q.Limit, q.Offset)
+		roundID, at, string(q.Kind), q.Limit+1, q.Offset)
 	if err != nil {
 		return out, fmt.Errorf("store: flags of %s: %w", unit.Code, err)
 	}
-	for _, r := range rows {
-		f := r.Flag
+	if len(rows) > q.Limit {
+		rows, out.More = rows[:q.Limit], true
+	}
+	for _, f := range rows {
 		f.Fill(today)
 		out.Flags = append(out.Flags, f)
-		out.Total = r.Total
-	}
-	if len(rows) == 0 && q.Offset > 0 {
-		if err := s.db.GetContext(ctx, &out.Total, `SELECT count(*) FROM flags f JOIN units u ON u.id = f.unit_id
-			WHERE f.round_id = $1 AND `+state+` AND `+where+` AND ($3 = '' OR f.kind = $3)`,
-			roundID, at, string(q.Kind)); err != nil {
-			return out, fmt.Errorf("store: flags of %s: %w", unit.Code, err)
-		}
 	}
 	return out, nil
 }

@@ -225,3 +225,37 @@ func TestAFailingJobLeavesNoPartialState(t *testing.T) {
 		}
 	})
 }
+
+func TestFlagListingsOfSmallAndLargeSubtreesAgree(t *testing.T) {
+	s, round := roundTree(t, 6)
+	ctx := context.Background()
+	holdInTx(t, s, round, "HN.Q.P.1", "2020-03-10", 1)
+	if _, err := s.RefreshFlags(ctx, round, dayOf("2020-06-20"), time.Now(), 14); err != nil {
+		t.Fatal(err)
+	}
+	list := func(code string) []string {
+		u, err := s.UnitByCode(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := s.Flags(ctx, round, u, domain.FlagQuery{State: domain.FlagOpen, Subtree: true, Limit: 100}, dayOf("2020-06-20"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range l.Flags {
+			out = append(out, fmt.Sprintf("%s/%s/%s", f.Unit.Code, f.Kind, f.DueDate))
+		}
+		return out
+	}
+	for _, code := range []string{"HN", "HN.Q.P"} {
+		small := list(code)
+		defer func(n int) { bigSubtree = n }(bigSubtree)
+		bigSubtree = 1
+		large := list(code)
+		bigSubtree = 20000
+		if len(small) == 0 || strings.Join(small, " ") != strings.Join(large, " ") {
+			t.Errorf("%s: walking the units gives %v, walking the flags %v", code, small, large)
+		}
+	}
+}

@@ -80,23 +80,43 @@ func refreshDeadlinesWhere(ctx context.Context, tx *sqlx.Tx, roundID int64, subt
 // otherwise. Call it after adjustRollups whenever a unit below changes its
 // held state, appears, disappears or moves.
 func syncChildrenHeld(ctx context.Context, tx *sqlx.Tx, roundID int64, path string) error {
-	_, err := tx.ExecContext(ctx, `WITH a AS (`+ancestorIDs+`),
+	// First the few units above path and the day their last unit below held
+	// (NULL unless all have), then an update of their milestones by primary
+	// key: a status update must not scan the round's milestones.
+	var want []struct {
+		ID     int64       `db:"id"`
+		DoneOn *domain.Day `db:"done_on"`
+	}
+	err := tx.SelectContext(ctx, &want, `WITH a AS (`+ancestorIDs+`),
 		st AS (
 			SELECT u.id, u.path, coalesce(sum(r.total), 0) AS total, coalesce(sum(r.held), 0) AS held
 			FROM units u JOIN a ON u.id = a.a
 			LEFT JOIN rollups r ON r.round_id = $1 AND r.unit_id = u.id
 			GROUP BY u.id, u.path
-		), want AS (
-			SELECT st.id, CASE WHEN st.total > 0 AND st.total = st.held THEN (
-				SELECT max(c.held_date) FROM congresses c JOIN units b ON b.id = c.unit_id
-				WHERE c.round_id = $1 AND b.active AND b.path <@ st.path AND b.id <> st.id) END AS done_on
-			FROM st
 		)
-		UPDATE milestones m SET done_on = want.done_on,
-			done_at = CASE WHEN want.done_on IS NULL THEN NULL ELSE now() END, done_by = NULL
-		FROM want, milestone_templates t
-		WHERE m.round_id = $1 AND m.unit_id = want.id AND t.id = m.template_id AND t.auto = 'children_held'
-			AND m.done_on IS DISTINCT FROM want.done_on`, roundID, path)
+		SELECT st.id, CASE WHEN st.total > 0 AND st.total = st.held THEN (
+			SELECT max(c.held_date) FROM congresses c JOIN units b ON b.id = c.unit_id
+			WHERE c.round_id = $1 AND b.active AND b.path <@ st.path AND b.id <> st.id) END AS done_on
+		FROM st`, roundID, path)
+	if err != nil {
+		return fmt.Errorf("store: children held: %w", err)
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(want))
+	days := make([]sql.NullString, len(want))
+	for i, w := range want {
+		ids[i] = w.ID
+		if w.DoneOn != nil {
+			days[i] = sql.NullString{String: w.DoneOn.String(), Valid: true}
+		}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE milestones m SET done_on = w.done_on,
+			done_at = CASE WHEN w.done_on IS NULL THEN NULL ELSE now() END, done_by = NULL
+		FROM unnest($2::bigint[], $3::date[]) AS w(id, done_on), milestone_templates t
+		WHERE m.round_id = $1 AND m.unit_id = w.id AND m.template_id = t.id AND t.auto = 'children_held'
+			AND m.done_on IS DISTINCT FROM w.done_on`, roundID, pq.Array(ids), pq.Array(days))
 	if err != nil {
 		return fmt.Errorf("store: children held milestones: %w", err)
 	}
