@@ -19,7 +19,7 @@ build:
 test: vet
 	$(GO) test -count=1 ./...
 
-## bench: on a throwaway PostgreSQL (fsync on), generate the national tree and print the speed figures (~4 min)
+## bench: on a throwaway PostgreSQL (fsync on), generate the national tree and print the speed figures (~3 min)
 bench:
 	$(GO) test -run '^$$' -bench National -benchtime 1x -timeout 30m ./internal/bench
 

@@ -166,7 +166,7 @@ func seedHistory(ctx context.Context, st *store.Store, roundID int64, at time.Ti
 			return fmt.Errorf("demo: snapshot of %s: %w", d.Format("2006-01-02"), err)
 		}
 	}
-	return st.Analyze(ctx)
+	return st.Tidy(ctx)
 }
 
 // seedPilot records a held pilot's delegates, lessons and results, and

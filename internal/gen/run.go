@@ -142,8 +142,8 @@ func Run(ctx context.Context, svc *core.Service, o Options, asOf time.Time, w io
 	}); err != nil {
 		return res, err
 	}
-	if err := step("analyze", func() (string, error) {
-		return "planner statistics refreshed", st.Analyze(ctx)
+	if err := step("vacuum", func() (string, error) {
+		return "tables vacuumed and analyzed", st.Tidy(ctx)
 	}); err != nil {
 		return res, err
 	}

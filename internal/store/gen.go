@@ -310,12 +310,13 @@ func (g genState) milestones(ctx context.Context) error {
 	return g.exec(ctx, "milestones", q, g.round, g.start, g.spec.AsOf)
 }
 
-// Analyze refreshes the planner's statistics of the tables a bulk load
-// (import, a new round, a generated state) has just filled, so that the
-// next queries are planned on the data as it is.
-func (s *Store) Analyze(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `ANALYZE units, congresses, milestones, rollups, deadline_rules`); err != nil {
-		return fmt.Errorf("store: analyze: %w", err)
+// Tidy vacuums and analyzes the tables a bulk load (import, a new round, a
+// generated state) has just filled, as autovacuum would in a while: the
+// planner gets statistics of the data as it is, and the visibility map
+// lets index-only scans skip the table. It runs outside any transaction.
+func (s *Store) Tidy(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) units, congresses, milestones, rollups, deadline_rules, flags`); err != nil {
+		return fmt.Errorf("store: vacuum: %w", err)
 	}
 	return nil
 }
