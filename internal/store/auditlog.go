@@ -14,28 +14,7 @@ import (
 // transaction of the write: the round's congresses, milestones, results,
 // pilots and deadlines.
 func auditRound(ctx context.Context, tx *sqlx.Tx, actor domain.Principal, roundID int64, action, entity string, unitID *int64, before, after any, reason string) error {
-	var userID *int64
-	if actor.User.ID != 0 {
-		userID = &actor.User.ID
-	}
-	b, err := jsonOrNil(before)
-	if err != nil {
-		return err
-	}
-	a, err := jsonOrNil(after)
-	if err != nil {
-		return err
-	}
-	username := actor.User.Username
-	if username == "" && actor.System {
-		username = "system"
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, userID, username, action, entity, unitID, b, a, reason, roundID)
-	if err != nil {
-		return fmt.Errorf("store: audit: %w", err)
-	}
-	return nil
+	return insertAudit(ctx, tx, actor, &roundID, action, entity, unitID, before, after, reason)
 }
 
 const auditSelect = `SELECT a.id, a.at, a.username, a.action, a.entity, coalesce(u.code, '') AS unit_code,

@@ -147,6 +147,12 @@ func lockTree(ctx context.Context, tx *sqlx.Tx) error {
 
 // audit records one write in the audit log.
 func audit(ctx context.Context, tx *sqlx.Tx, actor domain.Principal, action, entity string, unitID *int64, before, after any, reason string) error {
+	return insertAudit(ctx, tx, actor, nil, action, entity, unitID, before, after, reason)
+}
+
+// insertAudit writes one audit row: who, when (the transaction's time), the
+// round (nil for changes outside a round), the unit, before, after and why.
+func insertAudit(ctx context.Context, tx *sqlx.Tx, actor domain.Principal, roundID *int64, action, entity string, unitID *int64, before, after any, reason string) error {
 	var userID *int64
 	if actor.User.ID != 0 {
 		userID = &actor.User.ID
@@ -159,10 +165,14 @@ func audit(ctx context.Context, tx *sqlx.Tx, actor domain.Principal, action, ent
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, userID, actor.User.Username, action, entity, unitID, b, a, reason)
+	username := actor.User.Username
+	if username == "" && actor.System {
+		username = "system"
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, userID, username, action, entity, unitID, b, a, reason, roundID)
 	if err != nil {
-		return fmt.Errorf("audit: %w", err)
+		return fmt.Errorf("store: audit: %w", err)
 	}
 	return nil
 }
