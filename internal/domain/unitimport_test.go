@@ -7,18 +7,6 @@ import (
 	"testing"
 )
 
-// importRules are the unit kinds of the first migration.
-func importRules() KindRules {
-	return NewKindRules([]UnitKind{
-		{Code: "city", MayBeRoot: true, Children: []string{"district", "grassroots_committee", "grassroots_cell"}},
-		{Code: "district", MayBeRoot: true, Children: []string{"grassroots_committee", "grassroots_cell"}},
-		{Code: "grassroots_committee", IsGrassroots: true, Children: []string{"subcommittee", "cell"}},
-		{Code: "grassroots_cell", IsGrassroots: true, IsCell: true},
-		{Code: "subcommittee", Children: []string{"cell"}},
-		{Code: "cell", IsCell: true},
-	})
-}
-
 // groupRules has one kind that may nest in itself, so that cycles can be
 // tested without any other reason to refuse the rows.
 func groupRules() KindRules {
@@ -200,7 +188,7 @@ func TestPlanImportReportsEveryBadRow(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rules, existing := tt.rules, importTree()
 			if rules.Kinds == nil {
-				rules = importRules()
+				rules = testRules()
 			} else {
 				existing = nil
 			}
@@ -296,7 +284,7 @@ func TestPlanImportOfTheSameTreeChangesNothing(t *testing.T) {
 		rows = append(rows, ImportRow{Row: len(rows) + 2, UnitInput: UnitInput{Code: strings.ToLower(e.Code), Name: " " + e.Name + " ",
 			Kind: e.Kind, ParentCode: e.ParentCode, Category: e.Category, Members: e.Members}})
 	}
-	plan, err := PlanImport(importRules(), SystemPrincipal(), rows, existing)
+	plan, err := PlanImport(testRules(), SystemPrincipal(), rows, existing)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +304,7 @@ func TestPlanImportClassifiesRows(t *testing.T) {
 		"BM|Đảng bộ phường Bạch Mai|grassroots_committee|DD||0", // moved
 		"HBT|Đảng bộ quận Hai Bà Trưng|district|HN||0",
 	)
-	plan, err := PlanImport(importRules(), SystemPrincipal(), rows, importTree())
+	plan, err := PlanImport(testRules(), SystemPrincipal(), rows, importTree())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +364,7 @@ func TestPlanImportScopeOfANonSystemCaller(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := PlanImport(importRules(), tt.p, tt.rows, existing)
+			_, err := PlanImport(testRules(), tt.p, tt.rows, existing)
 			if tt.forbidden {
 				if !IsCode(err, EForbidden) {
 					t.Fatalf("error = %v, want forbidden", err)
