@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"slices"
 	"sort"
 	"testing"
 
@@ -29,18 +30,6 @@ func codesOf(flags []domain.Flag) []string {
 	return out
 }
 
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 func TestLateFlagsOpenTheDayAfterTheDeadlineAndResolveWhenHeld(t *testing.T) {
 	f := newProgressFixture(t)
 	f.holdNineOfBachMai()
@@ -55,7 +44,7 @@ func TestLateFlagsOpenTheDayAfterTheDeadlineAndResolveWhenHeld(t *testing.T) {
 	f.clock.setDay("2020-04-01")
 	run := f.runJob("late-flags", "")
 	late := f.flagsOf("HN.HBT.BM", domain.FlagOpen, domain.FlagLate)
-	if got := codesOf(late); !equalStrings(got, others) {
+	if got := codesOf(late); !slices.Equal(got, others) {
 		t.Fatalf("late on 01/04 = %v, want the 4 cells not held %v", got, others)
 	}
 	for _, fl := range late {
@@ -116,7 +105,7 @@ func TestLateFlagsOpenTheDayAfterTheDeadlineAndResolveWhenHeld(t *testing.T) {
 			t.Errorf("still late: %v", codesOf(late))
 		}
 		resolved := f.flagsOf("HN.HBT.BM", domain.FlagResolved, domain.FlagLate)
-		if got := codesOf(resolved); !equalStrings(got, others) {
+		if got := codesOf(resolved); !slices.Equal(got, others) {
 			t.Errorf("resolved = %v, want %v", got, others)
 		}
 		for _, fl := range resolved {
@@ -138,7 +127,7 @@ func TestLateFlagsOpenTheDayAfterTheDeadlineAndResolveWhenHeld(t *testing.T) {
 		if err != nil || len(l.Flags) != 0 {
 			t.Errorf("own late flags of the ward VT (deadline 30/06): %+v %v", l, err)
 		}
-		if got := codesOf(f.flagsOf("HN.HBT.VT", domain.FlagOpen, domain.FlagLate)); !equalStrings(got, []string{"HN.HBT.VT.C1", "HN.HBT.VT.C2"}) {
+		if got := codesOf(f.flagsOf("HN.HBT.VT", domain.FlagOpen, domain.FlagLate)); !slices.Equal(got, []string{"HN.HBT.VT.C1", "HN.HBT.VT.C2"}) {
 			t.Errorf("late in the subtree of VT = %v", got)
 		}
 	})

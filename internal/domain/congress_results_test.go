@@ -1,6 +1,9 @@
 package domain
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestPercentOf(t *testing.T) {
 	cases := []struct {
@@ -49,7 +52,7 @@ func TestResultsValidation(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var v Validation
 			c.in.Validate(&v)
-			if got := cgFields(v.Fields); !cgSame(got, c.fields) {
+			if got := cgFields(v.Fields); !slices.Equal(got, c.fields) {
 				t.Errorf("fields %v, want %v", got, c.fields)
 			}
 		})

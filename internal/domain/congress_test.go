@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -73,7 +74,7 @@ func TestApplyCongressPatch(t *testing.T) {
 				t.Fatalf("error %v, want %q", err, c.code)
 			}
 			if err != nil {
-				if got := cgFields(AsError(err).Fields); !cgSame(got, c.fields) {
+				if got := cgFields(AsError(err).Fields); !slices.Equal(got, c.fields) {
 					t.Errorf("fields %v, want %v", got, c.fields)
 				}
 				return

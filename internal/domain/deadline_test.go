@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 )
@@ -90,7 +91,7 @@ func TestDeadlineRuleInputValidation(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var v Validation
 			c.in.Validate(rules, c.reason, "", &v)
-			if got := cgFields(v.Fields); !cgSame(got, c.fields) {
+			if got := cgFields(v.Fields); !slices.Equal(got, c.fields) {
 				t.Errorf("fields %v, want %v", got, c.fields)
 			}
 		})
@@ -106,18 +107,6 @@ func cgFields(fs []FieldError) []string {
 		}
 	}
 	return out
-}
-
-func cgSame(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestDayReadsAndWritesCalendarDays(t *testing.T) {
