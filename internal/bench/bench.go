@@ -153,6 +153,11 @@ func Run(ctx context.Context, db *sqlx.DB, o Options, w io.Writer) (Figures, err
 		return f, err
 	}
 	f.Units, f.Kinds, f.Steps, f.Generate = res.Units, res.Kinds, res.Steps, res.Total()
+	// The load leaves gigabytes of dirty buffers: write them now, not
+	// during the measures.
+	if err := st.Checkpoint(ctx); err != nil {
+		return f, err
+	}
 
 	if err := measureRecompute(ctx, st, res.RoundID, o, &f, w); err != nil {
 		return f, err

@@ -17,7 +17,7 @@ func intp(n int) *int       { return &n }
 func (f *fixture) roundDigest() string {
 	f.t.Helper()
 	var out []string
-	for _, table := range []string{"congresses", "milestones", "rollups", "audit_log", "congress_results", "elected_people", "deadline_rules"} {
+	for _, table := range []string{"congresses", "milestones", "rollups", "rollup_deltas", "audit_log", "congress_results", "elected_people", "deadline_rules"} {
 		var d string
 		if err := f.db.Get(&d, `SELECT coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)), '') FROM `+table+` x`); err != nil {
 			f.t.Fatal(err)
@@ -63,7 +63,7 @@ func (f *fixture) holdCongress(code, day string) {
 // rollup returns total and held of kind below the unit with code.
 func (f *fixture) rollupOf(code, kind string) (total, held int) {
 	f.t.Helper()
-	err := f.db.QueryRow(`SELECT coalesce(sum(total), 0), coalesce(sum(held), 0) FROM rollups r JOIN units u ON u.id = r.unit_id
+	err := f.db.QueryRow(`SELECT coalesce(sum(total), 0), coalesce(sum(held), 0) FROM rollups_live r JOIN units u ON u.id = r.unit_id
 		WHERE u.code = $1 AND r.kind = $2`, code, kind).Scan(&total, &held)
 	if err != nil {
 		f.t.Fatal(err)
@@ -234,7 +234,7 @@ func TestWardCannotHoldBeforeItsCellsWithoutTheDistrictBoard(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := f.db.Exec(`DELETE FROM rollups; DELETE FROM milestones; DELETE FROM congresses; DELETE FROM audit_log WHERE round_id IS NOT NULL;
+	if _, err := f.db.Exec(`DELETE FROM rollups; DELETE FROM rollup_deltas; DELETE FROM milestones; DELETE FROM congresses; DELETE FROM audit_log WHERE round_id IS NOT NULL;
 		DELETE FROM deadline_rules; DELETE FROM rounds`); err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +318,12 @@ func TestWardCannotHoldBeforeItsCellsWithoutTheDistrictBoard(t *testing.T) {
 		if d := childrenHeld(); d == nil || d.String() != "2020-03-23" {
 			t.Errorf("children held on %v, want 2020-03-23", d)
 		}
-		_, err := f.patchCongress(board, "HN.HBT.BM.C13", domain.CongressPatch{Status: strp("plan_approved"), Reason: "Chưa tổ chức"})
+		_, err := f.patchCongress(board, "HN.HBT.BM.C12", domain.CongressPatch{HeldDate: strp("2020-03-25")})
+		wantCode(t, err, "")
+		if d := childrenHeld(); d == nil || d.String() != "2020-03-25" {
+			t.Errorf("children held on %v after a cell's held date moved to 25/03, want 2020-03-25", d)
+		}
+		_, err = f.patchCongress(board, "HN.HBT.BM.C13", domain.CongressPatch{Status: strp("plan_approved"), Reason: "Chưa tổ chức"})
 		wantCode(t, err, "")
 		if d := childrenHeld(); d != nil {
 			t.Errorf("children held on %s after a cell stepped back", d)
@@ -375,4 +380,73 @@ func TestUnitDeadlineOverrideByAnAncestorsBoard(t *testing.T) {
 			t.Errorf("congress %+v", c)
 		}
 	})
+}
+
+// Holds that complete a ward at the same time, each in its own transaction
+// and none seeing the others', still tick the ward's 'children held'
+// milestone: the last to commit waits for the ward's completion lock and
+// sees them all.
+func TestConcurrentHoldsCompletingAWardTickItsChildrenHeld(t *testing.T) {
+	f := newFixture(t)
+	f.createRound2020()
+	sys := domain.SystemPrincipal()
+	const wards, cells = 6, 4
+	code := func(w, c int) string { return fmt.Sprintf("HN.HBT.W%d.C%d", w, c) }
+	for w := 1; w <= wards; w++ {
+		if _, err := f.svc.CreateUnit(f.ctx, sys, domain.UnitInput{Code: fmt.Sprintf("HN.HBT.W%d", w),
+			Name: fmt.Sprintf("Đảng bộ phường %d", w), Kind: "grassroots_committee", ParentCode: "HN.HBT"}); err != nil {
+			t.Fatal(err)
+		}
+		for c := 1; c <= cells; c++ {
+			if _, err := f.svc.CreateUnit(f.ctx, sys, domain.UnitInput{Code: code(w, c), Name: fmt.Sprintf("Chi bộ số %d", c),
+				Kind: "cell", ParentCode: fmt.Sprintf("HN.HBT.W%d", w), Category: "residential"}); err != nil {
+				t.Fatal(err)
+			}
+			f.approvePlan(code(w, c))
+			for _, pt := range []domain.CongressPatch{{Status: strp("preparing")}, {Status: strp("plan_approved"), PlannedDate: strp("2020-03-10")}} {
+				if _, err := f.patchCongress(sys, code(w, c), pt); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	versions := map[string]int{}
+	for w := 1; w <= wards; w++ {
+		for c := 1; c <= cells; c++ {
+			versions[code(w, c)] = f.congressNow(code(w, c)).Version
+		}
+	}
+	for w := 1; w <= wards; w++ {
+		start := make(chan struct{})
+		errs := make(chan error, cells)
+		for c := 1; c <= cells; c++ {
+			go func(code string, day int) {
+				<-start
+				_, err := f.svc.UpdateCongress(f.ctx, sys, code, 0, domain.CongressPatch{Version: versions[code],
+					Status: strp("held"), HeldDate: strp(fmt.Sprintf("2020-03-%02d", day))})
+				errs <- err
+			}(code(w, c), 10+c)
+		}
+		close(start)
+		for range cells {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for w := 1; w <= wards; w++ {
+		ward := fmt.Sprintf("HN.HBT.W%d", w)
+		if total, held := f.rollupOf(ward, "cell"); total != cells || held != cells {
+			t.Errorf("%s: %d of %d cells held in the rollups, want all %d", ward, held, total, cells)
+		}
+		ms, err := f.svc.Milestones(f.ctx, sys, ward, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.Code == "children_held" && (m.DoneOn == nil || m.DoneOn.String() != fmt.Sprintf("2020-03-%02d", 10+cells)) {
+				t.Errorf("%s: children held on %v, want 2020-03-%02d", ward, m.DoneOn, 10+cells)
+			}
+		}
+	}
 }

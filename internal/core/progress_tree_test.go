@@ -102,8 +102,10 @@ func TestConsistencyCheckFindsAndFixesDrift(t *testing.T) {
 	want := f.progress("HN.HBT", "")
 	// Drift: a count off, a row missing, a row that should not be there.
 	for _, q := range []string{
-		`UPDATE rollups SET held = held - 2 WHERE kind = 'cell' AND unit_id = (SELECT id FROM units WHERE code = 'HN.HBT')`,
+		`INSERT INTO rollup_deltas (round_id, unit_id, kind, shard, held) SELECT id, (SELECT id FROM units WHERE code = 'HN.HBT'), 'cell', 99, -2
+			FROM rounds`,
 		`DELETE FROM rollups WHERE kind = 'cell' AND unit_id = (SELECT id FROM units WHERE code = 'HN.HBT.VT')`,
+		`DELETE FROM rollup_deltas WHERE kind = 'cell' AND unit_id = (SELECT id FROM units WHERE code = 'HN.HBT.VT')`,
 		`INSERT INTO rollups (round_id, unit_id, kind, total, held) SELECT round_id, unit_id, 'subcommittee', 3, 1 FROM rollups
 			WHERE unit_id = (SELECT id FROM units WHERE code = 'HN.DD') LIMIT 1`,
 	} {

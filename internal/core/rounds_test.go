@@ -66,7 +66,7 @@ func TestCreateRoundGivesEveryActiveUnitItsCongressAndMilestones(t *testing.T) {
 	}
 	// Rollups: the district Hai Bà Trưng has 6 cells below it, none held.
 	var total, held int
-	if err := f.db.QueryRow(`SELECT total, held FROM rollups r JOIN units u ON u.id = r.unit_id
+	if err := f.db.QueryRow(`SELECT total, held FROM rollups_live r JOIN units u ON u.id = r.unit_id
 		WHERE r.round_id = $1 AND u.code = 'HN.HBT' AND r.kind = 'cell'`, id).Scan(&total, &held); err != nil {
 		t.Fatal(err)
 	}

@@ -63,11 +63,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (domain.Princi
 	if token == "" {
 		return domain.Principal{}, domain.Unauthorized()
 	}
-	id, err := s.store.UserIDByToken(ctx, auth.HashToken(token), s.clock.Now())
-	if err != nil {
-		return domain.Principal{}, err
-	}
-	return s.Principal(ctx, id)
+	return s.store.PrincipalByToken(ctx, auth.HashToken(token), s.clock.Now())
 }
 
 // RevokeToken deletes an API token.

@@ -8,8 +8,9 @@ import (
 	"github.com/daihoi/daihoi/internal/store"
 )
 
-// Housekeeping deletes expired web sessions and API tokens. Deleting what
-// has expired is idempotent and safe to run from several processes at once.
+// Housekeeping deletes expired web sessions and API tokens and folds the
+// deltas of the rollups into their rows (so that reads of progress sum few).
+// Both are idempotent and safe to run from several processes at once.
 func Housekeeping(st *store.Store, clock domain.Clock, log *slog.Logger) Func {
 	return func(ctx context.Context) error {
 		now := clock.Now()
@@ -19,6 +20,9 @@ func Housekeeping(st *store.Store, clock domain.Clock, log *slog.Logger) Func {
 		}
 		tokens, err := st.DeleteExpiredTokens(ctx, now)
 		if err != nil {
+			return err
+		}
+		if err := st.FoldRollupDeltas(ctx); err != nil {
 			return err
 		}
 		Count(ctx, "expired_sessions", int(sessions))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -13,7 +12,7 @@ import (
 // auditRound records one write of a round in the audit log, in the
 // transaction of the write: the round's congresses, milestones, results,
 // pilots and deadlines.
-func auditRound(ctx context.Context, tx *sqlx.Tx, actor domain.Principal, roundID int64, action, entity string, unitID *int64, before, after any, reason string) error {
+func auditRound(ctx context.Context, tx *txn, actor domain.Principal, roundID int64, action, entity string, unitID *int64, before, after any, reason string) error {
 	return insertAudit(ctx, tx, actor, &roundID, action, entity, unitID, before, after, reason)
 }
 

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
@@ -58,7 +56,7 @@ const sameFlag = `w.unit_id = f.unit_id AND w.kind = f.kind AND coalesce(w.templ
 // late counts of the rollups are refreshed for asOf in the same transaction.
 func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day, now time.Time, atRiskDays int) (FlagRefresh, error) {
 	r := FlagRefresh{Open: map[domain.FlagKind]int{}}
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		r = FlagRefresh{Open: map[domain.FlagKind]int{}}
 		if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
 			return err
@@ -139,7 +137,7 @@ func (s *Store) Flags(ctx context.Context, roundID int64, unit domain.Unit, q do
 	where, at := `f.unit_id = $2::bigint`, any(unit.ID)
 	if q.Subtree {
 		var below int
-		if err := s.db.GetContext(ctx, &below, `SELECT coalesce(sum(total), 0) FROM rollups WHERE round_id = $1 AND unit_id = $2`,
+		if err := s.db.GetContext(ctx, &below, `SELECT coalesce(sum(total), 0) FROM rollups_live WHERE round_id = $1 AND unit_id = $2`,
 			roundID, unit.ID); err != nil {
 			return out, fmt.Errorf("store: flags of %s: %w", unit.Code, err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -61,7 +60,7 @@ type KindState struct {
 // daihoi gen): it overwrites the congresses and milestones of round.
 func (s *Store) GenerateRoundState(ctx context.Context, actor domain.Principal, roundID int64, spec RoundStateSpec) ([]KindState, error) {
 	var out []KindState
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		var start domain.Day
 		if err := tx.GetContext(ctx, &start, `SELECT start_date FROM rounds WHERE id = $1 FOR UPDATE`, roundID); err != nil {
 			return fmt.Errorf("store: generate state: round %d: %w", roundID, err)
@@ -98,7 +97,7 @@ func (s *Store) GenerateRoundState(ctx context.Context, actor domain.Principal, 
 // genState is one run of GenerateRoundState; its steps work on the
 // temporary table gen_u (one row per active unit of the round).
 type genState struct {
-	tx    *sqlx.Tx
+	tx    *txn
 	round int64
 	spec  RoundStateSpec
 	start domain.Day

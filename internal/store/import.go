@@ -65,7 +65,7 @@ func existingUnits(ctx context.Context, q sqlx.QueryerContext) (map[string]domai
 // plan that changes nothing writes nothing.
 func (s *Store) ApplyImport(ctx context.Context, actor domain.Principal, check ImportCheck) (ImportResult, error) {
 	var res ImportResult
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		if err := lockTree(ctx, tx); err != nil {
 			return err
 		}
@@ -110,7 +110,7 @@ func (s *Store) ApplyImport(ctx context.Context, actor domain.Principal, check I
 // insertUnits creates the plan's new units with one INSERT: their ids are
 // allocated first so that their paths (parent's path after the import, then
 // the id) are known before the insert, new parents included.
-func insertUnits(ctx context.Context, tx *sqlx.Tx, plan domain.ImportPlan, existing map[string]domain.ExistingUnit, log *auditBatch) ([]int64, error) {
+func insertUnits(ctx context.Context, tx *txn, plan domain.ImportPlan, existing map[string]domain.ExistingUnit, log *auditBatch) ([]int64, error) {
 	n := len(plan.Creates)
 	if n == 0 {
 		return nil, nil
@@ -164,7 +164,7 @@ func insertUnits(ctx context.Context, tx *sqlx.Tx, plan domain.ImportPlan, exist
 }
 
 // updateUnits writes the changed names, categories and members in one UPDATE.
-func updateUnits(ctx context.Context, tx *sqlx.Tx, plan domain.ImportPlan, log *auditBatch) error {
+func updateUnits(ctx context.Context, tx *txn, plan domain.ImportPlan, log *auditBatch) error {
 	n := len(plan.Updates)
 	if n == 0 {
 		return nil
@@ -193,7 +193,7 @@ func updateUnits(ctx context.Context, tx *sqlx.Tx, plan domain.ImportPlan, log *
 
 // moveUnits re-parents the moved units one by one, parents first (the plan's
 // order), each with the path rewrite of moveSubtree so that its subtree follows.
-func moveUnits(ctx context.Context, tx *sqlx.Tx, plan domain.ImportPlan, log *auditBatch) ([]int64, error) {
+func moveUnits(ctx context.Context, tx *txn, plan domain.ImportPlan, log *auditBatch) ([]int64, error) {
 	ids := make([]int64, 0, len(plan.Moves))
 	for _, m := range plan.Moves {
 		var cur struct {
@@ -229,7 +229,7 @@ func moveUnits(ctx context.Context, tx *sqlx.Tx, plan domain.ImportPlan, log *au
 }
 
 // moveToRoot makes unit a root of the tree; its subtree follows.
-func moveToRoot(ctx context.Context, tx *sqlx.Tx, unit domain.Unit) error {
+func moveToRoot(ctx context.Context, tx *txn, unit domain.Unit) error {
 	_, err := tx.ExecContext(ctx, `UPDATE units SET
 			path = CASE WHEN id = $2 THEN text2ltree($2::text) ELSE text2ltree($2::text) || subpath(path, nlevel($1::ltree)) END,
 			parent_id = CASE WHEN id = $2 THEN NULL ELSE parent_id END,
@@ -244,7 +244,7 @@ func moveToRoot(ctx context.Context, tx *sqlx.Tx, unit domain.Unit) error {
 
 // checkPaths makes sure that the path of every created or moved unit is its
 // parent's path followed by its id; anything else rolls the import back.
-func checkPaths(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
+func checkPaths(ctx context.Context, tx *txn, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -287,7 +287,7 @@ func (b *auditBatch) add(action string, unitID int64, before, after any) {
 }
 
 // insert writes the gathered rows in one statement, as audit writes one row.
-func (b *auditBatch) insert(ctx context.Context, tx *sqlx.Tx, actor domain.Principal, reason string) error {
+func (b *auditBatch) insert(ctx context.Context, tx *txn, actor domain.Principal, reason string) error {
 	if b.err != nil {
 		return fmt.Errorf("audit: %w", b.err)
 	}

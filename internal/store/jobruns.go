@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
@@ -21,7 +19,7 @@ const jobLockKey = 7_100_002
 // transaction-level advisory lock, and the job's run row, in a transaction
 // of its own until Finish: the job's work runs in other transactions.
 type JobLease struct {
-	tx  *sqlx.Tx
+	tx  *txn
 	run domain.JobRun
 }
 
@@ -36,7 +34,7 @@ func (l *JobLease) Run() domain.JobRun { return l.run }
 // process on the database. A run from the command line or the API (tick
 // nil) waits for the lock, so runs of one job never overlap.
 func (s *Store) StartJobRun(ctx context.Context, job string, tick *time.Time, asOf domain.Day, host string) (*JobLease, error) {
-	tx, err := s.db.BeginTxx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: job %s: %w", job, err)
 	}
@@ -48,7 +46,7 @@ func (s *Store) StartJobRun(ctx context.Context, job string, tick *time.Time, as
 	return lease, nil
 }
 
-func startJobRun(ctx context.Context, tx *sqlx.Tx, job string, tick *time.Time, asOf domain.Day, host string) (*JobLease, error) {
+func startJobRun(ctx context.Context, tx *txn, job string, tick *time.Time, asOf domain.Day, host string) (*JobLease, error) {
 	if tick == nil {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, jobLockKey, job); err != nil {
 			return nil, fmt.Errorf("store: lock job %s: %w", job, err)

@@ -44,12 +44,11 @@ type MilestoneCheck func(m domain.Milestone, c domain.Congress) error
 // a status change resting on the milestone waits.
 func (s *Store) SetMilestone(ctx context.Context, actor domain.Principal, roundID int64, unitCode, code string, day *domain.Day, note string, today domain.Day, check MilestoneCheck) (domain.Milestone, error) {
 	var out domain.Milestone
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM congresses c JOIN units u ON u.id = c.unit_id
-			WHERE c.round_id = $1 AND u.code = $2 FOR UPDATE OF c`, roundID, unitCode); err != nil {
-			return fmt.Errorf("store: lock congress %s: %w", unitCode, err)
+	err := s.inTx(ctx, func(tx *txn) error {
+		if err := lockCongress(ctx, tx, roundID, unitCode); err != nil {
+			return err
 		}
-		c, err := congressOf(ctx, tx, roundID, unitCode, today)
+		c, err := congressOf(ctx, tx.getPrepared, roundID, unitCode, today)
 		if err != nil {
 			return err
 		}

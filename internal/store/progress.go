@@ -139,7 +139,7 @@ func (s *Store) kindsBelow(ctx context.Context, roundID int64, unit domain.Unit,
 	case domain.SourceLive:
 		var rows []rollupRow
 		if err := s.db.SelectContext(ctx, &rows, `SELECT unit_id, kind, total, held, late, late_day, late_total, late_held
-			FROM rollups WHERE round_id = $1 AND unit_id = $2`, roundID, unit.ID); err != nil {
+			FROM rollups_live WHERE round_id = $1 AND unit_id = $2`, roundID, unit.ID); err != nil {
 			return nil, "", fmt.Errorf("store: rollups of %s: %w", unit.Code, err)
 		}
 		fresh := true
@@ -263,7 +263,7 @@ func (s *Store) ProgressChildren(ctx context.Context, roundID int64, unit domain
 	switch source {
 	case domain.SourceLive:
 		err = s.db.SelectContext(ctx, &rows, `SELECT unit_id, kind, total, held, late, late_day, late_total, late_held
-			FROM rollups WHERE round_id = $1 AND unit_id = ANY($2::bigint[])`, roundID, pq.Array(ids))
+			FROM rollups_live WHERE round_id = $1 AND unit_id = ANY($2::bigint[])`, roundID, pq.Array(ids))
 	case domain.SourceSnapshot:
 		err = s.db.SelectContext(ctx, &rows, `SELECT unit_id, kind, total, held, late, day AS late_day,
 				total AS late_total, held AS late_held

@@ -48,12 +48,11 @@ type ResultsCheck func(c domain.Congress) error
 // (0 when there are none yet), after check, and audits the change.
 func (s *Store) SetResults(ctx context.Context, actor domain.Principal, roundID int64, code string, in domain.ResultsInput, today domain.Day, check ResultsCheck) (domain.Results, error) {
 	var out domain.Results
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM congresses c JOIN units u ON u.id = c.unit_id
-			WHERE c.round_id = $1 AND u.code = $2 FOR UPDATE OF c`, roundID, code); err != nil {
-			return fmt.Errorf("store: lock congress %s: %w", code, err)
+	err := s.inTx(ctx, func(tx *txn) error {
+		if err := lockCongress(ctx, tx, roundID, code); err != nil {
+			return err
 		}
-		c, err := congressOf(ctx, tx, roundID, code, today)
+		c, err := congressOf(ctx, tx.getPrepared, roundID, code, today)
 		if err != nil {
 			return err
 		}
@@ -98,7 +97,7 @@ func (s *Store) SetResults(ctx context.Context, actor domain.Principal, roundID 
 }
 
 // insertElected inserts the people elected in one statement.
-func insertElected(ctx context.Context, tx *sqlx.Tx, roundID, unitID int64, people []domain.ElectedInput) error {
+func insertElected(ctx context.Context, tx *txn, roundID, unitID int64, people []domain.ElectedInput) error {
 	if len(people) == 0 {
 		return nil
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -20,10 +19,13 @@ import (
 // reads of progress never wait for a job; the consistency check recomputes
 // them from scratch.
 //
-// Writers lock rollup rows root first (by depth, then unit, then kind), so
-// that two writers never wait for each other in a cycle; the recompute and
-// the late-count refresh lock the whole table instead (SHARE ROW
-// EXCLUSIVE: writers wait for them, readers do not).
+// Those changes add to rollup_deltas, not to the rows: one delta row per
+// rollup row and shard, the shard being drawn by each statement (one of 32),
+// so that concurrent holds below one district do not queue on the rows of
+// the nation, the province and the district. Readers read rollups_live (a
+// row plus its deltas). The jobs that rewrite rows (the consistency check,
+// the late counts) and housekeeping fold the deltas into the rows first,
+// under lockRollups.
 
 // lateFresh is SQL: the late count of the rollup row (before an update) goes
 // with its total and held, i.e. no writer changed them without adjusting it.
@@ -35,35 +37,67 @@ const lateFresh = `rollups.late_total = rollups.total AND rollups.late_held = ro
 const ancestorIDs = `SELECT a::bigint FROM unnest(string_to_array(ltree2text(subpath($2::ltree, 0, nlevel($2::ltree) - 1)), '.'))
 	WITH ORDINALITY AS x(a, n) ORDER BY n`
 
+// deltaShard is SQL for the shard of rollup_deltas a statement writes: one
+// of 32, drawn once per statement.
+const deltaShard = `(SELECT floor(random() * 32)::smallint)`
+
+// addDeltas is SQL ending an INSERT INTO rollup_deltas AS d: same key, add.
+const addDeltas = ` ON CONFLICT (round_id, unit_id, kind, shard) DO UPDATE
+	SET total = d.total + EXCLUDED.total, held = d.held + EXCLUDED.held, late = d.late + EXCLUDED.late`
+
+// ancestorArray is SQL for the ids of the units strictly above the unit at
+// path $2, as an array computed from the parameter alone: a condition
+// "unit_id = ANY(ancestorArray)" reaches rollups_live's tables by key.
+const ancestorArray = `string_to_array(ltree2text(subpath($2::ltree, 0, nlevel($2::ltree) - 1)), '.')::bigint[]`
+
+// nearComplete is SQL for how many units below a unit may still be to hold
+// (as a transaction sees them) for a hold to possibly complete it: the
+// server's max_connections, more than the holds that can be in flight at
+// once, each in a transaction of its own connection (see heldChanged).
+const nearComplete = `current_setting('max_connections')::int`
+
 // adjustRollups adds dTotal units of kind, dHeld of them held, to the
 // rollups of every unit strictly above the unit at path, in round; either
 // may be negative. The late counts follow: a unit late on a row's late_day
 // (deadline before it, not held) that is held or removed leaves the count.
-// Every change that adds, removes or holds a unit calls it in its own
-// transaction, so reads of progress never wait for a job.
-//
-// A missing row is inserted with what can be inserted (a CHECK refuses a
-// negative count or held above total before ON CONFLICT applies): a hold
-// of a unit not counted in an ancestor's total is drift, which the
-// consistency check repairs.
-func adjustRollups(ctx context.Context, tx *sqlx.Tx, roundID int64, path, kind string, dTotal, dHeld int) error {
+// Every change of held state calls it in its own transaction, so reads of
+// progress never wait for a job. It writes the deltas of its connection's
+// shard, whose rows stay locked until the commit: call it last.
+func adjustRollups(ctx context.Context, tx *txn, roundID int64, path, kind string, dTotal, dHeld int) error {
 	if dTotal == 0 && dHeld == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO rollups (round_id, unit_id, kind, total, held)
-		SELECT $1, a.a, $3, greatest($4::int, 0), least(greatest($5::int, 0), greatest($4::int, 0)) FROM (`+ancestorIDs+`) AS a(a)
-		ON CONFLICT (round_id, unit_id, kind) DO UPDATE
-		SET total = rollups.total + $4::int, held = rollups.held + $5::int,
-			late = greatest(0, rollups.late + CASE WHEN (SELECT c.deadline FROM congresses c
-				WHERE c.round_id = $1 AND c.unit_id = ltree2text(subpath($2::ltree, -1))::bigint) < rollups.late_day
-				THEN $4::int - $5::int ELSE 0 END),
-			late_total = CASE WHEN `+lateFresh+` THEN rollups.total + $4::int END,
-			late_held = CASE WHEN `+lateFresh+` THEN rollups.held + $5::int END`,
+	_, err := tx.execPrepared(ctx, `INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, shard, total, held, late)
+		SELECT $1, a.a, $3, `+deltaShard+`, $4::int, $5::int,
+			CASE WHEN (SELECT c.deadline FROM congresses c
+				WHERE c.round_id = $1 AND c.unit_id = ltree2text(subpath($2::ltree, -1))::bigint) < r.late_day
+			THEN $4::int - $5::int ELSE 0 END
+		FROM (`+ancestorIDs+`) AS a(a) LEFT JOIN rollups r ON r.round_id = $1 AND r.unit_id = a.a AND r.kind = $3`+addDeltas,
 		roundID, path, kind, dTotal, dHeld)
 	if err != nil {
 		return fmt.Errorf("store: adjust rollups: %w", err)
 	}
 	return nil
+}
+
+// lockNearComplete takes, root first, the completion locks of the units
+// above the unit at path in round with at most nearComplete units below them
+// not held, before or after dHeld more of them hold, and returns them.
+func lockNearComplete(ctx context.Context, tx *txn, roundID int64, path string, dHeld int) ([]int64, error) {
+	var near []int64
+	err := tx.selectPrepared(ctx, &near, `WITH open AS (
+			SELECT unit_id, sum(total - held) AS open FROM rollups_live
+			WHERE round_id = $1 AND unit_id = ANY(`+ancestorArray+`) GROUP BY unit_id
+		), near AS MATERIALIZED (
+			SELECT a.id, a.n FROM unnest(`+ancestorArray+`) WITH ORDINALITY AS a(id, n)
+			JOIN open ON open.unit_id = a.id WHERE least(open.open, open.open - $3) <= `+nearComplete+` ORDER BY a.n
+		)
+		SELECT id FROM near WHERE pg_advisory_xact_lock($4, id::int) IS NOT NULL ORDER BY n`,
+		roundID, path, dHeld, completionLockKey)
+	if err != nil {
+		return nil, fmt.Errorf("store: units near complete: %w", err)
+	}
+	return near, nil
 }
 
 // shiftRollups adds (sign 1) or removes (sign -1) the active units of the
@@ -73,7 +107,7 @@ func adjustRollups(ctx context.Context, tx *sqlx.Tx, roundID int64, path, kind s
 // is none). A move removes a subtree from its old ancestors before it moves
 // and adds it to the new ones after; a merge removes the merged unit; a
 // create adds the new unit. One statement for every round and kind.
-func shiftRollups(ctx context.Context, tx *sqlx.Tx, subtreePath, ancestorsPath string, sign int) error {
+func shiftRollups(ctx context.Context, tx *txn, subtreePath, ancestorsPath string, sign int) error {
 	if ancestorsPath == "" {
 		return nil
 	}
@@ -86,18 +120,11 @@ func shiftRollups(ctx context.Context, tx *sqlx.Tx, subtreePath, ancestorsPath s
 		), a AS (
 			SELECT x::bigint AS unit_id, n FROM unnest(string_to_array($2, '.')) WITH ORDINALITY AS y(x, n)
 		)
-		INSERT INTO rollups (round_id, unit_id, kind, total, held)
-		SELECT k.round_id, a.unit_id, k.kind, greatest($3 * k.t, 0), greatest($3 * k.h, 0)
-		FROM k CROSS JOIN a ORDER BY a.n, k.round_id, k.kind
-		ON CONFLICT (round_id, unit_id, kind) DO UPDATE SET
-			total = rollups.total + $3 * (SELECT k.t FROM k WHERE k.round_id = EXCLUDED.round_id AND k.kind = EXCLUDED.kind),
-			held = rollups.held + $3 * (SELECT k.h FROM k WHERE k.round_id = EXCLUDED.round_id AND k.kind = EXCLUDED.kind),
-			late = greatest(0, rollups.late + $3 * (SELECT coalesce(sum(s.t - s.h), 0) FROM s
-				WHERE s.round_id = EXCLUDED.round_id AND s.kind = EXCLUDED.kind AND s.deadline < rollups.late_day)),
-			late_total = CASE WHEN `+lateFresh+` THEN rollups.total
-				+ $3 * (SELECT k.t FROM k WHERE k.round_id = EXCLUDED.round_id AND k.kind = EXCLUDED.kind) END,
-			late_held = CASE WHEN `+lateFresh+` THEN rollups.held
-				+ $3 * (SELECT k.h FROM k WHERE k.round_id = EXCLUDED.round_id AND k.kind = EXCLUDED.kind) END`,
+		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, shard, total, held, late)
+		SELECT k.round_id, a.unit_id, k.kind, `+deltaShard+`, $3 * k.t, $3 * k.h,
+			$3 * (SELECT coalesce(sum(s.t - s.h), 0) FROM s WHERE s.round_id = k.round_id AND s.kind = k.kind AND s.deadline < r.late_day)
+		FROM k CROSS JOIN a LEFT JOIN rollups r ON r.round_id = k.round_id AND r.unit_id = a.unit_id AND r.kind = k.kind
+		ORDER BY a.n, k.round_id, k.kind`+addDeltas,
 		subtreePath, ancestorsPath, sign)
 	if err != nil {
 		return fmt.Errorf("store: shift rollups: %w", err)
@@ -108,7 +135,7 @@ func shiftRollups(ctx context.Context, tx *sqlx.Tx, subtreePath, ancestorsPath s
 // addUnitsToRollups adds each of the units with ids (by itself, not its
 // subtree) to the rollups of the units above it, in every round where it has
 // a congress: the units an import created. One statement.
-func addUnitsToRollups(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
+func addUnitsToRollups(ctx context.Context, tx *txn, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -120,16 +147,14 @@ func addUnitsToRollups(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
 			WHERE u.id = ANY($1::bigint[]) AND u.active
 			GROUP BY c.round_id, a, n, u.kind, c.deadline
 		), k AS (
-			SELECT round_id, unit_id, min(n) AS n, kind, sum(t)::int AS t, sum(h)::int AS h FROM s GROUP BY round_id, unit_id, kind
+			SELECT s.round_id, s.unit_id, min(s.n) AS n, s.kind, sum(s.t)::int AS t, sum(s.h)::int AS h,
+				sum(s.t - s.h) FILTER (WHERE s.deadline < r.late_day)::int AS late
+			FROM s LEFT JOIN rollups r ON r.round_id = s.round_id AND r.unit_id = s.unit_id AND r.kind = s.kind
+			GROUP BY s.round_id, s.unit_id, s.kind
 		)
-		INSERT INTO rollups (round_id, unit_id, kind, total, held)
-		SELECT k.round_id, k.unit_id, k.kind, k.t, k.h FROM k ORDER BY k.n, k.unit_id, k.round_id, k.kind
-		ON CONFLICT (round_id, unit_id, kind) DO UPDATE SET
-			total = rollups.total + EXCLUDED.total, held = rollups.held + EXCLUDED.held,
-			late = rollups.late + (SELECT coalesce(sum(s.t - s.h), 0) FROM s WHERE s.round_id = EXCLUDED.round_id
-				AND s.unit_id = EXCLUDED.unit_id AND s.kind = EXCLUDED.kind AND s.deadline < rollups.late_day),
-			late_total = CASE WHEN `+lateFresh+` THEN rollups.total + EXCLUDED.total END,
-			late_held = CASE WHEN `+lateFresh+` THEN rollups.held + EXCLUDED.held END`,
+		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, shard, total, held, late)
+		SELECT k.round_id, k.unit_id, k.kind, `+deltaShard+`, k.t, k.h, coalesce(k.late, 0)
+		FROM k ORDER BY k.n, k.unit_id, k.round_id, k.kind`+addDeltas,
 		pq.Array(ids))
 	if err != nil {
 		return fmt.Errorf("store: add units to rollups: %w", err)
@@ -137,13 +162,42 @@ func addUnitsToRollups(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
 	return nil
 }
 
-// lockRollups makes the writers of rollups wait until the transaction ends;
-// readers go on. A recompute or a refresh of late counts takes it first.
-func lockRollups(ctx context.Context, tx *sqlx.Tx) error {
-	if _, err := tx.ExecContext(ctx, `LOCK TABLE rollups IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+// lockRollups makes the writers of rollups and their deltas wait until the
+// transaction ends (readers go on) and folds the deltas into the rows. A
+// recompute or a refresh of late counts takes it first; both tables are
+// locked in this order by everyone who locks them both.
+func lockRollups(ctx context.Context, tx *txn) error {
+	if _, err := tx.ExecContext(ctx, `LOCK TABLE rollup_deltas, rollups IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 		return fmt.Errorf("store: lock rollups: %w", err)
 	}
+	// The rows change by what their deltas add up to; a unit and kind with
+	// deltas and no row gets one. A count that would go out of bounds is
+	// drift, kept within them here and repaired by the consistency check.
+	_, err := tx.ExecContext(ctx, `WITH d AS (
+			DELETE FROM rollup_deltas RETURNING round_id, unit_id, kind, total, held, late
+		), s AS (
+			SELECT round_id, unit_id, kind, sum(total)::int AS t, sum(held)::int AS h, sum(late)::int AS l
+			FROM d GROUP BY round_id, unit_id, kind
+		), up AS (
+			UPDATE rollups r SET total = greatest(r.total + s.t, 0),
+				held = least(greatest(r.held + s.h, 0), greatest(r.total + s.t, 0)),
+				late = greatest(r.late + s.l, 0), late_total = r.late_total + s.t, late_held = r.late_held + s.h
+			FROM s WHERE r.round_id = s.round_id AND r.unit_id = s.unit_id AND r.kind = s.kind
+			RETURNING r.round_id, r.unit_id, r.kind
+		)
+		INSERT INTO rollups (round_id, unit_id, kind, total, held)
+		SELECT s.round_id, s.unit_id, s.kind, greatest(s.t, 0), least(greatest(s.h, 0), greatest(s.t, 0)) FROM s
+		WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.round_id = s.round_id AND up.unit_id = s.unit_id AND up.kind = s.kind)`)
+	if err != nil {
+		return fmt.Errorf("store: fold rollup deltas: %w", err)
+	}
 	return nil
+}
+
+// FoldRollupDeltas folds the deltas of the rollups into their rows, so that
+// reads sum few of them; housekeeping runs it.
+func (s *Store) FoldRollupDeltas(ctx context.Context) error {
+	return s.inTx(ctx, func(tx *txn) error { return lockRollups(ctx, tx) })
 }
 
 // aggregateWorkMem is the work_mem of the transactions that aggregate a
@@ -178,7 +232,7 @@ const lateOn = `c.deadline < $2 AND (c.held_date IS NULL OR c.held_date > $2)`
 // into their parents' (a loop over the levels of the tree, not over units;
 // each parent is found by its primary key). A unit and kind may have
 // several rows (one per level they came from): sum them.
-func aggregateBelow(ctx context.Context, tx *sqlx.Tx, roundID int64, spec belowSpec, args ...any) error {
+func aggregateBelow(ctx context.Context, tx *txn, roundID int64, spec belowSpec, args ...any) error {
 	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS pg_temp.rollup_agg`); err != nil {
 		return fmt.Errorf("store: aggregate: %w", err)
 	}
@@ -224,14 +278,14 @@ func (d RollupDrift) Rows() int { return d.Updated + d.Inserted + d.Deleted }
 // recomputeRollups recomputes every rollup of round from the congresses of
 // the active units and writes the rows that differ. The writers of rollups
 // wait meanwhile, so that no change is lost between the count and the write.
-func recomputeRollups(ctx context.Context, tx *sqlx.Tx, roundID int64) error {
+func recomputeRollups(ctx context.Context, tx *txn, roundID int64) error {
 	_, err := syncRollups(ctx, tx, roundID)
 	return err
 }
 
 // syncRollups is recomputeRollups, returning the drift it fixed. Rows it
 // changes lose their late count (late_day NULL) until the next late-flags run.
-func syncRollups(ctx context.Context, tx *sqlx.Tx, roundID int64) (RollupDrift, error) {
+func syncRollups(ctx context.Context, tx *txn, roundID int64) (RollupDrift, error) {
 	var d RollupDrift
 	if err := lockRollups(ctx, tx); err != nil {
 		return d, err
@@ -281,7 +335,7 @@ func syncRollups(ctx context.Context, tx *sqlx.Tx, roundID int64) (RollupDrift, 
 // the full recompute that `make bench` times); it returns the drift found.
 func (s *Store) RecomputeRollups(ctx context.Context, roundID int64) (RollupDrift, error) {
 	var d RollupDrift
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		var err error
 		d, err = syncRollups(ctx, tx, roundID)
 		return err
@@ -296,7 +350,7 @@ func (s *Store) RecomputeRollups(ctx context.Context, roundID int64) (RollupDrif
 // recompute beside it. It returns how long the query took.
 func (s *Store) RecomputeFloor(ctx context.Context, roundID int64) (time.Duration, error) {
 	var took time.Duration
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
 			return err
 		}
@@ -324,7 +378,7 @@ func (s *Store) RecomputeFloor(ctx context.Context, roundID int64) (time.Duratio
 // kind below its unit that were late on day (deadline before it, not held
 // by then), and stamps the row with day and the total and held the count
 // goes with. Only rows that change are written.
-func refreshLateCounts(ctx context.Context, tx *sqlx.Tx, roundID int64, day domain.Day) error {
+func refreshLateCounts(ctx context.Context, tx *txn, roundID int64, day domain.Day) error {
 	if err := lockRollups(ctx, tx); err != nil {
 		return err
 	}

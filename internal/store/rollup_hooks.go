@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -18,7 +17,7 @@ import (
 // leaves the rollups, and the ancestors' 'children_held' milestones follow.
 
 // roundIDs lists the ids of every round.
-func roundIDs(ctx context.Context, tx *sqlx.Tx) ([]int64, error) {
+func roundIDs(ctx context.Context, tx *txn) ([]int64, error) {
 	var ids []int64
 	if err := tx.SelectContext(ctx, &ids, `SELECT id FROM rounds ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("store: rounds: %w", err)
@@ -36,7 +35,7 @@ func parentOf(path string) string {
 
 // syncAbove re-derives the 'children_held' milestones of the units above
 // each of paths in every round.
-func syncAbove(ctx context.Context, tx *sqlx.Tx, rounds []int64, paths ...string) error {
+func syncAbove(ctx context.Context, tx *txn, rounds []int64, paths ...string) error {
 	for _, r := range rounds {
 		for _, p := range paths {
 			if err := syncChildrenHeld(ctx, tx, r, p); err != nil {
@@ -49,7 +48,7 @@ func syncAbove(ctx context.Context, tx *sqlx.Tx, rounds []int64, paths ...string
 
 // unitCreated gives the new unit at path its congress and milestones in
 // every round and adds it to the rollups above it: a few cheap statements.
-func unitCreated(ctx context.Context, tx *sqlx.Tx, path string) error {
+func unitCreated(ctx context.Context, tx *txn, path string) error {
 	rounds, err := roundIDs(ctx, tx)
 	if err != nil || len(rounds) == 0 {
 		return err
@@ -70,7 +69,7 @@ func unitCreated(ctx context.Context, tx *sqlx.Tx, path string) error {
 // subtree's counts leave the rollups of its old ancestors before the move
 // (with the deadlines it had there) and join those of the new ones after
 // its deadlines are recomputed for its new place.
-func moveWithRounds(ctx context.Context, tx *sqlx.Tx, unit domain.Unit, parent *domain.Unit) error {
+func moveWithRounds(ctx context.Context, tx *txn, unit domain.Unit, parent *domain.Unit) error {
 	if err := shiftRollups(ctx, tx, unit.Path, parentOf(unit.Path), -1); err != nil {
 		return err
 	}
@@ -100,12 +99,12 @@ func moveWithRounds(ctx context.Context, tx *sqlx.Tx, unit domain.Unit, parent *
 
 // unitLeaving takes the unit at path, which is about to become inactive
 // (merged; its active children have moved away), out of the rollups above it.
-func unitLeaving(ctx context.Context, tx *sqlx.Tx, path string) error {
+func unitLeaving(ctx context.Context, tx *txn, path string) error {
 	return shiftRollups(ctx, tx, path, parentOf(path), -1)
 }
 
 // unitLeft re-derives the milestones above a unit that became inactive.
-func unitLeft(ctx context.Context, tx *sqlx.Tx, path string) error {
+func unitLeft(ctx context.Context, tx *txn, path string) error {
 	rounds, err := roundIDs(ctx, tx)
 	if err != nil {
 		return err
@@ -117,7 +116,7 @@ func unitLeft(ctx context.Context, tx *sqlx.Tx, path string) error {
 // and milestones in every round, in one pass over the smallest subtree
 // holding them all, and adds each of them to the rollups above it in one
 // statement. (The units the import moved went through moveWithRounds.)
-func unitsImported(ctx context.Context, tx *sqlx.Tx, ids []int64) error {
+func unitsImported(ctx context.Context, tx *txn, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/testdb"
 )
@@ -50,7 +48,7 @@ func roundTree(t *testing.T, cells int) (*Store, int64) {
 // rollupOf reads the rollup of kind at the unit with code.
 func rollupOf(t *testing.T, s *Store, round int64, code, kind string) (total, held, late int) {
 	t.Helper()
-	err := s.db.QueryRow(`SELECT coalesce(sum(total), 0), coalesce(sum(held), 0), coalesce(sum(late), 0) FROM rollups r
+	err := s.db.QueryRow(`SELECT coalesce(sum(total), 0), coalesce(sum(held), 0), coalesce(sum(late), 0) FROM rollups_live r
 		JOIN units u ON u.id = r.unit_id WHERE r.round_id = $1 AND u.code = $2 AND r.kind = $3`, round, code, kind).Scan(&total, &held, &late)
 	if err != nil {
 		t.Fatal(err)
@@ -62,8 +60,8 @@ func rollupOf(t *testing.T, s *Store, round int64, code, kind string) (total, he
 func holdInTx(t *testing.T, s *Store, round int64, code, day string, d int) {
 	t.Helper()
 	ctx := context.Background()
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		u, err := unitByCode(ctx, tx, code)
+	err := s.inTx(ctx, func(tx *txn) error {
+		u, err := unitByCode(ctx, tx.GetContext, code)
 		if err != nil {
 			return err
 		}
@@ -110,7 +108,7 @@ func TestAdjustRollupsHoldsAndUnholdsWithLateCounts(t *testing.T) {
 				}
 			}
 			var valid bool
-			if err := s.db.Get(&valid, `SELECT late_total = total AND late_held = held FROM rollups r JOIN units u ON u.id = r.unit_id
+			if err := s.db.Get(&valid, `SELECT late_total = total AND late_held = held FROM rollups_live r JOIN units u ON u.id = r.unit_id
 				WHERE u.code = 'HN' AND r.kind = 'cell'`); err != nil {
 				t.Fatal(err)
 			}
@@ -157,6 +155,7 @@ func TestAFailingJobLeavesNoPartialState(t *testing.T) {
 		if err := s.db.Get(&d, `SELECT md5(
 			(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM flags x) ||
 			(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM rollups x) ||
+			(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM rollup_deltas x) ||
 			(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM progress_snapshots x))`); err != nil {
 			t.Fatal(err)
 		}
@@ -257,5 +256,52 @@ func TestFlagListingsOfSmallAndLargeSubtreesAgree(t *testing.T) {
 		if len(small) == 0 || strings.Join(small, " ") != strings.Join(large, " ") {
 			t.Errorf("%s: walking the units gives %v, walking the flags %v", code, small, large)
 		}
+	}
+}
+
+// Holds are written as deltas; folding them into the rows changes nothing a
+// reader sees, late counts included, and leaves no delta behind.
+func TestFoldingRollupDeltasKeepsWhatReadersSee(t *testing.T) {
+	s, round := roundTree(t, 4)
+	ctx := context.Background()
+	if err := s.inTx(ctx, func(tx *txn) error { return refreshLateCounts(ctx, tx, round, dayOf("2020-04-01")) }); err != nil {
+		t.Fatal(err)
+	}
+	holdInTx(t, s, round, "HN.Q.P.1", "2020-03-20", 1)
+	holdInTx(t, s, round, "HN.Q.P.2", "2020-04-01", 1)
+	live := func() string {
+		var out string
+		if err := s.db.Get(&out, `SELECT string_agg(concat_ws(' ', u.code, r.kind, r.total, r.held, r.late, r.late_day, r.late_total, r.late_held), '; ' ORDER BY u.code, r.kind)
+			FROM rollups_live r JOIN units u ON u.id = r.unit_id WHERE r.round_id = $1`, round); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	deltas := func() (n int) {
+		if err := s.db.Get(&n, `SELECT count(*) FROM rollup_deltas`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := live()
+	if deltas() == 0 {
+		t.Fatal("the holds wrote no delta")
+	}
+	if !strings.Contains(before, "HN cell 4 2 2 2020-04-01 4 2") {
+		t.Fatalf("rollups before the fold: %s", before)
+	}
+	if err := s.FoldRollupDeltas(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := live(); after != before {
+		t.Errorf("after the fold:\n%s\nbefore:\n%s", after, before)
+	}
+	if n := deltas(); n != 0 {
+		t.Errorf("%d deltas left after the fold", n)
+	}
+	var rows string
+	if err := s.db.Get(&rows, `SELECT concat_ws(' ', r.total, r.held, r.late) FROM rollups r JOIN units u ON u.id = r.unit_id
+		WHERE u.code = 'HN' AND r.kind = 'cell'`); err != nil || rows != "4 2 2" {
+		t.Errorf("the row of HN after the fold: %q (%v), want 4 2 2", rows, err)
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -19,7 +19,7 @@ import (
 // yet. It is set-based (two INSERT ... SELECT), leaves existing rows alone
 // (call refreshDeadlines after a move) and leaves the rollups alone: the
 // caller adjusts or recomputes them.
-func ensureRoundRows(ctx context.Context, tx *sqlx.Tx, roundID int64, subtreePath string) error {
+func ensureRoundRows(ctx context.Context, tx *txn, roundID int64, subtreePath string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO congresses (round_id, unit_id, deadline)
 		SELECT $1, u.id, `+bestRuleDeadline+` FROM units u
 		WHERE u.active AND ($2 = '' OR u.path <@ $2::ltree)
@@ -52,13 +52,13 @@ const bestRuleDeadline = `(SELECT dr.deadline FROM deadline_rules dr LEFT JOIN u
 // NULL or the unit's; scope NULL or an ancestor-or-self of the unit), the
 // deepest scope first, then a category rule over a general one. It mirrors
 // domain.BestDeadlineRule. Only rows whose deadline changes are written.
-func refreshDeadlines(ctx context.Context, tx *sqlx.Tx, roundID int64, subtreePath string) error {
+func refreshDeadlines(ctx context.Context, tx *txn, roundID int64, subtreePath string) error {
 	return refreshDeadlinesWhere(ctx, tx, roundID, subtreePath, 0)
 }
 
 // refreshDeadlinesWhere is refreshDeadlines for the subtree at subtreePath
 // ("" for all) and, when unitID is not 0, only for that unit.
-func refreshDeadlinesWhere(ctx context.Context, tx *sqlx.Tx, roundID int64, subtreePath string, unitID int64) error {
+func refreshDeadlinesWhere(ctx context.Context, tx *txn, roundID int64, subtreePath string, unitID int64) error {
 	_, err := tx.ExecContext(ctx, `WITH x AS (
 			SELECT c.unit_id, coalesce(c.deadline_override, `+bestRuleDeadline+`) AS deadline
 			FROM congresses c JOIN units u ON u.id = c.unit_id
@@ -79,25 +79,70 @@ func refreshDeadlinesWhere(ctx context.Context, tx *sqlx.Tx, roundID int64, subt
 // below has held its congress (and there is at least one), and not done
 // otherwise. Call it after adjustRollups whenever a unit below changes its
 // held state, appears, disappears or moves.
-func syncChildrenHeld(ctx context.Context, tx *sqlx.Tx, roundID int64, path string) error {
-	// First the few units above path and the day their last unit below held
-	// (NULL unless all have), then an update of their milestones by primary
-	// key: a status update must not scan the round's milestones.
+func syncChildrenHeld(ctx context.Context, tx *txn, roundID int64, path string) error {
+	var above []int64
+	for _, label := range strings.Split(parentOf(path), ".") {
+		if id, err := strconv.ParseInt(label, 10, 64); err == nil {
+			above = append(above, id)
+		}
+	}
+	return syncChildrenHeldOf(ctx, tx, roundID, path, above)
+}
+
+// completionLockKey is the first key of the advisory locks that serialise,
+// per unit (the second key), the writers of its 'children_held' milestone.
+const completionLockKey = 7_100_003
+
+// syncChildrenHeldOf is syncChildrenHeld for the units above path whose ids
+// are in units, root first: it takes their completion locks, in that order,
+// and then re-derives their milestones (readChildrenHeld).
+func syncChildrenHeldOf(ctx context.Context, tx *txn, roundID int64, path string, units []int64) error {
+	if len(units) == 0 {
+		return nil
+	}
+	if _, err := tx.execPrepared(ctx, `SELECT count(pg_advisory_xact_lock($1, x::int))
+		FROM unnest($2::bigint[]) WITH ORDINALITY AS y(x, n)`, completionLockKey, pq.Array(units)); err != nil {
+		return fmt.Errorf("store: lock units above %s: %w", path, err)
+	}
+	return readChildrenHeld(ctx, tx, roundID, units, 0)
+}
+
+// readChildrenHeld re-derives the 'children_held' milestones of the units
+// with ids in units, whose completion locks the transaction
+// holds, from rollups read afresh, with pendingHeld more units below them
+// held than the rollups say (the change being made, whose rollups are
+// written last): of two holds that complete a subtree together, the second
+// to take the lock sees the first committed.
+func readChildrenHeld(ctx context.Context, tx *txn, roundID int64, units []int64, pendingHeld int) error {
+	if len(units) == 0 {
+		return nil
+	}
+	// First the units whose milestone is not what it should be (done on the
+	// day their last unit below held, or not done), then an update of those
+	// milestones by primary key, if any: a status update must not scan the
+	// round's milestones.
 	var want []struct {
 		ID     int64       `db:"id"`
 		DoneOn *domain.Day `db:"done_on"`
 	}
-	err := tx.SelectContext(ctx, &want, `WITH a AS (`+ancestorIDs+`),
-		st AS (
-			SELECT u.id, u.path, coalesce(sum(r.total), 0) AS total, coalesce(sum(r.held), 0) AS held
-			FROM units u JOIN a ON u.id = a.a
-			LEFT JOIN rollups r ON r.round_id = $1 AND r.unit_id = u.id
-			GROUP BY u.id, u.path
+	// The last held date below a complete unit is looked up unit by unit
+	// (primary key): a subtree is small, and a join could scan the round.
+	err := tx.selectPrepared(ctx, &want, `WITH st AS (
+			SELECT u.id, u.path, coalesce(r.total, 0) AS total, coalesce(r.held, 0) + $3 AS held
+			FROM units u LEFT JOIN (
+				SELECT unit_id, sum(total) AS total, sum(held) AS held FROM rollups_live
+				WHERE round_id = $1 AND unit_id = ANY($2::bigint[]) GROUP BY unit_id
+			) r ON r.unit_id = u.id
+			WHERE u.id = ANY($2::bigint[])
+		), w AS MATERIALIZED (
+			SELECT st.id, CASE WHEN st.total > 0 AND st.total = st.held THEN (
+				SELECT max((SELECT c.held_date FROM congresses c WHERE c.round_id = $1 AND c.unit_id = b.id))
+				FROM units b WHERE b.active AND b.path <@ st.path AND b.id <> st.id) END AS done_on
+			FROM st
 		)
-		SELECT st.id, CASE WHEN st.total > 0 AND st.total = st.held THEN (
-			SELECT max(c.held_date) FROM congresses c JOIN units b ON b.id = c.unit_id
-			WHERE c.round_id = $1 AND b.active AND b.path <@ st.path AND b.id <> st.id) END AS done_on
-		FROM st`, roundID, path)
+		SELECT w.id, w.done_on FROM w JOIN milestones m ON m.round_id = $1 AND m.unit_id = w.id
+		JOIN milestone_templates t ON t.id = m.template_id AND t.auto = 'children_held'
+		WHERE m.done_on IS DISTINCT FROM w.done_on`, roundID, pq.Array(units), pendingHeld)
 	if err != nil {
 		return fmt.Errorf("store: children held: %w", err)
 	}
@@ -125,12 +170,12 @@ func syncChildrenHeld(ctx context.Context, tx *sqlx.Tx, roundID int64, path stri
 
 // setAutoMilestone marks the auto milestone of kind auto ('held',
 // 'results_reported') of a unit done on day, or not done when day is nil.
-func setAutoMilestone(ctx context.Context, tx *sqlx.Tx, actor domain.Principal, roundID, unitID int64, auto string, day *domain.Day) error {
+func setAutoMilestone(ctx context.Context, tx *txn, actor domain.Principal, roundID, unitID int64, auto string, day *domain.Day) error {
 	var by *int64
 	if actor.User.ID != 0 && day != nil {
 		by = &actor.User.ID
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE milestones m SET done_on = $4, done_by = $5,
+	_, err := tx.execPrepared(ctx, `UPDATE milestones m SET done_on = $4, done_by = $5,
 			done_at = CASE WHEN $4::date IS NULL THEN NULL ELSE now() END
 		FROM milestone_templates t
 		WHERE m.round_id = $1 AND m.unit_id = $2 AND t.id = m.template_id AND t.auto = $3`,
@@ -156,7 +201,7 @@ type NewRound struct {
 // deadlines in force and the rollups, and makes it current when asked.
 func (s *Store) CreateRound(ctx context.Context, actor domain.Principal, in NewRound) (domain.RoundDetail, error) {
 	var id int64
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		if err := tx.GetContext(ctx, &id, `INSERT INTO rounds (name, documents, start_date) VALUES ($1, $2, $3) RETURNING id`,
 			in.Name, pq.Array(in.Documents), in.StartDate); err != nil {
 			return fmt.Errorf("store: create round: %w", err)
@@ -196,7 +241,7 @@ func (s *Store) CreateRound(ctx context.Context, actor domain.Principal, in NewR
 	return s.Round(ctx, id)
 }
 
-func setCurrentRound(ctx context.Context, tx *sqlx.Tx, id int64) error {
+func setCurrentRound(ctx context.Context, tx *txn, id int64) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE rounds SET is_current = false WHERE is_current AND id <> $1`, id); err != nil {
 		return fmt.Errorf("store: unset current round: %w", err)
 	}
@@ -212,7 +257,7 @@ func setCurrentRound(ctx context.Context, tx *sqlx.Tx, id int64) error {
 
 // SetCurrentRound makes the round with id the current one.
 func (s *Store) SetCurrentRound(ctx context.Context, actor domain.Principal, id int64) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		if err := setCurrentRound(ctx, tx, id); err != nil {
 			return err
 		}
@@ -274,7 +319,7 @@ func (s *Store) Round(ctx context.Context, id int64) (domain.RoundDetail, error)
 // when no round is current.
 func (s *Store) CurrentRoundID(ctx context.Context) (int64, error) {
 	var id int64
-	err := s.db.GetContext(ctx, &id, `SELECT id FROM rounds WHERE is_current`)
+	err := s.get(ctx, &id, `SELECT id FROM rounds WHERE is_current`)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, domain.NoCurrentRound()
 	}

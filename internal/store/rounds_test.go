@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/testdb"
 )
@@ -38,14 +36,14 @@ func TestEnsureRoundRowsAndRefreshDeadlinesForASubtree(t *testing.T) {
 	}
 	w2 := mk("D.W2", "grassroots_committee", "", &d)
 	mk("D.W2.1", "cell", "school", &w2)
-	inTx := func(fn func(tx *sqlx.Tx) error) {
+	inTx := func(fn func(tx *txn) error) {
 		t.Helper()
 		if err := st.inTx(ctx, fn); err != nil {
 			t.Fatal(err)
 		}
 	}
-	inTx(func(tx *sqlx.Tx) error { return ensureRoundRows(ctx, tx, r.ID, w2.Path) })
-	inTx(func(tx *sqlx.Tx) error { return ensureRoundRows(ctx, tx, r.ID, w2.Path) }) // idempotent
+	inTx(func(tx *txn) error { return ensureRoundRows(ctx, tx, r.ID, w2.Path) })
+	inTx(func(tx *txn) error { return ensureRoundRows(ctx, tx, r.ID, w2.Path) }) // idempotent
 	deadline := func(code string) string {
 		t.Helper()
 		c, err := st.Congress(ctx, r.ID, code, roundDay(t, "2020-04-15"))
@@ -71,11 +69,11 @@ func TestEnsureRoundRowsAndRefreshDeadlinesForASubtree(t *testing.T) {
 	if _, err := st.db.Exec(`INSERT INTO deadline_rules (round_id, kind, category, deadline) VALUES ($1, 'cell', 'school', '2020-03-05')`, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	inTx(func(tx *sqlx.Tx) error { return refreshDeadlines(ctx, tx, r.ID, w.Path) })
+	inTx(func(tx *txn) error { return refreshDeadlines(ctx, tx, r.ID, w.Path) })
 	if got := deadline("D.W2.1"); got != "2020-03-31" {
 		t.Errorf("cell outside the refreshed subtree moved to %q", got)
 	}
-	inTx(func(tx *sqlx.Tx) error { return refreshDeadlines(ctx, tx, r.ID, "") })
+	inTx(func(tx *txn) error { return refreshDeadlines(ctx, tx, r.ID, "") })
 	if got := deadline("D.W2.1"); got != "2020-03-05" {
 		t.Errorf("school cell deadline %q after a full refresh", got)
 	}

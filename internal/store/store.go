@@ -23,7 +23,8 @@ import (
 
 // Store is daihoi's PostgreSQL storage.
 type Store struct {
-	db *sqlx.DB
+	db    *sqlx.DB
+	stmts statements
 }
 
 // New wraps an open database.
@@ -124,8 +125,8 @@ func (s *Store) Ready(ctx context.Context) error {
 }
 
 // inTx runs fn in a transaction, committing when it returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
+func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -140,19 +141,19 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 // merge, import) so that two concurrent moves cannot build a cycle.
 const treeLockKey = 7_100_001
 
-func lockTree(ctx context.Context, tx *sqlx.Tx) error {
+func lockTree(ctx context.Context, tx *txn) error {
 	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, treeLockKey)
 	return err
 }
 
 // audit records one write in the audit log.
-func audit(ctx context.Context, tx *sqlx.Tx, actor domain.Principal, action, entity string, unitID *int64, before, after any, reason string) error {
+func audit(ctx context.Context, tx *txn, actor domain.Principal, action, entity string, unitID *int64, before, after any, reason string) error {
 	return insertAudit(ctx, tx, actor, nil, action, entity, unitID, before, after, reason)
 }
 
 // insertAudit writes one audit row: who, when (the transaction's time), the
 // round (nil for changes outside a round), the unit, before, after and why.
-func insertAudit(ctx context.Context, tx *sqlx.Tx, actor domain.Principal, roundID *int64, action, entity string, unitID *int64, before, after any, reason string) error {
+func insertAudit(ctx context.Context, tx *txn, actor domain.Principal, roundID *int64, action, entity string, unitID *int64, before, after any, reason string) error {
 	var userID *int64
 	if actor.User.ID != 0 {
 		userID = &actor.User.ID
@@ -169,7 +170,7 @@ func insertAudit(ctx context.Context, tx *sqlx.Tx, actor domain.Principal, round
 	if username == "" && actor.System {
 		username = "system"
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
+	_, err = tx.execPrepared(ctx, `INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, userID, username, action, entity, unitID, b, a, reason, roundID)
 	if err != nil {
 		return fmt.Errorf("store: audit: %w", err)
@@ -198,3 +199,13 @@ func pqCode(err error) string {
 }
 
 const pqUniqueViolation = "23505"
+
+// Checkpoint writes every dirty buffer to disk now (it needs a superuser or
+// pg_checkpoint). The benchmark takes one after its bulk load, so that what
+// it measures next is not slowed by the writes of the load.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CHECKPOINT`); err != nil {
+		return fmt.Errorf("store: checkpoint: %w", err)
+	}
+	return nil
+}

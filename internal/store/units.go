@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
@@ -69,12 +67,12 @@ func sortKinds(k []domain.UnitKind) {
 
 // UnitByCode returns the unit with code, active or not.
 func (s *Store) UnitByCode(ctx context.Context, code string) (domain.Unit, error) {
-	return unitByCode(ctx, s.db, code)
+	return unitByCode(ctx, s.get, code)
 }
 
-func unitByCode(ctx context.Context, q sqlx.QueryerContext, code string) (domain.Unit, error) {
+func unitByCode(ctx context.Context, get getter, code string) (domain.Unit, error) {
 	var u domain.Unit
-	err := sqlx.GetContext(ctx, q, &u, unitSelect+`WHERE u.code = $1`, code)
+	err := get(ctx, &u, unitSelect+`WHERE u.code = $1`, code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, domain.NotFound(domain.UnitText, code)
 	}
@@ -84,11 +82,11 @@ func unitByCode(ctx context.Context, q sqlx.QueryerContext, code string) (domain
 	return u, nil
 }
 
-func unitByCodeForUpdate(ctx context.Context, tx *sqlx.Tx, code string) (domain.Unit, error) {
+func unitByCodeForUpdate(ctx context.Context, tx *txn, code string) (domain.Unit, error) {
 	if _, err := tx.ExecContext(ctx, `SELECT 1 FROM units WHERE code = $1 FOR UPDATE`, code); err != nil {
 		return domain.Unit{}, fmt.Errorf("store: lock unit %s: %w", code, err)
 	}
-	return unitByCode(ctx, tx, code)
+	return unitByCode(ctx, tx.GetContext, code)
 }
 
 // Children lists the units directly under the unit at parentPath, active ones
@@ -170,7 +168,7 @@ func nullIfEmpty(s string) any {
 // validated the input and the placement.
 func (s *Store) CreateUnit(ctx context.Context, actor domain.Principal, in domain.UnitInput, parent *domain.Unit) (domain.Unit, error) {
 	var u domain.Unit
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		if err := lockTree(ctx, tx); err != nil {
 			return err
 		}
@@ -191,7 +189,7 @@ func (s *Store) CreateUnit(ctx context.Context, actor domain.Principal, in domai
 		if err != nil {
 			return fmt.Errorf("store: create unit: %w", err)
 		}
-		if u, err = unitByCode(ctx, tx, in.Code); err != nil {
+		if u, err = unitByCode(ctx, tx.GetContext, in.Code); err != nil {
 			return err
 		}
 		if err := unitCreated(ctx, tx, u.Path); err != nil {
@@ -206,7 +204,7 @@ func (s *Store) CreateUnit(ctx context.Context, actor domain.Principal, in domai
 // patch.Version; a stale version is a conflict and changes nothing.
 func (s *Store) UpdateUnit(ctx context.Context, actor domain.Principal, code string, patch domain.UnitPatch) (domain.Unit, error) {
 	var u domain.Unit
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		before, err := unitByCodeForUpdate(ctx, tx, code)
 		if err != nil {
 			return err
@@ -234,7 +232,7 @@ func (s *Store) UpdateUnit(ctx context.Context, actor domain.Principal, code str
 		if err != nil {
 			return fmt.Errorf("store: update unit: %w", err)
 		}
-		if u, err = unitByCode(ctx, tx, code); err != nil {
+		if u, err = unitByCode(ctx, tx.GetContext, code); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "unit.update", "unit", &u.ID, snapshot(before), snapshot(u), "")
@@ -250,15 +248,15 @@ type MoveCheck func(unit, newParent domain.Unit) error
 // subtree follows. check runs inside the transaction on the current rows.
 func (s *Store) MoveUnit(ctx context.Context, actor domain.Principal, code, newParent, reason string, check MoveCheck) (domain.Unit, error) {
 	var u domain.Unit
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		if err := lockTree(ctx, tx); err != nil {
 			return err
 		}
-		before, err := unitByCode(ctx, tx, code)
+		before, err := unitByCode(ctx, tx.GetContext, code)
 		if err != nil {
 			return err
 		}
-		parent, err := unitByCode(ctx, tx, newParent)
+		parent, err := unitByCode(ctx, tx.GetContext, newParent)
 		if err != nil {
 			return domain.Invalid("parent_code", fmt.Sprintf("Không tìm thấy đơn vị cấp trên %s", newParent),
 				fmt.Sprintf("parent unit %s not found", newParent))
@@ -277,7 +275,7 @@ func (s *Store) MoveUnit(ctx context.Context, actor domain.Principal, code, newP
 		if err := moveWithRounds(ctx, tx, before, &parent); err != nil {
 			return err
 		}
-		if u, err = unitByCode(ctx, tx, code); err != nil {
+		if u, err = unitByCode(ctx, tx.GetContext, code); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "unit.move", "unit", &u.ID, snapshot(before), snapshot(u), reason)
@@ -286,7 +284,7 @@ func (s *Store) MoveUnit(ctx context.Context, actor domain.Principal, code, newP
 }
 
 // moveSubtree re-parents unit under parent and rewrites the paths of its subtree in one statement.
-func moveSubtree(ctx context.Context, tx *sqlx.Tx, unit, parent domain.Unit) error {
+func moveSubtree(ctx context.Context, tx *txn, unit, parent domain.Unit) error {
 	newPath := parent.Path + "." + fmt.Sprint(unit.ID)
 	_, err := tx.ExecContext(ctx, `UPDATE units SET
 			path = CASE WHEN id = $3 THEN $2::ltree ELSE $2::ltree || subpath(path, nlevel($1::ltree)) END,
@@ -308,18 +306,18 @@ type MergeCheck func(survivor domain.Unit, merged []domain.Unit) error
 // Their history stays readable under their own codes.
 func (s *Store) MergeUnits(ctx context.Context, actor domain.Principal, survivorCode string, codes []string, reason string, check MergeCheck) (domain.Unit, error) {
 	var u domain.Unit
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		if err := lockTree(ctx, tx); err != nil {
 			return err
 		}
-		survivor, err := unitByCode(ctx, tx, survivorCode)
+		survivor, err := unitByCode(ctx, tx.GetContext, survivorCode)
 		if err != nil {
 			return err
 		}
 		merged := make([]domain.Unit, 0, len(codes))
 		var v domain.Validation
 		for _, c := range codes {
-			m, err := unitByCode(ctx, tx, c)
+			m, err := unitByCode(ctx, tx.GetContext, c)
 			if domain.IsCode(err, domain.ENotFound) {
 				v.Add("units", fmt.Sprintf("Không tìm thấy đơn vị %s", c), fmt.Sprintf("unit %s not found", c))
 				continue
@@ -366,7 +364,7 @@ func (s *Store) MergeUnits(ctx context.Context, actor domain.Principal, survivor
 				return err
 			}
 		}
-		if u, err = unitByCode(ctx, tx, survivorCode); err != nil {
+		if u, err = unitByCode(ctx, tx.GetContext, survivorCode); err != nil {
 			return err
 		}
 		codesAfter := make([]string, len(merged))
@@ -378,7 +376,7 @@ func (s *Store) MergeUnits(ctx context.Context, actor domain.Principal, survivor
 	return u, err
 }
 
-func childrenTx(ctx context.Context, tx *sqlx.Tx, parentID int64) ([]domain.Unit, error) {
+func childrenTx(ctx context.Context, tx *txn, parentID int64) ([]domain.Unit, error) {
 	var out []domain.Unit
 	if err := tx.SelectContext(ctx, &out, unitSelect+`WHERE u.parent_id = $1 AND u.active ORDER BY u.id`, parentID); err != nil {
 		return nil, fmt.Errorf("store: children: %w", err)

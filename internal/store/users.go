@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
@@ -19,7 +17,7 @@ const userSelect = `SELECT id, username, full_name, email, lang, active, created
 
 // CreateUser adds an account with an already hashed password.
 func (s *Store) CreateUser(ctx context.Context, actor domain.Principal, u domain.User, passwordHash string) (domain.User, error) {
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		err := tx.GetContext(ctx, &u.ID, `INSERT INTO users (username, full_name, email, password_hash, lang, active)
 			VALUES ($1, $2, $3, $4, $5, true) RETURNING id`, u.Username, u.FullName, u.Email, passwordHash, u.Lang)
 		if pqCode(err) == pqUniqueViolation {
@@ -62,7 +60,7 @@ func (s *Store) Users(ctx context.Context) ([]domain.User, error) {
 
 // SetPassword replaces a user's password hash and revokes their API tokens.
 func (s *Store) SetPassword(ctx context.Context, actor domain.Principal, username, hash string) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var id int64
 		err := tx.GetContext(ctx, &id, `UPDATE users SET password_hash = $2, updated_at = now() WHERE username = $1 RETURNING id`, username, hash)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -80,7 +78,7 @@ func (s *Store) SetPassword(ctx context.Context, actor domain.Principal, usernam
 
 // SetUserActive activates or deactivates an account; deactivation revokes its tokens.
 func (s *Store) SetUserActive(ctx context.Context, actor domain.Principal, username string, active bool) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var id int64
 		err := tx.GetContext(ctx, &id, `UPDATE users SET active = $2, updated_at = now() WHERE username = $1 RETURNING id`, username, active)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -100,7 +98,7 @@ func (s *Store) SetUserActive(ctx context.Context, actor domain.Principal, usern
 
 // Grant gives user the role on the unit; granting it twice changes nothing.
 func (s *Store) Grant(ctx context.Context, actor domain.Principal, username string, role domain.Role, unit domain.Unit) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var by *int64
 		if actor.User.ID != 0 {
 			by = &actor.User.ID
@@ -128,7 +126,7 @@ func (s *Store) Grant(ctx context.Context, actor domain.Principal, username stri
 
 // Revoke takes the role on the unit away from user.
 func (s *Store) Revoke(ctx context.Context, actor domain.Principal, username string, role domain.Role, unit domain.Unit) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM role_assignments r USING users u
 			WHERE r.user_id = u.id AND u.username = $1 AND r.unit_id = $2 AND r.role = $3`, username, unit.ID, string(role))
 		if err != nil {
@@ -141,24 +139,61 @@ func (s *Store) Revoke(ctx context.Context, actor domain.Principal, username str
 	})
 }
 
+// principalSelect reads a user ("u") with one row per grant (none: one row
+// of NULLs), the granted units' paths included, and the last use of the
+// token ("t", or NULL).
+const principalSelect = `SELECT u.id, u.username, u.full_name, u.email, u.lang, u.active, u.created_at, %s AS last_used_at,
+	r.role, g.code AS unit_code, g.name AS unit_name, g.path::text AS unit_path, r.granted_at
+FROM %s
+LEFT JOIN role_assignments r ON r.user_id = u.id LEFT JOIN units g ON g.id = r.unit_id
+WHERE %s
+ORDER BY nlevel(g.path), g.code, r.role`
+
+var (
+	principalByID    = fmt.Sprintf(principalSelect, "NULL::timestamptz", "users u", "u.id = $1")
+	principalByToken = fmt.Sprintf(principalSelect, "t.last_used_at", "api_tokens t JOIN users u ON u.id = t.user_id",
+		"t.token_hash = $1 AND t.expires_at > $2 AND u.active")
+)
+
+type principalRow struct {
+	domain.User
+	LastUsed  *time.Time     `db:"last_used_at"`
+	Role      *domain.Role   `db:"role"`
+	UnitCode  sql.NullString `db:"unit_code"`
+	UnitName  sql.NullString `db:"unit_name"`
+	UnitPath  sql.NullString `db:"unit_path"`
+	GrantedAt *time.Time     `db:"granted_at"`
+}
+
+// principalOf runs a principal query (one prepared statement: this runs on
+// every request) and gathers its rows; no row is unauthorized.
+func (s *Store) principalOf(ctx context.Context, query string, args ...any) (domain.Principal, *time.Time, error) {
+	var p domain.Principal
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return p, nil, err
+	}
+	var rows []principalRow
+	if err := st.SelectContext(ctx, &rows, args...); err != nil {
+		return p, nil, fmt.Errorf("store: principal: %w", err)
+	}
+	if len(rows) == 0 {
+		return p, nil, domain.Unauthorized()
+	}
+	p.User = rows[0].User
+	for _, r := range rows {
+		if r.Role != nil {
+			p.Grants = append(p.Grants, domain.Grant{Role: *r.Role, UnitCode: r.UnitCode.String, UnitName: r.UnitName.String,
+				UnitPath: r.UnitPath.String, GrantedAt: *r.GrantedAt})
+		}
+	}
+	return p, rows[0].LastUsed, nil
+}
+
 // Principal loads a user and their grants, with the paths of the granted units.
 func (s *Store) Principal(ctx context.Context, userID int64) (domain.Principal, error) {
-	var p domain.Principal
-	err := s.db.GetContext(ctx, &p.User, userSelect+`WHERE id = $1`, userID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, domain.Unauthorized()
-	}
-	if err != nil {
-		return p, fmt.Errorf("store: principal: %w", err)
-	}
-	err = s.db.SelectContext(ctx, &p.Grants, `SELECT r.role, u.code AS unit_code, u.name AS unit_name,
-			u.path::text AS unit_path, r.granted_at
-		FROM role_assignments r JOIN units u ON u.id = r.unit_id
-		WHERE r.user_id = $1 ORDER BY nlevel(u.path), u.code, r.role`, userID)
-	if err != nil {
-		return p, fmt.Errorf("store: grants: %w", err)
-	}
-	return p, nil
+	p, _, err := s.principalOf(ctx, principalByID, userID)
+	return p, err
 }
 
 // CreateToken stores the hash of a new API token of user, valid until expires.
@@ -170,27 +205,20 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, hash []byte, expi
 	return nil
 }
 
-// UserIDByToken returns the user of an unexpired token with hash, or an
-// unauthorized error. The last use is written at most once a minute.
-func (s *Store) UserIDByToken(ctx context.Context, hash []byte, now time.Time) (int64, error) {
-	var row struct {
-		UserID   int64      `db:"user_id"`
-		LastUsed *time.Time `db:"last_used_at"`
-	}
-	err := s.db.GetContext(ctx, &row, `SELECT t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.active`, hash, now)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, domain.Unauthorized()
-	}
+// PrincipalByToken returns the active user of an unexpired token with hash
+// and their grants, or an unauthorized error. The last use is written at
+// most once a minute.
+func (s *Store) PrincipalByToken(ctx context.Context, hash []byte, now time.Time) (domain.Principal, error) {
+	p, lastUsed, err := s.principalOf(ctx, principalByToken, hash, now)
 	if err != nil {
-		return 0, fmt.Errorf("store: token: %w", err)
+		return p, err
 	}
-	if row.LastUsed == nil || now.Sub(*row.LastUsed) > time.Minute {
+	if lastUsed == nil || now.Sub(*lastUsed) > time.Minute {
 		if _, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1`, hash, now); err != nil {
-			return 0, fmt.Errorf("store: token use: %w", err)
+			return p, fmt.Errorf("store: token use: %w", err)
 		}
 	}
-	return row.UserID, nil
+	return p, nil
 }
 
 // DeleteToken revokes the token with hash.
