@@ -78,7 +78,11 @@ func startEmbedded(ctx context.Context, c *cli) (*pg.Cluster, error) {
 
 // serviceOptions are the options of the services from the configuration.
 func serviceOptions(c *cli) core.Options {
-	return core.Options{TokenTTL: c.cfg.Auth.TokenTTL, AtRiskDays: c.cfg.Jobs.AtRiskDays}
+	callers := c.cfg.Auth.CallerCache
+	if callers == 0 {
+		callers = -1 // "0s" in the config: no cache
+	}
+	return core.Options{TokenTTL: c.cfg.Auth.TokenTTL, AtRiskDays: c.cfg.Jobs.AtRiskDays, PrincipalTTL: callers}
 }
 
 // useClock rebuilds the services on clock: the demo runs on its demo date.

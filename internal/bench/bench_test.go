@@ -63,7 +63,8 @@ func BenchmarkNational(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cl, err := pg.Start(ctx, pg.Options{BinDir: bin, Fsync: *fsync, Logger: logger})
+	// PostgreSQL's default max_connections (100), as in production.
+	cl, err := pg.Start(ctx, pg.Options{BinDir: bin, Fsync: *fsync, Logger: logger, MaxConnections: 100})
 	if err != nil {
 		b.Fatal(err)
 	}

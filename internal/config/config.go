@@ -45,6 +45,7 @@ type Config struct {
 		SessionIdleTimeout time.Duration `koanf:"session_idle_timeout"`
 		CookieSecure       bool          `koanf:"cookie_secure"`
 		BcryptCost         int           `koanf:"bcrypt_cost"`
+		CallerCache        time.Duration `koanf:"caller_cache"`
 	} `koanf:"auth"`
 	Jobs struct {
 		Enabled  bool   `koanf:"enabled"`
@@ -91,6 +92,7 @@ var defaults = map[string]any{
 	"auth.session_idle_timeout": "2h",
 	"auth.cookie_secure":        false,
 	"auth.bcrypt_cost":          10,
+	"auth.caller_cache":         "5s",
 	"jobs.enabled":              true,
 	"jobs.timezone":             "Asia/Ho_Chi_Minh",
 	"jobs.housekeeping":         "17 * * * *",
@@ -163,6 +165,9 @@ func (c Config) validate() error {
 	}
 	if c.Auth.BcryptCost < 4 || c.Auth.BcryptCost > 31 {
 		bad = append(bad, "auth.bcrypt_cost must be between 4 and 31")
+	}
+	if c.Auth.CallerCache < 0 {
+		bad = append(bad, "auth.caller_cache must not be negative")
 	}
 	if c.Auth.TokenTTL <= 0 || c.Auth.SessionLifetime <= 0 {
 		bad = append(bad, "auth.token_ttl and auth.session_lifetime must be positive")

@@ -22,6 +22,9 @@ type Options struct {
 	// AtRiskDays: a unit without a planned date is at risk from this many
 	// days before its deadline (domain.DefaultAtRiskDays when 0).
 	AtRiskDays int
+	// PrincipalTTL is how long a caller is reused (DefaultPrincipalTTL when
+	// 0; negative: never).
+	PrincipalTTL time.Duration
 }
 
 // Service is the set of daihoi's use cases.
@@ -32,6 +35,8 @@ type Service struct {
 	opts  Options
 	log   *slog.Logger
 	jobs  *jobs.Runner
+	// principals caches the callers of requests (see DefaultPrincipalTTL).
+	principals principalCache
 }
 
 // New loads the unit kinds and returns the services.
@@ -46,7 +51,10 @@ func New(ctx context.Context, st *store.Store, clock domain.Clock, opts Options,
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Service{store: st, clock: clock, rules: rules, opts: opts, log: log}
+	if opts.PrincipalTTL == 0 {
+		opts.PrincipalTTL = DefaultPrincipalTTL
+	}
+	s := &Service{store: st, clock: clock, rules: rules, opts: opts, log: log, principals: principalCache{ttl: opts.PrincipalTTL}}
 	s.jobs = newJobRunner(s)
 	return s, nil
 }

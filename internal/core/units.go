@@ -128,6 +128,7 @@ func (s *Service) UpdateUnit(ctx context.Context, p domain.Principal, code strin
 // MoveUnit puts the unit with code under newParent; p must manage both the
 // unit and its new parent. The whole subtree follows.
 func (s *Service) MoveUnit(ctx context.Context, p domain.Principal, code, newParent, reason string) (domain.Unit, error) {
+	defer s.principals.forget() // grants carry the paths of their units
 	u, err := s.unitFor(ctx, p, domain.ActManage, code)
 	if err != nil {
 		return u, err
@@ -151,6 +152,7 @@ func (s *Service) MoveUnit(ctx context.Context, p domain.Principal, code, newPar
 // MergeUnits merges the units with codes into the unit survivor; p must
 // manage all of them. The merged units' cells move to the survivor.
 func (s *Service) MergeUnits(ctx context.Context, p domain.Principal, survivor string, codes []string, reason string) (domain.Unit, error) {
+	defer s.principals.forget() // grants carry the paths of their units
 	u, err := s.unitFor(ctx, p, domain.ActManage, survivor)
 	if err != nil {
 		return u, err

@@ -34,6 +34,10 @@ func badLogin() error {
 
 // Principal loads the caller with the user id (from a session).
 func (s *Service) Principal(ctx context.Context, userID int64) (domain.Principal, error) {
+	k := principalKey{userID: userID}
+	if p, ok := s.principals.get(k); ok {
+		return p, nil
+	}
 	p, err := s.store.Principal(ctx, userID)
 	if err != nil {
 		return p, err
@@ -41,6 +45,7 @@ func (s *Service) Principal(ctx context.Context, userID int64) (domain.Principal
 	if !p.User.Active {
 		return domain.Principal{}, domain.Unauthorized()
 	}
+	s.principals.put(k, p)
 	return p, nil
 }
 
@@ -63,11 +68,22 @@ func (s *Service) Authenticate(ctx context.Context, token string) (domain.Princi
 	if token == "" {
 		return domain.Principal{}, domain.Unauthorized()
 	}
-	return s.store.PrincipalByToken(ctx, auth.HashToken(token), s.clock.Now())
+	hash := auth.HashToken(token)
+	k := principalKey{token: string(hash)}
+	if p, ok := s.principals.get(k); ok {
+		return p, nil
+	}
+	p, err := s.store.PrincipalByToken(ctx, hash, s.clock.Now())
+	if err != nil {
+		return p, err
+	}
+	s.principals.put(k, p)
+	return p, nil
 }
 
 // RevokeToken deletes an API token.
 func (s *Service) RevokeToken(ctx context.Context, token string) error {
+	defer s.principals.forget()
 	return s.store.DeleteToken(ctx, auth.HashToken(strings.TrimSpace(token)))
 }
 
@@ -108,6 +124,7 @@ func (s *Service) CreateUser(ctx context.Context, p domain.Principal, in UserInp
 
 // SetPassword replaces the password of username: their own, or anyone's for an admin.
 func (s *Service) SetPassword(ctx context.Context, p domain.Principal, username, password string) error {
+	defer s.principals.forget()
 	username = domain.NormalizeUsername(username)
 	if !p.System && p.User.Username != username && !p.CanAnywhere(domain.ActAdmin) {
 		return domain.Forbidden()
@@ -124,6 +141,7 @@ func (s *Service) SetPassword(ctx context.Context, p domain.Principal, username,
 
 // SetUserActive activates or deactivates an account; p must be an admin.
 func (s *Service) SetUserActive(ctx context.Context, p domain.Principal, username string, active bool) error {
+	defer s.principals.forget()
 	if !p.CanAnywhere(domain.ActAdmin) {
 		return domain.Forbidden()
 	}
@@ -132,6 +150,7 @@ func (s *Service) SetUserActive(ctx context.Context, p domain.Principal, usernam
 
 // Grant gives username the role on the unit with code; p must administer that unit.
 func (s *Service) Grant(ctx context.Context, p domain.Principal, username, role, code string) error {
+	defer s.principals.forget()
 	r := domain.Role(strings.ToLower(strings.TrimSpace(role)))
 	if !r.Valid() {
 		return domain.Invalid("role", "Vai trò không hợp lệ (admin, board, supervisor, secretary, viewer)",
@@ -146,6 +165,7 @@ func (s *Service) Grant(ctx context.Context, p domain.Principal, username, role,
 
 // Revoke takes the role on the unit with code away from username.
 func (s *Service) Revoke(ctx context.Context, p domain.Principal, username, role, code string) error {
+	defer s.principals.forget()
 	u, err := s.unitFor(ctx, p, domain.ActAdmin, code)
 	if err != nil {
 		return err

@@ -328,3 +328,73 @@ func TestGrantAndRevoke(t *testing.T) {
 		})
 	}
 }
+
+// A caller is reused for a few seconds (core.Options.PrincipalTTL): a change
+// made through the same services is seen at once, one made by another
+// process (another Service on the same database) once the time has passed.
+func TestCachedCallersFollowChanges(t *testing.T) {
+	f := newFixture(t)
+	sys := domain.SystemPrincipal()
+	token, _, err := f.svc.IssueToken(f.ctx, f.as("bithu"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	grants := func() int {
+		t.Helper()
+		p, err := f.svc.Authenticate(f.ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(p.Grants)
+	}
+	if n := grants(); n != 1 {
+		t.Fatalf("%d grants, want 1", n)
+	}
+	t.Run("a change through these services is seen at once", func(t *testing.T) {
+		if err := f.svc.Grant(f.ctx, sys, "bithu", "viewer", "HN.DD"); err != nil {
+			t.Fatal(err)
+		}
+		if n := grants(); n != 2 {
+			t.Errorf("%d grants right after the grant, want 2", n)
+		}
+		if err := f.svc.SetUserActive(f.ctx, sys, "bithu", false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Authenticate(f.ctx, token); !domain.IsCode(err, domain.EUnauthorized) {
+			t.Errorf("a deactivated user's token: %v, want unauthorized", err)
+		}
+		if err := f.svc.SetUserActive(f.ctx, sys, "bithu", true); err != nil {
+			t.Fatal(err)
+		}
+		// Deactivating revoked the user's tokens: a new one for what follows.
+		if token, _, err = f.svc.IssueToken(f.ctx, f.as("bithu")); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("a change by another process is seen within the time", func(t *testing.T) {
+		const ttl = 200 * time.Millisecond
+		svc, err := core.New(f.ctx, f.svc.Store(), f.svc.Clock(), core.Options{PrincipalTTL: ttl}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := func() int {
+			t.Helper()
+			p, err := svc.Authenticate(f.ctx, token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(p.Grants)
+		}
+		before := count()
+		if err := f.svc.Revoke(f.ctx, sys, "bithu", "viewer", "HN.DD"); err != nil { // the other process
+			t.Fatal(err)
+		}
+		if n := count(); n != before {
+			t.Errorf("%d grants just after another process revoked one, want the cached %d", n, before)
+		}
+		time.Sleep(2 * ttl)
+		if n := count(); n != before-1 {
+			t.Errorf("%d grants once the time has passed, want %d", n, before-1)
+		}
+	})
+}

@@ -77,6 +77,9 @@ type Options struct {
 	// BinDir is the directory holding initdb, postgres and pg_ctl. "" means
 	// FindBinaries.
 	BinDir string
+	// MaxConnections is the server's max_connections; 0 means 200 (room for
+	// the parallel test packages that share a cluster).
+	MaxConnections int
 }
 
 // Cluster is a running PostgreSQL server started by Start. Its methods are
@@ -87,6 +90,7 @@ type Cluster struct {
 	socketDir  string
 	port       int
 	persistent bool
+	maxConns   int
 	logger     *slog.Logger
 	cred       *syscall.Credential // nil when not root
 
@@ -127,6 +131,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	c = &Cluster{
 		binDir:     binDir,
 		persistent: opts.Persistent,
+		maxConns:   opts.MaxConnections,
 		logger:     logger,
 		cred:       cred,
 		exited:     make(chan struct{}),
@@ -398,12 +403,16 @@ func freePort() (int, error) {
 // launch starts postgres on port and waits until it accepts connections.
 func (c *Cluster) launch(ctx context.Context, port int, fsync bool) error {
 	c.port = port
+	maxConns := c.maxConns
+	if maxConns <= 0 {
+		maxConns = 200
+	}
 	args := []string{
 		"-D", c.dataDir,
 		"-p", strconv.Itoa(port),
 		"-k", c.socketDir,
 		"-c", "listen_addresses=127.0.0.1",
-		"-c", "max_connections=200",
+		"-c", "max_connections=" + strconv.Itoa(maxConns),
 	}
 	if fsync {
 		args = append(args, "-c", "fsync=on")

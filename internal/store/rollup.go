@@ -31,73 +31,72 @@ import (
 // with its total and held, i.e. no writer changed them without adjusting it.
 const lateFresh = `rollups.late_total = rollups.total AND rollups.late_held = rollups.held`
 
-// ancestorIDs is SQL for the ids of the units strictly above the unit at
-// path $2: the labels of its ltree path but the last one.
-// They come root first, the order in which every writer locks rollup rows.
-const ancestorIDs = `SELECT a::bigint FROM unnest(string_to_array(ltree2text(subpath($2::ltree, 0, nlevel($2::ltree) - 1)), '.'))
-	WITH ORDINALITY AS x(a, n) ORDER BY n`
-
 // deltaShard is SQL for the shard of rollup_deltas a statement writes: one
 // of 32, drawn once per statement.
 const deltaShard = `(SELECT floor(random() * 32)::smallint)`
+
+// ancestorsOf is SQL for the ids of the units strictly above the unit whose
+// ltree path is the parameter path (e.g. "$2"): the labels of the path but
+// the last one, as an array computed from the parameter alone, so that a
+// condition "unit_id = ANY(ancestorsOf(...))" reaches tables by key.
+func ancestorsOf(path string) string {
+	return `string_to_array(ltree2text(subpath(` + path + `::ltree, 0, nlevel(` + path + `::ltree) - 1)), '.')::bigint[]`
+}
+
+// addDeltasSQL is the statement adding dTotal units of kind, dHeld of them
+// held, to the rollups of every unit above the unit at path in round: each
+// argument is SQL (a parameter, or a constant). The late counts follow: a
+// unit late on a row's late_day (deadline before it, not held) that is held
+// or removed leaves the count. Rows are locked root first, the order in
+// which every writer locks them.
+func addDeltasSQL(round, path, kind, dTotal, dHeld string) string {
+	return `INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, shard, total, held, late)
+		SELECT ` + round + `, a.id, ` + kind + `, ` + deltaShard + `, ` + dTotal + `::int, ` + dHeld + `::int,
+			CASE WHEN (SELECT c.deadline FROM congresses c WHERE c.round_id = ` + round + `
+				AND c.unit_id = ltree2text(subpath(` + path + `::ltree, -1))::bigint) < r.late_day
+			THEN ` + dTotal + `::int - ` + dHeld + `::int ELSE 0 END
+		FROM unnest(` + ancestorsOf(path) + `) WITH ORDINALITY AS a(id, n)
+		LEFT JOIN rollups r ON r.round_id = ` + round + ` AND r.unit_id = a.id AND r.kind = ` + kind + `
+		WHERE ` + dTotal + `::int <> 0 OR ` + dHeld + `::int <> 0
+		ORDER BY a.n` + addDeltas
+}
 
 // addDeltas is SQL ending an INSERT INTO rollup_deltas AS d: same key, add.
 const addDeltas = ` ON CONFLICT (round_id, unit_id, kind, shard) DO UPDATE
 	SET total = d.total + EXCLUDED.total, held = d.held + EXCLUDED.held, late = d.late + EXCLUDED.late`
 
-// ancestorArray is SQL for the ids of the units strictly above the unit at
-// path $2, as an array computed from the parameter alone: a condition
-// "unit_id = ANY(ancestorArray)" reaches rollups_live's tables by key.
-const ancestorArray = `string_to_array(ltree2text(subpath($2::ltree, 0, nlevel($2::ltree) - 1)), '.')::bigint[]`
-
 // nearComplete is SQL for how many units below a unit may still be to hold
 // (as a transaction sees them) for a hold to possibly complete it: the
 // server's max_connections, more than the holds that can be in flight at
-// once, each in a transaction of its own connection (see heldChanged).
+// once, each in a transaction of its own connection (see congressAfter).
 const nearComplete = `current_setting('max_connections')::int`
 
-// adjustRollups adds dTotal units of kind, dHeld of them held, to the
-// rollups of every unit strictly above the unit at path, in round; either
-// may be negative. The late counts follow: a unit late on a row's late_day
-// (deadline before it, not held) that is held or removed leaves the count.
-// Every change of held state calls it in its own transaction, so reads of
-// progress never wait for a job. It writes the deltas of its connection's
-// shard, whose rows stay locked until the commit: call it last.
-func adjustRollups(ctx context.Context, tx *txn, roundID int64, path, kind string, dTotal, dHeld int) error {
-	if dTotal == 0 && dHeld == 0 {
-		return nil
+// nearCompleteSQL is SQL (a subquery) taking, root first, the completion
+// locks (key: the parameter key) of the units above the unit at path in
+// round with at most nearComplete units below them not held, before or
+// after dHeld more of them hold, and returning their ids; nothing when the
+// boolean check is false.
+//
+// It walks up from the parent and stops at the first unit that is not near
+// completion: a unit has at least as many units below it not held as any
+// unit below it, so none above can be. The rollups of the nation and the
+// provinces, which every hold writes, are read only near the very end.
+func nearCompleteSQL(round, path, dHeld, key, check string) string {
+	open := func(unit string) string {
+		return `(SELECT coalesce(sum(total - held), 0) FROM rollups_live WHERE round_id = ` + round + ` AND unit_id = ` + unit + `)`
 	}
-	_, err := tx.execPrepared(ctx, `INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, shard, total, held, late)
-		SELECT $1, a.a, $3, `+deltaShard+`, $4::int, $5::int,
-			CASE WHEN (SELECT c.deadline FROM congresses c
-				WHERE c.round_id = $1 AND c.unit_id = ltree2text(subpath($2::ltree, -1))::bigint) < r.late_day
-			THEN $4::int - $5::int ELSE 0 END
-		FROM (`+ancestorIDs+`) AS a(a) LEFT JOIN rollups r ON r.round_id = $1 AND r.unit_id = a.a AND r.kind = $3`+addDeltas,
-		roundID, path, kind, dTotal, dHeld)
-	if err != nil {
-		return fmt.Errorf("store: adjust rollups: %w", err)
-	}
-	return nil
-}
-
-// lockNearComplete takes, root first, the completion locks of the units
-// above the unit at path in round with at most nearComplete units below them
-// not held, before or after dHeld more of them hold, and returns them.
-func lockNearComplete(ctx context.Context, tx *txn, roundID int64, path string, dHeld int) ([]int64, error) {
-	var near []int64
-	err := tx.selectPrepared(ctx, &near, `WITH open AS (
-			SELECT unit_id, sum(total - held) AS open FROM rollups_live
-			WHERE round_id = $1 AND unit_id = ANY(`+ancestorArray+`) GROUP BY unit_id
+	near := `least(up.open, up.open - ` + dHeld + `) <= ` + nearComplete
+	return `WITH RECURSIVE anc AS (
+			SELECT a.id, a.n FROM unnest(` + ancestorsOf(path) + `) WITH ORDINALITY AS a(id, n)
+		), up AS (
+			SELECT anc.n, anc.id, ` + open("anc.id") + ` AS open FROM anc
+			WHERE ` + check + ` AND anc.n = (SELECT max(n) FROM anc)
+			UNION ALL
+			SELECT anc.n, anc.id, ` + open("anc.id") + ` FROM up JOIN anc ON anc.n = up.n - 1 WHERE ` + near + `
 		), near AS MATERIALIZED (
-			SELECT a.id, a.n FROM unnest(`+ancestorArray+`) WITH ORDINALITY AS a(id, n)
-			JOIN open ON open.unit_id = a.id WHERE least(open.open, open.open - $3) <= `+nearComplete+` ORDER BY a.n
+			SELECT up.id, up.n FROM up WHERE ` + near + ` ORDER BY up.n
 		)
-		SELECT id FROM near WHERE pg_advisory_xact_lock($4, id::int) IS NOT NULL ORDER BY n`,
-		roundID, path, dHeld, completionLockKey)
-	if err != nil {
-		return nil, fmt.Errorf("store: units near complete: %w", err)
-	}
-	return near, nil
+		SELECT id FROM near WHERE pg_advisory_xact_lock(` + key + `, id::int) IS NOT NULL ORDER BY n`
 }
 
 // shiftRollups adds (sign 1) or removes (sign -1) the active units of the

@@ -56,6 +56,18 @@ func rollupOf(t *testing.T, s *Store, round int64, code, kind string) (total, he
 	return total, held, late
 }
 
+// adjustRollups adds, as a status update does, dTotal units of kind, dHeld of them held, to the
+// rollups of every unit strictly above the unit at path, in round; either
+// may be negative (addDeltasSQL). Every change of held state does it in its
+// own transaction, so reads of progress never wait for a job. The delta
+// rows it writes stay locked until the commit: do it last.
+func adjustRollups(ctx context.Context, tx *txn, roundID int64, path, kind string, dTotal, dHeld int) error {
+	if _, err := tx.execPrepared(ctx, addDeltasSQL("$1", "$2", "$3", "$4", "$5"), roundID, path, kind, dTotal, dHeld); err != nil {
+		return fmt.Errorf("store: adjust rollups: %w", err)
+	}
+	return nil
+}
+
 // holdInTx marks the congress of code held on day and adjusts the rollups, as a status change does.
 func holdInTx(t *testing.T, s *Store, round int64, code, day string, d int) {
 	t.Helper()

@@ -53,22 +53,28 @@ const bestRuleDeadline = `(SELECT dr.deadline FROM deadline_rules dr LEFT JOIN u
 // deepest scope first, then a category rule over a general one. It mirrors
 // domain.BestDeadlineRule. Only rows whose deadline changes are written.
 func refreshDeadlines(ctx context.Context, tx *txn, roundID int64, subtreePath string) error {
-	return refreshDeadlinesWhere(ctx, tx, roundID, subtreePath, 0)
-}
-
-// refreshDeadlinesWhere is refreshDeadlines for the subtree at subtreePath
-// ("" for all) and, when unitID is not 0, only for that unit.
-func refreshDeadlinesWhere(ctx context.Context, tx *txn, roundID int64, subtreePath string, unitID int64) error {
 	_, err := tx.ExecContext(ctx, `WITH x AS (
 			SELECT c.unit_id, coalesce(c.deadline_override, `+bestRuleDeadline+`) AS deadline
 			FROM congresses c JOIN units u ON u.id = c.unit_id
-			WHERE c.round_id = $1 AND ($2 = '' OR u.path <@ $2::ltree) AND ($3 = 0 OR c.unit_id = $3)
+			WHERE c.round_id = $1 AND ($2 = '' OR u.path <@ $2::ltree)
 		)
 		UPDATE congresses c SET deadline = x.deadline
 		FROM x WHERE c.round_id = $1 AND c.unit_id = x.unit_id AND c.deadline IS DISTINCT FROM x.deadline`,
-		roundID, subtreePath, unitID)
+		roundID, subtreePath)
 	if err != nil {
 		return fmt.Errorf("store: refresh deadlines of round %d: %w", roundID, err)
+	}
+	return nil
+}
+
+// refreshDeadlineOf is refreshDeadlines for the congress of one unit.
+func refreshDeadlineOf(ctx context.Context, tx *txn, roundID, unitID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE congresses c SET deadline = x.deadline
+		FROM (SELECT coalesce(c.deadline_override, `+bestRuleDeadline+`) AS deadline
+			FROM congresses c JOIN units u ON u.id = c.unit_id WHERE c.round_id = $1 AND c.unit_id = $2) AS x
+		WHERE c.round_id = $1 AND c.unit_id = $2 AND c.deadline IS DISTINCT FROM x.deadline`, roundID, unitID)
+	if err != nil {
+		return fmt.Errorf("store: refresh the deadline of unit %d in round %d: %w", unitID, roundID, err)
 	}
 	return nil
 }
@@ -77,8 +83,10 @@ func refreshDeadlinesWhere(ctx context.Context, tx *txn, roundID int64, subtreeP
 // every unit strictly above the unit at path in round, from the rollups: it
 // is done, on the held date of the last unit below, when every active unit
 // below has held its congress (and there is at least one), and not done
-// otherwise. Call it after adjustRollups whenever a unit below changes its
-// held state, appears, disappears or moves.
+// otherwise. Tree changes call it when a unit below appears, disappears or
+// moves (a status update does the same in its own statements: see
+// congressAfter). It takes the units' completion locks, root first, then
+// reads the rollups afresh.
 func syncChildrenHeld(ctx context.Context, tx *txn, roundID int64, path string) error {
 	var above []int64
 	for _, label := range strings.Split(parentOf(path), ".") {
@@ -86,66 +94,57 @@ func syncChildrenHeld(ctx context.Context, tx *txn, roundID int64, path string) 
 			above = append(above, id)
 		}
 	}
-	return syncChildrenHeldOf(ctx, tx, roundID, path, above)
+	if len(above) == 0 {
+		return nil
+	}
+	if _, err := tx.execPrepared(ctx, `SELECT count(pg_advisory_xact_lock($1, x::int))
+		FROM unnest($2::bigint[]) WITH ORDINALITY AS y(x, n)`, completionLockKey, pq.Array(above)); err != nil {
+		return fmt.Errorf("store: lock units above %s: %w", path, err)
+	}
+	var want []childrenHeldWant
+	if err := tx.selectPrepared(ctx, &want, `WITH `+childrenHeldCTEs, roundID, pq.Array(above), 0); err != nil {
+		return fmt.Errorf("store: children held: %w", err)
+	}
+	return setChildrenHeld(ctx, tx, roundID, want)
 }
 
 // completionLockKey is the first key of the advisory locks that serialise,
 // per unit (the second key), the writers of its 'children_held' milestone.
 const completionLockKey = 7_100_003
 
-// syncChildrenHeldOf is syncChildrenHeld for the units above path whose ids
-// are in units, root first: it takes their completion locks, in that order,
-// and then re-derives their milestones (readChildrenHeld).
-func syncChildrenHeldOf(ctx context.Context, tx *txn, roundID int64, path string, units []int64) error {
-	if len(units) == 0 {
-		return nil
-	}
-	if _, err := tx.execPrepared(ctx, `SELECT count(pg_advisory_xact_lock($1, x::int))
-		FROM unnest($2::bigint[]) WITH ORDINALITY AS y(x, n)`, completionLockKey, pq.Array(units)); err != nil {
-		return fmt.Errorf("store: lock units above %s: %w", path, err)
-	}
-	return readChildrenHeld(ctx, tx, roundID, units, 0)
+// childrenHeldCTEs is SQL (a WITH list without its WITH, then the SELECT)
+// for the units with ids in $2::bigint[] in round $1 whose 'children_held'
+// milestone is not what it should be, with the day it should be done on
+// (NULL: not done), counting $3 more units below them held than the rollups
+// say. The last held date below a complete unit is looked up unit by unit
+// (primary key): a subtree is small, and a join could scan the round.
+const childrenHeldCTEs = `st AS (
+		SELECT u.id, u.path, coalesce(r.total, 0) AS total, coalesce(r.held, 0) + $3 AS held
+		FROM units u LEFT JOIN (
+			SELECT unit_id, sum(total) AS total, sum(held) AS held FROM rollups_live
+			WHERE round_id = $1 AND unit_id = ANY($2::bigint[]) GROUP BY unit_id
+		) r ON r.unit_id = u.id
+		WHERE u.id = ANY($2::bigint[])
+	), w AS MATERIALIZED (
+		SELECT st.id, CASE WHEN st.total > 0 AND st.total = st.held THEN (
+			SELECT max((SELECT c.held_date FROM congresses c WHERE c.round_id = $1 AND c.unit_id = b.id))
+			FROM units b WHERE b.active AND b.path <@ st.path AND b.id <> st.id) END AS done_on
+		FROM st
+	)
+	SELECT w.id, w.done_on FROM w JOIN milestones m ON m.round_id = $1 AND m.unit_id = w.id
+	JOIN milestone_templates t ON t.id = m.template_id AND t.auto = 'children_held'
+	WHERE m.done_on IS DISTINCT FROM w.done_on`
+
+// childrenHeldWant is a row of childrenHeldCTEs.
+type childrenHeldWant struct {
+	ID     int64       `db:"id"`
+	DoneOn *domain.Day `db:"done_on"`
 }
 
-// readChildrenHeld re-derives the 'children_held' milestones of the units
-// with ids in units, whose completion locks the transaction
-// holds, from rollups read afresh, with pendingHeld more units below them
-// held than the rollups say (the change being made, whose rollups are
-// written last): of two holds that complete a subtree together, the second
-// to take the lock sees the first committed.
-func readChildrenHeld(ctx context.Context, tx *txn, roundID int64, units []int64, pendingHeld int) error {
-	if len(units) == 0 {
-		return nil
-	}
-	// First the units whose milestone is not what it should be (done on the
-	// day their last unit below held, or not done), then an update of those
-	// milestones by primary key, if any: a status update must not scan the
-	// round's milestones.
-	var want []struct {
-		ID     int64       `db:"id"`
-		DoneOn *domain.Day `db:"done_on"`
-	}
-	// The last held date below a complete unit is looked up unit by unit
-	// (primary key): a subtree is small, and a join could scan the round.
-	err := tx.selectPrepared(ctx, &want, `WITH st AS (
-			SELECT u.id, u.path, coalesce(r.total, 0) AS total, coalesce(r.held, 0) + $3 AS held
-			FROM units u LEFT JOIN (
-				SELECT unit_id, sum(total) AS total, sum(held) AS held FROM rollups_live
-				WHERE round_id = $1 AND unit_id = ANY($2::bigint[]) GROUP BY unit_id
-			) r ON r.unit_id = u.id
-			WHERE u.id = ANY($2::bigint[])
-		), w AS MATERIALIZED (
-			SELECT st.id, CASE WHEN st.total > 0 AND st.total = st.held THEN (
-				SELECT max((SELECT c.held_date FROM congresses c WHERE c.round_id = $1 AND c.unit_id = b.id))
-				FROM units b WHERE b.active AND b.path <@ st.path AND b.id <> st.id) END AS done_on
-			FROM st
-		)
-		SELECT w.id, w.done_on FROM w JOIN milestones m ON m.round_id = $1 AND m.unit_id = w.id
-		JOIN milestone_templates t ON t.id = m.template_id AND t.auto = 'children_held'
-		WHERE m.done_on IS DISTINCT FROM w.done_on`, roundID, pq.Array(units), pendingHeld)
-	if err != nil {
-		return fmt.Errorf("store: children held: %w", err)
-	}
+// setChildrenHeld writes the 'children_held' milestones that childrenHeldCTEs
+// found wrong, by primary key: a status update must not scan the round's
+// milestones. Usually there are none.
+func setChildrenHeld(ctx context.Context, tx *txn, roundID int64, want []childrenHeldWant) error {
 	if len(want) == 0 {
 		return nil
 	}
@@ -157,31 +156,13 @@ func readChildrenHeld(ctx context.Context, tx *txn, roundID int64, units []int64
 			days[i] = sql.NullString{String: w.DoneOn.String(), Valid: true}
 		}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE milestones m SET done_on = w.done_on,
+	_, err := tx.ExecContext(ctx, `UPDATE milestones m SET done_on = w.done_on,
 			done_at = CASE WHEN w.done_on IS NULL THEN NULL ELSE now() END, done_by = NULL
 		FROM unnest($2::bigint[], $3::date[]) AS w(id, done_on), milestone_templates t
 		WHERE m.round_id = $1 AND m.unit_id = w.id AND m.template_id = t.id AND t.auto = 'children_held'
 			AND m.done_on IS DISTINCT FROM w.done_on`, roundID, pq.Array(ids), pq.Array(days))
 	if err != nil {
 		return fmt.Errorf("store: children held milestones: %w", err)
-	}
-	return nil
-}
-
-// setAutoMilestone marks the auto milestone of kind auto ('held',
-// 'results_reported') of a unit done on day, or not done when day is nil.
-func setAutoMilestone(ctx context.Context, tx *txn, actor domain.Principal, roundID, unitID int64, auto string, day *domain.Day) error {
-	var by *int64
-	if actor.User.ID != 0 && day != nil {
-		by = &actor.User.ID
-	}
-	_, err := tx.execPrepared(ctx, `UPDATE milestones m SET done_on = $4, done_by = $5,
-			done_at = CASE WHEN $4::date IS NULL THEN NULL ELSE now() END
-		FROM milestone_templates t
-		WHERE m.round_id = $1 AND m.unit_id = $2 AND t.id = m.template_id AND t.auto = $3`,
-		roundID, unitID, auto, day, by)
-	if err != nil {
-		return fmt.Errorf("store: %s milestone: %w", auto, err)
 	}
 	return nil
 }

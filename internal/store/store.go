@@ -151,28 +151,41 @@ func audit(ctx context.Context, tx *txn, actor domain.Principal, action, entity 
 	return insertAudit(ctx, tx, actor, nil, action, entity, unitID, before, after, reason)
 }
 
-// insertAudit writes one audit row: who, when (the transaction's time), the
-// round (nil for changes outside a round), the unit, before, after and why.
-func insertAudit(ctx context.Context, tx *txn, actor domain.Principal, roundID *int64, action, entity string, unitID *int64, before, after any, reason string) error {
+// auditInsert is the statement writing one audit row; auditValues gives its
+// arguments ($1-$9).
+const auditInsert = `INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+
+// auditValues returns the arguments of auditInsert: who, what, the round (nil
+// for changes outside a round), the unit, before and after as JSON, and why.
+func auditValues(actor domain.Principal, roundID *int64, action, entity string, unitID *int64, before, after any, reason string) ([]any, error) {
 	var userID *int64
 	if actor.User.ID != 0 {
 		userID = &actor.User.ID
 	}
 	b, err := jsonOrNil(before)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a, err := jsonOrNil(after)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	username := actor.User.Username
 	if username == "" && actor.System {
 		username = "system"
 	}
-	_, err = tx.execPrepared(ctx, `INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, userID, username, action, entity, unitID, b, a, reason, roundID)
+	return []any{userID, username, action, entity, unitID, b, a, reason, roundID}, nil
+}
+
+// insertAudit writes one audit row: who, when (the transaction's time), the
+// round (nil for changes outside a round), the unit, before, after and why.
+func insertAudit(ctx context.Context, tx *txn, actor domain.Principal, roundID *int64, action, entity string, unitID *int64, before, after any, reason string) error {
+	args, err := auditValues(actor, roundID, action, entity, unitID, before, after, reason)
 	if err != nil {
+		return err
+	}
+	if _, err := tx.execPrepared(ctx, auditInsert, args...); err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
 	return nil

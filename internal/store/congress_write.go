@@ -1,0 +1,231 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/lib/pq"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// A status update is the write daihoi does most, from many secretaries at
+// once near a deadline. It runs in one transaction of six prepared
+// statements, each one round trip:
+//
+//  1. lock the congress (and run the transaction's prepared statements on
+//     their generic plans);
+//  2. read it with the facts its rules need; the rules run in Go;
+//  3. write it with its own auto milestones ('held', 'results_reported');
+//  4. read it back, and take the completion locks of the ancestors that
+//     this change may complete or un-complete;
+//  5. add the change to the ancestors' rollups (their delta rows stay locked
+//     only from here to the commit), write the audit row, and find the
+//     ancestors' 'children_held' milestones that are now wrong;
+//  6. commit.
+//
+// A deadline override and a 'children_held' milestone to fix add one
+// statement each.
+
+// lockForChange is step 1. set_config(..., true) lasts until the end of the
+// transaction: the planner would otherwise plan each statement anew for its
+// arguments whenever it estimates a custom plan cheaper, and replanning cost
+// more than the statements of an update themselves. They are statements by
+// key, whose generic plans are those the custom ones would be.
+const lockForChange = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)
+	FROM congresses c JOIN units u ON u.id = c.unit_id
+	WHERE c.round_id = $1 AND u.code = $2 FOR UPDATE OF c`
+
+// congressForChange locks the congress of the unit with code in round and
+// reads it with the facts its rules need (steps 1 and 2).
+func congressForChange(ctx context.Context, tx *txn, roundID int64, code string, today domain.Day) (domain.Congress, domain.CongressFacts, error) {
+	if _, err := tx.execPrepared(ctx, lockForChange, roundID, code); err != nil {
+		return domain.Congress{}, domain.CongressFacts{}, fmt.Errorf("store: lock congress %s: %w", code, err)
+	}
+	var row congressAndFacts
+	err := tx.getPrepared(ctx, &row, congressWithFacts, roundID, code, today)
+	if errors.Is(err, sql.ErrNoRows) {
+		return row.Congress, domain.CongressFacts{}, noCongress(code, roundID)
+	}
+	if err != nil {
+		return row.Congress, domain.CongressFacts{}, fmt.Errorf("store: congress of %s: %w", code, err)
+	}
+	row.Congress.Fill()
+	return row.Congress, domain.CongressFacts{RoundStart: row.RoundStart, PlanApproved: row.PlanApproved,
+		ResultsRecorded: row.ResultsRecorded, BelowTotal: row.BelowTotal, BelowHeld: row.BelowHeld}, nil
+}
+
+// CongressChange describes one change of a congress for UpdateCongress.
+type CongressChange struct {
+	// Version is the version the client read; 0 skips the check.
+	Version int
+	// Action and Entity name the change in the audit log.
+	Action, Entity string
+	// Today is the day overdue milestones are counted at.
+	Today domain.Day
+	// Apply returns the new state from the locked current one and the
+	// facts, and the reason recorded in the audit log; an error changes nothing.
+	Apply func(cur domain.Congress, facts domain.CongressFacts) (next domain.Congress, reason string, err error)
+	// Audit, when set, chooses what the audit log keeps before and after;
+	// the default is the congress's snapshot.
+	Audit func(before, after domain.Congress) (any, any)
+}
+
+// UpdateCongress applies a change to the congress of the unit with code in
+// round, in one transaction: it locks the row, checks the version, lets the
+// change compute the new state, writes it with a new version, keeps the auto
+// milestones ('held', 'results_reported', the ancestors' 'children_held'),
+// the deadline in force and the rollups in step, and records the change in
+// the audit log. A change that changes nothing writes nothing.
+func (s *Store) UpdateCongress(ctx context.Context, actor domain.Principal, roundID int64, code string, ch CongressChange) (domain.Congress, error) {
+	var out domain.Congress
+	err := s.inTx(ctx, func(tx *txn) error {
+		cur, facts, err := congressForChange(ctx, tx, roundID, code, ch.Today)
+		if err != nil {
+			return err
+		}
+		if ch.Version != 0 && ch.Version != cur.Version {
+			return domain.StaleVersion()
+		}
+		next, reason, err := ch.Apply(cur, facts)
+		if err != nil {
+			return err
+		}
+		if next.Snapshot().Same(cur.Snapshot()) {
+			out = cur
+			return nil
+		}
+		if err := writeCongress(ctx, tx, actor, cur, next, ch.Today); err != nil {
+			return err
+		}
+		d, check := heldChange(cur, next)
+		var near []int64
+		if out, near, err = congressAfter(ctx, tx, cur, ch.Today, d, check); err != nil {
+			return err
+		}
+		var before, after any = cur.Snapshot(), out.Snapshot()
+		if ch.Audit != nil {
+			before, after = ch.Audit(cur, out)
+		}
+		audit, err := auditValues(actor, &roundID, ch.Action, ch.Entity, &cur.UnitID, before, after, reason)
+		if err != nil {
+			return err
+		}
+		return finishCongress(ctx, tx, cur, d, near, audit)
+	})
+	return out, err
+}
+
+// writeCongressSQL is step 3: the congress ($3-$12) with a new version, and
+// its auto milestones 'held' (when $13: done on the held date $5, by $14)
+// and 'results_reported' (when $15: done on $16, by $17).
+const writeCongressSQL = `WITH c AS (
+		UPDATE congresses SET status = $3, planned_date = $4, held_date = $5,
+			delegates_expected = $6, delegates_present = $7, is_pilot = $8, lessons_learned = $9,
+			deadline_override = $10, deadline_override_reason = $11, cascade_override_reason = $12,
+			version = version + 1, updated_at = now()
+		WHERE round_id = $1 AND unit_id = $2
+		RETURNING unit_id
+	)
+	UPDATE milestones m SET done_on = w.done_on, done_by = w.done_by,
+		done_at = CASE WHEN w.done_on IS NULL THEN NULL ELSE now() END
+	FROM (VALUES ('held', $13::boolean, $5::date, $14::bigint),
+		('results_reported', $15::boolean, $16::date, $17::bigint)) AS w(auto, apply, done_on, done_by),
+		milestone_templates t
+	WHERE w.apply AND m.round_id = $1 AND m.unit_id = (SELECT unit_id FROM c)
+		AND t.id = m.template_id AND t.auto = w.auto`
+
+// writeCongress stores next in place of cur with the unit's own auto
+// milestones (step 3), and the deadline in force when its override changed.
+func writeCongress(ctx context.Context, tx *txn, actor domain.Principal, cur, next domain.Congress, today domain.Day) error {
+	doneBy := func(day *domain.Day) *int64 {
+		if actor.User.ID == 0 || day == nil {
+			return nil
+		}
+		return &actor.User.ID
+	}
+	held := cur.Status.Held() != next.Status.Held() || !domain.SameDay(cur.HeldDate, next.HeldDate)
+	var reportedOn *domain.Day
+	if next.Status == domain.StatusResultsReported {
+		reportedOn = &today
+	}
+	reported := (cur.Status == domain.StatusResultsReported) != (next.Status == domain.StatusResultsReported)
+	_, err := tx.execPrepared(ctx, writeCongressSQL,
+		cur.RoundID, cur.UnitID, next.Status, next.PlannedDate, next.HeldDate, next.DelegatesExpected, next.DelegatesPresent,
+		next.IsPilot, next.LessonsLearned, next.DeadlineOverride, next.DeadlineOverrideReason, next.CascadeOverrideReason,
+		held, doneBy(next.HeldDate), reported, reportedOn, doneBy(reportedOn))
+	if err != nil {
+		return fmt.Errorf("store: update congress %s: %w", cur.UnitCode, err)
+	}
+	if !domain.SameDay(cur.DeadlineOverride, next.DeadlineOverride) {
+		return refreshDeadlineOf(ctx, tx, cur.RoundID, cur.UnitID)
+	}
+	return nil
+}
+
+// heldChange returns how many more units the change holds (1, -1 or 0) and
+// whether the ancestors' 'children_held' milestones may change: when the
+// unit is held or un-held, or its held date moves.
+func heldChange(cur, next domain.Congress) (d int, check bool) {
+	switch was, is := cur.Status.Held(), next.Status.Held(); {
+	case !was && is:
+		return 1, true
+	case was && !is:
+		return -1, true
+	}
+	return 0, !domain.SameDay(cur.HeldDate, next.HeldDate)
+}
+
+// congressAfterSQL is step 4: the congress as written, and the ids of the
+// ancestors near completion ($4: the unit's path, $5: units held more, $6:
+// the completion lock key, $7: whether to look), their locks taken.
+var congressAfterSQL = congressCols + `, ARRAY(` + nearCompleteSQL("$1", "$4", "$5", "$6", "$7") + `) AS near` +
+	congressFrom + `WHERE c.round_id = $1 AND u.code = $2`
+
+// congressAfter reads the congress cur has become and takes the completion
+// locks of its ancestors that its change (d more units held; check: any
+// change of held state or date) may complete or un-complete.
+//
+// Those are the ancestors with at most max_connections units below not held
+// as this transaction sees them (holds of other transactions not yet
+// committed count as not held). Of the holds that complete a subtree, the
+// last to commit sees at most as many units not held as there are other
+// holds in flight, each on a connection of its own: fewer than
+// max_connections. It waits for the subtree's completion lock and re-reads
+// the rollups in the next statement, so it sees the others. Until a subtree
+// is that close to complete, its holds take no lock.
+func congressAfter(ctx context.Context, tx *txn, cur domain.Congress, today domain.Day, d int, check bool) (domain.Congress, []int64, error) {
+	var row struct {
+		domain.Congress
+		Near pq.Int64Array `db:"near"`
+	}
+	if err := tx.getPrepared(ctx, &row, congressAfterSQL, cur.RoundID, cur.UnitCode, today,
+		cur.UnitPath, d, completionLockKey, check); err != nil {
+		return domain.Congress{}, nil, fmt.Errorf("store: congress of %s: %w", cur.UnitCode, err)
+	}
+	row.Congress.Fill()
+	return row.Congress, row.Near, nil
+}
+
+// finishCongressSQL is step 5: the deltas of the rollups above the unit
+// ($4: path, $5: kind; $3 more units held), the audit row ($6-$14), and the
+// ancestors' wrong 'children_held' milestones among $2.
+var finishCongressSQL = `WITH adj AS (` + addDeltasSQL("$1", "$4", "$5", "0", "$3") + `),
+	aud AS (INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
+		VALUES ($6, $7, $8, $9, $10, $11, $12, $13, $14)),
+	` + childrenHeldCTEs
+
+// finishCongress adds the change (d more units held) to the rollups above
+// cur, records the audit row (auditValues), and fixes the 'children_held'
+// milestones of the ancestors near (whose locks congressAfter took), read
+// with the change counted.
+func finishCongress(ctx context.Context, tx *txn, cur domain.Congress, d int, near []int64, audit []any) error {
+	var want []childrenHeldWant
+	args := append([]any{cur.RoundID, pq.Array(near), d, cur.UnitPath, cur.UnitKind}, audit...)
+	if err := tx.selectPrepared(ctx, &want, finishCongressSQL, args...); err != nil {
+		return fmt.Errorf("store: record the change of %s: %w", cur.UnitCode, err)
+	}
+	return setChildrenHeld(ctx, tx, cur.RoundID, want)
+}
