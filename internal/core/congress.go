@@ -39,17 +39,28 @@ func (s *Service) Congress(ctx context.Context, p domain.Principal, code string,
 // The rules are domain.ApplyCongressPatch's; the rollups and the auto
 // milestones follow in the same transaction, and the change is audited.
 func (s *Service) UpdateCongress(ctx context.Context, p domain.Principal, code string, roundID int64, patch domain.CongressPatch) (domain.Congress, error) {
-	id, u, err := s.roundUnit(ctx, p, domain.ActUpdate, code, roundID)
+	id, err := s.roundID(ctx, roundID)
 	if err != nil {
 		return domain.Congress{}, err
 	}
-	if patch.Version <= 0 {
-		return domain.Congress{}, domain.Invalid("version", "Thiếu phiên bản của bản ghi đã đọc", "version (the version you read) is required")
-	}
+	code = domain.NormalizeCode(code)
 	today := domain.TodayDay(s.clock)
-	mayCorrect := mayManageAbove(p, u)
-	return s.store.UpdateCongress(ctx, p, id, u.Code, store.CongressChange{
+	var mayCorrect bool
+	c, err := s.store.UpdateCongress(ctx, p, id, code, store.CongressChange{
 		Version: patch.Version, Action: "congress.update", Entity: "congress", Today: today,
+		// The unit is authorized on the congress's own read, in the
+		// transaction: one statement less on the busiest write.
+		Authorize: func(cur domain.Congress) error {
+			u := unitOfCongress(cur)
+			if err := authorize(p, domain.ActUpdate, u); err != nil {
+				return err
+			}
+			if patch.Version <= 0 {
+				return domain.Invalid("version", "Thiếu phiên bản của bản ghi đã đọc", "version (the version you read) is required")
+			}
+			mayCorrect = mayManageAbove(p, u)
+			return nil
+		},
 		Apply: func(cur domain.Congress, f domain.CongressFacts) (domain.Congress, string, error) {
 			f.Today, f.MayCorrect = today, mayCorrect
 			next, err := domain.ApplyCongressPatch(cur, patch, f)
@@ -60,6 +71,19 @@ func (s *Service) UpdateCongress(ctx context.Context, p domain.Principal, code s
 			return next, reason, err
 		},
 	})
+	if domain.IsCode(err, domain.ENotFound) {
+		// No congress for code in the round: an unknown unit, or one the
+		// caller may not see, is reported as such.
+		if _, uerr := s.unitFor(ctx, p, domain.ActUpdate, code); uerr != nil {
+			return c, uerr
+		}
+	}
+	return c, err
+}
+
+// unitOfCongress is the unit of a congress, as far as authorizing needs.
+func unitOfCongress(c domain.Congress) domain.Unit {
+	return domain.Unit{ID: c.UnitID, Code: c.UnitCode, Name: c.UnitName, Kind: c.UnitKind, Category: c.Category, Path: c.UnitPath}
 }
 
 // SetPilot marks (or unmarks) the unit with code as a pilot congress of the

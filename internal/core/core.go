@@ -37,6 +37,8 @@ type Service struct {
 	jobs  *jobs.Runner
 	// principals caches the callers of requests (see DefaultPrincipalTTL).
 	principals principalCache
+	// current caches the id of the current round (see currentRoundTTL).
+	current roundCache
 }
 
 // New loads the unit kinds and returns the services.

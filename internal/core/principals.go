@@ -68,3 +68,34 @@ func (c *principalCache) forget() {
 	defer c.mu.Unlock()
 	c.m = nil
 }
+
+// currentRoundTTL is how long the id of the current round is reused: every
+// request without ?round= needs it. SetCurrentRound and CreateRound through
+// this process forget it at once; another process's change is seen within
+// this time.
+const currentRoundTTL = 5 * time.Second
+
+// roundCache keeps the id of the current round for a short time (wall clock).
+type roundCache struct {
+	mu    sync.Mutex
+	id    int64
+	until time.Time
+}
+
+func (c *roundCache) get() (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.id, c.id != 0 && time.Now().Before(c.until)
+}
+
+func (c *roundCache) put(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.id, c.until = id, time.Now().Add(currentRoundTTL)
+}
+
+func (c *roundCache) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.id = 0
+}

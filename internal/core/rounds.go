@@ -35,6 +35,7 @@ func (s *Service) mayManageWholeTree(ctx context.Context, p domain.Principal) (b
 // round. Only the system (command line, demo, generator) or an admin of
 // every root may create a round.
 func (s *Service) CreateRound(ctx context.Context, p domain.Principal, in domain.RoundInput) (domain.RoundDetail, error) {
+	defer s.current.forget()
 	ok, err := s.mayManageWholeTree(ctx, p)
 	if err != nil {
 		return domain.RoundDetail{}, err
@@ -61,6 +62,7 @@ func (s *Service) CreateRound(ctx context.Context, p domain.Principal, in domain
 // SetCurrentRound makes the round with id the current one: the round every
 // request without ?round= reads and writes. Same rights as CreateRound.
 func (s *Service) SetCurrentRound(ctx context.Context, p domain.Principal, id int64) error {
+	defer s.current.forget()
 	ok, err := s.mayManageWholeTree(ctx, p)
 	if err != nil {
 		return err
@@ -107,7 +109,7 @@ func (s *Service) Round(ctx context.Context, p domain.Principal, id int64) (doma
 // round is not found.
 func (s *Service) roundID(ctx context.Context, id int64) (int64, error) {
 	if id == 0 {
-		return s.store.CurrentRoundID(ctx)
+		return s.CurrentRoundID(ctx)
 	}
 	if id < 0 {
 		return 0, domain.NotFound(domain.RoundText, strconv.FormatInt(id, 10))
@@ -120,7 +122,15 @@ func (s *Service) roundID(ctx context.Context, id int64) (int64, error) {
 
 // CurrentRoundID returns the id of the current round (not found when none is current).
 func (s *Service) CurrentRoundID(ctx context.Context) (int64, error) {
-	return s.store.CurrentRoundID(ctx)
+	if id, ok := s.current.get(); ok {
+		return id, nil
+	}
+	id, err := s.store.CurrentRoundID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s.current.put(id)
+	return id, nil
 }
 
 // parentPath returns the path of the parent of the unit at path, "" for a root.

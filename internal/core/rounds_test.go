@@ -128,3 +128,29 @@ func TestDeadlinesByKindCategoryScopeAndOverride(t *testing.T) {
 		})
 	}
 }
+
+// The current round is reused between requests, and a change of it through
+// the same services is seen by the next request.
+func TestCurrentRoundChangeIsSeenAtOnce(t *testing.T) {
+	f := newFixture(t)
+	sys := domain.SystemPrincipal()
+	first := f.createRound2020()
+	if id, err := f.svc.CurrentRoundID(f.ctx); err != nil || id != first {
+		t.Fatalf("current round %d (%v), want %d", id, err, first)
+	}
+	next := round2020
+	next.Name = "Đại hội nhiệm kỳ 2025–2030"
+	r, err := f.svc.CreateRound(f.ctx, sys, next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := f.svc.CurrentRoundID(f.ctx); id != r.ID {
+		t.Errorf("current round %d after creating round %d as current, want it", id, r.ID)
+	}
+	if err := f.svc.SetCurrentRound(f.ctx, sys, first); err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := f.svc.CurrentRoundID(f.ctx); id != first {
+		t.Errorf("current round %d after making %d current again", id, first)
+	}
+}

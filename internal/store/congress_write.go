@@ -65,6 +65,9 @@ type CongressChange struct {
 	Action, Entity string
 	// Today is the day overdue milestones are counted at.
 	Today domain.Day
+	// Authorize, when set, refuses the change from the locked congress
+	// (before its version is checked); an error changes nothing.
+	Authorize func(cur domain.Congress) error
 	// Apply returns the new state from the locked current one and the
 	// facts, and the reason recorded in the audit log; an error changes nothing.
 	Apply func(cur domain.Congress, facts domain.CongressFacts) (next domain.Congress, reason string, err error)
@@ -85,6 +88,11 @@ func (s *Store) UpdateCongress(ctx context.Context, actor domain.Principal, roun
 		cur, facts, err := congressForChange(ctx, tx, roundID, code, ch.Today)
 		if err != nil {
 			return err
+		}
+		if ch.Authorize != nil {
+			if err := ch.Authorize(cur); err != nil {
+				return err
+			}
 		}
 		if ch.Version != 0 && ch.Version != cur.Version {
 			return domain.StaleVersion()
