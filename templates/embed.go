@@ -1,10 +1,13 @@
-// Package templates embeds daihoi's HTML templates: pages/ holds one
-// template per page. The web package parses them at start-up.
+// Package templates embeds daihoi's web interface: layout/ holds the frame
+// every page shares, pages/ one template per page (each defines "title"
+// and "content"), static/ the stylesheet and the vendored scripts (htmx 2,
+// Chart.js 4, with their licences). The web package parses the templates at
+// start-up and serves static/ under /static/.
 package templates
 
 import "embed"
 
-// FS holds the templates, under their folder names (pages/home.html).
+// FS holds the templates and static files under their folder names.
 //
-//go:embed pages
+//go:embed layout pages static
 var FS embed.FS

@@ -16,7 +16,9 @@ const (
 	EConflict     ErrorCode = "conflict"
 	EForbidden    ErrorCode = "forbidden"
 	EUnauthorized ErrorCode = "unauthorized"
-	EInternal     ErrorCode = "internal"
+	// ETooManyRequests: sign-in locked after repeated failures.
+	ETooManyRequests ErrorCode = "too_many_requests"
+	EInternal        ErrorCode = "internal"
 )
 
 // Text is a message in both languages of the UI: Vietnamese first, English second.
@@ -115,6 +117,15 @@ func Unauthorized() *Error {
 	return &Error{Code: EUnauthorized, Message: Text{
 		VI: "Cần đăng nhập",
 		EN: "Authentication required",
+	}}
+}
+
+// SignInLocked is the refusal of a sign-in after repeated failures, for
+// minutes more.
+func SignInLocked(minutes int) *Error {
+	return &Error{Code: ETooManyRequests, Message: Text{
+		VI: fmt.Sprintf("Tạm khóa đăng nhập do sai nhiều lần. Thử lại sau %d phút.", minutes),
+		EN: fmt.Sprintf("Sign-in is locked after repeated failures. Try again in %d minutes.", minutes),
 	}}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -43,12 +44,13 @@ func (d *errorDetail) setMessage(t domain.Text, lang string) {
 
 // statusOf maps each domain error code to its HTTP status.
 var statusOf = map[domain.ErrorCode]int{
-	domain.EInvalid:      http.StatusUnprocessableEntity,
-	domain.ENotFound:     http.StatusNotFound,
-	domain.EConflict:     http.StatusConflict,
-	domain.EUnauthorized: http.StatusUnauthorized,
-	domain.EForbidden:    http.StatusForbidden,
-	domain.EInternal:     http.StatusInternalServerError,
+	domain.EInvalid:         http.StatusUnprocessableEntity,
+	domain.ENotFound:        http.StatusNotFound,
+	domain.EConflict:        http.StatusConflict,
+	domain.EUnauthorized:    http.StatusUnauthorized,
+	domain.EForbidden:       http.StatusForbidden,
+	domain.ETooManyRequests: http.StatusTooManyRequests,
+	domain.EInternal:        http.StatusInternalServerError,
 }
 
 // httpText names the statuses Echo itself answers with, in both languages.
@@ -89,9 +91,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	status, body := s.errorResponse(err, c)
 	var werr error
-	if c.Request().Method == http.MethodHead {
+	switch {
+	case c.Request().Method == http.MethodHead:
 		werr = c.NoContent(status)
-	} else {
+	case !strings.HasPrefix(c.Request().URL.Path, "/api/"):
+		werr = s.errorPage(c, status, body.Error.Message)
+	default:
 		werr = c.JSON(status, body)
 	}
 	if werr != nil {
@@ -152,4 +157,28 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	if err := json.NewEncoder(w).Encode(v); err != nil {
 		slog.Debug("web: write json", "err", err)
 	}
+}
+
+// errorPage renders an error of a page in the page's language: forbidden,
+// not found and server errors by their own words, other refusals with the
+// error's message.
+func (s *Server) errorPage(c echo.Context, status int, message string) error {
+	var u *domain.User
+	if c.Get(ctxSession) != nil {
+		if p, err := s.sessionUser(c); err == nil && p != nil {
+			u = &p.User
+		}
+	}
+	switch {
+	case status == http.StatusForbidden:
+		message = s.text(c, u, "error_forbidden", nil)
+	case status == http.StatusNotFound:
+		message = s.text(c, u, "error_not_found", nil)
+	case status >= 500:
+		message = s.text(c, u, "error_internal", nil)
+	}
+	return s.page(c, status, "error.html", u, struct {
+		Status  int
+		Message string
+	}{status, message})
 }

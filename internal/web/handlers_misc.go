@@ -1,14 +1,9 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
-	"fmt"
-	"html/template"
-	"io/fs"
 	"net/http"
-	"path"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -48,39 +43,4 @@ func (s *Server) handleReadyz(c echo.Context) error {
 // handleOpenAPI serves the OpenAPI document.
 func (s *Server) handleOpenAPI(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/yaml; charset=utf-8", openAPI)
-}
-
-// parsePages parses each template of pages/ into its own set, by file name.
-func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
-	names, err := fs.Glob(fsys, "pages/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("web: templates: %w", err)
-	}
-	out := make(map[string]*template.Template, len(names))
-	for _, n := range names {
-		t, err := template.ParseFS(fsys, n)
-		if err != nil {
-			return nil, fmt.Errorf("web: template %s: %w", n, err)
-		}
-		out[path.Base(n)] = t
-	}
-	return out, nil
-}
-
-// render executes the page template name into the response.
-func (s *Server) render(c echo.Context, status int, name string, data any) error {
-	t, ok := s.pages[name]
-	if !ok {
-		return fmt.Errorf("web: no page template %s", name)
-	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
-		return fmt.Errorf("web: render %s: %w", name, err)
-	}
-	return c.HTMLBlob(status, buf.Bytes())
-}
-
-// handleHome serves the placeholder home page.
-func (s *Server) handleHome(c echo.Context) error {
-	return s.render(c, http.StatusOK, "home.html", struct{ OpenAPI string }{OpenAPI: "/api/v1/openapi.yaml"})
 }

@@ -88,6 +88,7 @@ func (s *Server) withSession(next echo.HandlerFunc) echo.HandlerFunc {
 		defer func() { res.Writer = orig }()
 		s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			c.SetRequest(r)
+			c.Set(ctxSession, true)
 			res.Writer = w
 			if err := next(c); err != nil {
 				c.Error(err)

@@ -22,10 +22,16 @@ func (s *Server) routes() {
 	page := s.withSession // HTML pages: scs LoadAndSave
 	api := s.authenticate // /api/v1: bearer token or web session, else 401
 
-	// Probes and pages.
+	// Probes, static files and pages. Pages run in the web session; those
+	// that change something need the session's CSRF token.
 	e.GET("/healthz", s.handleHealthz)
 	e.GET("/readyz", s.handleReadyz)
-	e.GET("/", s.handleHome, page)
+	e.GET("/static/*", s.static)
+	e.GET("/lang/:lang", s.handleLang)
+	e.GET("/", s.handleHomePage, page)
+	e.GET("/login", s.handleLoginPage, page)
+	e.POST("/login", s.handleLoginSubmit, page, s.csrf)
+	e.POST("/logout", s.handleLogoutSubmit, page, s.csrf)
 
 	// JSON API. Only login and the OpenAPI document are public.
 	v1 := e.Group("/api/v1")

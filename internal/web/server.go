@@ -24,6 +24,7 @@ import (
 	"github.com/labstack/gommon/bytes"
 
 	"github.com/daihoi/daihoi/internal/core"
+	"github.com/daihoi/daihoi/internal/i18n"
 	"github.com/daihoi/daihoi/templates"
 )
 
@@ -93,6 +94,9 @@ type Server struct {
 	svc      *core.Service
 	sessions *scs.SessionManager
 	pages    map[string]*template.Template
+	catalog  *i18n.Catalog
+	static   echo.HandlerFunc
+	throttle *throttle
 	opts     Options
 	log      *slog.Logger
 	http     *http.Server
@@ -115,7 +119,15 @@ func New(svc *core.Service, db *sqlx.DB, opts Options, log *slog.Logger) (*Serve
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: svc, opts: opts, log: log, pages: pages}
+	catalog, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	static, err := staticHandler(templates.FS)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{svc: svc, opts: opts, log: log, pages: pages, catalog: catalog, static: static, throttle: newThrottle()}
 
 	// No cleanup goroutine: postgresstore's has a data race between
 	// StopCleanup and the goroutine it stops (and leaks when stopped early).

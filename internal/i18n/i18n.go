@@ -1,0 +1,81 @@
+// Package i18n holds daihoi's message catalogs (Vietnamese first, English
+// second) and picks the language of a request. Every string a page shows
+// comes from the catalogs under locales/; a test checks that both have the
+// same messages and that every message a template asks for exists.
+package i18n
+
+import (
+	"embed"
+	"fmt"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.toml
+var locales embed.FS
+
+// Languages are the languages daihoi speaks, the default first.
+var Languages = []string{"vi", "en"}
+
+// Catalog is the loaded message catalogs.
+type Catalog struct {
+	bundle     *goi18n.Bundle
+	localizers map[string]*goi18n.Localizer
+}
+
+// Load reads the embedded catalogs.
+func Load() (*Catalog, error) {
+	b := goi18n.NewBundle(language.Vietnamese)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	c := &Catalog{bundle: b, localizers: map[string]*goi18n.Localizer{}}
+	for _, lang := range Languages {
+		if _, err := b.LoadMessageFileFS(locales, "locales/active."+lang+".toml"); err != nil {
+			return nil, fmt.Errorf("i18n: %s: %w", lang, err)
+		}
+		c.localizers[lang] = goi18n.NewLocalizer(b, lang)
+	}
+	return c, nil
+}
+
+// T returns message id in lang (Vietnamese when lang is not spoken), with
+// data filling its template; a missing message is an error, so that a page
+// never shows a message id.
+func (c *Catalog) T(lang, id string, data map[string]any) (string, error) {
+	l, ok := c.localizers[lang]
+	if !ok {
+		l = c.localizers[Languages[0]]
+	}
+	return l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+}
+
+// Pick returns the language for a request: the user's own choice when they
+// have one, else the first spoken language of an Accept-Language header,
+// else Vietnamese.
+func Pick(userLang, acceptLanguage string) string {
+	if spoken(userLang) {
+		return userLang
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err == nil {
+		for _, t := range tags {
+			base, _ := t.Base()
+			if spoken(base.String()) {
+				return base.String()
+			}
+		}
+	}
+	return Languages[0]
+}
+
+func spoken(lang string) bool {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	for _, l := range Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}

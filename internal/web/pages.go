@@ -1,0 +1,223 @@
+package web
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/i18n"
+)
+
+// The web pages: server-rendered from templates/ (layout/base.html around
+// each of pages/*.html), every string from the message catalogs through the
+// template function t, a CSRF token in every form, and a flash message
+// carried in the session to the next page.
+
+// Session keys of the pages.
+const (
+	sessionCSRFKey  = "csrf"
+	sessionFlashKey = "flash"
+	// langCookie keeps the language chosen before signing in.
+	langCookie = "daihoi_lang"
+	// ctxSession marks a request whose web session is loaded.
+	ctxSession = "daihoi.session"
+)
+
+// pageData is what every page template gets.
+type pageData struct {
+	Lang  string
+	User  *domain.User
+	CSRF  string
+	Flash string
+	Data  any
+}
+
+// parsePages parses each page with the layout; the function t is bound to
+// the request's language when the page is rendered.
+func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
+	names, err := fs.Glob(fsys, "pages/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	out := make(map[string]*template.Template, len(names))
+	for _, n := range names {
+		t, err := template.New(path.Base(n)).Funcs(template.FuncMap{"t": func(string, ...any) string { return "" }}).
+			ParseFS(fsys, "layout/*.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", n, err)
+		}
+		out[path.Base(n)] = t
+	}
+	return out, nil
+}
+
+// pageLang is the language of a page: the signed-in user's, else the one
+// chosen with /lang/{code}, else the browser's, else Vietnamese.
+func pageLang(c echo.Context, u *domain.User) string {
+	if u != nil && u.Lang != "" {
+		return i18n.Pick(u.Lang, "")
+	}
+	if ck, err := c.Cookie(langCookie); err == nil {
+		return i18n.Pick(ck.Value, c.Request().Header.Get("Accept-Language"))
+	}
+	return i18n.Pick("", c.Request().Header.Get("Accept-Language"))
+}
+
+// page renders the page template name with data, for the caller of the
+// session (nil when signed out).
+func (s *Server) page(c echo.Context, status int, name string, u *domain.User, data any) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("web: no page template %s", name)
+	}
+	ctx := c.Request().Context()
+	lang := pageLang(c, u)
+	var terr error
+	tr := func(id string, kv ...any) string {
+		args := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			args[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		out, err := s.catalog.T(lang, id, args)
+		if err != nil && terr == nil {
+			terr = err
+		}
+		return out
+	}
+	t, err := t.Clone()
+	if err != nil {
+		return err
+	}
+	t.Funcs(template.FuncMap{"t": tr})
+	d := pageData{Lang: lang, User: u, Data: data}
+	if c.Get(ctxSession) != nil { // pages in the web session; not an error of a static file
+		d.CSRF, d.Flash = s.csrfToken(c), s.sessions.PopString(ctx, sessionFlashKey)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "base", d); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	if terr != nil {
+		return fmt.Errorf("web: render %s: %w", name, terr)
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// text returns message id in the page language of c.
+func (s *Server) text(c echo.Context, u *domain.User, id string, kv map[string]any) string {
+	out, err := s.catalog.T(pageLang(c, u), id, kv)
+	if err != nil {
+		return id
+	}
+	return out
+}
+
+// csrfToken returns the session's CSRF token, making one when there is none.
+func (s *Server) csrfToken(c echo.Context) string {
+	ctx := c.Request().Context()
+	if tok := s.sessions.GetString(ctx, sessionCSRFKey); tok != "" {
+		return tok
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on Linux
+	}
+	tok := base64.RawURLEncoding.EncodeToString(b)
+	s.sessions.Put(ctx, sessionCSRFKey, tok)
+	return tok
+}
+
+// csrf refuses a page request that changes something unless it carries the
+// session's CSRF token, in the form (csrf_token) or, from htmx, in the
+// X-CSRF-Token header.
+func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !unsafeMethod(c.Request().Method) {
+			return next(c)
+		}
+		want := s.sessions.GetString(c.Request().Context(), sessionCSRFKey)
+		got := c.Request().Header.Get("X-CSRF-Token")
+		if got == "" {
+			got = c.FormValue("csrf_token")
+		}
+		if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
+			return s.pageError(c, nil, http.StatusForbidden, "csrf_refused")
+		}
+		return next(c)
+	}
+}
+
+// pageError renders the error page with message id.
+func (s *Server) pageError(c echo.Context, u *domain.User, status int, id string) error {
+	return s.page(c, status, "error.html", u, struct {
+		Status  int
+		Message string
+	}{status, s.text(c, u, id, nil)})
+}
+
+// flash keeps a message for the next page of the session.
+func (s *Server) flash(c echo.Context, msg string) {
+	s.sessions.Put(c.Request().Context(), sessionFlashKey, msg)
+}
+
+// sessionUser returns the signed-in user of the session, or nil.
+func (s *Server) sessionUser(c echo.Context) (*domain.Principal, error) {
+	ctx := c.Request().Context()
+	id := s.sessions.GetInt64(ctx, sessionUserKey)
+	if id == 0 {
+		return nil, nil
+	}
+	p, err := s.svc.Principal(ctx, id)
+	if domain.IsCode(err, domain.EUnauthorized) {
+		return nil, nil // deactivated meanwhile: signed out
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// handleLang keeps the language chosen before signing in (a cookie) and
+// goes back to the page it came from.
+func (s *Server) handleLang(c echo.Context) error {
+	lang := i18n.Pick(c.Param("lang"), "")
+	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: s.opts.CookieSecure, SameSite: http.SameSiteLaxMode})
+	back := "/"
+	if ref, err := url.Parse(c.Request().Referer()); err == nil && strings.HasPrefix(ref.Path, "/") && !strings.HasPrefix(ref.Path, "//") {
+		back = ref.Path // only a path of this site: never an open redirect
+	}
+	return c.Redirect(http.StatusSeeOther, back)
+}
+
+// staticHandler serves templates/static: the vendored scripts carry their
+// version in their names and are cached for a year, the rest for an hour.
+func staticHandler(fsys fs.FS) (echo.HandlerFunc, error) {
+	sub, err := fs.Sub(fsys, "static")
+	if err != nil {
+		return nil, err
+	}
+	files := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return func(c echo.Context) error {
+		age := time.Hour
+		if strings.HasPrefix(c.Request().URL.Path, "/static/vendor/") {
+			age = 365 * 24 * time.Hour
+		}
+		c.Response().Header().Set(echo.HeaderCacheControl, fmt.Sprintf("public, max-age=%d", int(age.Seconds())))
+		files.ServeHTTP(c.Response(), c.Request())
+		return nil
+	}, nil
+}

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"math"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// loginForm is what the sign-in page shows besides the form.
+type loginForm struct {
+	Username string
+	Error    string
+}
+
+// handleHomePage is the home page of a signed-in user; others sign in first.
+func (s *Server) handleHomePage(c echo.Context) error {
+	p, err := s.sessionUser(c)
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+	return s.page(c, http.StatusOK, "home.html", &p.User, nil)
+}
+
+// handleLoginPage shows the sign-in form.
+func (s *Server) handleLoginPage(c echo.Context) error {
+	return s.page(c, http.StatusOK, "login.html", nil, loginForm{})
+}
+
+// handleLoginSubmit signs in with the form's username and password. Failed
+// attempts for a username or from an address slow down, then lock for a
+// while (throttle); the message never says which of the two was wrong.
+func (s *Server) handleLoginSubmit(c echo.Context) error {
+	username := domain.NormalizeUsername(c.FormValue("username"))
+	ctx := c.Request().Context()
+	p, err := s.throttledLogin(c, username, c.FormValue("password"))
+	if domain.IsCode(err, domain.ETooManyRequests) {
+		return s.page(c, http.StatusTooManyRequests, "login.html", nil, loginForm{Username: username,
+			Error: domain.AsError(err).Message.In(pageLang(c, nil))})
+	}
+	if domain.IsCode(err, domain.EUnauthorized) {
+		return s.page(c, http.StatusUnauthorized, "login.html", nil, loginForm{Username: username,
+			Error: s.text(c, nil, "login_failed", nil)})
+	}
+	if err != nil {
+		return err
+	}
+	// A new session id at sign-in (no fixation), and a new CSRF token.
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Remove(ctx, sessionCSRFKey)
+	s.sessions.Put(ctx, sessionUserKey, p.User.ID)
+	c.Set(ctxPrincipal, p) // for the access log
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// handleLogoutSubmit ends the session and says so on the sign-in page.
+func (s *Server) handleLogoutSubmit(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, _ := s.sessionUser(c)
+	var u *domain.User
+	if p != nil {
+		u = &p.User
+	}
+	msg := s.text(c, u, "logged_out", nil)
+	if err := s.sessions.Destroy(ctx); err != nil {
+		return err
+	}
+	s.flash(c, msg)
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// clientAddr is the address the request came from (the proxy's when behind
+// one: daihoi does not trust forwarding headers it cannot check).
+func clientAddr(c echo.Context) string {
+	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
+	if err != nil {
+		return strings.TrimSpace(c.Request().RemoteAddr)
+	}
+	return host
+}
+
+// throttledLogin is svc.Login behind the throttle of failed sign-ins, for
+// the page and the API alike: a locked username or address is refused
+// (domain.SignInLocked) without checking the password, a slowed one waits
+// first.
+func (s *Server) throttledLogin(c echo.Context, username, password string) (domain.Principal, error) {
+	username = domain.NormalizeUsername(username)
+	keys := []string{"user:" + username, "addr:" + clientAddr(c)}
+	delay, locked := s.throttle.check(keys...)
+	if !locked.IsZero() {
+		return domain.Principal{}, domain.SignInLocked(max(int(math.Ceil(locked.Sub(s.throttle.now()).Minutes())), 1))
+	}
+	ctx := c.Request().Context()
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return domain.Principal{}, ctx.Err()
+		}
+	}
+	p, err := s.svc.Login(ctx, username, password)
+	if domain.IsCode(err, domain.EUnauthorized) {
+		s.throttle.fail(keys...)
+	} else if err == nil {
+		s.throttle.succeed(keys[0])
+	}
+	return p, err
+}
