@@ -18,18 +18,6 @@ type loginForm struct {
 	Error    string
 }
 
-// handleHomePage is the home page of a signed-in user; others sign in first.
-func (s *Server) handleHomePage(c echo.Context) error {
-	p, err := s.sessionUser(c)
-	if err != nil {
-		return err
-	}
-	if p == nil {
-		return c.Redirect(http.StatusSeeOther, "/login")
-	}
-	return s.page(c, http.StatusOK, "home.html", &p.User, nil)
-}
-
 // handleLoginPage shows the sign-in form.
 func (s *Server) handleLoginPage(c echo.Context) error {
 	return s.page(c, http.StatusOK, "login.html", nil, loginForm{})

@@ -104,7 +104,7 @@ func TestSignInAndOut(t *testing.T) {
 		t.Fatalf("sign-in: %d %q %s", res.Code, res.Header().Get("Location"), res.Body)
 	}
 	home := b.send("GET", "/", nil)
-	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), "Xin chào") || !strings.Contains(home.Body.String(), "Đăng xuất") {
+	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), "Tiến độ đại hội: Đảng bộ phường Bạch Mai") || !strings.Contains(home.Body.String(), "Đăng xuất") {
 		t.Fatalf("home after sign-in: %d %s", home.Code, home.Body)
 	}
 	token := csrfField.FindStringSubmatch(home.Body.String())[1]

@@ -1,0 +1,69 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/daihoi/daihoi/internal/core"
+)
+
+func TestDashboardShowsTheShareOfCellsHeldWithinTheUsersScope(t *testing.T) {
+	f := newFixture(t, Options{})
+	t.Run("without a current round it says so", func(t *testing.T) {
+		b := f.browser("")
+		b.login("board", testPassword)
+		if body := b.send("GET", "/", nil).Body.String(); !strings.Contains(body, "Chưa có đợt đại hội hiện hành.") {
+			t.Errorf("%s", body)
+		}
+	})
+	f.withRound()
+	f.holdAPI("HN.HBT.A.1", "2020-03-20")
+	if _, err := f.svc.CreateUser(context.Background(), system, core.UserInput{Username: "lan", FullName: "Lan Nguyen",
+		Password: testPassword, Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Grant(context.Background(), system, "lan", "board", "HN.HBT"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, user  string
+		want, never []string
+	}{
+		{"the district board, in Vietnamese", "board",
+			[]string{"Tiến độ đại hội: Đảng bộ quận Hai Bà Trưng", "25,00% chi bộ đã tổ chức đại hội (1/4)",
+				"Đảng bộ phường Bạch Mai", "Đảng bộ phường Bách Khoa", "50,00% (1/2)", "trễ hạn"},
+			[]string{"Đống Đa", "Khâm Thiên"}},
+		{"an English-speaking board user", "lan",
+			[]string{`<html lang="en">`, "Congress progress: Đảng bộ quận Hai Bà Trưng", "25.00% of cells have held their congress (1/4)",
+				"50.00% (1/2)", "late"},
+			[]string{"chi bộ đã tổ chức"}},
+		{"a ward's secretary sees their ward only", "secretary",
+			[]string{"Tiến độ đại hội: Đảng bộ phường Bạch Mai", "50,00% chi bộ đã tổ chức đại hội (1/2)", "Đã tổ chức"},
+			[]string{"Bách Khoa", "Hai Bà Trưng</h1>", "Đống Đa"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := f.browser("")
+			if res := b.login(tt.user, testPassword); res.Code != http.StatusSeeOther {
+				t.Fatalf("sign-in: %d", res.Code)
+			}
+			res := b.send("GET", "/", nil)
+			body := res.Body.String()
+			if res.Code != http.StatusOK {
+				t.Fatalf("%d %s", res.Code, body)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("lacks %q", w)
+				}
+			}
+			for _, n := range tt.never {
+				if strings.Contains(body, n) {
+					t.Errorf("shows %q", n)
+				}
+			}
+		})
+	}
+}
