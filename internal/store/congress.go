@@ -94,3 +94,18 @@ func congressOf(ctx context.Context, get getter, roundID int64, code string, tod
 func (s *Store) Congress(ctx context.Context, roundID int64, code string, today domain.Day) (domain.Congress, error) {
 	return congressOf(ctx, s.get, roundID, code, today)
 }
+
+// CongressesAround returns the congresses in round of the active unit with
+// unitID and of the active units directly below it, in one query, with
+// overdue milestones counted at today.
+func (s *Store) CongressesAround(ctx context.Context, roundID, unitID int64, today domain.Day) ([]domain.Congress, error) {
+	out := []domain.Congress{}
+	if err := s.db.SelectContext(ctx, &out, congressSelect+`WHERE c.round_id = $1 AND (u.id = $2 OR u.parent_id = $2) AND u.active
+		ORDER BY u.id = $2 DESC, u.code`, roundID, unitID, today); err != nil {
+		return nil, fmt.Errorf("store: congresses around unit %d: %w", unitID, err)
+	}
+	for i := range out {
+		out[i].Fill()
+	}
+	return out, nil
+}
