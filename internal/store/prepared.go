@@ -54,30 +54,6 @@ func (s *Store) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) 
 	return st, nil
 }
 
-// Close releases the prepared statements; the database stays open.
-func (s *Store) Close() error {
-	s.stmts.mu.Lock()
-	defer s.stmts.mu.Unlock()
-	for q, st := range s.stmts.m {
-		st.Close()
-		delete(s.stmts.m, q)
-	}
-	return nil
-}
-
-// genericPlans makes the transaction's prepared statements run on their
-// generic plans, planned once per connection, instead of being planned
-// again for their arguments: the planner prefers a custom plan whenever
-// it estimates it cheaper, and replanning cost more than the statements of
-// a status update themselves (1-2 ms of ~4). They are statements by key,
-// whose generic plans are those the custom ones would be.
-func (t *txn) genericPlans(ctx context.Context) error {
-	if _, err := t.ExecContext(ctx, `SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
-		return fmt.Errorf("store: plan cache mode: %w", err)
-	}
-	return nil
-}
-
 // get runs a prepared query returning one row into dest.
 func (s *Store) get(ctx context.Context, dest any, query string, args ...any) error {
 	st, err := s.prepared(ctx, query)
