@@ -27,10 +27,6 @@ import (
 // the late counts) and housekeeping fold the deltas into the rows first,
 // under lockRollups.
 
-// lateFresh is SQL: the late count of the rollup row (before an update) goes
-// with its total and held, i.e. no writer changed them without adjusting it.
-const lateFresh = `rollups.late_total = rollups.total AND rollups.late_held = rollups.held`
-
 // deltaShard is SQL for the shard of rollup_deltas a statement writes: one
 // of 32, drawn once per statement.
 const deltaShard = `(SELECT floor(random() * 32)::smallint)`
