@@ -32,6 +32,8 @@ func (s *Server) routes() {
 	e.GET("/login", s.handleLoginPage, page)
 	e.POST("/login", s.handleLoginSubmit, page, s.csrf)
 	e.POST("/logout", s.handleLogoutSubmit, page, s.csrf)
+	e.GET("/password", s.handlePasswordPage, page)
+	e.POST("/password", s.handlePasswordSubmit, page, s.csrf)
 	e.GET("/my", s.handleMyUnits, page)
 	e.POST("/my/:code", s.handleMyUnitSubmit, page, s.csrf)
 
