@@ -1,0 +1,66 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/tablefile"
+)
+
+// handleUnitsTable downloads the table of the units directly below a unit
+// in the current round (the dashboard's), as CSV or XLSX (:format), with
+// its headings in the user's language. Only units the user may read.
+func (s *Server) handleUnitsTable(c echo.Context) error {
+	p, err := s.sessionUser(c)
+	if err != nil || p == nil {
+		return s.signInFirst(c, err)
+	}
+	code := domain.NormalizeCode(c.Param("code"))
+	format := c.Param("format")
+	if format != "csv" && format != "xlsx" {
+		return echo.ErrNotFound
+	}
+	ch, err := s.svc.ProgressChildren(c.Request().Context(), *p, code, 0, "")
+	if err != nil {
+		return err
+	}
+	u := &p.User
+	tr := func(id string) string { return s.text(c, u, id, nil) }
+	t := tablefile.Table{Sheet: tr("sheet_progress"), Header: []string{tr("col_code"), tr("dash_col_unit"), tr("col_kind"),
+		tr("dash_col_status"), tr("col_deadline"), tr("col_planned"), tr("col_held"), tr("col_days_late"),
+		tr("col_cells_held"), tr("col_cells_total"), tr("col_share"), tr("col_late_below")}}
+	kindName := func(kind string) string {
+		k, ok := s.svc.Rules().Kinds[kind]
+		switch {
+		case !ok:
+			return kind
+		case pageLang(c, u) == "en":
+			return k.NameEN
+		}
+		return k.NameVI
+	}
+	for _, k := range ch.Children {
+		t.Rows = append(t.Rows, []any{k.Code, k.Name, kindName(k.Kind), tr("status_" + string(k.Own.Status)),
+			vi(k.Own.Deadline), vi(k.Own.PlannedDate), vi(k.Own.HeldDate), k.Own.DaysOverdue,
+			k.Cells.Held, k.Cells.Total, k.Cells.Percent, k.Late})
+	}
+	var buf bytes.Buffer
+	ctype := "text/csv; charset=utf-8"
+	if format == "csv" {
+		err = tablefile.WriteCSV(&buf, t)
+	} else {
+		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		err = tablefile.WriteXLSX(&buf, t)
+	}
+	if err != nil {
+		return err
+	}
+	name := strings.ReplaceAll(code, ".", "-") + "-" + ch.AsOf.String() + "." + format
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.Blob(http.StatusOK, ctype, buf.Bytes())
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func TestUnitsTableDownloadsAsCSVAndXLSXWithinScope(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	f.holdAPI("HN.HBT.A.1", "2020-03-20")
+	b := f.browser("")
+	b.login("board", testPassword)
+	if body := b.send("GET", "/", nil).Body.String(); !strings.Contains(body, `href="/units/HN.HBT/table.xlsx"`) {
+		t.Error("the dashboard has no download link")
+	}
+	t.Run("CSV", func(t *testing.T) {
+		res := b.send("GET", "/units/HN.HBT/table.csv", nil)
+		if res.Code != http.StatusOK || !strings.Contains(res.Header().Get("Content-Disposition"), "HN-HBT-") {
+			t.Fatalf("%d %q", res.Code, res.Header().Get("Content-Disposition"))
+		}
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(res.Body.String(), "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		byCode := map[string][]string{}
+		for _, r := range recs[1:] {
+			byCode[r[0]] = r
+		}
+		a := byCode["HN.HBT.A"]
+		if len(recs) != 3 || recs[0][1] != "Đơn vị" || len(a) != 12 || a[1] != "Đảng bộ phường Bạch Mai" || a[2] == "grassroots_committee" ||
+			a[4] != "30/06/2020" || a[8] != "1" || a[9] != "2" || a[10] != "50" || byCode["HN.HBT.B"] == nil {
+			t.Errorf("%q", recs)
+		}
+	})
+	t.Run("XLSX", func(t *testing.T) {
+		res := b.send("GET", "/units/HN.HBT/table.xlsx", nil)
+		if res.Code != http.StatusOK {
+			t.Fatalf("%d", res.Code)
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(res.Body.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := x.GetRows("Tiến độ")
+		if err != nil || len(rows) != 3 || rows[0][0] != "Mã" || !strings.Contains(rows[1][1]+rows[2][1], "Đảng bộ phường Bách Khoa") || rows[1][3] != "Chưa bắt đầu" {
+			t.Errorf("%q (%v)", rows, err)
+		}
+	})
+	t.Run("a ward secretary cannot download the district", func(t *testing.T) {
+		s := f.browser("")
+		s.login("secretary", testPassword)
+		if res := s.send("GET", "/units/HN.HBT/table.csv", nil); res.Code != http.StatusNotFound && res.Code != http.StatusForbidden {
+			t.Errorf("%d", res.Code)
+		}
+		if res := s.send("GET", "/units/HN.DD/table.csv", nil); res.Code != http.StatusNotFound {
+			t.Errorf("another district: %d", res.Code)
+		}
+	})
+}
