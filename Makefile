@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/daihoi
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build test vet fmt bench clean
+.PHONY: run build test e2e vet fmt bench clean
 
 ## run: build and start daihoi on http://localhost:8080 with the demo data (embedded PostgreSQL in .data/)
 run: build
@@ -18,6 +18,13 @@ build:
 ## test: vet and run every test against a real PostgreSQL (TEST_DATABASE_URL, or a throwaway cluster)
 test: vet
 	$(GO) test -count=1 ./...
+
+## e2e: browser tests (chromedp + Debian's chromium, headless); screenshots of the main pages go to $(E2E_SCREENSHOTS)
+E2E_SCREENSHOTS ?= e2e-screenshots
+e2e:
+	$(GO) vet -tags e2e ./internal/e2e
+	$(GO) test -tags e2e -count=1 ./internal/e2e -screenshots "$(abspath $(E2E_SCREENSHOTS))"
+	@echo "e2e: screenshots in $(abspath $(E2E_SCREENSHOTS))"
 
 ## bench: on a throwaway PostgreSQL (fsync on), generate the national tree and print the speed figures (~3 min)
 bench:
