@@ -242,6 +242,16 @@ func TestSecretaryMarksACellHeldOnAPhoneAndTheBoardSeesIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, board, "my-units-desktop")
+	for _, v := range []struct {
+		ctx  context.Context
+		code string
+		name string
+	}{{board, "HN.HBT.BM", "unit-desktop"}, {phone, "HN.HBT.BM.1", "unit-phone"}} {
+		if err := chromedp.Do(v.ctx, chromedp.Navigate(s.url+"/units/"+v.code), chromedp.WaitVisible(chromedp.CSS(`nav.breadcrumb`))); err != nil {
+			t.Fatal(err)
+		}
+		shot(t, v.ctx, v.name)
+	}
 }
 
 func TestAnEnglishSpeakingUserSeesEnglish(t *testing.T) {

@@ -23,7 +23,7 @@ func viewShare(s domain.Share, lang string) shareView {
 }
 
 type dashChild struct {
-	Name                  string
+	Code, Name            string
 	StatusID              string // the message of its status
 	LateDays              int
 	CellsHeld, CellsTotal int
@@ -71,7 +71,7 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	d.Cells, d.Grassroots, d.Pilots = viewShare(pr.Cells, lang), viewShare(pr.Grassroots, lang), viewShare(pr.Pilots, lang)
 	d.Late = pr.Late.Count
 	for _, k := range ch.Children {
-		d.Children = append(d.Children, dashChild{Name: k.Name, StatusID: "status_" + string(k.Own.Status),
+		d.Children = append(d.Children, dashChild{Code: k.Code, Name: k.Name, StatusID: "status_" + string(k.Own.Status),
 			LateDays: k.Own.DaysOverdue, CellsHeld: k.Cells.Held, CellsTotal: k.Cells.Total,
 			CellsPercent: k.Cells.In(lang), Late: k.Late})
 	}

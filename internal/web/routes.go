@@ -34,6 +34,7 @@ func (s *Server) routes() {
 	e.POST("/logout", s.handleLogoutSubmit, page, s.csrf)
 	e.GET("/password", s.handlePasswordPage, page)
 	e.POST("/password", s.handlePasswordSubmit, page, s.csrf)
+	e.GET("/units/:code", s.handleUnitPage, page)
 	e.GET("/units/:code/table.:format", s.handleUnitsTable, page)
 	e.GET("/my", s.handleMyUnits, page)
 	e.POST("/my/:code", s.handleMyUnitSubmit, page, s.csrf)

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// The unit page: where the unit stands in the tree, its congress in the
+// current round, the units below with their progress, its milestones, its
+// results, its open flags and the round's changes recorded on it. All of it
+// through the services, which show nothing outside the caller's scope.
+
+type unitMilestone struct {
+	Name, Due, Done, By string
+	Overdue             bool
+}
+
+type unitElected struct{ Name, Votes string }
+
+type unitResults struct {
+	Size, Women, DelegatesElected int
+	WomenShare, Secretary         string
+	Elected                       []unitElected
+}
+
+type unitAudit struct{ Action, User, At, Reason string }
+
+type unitPage struct {
+	Code, Name                          string
+	Ancestors                           []domain.Unit
+	Round                               bool
+	StatusID                            string
+	LateDays                            int
+	Deadline, Planned, Held             string
+	DelegatesExpected, DelegatesPresent string
+	Pilot                               bool
+	Lessons                             string
+	Children                            []dashChild
+	Milestones                          []unitMilestone
+	Results                             *unitResults
+	Flags                               []string
+	Audit                               []unitAudit
+}
+
+func itoa(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+// handleUnitPage shows the unit with :code.
+func (s *Server) handleUnitPage(c echo.Context) error {
+	p, err := s.sessionUser(c)
+	if err != nil || p == nil {
+		return s.signInFirst(c, err)
+	}
+	ctx := c.Request().Context()
+	code := domain.NormalizeCode(c.Param("code"))
+	u, err := s.svc.Unit(ctx, *p, code)
+	if err != nil {
+		return err
+	}
+	lang := pageLang(c, &p.User)
+	d := unitPage{Code: u.Code, Name: u.Name}
+	if d.Ancestors, err = s.svc.Ancestors(ctx, *p, code); err != nil {
+		return err
+	}
+	cg, err := s.svc.Congress(ctx, *p, code, 0)
+	if domain.IsCode(err, domain.ENotFound) {
+		return s.page(c, http.StatusOK, "unit.html", &p.User, d) // no current round, or none for this unit
+	}
+	if err != nil {
+		return err
+	}
+	today := domain.TodayDay(s.svc.Clock())
+	_, lateDays := domain.LateOn(cg.Deadline, cg.Status.Held(), today)
+	d.Round, d.StatusID, d.LateDays = true, "status_"+string(cg.Status), lateDays
+	d.Deadline, d.Planned, d.Held = vi(cg.Deadline), vi(cg.PlannedDate), vi(cg.HeldDate)
+	d.DelegatesExpected, d.DelegatesPresent = itoa(cg.DelegatesExpected), itoa(cg.DelegatesPresent)
+	d.Pilot, d.Lessons = cg.IsPilot, cg.LessonsLearned
+
+	ch, err := s.svc.ProgressChildren(ctx, *p, code, 0, "")
+	if err != nil {
+		return err
+	}
+	for _, k := range ch.Children {
+		d.Children = append(d.Children, dashChild{Code: k.Code, Name: k.Name, StatusID: "status_" + string(k.Own.Status),
+			LateDays: k.Own.DaysOverdue, CellsHeld: k.Cells.Held, CellsTotal: k.Cells.Total, CellsPercent: k.Cells.In(lang), Late: k.Late})
+	}
+	ms, err := s.svc.Milestones(ctx, *p, code, 0)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		name := m.NameVI
+		if lang == "en" {
+			name = m.NameEN
+		}
+		d.Milestones = append(d.Milestones, unitMilestone{Name: name, Due: vi(m.DueDate), Done: vi(m.DoneOn), By: m.DoneBy, Overdue: m.Overdue})
+	}
+	if r, err := s.svc.Results(ctx, *p, code, 0); err == nil {
+		ur := &unitResults{Size: r.CommitteeSize, Women: r.CommitteeWomen, DelegatesElected: r.DelegatesElected, Secretary: r.SecretaryName}
+		if r.WomenShare != nil {
+			ur.WomenShare = percentIn(*r.WomenShare, lang)
+		}
+		for _, e := range r.Elected {
+			votes := fmt.Sprintf("%d/%d/%d", e.VotesFor, e.ValidBallots, e.DelegatesPresent)
+			if e.Percent != nil {
+				votes += " = " + percentIn(*e.Percent, lang)
+			}
+			ur.Elected = append(ur.Elected, unitElected{Name: e.FullName, Votes: votes})
+		}
+		d.Results = ur
+	} else if !domain.IsCode(err, domain.ENotFound) {
+		return err
+	}
+	fl, err := s.svc.Flags(ctx, *p, code, 0, domain.FlagQuery{State: domain.FlagOpen})
+	if err != nil {
+		return err
+	}
+	for _, f := range fl.Flags {
+		text := f.KindName.In(lang)
+		if f.Milestone != nil {
+			text += ": " + f.Milestone.Name.In(lang)
+		}
+		if f.DaysOverdue > 0 {
+			text += " · " + s.text(c, &p.User, "late_days", map[string]any{"Days": f.DaysOverdue})
+		}
+		d.Flags = append(d.Flags, text)
+	}
+	audit, err := s.svc.RoundAudit(ctx, *p, code, 0, false, 20)
+	if err != nil {
+		return err
+	}
+	for _, a := range audit {
+		d.Audit = append(d.Audit, unitAudit{Action: a.Action, User: a.Username,
+			At: a.At.In(domain.Location).Format("02/01/2006 15:04"), Reason: a.Reason})
+	}
+	return s.page(c, http.StatusOK, "unit.html", &p.User, d)
+}
+
+// percentIn is a percent as the language writes it.
+func percentIn(p domain.Percent, lang string) string {
+	if lang == "en" {
+		return p.EN
+	}
+	return p.VI
+}
