@@ -70,12 +70,19 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	d.Progress, d.Day = true, pr.AsOf.VI()
 	d.Cells, d.Grassroots, d.Pilots = viewShare(pr.Cells, lang), viewShare(pr.Grassroots, lang), viewShare(pr.Pilots, lang)
 	d.Late = pr.Late.Count
+	d.Children = childRows(ch, lang)
+	return d, nil
+}
+
+// childRows are the rows of a table of the units below a unit.
+func childRows(ch domain.ChildrenProgress, lang string) []dashChild {
+	rows := make([]dashChild, 0, len(ch.Children))
 	for _, k := range ch.Children {
-		d.Children = append(d.Children, dashChild{Code: k.Code, Name: k.Name, StatusID: "status_" + string(k.Own.Status),
+		rows = append(rows, dashChild{Code: k.Code, Name: k.Name, StatusID: "status_" + string(k.Own.Status),
 			LateDays: k.Own.DaysOverdue, CellsHeld: k.Cells.Held, CellsTotal: k.Cells.Total,
 			CellsPercent: k.Cells.In(lang), Late: k.Late})
 	}
-	return d, nil
+	return rows
 }
 
 // handleHomePage is the dashboard of a signed-in user; others sign in first.

@@ -20,13 +20,7 @@ func TestDashboardShowsTheShareOfCellsHeldWithinTheUsersScope(t *testing.T) {
 	})
 	f.withRound()
 	f.holdAPI("HN.HBT.A.1", "2020-03-20")
-	if _, err := f.svc.CreateUser(context.Background(), system, core.UserInput{Username: "lan", FullName: "Lan Nguyen",
-		Password: testPassword, Lang: "en"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.svc.Grant(context.Background(), system, "lan", "board", "HN.HBT"); err != nil {
-		t.Fatal(err)
-	}
+	f.englishUser("lan", "board", "HN.HBT")
 	tests := []struct {
 		name, user  string
 		want, never []string
@@ -65,5 +59,17 @@ func TestDashboardShowsTheShareOfCellsHeldWithinTheUsersScope(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// englishUser adds a user who reads English, with role on unit.
+func (f *fixture) englishUser(username, role, unit string) {
+	f.t.Helper()
+	if _, err := f.svc.CreateUser(context.Background(), system, core.UserInput{Username: username, FullName: "Lan Nguyen",
+		Password: testPassword, Lang: "en"}); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.svc.Grant(context.Background(), system, username, role, unit); err != nil {
+		f.t.Fatal(err)
 	}
 }

@@ -89,10 +89,7 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range ch.Children {
-		d.Children = append(d.Children, dashChild{Code: k.Code, Name: k.Name, StatusID: "status_" + string(k.Own.Status),
-			LateDays: k.Own.DaysOverdue, CellsHeld: k.Cells.Held, CellsTotal: k.Cells.Total, CellsPercent: k.Cells.In(lang), Late: k.Late})
-	}
+	d.Children = childRows(ch, lang)
 	ms, err := s.svc.Milestones(ctx, *p, code, 0)
 	if err != nil {
 		return err

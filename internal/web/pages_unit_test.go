@@ -1,24 +1,16 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/daihoi/daihoi/internal/core"
 )
 
 func TestUnitPage(t *testing.T) {
 	f := newFixture(t, Options{})
 	f.withRound()
 	f.holdAPI("HN.HBT.A.1", "2020-03-20")
-	if _, err := f.svc.CreateUser(context.Background(), system, core.UserInput{Username: "lan", FullName: "Lan", Password: testPassword, Lang: "en"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.svc.Grant(context.Background(), system, "lan", "viewer", "HN.HBT"); err != nil {
-		t.Fatal(err)
-	}
+	f.englishUser("lan", "viewer", "HN.HBT")
 	tests := []struct {
 		name, user, path string
 		status           int
