@@ -1,10 +1,12 @@
 package web
 
 import (
+	"math"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
@@ -39,6 +41,57 @@ type dashboard struct {
 	Late                      int
 	Children                  []dashChild
 	Others                    []string
+	Chart                     *cellsChart
+	Soon                      []soonItem
+}
+
+// cellsChart is the data of the dashboard's chart (JSON in the page, drawn
+// by static/dashboard.js): the share of cells held each day up to today,
+// and the straight pace from the first day to 100% at the deadline.
+type cellsChart struct {
+	Labels       []string   `json:"labels"`
+	Held         []*float64 `json:"held"`
+	PaceLine     []*float64 `json:"paceLine"`
+	Series       string     `json:"series"`
+	Pace         string     `json:"pace"`
+	DeadlineText string     `json:"-"`
+}
+
+type soonItem struct{ Day, Code, Name string }
+
+// chartOf builds the chart of a timeline, its days running to the deadline
+// when that is still ahead.
+func (s *Server) chartOf(c echo.Context, u *domain.User, tl core.CellsTimeline) *cellsChart {
+	if len(tl.Days) == 0 || tl.Total == 0 {
+		return nil
+	}
+	ch := &cellsChart{Series: s.text(c, u, "chart_series", nil)}
+	first, last := tl.Days[0].Day, tl.Days[len(tl.Days)-1].Day
+	end := last
+	if tl.Deadline != nil && tl.Deadline.After(end) {
+		end = *tl.Deadline
+	}
+	pct := func(held int) *float64 {
+		v := math.Round(float64(held)*10000/float64(tl.Total)) / 100
+		return &v
+	}
+	for i, d := 0, first; !d.After(end); i, d = i+1, d.AddDays(1) {
+		ch.Labels = append(ch.Labels, d.Time.Format("02/01"))
+		if i < len(tl.Days) {
+			ch.Held = append(ch.Held, pct(tl.Days[i].Held))
+		} else {
+			ch.Held = append(ch.Held, nil)
+		}
+		ch.PaceLine = append(ch.PaceLine, nil)
+	}
+	if tl.Deadline != nil && !tl.Deadline.Before(first) {
+		ch.DeadlineText = tl.Deadline.VI()
+		ch.Pace = s.text(c, u, "chart_pace", map[string]any{"Day": ch.DeadlineText})
+		ch.PaceLine[0] = pct(tl.Days[0].Held)
+		hundred := 100.0
+		ch.PaceLine[int(math.Round(tl.Deadline.Time.Sub(first.Time).Hours()/24))] = &hundred
+	}
+	return ch
 }
 
 // dashboardOf reads the dashboard of p's highest unit.
@@ -71,6 +124,18 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	d.Cells, d.Grassroots, d.Pilots = viewShare(pr.Cells, lang), viewShare(pr.Grassroots, lang), viewShare(pr.Pilots, lang)
 	d.Late = pr.Late.Count
 	d.Children = childRows(ch, lang)
+	tl, err := s.svc.CellsTimeline(ctx, p, top.UnitCode)
+	if err != nil {
+		return d, err
+	}
+	d.Chart = s.chartOf(c, &p.User, tl)
+	soon, err := s.svc.PlannedSoon(ctx, p, top.UnitCode, 14)
+	if err != nil {
+		return d, err
+	}
+	for _, cg := range soon {
+		d.Soon = append(d.Soon, soonItem{Day: vi(cg.PlannedDate), Code: cg.UnitCode, Name: cg.UnitName})
+	}
 	return d, nil
 }
 

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/daihoi/daihoi/internal/core"
+	"github.com/daihoi/daihoi/internal/domain"
 )
 
 func TestDashboardShowsTheShareOfCellsHeldWithinTheUsersScope(t *testing.T) {
@@ -20,6 +22,13 @@ func TestDashboardShowsTheShareOfCellsHeldWithinTheUsersScope(t *testing.T) {
 	})
 	f.withRound()
 	f.holdAPI("HN.HBT.A.1", "2020-03-20")
+	soon := time.Now().In(domain.Location).AddDate(0, 0, 3).Format("2006-01-02")
+	if res := f.do("POST", "/api/v1/units/HN.HBT.B.1/milestones/congress_plan", f.tokens["board"], `{"done_on":"2020-01-10"}`); res.Code != http.StatusOK {
+		t.Fatalf("approve: %d", res.Code)
+	}
+	f.patchStep("board", "HN.HBT.B.1", `"status":"preparing",`, http.StatusOK)
+	f.patchStep("board", "HN.HBT.B.1", `"status":"plan_approved","planned_date":"`+soon+`",`, http.StatusOK)
+	soonVI := soon[8:10] + "/" + soon[5:7] + "/" + soon[0:4]
 	f.englishUser("lan", "board", "HN.HBT")
 	tests := []struct {
 		name, user  string
@@ -27,15 +36,18 @@ func TestDashboardShowsTheShareOfCellsHeldWithinTheUsersScope(t *testing.T) {
 	}{
 		{"the district board, in Vietnamese", "board",
 			[]string{"Tiến độ đại hội: Đảng bộ quận Hai Bà Trưng", "25,00% chi bộ đã tổ chức đại hội (1/4)",
-				"Đảng bộ phường Bạch Mai", "Đảng bộ phường Bách Khoa", "50,00% (1/2)", "trễ hạn"},
+				"Đảng bộ phường Bạch Mai", "Đảng bộ phường Bách Khoa", "50,00% (1/2)", "trễ hạn",
+				`id="cells-chart"`, `"series":"Đã tổ chức (%)"`, `25]`, `src="/static/dashboard.js"`,
+				"Đại hội dự kiến trong 14 ngày tới", soonVI + ` — <a href="/units/HN.HBT.B.1">`},
 			[]string{"Đống Đa", "Khâm Thiên"}},
 		{"an English-speaking board user", "lan",
 			[]string{`<html lang="en">`, "Congress progress: Đảng bộ quận Hai Bà Trưng", "25.00% of cells have held their congress (1/4)",
 				"50.00% (1/2)", "late"},
 			[]string{"chi bộ đã tổ chức"}},
 		{"a ward's secretary sees their ward only", "secretary",
-			[]string{"Tiến độ đại hội: Đảng bộ phường Bạch Mai", "50,00% chi bộ đã tổ chức đại hội (1/2)", "Đã tổ chức"},
-			[]string{"Bách Khoa", "Hai Bà Trưng</h1>", "Đống Đa"}},
+			[]string{"Tiến độ đại hội: Đảng bộ phường Bạch Mai", "50,00% chi bộ đã tổ chức đại hội (1/2)", "Đã tổ chức",
+				"Không có đại hội nào dự kiến trong 14 ngày tới.", `50]`},
+			[]string{"Bách Khoa", "Hai Bà Trưng</h1>", "Đống Đa", "HN.HBT.B.1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
