@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,8 +17,12 @@ import (
 // through the services, which show nothing outside the caller's scope.
 
 type unitMilestone struct {
-	Name, Due, Done, By string
-	Overdue             bool
+	Code, Name, Due, Done, By string
+	Overdue                   bool
+	// Tickable: not done, ticked by a person (not an event), and the caller
+	// may: a secretary of the unit or above, or for an approval a board
+	// user of an ancestor.
+	Tickable bool
 }
 
 type unitElected struct{ Name, Votes string }
@@ -41,6 +46,7 @@ type unitPage struct {
 	Pilot                               bool
 	Lessons                             string
 	Children                            []dashChild
+	TodayISO                            string
 	Milestones                          []unitMilestone
 	Results                             *unitResults
 	Flags                               []string
@@ -94,12 +100,20 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	d.TodayISO = today.String()
+	mayUpdate := p.Can(domain.ActUpdate, u.Path)
+	mayApprove := p.System
+	if i := strings.LastIndexByte(u.Path, '.'); i > 0 {
+		mayApprove = mayApprove || p.Can(domain.ActManage, u.Path[:i])
+	}
 	for _, m := range ms {
 		name := m.NameVI
 		if lang == "en" {
 			name = m.NameEN
 		}
-		d.Milestones = append(d.Milestones, unitMilestone{Name: name, Due: vi(m.DueDate), Done: vi(m.DoneOn), By: m.DoneBy, Overdue: m.Overdue})
+		tickable := m.DoneOn == nil && m.Auto == "" && ((m.RequiresApproval && mayApprove) || (!m.RequiresApproval && mayUpdate))
+		d.Milestones = append(d.Milestones, unitMilestone{Code: m.Code, Name: name, Due: vi(m.DueDate), Done: vi(m.DoneOn),
+			By: m.DoneBy, Overdue: m.Overdue, Tickable: tickable})
 	}
 	if r, err := s.svc.Results(ctx, *p, code, 0); err == nil {
 		ur := &unitResults{Size: r.CommitteeSize, Women: r.CommitteeWomen, DelegatesElected: r.DelegatesElected, Secretary: r.SecretaryName}
@@ -148,4 +162,35 @@ func percentIn(p domain.Percent, lang string) string {
 		return p.EN
 	}
 	return p.VI
+}
+
+// handleTickMilestonePage records a milestone of the unit as done on the form's
+// day, and goes back to the unit page with what happened (the service's
+// refusal, in the user's language, or what was recorded).
+func (s *Server) handleTickMilestonePage(c echo.Context) error {
+	p, err := s.sessionUser(c)
+	if err != nil || p == nil {
+		return s.signInFirst(c, err)
+	}
+	code := domain.NormalizeCode(c.Param("code"))
+	m, err := s.svc.TickMilestone(c.Request().Context(), *p, code, 0, c.Param("milestone"),
+		domain.MilestoneInput{DoneOn: strings.TrimSpace(c.FormValue("done_on"))})
+	lang := pageLang(c, &p.User)
+	switch de := domain.AsError(err); {
+	case err == nil:
+		name := m.NameVI
+		if lang == "en" {
+			name = m.NameEN
+		}
+		s.flash(c, s.text(c, &p.User, "milestone_saved", map[string]any{"Name": name}))
+	case de != nil && (de.Code == domain.EInvalid || de.Code == domain.EConflict):
+		msg := de.Message.In(lang)
+		for _, f := range de.Fields {
+			msg = f.Message.In(lang)
+		}
+		s.flash(c, msg)
+	default:
+		return err // not found, forbidden, or a failure: their own pages
+	}
+	return c.Redirect(http.StatusSeeOther, "/units/"+code)
 }

@@ -35,6 +35,7 @@ func (s *Server) routes() {
 	e.GET("/password", s.handlePasswordPage, page)
 	e.POST("/password", s.handlePasswordSubmit, page, s.csrf)
 	e.GET("/units/:code", s.handleUnitPage, page)
+	e.POST("/units/:code/milestones/:milestone", s.handleTickMilestonePage, page, s.csrf)
 	e.GET("/units/:code/table.:format", s.handleUnitsTable, page)
 	e.GET("/my", s.handleMyUnits, page)
 	e.POST("/my/:code", s.handleMyUnitSubmit, page, s.csrf)

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestMilestonesAreTickedFromTheUnitPageByWhoMay(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	const cell = "HN.HBT.A.1"
+	forms := regexp.MustCompile(`action="/units/` + regexp.QuoteMeta(cell) + `/milestones/([a-z_]+)"`)
+	tickable := func(b *browser) (codes []string, csrf string) {
+		t.Helper()
+		body := b.send("GET", "/units/"+cell, nil).Body.String()
+		for _, m := range forms.FindAllStringSubmatch(body, -1) {
+			codes = append(codes, m[1])
+		}
+		if m := csrfField.FindStringSubmatch(body); m != nil {
+			csrf = m[1]
+		}
+		return codes, csrf
+	}
+	done := func(code string) bool {
+		t.Helper()
+		ms, err := f.svc.Milestones(context.Background(), system, cell, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.Code == code {
+				return m.DoneOn != nil
+			}
+		}
+		t.Fatalf("no milestone %s", code)
+		return false
+	}
+
+	secretary := f.browser("")
+	secretary.login("secretary", testPassword)
+	codes, csrf := tickable(secretary)
+	if len(codes) == 0 || strings.Contains(strings.Join(codes, " "), "congress_plan") || strings.Contains(strings.Join(codes, " "), "held") {
+		t.Fatalf("the secretary may tick %v: want the ordinary steps, not the approval nor the automatic ones", codes)
+	}
+	t.Run("a day in the future is refused, in the user's words, and nothing is written", func(t *testing.T) {
+		res := secretary.send("POST", "/units/"+cell+"/milestones/"+codes[0], url.Values{"csrf_token": {csrf}, "done_on": {"2999-01-01"}})
+		if res.Code != http.StatusSeeOther || done(codes[0]) {
+			t.Fatalf("%d, done %v", res.Code, done(codes[0]))
+		}
+		if body := secretary.send("GET", "/units/"+cell, nil).Body.String(); !strings.Contains(body, `class="flash"`) {
+			t.Errorf("no message: %s", body)
+		}
+	})
+	t.Run("the secretary ticks a step", func(t *testing.T) {
+		res := secretary.send("POST", "/units/"+cell+"/milestones/"+codes[0], url.Values{"csrf_token": {csrf}, "done_on": {"2020-02-01"}})
+		if res.Code != http.StatusSeeOther || !done(codes[0]) {
+			t.Fatalf("%d, done %v", res.Code, done(codes[0]))
+		}
+		if body := secretary.send("GET", "/units/"+cell, nil).Body.String(); !strings.Contains(body, "Đã ghi nhận") || !strings.Contains(body, "01/02/2020") {
+			t.Errorf("after the tick: %s", body)
+		}
+	})
+	t.Run("the secretary cannot approve, even by posting the form", func(t *testing.T) {
+		res := secretary.send("POST", "/units/"+cell+"/milestones/congress_plan", url.Values{"csrf_token": {csrf}, "done_on": {"2020-02-01"}})
+		if res.Code != http.StatusForbidden || done("congress_plan") {
+			t.Errorf("%d, done %v", res.Code, done("congress_plan"))
+		}
+	})
+	t.Run("the district board approves", func(t *testing.T) {
+		board := f.browser("")
+		board.login("board", testPassword)
+		codes, csrf := tickable(board)
+		if !strings.Contains(strings.Join(codes, " "), "congress_plan") {
+			t.Fatalf("the board may tick %v", codes)
+		}
+		if res := board.send("POST", "/units/"+cell+"/milestones/congress_plan", url.Values{"csrf_token": {csrf}, "done_on": {"2020-02-05"}}); res.Code != http.StatusSeeOther || !done("congress_plan") {
+			t.Errorf("%d", res.Code)
+		}
+	})
+}
