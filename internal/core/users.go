@@ -172,3 +172,42 @@ func (s *Service) Revoke(ctx context.Context, p domain.Principal, username, role
 	}
 	return s.store.Revoke(ctx, p, domain.NormalizeUsername(username), domain.Role(strings.ToLower(strings.TrimSpace(role))), u)
 }
+
+// UserWithGrants is an account and its roles.
+type UserWithGrants struct {
+	domain.User
+	Grants []domain.Grant
+}
+
+// Users lists the accounts an admin may manage: those with a role on a unit
+// within the admin's scope, and those with no role yet (to be given one).
+// Others see nothing (forbidden).
+func (s *Service) Users(ctx context.Context, p domain.Principal) ([]UserWithGrants, error) {
+	if !p.CanAnywhere(domain.ActAdmin) {
+		return nil, domain.Forbidden()
+	}
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	grants, err := s.store.GrantsByUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []UserWithGrants{}
+	for _, u := range users {
+		gs := grants[u.ID]
+		visible := len(gs) == 0
+		var mine []domain.Grant
+		for _, g := range gs {
+			if p.Can(domain.ActAdmin, g.UnitPath) {
+				visible = true
+				mine = append(mine, g)
+			}
+		}
+		if visible {
+			out = append(out, UserWithGrants{User: u, Grants: mine})
+		}
+	}
+	return out, nil
+}

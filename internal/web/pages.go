@@ -37,8 +37,10 @@ const (
 
 // pageData is what every page template gets.
 type pageData struct {
-	Lang  string
-	User  *domain.User
+	Lang string
+	User *domain.User
+	// Admin: the user administers some unit (the admin pages are linked).
+	Admin bool
 	CSRF  string
 	Flash string
 	Data  any
@@ -102,6 +104,11 @@ func (s *Server) page(c echo.Context, status int, name string, u *domain.User, d
 	}
 	t.Funcs(template.FuncMap{"t": tr})
 	d := pageData{Lang: lang, User: u, Data: data}
+	if u != nil {
+		if p, err := s.svc.Principal(ctx, u.ID); err == nil {
+			d.Admin = p.CanAnywhere(domain.ActAdmin)
+		}
+	}
 	if c.Get(ctxSession) != nil { // pages in the web session; not an error of a static file
 		d.CSRF, d.Flash = s.csrfToken(c), s.sessions.PopString(ctx, sessionFlashKey)
 	}

@@ -1,0 +1,76 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/daihoi/daihoi/internal/core"
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// The admin's users page: the accounts within the admin's scope, creating
+// one, giving and revoking roles on units, resetting a password, and
+// deactivating or activating an account. Every action goes through the
+// services (which authorize it against the admin's scope and audit it), then
+// back to the page with what happened.
+
+// adminRoles are the roles the page offers, the most common first.
+var adminRoles = []domain.Role{domain.RoleSecretary, domain.RoleBoard, domain.RoleSupervisor, domain.RoleViewer, domain.RoleAdmin}
+
+// handleAdminUsers lists the accounts an admin may manage.
+func (s *Server) handleAdminUsers(c echo.Context) error {
+	p, err := s.sessionUser(c)
+	if err != nil || p == nil {
+		return s.signInFirst(c, err)
+	}
+	users, err := s.svc.Users(c.Request().Context(), *p)
+	if err != nil {
+		return err
+	}
+	return s.page(c, http.StatusOK, "admin_users.html", &p.User, struct {
+		Users []core.UserWithGrants
+		Roles []domain.Role
+	}{users, adminRoles})
+}
+
+// handleAdminAction runs one admin action (:action) on the account
+// :username, or creates an account (no :username).
+func (s *Server) handleAdminAction(c echo.Context) error {
+	p, err := s.sessionUser(c)
+	if err != nil || p == nil {
+		return s.signInFirst(c, err)
+	}
+	ctx := c.Request().Context()
+	username := c.Param("username")
+	switch c.Param("action") {
+	case "":
+		_, err = s.svc.CreateUser(ctx, *p, core.UserInput{Username: c.FormValue("username"), FullName: c.FormValue("full_name"),
+			Email: c.FormValue("email"), Password: c.FormValue("password"), Lang: c.FormValue("lang")})
+	case "grant":
+		err = s.svc.Grant(ctx, *p, username, c.FormValue("role"), c.FormValue("unit"))
+	case "revoke":
+		err = s.svc.Revoke(ctx, *p, username, c.FormValue("role"), c.FormValue("unit"))
+	case "password":
+		err = s.svc.SetPassword(ctx, *p, username, c.FormValue("password"))
+	case "active":
+		err = s.svc.SetUserActive(ctx, *p, username, c.FormValue("active") == "true")
+	default:
+		return echo.ErrNotFound
+	}
+	lang := pageLang(c, &p.User)
+	switch de := domain.AsError(err); {
+	case err == nil:
+		s.flash(c, s.text(c, &p.User, "admin_done", nil))
+	case de != nil && (de.Code == domain.EInvalid || de.Code == domain.EConflict || de.Code == domain.ENotFound):
+		msgs := []string{de.Message.In(lang)}
+		for _, f := range de.Fields {
+			msgs = append(msgs, f.Message.In(lang))
+		}
+		s.flash(c, strings.Join(msgs, " — "))
+	default:
+		return err // forbidden, or a failure: their own pages
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/users")
+}
