@@ -37,6 +37,8 @@ func (s *Server) routes() {
 	e.GET("/units/:code", s.handleUnitPage, page)
 	e.POST("/units/:code/milestones/:milestone", s.handleTickMilestonePage, page, s.csrf)
 	e.GET("/units/:code/table.:format", s.handleUnitsTable, page)
+	e.GET("/admin/import", s.handleImportPage, page)
+	e.POST("/admin/import", s.handleImportSubmit, page, s.csrf)
 	e.GET("/admin/users", s.handleAdminUsers, page)
 	e.POST("/admin/users", s.handleAdminAction, page, s.csrf)
 	e.POST("/admin/users/:username/:action", s.handleAdminAction, page, s.csrf)

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// upload posts a file to the import page as b.
+func (b *browser) upload(filename, content string) response {
+	b.f.t.Helper()
+	page := b.send("GET", "/admin/import", nil)
+	m := csrfField.FindStringSubmatch(page.Body.String())
+	if page.Code != http.StatusOK || m == nil {
+		b.f.t.Fatalf("import page: %d", page.Code)
+	}
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if err := w.WriteField("csrf_token", m[1]); err != nil {
+		b.f.t.Fatal(err)
+	}
+	fw, err := w.CreateFormFile("file", filename)
+	if err != nil {
+		b.f.t.Fatal(err)
+	}
+	if _, err := fw.Write([]byte(content)); err != nil {
+		b.f.t.Fatal(err)
+	}
+	w.Close()
+	req := httptest.NewRequest("POST", "/admin/import", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	for _, c := range b.cookies {
+		req.AddCookie(c)
+	}
+	return b.f.serve(req)
+}
+
+func TestImportPageReportsEveryBadRowAndWritesNothing(t *testing.T) {
+	f := newFixture(t, Options{})
+	b := f.browser("")
+	b.login("admin", testPassword)
+	units, audits := f.counts()
+	bad := "code,name,kind,parent_code,category,members\n" +
+		"HN.HBT.C,Đảng bộ phường Cầu Dền,grassroots_committee,HN.HBT,,\n" +
+		"HN.HBT.C.1,,cell,HN.HBT.C,residential,10\n" +
+		"HN.HBT.C.2,Chi bộ 2,planet,HN.HBT.C,residential,10\n"
+	res := b.upload("units.csv", bad)
+	body := res.Body.String()
+	if res.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "Tệp không được nhập") ||
+		!strings.Contains(body, "Dòng 3") || !strings.Contains(body, "Dòng 4") {
+		t.Fatalf("%d %s", res.Code, body)
+	}
+	if u, a := f.counts(); u != units || a != audits {
+		t.Errorf("a refused file wrote: units %d→%d, audit %d→%d", units, u, audits, a)
+	}
+	good := strings.Replace(strings.Replace(bad, ",,cell,", ",Chi bộ 1,cell,", 1), "planet", "cell", 1)
+	res = b.upload("units.csv", good)
+	if res.Code != http.StatusOK || !strings.Contains(res.Body.String(), "Đã nhập: 3 tạo mới") {
+		t.Fatalf("%d %s", res.Code, res.Body)
+	}
+	t.Run("a secretary may not import", func(t *testing.T) {
+		s := f.browser("")
+		s.login("secretary", testPassword)
+		if res := s.send("GET", "/admin/import", nil); res.Code != http.StatusForbidden {
+			t.Errorf("%d", res.Code)
+		}
+	})
+}
