@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -227,4 +228,27 @@ func staticHandler(fsys fs.FS) (echo.HandlerFunc, error) {
 		files.ServeHTTP(c.Response(), c.Request())
 		return nil
 	}, nil
+}
+
+// afterAction ends a page form that changes something and goes back to the
+// page at back: done (the change was made) or the refusal of the change, in
+// the user's language, shown there as a flash; refusals of kinds in also
+// (besides invalid and conflict) too. Anything else (not found, forbidden,
+// a failure) is returned, for its own page.
+func (s *Server) afterAction(c echo.Context, u *domain.User, err error, done, back string, also ...domain.ErrorCode) error {
+	de := domain.AsError(err)
+	switch {
+	case err == nil:
+		s.flash(c, done)
+	case de != nil && (de.Code == domain.EInvalid || de.Code == domain.EConflict || slices.Contains(also, de.Code)):
+		lang := pageLang(c, u)
+		msgs := []string{de.Message.In(lang)}
+		for _, f := range de.Fields {
+			msgs = append(msgs, f.Message.In(lang))
+		}
+		s.flash(c, strings.Join(msgs, " — "))
+	default:
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, back)
 }

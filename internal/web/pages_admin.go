@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -59,18 +58,6 @@ func (s *Server) handleAdminAction(c echo.Context) error {
 	default:
 		return echo.ErrNotFound
 	}
-	lang := pageLang(c, &p.User)
-	switch de := domain.AsError(err); {
-	case err == nil:
-		s.flash(c, s.text(c, &p.User, "admin_done", nil))
-	case de != nil && (de.Code == domain.EInvalid || de.Code == domain.EConflict || de.Code == domain.ENotFound):
-		msgs := []string{de.Message.In(lang)}
-		for _, f := range de.Fields {
-			msgs = append(msgs, f.Message.In(lang))
-		}
-		s.flash(c, strings.Join(msgs, " — "))
-	default:
-		return err // forbidden, or a failure: their own pages
-	}
-	return c.Redirect(http.StatusSeeOther, "/admin/users")
+	// An unknown username or unit is said on the page like a refusal.
+	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/admin/users", domain.ENotFound)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
@@ -47,10 +48,15 @@ type unitPage struct {
 	Lessons                             string
 	Children                            []dashChild
 	TodayISO                            string
-	Milestones                          []unitMilestone
-	Results                             *unitResults
-	Flags                               []string
-	Audit                               []unitAudit
+	// MayManage: a board user of a unit above, who may mark the pilot and
+	// change the unit's deadline.
+	MayManage   bool
+	Version     int
+	DeadlineISO string
+	Milestones  []unitMilestone
+	Results     *unitResults
+	Flags       []string
+	Audit       []unitAudit
 }
 
 func itoa(n *int) string {
@@ -101,11 +107,13 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 		return err
 	}
 	d.TodayISO = today.String()
+	d.Version, d.DeadlineISO = cg.Version, iso(cg.DeadlineOverride)
 	mayUpdate := p.Can(domain.ActUpdate, u.Path)
 	mayApprove := p.System
 	if i := strings.LastIndexByte(u.Path, '.'); i > 0 {
 		mayApprove = mayApprove || p.Can(domain.ActManage, u.Path[:i])
 	}
+	d.MayManage = mayApprove
 	for _, m := range ms {
 		name := m.NameVI
 		if lang == "en" {
@@ -175,22 +183,32 @@ func (s *Server) handleTickMilestonePage(c echo.Context) error {
 	code := domain.NormalizeCode(c.Param("code"))
 	m, err := s.svc.TickMilestone(c.Request().Context(), *p, code, 0, c.Param("milestone"),
 		domain.MilestoneInput{DoneOn: strings.TrimSpace(c.FormValue("done_on"))})
-	lang := pageLang(c, &p.User)
-	switch de := domain.AsError(err); {
-	case err == nil:
-		name := m.NameVI
-		if lang == "en" {
-			name = m.NameEN
-		}
-		s.flash(c, s.text(c, &p.User, "milestone_saved", map[string]any{"Name": name}))
-	case de != nil && (de.Code == domain.EInvalid || de.Code == domain.EConflict):
-		msg := de.Message.In(lang)
-		for _, f := range de.Fields {
-			msg = f.Message.In(lang)
-		}
-		s.flash(c, msg)
-	default:
-		return err // not found, forbidden, or a failure: their own pages
+	name := m.NameVI
+	if pageLang(c, &p.User) == "en" {
+		name = m.NameEN
 	}
-	return c.Redirect(http.StatusSeeOther, "/units/"+code)
+	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "milestone_saved", map[string]any{"Name": name}), "/units/"+code)
+}
+
+// handleUnitManage marks or unmarks the unit as a pilot congress
+// (:what = pilot) or changes its deadline with a reason (:what = deadline),
+// as a board user of a unit above, and goes back to the unit page.
+func (s *Server) handleUnitManage(c echo.Context) error {
+	p, err := s.sessionUser(c)
+	if err != nil || p == nil {
+		return s.signInFirst(c, err)
+	}
+	ctx := c.Request().Context()
+	code := domain.NormalizeCode(c.Param("code"))
+	switch c.Param("what") {
+	case "pilot":
+		_, err = s.svc.SetPilot(ctx, *p, code, 0, c.FormValue("pilot") == "true")
+	case "deadline":
+		version, _ := strconv.Atoi(c.FormValue("version"))
+		_, err = s.svc.SetUnitDeadline(ctx, *p, code, 0, core.UnitDeadlineInput{Deadline: strings.TrimSpace(c.FormValue("deadline")),
+			Reason: c.FormValue("reason"), Version: version})
+	default:
+		return echo.ErrNotFound
+	}
+	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/units/"+code)
 }

@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	e.POST("/password", s.handlePasswordSubmit, page, s.csrf)
 	e.GET("/units/:code", s.handleUnitPage, page)
 	e.POST("/units/:code/milestones/:milestone", s.handleTickMilestonePage, page, s.csrf)
+	e.POST("/units/:code/:what", s.handleUnitManage, page, s.csrf)
 	e.GET("/units/:code/table.:format", s.handleUnitsTable, page)
 	e.GET("/admin/import", s.handleImportPage, page)
 	e.POST("/admin/import", s.handleImportSubmit, page, s.csrf)

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestBoardMarksPilotsAndChangesDeadlinesFromTheUnitPage(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	const cell = "HN.HBT.A.1"
+	board := f.browser("")
+	board.login("board", testPassword)
+	post := func(b *browser, what string, form url.Values) response {
+		t.Helper()
+		page := b.send("GET", "/units/"+cell, nil)
+		m := csrfField.FindStringSubmatch(page.Body.String())
+		if m == nil {
+			t.Fatalf("no form: %s", page.Body)
+		}
+		form.Set("csrf_token", m[1])
+		return b.send("POST", "/units/"+cell+"/"+what, form)
+	}
+	if body := board.send("GET", "/units/"+cell, nil).Body.String(); !strings.Contains(body, "Chọn làm đại hội điểm") {
+		t.Fatalf("no management section for the board: %s", body)
+	}
+	if res := post(board, "pilot", url.Values{"pilot": {"true"}}); res.Code != http.StatusSeeOther || !f.congressOf(cell).IsPilot {
+		t.Fatalf("pilot: %d %+v", res.Code, f.congressOf(cell).IsPilot)
+	}
+	t.Run("a deadline change needs a reason and writes nothing without one", func(t *testing.T) {
+		before := f.roundDigest()
+		res := post(board, "deadline", url.Values{"deadline": {"2020-04-30"}, "reason": {""}, "version": {"0"}})
+		if res.Code != http.StatusSeeOther || f.roundDigest() != before {
+			t.Errorf("%d, wrote %v", res.Code, f.roundDigest() != before)
+		}
+		if body := board.send("GET", "/units/"+cell, nil).Body.String(); !strings.Contains(body, `class="flash"`) {
+			t.Error("no message")
+		}
+	})
+	t.Run("with a reason, the deadline moves", func(t *testing.T) {
+		v := f.congressOf(cell).Version
+		res := post(board, "deadline", url.Values{"deadline": {"2020-04-30"}, "reason": {"Dịch COVID-19"}, "version": {strconv.Itoa(v)}})
+		if c := f.congressOf(cell); res.Code != http.StatusSeeOther || c.Deadline == nil || c.Deadline.String() != "2020-04-30" {
+			t.Fatalf("%d %+v", res.Code, c.Deadline)
+		}
+		if body := board.send("GET", "/units/"+cell, nil).Body.String(); !strings.Contains(body, "Dịch COVID-19") || !strings.Contains(body, "30/04/2020") {
+			t.Errorf("the reason or the new deadline is not on the page")
+		}
+	})
+	t.Run("the ward's secretary has no such section and is refused", func(t *testing.T) {
+		s := f.browser("")
+		s.login("secretary", testPassword)
+		if body := s.send("GET", "/units/"+cell, nil).Body.String(); strings.Contains(body, "Chọn làm đại hội điểm") || strings.Contains(body, "Bỏ chọn đại hội điểm") {
+			t.Error("the secretary sees the management section")
+		}
+		if res := post(s, "pilot", url.Values{"pilot": {"false"}}); res.Code != http.StatusForbidden || !f.congressOf(cell).IsPilot {
+			t.Errorf("%d", res.Code)
+		}
+	})
+}
