@@ -3,6 +3,7 @@ package web
 import (
 	"math"
 	"net/http"
+	"sort"
 
 	"github.com/labstack/echo/v4"
 
@@ -43,6 +44,57 @@ type dashboard struct {
 	Others                    []string
 	Chart                     *cellsChart
 	Soon                      []soonItem
+	Filter                    dashFilter
+	Statuses                  []domain.CongressStatus
+	Kinds                     []kindOption
+}
+
+// dashFilter narrows and orders the table of units below: by their own
+// status, their kind, late ones only; sorted most late first (the
+// default), by name, or by the lowest share of cells held.
+type dashFilter struct {
+	Status, Kind, Sort string
+	Late               bool
+}
+
+type kindOption struct{ Code, Name string }
+
+func filterOf(c echo.Context) dashFilter {
+	f := dashFilter{Status: c.QueryParam("status"), Kind: c.QueryParam("kind"), Sort: c.QueryParam("sort"), Late: c.QueryParam("late") == "1"}
+	if f.Sort != "name" && f.Sort != "cells" {
+		f.Sort = "late"
+	}
+	return f
+}
+
+// apply filters and sorts rows.
+func (f dashFilter) apply(rows []dashChild, kinds map[string]string) []dashChild {
+	out := rows[:0:0]
+	for _, r := range rows {
+		if (f.Status == "" || r.StatusID == "status_"+f.Status) && (f.Kind == "" || kinds[r.Code] == f.Kind) && (!f.Late || r.Late > 0 || r.LateDays > 0) {
+			out = append(out, r)
+		}
+	}
+	share := func(r dashChild) float64 {
+		if r.CellsTotal == 0 {
+			return 2 // nothing to count: last
+		}
+		return float64(r.CellsHeld) / float64(r.CellsTotal)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch f.Sort {
+		case "name":
+			return a.Name < b.Name
+		case "cells":
+			return share(a) < share(b)
+		}
+		if a.Late+a.LateDays != b.Late+b.LateDays {
+			return a.Late+a.LateDays > b.Late+b.LateDays
+		}
+		return a.Name < b.Name
+	})
+	return out
 }
 
 // cellsChart is the data of the dashboard's chart (JSON in the page, drawn
@@ -123,7 +175,18 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	d.Progress, d.Day = true, pr.AsOf.VI()
 	d.Cells, d.Grassroots, d.Pilots = viewShare(pr.Cells, lang), viewShare(pr.Grassroots, lang), viewShare(pr.Pilots, lang)
 	d.Late = pr.Late.Count
-	d.Children = childRows(ch, lang)
+	d.Filter = filterOf(c)
+	d.Statuses = []domain.CongressStatus{domain.StatusNotStarted, domain.StatusPreparing, domain.StatusPlanApproved,
+		domain.StatusHeld, domain.StatusResultsReported}
+	kindOf, seen := map[string]string{}, map[string]bool{}
+	for _, k := range ch.Children {
+		kindOf[k.Code] = k.Kind
+		if !seen[k.Kind] {
+			seen[k.Kind] = true
+			d.Kinds = append(d.Kinds, kindOption{Code: k.Kind, Name: s.kindName(k.Kind, lang)})
+		}
+	}
+	d.Children = d.Filter.apply(childRows(ch, lang), kindOf)
 	tl, err := s.svc.CellsTimeline(ctx, p, top.UnitCode)
 	if err != nil {
 		return d, err

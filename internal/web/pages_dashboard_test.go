@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -83,5 +84,43 @@ func (f *fixture) englishUser(username, role, unit string) {
 	}
 	if err := f.svc.Grant(context.Background(), system, username, role, unit); err != nil {
 		f.t.Fatal(err)
+	}
+}
+
+func TestDashboardTableFiltersAndSorts(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	f.holdAPI("HN.HBT.A.1", "2020-03-20")
+	for _, code := range []string{"HN.HBT.B.1", "HN.HBT.B.2"} { // Bách Khoa: every cell held
+		if res := f.do("POST", "/api/v1/units/"+code+"/milestones/congress_plan", f.tokens["board"], `{"done_on":"2020-01-10"}`); res.Code != http.StatusOK {
+			t.Fatalf("approve %s: %d", code, res.Code)
+		}
+		f.patchStep("board", code, `"status":"preparing",`, http.StatusOK)
+		f.patchStep("board", code, `"status":"plan_approved","planned_date":"2020-03-01",`, http.StatusOK)
+		f.patchStep("board", code, `"status":"held","held_date":"2020-03-01",`, http.StatusOK)
+	}
+	b := f.browser("")
+	b.login("board", testPassword)
+	rows := regexp.MustCompile(`<th scope="row"><a href="/units/([A-Z.0-9]+)">`)
+	table := func(query string) string {
+		t.Helper()
+		var codes []string
+		for _, m := range rows.FindAllStringSubmatch(b.send("GET", "/"+query, nil).Body.String(), -1) {
+			codes = append(codes, m[1])
+		}
+		return strings.Join(codes, " ")
+	}
+	tests := []struct{ query, want string }{
+		{"", "HN.HBT.A HN.HBT.B"},            // most late first: A and a cell of it are late, only B itself
+		{"?sort=name", "HN.HBT.B HN.HBT.A"},  // Bách Khoa, Bạch Mai
+		{"?sort=cells", "HN.HBT.A HN.HBT.B"}, // 1/2, then 2/2
+		{"?status=held", ""},
+		{"?status=not_started&kind=grassroots_committee&late=1", "HN.HBT.A HN.HBT.B"},
+		{"?kind=cell", ""},
+	}
+	for _, tt := range tests {
+		if got := table(tt.query); got != tt.want {
+			t.Errorf("%q: %q, want %q", tt.query, got, tt.want)
+		}
 	}
 }

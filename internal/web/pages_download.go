@@ -33,18 +33,8 @@ func (s *Server) handleUnitsTable(c echo.Context) error {
 	t := tablefile.Table{Sheet: tr("sheet_progress"), Header: []string{tr("col_code"), tr("dash_col_unit"), tr("col_kind"),
 		tr("dash_col_status"), tr("col_deadline"), tr("col_planned"), tr("col_held"), tr("col_days_late"),
 		tr("col_cells_held"), tr("col_cells_total"), tr("col_share"), tr("col_late_below")}}
-	kindName := func(kind string) string {
-		k, ok := s.svc.Rules().Kinds[kind]
-		switch {
-		case !ok:
-			return kind
-		case pageLang(c, u) == "en":
-			return k.NameEN
-		}
-		return k.NameVI
-	}
 	for _, k := range ch.Children {
-		t.Rows = append(t.Rows, []any{k.Code, k.Name, kindName(k.Kind), tr("status_" + string(k.Own.Status)),
+		t.Rows = append(t.Rows, []any{k.Code, k.Name, s.kindName(k.Kind, pageLang(c, u)), tr("status_" + string(k.Own.Status)),
 			vi(k.Own.Deadline), vi(k.Own.PlannedDate), vi(k.Own.HeldDate), k.Own.DaysOverdue,
 			k.Cells.Held, k.Cells.Total, k.Cells.Percent, k.Late})
 	}
@@ -63,4 +53,16 @@ func (s *Server) handleUnitsTable(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.Blob(http.StatusOK, ctype, buf.Bytes())
+}
+
+// kindName is the name of a unit kind in lang (its code when unknown).
+func (s *Server) kindName(kind, lang string) string {
+	k, ok := s.svc.Rules().Kinds[kind]
+	switch {
+	case !ok:
+		return kind
+	case lang == "en":
+		return k.NameEN
+	}
+	return k.NameVI
 }
