@@ -44,6 +44,7 @@ type dashboard struct {
 	Others                    []string
 	Chart                     *cellsChart
 	Soon                      []soonItem
+	PilotList                 []pilotItem
 	Filter                    dashFilter
 	Statuses                  []domain.CongressStatus
 	Kinds                     []kindOption
@@ -58,6 +59,11 @@ type dashFilter struct {
 }
 
 type kindOption struct{ Code, Name string }
+
+type pilotItem struct {
+	Code, Name, StatusID, Held, Planned, Lessons string
+	DaysBefore                                   int
+}
 
 func filterOf(c echo.Context) dashFilter {
 	f := dashFilter{Status: c.QueryParam("status"), Kind: c.QueryParam("kind"), Sort: c.QueryParam("sort"), Late: c.QueryParam("late") == "1"}
@@ -192,6 +198,18 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 		return d, err
 	}
 	d.Chart = s.chartOf(c, &p.User, tl)
+	pilots, err := s.svc.Pilots(ctx, p, top.UnitCode, 0)
+	if err != nil {
+		return d, err
+	}
+	for _, pc := range pilots.Pilots {
+		it := pilotItem{Code: pc.UnitCode, Name: pc.UnitName, StatusID: "status_" + string(pc.Status),
+			Held: vi(pc.HeldDate), Planned: vi(pc.PlannedDate), Lessons: pc.LessonsLearned}
+		if pc.DaysBeforeOthers != nil && *pc.DaysBeforeOthers > 0 {
+			it.DaysBefore = *pc.DaysBeforeOthers
+		}
+		d.PilotList = append(d.PilotList, it)
+	}
 	soon, err := s.svc.PlannedSoon(ctx, p, top.UnitCode, 14)
 	if err != nil {
 		return d, err

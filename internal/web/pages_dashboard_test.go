@@ -30,6 +30,10 @@ func TestDashboardShowsTheShareOfCellsHeldWithinTheUsersScope(t *testing.T) {
 	f.patchStep("board", "HN.HBT.B.1", `"status":"preparing",`, http.StatusOK)
 	f.patchStep("board", "HN.HBT.B.1", `"status":"plan_approved","planned_date":"`+soon+`",`, http.StatusOK)
 	soonVI := soon[8:10] + "/" + soon[5:7] + "/" + soon[0:4]
+	if res := f.do("PUT", "/api/v1/units/HN.HBT.A.1/pilot", f.tokens["board"], `{"pilot":true}`); res.Code != http.StatusOK {
+		t.Fatalf("pilot: %d %s", res.Code, res.Body)
+	}
+	f.patchStep("board", "HN.HBT.A.1", `"lessons_learned":"Chuẩn bị văn kiện sớm",`, http.StatusOK)
 	f.englishUser("lan", "board", "HN.HBT")
 	tests := []struct {
 		name, user  string
@@ -39,7 +43,8 @@ func TestDashboardShowsTheShareOfCellsHeldWithinTheUsersScope(t *testing.T) {
 			[]string{"Tiến độ đại hội: Đảng bộ quận Hai Bà Trưng", "25,00% chi bộ đã tổ chức đại hội (1/4)",
 				"Đảng bộ phường Bạch Mai", "Đảng bộ phường Bách Khoa", "50,00% (1/2)", "trễ hạn",
 				`id="cells-chart"`, `"series":"Đã tổ chức (%)"`, `25]`, `src="/static/dashboard.js"`,
-				"Đại hội dự kiến trong 14 ngày tới", soonVI + ` — <a href="/units/HN.HBT.B.1">`},
+				"Đại hội dự kiến trong 14 ngày tới", soonVI + ` — <a href="/units/HN.HBT.B.1">`,
+				"Đại hội điểm", `<h3><a href="/units/HN.HBT.A.1">Chi bộ tổ dân phố 1</a></h3>`, "Đã tổ chức ngày 20/03/2020", "Chuẩn bị văn kiện sớm"},
 			[]string{"Đống Đa", "Khâm Thiên"}},
 		{"an English-speaking board user", "lan",
 			[]string{`<html lang="en">`, "Congress progress: Đảng bộ quận Hai Bà Trưng", "25.00% of cells have held their congress (1/4)",
