@@ -195,6 +195,7 @@ func (s *Server) sessionUser(c echo.Context) (*domain.Principal, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.Set(ctxPrincipal, p) // for the access log
 	return &p, nil
 }
 
