@@ -56,7 +56,7 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 	}
 	out := make(map[string]*template.Template, len(names))
 	for _, n := range names {
-		t, err := template.New(path.Base(n)).Funcs(template.FuncMap{"t": func(string, ...any) string { return "" }}).
+		t, err := template.New(path.Base(n)).Funcs(template.FuncMap{"t": func(string, ...any) string { return "" }, "inc": func(i int) int { return i + 1 }}).
 			ParseFS(fsys, "layout/*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)

@@ -47,7 +47,7 @@ type dashboard struct {
 	PilotList                 []pilotItem
 	Filter                    dashFilter
 	Statuses                  []domain.CongressStatus
-	Kinds                     []kindOption
+	Kinds                     []choice
 }
 
 // dashFilter narrows and orders the table of units below: by their own
@@ -58,7 +58,8 @@ type dashFilter struct {
 	Late               bool
 }
 
-type kindOption struct{ Code, Name string }
+// choice is an option of a select: its value and its label.
+type choice struct{ Code, Name string }
 
 type pilotItem struct {
 	Code, Name, StatusID, Held, Planned, Lessons string
@@ -189,7 +190,7 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 		kindOf[k.Code] = k.Kind
 		if !seen[k.Kind] {
 			seen[k.Kind] = true
-			d.Kinds = append(d.Kinds, kindOption{Code: k.Kind, Name: s.kindName(k.Kind, lang)})
+			d.Kinds = append(d.Kinds, choice{Code: k.Kind, Name: s.kindName(k.Kind, lang)})
 		}
 	}
 	d.Children = d.Filter.apply(childRows(ch, lang), kindOf)

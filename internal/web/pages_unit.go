@@ -36,6 +36,17 @@ type unitResults struct {
 
 type unitAudit struct{ Action, User, At, Reason string }
 
+type resultsForm struct {
+	Version, Size, Women, Delegates int
+	Secretary                       string
+	People                          []domain.ElectedInput
+	Positions                       []choice // codes and names in the page's language
+}
+
+// formRows is how many rows of elected people the results form offers at
+// least (blank ones are ignored).
+const formRows = 5
+
 type unitPage struct {
 	Code, Name                          string
 	Ancestors                           []domain.Unit
@@ -53,6 +64,9 @@ type unitPage struct {
 	MayManage   bool
 	Version     int
 	DeadlineISO string
+	// ResultsForm is set when the congress is held and the caller may
+	// enter its results.
+	ResultsForm *resultsForm
 	Milestones  []unitMilestone
 	Results     *unitResults
 	Flags       []string
@@ -123,7 +137,26 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 		d.Milestones = append(d.Milestones, unitMilestone{Code: m.Code, Name: name, Due: vi(m.DueDate), Done: vi(m.DoneOn),
 			By: m.DoneBy, Overdue: m.Overdue, Tickable: tickable})
 	}
-	if r, err := s.svc.Results(ctx, *p, code, 0); err == nil {
+	r, rerr := s.svc.Results(ctx, *p, code, 0)
+	if cg.Status.Held() && mayUpdate {
+		rf := &resultsForm{}
+		if rerr == nil {
+			rf.Version, rf.Size, rf.Women, rf.Delegates, rf.Secretary = r.Version, r.CommitteeSize, r.CommitteeWomen, r.DelegatesElected, r.SecretaryName
+			for _, e := range r.Elected {
+				rf.People = append(rf.People, domain.ElectedInput{Position: e.Position, FullName: e.FullName, IsWoman: e.IsWoman,
+					VotesFor: e.VotesFor, ValidBallots: e.ValidBallots, DelegatesPresent: e.DelegatesPresent})
+			}
+		}
+		for _, pos := range domain.Positions {
+			rf.Positions = append(rf.Positions, choice{Code: pos.Code, Name: pos.Name.In(lang)})
+		}
+		rows := max(formRows, len(rf.People)+2)
+		for len(rf.People) < rows {
+			rf.People = append(rf.People, domain.ElectedInput{})
+		}
+		d.ResultsForm = rf
+	}
+	if err := rerr; err == nil {
 		ur := &unitResults{Size: r.CommitteeSize, Women: r.CommitteeWomen, DelegatesElected: r.DelegatesElected, Secretary: r.SecretaryName}
 		if r.WomenShare != nil {
 			ur.WomenShare = percentIn(*r.WomenShare, lang)
@@ -203,6 +236,11 @@ func (s *Server) handleUnitManage(c echo.Context) error {
 	switch c.Param("what") {
 	case "pilot":
 		_, err = s.svc.SetPilot(ctx, *p, code, 0, c.FormValue("pilot") == "true")
+	case "results":
+		_, err = s.svc.SetResults(ctx, *p, code, 0, resultsInput(c))
+		if err == nil {
+			return s.afterAction(c, &p.User, nil, s.text(c, &p.User, "results_saved", nil), "/units/"+code)
+		}
 	case "deadline":
 		version, _ := strconv.Atoi(c.FormValue("version"))
 		_, err = s.svc.SetUnitDeadline(ctx, *p, code, 0, core.UnitDeadlineInput{Deadline: strings.TrimSpace(c.FormValue("deadline")),
@@ -211,4 +249,38 @@ func (s *Server) handleUnitManage(c echo.Context) error {
 		return echo.ErrNotFound
 	}
 	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/units/"+code)
+}
+
+// resultsInput reads the results form: the rows of elected people with a
+// name (a number that is not one becomes -1, which the rules refuse with
+// their message).
+func resultsInput(c echo.Context) domain.ResultsInput {
+	num := func(v string) int {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return -1
+		}
+		return n
+	}
+	form, _ := c.FormParams()
+	in := domain.ResultsInput{CommitteeSize: num(c.FormValue("committee_size")), CommitteeWomen: num(c.FormValue("committee_women")),
+		SecretaryName: c.FormValue("secretary_name"), Version: num(c.FormValue("version"))}
+	if v := strings.TrimSpace(c.FormValue("delegates_elected")); v != "" {
+		in.DelegatesElected = num(v)
+	}
+	names, at := form["full_name"], func(key string, i int) string {
+		if vs := form[key]; i < len(vs) {
+			return vs[i]
+		}
+		return ""
+	}
+	for i, name := range names {
+		if strings.TrimSpace(name) == "" {
+			continue
+		}
+		in.Elected = append(in.Elected, domain.ElectedInput{Position: at("position", i), FullName: name,
+			IsWoman: c.FormValue("is_woman_"+strconv.Itoa(i)) == "1", VotesFor: num(at("votes_for", i)),
+			ValidBallots: num(at("valid_ballots", i)), DelegatesPresent: num(at("delegates_present", i))})
+	}
+	return in
 }
