@@ -213,7 +213,7 @@ func TestSecretaryMarksACellHeldOnAPhoneAndTheBoardSeesIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, phone, "dashboard-phone")
-	card := `#u-HN\.HBT\.BM\.1`
+	card := `#u-HN-HBT-BM-1`
 	if err := chromedp.Do(phone,
 		chromedp.Navigate(s.url+"/my"),
 		chromedp.WaitVisible(chromedp.CSS(card+` form`)),
@@ -231,6 +231,14 @@ func TestSecretaryMarksACellHeldOnAPhoneAndTheBoardSeesIt(t *testing.T) {
 	}
 	if flash, _ := text(phone, ".flash"); !strings.Contains(flash, "Đã cập nhật Chi bộ Tổ dân phố số 1") {
 		t.Errorf("flash %q", flash)
+	}
+	// htmx swapped the card in place: no full page load (which would have
+	// followed the redirect to /my#u-HN-HBT-BM-1).
+	if loc, err := chromedp.Run(phone, chromedp.Location()); err != nil || strings.Contains(loc, "#") {
+		t.Errorf("the page was reloaded: %q (%v)", loc, err)
+	}
+	if held, _ := text(phone, card+` .muted`); !strings.Contains(held, "25/03/2020") {
+		t.Errorf("the card was not updated: %q", held)
 	}
 	if err := chromedp.Do(board, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`.headline`))); err != nil {
 		t.Fatal(err)
@@ -278,7 +286,7 @@ func TestAStaleFormShowsTheConflict(t *testing.T) {
 	if err := s.signIn(ctx, "bachmai"); err != nil {
 		t.Fatal(err)
 	}
-	card := `#u-HN\.HBT\.BM\.2`
+	card := `#u-HN-HBT-BM-2`
 	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+"/my"), chromedp.WaitVisible(chromedp.CSS(card+` form`))); err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 	}
 	out := make(map[string]*template.Template, len(names))
 	for _, n := range names {
-		t, err := template.New(path.Base(n)).Funcs(template.FuncMap{"t": func(string, ...any) string { return "" }, "inc": func(i int) int { return i + 1 }}).
+		t, err := template.New(path.Base(n)).Funcs(template.FuncMap{"t": func(string, ...any) string { return "" }, "inc": func(i int) int { return i + 1 }, "domid": domID}).
 			ParseFS(fsys, "layout/*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)
@@ -252,4 +252,10 @@ func (s *Server) afterAction(c echo.Context, u *domain.User, err error, done, ba
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, back)
+}
+
+// domID turns a unit code into an element id usable in a CSS selector
+// ("u-HN-HBT-A-1" for HN.HBT.A.1): htmx finds the card to swap by it.
+func domID(code string) string {
+	return "u-" + strings.NewReplacer(".", "-", "_", "-").Replace(code)
 }

@@ -129,7 +129,7 @@ func (s *Server) handleMyUnitSubmit(c echo.Context) error {
 		return err
 	}
 	s.flash(c, s.text(c, &p.User, "saved", map[string]any{"Unit": cg.UnitName}))
-	return c.Redirect(http.StatusSeeOther, "/my#u-"+code)
+	return c.Redirect(http.StatusSeeOther, "/my#"+domID(code))
 }
 
 // signInFirst sends a visitor without a session to the sign-in page.

@@ -58,7 +58,7 @@ func TestSecretaryMovesACellThroughItsStepsFromMyUnits(t *testing.T) {
 	}
 	post(url.Values{"status": {"plan_approved"}, "planned_date": {"2020-03-25"}}, http.StatusSeeOther)
 	res := post(url.Values{"status": {"held"}, "held_date": {"2020-03-25"}, "delegates_present": {"18"}}, http.StatusSeeOther)
-	if loc := res.Header().Get("Location"); loc != "/my#u-"+code {
+	if loc := res.Header().Get("Location"); loc != "/my#"+domID(code) {
 		t.Errorf("redirect to %q", loc)
 	}
 	if page := b.send("GET", "/my", nil).Body.String(); !strings.Contains(page, "Đã cập nhật Chi bộ tổ dân phố 2.") || !strings.Contains(page, "Đã tổ chức ngày 25/03/2020") {
