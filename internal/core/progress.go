@@ -89,7 +89,7 @@ func (s *Service) ProgressChildren(ctx context.Context, p domain.Principal, code
 		if c.Own.Late {
 			late++
 		}
-		out.Children = append(out.Children, domain.ChildProgress{UnitRef: c.UnitRef, Own: c.Own, Cells: cells, Late: late})
+		out.Children = append(out.Children, domain.ChildProgress{UnitRef: c.UnitRef, Category: c.Category, Own: c.Own, Cells: cells, Late: late})
 	}
 	out.Localize("vi")
 	return out, nil

@@ -177,6 +177,7 @@ type Progress struct {
 // included).
 type ChildProgress struct {
 	UnitRef
+	Category string `json:"category,omitempty"`
 	Own   OwnCongress `json:"own"`
 	Cells Share       `json:"cells"`
 	Late  int         `json:"late"`

@@ -222,6 +222,7 @@ func (s *Store) lateUnits(ctx context.Context, roundID int64, unit domain.Unit, 
 type ChildFigures struct {
 	ID int64 `db:"id"`
 	domain.UnitRef
+	Category string `db:"category"`
 	Own domain.OwnCongress `db:"own"`
 	// Kinds counts the active units below the child, per kind.
 	Kinds []domain.KindCount `db:"-"`
@@ -236,7 +237,7 @@ func (s *Store) ProgressChildren(ctx context.Context, roundID int64, unit domain
 		return nil, "", err
 	}
 	children := []ChildFigures{}
-	err = s.db.SelectContext(ctx, &children, `SELECT u.id, u.code, u.name, u.kind,
+	err = s.db.SelectContext(ctx, &children, `SELECT u.id, u.code, u.name, u.kind, coalesce(u.category, '') AS category,
 			coalesce(c.status, 'not_started') AS "own.status", coalesce(c.held_date <= $3::date, false) AS "own.held",
 			c.held_date AS "own.held_date", c.planned_date AS "own.planned_date", c.deadline AS "own.deadline",
 			coalesce(c.is_pilot, false) AS "own.is_pilot", coalesce(m.done, 0) AS "own.milestones.done",

@@ -47,15 +47,15 @@ type dashboard struct {
 	PilotList                 []pilotItem
 	Filter                    dashFilter
 	Statuses                  []domain.CongressStatus
-	Kinds                     []choice
+	Kinds, Categories         []choice
 }
 
 // dashFilter narrows and orders the table of units below: by their own
 // status, their kind, late ones only; sorted most late first (the
 // default), by name, or by the lowest share of cells held.
 type dashFilter struct {
-	Status, Kind, Sort string
-	Late               bool
+	Status, Kind, Category, Sort string
+	Late                         bool
 }
 
 // choice is an option of a select: its value and its label.
@@ -67,18 +67,20 @@ type pilotItem struct {
 }
 
 func filterOf(c echo.Context) dashFilter {
-	f := dashFilter{Status: c.QueryParam("status"), Kind: c.QueryParam("kind"), Sort: c.QueryParam("sort"), Late: c.QueryParam("late") == "1"}
+	f := dashFilter{Status: c.QueryParam("status"), Kind: c.QueryParam("kind"), Category: c.QueryParam("category"),
+		Sort: c.QueryParam("sort"), Late: c.QueryParam("late") == "1"}
 	if f.Sort != "name" && f.Sort != "cells" {
 		f.Sort = "late"
 	}
 	return f
 }
 
-// apply filters and sorts rows.
-func (f dashFilter) apply(rows []dashChild, kinds map[string]string) []dashChild {
+// apply filters and sorts rows; kinds and categories give each row's.
+func (f dashFilter) apply(rows []dashChild, kinds, categories map[string]string) []dashChild {
 	out := rows[:0:0]
 	for _, r := range rows {
-		if (f.Status == "" || r.StatusID == "status_"+f.Status) && (f.Kind == "" || kinds[r.Code] == f.Kind) && (!f.Late || r.Late > 0 || r.LateDays > 0) {
+		if (f.Status == "" || r.StatusID == "status_"+f.Status) && (f.Kind == "" || kinds[r.Code] == f.Kind) &&
+			(f.Category == "" || categories[r.Code] == f.Category) && (!f.Late || r.Late > 0 || r.LateDays > 0) {
 			out = append(out, r)
 		}
 	}
@@ -185,15 +187,23 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	d.Filter = filterOf(c)
 	d.Statuses = []domain.CongressStatus{domain.StatusNotStarted, domain.StatusPreparing, domain.StatusPlanApproved,
 		domain.StatusHeld, domain.StatusResultsReported}
-	kindOf, seen := map[string]string{}, map[string]bool{}
+	kindOf, categoryOf, seen := map[string]string{}, map[string]string{}, map[string]bool{}
 	for _, k := range ch.Children {
-		kindOf[k.Code] = k.Kind
+		kindOf[k.Code], categoryOf[k.Code] = k.Kind, k.Category
+		if k.Category != "" && !seen["category:"+k.Category] {
+			seen["category:"+k.Category] = true
+			for _, cat := range domain.Categories {
+				if cat.Code == k.Category {
+					d.Categories = append(d.Categories, choice{Code: cat.Code, Name: cat.Name.In(lang)})
+				}
+			}
+		}
 		if !seen[k.Kind] {
 			seen[k.Kind] = true
 			d.Kinds = append(d.Kinds, choice{Code: k.Kind, Name: s.kindName(k.Kind, lang)})
 		}
 	}
-	d.Children = d.Filter.apply(childRows(ch, lang), kindOf)
+	d.Children = d.Filter.apply(childRows(ch, lang), kindOf, categoryOf)
 	tl, err := s.svc.CellsTimeline(ctx, p, top.UnitCode)
 	if err != nil {
 		return d, err

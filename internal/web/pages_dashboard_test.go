@@ -129,3 +129,26 @@ func TestDashboardTableFiltersAndSorts(t *testing.T) {
 		}
 	}
 }
+
+func TestDashboardTableFiltersByCategory(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	f.englishUser("bk", "secretary", "HN.HBT.B") // Bách Khoa: a residential cell and a school's
+	b := f.browser("")
+	b.login("bk", testPassword)
+	rows := regexp.MustCompile(`<th scope="row"><a href="/units/([A-Z.0-9]+)">`)
+	// Equally late, the cells come by name.
+	for query, want := range map[string]string{"": "HN.HBT.B.2 HN.HBT.B.1", "?category=school": "HN.HBT.B.2", "?category=residential": "HN.HBT.B.1"} {
+		body := b.send("GET", "/"+query, nil).Body.String()
+		var codes []string
+		for _, m := range rows.FindAllStringSubmatch(body, -1) {
+			codes = append(codes, m[1])
+		}
+		if got := strings.Join(codes, " "); got != want {
+			t.Errorf("%q: %q, want %q", query, got, want)
+		}
+		if !strings.Contains(body, `<option value="school"`) || !strings.Contains(body, ">School</option>") {
+			t.Errorf("%q: no category choice in English", query)
+		}
+	}
+}
