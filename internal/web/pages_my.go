@@ -26,6 +26,9 @@ type myItem struct {
 	PlannedISO, TodayISO    string
 	Stale                   bool
 	Errors                  []string
+	// MayOverride: a unit that may have units below, and the caller is a
+	// board user of a unit above it, who may hold it before they all have.
+	MayOverride bool
 }
 
 // nextStep is the status a secretary's form moves a congress to.
@@ -58,7 +61,11 @@ func (s *Server) myPage(c echo.Context, p domain.Principal, status int, code str
 	today := domain.TodayDay(s.svc.Clock()).String()
 	items := make([]myItem, 0, len(list))
 	for _, m := range list {
-		items = append(items, myItemOf(m, today))
+		it := myItemOf(m, today)
+		if i := strings.LastIndexByte(m.UnitPath, '.'); i > 0 && !s.svc.Rules().IsCell(m.UnitKind) {
+			it.MayOverride = p.Can(domain.ActManage, m.UnitPath[:i])
+		}
+		items = append(items, it)
 		if m.UnitCode == code && problem != nil {
 			problem(&items[len(items)-1])
 		}
@@ -102,6 +109,9 @@ func (s *Server) handleMyUnitSubmit(c echo.Context) error {
 	}
 	if v := strings.TrimSpace(c.FormValue("held_date")); v != "" {
 		patch.HeldDate = &v
+	}
+	if v := strings.TrimSpace(c.FormValue("cascade_override_reason")); v != "" {
+		patch.CascadeOverrideReason = &v
 	}
 	if v := strings.TrimSpace(c.FormValue("delegates_present")); v != "" {
 		n, err := strconv.Atoi(v)

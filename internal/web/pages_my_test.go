@@ -109,3 +109,35 @@ func TestMyUnitFormsStayWithinScopeAndNeedTheirCSRFToken(t *testing.T) {
 		t.Errorf("signed out: %d %q", res.Code, res.Header().Get("Location"))
 	}
 }
+
+func TestTheBoardHoldsAWardBeforeItsCellsWithAReason(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	const ward = "HN.HBT.A"
+	if res := f.do("POST", "/api/v1/units/"+ward+"/milestones/congress_plan", f.tokens["board"], `{"done_on":"2020-01-10"}`); res.Code != http.StatusOK {
+		t.Fatalf("approve: %d", res.Code)
+	}
+	f.patchStep("board", ward, `"status":"preparing",`, http.StatusOK)
+	f.patchStep("board", ward, `"status":"plan_approved","planned_date":"2020-03-19",`, http.StatusOK)
+	b := f.browser("")
+	b.login("board", testPassword)
+	if page := b.send("GET", "/my", nil).Body.String(); !strings.Contains(page, `id="cascade-`+ward+`"`) {
+		t.Fatalf("no override field for the board: %s", page)
+	}
+	res := b.step(ward, f.congressOf(ward).Version, url.Values{"status": {"held"}, "held_date": {"2020-03-19"}})
+	if res.Code != http.StatusUnprocessableEntity || f.congressOf(ward).Status != "plan_approved" {
+		t.Fatalf("without a reason: %d %s", res.Code, f.congressOf(ward).Status)
+	}
+	res = b.step(ward, f.congressOf(ward).Version, url.Values{"status": {"held"}, "held_date": {"2020-03-19"},
+		"cascade_override_reason": {"Đại hội điểm của quận"}})
+	if c := f.congressOf(ward); res.Code != http.StatusSeeOther || c.Status != "held" || c.CascadeOverrideReason != "Đại hội điểm của quận" {
+		t.Fatalf("with a reason: %d %+v", res.Code, c)
+	}
+	t.Run("the ward's own secretary gets no such field", func(t *testing.T) {
+		s := f.browser("")
+		s.login("secretary", testPassword)
+		if strings.Contains(s.send("GET", "/my", nil).Body.String(), `id="cascade-`) {
+			t.Error("the secretary may override")
+		}
+	})
+}
