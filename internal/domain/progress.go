@@ -177,10 +177,10 @@ type Progress struct {
 // included).
 type ChildProgress struct {
 	UnitRef
-	Category string `json:"category,omitempty"`
-	Own   OwnCongress `json:"own"`
-	Cells Share       `json:"cells"`
-	Late  int         `json:"late"`
+	Category string      `json:"category,omitempty"`
+	Own      OwnCongress `json:"own"`
+	Cells    Share       `json:"cells"`
+	Late     int         `json:"late"`
 }
 
 // ChildrenProgress is the per-child breakdown of a unit's progress.

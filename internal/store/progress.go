@@ -222,8 +222,8 @@ func (s *Store) lateUnits(ctx context.Context, roundID int64, unit domain.Unit, 
 type ChildFigures struct {
 	ID int64 `db:"id"`
 	domain.UnitRef
-	Category string `db:"category"`
-	Own domain.OwnCongress `db:"own"`
+	Category string             `db:"category"`
+	Own      domain.OwnCongress `db:"own"`
 	// Kinds counts the active units below the child, per kind.
 	Kinds []domain.KindCount `db:"-"`
 }
