@@ -43,6 +43,8 @@ func (s *Server) routes() {
 	e.GET("/admin/users", s.handleAdminUsers, page)
 	e.POST("/admin/users", s.handleAdminAction, page, s.csrf)
 	e.POST("/admin/users/:username/:action", s.handleAdminAction, page, s.csrf)
+	e.GET("/round", s.handleRoundPage, page)
+	e.POST("/round/rules", s.handleRoundRule, page, s.csrf)
 	e.GET("/my", s.handleMyUnits, page)
 	e.POST("/my/:code", s.handleMyUnitSubmit, page, s.csrf)
 

@@ -1,0 +1,83 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// The round page: the current round, its deadline rules by kind, category
+// and scope, the form to set or change one (with a reason, board users),
+// and the history of deadline changes.
+
+type roundRule struct{ Kind, Category, Scope, Deadline string }
+
+type roundPage struct {
+	Name, Documents, Start string
+	Rules                  []roundRule
+	MayManage              bool
+	Kinds, Categories      []choice
+	History                []unitAudit
+}
+
+// handleRoundPage shows the current round.
+func (s *Server) handleRoundPage(c echo.Context) error {
+	p, err := s.sessionUser(c)
+	if err != nil || p == nil {
+		return s.signInFirst(c, err)
+	}
+	ctx := c.Request().Context()
+	id, err := s.svc.CurrentRoundID(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := s.svc.Round(ctx, *p, id)
+	if err != nil {
+		return err
+	}
+	lang := pageLang(c, &p.User)
+	d := roundPage{Name: r.Name, Documents: strings.Join(r.Documents, ", "), Start: r.StartDate.VI(), MayManage: p.CanAnywhere(domain.ActManage)}
+	for _, rule := range r.Deadlines {
+		cat := rule.Category
+		for _, k := range domain.Categories {
+			if k.Code == rule.Category {
+				cat = k.Name.In(lang)
+			}
+		}
+		d.Rules = append(d.Rules, roundRule{Kind: s.kindName(rule.Kind, lang), Category: cat, Scope: rule.ScopeName, Deadline: rule.Deadline.VI()})
+	}
+	for _, k := range s.svc.Rules().Ordered() {
+		d.Kinds = append(d.Kinds, choice{Code: k.Code, Name: s.kindName(k.Code, lang)})
+	}
+	for _, k := range domain.Categories {
+		d.Categories = append(d.Categories, choice{Code: k.Code, Name: k.Name.In(lang)})
+	}
+	history, err := s.svc.DeadlineHistory(ctx, *p, id)
+	if err != nil {
+		return err
+	}
+	for _, a := range history {
+		d.History = append(d.History, unitAudit{Action: a.Action, User: a.Username,
+			At: a.At.In(domain.Location).Format("02/01/2006 15:04"), Reason: a.Reason})
+	}
+	return s.page(c, http.StatusOK, "round.html", &p.User, d)
+}
+
+// handleRoundRule sets or changes a deadline rule of the current round.
+func (s *Server) handleRoundRule(c echo.Context) error {
+	p, err := s.sessionUser(c)
+	if err != nil || p == nil {
+		return s.signInFirst(c, err)
+	}
+	ctx := c.Request().Context()
+	id, err := s.svc.CurrentRoundID(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.svc.SetDeadlineRule(ctx, *p, id, domain.DeadlineRuleInput{ScopeCode: c.FormValue("scope_code"), Kind: c.FormValue("kind"),
+		Category: c.FormValue("category"), Deadline: c.FormValue("deadline"), Reason: c.FormValue("reason")})
+	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/round", domain.ENotFound)
+}
