@@ -45,6 +45,7 @@ type dashboard struct {
 	Chart                     *cellsChart
 	Soon                      []soonItem
 	PilotList                 []pilotItem
+	Risks                     []riskItem
 	Filter                    dashFilter
 	Statuses                  []domain.CongressStatus
 	Kinds, Categories         []choice
@@ -60,6 +61,13 @@ type dashFilter struct {
 
 // choice is an option of a select: its value and its label.
 type choice struct{ Code, Name string }
+
+// riskItem is a late or at-risk unit (an open flag of the late-flags job).
+type riskItem struct {
+	Code, Name, Due string
+	Late            bool
+	Days            int
+}
 
 type pilotItem struct {
 	Code, Name, StatusID, Held, Planned, Lessons string
@@ -209,6 +217,15 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 		return d, err
 	}
 	d.Chart = s.chartOf(c, &p.User, tl)
+	for _, kind := range []domain.FlagKind{domain.FlagLate, domain.FlagAtRisk} {
+		fl, err := s.svc.Flags(ctx, p, top.UnitCode, 0, domain.FlagQuery{State: domain.FlagOpen, Subtree: true, Kind: kind, Limit: 20})
+		if err != nil {
+			return d, err
+		}
+		for _, f := range fl.Flags {
+			d.Risks = append(d.Risks, riskItem{Code: f.Unit.Code, Name: f.Unit.Name, Due: vi(f.DueDate), Late: kind == domain.FlagLate, Days: f.DaysOverdue})
+		}
+	}
 	pilots, err := s.svc.Pilots(ctx, p, top.UnitCode, 0)
 	if err != nil {
 		return d, err

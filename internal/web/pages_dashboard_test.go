@@ -152,3 +152,23 @@ func TestDashboardTableFiltersByCategory(t *testing.T) {
 		}
 	}
 }
+
+func TestDashboardListsLateUnitsWithDaysOverdue(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	b := f.browser("")
+	b.login("board", testPassword)
+	if body := b.send("GET", "/", nil).Body.String(); !strings.Contains(body, "Không có đơn vị nào trễ hạn") {
+		t.Errorf("before the late-flags run: %s", body)
+	}
+	if _, err := f.svc.RunJob(context.Background(), system, "late-flags", "", 0); err != nil {
+		t.Fatal(err)
+	}
+	body := b.send("GET", "/", nil).Body.String()
+	if !strings.Contains(body, "Đơn vị trễ hạn và có nguy cơ trễ") || !strings.Contains(body, `<a href="/units/HN.HBT.A.1">Chi bộ tổ dân phố 1</a> — <span class="late">trễ hạn `) {
+		t.Errorf("after the run: %s", body)
+	}
+	if strings.Contains(body, "HN.DD.K") {
+		t.Error("a late unit of another district is listed")
+	}
+}
