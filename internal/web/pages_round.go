@@ -25,15 +25,11 @@ type roundPage struct {
 
 // handleRoundPage shows the current round.
 func (s *Server) handleRoundPage(c echo.Context) error {
-	p, err := s.sessionUser(c)
-	if err != nil || p == nil {
-		return s.signInFirst(c, err)
-	}
-	ctx := c.Request().Context()
-	id, err := s.svc.CurrentRoundID(ctx)
-	if err != nil {
+	p, id, done, err := s.roundCaller(c)
+	if done || err != nil {
 		return err
 	}
+	ctx := c.Request().Context()
 	r, err := s.svc.Round(ctx, *p, id)
 	if err != nil {
 		return err
@@ -68,16 +64,26 @@ func (s *Server) handleRoundPage(c echo.Context) error {
 
 // handleRoundRule sets or changes a deadline rule of the current round.
 func (s *Server) handleRoundRule(c echo.Context) error {
-	p, err := s.sessionUser(c)
-	if err != nil || p == nil {
-		return s.signInFirst(c, err)
-	}
-	ctx := c.Request().Context()
-	id, err := s.svc.CurrentRoundID(ctx)
-	if err != nil {
+	p, id, done, err := s.roundCaller(c)
+	if done || err != nil {
 		return err
 	}
-	_, err = s.svc.SetDeadlineRule(ctx, *p, id, domain.DeadlineRuleInput{ScopeCode: c.FormValue("scope_code"), Kind: c.FormValue("kind"),
+	_, err = s.svc.SetDeadlineRule(c.Request().Context(), *p, id, domain.DeadlineRuleInput{ScopeCode: c.FormValue("scope_code"), Kind: c.FormValue("kind"),
 		Category: c.FormValue("category"), Deadline: c.FormValue("deadline"), Reason: c.FormValue("reason")})
 	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/round", domain.ENotFound)
+}
+
+// roundCaller returns the signed-in caller and the current round; done is
+// set (and err is the response's) when the request was already answered:
+// a visitor sent to sign in, or no current round.
+func (s *Server) roundCaller(c echo.Context) (p *domain.Principal, roundID int64, done bool, err error) {
+	p, err = s.sessionUser(c)
+	if err != nil || p == nil {
+		return nil, 0, true, s.signInFirst(c, err)
+	}
+	roundID, err = s.svc.CurrentRoundID(c.Request().Context())
+	if err != nil {
+		return nil, 0, true, err
+	}
+	return p, roundID, false, nil
 }
