@@ -55,10 +55,7 @@ func (s *Server) handleRoundPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, a := range history {
-		d.History = append(d.History, unitAudit{Action: a.Action, User: a.Username,
-			At: a.At.In(domain.Location).Format("02/01/2006 15:04"), Reason: a.Reason})
-	}
+	d.History = auditRows(history)
 	return s.page(c, http.StatusOK, "round.html", &p.User, d)
 }
 

@@ -190,10 +190,7 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, a := range audit {
-		d.Audit = append(d.Audit, unitAudit{Action: a.Action, User: a.Username,
-			At: a.At.In(domain.Location).Format("02/01/2006 15:04"), Reason: a.Reason})
-	}
+	d.Audit = auditRows(audit)
 	return s.page(c, http.StatusOK, "unit.html", &p.User, d)
 }
 
@@ -283,4 +280,14 @@ func resultsInput(c echo.Context) domain.ResultsInput {
 			ValidBallots: num(at("valid_ballots", i)), DelegatesPresent: num(at("delegates_present", i))})
 	}
 	return in
+}
+
+// auditRows are audit entries as the pages show them, times in Asia/Ho_Chi_Minh.
+func auditRows(entries []domain.AuditEntry) []unitAudit {
+	out := make([]unitAudit, 0, len(entries))
+	for _, a := range entries {
+		out = append(out, unitAudit{Action: a.Action, User: a.Username,
+			At: a.At.In(domain.Location).Format("02/01/2006 15:04"), Reason: a.Reason})
+	}
+	return out
 }
