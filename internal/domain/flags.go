@@ -119,10 +119,8 @@ func (f *Flag) Fill(today Day) {
 		f.DaysOverdue = DaysBetween(f.DueDate.Time, end.Time)
 	}
 	switch {
-	case f.Kind == FlagAtRisk && f.Detail == AtRiskPlannedAfterDeadline:
-		f.DetailText = Text{"Ngày dự kiến đại hội sau thời hạn", "Planned date after the deadline"}
-	case f.Kind == FlagAtRisk && f.Detail == AtRiskNoPlannedDate:
-		f.DetailText = Text{"Chưa có ngày dự kiến đại hội dù sắp đến thời hạn", "No planned date although the deadline is near"}
+	case f.Kind == FlagAtRisk:
+		f.DetailText, _ = AtRiskDetail(f.Detail)
 	case f.Kind == FlagMilestoneOverdue && f.Milestone != nil:
 		f.DetailText = f.Milestone.Name
 	case f.Kind == FlagLate && f.DueDate != nil:
@@ -201,4 +199,29 @@ func ParseFlagQuery(state, subtree, kind, limit, offset string) (FlagQuery, erro
 		q.Offset = n
 	}
 	return q, v.Err()
+}
+
+// AtRiskDetail words why a unit is at risk (AtRisk...); false for another code.
+func AtRiskDetail(code string) (Text, bool) {
+	switch code {
+	case AtRiskPlannedAfterDeadline:
+		return Text{"Ngày dự kiến đại hội sau thời hạn", "Planned date after the deadline"}, true
+	case AtRiskNoPlannedDate:
+		return Text{"Chưa có ngày dự kiến đại hội dù sắp đến thời hạn", "No planned date although the deadline is near"}, true
+	}
+	return Text{}, false
+}
+
+// AtRiskOn reports whether a congress not held by asOf is at risk on that
+// day (the late-flags job's rule): it plans its congress after its
+// deadline, or has no planned date and the deadline is at most atRiskDays
+// away (or passed).
+func AtRiskOn(held bool, planned, deadline *Day, asOf Day, atRiskDays int) bool {
+	if held || deadline == nil {
+		return false
+	}
+	if planned != nil {
+		return planned.After(*deadline)
+	}
+	return !asOf.Before(deadline.AddDays(-atRiskDays))
 }

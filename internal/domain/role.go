@@ -172,3 +172,19 @@ func Lang(s string) string {
 	}
 	return "vi"
 }
+
+// HasRoleOver reports whether p holds one of roles on the unit at path or
+// on a unit above it.
+func (p Principal) HasRoleOver(path string, roles ...Role) bool {
+	if !p.User.Active {
+		return false
+	}
+	for _, g := range p.Grants {
+		for _, r := range roles {
+			if g.Role == r && IsWithin(path, g.UnitPath) {
+				return true
+			}
+		}
+	}
+	return false
+}
