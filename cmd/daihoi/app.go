@@ -10,6 +10,7 @@ import (
 	"github.com/daihoi/daihoi/internal/auth"
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/mail"
 	"github.com/daihoi/daihoi/internal/pg"
 	"github.com/daihoi/daihoi/internal/store"
 )
@@ -48,7 +49,10 @@ func openApp(ctx context.Context, c *cli) (*app, error) {
 			return nil, err
 		}
 	}
-	a.svc, err = core.New(ctx, store.New(db), domain.SystemClock{}, serviceOptions(c), c.log)
+	opts, err := serviceOptions(c)
+	if err == nil {
+		a.svc, err = core.New(ctx, store.New(db), domain.SystemClock{}, opts, c.log)
+	}
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -77,17 +81,29 @@ func startEmbedded(ctx context.Context, c *cli) (*pg.Cluster, error) {
 }
 
 // serviceOptions are the options of the services from the configuration.
-func serviceOptions(c *cli) core.Options {
+func serviceOptions(c *cli) (core.Options, error) {
 	callers := c.cfg.Auth.CallerCache
 	if callers == 0 {
 		callers = -1 // "0s" in the config: no cache
 	}
-	return core.Options{TokenTTL: c.cfg.Auth.TokenTTL, AtRiskDays: c.cfg.Jobs.AtRiskDays, PrincipalTTL: callers}
+	m := c.cfg.Mail
+	mailer, err := mail.New(mail.Config{Host: m.Host, Port: m.Port, Username: m.Username, Password: m.Password,
+		From: m.From, TLS: m.TLS, Timeout: m.Timeout})
+	if err != nil {
+		return core.Options{}, err
+	}
+	return core.Options{TokenTTL: c.cfg.Auth.TokenTTL, AtRiskDays: c.cfg.Jobs.AtRiskDays, PrincipalTTL: callers,
+		Reports: core.ReportOptions{Kinds: c.cfg.Reports.Kinds, ForecastWeeks: c.cfg.Reports.ForecastWeeks,
+			BaseURL: c.cfg.BaseURL, Mailer: mailer, MailAttempts: m.Attempts}}, nil
 }
 
 // useClock rebuilds the services on clock: the demo runs on its demo date.
 func (a *app) useClock(ctx context.Context, clock domain.Clock) error {
-	svc, err := core.New(ctx, a.svc.Store(), clock, serviceOptions(a.cli), a.log)
+	opts, err := serviceOptions(a.cli)
+	if err != nil {
+		return err
+	}
+	svc, err := core.New(ctx, a.svc.Store(), clock, opts, a.log)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 const jobsUsage = `usage:
   daihoi jobs run NAME [--as-of YYYY-MM-DD] [--round ID]   run a job once now
   daihoi jobs list [--job NAME] [--limit N]                recent runs, newest first
-jobs: progress-snapshot, late-flags, consistency-check, housekeeping`
+jobs: progress-snapshot, late-flags, consistency-check, housekeeping, weekly-report, report-mail`
 
 // cmdJobs runs `daihoi jobs run|list`.
 func cmdJobs(ctx context.Context, c *cli, args []string) error {
@@ -122,6 +122,8 @@ func scheduleJobs(c *cli, a *app, sched *jobs.Scheduler) error {
 		{jobs.JobLateFlags, c.cfg.Jobs.LateFlags},
 		{jobs.JobConsistencyCheck, c.cfg.Jobs.ConsistencyCheck},
 		{jobs.JobHousekeeping, c.cfg.Jobs.Housekeeping},
+		{jobs.JobWeeklyReport, c.cfg.Jobs.WeeklyReport},
+		{jobs.JobReportMail, c.cfg.Jobs.ReportMail},
 	} {
 		if err := sched.Add(jobs.Job{Name: j.name, Schedule: j.spec, Run: runner.Scheduled(j.name)}); err != nil {
 			return err

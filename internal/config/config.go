@@ -62,7 +62,30 @@ type Config struct {
 		// AtRiskDays: a unit without a planned date is at risk from this
 		// many days before its deadline.
 		AtRiskDays int `koanf:"at_risk_days"`
+		// WeeklyReport makes the weekly progress reports of the week just
+		// ended and queues their e-mails; ReportMail sends (and retries) them.
+		WeeklyReport string `koanf:"weekly_report"`
+		ReportMail   string `koanf:"report_mail"`
 	} `koanf:"jobs"`
+	Reports struct {
+		// Kinds are the unit kinds reported on every week (besides every
+		// unit someone subscribed to).
+		Kinds []string `koanf:"kinds"`
+		// ForecastWeeks is how many past weeks set the pace of the forecast.
+		ForecastWeeks int `koanf:"forecast_weeks"`
+	} `koanf:"reports"`
+	Mail struct {
+		// Host of the SMTP server; empty: no e-mail is sent (they wait).
+		Host     string        `koanf:"host"`
+		Port     int           `koanf:"port"`
+		Username string        `koanf:"username"`
+		Password string        `koanf:"password"`
+		From     string        `koanf:"from"`
+		TLS      string        `koanf:"tls"`
+		Timeout  time.Duration `koanf:"timeout"`
+		// Attempts is how many times an e-mail is tried before it is given up.
+		Attempts int `koanf:"attempts"`
+	} `koanf:"mail"`
 	Demo struct {
 		SeedIfEmpty bool `koanf:"seed_if_empty"`
 		// Date is the day (YYYY-MM-DD) the demo data describes; a server
@@ -100,6 +123,18 @@ var defaults = map[string]any{
 	"jobs.late_flags":           "@hourly",
 	"jobs.consistency_check":    "30 2 * * *",
 	"jobs.at_risk_days":         14,
+	"jobs.weekly_report":        "0 7 * * 1",
+	"jobs.report_mail":          "*/5 * * * *",
+	"reports.kinds":             []string{"district"},
+	"reports.forecast_weeks":    4,
+	"mail.host":                 "",
+	"mail.port":                 587,
+	"mail.username":             "",
+	"mail.password":             "",
+	"mail.from":                 "daihoi <daihoi@localhost>",
+	"mail.tls":                  "starttls",
+	"mail.timeout":              "30s",
+	"mail.attempts":             8,
 	"demo.seed_if_empty":        false,
 	"demo.date":                 "2020-04-15",
 }
@@ -147,7 +182,11 @@ func Load(path string, explicit bool, environ []string) (Config, error) {
 		return Config{}, fmt.Errorf("config: environment: %w", err)
 	}
 	if err := k.Load(env.Provider(".", env.Opt{Prefix: "DAIHOI_", EnvironFunc: environFn, TransformFunc: func(name, val string) (string, any) {
-		return byEnv[name], val
+		key := byEnv[name]
+		if _, list := defaults[key].([]string); list {
+			return key, splitList(val)
+		}
+		return key, val
 	}}), nil); err != nil {
 		return Config{}, fmt.Errorf("config: environment: %w", err)
 	}
@@ -181,6 +220,15 @@ func (c Config) validate() error {
 	if _, err := c.DemoDate(); err != nil {
 		bad = append(bad, err.Error())
 	}
+	if len(c.Reports.Kinds) == 0 {
+		bad = append(bad, "reports.kinds must name at least one unit kind")
+	}
+	if c.Reports.ForecastWeeks < 1 || c.Reports.ForecastWeeks > 52 {
+		bad = append(bad, "reports.forecast_weeks must be between 1 and 52")
+	}
+	if c.Mail.Attempts < 1 {
+		bad = append(bad, "mail.attempts must be at least 1")
+	}
 	switch c.Log.Format {
 	case "text", "json":
 	default:
@@ -212,5 +260,17 @@ func (c Config) Masked() map[string]any {
 		}
 	}
 	return map[string]any{"addr": c.Addr, "database.url": url, "database.max_conns": c.Database.MaxConns,
-		"embedded.data_dir": c.Embedded.DataDir, "log.level": c.Log.Level, "jobs.enabled": c.Jobs.Enabled}
+		"embedded.data_dir": c.Embedded.DataDir, "log.level": c.Log.Level, "jobs.enabled": c.Jobs.Enabled,
+		"mail.host": c.Mail.Host, "reports.kinds": c.Reports.Kinds}
+}
+
+// splitList reads a list from the environment: "district, city".
+func splitList(v string) []string {
+	out := []string{}
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -54,13 +55,14 @@ func TestShippedFileMatchesDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fromFile != builtIn {
+	if !reflect.DeepEqual(fromFile, builtIn) {
 		t.Errorf("configs/daihoi.yaml and the built-in defaults differ:\nfile:    %+v\ndefaults: %+v", fromFile, builtIn)
 	}
 }
 
 func TestInvalidSettingsAreRefused(t *testing.T) {
-	for _, env := range []string{"DAIHOI_DATABASE_MAX_CONNS=0", "DAIHOI_AUTH_BCRYPT_COST=2", "DAIHOI_JOBS_TIMEZONE=Mars/Base", "DAIHOI_LOG_FORMAT=xml", "DAIHOI_DEMO_DATE=2020-02-30"} {
+	for _, env := range []string{"DAIHOI_DATABASE_MAX_CONNS=0", "DAIHOI_AUTH_BCRYPT_COST=2", "DAIHOI_JOBS_TIMEZONE=Mars/Base", "DAIHOI_LOG_FORMAT=xml", "DAIHOI_DEMO_DATE=2020-02-30",
+		"DAIHOI_REPORTS_FORECAST_WEEKS=0", "DAIHOI_MAIL_ATTEMPTS=0"} {
 		t.Run(env, func(t *testing.T) {
 			if _, err := Load("", false, []string{env}); err == nil {
 				t.Errorf("Load accepted %s", env)
@@ -105,5 +107,15 @@ func TestDemoDate(t *testing.T) {
 	}
 	if d, _ := c.DemoDate(); d.Month() != time.May {
 		t.Errorf("DAIHOI_DEMO_DATE ignored: %v", d)
+	}
+}
+
+func TestReportKindsFromTheEnvironmentAreAList(t *testing.T) {
+	c, err := Load("", false, []string{"DAIHOI_REPORTS_KINDS=district,city"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c.Reports.Kinds, []string{"district", "city"}) {
+		t.Errorf("reports.kinds = %q, want district and city", c.Reports.Kinds)
 	}
 }

@@ -25,6 +25,8 @@ type Options struct {
 	// PrincipalTTL is how long a caller is reused (DefaultPrincipalTTL when
 	// 0; negative: never).
 	PrincipalTTL time.Duration
+	// Reports tune the weekly reports and their e-mails.
+	Reports ReportOptions
 }
 
 // Service is the set of daihoi's use cases.
@@ -53,6 +55,7 @@ func New(ctx context.Context, st *store.Store, clock domain.Clock, opts Options,
 	if log == nil {
 		log = slog.Default()
 	}
+	opts.Reports = opts.Reports.withDefaults()
 	if opts.PrincipalTTL == 0 {
 		opts.PrincipalTTL = DefaultPrincipalTTL
 	}

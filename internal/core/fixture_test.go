@@ -77,17 +77,24 @@ func newFixture(t *testing.T) *fixture {
 			t.Fatalf("create %s: %v", in.Code, err)
 		}
 	}
+	f.addFixtureUsers()
+	return f
+}
+
+// addFixtureUsers creates the users of fixtureUsers with their roles:
+// on HN.HBT, the secretary on HN.HBT.BM.
+func (f *fixture) addFixtureUsers() {
+	f.t.Helper()
 	for role, username := range fixtureUsers {
 		unit := "HN.HBT"
 		if role == domain.RoleSecretary {
 			unit = "HN.HBT.BM"
 		}
 		f.user(username)
-		if err := f.svc.Grant(f.ctx, sys, username, string(role), unit); err != nil {
-			t.Fatalf("grant %s: %v", username, err)
+		if err := f.svc.Grant(f.ctx, domain.SystemPrincipal(), username, string(role), unit); err != nil {
+			f.t.Fatalf("grant %s: %v", username, err)
 		}
 	}
-	return f
 }
 
 // emptyFixture is a service on a fresh database without units or users.
@@ -100,8 +107,14 @@ func emptyFixture(t *testing.T) *fixture {
 // fixtureOn returns a service on db with clock.
 func fixtureOn(t *testing.T, db *sqlx.DB, clock domain.Clock) *fixture {
 	t.Helper()
+	return fixtureWithOptions(t, db, clock, core.Options{})
+}
+
+// fixtureWithOptions returns a service with opts on db with clock.
+func fixtureWithOptions(t *testing.T, db *sqlx.DB, clock domain.Clock, opts core.Options) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	svc, err := core.New(ctx, store.New(db), clock, core.Options{}, nil)
+	svc, err := core.New(ctx, store.New(db), clock, opts, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,42 @@ import (
 func newJobRunner(s *Service) *jobs.Runner {
 	r := jobs.NewRunner(s.store, s.clock, s.log)
 	jobs.RegisterStandard(r, s.store, s.clock, jobs.Settings{AtRiskDays: s.opts.AtRiskDays}, s.log)
+	r.Register(jobs.Definition{Name: jobs.JobWeeklyReport, Run: s.weeklyReportJob,
+		Description: domain.Text{
+			VI: "Lập báo cáo tiến độ tuần vừa kết thúc (trước ngày chạy) cho các đơn vị theo cấu hình và đơn vị có người đăng ký; xếp thư gửi người đăng ký",
+			EN: "Make the progress report of the week just ended (before the run's day) for the configured units and those with subscribers; queue their e-mails"}})
+	r.Register(jobs.Definition{Name: jobs.JobReportMail, Run: s.reportMailJob,
+		Description: domain.Text{
+			VI: "Gửi các thư báo cáo tuần đến hạn; thử lại thư gửi lỗi, giãn dần thời gian",
+			EN: "Send the weekly report e-mails that are due; retry failed ones with backoff"}})
 	return r
+}
+
+// weeklyReportJob makes the reports of the week before the run's day, then
+// sends their e-mails.
+func (s *Service) weeklyReportJob(ctx context.Context) error {
+	p := jobs.ParamsFrom(ctx)
+	run, err := s.MakeWeeklyReports(ctx, domain.SystemPrincipal(), p.RoundID, domain.WeekOf(p.AsOf).Prev(), false)
+	jobs.Count(ctx, "made", run.Made)
+	jobs.Count(ctx, "kept", run.Kept)
+	jobs.Count(ctx, "failed", len(run.Failed))
+	jobs.Count(ctx, "mails_queued", run.Mails)
+	if domain.IsCode(err, domain.ENotFound) {
+		return jobs.ErrNothingToDo
+	}
+	if err != nil {
+		return err
+	}
+	return s.reportMailJob(ctx)
+}
+
+// reportMailJob sends the report e-mails that are due.
+func (s *Service) reportMailJob(ctx context.Context) error {
+	run, err := s.SendReportMails(ctx)
+	jobs.Count(ctx, "mails_sent", run.Sent)
+	jobs.Count(ctx, "mails_retry", run.Retry)
+	jobs.Count(ctx, "mails_failed", run.Failed)
+	return err
 }
 
 // Jobs returns the runner of daihoi's jobs, for the scheduler.

@@ -63,6 +63,14 @@ func newProgressFixture(t *testing.T) *progressFixture {
 	clock := &movableClock{}
 	clock.setDay("2020-03-01")
 	f := &progressFixture{fixture: fixtureOn(t, testdb.New(t), clock), clock: clock}
+	f.buildProgressTree()
+	return f
+}
+
+// buildProgressTree creates the progress fixture's units and round.
+func (f *progressFixture) buildProgressTree() {
+	t := f.t
+	t.Helper()
 	sys := domain.SystemPrincipal()
 	units := []domain.UnitInput{
 		{Code: "HN", Name: "Đảng bộ Thành phố Hà Nội", Kind: "city"},
@@ -90,7 +98,6 @@ func newProgressFixture(t *testing.T) *progressFixture {
 		t.Fatalf("create round: %v", err)
 	}
 	f.round = r.ID
-	return f
 }
 
 // hold walks the congress of code to held on day through the services, as

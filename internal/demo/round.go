@@ -115,7 +115,8 @@ const stateSeed = 2020
 // services, as the board would), then the state of every congress in one
 // set-based store call, then the pilots' delegates, lessons and results
 // through the services (a pilot not held yet at day gets only its mark),
-// then the late flags of day and the daily snapshots before it.
+// then the late flags of day and the daily snapshots before it, and the
+// district's weekly reports of the weeks before it.
 func seedRound(ctx context.Context, svc *core.Service, at time.Time) error {
 	sys := domain.SystemPrincipal()
 	r, err := svc.CreateRound(ctx, sys, Round())
@@ -143,7 +144,27 @@ func seedRound(ctx context.Context, svc *core.Service, at time.Time) error {
 			return fmt.Errorf("demo: pilot %s: %w", p.Code, err)
 		}
 	}
-	return seedHistory(ctx, svc.Store(), r.ID, at)
+	if err := seedHistory(ctx, svc.Store(), r.ID, at); err != nil {
+		return err
+	}
+	return seedReports(ctx, svc, at)
+}
+
+// reportsFrom is the first week of the demo's weekly reports.
+var reportsFrom = domain.Week{Year: 2020, Number: 1}
+
+// seedReports makes the weekly reports of the district from reportsFrom to
+// the week before the demo date, dated as the weekly job would have made
+// them (Mondays at 07:00), so that the archive has its past weeks.
+func seedReports(ctx context.Context, svc *core.Service, at time.Time) error {
+	last := domain.WeekOf(domain.DayOf(at)).Prev()
+	if last.Monday().Before(reportsFrom.Monday()) {
+		return nil
+	}
+	if _, err := svc.BackfillWeeklyReports(ctx, domain.SystemPrincipal(), reportsFrom, last); err != nil {
+		return fmt.Errorf("demo: weekly reports: %w", err)
+	}
+	return nil
 }
 
 // AtRiskDays is the warning of the demo's late flags: a unit without a

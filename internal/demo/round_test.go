@@ -250,3 +250,37 @@ func TestDemoRoundOnAnotherDay(t *testing.T) {
 		t.Errorf("%d congresses held after the demo date", after)
 	}
 }
+
+func TestDemoHasTheDistrictsWeeklyReports(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newService(t)
+	if err := demo.Seed(ctx, svc); err != nil {
+		t.Fatalf("Seed: %v", err)
+	}
+	sys := domain.SystemPrincipal()
+	a, err := svc.WeeklyReports(ctx, sys, demo.DistrictCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 15/04/2020 is in 2020-W16: the weeks 2020-W01 to W15 are reported.
+	if len(a.Reports) != 15 || a.Reports[0].Week != "2020-W15" || a.Reports[14].Week != "2020-W01" {
+		t.Fatalf("archive = %d reports, want 2020-W15 back to 2020-W01", len(a.Reports))
+	}
+	if got := a.Reports[0].MadeAt.In(domain.Location).Format("2006-01-02 15:04"); got != "2020-04-13 07:00" {
+		t.Errorf("W15 made at %s, want Monday 13/04/2020 07:00", got)
+	}
+	r, err := svc.WeeklyReport(ctx, sys, demo.DistrictCode, "2020-W15")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.Progress(ctx, sys, demo.DistrictCode, 0, "2020-04-12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cells := r.Figure(domain.FigureCells); cells.Value != p.Cells.Held || cells.Total != p.Cells.Total || cells.Total < 400 {
+		t.Errorf("W15 cells = %d/%d, progress on 12/04 = %d/%d", cells.Value, cells.Total, p.Cells.Held, p.Cells.Total)
+	}
+	if len(r.Units) < 20 || r.Forecast.Deadline == nil {
+		t.Errorf("W15: %d units below, forecast deadline %v; want the wards and the cells' deadline", len(r.Units), r.Forecast.Deadline)
+	}
+}

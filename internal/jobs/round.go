@@ -14,6 +14,9 @@ const (
 	JobLateFlags        = "late-flags"
 	JobConsistencyCheck = "consistency-check"
 	JobHousekeeping     = "housekeeping"
+	// The weekly reports' jobs are registered by package core, which makes them.
+	JobWeeklyReport = "weekly-report"
+	JobReportMail   = "report-mail"
 )
 
 // Settings tune the jobs.

@@ -1,0 +1,377 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// Weekly reports (issue 5): the facts a report is drawn from, each read
+// set-based over the unit's subtree as of the week's last day; the stored
+// reports, their subscribers and the outbox of their e-mails.
+
+// ReportLists are the lists of a weekly report, each cut at the limit asked
+// with its full count.
+type ReportLists struct {
+	Held         []domain.ReportCongress
+	HeldCount    int
+	Planned      []domain.ReportCongress
+	PlannedCount int
+	// Late holds the late units first, then those at risk.
+	Late      []domain.ReportLate
+	LateCount int
+}
+
+// reportCongressRow is a congress of a report's list, with the full count.
+type reportCongressRow struct {
+	domain.ReportCongress
+	N int `db:"n"`
+}
+
+// reportCongressSelect lists congresses at or below the unit at path $2 in
+// round $1: the columns of a domain.ReportCongress and the count of all.
+const reportCongressSelect = `SELECT u.code, u.name, u.kind, coalesce(p.name, '') AS parent, %s AS date,
+	c.deadline, c.is_pilot, count(*) OVER () AS n
+FROM congresses c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u.parent_id
+WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND %s
+ORDER BY 5, u.path LIMIT $5`
+
+// ReportLists reads the congresses at or below unit held from from to to,
+// those not held by to and planned from nextFrom to nextTo, and the units
+// strictly below late or at risk on to (at risk: planned after the
+// deadline, or without a planned date when the deadline is at most
+// atRiskDays away), at most limit of each.
+func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit, from, to, nextFrom, nextTo domain.Day, atRiskDays, limit int) (ReportLists, error) {
+	var out ReportLists
+	var held, planned []reportCongressRow
+	if err := s.db.SelectContext(ctx, &held, fmt.Sprintf(reportCongressSelect, "c.held_date", "c.held_date BETWEEN $3::date AND $4::date"),
+		roundID, unit.Path, from, to, limit); err != nil {
+		return out, fmt.Errorf("store: held in week below %s: %w", unit.Code, err)
+	}
+	if err := s.db.SelectContext(ctx, &planned, fmt.Sprintf(reportCongressSelect, "c.planned_date",
+		"(c.held_date IS NULL OR c.held_date > $6::date) AND c.planned_date BETWEEN $3::date AND $4::date"),
+		roundID, unit.Path, nextFrom, nextTo, limit, to); err != nil {
+		return out, fmt.Errorf("store: planned next week below %s: %w", unit.Code, err)
+	}
+	out.Held, out.HeldCount = congressRows(held)
+	out.Planned, out.PlannedCount = congressRows(planned)
+
+	var late []struct {
+		domain.ReportLate
+		N int `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &late, `WITH l AS (
+			SELECT u.code, u.name, u.kind, u.path, coalesce(p.name, '') AS parent,
+				CASE WHEN c.deadline < $3::date THEN 'late' ELSE 'at_risk' END AS flag,
+				c.deadline, c.planned_date,
+				CASE WHEN c.deadline < $3::date THEN ''
+					WHEN c.planned_date > c.deadline THEN '`+domain.AtRiskPlannedAfterDeadline+`'
+					ELSE '`+domain.AtRiskNoPlannedDate+`' END AS detail
+			FROM congresses c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u.parent_id
+			WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND u.id <> $4
+				AND c.deadline IS NOT NULL AND (c.held_date IS NULL OR c.held_date > $3::date)
+				AND (c.deadline < $3::date OR c.planned_date > c.deadline
+					OR (c.planned_date IS NULL AND $3::date >= c.deadline - $5::int))
+		)
+		SELECT code, name, kind, parent, flag, deadline, planned_date, detail,
+			count(*) FILTER (WHERE flag = 'late') OVER () AS n
+		FROM l ORDER BY flag = 'late' DESC, deadline, path LIMIT $6`,
+		roundID, unit.Path, to, unit.ID, atRiskDays, limit); err != nil {
+		return out, fmt.Errorf("store: late and at risk below %s: %w", unit.Code, err)
+	}
+	out.Late = make([]domain.ReportLate, 0, len(late))
+	for _, l := range late {
+		out.LateCount = l.N
+		out.Late = append(out.Late, l.ReportLate)
+	}
+	return out, nil
+}
+
+func congressRows(rows []reportCongressRow) ([]domain.ReportCongress, int) {
+	out := make([]domain.ReportCongress, 0, len(rows))
+	n := 0
+	for _, r := range rows {
+		out = append(out, r.ReportCongress)
+		n = r.N
+	}
+	return out, n
+}
+
+// CellSeries is how many cells below one unit had held their congress on
+// each of a list of days, how many there are, and the latest of their
+// deadlines.
+type CellSeries struct {
+	Held     []int
+	Total    int
+	Deadline *domain.Day
+}
+
+// CellsHeldOnDays counts, for every unit directly below unit, the active
+// units of kinds below it (itself included) held by each of days, in one
+// query grouped by child and day.
+func (s *Store) CellsHeldOnDays(ctx context.Context, roundID int64, unit domain.Unit, kinds []string, days []domain.Day) (map[int64]CellSeries, error) {
+	var rows []struct {
+		UnitID   int64       `db:"unit_id"`
+		I        int         `db:"i"`
+		Held     int         `db:"held"`
+		Total    int         `db:"total"`
+		Deadline *domain.Day `db:"deadline"`
+	}
+	list := make([]string, len(days))
+	for i, d := range days {
+		list[i] = d.String()
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT ltree2text(subpath(u.path, nlevel($2::ltree), 1))::bigint AS unit_id,
+			d.i, count(*) FILTER (WHERE c.held_date <= d.day) AS held, count(*) AS total, max(c.deadline) AS deadline
+		FROM congresses c JOIN units u ON u.id = c.unit_id
+		CROSS JOIN unnest($4::date[]) WITH ORDINALITY AS d(day, i)
+		WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.kind = ANY($3)
+		GROUP BY 1, 2`, roundID, unit.Path, pq.Array(kinds), pq.Array(list)); err != nil {
+		return nil, fmt.Errorf("store: cells held below the units under %s: %w", unit.Code, err)
+	}
+	out := map[int64]CellSeries{}
+	for _, r := range rows {
+		c, ok := out[r.UnitID]
+		if !ok {
+			c.Held = make([]int, len(days))
+		}
+		c.Held[r.I-1], c.Total, c.Deadline = r.Held, r.Total, r.Deadline
+		out[r.UnitID] = c
+	}
+	return out, nil
+}
+
+// StoredReport is a weekly report as stored.
+type StoredReport struct {
+	ID         int64           `db:"id"`
+	UnitID     int64           `db:"unit_id"`
+	RoundID    int64           `db:"round_id"`
+	Week       string          `db:"week"`
+	WeekStart  domain.Day      `db:"week_start"`
+	MadeAt     time.Time       `db:"made_at"`
+	MadeBy     string          `db:"made_by"`
+	NothingNew bool            `db:"nothing_new"`
+	Content    json.RawMessage `db:"content"`
+}
+
+// SaveResult says what SaveWeeklyReport did.
+type SaveResult struct {
+	ID int64
+	// Written: the report was stored (new, or replaced when forced).
+	Written bool
+	// Replaced: an earlier report of the unit and week was replaced.
+	Replaced bool
+	// Mails counts the e-mails queued for its subscribers.
+	Mails int
+}
+
+// SaveWeeklyReport stores r for its unit and week unless one is stored
+// already (then it is left as it was, unless force replaces it), and, when
+// mail is set, for a report stored with something new, queues one e-mail to each
+// subscriber of the unit with a board or supervisor role covering it and
+// an e-mail address, due at now, in the same transaction.
+func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, unit domain.Unit, r domain.WeeklyReport, force, mail bool, now time.Time) (SaveResult, error) {
+	var res SaveResult
+	content, err := json.Marshal(r)
+	if err != nil {
+		return res, fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
+	}
+	err = s.inTx(ctx, func(tx *txn) error {
+		res = SaveResult{}
+		var old sql.NullInt64
+		if err := tx.GetContext(ctx, &old, `SELECT id FROM weekly_reports WHERE unit_id = $1 AND week = $2 FOR UPDATE`, unit.ID, r.Week); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
+		}
+		switch {
+		case old.Valid && !force:
+			res.ID = old.Int64
+			return nil
+		case old.Valid:
+			res.ID, res.Replaced = old.Int64, true
+			if _, err := tx.ExecContext(ctx, `UPDATE weekly_reports SET round_id = $2, made_at = $3, made_by = $4, nothing_new = $5, content = $6
+				WHERE id = $1`, res.ID, r.RoundID, r.MadeAt, actor.User.Username, r.NothingNew(), content); err != nil {
+				return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
+			}
+		default:
+			if err := tx.GetContext(ctx, &res.ID, `INSERT INTO weekly_reports (unit_id, round_id, week, week_start, made_at, made_by, nothing_new, content)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+				unit.ID, r.RoundID, r.Week, r.From, r.MadeAt, actor.User.Username, r.NothingNew(), content); err != nil {
+				return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
+			}
+		}
+		res.Written = true
+		if mail && !r.NothingNew() {
+			q, err := tx.ExecContext(ctx, `INSERT INTO report_mails (report_id, user_id, email, lang, next_attempt_at)
+				SELECT $1, u.id, u.email, u.lang, $3 FROM report_subscriptions s JOIN users u ON u.id = s.user_id
+				WHERE s.unit_id = $2 AND u.active AND u.email <> '' AND EXISTS (
+					SELECT 1 FROM role_assignments ra JOIN units g ON g.id = ra.unit_id
+					WHERE ra.user_id = u.id AND ra.role IN ('board', 'supervisor') AND $4::ltree <@ g.path)
+				ON CONFLICT (report_id, user_id) DO NOTHING`, res.ID, unit.ID, now, unit.Path)
+			if err != nil {
+				return fmt.Errorf("store: report %s %s: queue e-mails: %w", unit.Code, r.Week, err)
+			}
+			res.Mails = affected(q)
+		}
+		after := map[string]any{"week": r.Week, "nothing_new": r.NothingNew(), "mails": res.Mails, "replaced": res.Replaced}
+		return auditRound(ctx, tx, actor, r.RoundID, "report.weekly", "weekly_report", &unit.ID, nil, after, "")
+	})
+	return res, err
+}
+
+// WeeklyReport returns the stored report of the unit for week.
+func (s *Store) WeeklyReport(ctx context.Context, unitID int64, week string) (StoredReport, error) {
+	var r StoredReport
+	err := s.db.GetContext(ctx, &r, `SELECT id, unit_id, round_id, week, week_start, made_at, made_by, nothing_new, content
+		FROM weekly_reports WHERE unit_id = $1 AND week = $2`, unitID, week)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, domain.NotFound(domain.Text{VI: "báo cáo tuần", EN: "weekly report"}, week)
+	}
+	if err != nil {
+		return r, fmt.Errorf("store: report %s: %w", week, err)
+	}
+	return r, nil
+}
+
+// ReportSummary is a stored report in a unit's archive: its week and
+// headline figures, without the rest of its content.
+type ReportSummary struct {
+	Week       string                `db:"week" json:"week"`
+	WeekStart  domain.Day            `db:"week_start" json:"from"`
+	MadeAt     time.Time             `db:"made_at" json:"made_at"`
+	MadeBy     string                `db:"made_by" json:"made_by"`
+	NothingNew bool                  `db:"nothing_new" json:"nothing_new"`
+	HeldInWeek int                   `db:"held_in_week" json:"held_in_week"`
+	Headline   []domain.ReportFigure `db:"-" json:"headline"`
+	RawHead    json.RawMessage       `db:"headline" json:"-"`
+}
+
+// WeeklyReports lists the stored reports of the unit, the latest week
+// first, at most limit.
+func (s *Store) WeeklyReports(ctx context.Context, unitID int64, limit int) ([]ReportSummary, error) {
+	out := []ReportSummary{}
+	if err := s.db.SelectContext(ctx, &out, `SELECT week, week_start, made_at, made_by, nothing_new,
+			coalesce((content->>'held_in_week_count')::int, 0) AS held_in_week, content->'headline' AS headline
+		FROM weekly_reports WHERE unit_id = $1 ORDER BY week_start DESC LIMIT $2`, unitID, limit); err != nil {
+		return nil, fmt.Errorf("store: reports of unit %d: %w", unitID, err)
+	}
+	for i := range out {
+		if err := json.Unmarshal(out[i].RawHead, &out[i].Headline); err != nil {
+			return nil, fmt.Errorf("store: report %s: headline: %w", out[i].Week, err)
+		}
+	}
+	return out, nil
+}
+
+// UnitsToReport lists the active units of kinds and those with
+// subscribers, in the tree's order: the units the weekly job reports on.
+func (s *Store) UnitsToReport(ctx context.Context, kinds []string) ([]domain.Unit, error) {
+	out := []domain.Unit{}
+	if err := s.db.SelectContext(ctx, &out, unitSelect+`WHERE u.active AND (u.kind = ANY($1)
+		OR EXISTS (SELECT 1 FROM report_subscriptions rs WHERE rs.unit_id = u.id)) ORDER BY u.path`, pq.Array(kinds)); err != nil {
+		return nil, fmt.Errorf("store: units to report on: %w", err)
+	}
+	return out, nil
+}
+
+// SetReportSubscription subscribes the user to the unit's weekly report
+// (on) or ends it, recorded in the audit log; doing it twice changes
+// nothing more.
+func (s *Store) SetReportSubscription(ctx context.Context, actor domain.Principal, userID int64, unit domain.Unit, on bool) error {
+	return s.inTx(ctx, func(tx *txn) error {
+		q := `DELETE FROM report_subscriptions WHERE user_id = $1 AND unit_id = $2`
+		action := "report.unsubscribe"
+		if on {
+			q = `INSERT INTO report_subscriptions (user_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`
+			action = "report.subscribe"
+		}
+		res, err := tx.ExecContext(ctx, q, userID, unit.ID)
+		if err != nil {
+			return fmt.Errorf("store: subscription to %s: %w", unit.Code, err)
+		}
+		if affected(res) == 0 {
+			return nil
+		}
+		return audit(ctx, tx, actor, action, "report_subscription", &unit.ID, nil, map[string]any{"user_id": userID}, "")
+	})
+}
+
+// ReportSubscribed reports whether the user gets the unit's report.
+func (s *Store) ReportSubscribed(ctx context.Context, userID, unitID int64) (bool, error) {
+	var ok bool
+	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM report_subscriptions WHERE user_id = $1 AND unit_id = $2)`, userID, unitID)
+	if err != nil {
+		return false, fmt.Errorf("store: subscription: %w", err)
+	}
+	return ok, nil
+}
+
+// ReportMail is one queued e-mail of a report.
+type ReportMail struct {
+	ID            int64      `db:"id" json:"-"`
+	ReportID      int64      `db:"report_id" json:"-"`
+	UnitID        int64      `db:"unit_id" json:"-"`
+	Username      string     `db:"username" json:"username"`
+	Email         string     `db:"email" json:"email"`
+	Lang          string     `db:"lang" json:"lang"`
+	Status        string     `db:"status" json:"status"`
+	Attempts      int        `db:"attempts" json:"attempts"`
+	NextAttemptAt time.Time  `db:"next_attempt_at" json:"next_attempt_at"`
+	LastError     string     `db:"last_error" json:"last_error"`
+	SentAt        *time.Time `db:"sent_at" json:"sent_at"`
+	Week          string     `db:"week" json:"week"`
+	UnitCode      string     `db:"unit_code" json:"unit"`
+}
+
+const reportMailSelect = `SELECT m.id, m.report_id, r.unit_id, usr.username, m.email, m.lang, m.status, m.attempts,
+	m.next_attempt_at, m.last_error, m.sent_at, r.week, un.code AS unit_code
+FROM report_mails m JOIN weekly_reports r ON r.id = m.report_id JOIN users usr ON usr.id = m.user_id
+JOIN units un ON un.id = r.unit_id `
+
+// DueReportMails lists the pending e-mails due by now, the oldest first.
+func (s *Store) DueReportMails(ctx context.Context, now time.Time, limit int) ([]ReportMail, error) {
+	out := []ReportMail{}
+	if err := s.db.SelectContext(ctx, &out, reportMailSelect+`WHERE m.status = 'pending' AND m.next_attempt_at <= $1
+		ORDER BY m.next_attempt_at, m.id LIMIT $2`, now, limit); err != nil {
+		return nil, fmt.Errorf("store: e-mails due: %w", err)
+	}
+	return out, nil
+}
+
+// ReportMailsOf lists the e-mails of the unit's report of week.
+func (s *Store) ReportMailsOf(ctx context.Context, unitID int64, week string) ([]ReportMail, error) {
+	out := []ReportMail{}
+	if err := s.db.SelectContext(ctx, &out, reportMailSelect+`WHERE r.unit_id = $1 AND r.week = $2 ORDER BY usr.username`, unitID, week); err != nil {
+		return nil, fmt.Errorf("store: e-mails of report %s: %w", week, err)
+	}
+	return out, nil
+}
+
+// ReportMailSent records a delivered e-mail.
+func (s *Store) ReportMailSent(ctx context.Context, id int64, at time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE report_mails SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = ''
+		WHERE id = $1`, id, at); err != nil {
+		return fmt.Errorf("store: e-mail %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// ReportMailFailed records a failed attempt: retried at next, or failed
+// for good when next is nil.
+func (s *Store) ReportMailFailed(ctx context.Context, id int64, next *time.Time, reason string) error {
+	status := "pending"
+	if next == nil {
+		status = "failed"
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE report_mails SET status = $2, attempts = attempts + 1,
+			next_attempt_at = coalesce($3, next_attempt_at), last_error = $4 WHERE id = $1`, id, status, next, reason); err != nil {
+		return fmt.Errorf("store: e-mail %d failed: %w", id, err)
+	}
+	return nil
+}
