@@ -37,8 +37,12 @@ Commands:
   user passwd USERNAME                   set a user's password (read from stdin)
   user list                              list users and their roles
   jobs run NAME [--as-of YYYY-MM-DD] [--round ID]   run a job once now: progress-snapshot, late-flags,
-                                         consistency-check, housekeeping (recorded like scheduled runs)
+                                         consistency-check, housekeeping, weekly-report, report-mail
+                                         (recorded like scheduled runs)
   jobs list [--job NAME] [--limit N]     list the recent runs of the jobs
+  report weekly --unit CODE [--week 2020-W14] [--format html|xlsx|csv|pdf] [--out FILE] [--lang vi|en] [--force]
+                                         the weekly progress report of a unit (made and stored when not yet)
+  report weekly [--week 2020-W14] [--force]   make the week's reports of every unit the weekly job covers
   version                                print the version
 
 Settings come from configs/daihoi.yaml (or --config) and DAIHOI_* environment variables.
@@ -138,6 +142,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdJobs(ctx, c, rest)
 	case "gen":
 		return cmdGen(ctx, c, rest)
+	case "report":
+		return cmdReport(ctx, c, rest)
 	case "version":
 		fmt.Fprintln(stdout, "daihoi", version)
 		return nil

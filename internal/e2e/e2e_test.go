@@ -165,12 +165,15 @@ const (
 	desktopW, desktopH = 1280, 900
 )
 
-func (s *site) signIn(ctx context.Context, user string) error {
+func (s *site) signIn(ctx context.Context, user string) error { return signIn(ctx, s.url, user, password) }
+
+// signIn signs user in with pw on the server at url.
+func signIn(ctx context.Context, url, user, pw string) error {
 	return chromedp.Do(ctx,
-		chromedp.Navigate(s.url+"/login"),
+		chromedp.Navigate(url+"/login"),
 		chromedp.WaitVisible(chromedp.CSS(`#username`)),
 		chromedp.SendKeys(chromedp.CSS(`#username`), user),
-		chromedp.SendKeys(chromedp.CSS(`#password`), password),
+		chromedp.SendKeys(chromedp.CSS(`#password`), pw),
 		chromedp.Click(chromedp.CSS(`form.stack button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`form.logout`)),
 	)

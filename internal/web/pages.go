@@ -57,7 +57,7 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 	out := make(map[string]*template.Template, len(names))
 	for _, n := range names {
 		t, err := template.New(path.Base(n)).Funcs(template.FuncMap{"t": func(string, ...any) string { return "" }, "inc": func(i int) int { return i + 1 }, "domid": domID}).
-			ParseFS(fsys, "layout/*.html", n)
+			ParseFS(fsys, "layout/*.html", "report/*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)
 		}
@@ -88,22 +88,11 @@ func (s *Server) page(c echo.Context, status int, name string, u *domain.User, d
 	ctx := c.Request().Context()
 	lang := pageLang(c, u)
 	var terr error
-	tr := func(id string, kv ...any) string {
-		args := map[string]any{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			args[fmt.Sprint(kv[i])] = kv[i+1]
-		}
-		out, err := s.catalog.T(lang, id, args)
-		if err != nil && terr == nil {
-			terr = err
-		}
-		return out
-	}
 	t, err := t.Clone()
 	if err != nil {
 		return err
 	}
-	t.Funcs(template.FuncMap{"t": tr})
+	t.Funcs(template.FuncMap{"t": translator(s.catalog, lang, &terr)})
 	d := pageData{Lang: lang, User: u, Data: data}
 	if u != nil {
 		if p, err := s.svc.Principal(ctx, u.ID); err == nil {

@@ -47,6 +47,12 @@ func (s *Server) routes() {
 	e.POST("/round/rules", s.handleRoundRule, page, s.csrf)
 	e.GET("/my", s.handleMyUnits, page)
 	e.POST("/my/:code", s.handleMyUnitSubmit, page, s.csrf)
+	e.GET("/units/:code/reports", s.handleReportsPage, page)
+	e.POST("/units/:code/reports", s.handleMakeReportPage, page, s.csrf)
+	e.POST("/units/:code/reports/subscription", s.handleSubscriptionPage, page, s.csrf)
+	e.GET("/units/:code/reports/compare", s.handleCompareReportsPage, page)
+	e.GET("/units/:code/reports/:week", s.handleReportPage, page)
+	e.GET("/units/:code/reports/:week/report.:format", s.handleReportFilePage, page)
 
 	// JSON API. Only login and the OpenAPI document are public.
 	v1 := e.Group("/api/v1")
@@ -90,6 +96,16 @@ func (s *Server) routes() {
 	v1.GET("/units/:code/progress/children", s.handleProgressChildren, api)
 	v1.GET("/units/:code/flags", s.handleFlags, api)
 	v1.GET("/jobs", s.handleJobs, api)
+
+	// Weekly reports (issue 5): a unit's archive, making one, each report
+	// as JSON or a file (?format=html|xlsx|csv|pdf), its e-mails, and the
+	// caller's subscription to the unit's report.
+	v1.GET("/units/:code/reports", s.handleReports, api)
+	v1.POST("/units/:code/reports", s.handleMakeReport, api)
+	v1.GET("/units/:code/reports/subscription", s.handleReportSubscription, api)
+	v1.PUT("/units/:code/reports/subscription", s.handleSetReportSubscription, api)
+	v1.GET("/units/:code/reports/:week", s.handleReport, api)
+	v1.GET("/units/:code/reports/:week/mails", s.handleReportMails, api)
 	v1.POST("/jobs/:name/run", s.handleRunJob, api)
 }
 

@@ -1,0 +1,124 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/daihoi/daihoi/internal/core"
+	"github.com/daihoi/daihoi/internal/demo"
+	"github.com/daihoi/daihoi/internal/store"
+	"github.com/daihoi/daihoi/internal/testdb"
+	"github.com/daihoi/daihoi/internal/web"
+)
+
+// demoSite serves the demo data as `make run` does: seeded on the demo
+// date, the clock at 09:00 on it.
+func demoSite(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	db := testdb.New(t)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	svc, err := core.New(ctx, store.New(db), demo.Clock(demo.Date), core.Options{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Seed(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(svc, db, web.Options{}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+type download struct {
+	Format string `json:"format"`
+	Status int    `json:"status"`
+	Type   string `json:"type"`
+	Name   string `json:"name"`
+	Size   int    `json:"size"`
+	Head   string `json:"head"`
+}
+
+// The district board opens the demo district's report of the demo week
+// from the dashboard and downloads it in the four formats.
+func TestTheBoardOpensTheDemoWeekReportAndDownloadsItInFourFormats(t *testing.T) {
+	url := demoSite(t)
+	ctx := browser(t, desktopW, desktopH)
+	if err := signIn(ctx, url, "bantochuc", demo.Password); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`p.downloads a[href="/units/HN.HBT/reports"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#report-archive`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "reports-archive-desktop")
+	// 15/04/2020 is in 2020-W16: the demo week reported is 2020-W15 (06–12/04).
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#report-archive a[href="/units/HN.HBT/reports/2020-W15"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`article.report`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	h1, err := text(ctx, "article.report h1")
+	if err != nil || !strings.Contains(h1, "Hai Bà Trưng") {
+		t.Fatalf("report heading %q (%v)", h1, err)
+	}
+	if week, _ := text(ctx, "article.report .report-head p:nth-of-type(2)"); !strings.Contains(week, "2020-W15 (06/04/2020 – 12/04/2020)") {
+		t.Errorf("week line %q", week)
+	}
+	shot(t, ctx, "report-desktop")
+
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Promise.all([...document.querySelectorAll(".report-tools a.download")].map(async a => {
+		const r = await fetch(a.href);
+		const b = new Uint8Array(await r.arrayBuffer());
+		return {format: a.textContent.trim(), status: r.status, type: r.headers.get("Content-Type"),
+			name: r.headers.get("Content-Disposition"), size: b.length, head: String.fromCharCode(...b.slice(0, 5))};
+	})).then(JSON.stringify)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []download
+	if err := json.Unmarshal([]byte(raw), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct{ ctype, head string }{
+		"html": {"text/html", "<!doc"}, "xlsx": {"spreadsheetml", "PK"}, "csv": {"text/csv", "\u00ef\u00bb\u00bf"}, "pdf": {"application/pdf", "%PDF-"},
+	}
+	if len(got) != 4 {
+		t.Fatalf("%d downloads, want 4: %+v", len(got), got)
+	}
+	for _, d := range got {
+		w, ok := want[d.Format]
+		if !ok || d.Status != 200 || !strings.Contains(d.Type, w.ctype) || !strings.HasPrefix(d.Head, w.head) ||
+			!strings.Contains(d.Name, "HN.HBT-2020-W15."+d.Format) || d.Size < 1000 {
+			t.Errorf("download %+v", d)
+		}
+	}
+
+	phone := browser(t, phoneW, phoneH)
+	if err := signIn(phone, url, "bantochuc", demo.Password); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(phone,
+		chromedp.Navigate(url+"/units/HN.HBT/reports/2020-W15"),
+		chromedp.WaitVisible(chromedp.CSS(`article.report`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, phone, "report-phone")
+}

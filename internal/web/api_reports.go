@@ -1,0 +1,207 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/i18n"
+	"github.com/daihoi/daihoi/internal/reportfile"
+)
+
+// Weekly reports (issue 5) in the API: a unit's archive, making one (board
+// users), each report in JSON or as a file (html, xlsx, csv, pdf), its
+// e-mails, and the caller's subscription.
+
+// ReportFormats are the file formats of a weekly report.
+var ReportFormats = []string{"html", "xlsx", "csv", "pdf"}
+
+// WriteReport writes the weekly report r as a file in format (html, xlsx,
+// csv, pdf) and lang; the html words come from cat.
+func WriteReport(w io.Writer, cat *i18n.Catalog, r domain.WeeklyReport, format, lang string) error {
+	switch format {
+	case "html":
+		return ReportHTML(w, cat, r, lang)
+	case "xlsx":
+		return reportfile.XLSX(w, r, lang)
+	case "csv":
+		return reportfile.CSV(w, r, lang)
+	case "pdf":
+		return reportfile.PDF(w, r, lang)
+	}
+	return badFormat(format)
+}
+
+func badFormat(format string) error {
+	return domain.Invalid("format", fmt.Sprintf("Định dạng %q không có; chọn html, xlsx, csv hoặc pdf", format),
+		fmt.Sprintf("no format %q; use html, xlsx, csv or pdf", format))
+}
+
+// standaloneCSP is the policy of a report served as an HTML document: no
+// script, no request, its own inline stylesheet.
+const standaloneCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// sendReport answers with r as a file in format and lang: HTML shown in the
+// browser (inline), the others downloaded.
+func (s *Server) sendReport(c echo.Context, r domain.WeeklyReport, format, lang string) error {
+	var buf bytes.Buffer
+	if err := WriteReport(&buf, s.catalog, r, format, lang); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	disposition := "attachment"
+	if format == "html" {
+		disposition = "inline"
+		h.Set("Content-Security-Policy", standaloneCSP)
+	}
+	h.Set(echo.HeaderContentDisposition, disposition+`; filename="`+reportfile.FileName(r, format)+`"`)
+	h.Set(echo.HeaderCacheControl, "private, no-cache")
+	return c.Blob(http.StatusOK, reportfile.ContentType(format), buf.Bytes())
+}
+
+// handleReports lists the stored weekly reports of a unit, the latest first.
+func (s *Server) handleReports(c echo.Context) error {
+	code, err := codeParam(c)
+	if err != nil {
+		return err
+	}
+	a, err := s.svc.WeeklyReports(c.Request().Context(), principal(c), code)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, a)
+}
+
+type makeReportRequest struct {
+	Week  string `json:"week"`
+	Force bool   `json:"force"`
+}
+
+// handleMakeReport makes (or, without force, returns the stored) report of
+// a unit for a week ("" for the week just ended): 201 when made, 200 when
+// it was already there.
+func (s *Server) handleMakeReport(c echo.Context) error {
+	code, err := codeParam(c)
+	if err != nil {
+		return err
+	}
+	var in makeReportRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	m, err := s.svc.MakeWeeklyReport(c.Request().Context(), principal(c), code, in.Week, in.Force)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if m.Written {
+		status = http.StatusCreated
+	}
+	return c.JSON(status, m.Report)
+}
+
+// handleReport returns one stored weekly report: JSON, or a file with
+// ?format=html|xlsx|csv|pdf, in ?lang= (else the Accept-Language).
+func (s *Server) handleReport(c echo.Context) error {
+	code, err := codeParam(c)
+	if err != nil {
+		return err
+	}
+	format := strings.ToLower(strings.TrimSpace(c.QueryParam("format")))
+	if format != "" && format != "json" && !ValidReportFormat(format) {
+		return badFormat(format)
+	}
+	r, err := s.svc.WeeklyReport(c.Request().Context(), principal(c), code, c.Param("week"))
+	if err != nil {
+		return err
+	}
+	if format == "" || format == "json" {
+		return c.JSON(http.StatusOK, r)
+	}
+	l := lang(c)
+	if q := c.QueryParam("lang"); q != "" {
+		l = domain.Lang(q)
+	}
+	return s.sendReport(c, r, format, l)
+}
+
+// ValidReportFormat reports whether f is one of ReportFormats.
+func ValidReportFormat(f string) bool {
+	for _, x := range ReportFormats {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// handleReportMails lists the e-mails of a report and how they went
+// (board users of the unit).
+func (s *Server) handleReportMails(c echo.Context) error {
+	code, err := codeParam(c)
+	if err != nil {
+		return err
+	}
+	w, err := domain.ParseWeek(c.Param("week"))
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.ReportMails(c.Request().Context(), principal(c), code, w.String())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"mails": list})
+}
+
+type subscriptionRequest struct {
+	Subscribed *bool `json:"subscribed"`
+}
+
+type subscriptionResponse struct {
+	Subscribed   bool `json:"subscribed"`
+	MaySubscribe bool `json:"may_subscribe"`
+}
+
+// handleReportSubscription tells whether the caller gets the unit's weekly
+// report by e-mail, and whether they may.
+func (s *Server) handleReportSubscription(c echo.Context) error {
+	code, err := codeParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	u, err := s.svc.Unit(ctx, principal(c), code)
+	if err != nil {
+		return err
+	}
+	on, may, err := s.svc.ReportSubscribed(ctx, principal(c), u)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, subscriptionResponse{Subscribed: on, MaySubscribe: may})
+}
+
+// handleSetReportSubscription subscribes the caller to the unit's weekly
+// report ({"subscribed": true}) or ends it (false).
+func (s *Server) handleSetReportSubscription(c echo.Context) error {
+	code, err := codeParam(c)
+	if err != nil {
+		return err
+	}
+	var in subscriptionRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Subscribed == nil {
+		return domain.Invalid("subscribed", "Thiếu subscribed (true hoặc false)", "subscribed (true or false) is required")
+	}
+	if err := s.svc.SetReportSubscription(c.Request().Context(), principal(c), code, *in.Subscribed); err != nil {
+		return err
+	}
+	return s.handleReportSubscription(c)
+}

@@ -1,0 +1,292 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
+)
+
+// The weekly report pages: a unit's archive of weeks (with the forms to
+// make one, to subscribe, and to put two weeks side by side), one report
+// (the same body as the standalone HTML file, with its downloads), and two
+// weeks compared. Everything through the services, within the caller's scope.
+
+type archiveRow struct {
+	Week, From, To, Cells, Change, MadeAt, MadeBy string
+	Held                                          int
+	NothingNew                                    bool
+}
+
+type reportsPage struct {
+	Code, Name string
+	Reports    []archiveRow
+	// Weeks lists the stored weeks for the compare form; A and B are the
+	// latest two.
+	Weeks                []string
+	A, B                 string
+	Subscribed, MaySub   bool
+	Email                string
+	MayMake              bool
+	DefaultWeek          string
+	Formats              []string
+	LatestWeek           string
+	SubscribedNoEmailMsg bool
+}
+
+// reportPrologue reads the caller and the unit of :code for a report page.
+func (s *Server) reportPrologue(c echo.Context) (*domain.Principal, domain.Unit, error) {
+	p, err := s.sessionUser(c)
+	if err != nil || p == nil {
+		return nil, domain.Unit{}, s.signInFirst(c, err)
+	}
+	u, err := s.svc.Unit(c.Request().Context(), *p, domain.NormalizeCode(c.Param("code")))
+	return p, u, err
+}
+
+// handleReportsPage shows the archive of a unit's weekly reports.
+func (s *Server) handleReportsPage(c echo.Context) error {
+	p, u, err := s.reportPrologue(c)
+	if p == nil || err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	lang := pageLang(c, &p.User)
+	a, err := s.svc.WeeklyReports(ctx, *p, u.Code)
+	if err != nil {
+		return err
+	}
+	d := reportsPage{Code: u.Code, Name: u.Name, MayMake: p.Can(domain.ActManage, u.Path), Email: p.User.Email,
+		DefaultWeek: domain.LastFullWeek(s.svc.Clock()).String(), Formats: ReportFormats}
+	if d.Subscribed, d.MaySub, err = s.svc.ReportSubscribed(ctx, *p, u); err != nil {
+		return err
+	}
+	d.SubscribedNoEmailMsg = d.Subscribed && strings.TrimSpace(p.User.Email) == ""
+	for _, r := range a.Reports {
+		d.Reports = append(d.Reports, archiveRowOf(r, lang))
+		d.Weeks = append(d.Weeks, r.Week)
+	}
+	if len(d.Weeks) > 0 {
+		d.LatestWeek, d.B, d.A = d.Weeks[0], d.Weeks[0], d.Weeks[0]
+	}
+	if len(d.Weeks) > 1 {
+		d.A = d.Weeks[1]
+	}
+	return s.page(c, http.StatusOK, "reports.html", &p.User, d)
+}
+
+func archiveRowOf(r store.ReportSummary, lang string) archiveRow {
+	row := archiveRow{Week: r.Week, From: r.WeekStart.VI(), To: r.WeekStart.AddDays(6).VI(), Held: r.HeldInWeek,
+		NothingNew: r.NothingNew, MadeAt: r.MadeAt.In(domain.Location).Format("02/01/2006 15:04"), MadeBy: r.MadeBy}
+	for _, f := range r.Headline {
+		if f.Key == domain.FigureCells {
+			row.Cells = fmt.Sprintf("%d / %d (%s)", f.Value, f.Total, f.Share().In(lang))
+			row.Change = signed(f.Change())
+		}
+	}
+	return row
+}
+
+// handleMakeReportPage makes the report of a week (board users) and shows
+// it; a refusal goes back to the archive with its reason.
+func (s *Server) handleMakeReportPage(c echo.Context) error {
+	p, u, err := s.reportPrologue(c)
+	if p == nil || err != nil {
+		return err
+	}
+	archive := "/units/" + url.PathEscape(u.Code) + "/reports"
+	m, err := s.svc.MakeWeeklyReport(c.Request().Context(), *p, u.Code, c.FormValue("week"), c.FormValue("force") != "")
+	if err != nil {
+		return s.afterAction(c, &p.User, err, "", archive, domain.EForbidden)
+	}
+	msg := "reports_kept"
+	switch {
+	case m.Replaced:
+		msg = "reports_replaced"
+	case m.Written:
+		msg = "reports_made"
+	}
+	s.flash(c, s.text(c, &p.User, msg, map[string]any{"Week": m.Report.Week}))
+	return c.Redirect(http.StatusSeeOther, archive+"/"+m.Report.Week)
+}
+
+// handleSubscriptionPage subscribes the user to the unit's weekly report
+// by e-mail (subscribed=1) or ends it.
+func (s *Server) handleSubscriptionPage(c echo.Context) error {
+	p, u, err := s.reportPrologue(c)
+	if p == nil || err != nil {
+		return err
+	}
+	on := c.FormValue("subscribed") == "1"
+	err = s.svc.SetReportSubscription(c.Request().Context(), *p, u.Code, on)
+	done := "reports_unsubscribe_done"
+	if on {
+		done = "reports_subscribe_done"
+	}
+	return s.afterAction(c, &p.User, err, s.text(c, &p.User, done, nil), "/units/"+url.PathEscape(u.Code)+"/reports")
+}
+
+type reportPage struct {
+	Code, Name, Week string
+	Report           reportView
+	Formats          []string
+	MayManage        bool
+	Mails            []mailRow
+}
+
+type mailRow struct{ User, Email, Status, At, Error string }
+
+// handleReportPage shows one stored weekly report with its downloads.
+func (s *Server) handleReportPage(c echo.Context) error {
+	p, u, err := s.reportPrologue(c)
+	if p == nil || err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	r, err := s.svc.WeeklyReport(ctx, *p, u.Code, c.Param("week"))
+	if err != nil {
+		return err
+	}
+	lang := pageLang(c, &p.User)
+	d := reportPage{Code: u.Code, Name: u.Name, Week: r.Week, Report: newReportView(r, lang), Formats: ReportFormats,
+		MayManage: p.Can(domain.ActManage, u.Path)}
+	if d.MayManage {
+		mails, err := s.svc.ReportMails(ctx, *p, u.Code, r.Week)
+		if err != nil {
+			return err
+		}
+		for _, m := range mails {
+			row := mailRow{User: m.Username, Email: m.Email, Status: s.text(c, &p.User, "report_mail_"+m.Status, nil), Error: m.LastError}
+			if m.SentAt != nil {
+				row.At = m.SentAt.In(domain.Location).Format("02/01/2006 15:04")
+			} else if m.Status == "pending" {
+				row.At = m.NextAttemptAt.In(domain.Location).Format("02/01/2006 15:04")
+			}
+			d.Mails = append(d.Mails, row)
+		}
+	}
+	return s.page(c, http.StatusOK, "report.html", &p.User, d)
+}
+
+// handleReportFilePage downloads a stored report as html, xlsx, csv or pdf
+// in the user's language.
+func (s *Server) handleReportFilePage(c echo.Context) error {
+	p, u, err := s.reportPrologue(c)
+	if p == nil || err != nil {
+		return err
+	}
+	format := c.Param("format")
+	if !ValidReportFormat(format) {
+		return echo.ErrNotFound
+	}
+	r, err := s.svc.WeeklyReport(c.Request().Context(), *p, u.Code, c.Param("week"))
+	if err != nil {
+		return err
+	}
+	return s.sendReport(c, r, format, pageLang(c, &p.User))
+}
+
+type compareFigure struct{ Name, A, B, Diff string }
+
+type compareUnit struct {
+	Code, Name, A, B, Diff string
+	OnlyIn                 string
+}
+
+type comparePage struct {
+	Code, Name             string
+	A, B                   string
+	AFrom, ATo, BFrom, BTo string
+	AVerdict, BVerdict     string
+	Headline               []compareFigure
+	Units                  []compareUnit
+	AHeld, BHeld           int
+	ALate, BLate, AAt, BAt int
+	Weeks                  []string
+}
+
+// handleCompareReportsPage puts the stored reports of two weeks (?a=, ?b=)
+// side by side: the headline figures, the units below, the week's
+// congresses and the late units, with the differences.
+func (s *Server) handleCompareReportsPage(c echo.Context) error {
+	p, u, err := s.reportPrologue(c)
+	if p == nil || err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	ra, err := s.svc.WeeklyReport(ctx, *p, u.Code, c.QueryParam("a"))
+	if err != nil {
+		return err
+	}
+	rb, err := s.svc.WeeklyReport(ctx, *p, u.Code, c.QueryParam("b"))
+	if err != nil {
+		return err
+	}
+	if rb.From.Before(ra.From) {
+		ra, rb = rb, ra
+	}
+	a, err := s.svc.WeeklyReports(ctx, *p, u.Code)
+	if err != nil {
+		return err
+	}
+	d := compareReports(ra, rb, pageLang(c, &p.User))
+	d.Code, d.Name = u.Code, u.Name
+	for _, r := range a.Reports {
+		d.Weeks = append(d.Weeks, r.Week)
+	}
+	return s.page(c, http.StatusOK, "report_compare.html", &p.User, d)
+}
+
+// compareReports writes two reports side by side in lang, a the earlier.
+func compareReports(a, b domain.WeeklyReport, lang string) comparePage {
+	d := comparePage{A: a.Week, B: b.Week, AFrom: a.From.VI(), ATo: a.To.VI(), BFrom: b.From.VI(), BTo: b.To.VI(),
+		AVerdict: a.Forecast.Verdict().In(lang), BVerdict: b.Forecast.Verdict().In(lang),
+		AHeld: a.HeldInWeekCount, BHeld: b.HeldInWeekCount, ALate: a.LateCount, BLate: b.LateCount}
+	for _, l := range a.Late {
+		if l.Flag == domain.FlagAtRisk {
+			d.AAt++
+		}
+	}
+	for _, l := range b.Late {
+		if l.Flag == domain.FlagAtRisk {
+			d.BAt++
+		}
+	}
+	for _, fb := range b.Headline {
+		fa := a.Figure(fb.Key)
+		cf := compareFigure{Name: fb.Name.In(lang), A: fmt.Sprint(fa.Value), B: fmt.Sprint(fb.Value), Diff: signed(fb.Value - fa.Value)}
+		if fb.HasTotal() {
+			cf.A = fmt.Sprintf("%d / %d (%s)", fa.Value, fa.Total, fa.Share().In(lang))
+			cf.B = fmt.Sprintf("%d / %d (%s)", fb.Value, fb.Total, fb.Share().In(lang))
+		}
+		d.Headline = append(d.Headline, cf)
+	}
+	inA := map[string]domain.ReportUnit{}
+	for _, u := range a.Units {
+		inA[u.Code] = u
+	}
+	seen := map[string]bool{}
+	for _, ub := range b.Units {
+		seen[ub.Code] = true
+		cu := compareUnit{Code: ub.Code, Name: ub.Name, B: fmt.Sprintf("%d / %d (%s)", ub.Held, ub.Total, ub.Share().In(lang))}
+		if ua, ok := inA[ub.Code]; ok {
+			cu.A = fmt.Sprintf("%d / %d (%s)", ua.Held, ua.Total, ua.Share().In(lang))
+			cu.Diff = signed(ub.Held - ua.Held)
+		} else {
+			cu.OnlyIn = b.Week
+		}
+		d.Units = append(d.Units, cu)
+	}
+	for _, ua := range a.Units {
+		if !seen[ua.Code] {
+			d.Units = append(d.Units, compareUnit{Code: ua.Code, Name: ua.Name, OnlyIn: a.Week,
+				A: fmt.Sprintf("%d / %d (%s)", ua.Held, ua.Total, ua.Share().In(lang))})
+		}
+	}
+	return d
+}
