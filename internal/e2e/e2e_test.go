@@ -165,7 +165,9 @@ const (
 	desktopW, desktopH = 1280, 900
 )
 
-func (s *site) signIn(ctx context.Context, user string) error { return signIn(ctx, s.url, user, password) }
+func (s *site) signIn(ctx context.Context, user string) error {
+	return signIn(ctx, s.url, user, password)
+}
 
 // signIn signs user in with pw on the server at url.
 func signIn(ctx context.Context, url, user, pw string) error {

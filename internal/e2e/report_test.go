@@ -6,11 +6,17 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"math"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/daihoi/daihoi/internal/core"
@@ -42,6 +48,8 @@ func demoSite(t *testing.T) string {
 	t.Cleanup(hs.Close)
 	return hs.URL
 }
+
+var mediaBox = regexp.MustCompile(`/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]`)
 
 type download struct {
 	Format string `json:"format"`
@@ -108,6 +116,39 @@ func TestTheBoardOpensTheDemoWeekReportAndDownloadsItInFourFormats(t *testing.T)
 			!strings.Contains(d.Name, "HN.HBT-2020-W15."+d.Format) || d.Size < 1000 {
 			t.Errorf("download %+v", d)
 		}
+	}
+
+	// On paper: the app's header and the download links are not printed, and
+	// the report fits A4 pages (the stylesheet's @page).
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	hidden, err := chromedp.Run(ctx, chromedp.Evaluate[string](`["header.top", ".report-tools"].map(s => getComputedStyle(document.querySelector(s)).display).join(" ")`))
+	if err != nil || hidden != "none none" {
+		t.Errorf("printed, the header and downloads show: %q (%v)", hidden, err)
+	}
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every page of the print is A4 (595 × 842 points; chromium rounds).
+	boxes := mediaBox.FindAllSubmatch(pdf, -1)
+	pages, a4 := len(boxes), 0
+	for _, b := range boxes {
+		w, _ := strconv.ParseFloat(string(b[1]), 64)
+		h, _ := strconv.ParseFloat(string(b[2]), 64)
+		if math.Abs(w-595.3) < 1 && math.Abs(h-841.9) < 1 {
+			a4++
+		}
+	}
+	if pages < 2 || a4 != pages {
+		t.Errorf("printed on %d pages, %d of them A4", pages, a4)
+	}
+	if err := os.WriteFile(filepath.Join(*shots, "report-print-a4.pdf"), pdf, 0o644); err != nil {
+		t.Fatal(err)
 	}
 
 	phone := browser(t, phoneW, phoneH)
