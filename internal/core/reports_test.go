@@ -406,17 +406,26 @@ func TestAWeekWithNothingNewSendsNothing(t *testing.T) {
 	}
 }
 
-func TestWeeklyReportJobCoversTheWeekJustEnded(t *testing.T) {
+func TestWeeklyReportJobCoversTheWeekJustEndedForDistrictsAndSubscribedUnits(t *testing.T) {
 	f := newReportFixture(t, core.ReportOptions{})
+	// A supervisor of the district follows Bạch Mai: the ward is reported on too.
+	if err := f.svc.SetReportSubscription(f.ctx, f.as("totacong"), "HN.HBT.BM", true); err != nil {
+		t.Fatal(err)
+	}
 	run := f.runJob("weekly-report", "2020-03-23") // a Monday: W12 just ended
-	if run.Outcome != "ok" || run.Counts["made"] != 2 {
-		t.Fatalf("run = %+v, want ok with 2 made", run)
+	if run.Outcome != "ok" || run.Counts["made"] != 3 {
+		t.Fatalf("run = %+v, want ok with 3 made (two districts, one subscribed ward)", run)
 	}
-	if _, err := f.svc.WeeklyReport(f.ctx, domain.SystemPrincipal(), "HN.DD", "2020-W12"); err != nil {
-		t.Errorf("HN.DD's W12 report: %v", err)
+	for _, code := range []string{"HN.HBT", "HN.DD", "HN.HBT.BM"} {
+		if _, err := f.svc.WeeklyReport(f.ctx, domain.SystemPrincipal(), code, "2020-W12"); err != nil {
+			t.Errorf("%s's W12 report: %v", code, err)
+		}
 	}
-	if again := f.runJob("weekly-report", "2020-03-23"); again.Counts["made"] != 0 || again.Counts["kept"] != 2 {
-		t.Errorf("second run = %+v, want both kept", again.Counts)
+	if _, err := f.svc.WeeklyReport(f.ctx, domain.SystemPrincipal(), "HN.HBT.VT", "2020-W12"); !domain.IsCode(err, domain.ENotFound) {
+		t.Errorf("a ward nobody follows was reported on: %v", err)
+	}
+	if again := f.runJob("weekly-report", "2020-03-23"); again.Counts["made"] != 0 || again.Counts["kept"] != 3 {
+		t.Errorf("second run = %+v, want all kept", again.Counts)
 	}
 }
 
