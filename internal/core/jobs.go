@@ -33,7 +33,8 @@ func (s *Service) weeklyReportJob(ctx context.Context) error {
 	jobs.Count(ctx, "kept", run.Kept)
 	jobs.Count(ctx, "failed", len(run.Failed))
 	jobs.Count(ctx, "mails_queued", run.Mails)
-	if domain.IsCode(err, domain.ENotFound) {
+	// No current round, or a week before it started: nothing to report on.
+	if domain.IsCode(err, domain.ENotFound) || domain.IsCode(err, domain.EInvalid) {
 		return jobs.ErrNothingToDo
 	}
 	if err != nil {

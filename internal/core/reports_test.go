@@ -427,6 +427,9 @@ func TestWeeklyReportJobCoversTheWeekJustEndedForDistrictsAndSubscribedUnits(t *
 	if again := f.runJob("weekly-report", "2020-03-23"); again.Counts["made"] != 0 || again.Counts["kept"] != 3 {
 		t.Errorf("second run = %+v, want all kept", again.Counts)
 	}
+	if before := f.runJob("weekly-report", "2019-07-01"); before.Outcome != "skipped" {
+		t.Errorf("a run for the week before the round = %s, want skipped", before.Outcome)
+	}
 }
 
 // fixtureOnWith is fixtureOn with options, on a fresh database.
