@@ -34,8 +34,6 @@ type reportsPage struct {
 	Email                string
 	MayMake              bool
 	DefaultWeek          string
-	Formats              []string
-	LatestWeek           string
 	SubscribedNoEmailMsg bool
 }
 
@@ -62,7 +60,7 @@ func (s *Server) handleReportsPage(c echo.Context) error {
 		return err
 	}
 	d := reportsPage{Code: u.Code, Name: u.Name, MayMake: p.Can(domain.ActManage, u.Path), Email: p.User.Email,
-		DefaultWeek: domain.LastFullWeek(s.svc.Clock()).String(), Formats: ReportFormats}
+		DefaultWeek: domain.LastFullWeek(s.svc.Clock()).String()}
 	if d.Subscribed, d.MaySub, err = s.svc.ReportSubscribed(ctx, *p, u); err != nil {
 		return err
 	}
@@ -72,7 +70,7 @@ func (s *Server) handleReportsPage(c echo.Context) error {
 		d.Weeks = append(d.Weeks, r.Week)
 	}
 	if len(d.Weeks) > 0 {
-		d.LatestWeek, d.B, d.A = d.Weeks[0], d.Weeks[0], d.Weeks[0]
+		d.B, d.A = d.Weeks[0], d.Weeks[0]
 	}
 	if len(d.Weeks) > 1 {
 		d.A = d.Weeks[1]
