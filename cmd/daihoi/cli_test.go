@@ -42,6 +42,8 @@ func TestUserCommands(t *testing.T) {
 		{"an unknown role is refused", "", []string{"user", "grant", "thanh", "king", "HN.HBT"}, true, ""},
 		{"an unknown unit is refused", "", []string{"user", "grant", "thanh", "viewer", "HN.NOPE"}, true, ""},
 		{"change the password", "mat-khau-moi-1\n", []string{"user", "passwd", "thanh"}, false, "password of thanh changed"},
+		{"set the e-mail address", "", []string{"user", "email", "thanh", "thanh@hbt.hanoi.gov.vn"}, false, `e-mail of thanh set to "thanh@hbt.hanoi.gov.vn"`},
+		{"a bad e-mail address is refused", "", []string{"user", "email", "thanh", "thanh at hbt"}, true, ""},
 		{"list users with their roles", "", []string{"user", "list"}, false, "secretary@HN.HBT.BACHMAI"},
 		{"revoke the role", "", []string{"user", "revoke", "thanh", "secretary", "HN.HBT.BACHMAI"}, false, "no longer"},
 		{"export the tree", "", []string{"export", "units", "--root", "HN.HBT", filepath.Join(t.TempDir(), "out.csv")}, false, ""},

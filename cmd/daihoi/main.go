@@ -35,6 +35,7 @@ Commands:
   user grant USERNAME ROLE UNIT_CODE     give a role (admin, board, supervisor, secretary, viewer) on a unit
   user revoke USERNAME ROLE UNIT_CODE    take a role away
   user passwd USERNAME                   set a user's password (read from stdin)
+  user email USERNAME [ADDRESS]          set (or clear) a user's e-mail address, where their weekly reports go
   user list                              list users and their roles
   jobs run NAME [--as-of YYYY-MM-DD] [--round ID]   run a job once now: progress-snapshot, late-flags,
                                          consistency-check, housekeeping, weekly-report, report-mail

@@ -47,6 +47,22 @@ func cmdUser(ctx context.Context, c *cli, args []string) error {
 			fmt.Fprintf(c.stdout, "user %s created\n", u.Username)
 			return nil
 		})
+	case "email":
+		if len(rest) != 1 && len(rest) != 2 {
+			fmt.Fprintln(c.stderr, "usage: daihoi user email USERNAME [ADDRESS]   (no address: clear it)")
+			return errUsage
+		}
+		email := ""
+		if len(rest) == 2 {
+			email = rest[1]
+		}
+		return withApp(ctx, c, func(a *app) error {
+			if err := a.svc.SetEmail(ctx, sys, rest[0], email); err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "e-mail of %s set to %q\n", domain.NormalizeUsername(rest[0]), strings.TrimSpace(email))
+			return nil
+		})
 	case "grant", "revoke":
 		if len(rest) != 3 {
 			fmt.Fprintf(c.stderr, "usage: daihoi user %s USERNAME ROLE UNIT_CODE\n", sub)

@@ -110,6 +110,10 @@ func (s *Service) CreateUser(ctx context.Context, p domain.Principal, in UserInp
 	if err := domain.ValidatePassword("password", in.Password); err != nil {
 		v.Fields = append(v.Fields, domain.AsError(err).Fields...)
 	}
+	email, err := domain.NormalizeEmail("email", in.Email)
+	if err != nil {
+		v.Fields = append(v.Fields, domain.AsError(err).Fields...)
+	}
 	if err := v.Err(); err != nil {
 		return domain.User{}, err
 	}
@@ -118,7 +122,7 @@ func (s *Service) CreateUser(ctx context.Context, p domain.Principal, in UserInp
 		return domain.User{}, err
 	}
 	return s.store.CreateUser(ctx, p, domain.User{
-		Username: in.Username, FullName: strings.TrimSpace(in.FullName), Email: strings.TrimSpace(in.Email), Lang: domain.Lang(in.Lang),
+		Username: in.Username, FullName: strings.TrimSpace(in.FullName), Email: email, Lang: domain.Lang(in.Lang),
 	}, hash)
 }
 
@@ -137,6 +141,22 @@ func (s *Service) SetPassword(ctx context.Context, p domain.Principal, username,
 		return err
 	}
 	return s.store.SetPassword(ctx, p, username, hash)
+}
+
+// SetEmail sets (or, with "", clears) the e-mail address of username, to
+// which the weekly reports they subscribe to are sent: their own, or
+// anyone's for an admin.
+func (s *Service) SetEmail(ctx context.Context, p domain.Principal, username, email string) error {
+	defer s.principals.forget()
+	username = domain.NormalizeUsername(username)
+	if !p.System && p.User.Username != username && !p.CanAnywhere(domain.ActAdmin) {
+		return domain.Forbidden()
+	}
+	email, err := domain.NormalizeEmail("email", email)
+	if err != nil {
+		return err
+	}
+	return s.store.SetUserEmail(ctx, p, username, email)
 }
 
 // SetUserActive activates or deactivates an account; p must be an admin.

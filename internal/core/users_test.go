@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -397,4 +398,35 @@ func TestCachedCallersFollowChanges(t *testing.T) {
 			t.Errorf("%d grants once the time has passed, want %d", n, before-1)
 		}
 	})
+}
+
+func TestSetEmailOwnOrByAnAdmin(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		name, who, user, email string
+		want                   domain.ErrorCode
+	}{
+		{"a user sets their own", "bithu", "bithu", " bithu@hbt.hanoi.gov.vn ", ""},
+		{"a user cannot set another's", "bithu", "xem", "x@hbt.vn", domain.EForbidden},
+		{"an admin sets anyone's", "quantri", "xem", "xem@hbt.vn", ""},
+		{"an address with a name is refused", "bithu", "bithu", "Bí thư <bithu@hbt.vn>", domain.EInvalid},
+		{"an unknown user", "quantri", "khong-co", "a@hbt.vn", domain.ENotFound},
+		{"clearing it", "quantri", "xem", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			audit := f.count("audit_log")
+			err := f.svc.SetEmail(f.ctx, f.as(tc.who), tc.user, tc.email)
+			wantCode(t, err, tc.want)
+			if err != nil && f.count("audit_log") != audit {
+				t.Error("a refused change was recorded")
+			}
+		})
+	}
+	var got []string
+	if err := f.db.Select(&got, `SELECT username || '=' || email FROM users WHERE username IN ('bithu', 'xem') ORDER BY username`); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != "bithu=bithu@hbt.hanoi.gov.vn xem=" {
+		t.Errorf("addresses = %v", got)
+	}
 }

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"fmt"
+	netmail "net/mail"
 	"regexp"
 	"strings"
 	"time"
@@ -155,6 +157,21 @@ func ValidatePassword(field, pw string) error {
 		return Invalid(field, "Mật khẩu phải có từ 8 ký tự (tối đa 72 byte)", "password must have at least 8 characters (at most 72 bytes)")
 	}
 	return nil
+}
+
+// NormalizeEmail trims an e-mail address and checks it is a bare address
+// (name@domain, no display name); "" is allowed (no address).
+func NormalizeEmail(field, email string) (string, error) {
+	email = strings.TrimSpace(email)
+	if email == "" {
+		return "", nil
+	}
+	a, err := netmail.ParseAddress(email)
+	if err != nil || a.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndexByte(email, '@')+1:], ".") {
+		return "", Invalid(field, fmt.Sprintf("Địa chỉ thư điện tử %q không hợp lệ (dạng ten@donvi.vn)", email),
+			fmt.Sprintf("%q is not an e-mail address (name@example.vn)", email))
+	}
+	return email, nil
 }
 
 // NormalizeUsername trims and lower-cases a username.

@@ -237,3 +237,25 @@ func TestLang(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeEmail(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"  thanh@hbt.hanoi.gov.vn ", "thanh@hbt.hanoi.gov.vn", true},
+		{"", "", true},
+		{"thanh", "", false},
+		{"Thành <thanh@hbt.vn>", "", false},
+		{"thanh@localhost", "", false},
+		{"a b@hbt.vn", "", false},
+	} {
+		got, err := NormalizeEmail("email", tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+		if err != nil && !IsCode(err, EInvalid) {
+			t.Errorf("refusal of %q is %v, want invalid", tc.in, err)
+		}
+	}
+}

@@ -76,6 +76,28 @@ func (s *Store) SetPassword(ctx context.Context, actor domain.Principal, usernam
 	})
 }
 
+// SetUserEmail sets the e-mail address of username ("" for none).
+func (s *Store) SetUserEmail(ctx context.Context, actor domain.Principal, username, email string) error {
+	return s.inTx(ctx, func(tx *txn) error {
+		var before string
+		err := tx.GetContext(ctx, &before, `SELECT email FROM users WHERE username = $1 FOR UPDATE`, username)
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.NotFound(UserText, username)
+		}
+		if err != nil {
+			return fmt.Errorf("store: e-mail of %s: %w", username, err)
+		}
+		if before == email {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET email = $2, updated_at = now() WHERE username = $1`, username, email); err != nil {
+			return fmt.Errorf("store: e-mail of %s: %w", username, err)
+		}
+		return audit(ctx, tx, actor, "user.email", "user", nil, map[string]any{"username": username, "email": before},
+			map[string]any{"username": username, "email": email}, "")
+	})
+}
+
 // SetUserActive activates or deactivates an account; deactivation revokes its tokens.
 func (s *Store) SetUserActive(ctx context.Context, actor domain.Principal, username string, active bool) error {
 	return s.inTx(ctx, func(tx *txn) error {

@@ -129,6 +129,17 @@ func (s *Server) handleSubscriptionPage(c echo.Context) error {
 	return s.afterAction(c, &p.User, err, s.text(c, &p.User, done, nil), "/units/"+url.PathEscape(u.Code)+"/reports")
 }
 
+// handleReportEmailPage sets the user's own e-mail address, where the
+// reports they subscribe to go, from a unit's archive page.
+func (s *Server) handleReportEmailPage(c echo.Context) error {
+	p, u, err := s.reportPrologue(c)
+	if p == nil || err != nil {
+		return err
+	}
+	err = s.svc.SetEmail(c.Request().Context(), *p, p.User.Username, c.FormValue("email"))
+	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "reports_email_saved", nil), "/units/"+url.PathEscape(u.Code)+"/reports")
+}
+
 type reportPage struct {
 	Code, Name, Week string
 	Report           reportView

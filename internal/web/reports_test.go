@@ -197,8 +197,15 @@ func TestReportPagesArchiveMakeDownloadAndCompare(t *testing.T) {
 	if sub.Code != http.StatusSeeOther {
 		t.Fatalf("subscribe: %d", sub.Code)
 	}
-	if body := b.send("GET", "/units/HN.HBT/reports", nil).Body.String(); !strings.Contains(body, "Thôi nhận báo cáo qua thư") {
-		t.Error("the archive does not show the subscription")
+	body = b.send("GET", "/units/HN.HBT/reports", nil).Body.String()
+	if !strings.Contains(body, "Thôi nhận báo cáo qua thư") || !strings.Contains(body, "tài khoản chưa có địa chỉ thư điện tử") {
+		t.Error("the archive does not show the subscription, and that the account has no address")
+	}
+	if res := b.send("POST", "/units/HN.HBT/reports/email", url.Values{"csrf_token": {token[1]}, "email": {"bantochuc@hbt.vn"}}); res.Code != http.StatusSeeOther {
+		t.Fatalf("set the address: %d", res.Code)
+	}
+	if body := b.send("GET", "/units/HN.HBT/reports", nil).Body.String(); !strings.Contains(body, "qua thư điện tử (bantochuc@hbt.vn)") {
+		t.Error("the address was not saved")
 	}
 }
 

@@ -50,6 +50,7 @@ func (s *Server) routes() {
 	e.GET("/units/:code/reports", s.handleReportsPage, page)
 	e.POST("/units/:code/reports", s.handleMakeReportPage, page, s.csrf)
 	e.POST("/units/:code/reports/subscription", s.handleSubscriptionPage, page, s.csrf)
+	e.POST("/units/:code/reports/email", s.handleReportEmailPage, page, s.csrf)
 	e.GET("/units/:code/reports/compare", s.handleCompareReportsPage, page)
 	e.GET("/units/:code/reports/:week", s.handleReportPage, page)
 	e.GET("/units/:code/reports/:week/report.:format", s.handleReportFilePage, page)
