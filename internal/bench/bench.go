@@ -111,6 +111,14 @@ type Figures struct {
 	UpdateLatency Latency
 	// DriftAfter is the rollup rows wrong after the updates (should be 0).
 	DriftAfter int
+
+	// ReportWeek is the week of the weekly reports timed: the job's run for
+	// every district (Reports made in ReportsElapsed), and the report of the
+	// root alone (RootReport).
+	ReportWeek     string
+	Reports        int
+	ReportsElapsed time.Duration
+	RootReport     time.Duration
 }
 
 // Ratio is the recompute time over the floor.
@@ -185,7 +193,9 @@ func Run(ctx context.Context, db *sqlx.DB, o Options, w io.Writer) (Figures, err
 		return f, err
 	}
 	f.DriftAfter = d.Rows()
-	return f, nil
+	// Last: the reports write tens of megabytes the measures above should
+	// not pay for.
+	return f, measureReports(ctx, svc, &f, w)
 }
 
 // measureRecompute times the full recompute and the floor, alternately.
@@ -223,6 +233,27 @@ func round(d []time.Duration) []time.Duration {
 		out[i] = x.Round(time.Millisecond)
 	}
 	return out
+}
+
+// measureReports times the weekly job's reports of the week before the
+// state's day for every district, then the root's report alone.
+func measureReports(ctx context.Context, svc *core.Service, f *Figures, w io.Writer) error {
+	sys := domain.SystemPrincipal()
+	week := domain.LastFullWeek(svc.Clock())
+	f.ReportWeek = week.String()
+	fmt.Fprintf(w, "making the weekly reports of %s for every district\n", week)
+	start := time.Now()
+	run, err := svc.MakeWeeklyReports(ctx, sys, 0, week, false)
+	if err != nil {
+		return err
+	}
+	f.ReportsElapsed, f.Reports = time.Since(start), run.Made
+	start = time.Now()
+	if _, err := svc.MakeWeeklyReport(ctx, sys, f.RootCode, week.String(), true); err != nil {
+		return err
+	}
+	f.RootReport = time.Since(start)
+	return nil
 }
 
 // measureReads times progress reads of the root and of the largest
@@ -485,5 +516,10 @@ func (f Figures) Print(w io.Writer) {
 		f.UpdateErrors, f.UpdatesPerSecond(), TargetUpdates, verdict(f.UpdatesPerSecond() >= TargetUpdates && f.UpdateErrors == 0))
 	fmt.Fprintf(tw, "update latency p50 / p99\t%s / %s\t\t\n", ms(f.UpdateLatency.P50), ms(f.UpdateLatency.P99))
 	fmt.Fprintf(tw, "rollup rows wrong before / after the updates\t%d / %d\t0 %s\t\n", f.Drift, f.DriftAfter, verdict(f.Drift == 0 && f.DriftAfter == 0))
+	if f.Reports > 0 {
+		fmt.Fprintf(tw, "weekly reports of %s, every district (%d)\t%s (%s each)\t\t\n", f.ReportWeek, f.Reports,
+			f.ReportsElapsed.Round(100*time.Millisecond), ms(f.ReportsElapsed/time.Duration(f.Reports)))
+	}
+	fmt.Fprintf(tw, "weekly report of %s (root)\t%s\t\t\n", f.RootCode, ms(f.RootReport))
 	tw.Flush()
 }

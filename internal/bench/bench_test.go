@@ -48,6 +48,9 @@ func TestRunOnASmallTree(t *testing.T) {
 	if f.Drift != 0 || f.DriftAfter != 0 {
 		t.Errorf("rollup rows wrong: %d before the updates, %d after", f.Drift, f.DriftAfter)
 	}
+	if f.Reports != 9 || f.ReportsElapsed <= 0 || f.RootReport <= 0 {
+		t.Errorf("weekly reports: %d made in %v, root's in %v; want the 9 districts'", f.Reports, f.ReportsElapsed, f.RootReport)
+	}
 	if f.Recompute <= 0 || f.Floor <= 0 {
 		t.Errorf("recompute %v, floor %v", f.Recompute, f.Floor)
 	}

@@ -128,11 +128,18 @@ func (s *Store) CellsHeldOnDays(ctx context.Context, roundID int64, unit domain.
 	for i, d := range days {
 		list[i] = d.String()
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT ltree2text(subpath(u.path, nlevel($2::ltree), 1))::bigint AS unit_id,
-			d.i, count(*) FILTER (WHERE c.held_date <= d.day) AS held, count(*) AS total, max(c.deadline) AS deadline
-		FROM congresses c JOIN units u ON u.id = c.unit_id
-		CROSS JOIN unnest($4::date[]) WITH ORDINALITY AS d(day, i)
-		WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.kind = ANY($3)
+	// The subtree is counted once, by child and held date (a few thousand
+	// rows at most), and only those counts are summed up to each day.
+	if err := s.db.SelectContext(ctx, &rows, `WITH per AS MATERIALIZED (
+			SELECT ltree2text(subpath(u.path, nlevel($2::ltree), 1))::bigint AS unit_id, c.held_date,
+				count(*) AS n, max(c.deadline) AS deadline
+			FROM congresses c JOIN units u ON u.id = c.unit_id
+			WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.kind = ANY($3)
+			GROUP BY 1, 2
+		)
+		SELECT p.unit_id, d.i, coalesce(sum(p.n) FILTER (WHERE p.held_date <= d.day), 0)::int AS held,
+			sum(p.n)::int AS total, max(p.deadline) AS deadline
+		FROM per p CROSS JOIN unnest($4::date[]) WITH ORDINALITY AS d(day, i)
 		GROUP BY 1, 2`, roundID, unit.Path, pq.Array(kinds), pq.Array(list)); err != nil {
 		return nil, fmt.Errorf("store: cells held below the units under %s: %w", unit.Code, err)
 	}

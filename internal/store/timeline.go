@@ -32,7 +32,9 @@ func (s *Store) HeldByDay(ctx context.Context, roundID int64, path string, kinds
 		return nil, 0, nil, fmt.Errorf("store: units below %s: %w", path, err)
 	}
 	out := []DayCount{}
-	err := s.db.SelectContext(ctx, &out, `WITH h AS (
+	// MATERIALIZED: referenced once, the CTE would be inlined into the
+	// per-day subquery and the subtree counted again for every day.
+	err := s.db.SelectContext(ctx, &out, `WITH h AS MATERIALIZED (
 			SELECT c.held_date, count(*) AS n `+below+` AND c.held_date IS NOT NULL GROUP BY c.held_date
 		)
 		SELECT d.day::date AS day, coalesce((SELECT sum(n) FROM h WHERE h.held_date <= d.day), 0)::int AS held
