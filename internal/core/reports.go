@@ -175,7 +175,7 @@ func (s *Service) buildWeeklyReport(ctx context.Context, round domain.RoundDetai
 	}
 	r.HeldInWeek, r.HeldInWeekCount = lists.Held, lists.HeldCount
 	r.PlannedNextWeek, r.PlannedNextWeekCount = lists.Planned, lists.PlannedCount
-	r.Late, r.LateCount = lists.Late, lists.LateCount
+	r.Late, r.LateCount, r.AtRiskCount = lists.Late, lists.LateCount, lists.AtRiskCount
 	for i := range r.HeldInWeek {
 		r.HeldInWeek[i].KindName = s.kindName(r.HeldInWeek[i].Kind)
 	}

@@ -144,8 +144,8 @@ func TestWeeklyReportFiguresAndTheirChangeOverTheWeek(t *testing.T) {
 		late = append(late, fmt.Sprintf("%s %s %d", l.Code, l.Flag, l.DaysOverdue))
 	}
 	wantLate := "HN.HBT.BM.C13 late 7, HN.HBT.BM.C09 at_risk -9, HN.HBT.BM.C10 at_risk -9, HN.HBT.BM.C11 at_risk -9, HN.HBT.BM.C12 at_risk -9, HN.HBT.VT.C2 at_risk -9"
-	if got := strings.Join(late, ", "); got != wantLate || r.LateCount != 1 {
-		t.Errorf("late and at risk = %s (late %d)\nwant %s (late 1)", got, r.LateCount, wantLate)
+	if got := strings.Join(late, ", "); got != wantLate || r.LateCount != 1 || r.AtRiskCount != 5 {
+		t.Errorf("late and at risk = %s (late %d, at risk %d)\nwant %s (late 1, at risk 5)", got, r.LateCount, r.AtRiskCount, wantLate)
 	}
 	if r.Late[len(r.Late)-1].DetailCode != domain.AtRiskPlannedAfterDeadline {
 		t.Errorf("VT.C2 at risk because %q, want planned after the deadline", r.Late[len(r.Late)-1].DetailCode)

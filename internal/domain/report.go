@@ -36,9 +36,11 @@ type WeeklyReport struct {
 	PlannedNextWeek      []ReportCongress `json:"planned_next_week"`
 	PlannedNextWeekCount int              `json:"planned_next_week_count"`
 	// Late are the units late on To (the most overdue first), then those at
-	// risk (deadline near without a planned date, or planned after it).
-	Late      []ReportLate `json:"late"`
-	LateCount int          `json:"late_count"`
+	// risk (deadline near without a planned date, or planned after it);
+	// LateCount and AtRiskCount count each all, when the list is cut.
+	Late        []ReportLate `json:"late"`
+	LateCount   int          `json:"late_count"`
+	AtRiskCount int          `json:"at_risk_count"`
 	// Weeks is the share of cells held at the end of each week of the round
 	// up to this one: the chart of progress by week.
 	Weeks    []ReportWeekPoint `json:"weeks"`

@@ -83,7 +83,8 @@ func fixture() domain.WeeklyReport {
 				FlagName: domain.Text{VI: "Có nguy cơ trễ hạn", EN: "At risk"}, Deadline: fixDay("2020-04-10"),
 				DaysOverdue: -5, Detail: domain.Text{VI: "Chưa có ngày dự kiến", EN: "No planned date"}},
 		},
-		LateCount: 2,
+		LateCount:   1,
+		AtRiskCount: 1,
 		Weeks: []domain.ReportWeekPoint{
 			{Week: "2020-W11", To: fixDay("2020-03-15"), Held: 2, Total: 13},
 			{Week: "2020-W12", To: fixDay("2020-03-22"), Held: 4, Total: 13},

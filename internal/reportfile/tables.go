@@ -248,7 +248,7 @@ func plannedTable(r domain.WeeklyReport, lang string) table {
 // lateTable lists the units late on To, then those at risk; days overdue
 // are negative for a deadline still ahead.
 func lateTable(r domain.WeeklyReport, lang string) table {
-	t := table{name: labels.SheetLate, count: r.LateCount, cols: []column{
+	t := table{name: labels.SheetLate, count: r.LateCount + r.AtRiskCount, cols: []column{
 		{labels.Code, 16, 0},
 		{labels.Unit, 34, 32},
 		{labels.Kind, 22, 0},

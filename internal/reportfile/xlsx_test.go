@@ -178,9 +178,10 @@ func TestXLSXLateSheetCountsDaysOverdue(t *testing.T) {
 func TestXLSXListsSayNoneWhenEmptyAndNoteWhenCut(t *testing.T) {
 	r := fixture()
 	r.HeldInWeekCount = 412 // the list holds 2 of them
-	for _, tc := range []struct{ lang, planned, held, none, note string }{
-		{"vi", "Dự kiến tuần tới", "Đã đại hội trong tuần", "Không có", "Chỉ liệt kê 2 trên tổng số 412."},
-		{"en", "Planned next week", "Held during the week", "None", "Showing 2 of 412."},
+	r.AtRiskCount = 400     // the late list holds the late unit and 1 of them
+	for _, tc := range []struct{ lang, planned, held, late, none, note, lateNote string }{
+		{"vi", "Dự kiến tuần tới", "Đã đại hội trong tuần", "Trễ hạn và có nguy cơ", "Không có", "Chỉ liệt kê 2 trên tổng số 412.", "Chỉ liệt kê 2 trên tổng số 401."},
+		{"en", "Planned next week", "Held during the week", "Late and at risk", "None", "Showing 2 of 412.", "Showing 2 of 401."},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			f, _ := writeXLSX(t, r, tc.lang)
@@ -189,6 +190,9 @@ func TestXLSXListsSayNoneWhenEmptyAndNoteWhenCut(t *testing.T) {
 			}
 			if got, _ := f.GetCellValue(tc.held, "A4"); got != tc.note {
 				t.Errorf("cut held list A4 = %q, want %q", got, tc.note)
+			}
+			if got, _ := f.GetCellValue(tc.late, "A4"); got != tc.lateNote {
+				t.Errorf("cut late list A4 = %q, want %q (late and at risk counted)", got, tc.lateNote)
 			}
 			if got, _ := f.GetCellValue(tc.held, "C2"); got != "Chi bộ Khu dân cư số 1" {
 				t.Errorf("held list C2 = %q", got)

@@ -25,8 +25,8 @@ type ReportLists struct {
 	Planned      []domain.ReportCongress
 	PlannedCount int
 	// Late holds the late units first, then those at risk.
-	Late      []domain.ReportLate
-	LateCount int
+	Late                   []domain.ReportLate
+	LateCount, AtRiskCount int
 }
 
 // reportCongressRow is a congress of a report's list, with the full count.
@@ -65,7 +65,8 @@ func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit
 
 	var late []struct {
 		domain.ReportLate
-		N int `db:"n"`
+		N   int `db:"n"`
+		All int `db:"n_all"`
 	}
 	if err := s.db.SelectContext(ctx, &late, `WITH l AS (
 			SELECT u.code, u.name, u.kind, u.path, coalesce(p.name, '') AS parent,
@@ -81,14 +82,14 @@ func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit
 					OR (c.planned_date IS NULL AND $3::date >= c.deadline - $5::int))
 		)
 		SELECT code, name, kind, parent, flag, deadline, planned_date, detail,
-			count(*) FILTER (WHERE flag = 'late') OVER () AS n
+			count(*) FILTER (WHERE flag = 'late') OVER () AS n, count(*) OVER () AS n_all
 		FROM l ORDER BY flag = 'late' DESC, deadline, path LIMIT $6`,
 		roundID, unit.Path, to, unit.ID, atRiskDays, limit); err != nil {
 		return out, fmt.Errorf("store: late and at risk below %s: %w", unit.Code, err)
 	}
 	out.Late = make([]domain.ReportLate, 0, len(late))
 	for _, l := range late {
-		out.LateCount = l.N
+		out.LateCount, out.AtRiskCount = l.N, l.All-l.N
 		out.Late = append(out.Late, l.ReportLate)
 	}
 	return out, nil

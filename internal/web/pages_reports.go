@@ -215,7 +215,7 @@ type comparePage struct {
 	Headline               []compareFigure
 	Units                  []compareUnit
 	AHeld, BHeld           int
-	ALate, BLate, AAt, BAt int
+	AAt, BAt               int
 	Weeks                  []string
 }
 
@@ -255,17 +255,7 @@ func (s *Server) handleCompareReportsPage(c echo.Context) error {
 func compareReports(a, b domain.WeeklyReport, lang string) comparePage {
 	d := comparePage{A: a.Week, B: b.Week, AFrom: a.From.VI(), ATo: a.To.VI(), BFrom: b.From.VI(), BTo: b.To.VI(),
 		AVerdict: a.Forecast.Verdict().In(lang), BVerdict: b.Forecast.Verdict().In(lang),
-		AHeld: a.HeldInWeekCount, BHeld: b.HeldInWeekCount, ALate: a.LateCount, BLate: b.LateCount}
-	for _, l := range a.Late {
-		if l.Flag == domain.FlagAtRisk {
-			d.AAt++
-		}
-	}
-	for _, l := range b.Late {
-		if l.Flag == domain.FlagAtRisk {
-			d.BAt++
-		}
-	}
+		AHeld: a.HeldInWeekCount, BHeld: b.HeldInWeekCount, AAt: a.AtRiskCount, BAt: b.AtRiskCount}
 	for _, fb := range b.Headline {
 		fa := a.Figure(fb.Key)
 		cf := compareFigure{Name: fb.Name.In(lang), A: fmt.Sprint(fa.Value), B: fmt.Sprint(fb.Value), Diff: signed(fb.Value - fa.Value)}

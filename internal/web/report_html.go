@@ -99,7 +99,7 @@ func newReportView(r domain.WeeklyReport, lang string) reportView {
 		MadeAt:    r.MadeAt.In(domain.Location).Format("02/01/2006 15:04"),
 		HeldCount: r.HeldInWeekCount, PlannedCount: r.PlannedNextWeekCount,
 		HeldMore: r.HeldInWeekCount - len(r.HeldInWeek), PlannedMore: r.PlannedNextWeekCount - len(r.PlannedNextWeek),
-		LateCount: r.LateCount, Verdict: r.Forecast.Verdict().In(lang), OnTime: r.Forecast.OnTime || r.Forecast.Left == 0}
+		LateCount: r.LateCount, AtRiskCount: r.AtRiskCount, LateMore: r.LateCount + r.AtRiskCount - len(r.Late), Verdict: r.Forecast.Verdict().In(lang), OnTime: r.Forecast.OnTime || r.Forecast.Left == 0}
 	for _, f := range r.Headline {
 		fv := figureView{Name: f.Name.In(lang), Value: fmt.Sprint(f.Value), Prev: fmt.Sprint(f.Prev), Change: signed(f.Change()),
 			Up: f.Change() > 0, Down: f.Change() < 0, Late: !f.HasTotal()}
@@ -131,12 +131,10 @@ func newReportView(r domain.WeeklyReport, lang string) reportView {
 		lv := lateView{Code: l.Code, Name: l.Name, Kind: l.KindName.In(lang), Parent: l.Parent, Flag: l.FlagName.In(lang),
 			Deadline: l.Deadline.VI(), Planned: vi(l.PlannedDate), Detail: l.Detail.In(lang), Days: l.DaysOverdue, Late: l.Flag == domain.FlagLate}
 		if !lv.Late {
-			v.AtRiskCount++
-			lv.Days = -lv.Days
+			lv.Days = -lv.Days // days left
 		}
 		v.Late = append(v.Late, lv)
 	}
-	v.LateMore = r.LateCount - (len(v.Late) - v.AtRiskCount)
 	for _, p := range r.Forecast.ProjectedLate {
 		v.Projected = append(v.Projected, p.Name)
 	}
