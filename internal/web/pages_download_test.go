@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"mime"
 	"net/http"
 	"strings"
 	"testing"
@@ -62,4 +64,46 @@ func TestUnitsTableDownloadsAsCSVAndXLSXWithinScope(t *testing.T) {
 			t.Errorf("another district: %d", res.Code)
 		}
 	})
+}
+
+// TestDownloadsAreNamedAfterTheUnitSafely: the files downloaded carry the
+// unit's name as typed (quotes, semicolons, slashes, Vietnamese letters) in
+// an RFC 6266 header that none of it can break.
+func TestDownloadsAreNamedAfterTheUnitSafely(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withReportWeek()
+	const name = `Quận "Hai Bà"; filename=x.exe ../a/b\c Trưng`
+	const clean = `Quận -Hai Bà-; filename=x.exe ..-a-b-c Trưng`
+	body, _ := json.Marshal(map[string]any{"name": name, "version": 1})
+	if res := f.do("PATCH", "/api/v1/units/HN.HBT", f.tokens["admin"], string(body)); res.Code != http.StatusOK {
+		t.Fatalf("rename: %d %s", res.Code, res.Body)
+	}
+	if res := f.do("POST", "/api/v1/units/HN.HBT/reports", f.tokens["board"], `{"week":"2020-W12"}`); res.Code != http.StatusCreated {
+		t.Fatalf("make the report: %d %s", res.Code, res.Body)
+	}
+	b := f.browser("")
+	b.login("board", testPassword)
+	for _, tc := range []struct {
+		path, kind, want, fallback string
+	}{
+		{"/units/HN.HBT/table.csv", "attachment", clean + " HN-HBT-", "Quan-Hai-Ba-filename-x.exe-..-a-b-c-Trung-HN-HBT-"},
+		{"/units/HN.HBT/table.xlsx", "attachment", clean + " HN-HBT-", "Quan-Hai-Ba-filename-x.exe-..-a-b-c-Trung-HN-HBT-"},
+		{"/units/HN.HBT/reports/2020-W12/report.xlsx", "attachment", "Báo cáo tuần " + clean + " HN.HBT-2020-W12.xlsx", "Bao-cao-tuan-Quan-Hai-Ba-filename-x.exe-..-a-b-c-Trung-HN.HBT-2020-W12.xlsx"},
+		{"/units/HN.HBT/reports/2020-W12/report.html", "inline", "Báo cáo tuần " + clean + " HN.HBT-2020-W12.html", "Bao-cao-tuan-Quan-Hai-Ba-filename-x.exe-..-a-b-c-Trung-HN.HBT-2020-W12.html"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			res := b.send("GET", tc.path, nil)
+			cd := res.Header().Get("Content-Disposition")
+			if res.Code != http.StatusOK {
+				t.Fatalf("%d %s", res.Code, res.Body)
+			}
+			kind, params, err := mime.ParseMediaType(cd)
+			if err != nil || kind != tc.kind || !strings.HasPrefix(params["filename"], tc.want) {
+				t.Errorf("Content-Disposition %q: %q %q %v; want %s with the name %q", cd, kind, params["filename"], err, tc.kind, tc.want)
+			}
+			if !strings.Contains(cd, `filename="`+tc.fallback) || strings.Count(cd, ";") != 2 {
+				t.Errorf("Content-Disposition %q: want the ASCII fallback %q and two parameters", cd, tc.fallback)
+			}
+		})
+	}
 }
