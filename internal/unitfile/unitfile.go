@@ -2,7 +2,8 @@
 // the columns of domain.ImportColumns: code, name, kind, parent_code,
 // category, members. Reading checks the header and each cell (UTF-8 text,
 // numbers) and leaves the rules of the tree to domain.PlanImport; writing
-// keeps the order of the units given (parents before children).
+// keeps the order of the units given (parents before children) and makes
+// a name a spreadsheet would run as a formula inert (tablefile.Inert).
 package unitfile
 
 import (

@@ -2,6 +2,7 @@ package unitfile
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"reflect"
 	"strings"
@@ -312,6 +313,55 @@ func TestFormatOf(t *testing.T) {
 			}
 			if err != nil && (!domain.IsCode(err, domain.EInvalid) || !strings.Contains(err.Error(), ".csv and .xlsx")) {
 				t.Errorf("error = %v, want a clear invalid error", err)
+			}
+		})
+	}
+}
+
+// TestExportedNamesCannotRunAsFormulasAndReadBackAsTyped: a name that a
+// spreadsheet would run is inert in the CSV (a leading apostrophe) and a
+// text cell in the XLSX, and importing the file gives the name back as typed.
+func TestExportedNamesCannotRunAsFormulasAndReadBackAsTyped(t *testing.T) {
+	names := []string{`=HYPERLINK("http://x.example","Bấm")`, "+84 Chi bộ", "-Chi bộ", "@SUM(1)", "'=đã có dấu nháy"}
+	units := []domain.Unit{{Code: "HN", Name: "Hà Nội", Kind: "city"}}
+	for i, n := range names {
+		units = append(units, domain.Unit{Code: fmt.Sprintf("HN.%d", i), Name: n, Kind: "district", ParentCode: "HN"})
+	}
+	for _, f := range []Format{CSV, XLSX} {
+		t.Run(string(f), func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(f, &buf, units); err != nil {
+				t.Fatal(err)
+			}
+			if f == CSV {
+				recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), bom))).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, n := range names {
+					if got := recs[i+2][1]; got != "'"+n {
+						t.Errorf("name %q is written %q, want it after an apostrophe", n, got)
+					}
+				}
+			} else {
+				x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range names {
+					cell := fmt.Sprintf("B%d", i+3)
+					if f, _ := x.GetCellFormula(SheetName, cell); f != "" {
+						t.Errorf("%s is the formula %q", cell, f)
+					}
+				}
+				x.Close()
+			}
+			rows, err := Read(f, bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := inputs(t, rows), wantInputs(units); !reflect.DeepEqual(got, want) {
+				t.Errorf("read back\n%+v\nwant\n%+v", got, want)
 			}
 		})
 	}

