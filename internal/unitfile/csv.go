@@ -19,7 +19,8 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // ReadCSV reads a CSV unit file (UTF-8, comma-separated, a header row, an
 // optional byte order mark). Row numbers are file lines: the header is 1.
-// Blank lines are skipped. A cell that WriteCSV made inert (an apostrophe
+// Blank lines are skipped; any other row must have as many cells as the
+// header, or it is a bad row. A cell that WriteCSV made inert (an apostrophe
 // before =, +, -, @) reads back as it was typed. A syntax error (a broken or bare quote) fails
 // the whole file with its line: the rows after it cannot be trusted.
 func ReadCSV(r io.Reader) ([]domain.ImportRow, error) {
@@ -40,6 +41,7 @@ func ReadCSV(r io.Reader) ([]domain.ImportRow, error) {
 	if err := checkHeader(header); err != nil {
 		return nil, err
 	}
+	width := len(header)
 	var rows []domain.ImportRow
 	for {
 		rec, err := cr.Read()
@@ -53,7 +55,7 @@ func ReadCSV(r io.Reader) ([]domain.ImportRow, error) {
 		for i := range rec {
 			rec[i] = tablefile.RestoreInert(rec[i]) // as WriteCSV made it inert
 		}
-		if row, ok := rowOf(line, rec); ok {
+		if row, ok := rowOf(line, rec, width); ok {
 			rows = append(rows, row)
 		}
 	}

@@ -97,19 +97,32 @@ func trimTrailingEmpty(cells []string) []string {
 }
 
 // rowOf turns the cells of a data row into an import row; ok is false for
-// a blank row, which is skipped.
-func rowOf(num int, cells []string) (domain.ImportRow, bool) {
+// a blank row (every cell empty), which is skipped. A CSV row must have as
+// many cells as the header (width: a short row is not a row with empty
+// cells, it is a row whose cells may have slid into the wrong columns); an
+// XLSX sheet leaves out the empty cells at the end of a row, so there
+// width is 0 and only a filled cell past the last column is refused.
+func rowOf(num int, cells []string, width int) (domain.ImportRow, bool) {
+	n := len(cells)
 	cells = trimTrailingEmpty(cells)
 	if len(cells) == 0 {
 		return domain.ImportRow{}, false
 	}
 	r := domain.ImportRow{Row: num}
+	switch {
+	case width > 0 && n != width:
+		r.Problems = append(r.Problems, domain.FieldError{Row: num, Field: "row", Message: domain.Text{
+			VI: fmt.Sprintf("Dòng có %d ô, dòng tiêu đề có %d ô", n, width),
+			EN: fmt.Sprintf("the row has %d cells, the header has %d", n, width),
+		}})
+	case len(cells) > len(domain.ImportColumns):
+		r.Problems = append(r.Problems, domain.FieldError{Row: num, Field: "row", Message: domain.Text{
+			VI: fmt.Sprintf("Dòng có %d ô, nhiều hơn %d cột của tệp", len(cells), len(domain.ImportColumns)),
+			EN: fmt.Sprintf("the row has %d cells, more than the %d columns of the file", len(cells), len(domain.ImportColumns)),
+		}})
+	}
 	for i, c := range cells {
 		if i >= len(domain.ImportColumns) {
-			r.Problems = append(r.Problems, domain.FieldError{Row: num, Field: "row", Message: domain.Text{
-				VI: fmt.Sprintf("Dòng có %d ô, nhiều hơn %d cột của tệp", len(cells), len(domain.ImportColumns)),
-				EN: fmt.Sprintf("the row has %d cells, more than the %d columns of the file", len(cells), len(domain.ImportColumns)),
-			}})
 			break
 		}
 		r.SetCell(domain.ImportColumns[i], c)

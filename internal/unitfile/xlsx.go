@@ -22,7 +22,10 @@ const MaxXLSXSize = 256 << 20
 
 // ReadXLSX reads an XLSX unit file: the sheet named "units", or else the
 // first sheet. Row numbers are sheet rows: the header is 1. Blank rows are
-// skipped; numbers are read as stored, not as displayed.
+// skipped; numbers are read as stored, not as displayed. The format leaves
+// out the empty cells that end a row, so a row that ends early has empty
+// cells there (a required one is then reported missing by the checks of
+// the rows); a filled cell past the last column is a bad row.
 func ReadXLSX(r io.Reader) ([]domain.ImportRow, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxXLSXSize+1))
 	if err != nil {
@@ -66,7 +69,7 @@ func ReadXLSX(r io.Reader) ([]domain.ImportRow, error) {
 			}
 			continue
 		}
-		if row, ok := rowOf(num, cells); ok {
+		if row, ok := rowOf(num, cells, 0); ok {
 			rows = append(rows, row)
 		}
 	}

@@ -69,3 +69,34 @@ func TestImportPageReportsEveryBadRowAndWritesNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestImportPageRefusesRowsShorterOrLongerThanTheHeader: a row of 4 cells in
+// a file of 6 columns was once taken as a cell without a category; it is a
+// bad row, named by its number, and nothing is written.
+func TestImportPageRefusesRowsShorterOrLongerThanTheHeader(t *testing.T) {
+	f := newFixture(t, Options{})
+	b := f.browser("")
+	b.login("admin", testPassword)
+	units, audits := f.counts()
+	file := "code,name,kind,parent_code,category,members\n" +
+		"HN.HBT.C,Đảng bộ phường Cầu Dền,grassroots_committee,HN.HBT,,\n" +
+		"HN.HBT.C.1,Chi bộ 1,cell,HN.HBT.C\n" +
+		"HN.HBT.C.2,Chi bộ 2,cell,HN.HBT.C,residential,10,12\n" +
+		"HN.HBT.C.3,Chi bộ 3,cell,HN.HBT.C,residential,10\n"
+	res := b.upload("units.csv", file)
+	body := res.Body.String()
+	if res.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("%d %s", res.Code, body)
+	}
+	for _, row := range []string{"Dòng 3: <code>row</code> — Dòng có 4 ô, dòng tiêu đề có 6 ô", "Dòng 4: <code>row</code> — Dòng có 7 ô, dòng tiêu đề có 6 ô"} {
+		if !strings.Contains(body, row) {
+			t.Errorf("the refusal does not say %q:\n%s", row, body)
+		}
+	}
+	if strings.Contains(body, "Dòng 2:") || strings.Contains(body, "Dòng 5:") {
+		t.Errorf("a good row is reported:\n%s", body)
+	}
+	if u, a := f.counts(); u != units || a != audits {
+		t.Errorf("a refused file wrote: units %d→%d, audit %d→%d", units, u, audits, a)
+	}
+}
