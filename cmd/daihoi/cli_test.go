@@ -10,6 +10,7 @@ import (
 
 	"github.com/daihoi/daihoi/internal/store"
 	"github.com/daihoi/daihoi/internal/testdb"
+	"github.com/daihoi/daihoi/internal/unitfile/unitfiletest"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m, store.Migrate) }
@@ -74,4 +75,28 @@ func writeUnits(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// TestImportUnitsCommandHasItsOwnLimits: the page's limits (import.max_rows,
+// import.max_unpacked_mb) do not bind the command line, which imports a
+// national tree; a zip bomb is refused there too, past 1024 MB.
+func TestImportUnitsCommandHasItsOwnLimits(t *testing.T) {
+	url := testdb.URL(t)
+	t.Setenv("DAIHOI_IMPORT_MAX_ROWS", "2")
+	t.Setenv("DAIHOI_IMPORT_MAX_UNPACKED_MB", "1")
+	if out, errOut, err := runCLI(t, url, "", "import", "units", writeUnits(t)); err != nil || !strings.Contains(out, "4 created") {
+		t.Fatalf("4 rows over a page limit of 2: %v\n%s%s", err, out, errOut)
+	}
+	bomb, err := unitfiletest.Bomb(2<<30, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "bomb.xlsx")
+	if err := os.WriteFile(path, bomb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, err := runCLI(t, url, "", "import", "units", path)
+	if err == nil || !strings.Contains(errOut, "unpacks to more than 1024 MB") {
+		t.Fatalf("a zip bomb: %v\n%s", err, errOut)
+	}
 }

@@ -22,8 +22,9 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 // Blank lines are skipped; any other row must have as many cells as the
 // header, or it is a bad row. A cell that WriteCSV made inert (an apostrophe
 // before =, +, -, @) reads back as it was typed. A syntax error (a broken or bare quote) fails
-// the whole file with its line: the rows after it cannot be trusted.
-func ReadCSV(r io.Reader) ([]domain.ImportRow, error) {
+// the whole file with its line: the rows after it cannot be trusted. The
+// file is read as a stream and refused at the row past lim.MaxRows.
+func ReadCSV(r io.Reader, lim Limits) ([]domain.ImportRow, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if head, _ := br.Peek(len(bom)); bytes.Equal(head, bom) {
 		_, _ = br.Discard(len(bom))
@@ -56,6 +57,9 @@ func ReadCSV(r io.Reader) ([]domain.ImportRow, error) {
 			rec[i] = tablefile.RestoreInert(rec[i]) // as WriteCSV made it inert
 		}
 		if row, ok := rowOf(line, rec, width); ok {
+			if err := lim.checkRows(len(rows) + 1); err != nil {
+				return nil, err
+			}
 			rows = append(rows, row)
 		}
 	}

@@ -12,6 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
@@ -38,13 +41,42 @@ func FormatOf(filename string) (Format, error) {
 		fmt.Sprintf("unsupported file %q: only .csv and .xlsx files are accepted", filepath.Base(filename)))
 }
 
-// Read reads the rows of a unit file in format f.
-func Read(f Format, r io.Reader) ([]domain.ImportRow, error) {
+// Limits bound what reading one unit file may take.
+type Limits struct {
+	// MaxRows is the most rows of units a file may hold (blank rows aside);
+	// 0: no limit. A file with more is refused as soon as the row after
+	// the last allowed one is read.
+	MaxRows int
+	// MaxUnpacked is the most bytes the parts of an XLSX file may unpack
+	// to, in all; 0: DefaultMaxUnpacked.
+	MaxUnpacked int64
+}
+
+func (l Limits) maxUnpacked() int64 {
+	if l.MaxUnpacked <= 0 {
+		return DefaultMaxUnpacked
+	}
+	return l.MaxUnpacked
+}
+
+// checkRows refuses the file when it holds n rows of units, more than
+// MaxRows.
+func (l Limits) checkRows(n int) error {
+	if l.MaxRows <= 0 || n <= l.MaxRows {
+		return nil
+	}
+	return fileError(0, "file",
+		message.NewPrinter(language.Vietnamese).Sprintf("Tệp có hơn %d dòng đơn vị, quá giới hạn của một lần nhập; hãy chia nhỏ tệp", l.MaxRows),
+		message.NewPrinter(language.English).Sprintf("the file has more than %d rows of units, the most one import takes; split it", l.MaxRows))
+}
+
+// Read reads the rows of a unit file in format f, within lim.
+func Read(f Format, r io.Reader, lim Limits) ([]domain.ImportRow, error) {
 	switch f {
 	case CSV:
-		return ReadCSV(r)
+		return ReadCSV(r, lim)
 	case XLSX:
-		return ReadXLSX(r)
+		return ReadXLSX(r, lim)
 	}
 	return nil, fmt.Errorf("unitfile: unknown format %q", f)
 }

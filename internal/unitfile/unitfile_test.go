@@ -52,7 +52,7 @@ func TestWrittenFilesReadBackTheSameUnits(t *testing.T) {
 			if err := Write(f, &buf, sampleUnits()); err != nil {
 				t.Fatal(err)
 			}
-			rows, err := Read(f, bytes.NewReader(buf.Bytes()))
+			rows, err := Read(f, bytes.NewReader(buf.Bytes()), Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +75,7 @@ func TestAnEmptyTreeIsAFileWithOnlyTheHeader(t *testing.T) {
 			if err := Write(f, &buf, nil); err != nil {
 				t.Fatal(err)
 			}
-			rows, err := Read(f, &buf)
+			rows, err := Read(f, &buf, Limits{})
 			if err != nil || len(rows) != 0 {
 				t.Fatalf("rows = %v, err = %v; want none, nil", rows, err)
 			}
@@ -192,7 +192,7 @@ func TestReadCSV(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := ReadCSV(strings.NewReader(tt.file))
+			rows, err := ReadCSV(strings.NewReader(tt.file), Limits{})
 			checkRead(t, rows, err, tt.rows, tt.problems, tt.err)
 		})
 	}
@@ -290,14 +290,14 @@ func TestReadXLSX(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := ReadXLSX(bytes.NewReader(sheet(t, tt.sheet, tt.rows)))
+			rows, err := ReadXLSX(bytes.NewReader(sheet(t, tt.sheet, tt.rows)), Limits{})
 			checkRead(t, rows, err, tt.want, tt.problems, tt.err)
 		})
 	}
 }
 
 func TestReadXLSXRefusesWhatIsNotAnXLSXFile(t *testing.T) {
-	_, err := ReadXLSX(strings.NewReader("code,name\n"))
+	_, err := ReadXLSX(strings.NewReader("code,name\n"), Limits{})
 	if !domain.IsCode(err, domain.EInvalid) {
 		t.Fatalf("error = %v, want invalid", err)
 	}
@@ -308,7 +308,7 @@ func TestReadXLSXRefusesTextThatIsNotUTF8(t *testing.T) {
 	// Replace the UTF-8 bytes of "Đ" (C4 90) by a lone C4 inside the stored
 	// part: rebuild the zip with the damaged part.
 	bad := damageZip(t, good, "Đ", "\xc4")
-	_, err := ReadXLSX(bytes.NewReader(bad))
+	_, err := ReadXLSX(bytes.NewReader(bad), Limits{})
 	if !domain.IsCode(err, domain.EInvalid) || !strings.Contains(err.Error(), "UTF-8") {
 		t.Fatalf("error = %v, want invalid UTF-8", err)
 	}
@@ -373,7 +373,7 @@ func TestExportedNamesCannotRunAsFormulasAndReadBackAsTyped(t *testing.T) {
 				}
 				x.Close()
 			}
-			rows, err := Read(f, bytes.NewReader(buf.Bytes()))
+			rows, err := Read(f, bytes.NewReader(buf.Bytes()), Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}
