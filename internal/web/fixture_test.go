@@ -75,7 +75,9 @@ func newFixture(t *testing.T, opts Options) *fixture {
 	st := store.New(db)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc, err := core.New(ctx, st, domain.SystemClock{}, core.Options{}, log)
+	// Failed sign-ins in a test slow the next ones down by real seconds;
+	// the throttle's counts are under test, not its waits.
+	svc, err := core.New(ctx, st, domain.SystemClock{}, core.Options{SignIn: domain.SignInPolicy{MaxDelay: time.Millisecond}}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,9 +125,6 @@ func newFixture(t *testing.T, opts Options) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Failed sign-ins in a test slow the next ones down by real seconds;
-	// the throttle's counts are under test, not its waits.
-	f.srv.throttle.maxDelay = time.Millisecond
 	t.Cleanup(func() {
 		if logs := logs.String(); !f.errorsExpected && strings.Contains(logs, "level=ERROR") {
 			t.Errorf("errors logged:\n%s", logs)

@@ -32,7 +32,7 @@ func (s *Server) handlePasswordSubmit(c echo.Context) error {
 	refuse := func(status int, msgs ...string) error {
 		return s.page(c, status, "password.html", u, passwordForm{Errors: msgs})
 	}
-	_, err = s.throttledLogin(c, u.Username, c.FormValue("current"))
+	_, err = s.svc.LoginFrom(c.Request().Context(), clientAddr(c), u.Username, c.FormValue("current"))
 	switch {
 	case domain.IsCode(err, domain.ETooManyRequests):
 		return refuse(http.StatusTooManyRequests, domain.AsError(err).Message.In(pageLang(c, u)))

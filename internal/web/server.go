@@ -96,7 +96,6 @@ type Server struct {
 	pages    map[string]*template.Template
 	catalog  *i18n.Catalog
 	static   echo.HandlerFunc
-	throttle *throttle
 	opts     Options
 	log      *slog.Logger
 	http     *http.Server
@@ -127,7 +126,7 @@ func New(svc *core.Service, db *sqlx.DB, opts Options, log *slog.Logger) (*Serve
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: svc, opts: opts, log: log, pages: pages, catalog: catalog, static: static, throttle: newThrottle()}
+	s := &Server{svc: svc, opts: opts, log: log, pages: pages, catalog: catalog, static: static}
 
 	// No cleanup goroutine: postgresstore's has a data race between
 	// StopCleanup and the goroutine it stops (and leaks when stopped early).
