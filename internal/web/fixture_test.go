@@ -108,18 +108,16 @@ func newFixture(t *testing.T, opts Options) *fixture {
 	}
 	for _, g := range grants {
 		name := string(g.role)
-		u, err := st.CreateUser(ctx, system, domain.User{Username: name, FullName: "Người dùng " + name, Lang: "vi"}, hash)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.users[name] = u.ID
 		unit, err := st.UnitByCode(ctx, g.unit)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.Grant(ctx, system, name, g.role, unit); err != nil {
+		u, err := st.CreateUser(ctx, system, domain.User{Username: name, FullName: "Người dùng " + name, Lang: "vi"}, hash,
+			store.RoleOn{Role: g.role, Unit: unit})
+		if err != nil {
 			t.Fatal(err)
 		}
+		f.users[name] = u.ID
 	}
 	f.srv, err = New(svc, db, opts, log)
 	if err != nil {
