@@ -70,7 +70,8 @@ func TestUserHelpStatesTheRule(t *testing.T) {
 	if err == nil {
 		t.Fatal("no usage error")
 	}
-	for _, want := range []string{"act as the system", "every role of it lies", "without a role, only an", "last active admin of a root unit"} {
+	for _, want := range []string{"act as the system", "every role of it lies", "without a role, only an", "last active admin of a root unit",
+		"ends their web sessions"} {
 		if !strings.Contains(strings.Join(strings.Fields(errOut), " "), want) {
 			t.Errorf("the help lacks %q:\n%s", want, errOut)
 		}

@@ -34,7 +34,8 @@ Commands:
   user add USERNAME [--name N] [--email E] [--lang vi|en]   create a user (password read from stdin)
   user grant USERNAME ROLE UNIT_CODE     give a role (admin, board, supervisor, secretary, viewer) on a unit
   user revoke USERNAME ROLE UNIT_CODE    take a role away (never the admin role of the last active admin of a root unit)
-  user passwd USERNAME                   set a user's password (read from stdin)
+  user passwd USERNAME                   set a user's password (read from stdin); ends their web sessions
+                                         and revokes their API tokens
   user email USERNAME [ADDRESS]          set (or clear) a user's e-mail address, where their weekly reports go
   user list                              list users and their roles
                                          The user commands act as the system, on every account (never taking

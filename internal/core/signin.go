@@ -106,20 +106,27 @@ func (s *Service) checkLogin(ctx context.Context, valid bool, username, password
 // (bcrypt comparisons, those spent on unknown users included).
 func (s *Service) PasswordChecks() int64 { return s.passwordChecks.Load() }
 
-// Principal loads the caller with the user id (from a session).
-func (s *Service) Principal(ctx context.Context, userID int64) (domain.Principal, error) {
+// Principal loads the caller of a web session: the user with userID,
+// signed in at session epoch epoch. A session of another epoch is over (the
+// password changed or the account was deactivated since), as is a session
+// of an inactive user: both are unauthorized.
+func (s *Service) Principal(ctx context.Context, userID, epoch int64) (domain.Principal, error) {
 	k := principalKey{userID: userID}
-	if p, ok := s.principals.get(k); ok {
+	if p, ok := s.principals.get(k); ok && p.User.SessionEpoch == epoch {
 		return p, nil
 	}
+	gen := s.principals.generation()
 	p, err := s.store.Principal(ctx, userID)
 	if err != nil {
-		return p, err
+		return domain.Principal{}, err
 	}
 	if !p.User.Active {
 		return domain.Principal{}, domain.Unauthorized()
 	}
-	s.principals.put(k, p)
+	s.principals.put(k, p, gen)
+	if p.User.SessionEpoch != epoch {
+		return domain.Principal{}, domain.Unauthorized()
+	}
 	return p, nil
 }
 
@@ -147,11 +154,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (domain.Princi
 	if p, ok := s.principals.get(k); ok {
 		return p, nil
 	}
+	gen := s.principals.generation()
 	p, err := s.store.PrincipalByToken(ctx, hash, s.clock.Now())
 	if err != nil {
 		return p, err
 	}
-	s.principals.put(k, p)
+	s.principals.put(k, p, gen)
 	return p, nil
 }
 

@@ -99,15 +99,35 @@ func grantOn(r domain.Role, u domain.Unit) domain.Grant {
 }
 
 // SetPassword replaces the password of username: one's own, or that of an
-// account p manages. It revokes the user's API tokens.
+// account p manages. It ends the user's web sessions and revokes their API
+// tokens.
 func (s *Service) SetPassword(ctx context.Context, p domain.Principal, username, password string) error {
+	_, err := s.setPassword(ctx, p, username, password)
+	return err
+}
+
+// ChangeOwnPassword replaces p's password after checking the current one
+// through the sign-in throttle (from addr, see LoginFrom), ends p's other
+// web sessions and revokes p's API tokens. It returns the new session epoch,
+// which keeps the session that asked signed in.
+func (s *Service) ChangeOwnPassword(ctx context.Context, p domain.Principal, addr, current, next string) (epoch int64, err error) {
+	if err := domain.ValidatePassword("password", next); err != nil {
+		return 0, err
+	}
+	if _, err := s.LoginFrom(ctx, addr, p.User.Username, current); err != nil {
+		return 0, err
+	}
+	return s.setPassword(ctx, p, p.User.Username, next)
+}
+
+func (s *Service) setPassword(ctx context.Context, p domain.Principal, username, password string) (int64, error) {
 	defer s.principals.forget()
 	if err := domain.ValidatePassword("password", password); err != nil {
-		return err
+		return 0, err
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	return s.store.SetPassword(ctx, p, domain.NormalizeUsername(username), hash, accountCheck(p, domain.AccountPassword, domain.Grant{}))
 }
@@ -126,7 +146,7 @@ func (s *Service) SetEmail(ctx context.Context, p domain.Principal, username, em
 
 // SetUserActive activates or deactivates an account p manages; nobody
 // deactivates themselves or the last active admin of a root unit.
-// Deactivation revokes the user's API tokens.
+// Deactivation ends the user's web sessions and revokes their API tokens.
 func (s *Service) SetUserActive(ctx context.Context, p domain.Principal, username string, active bool) error {
 	defer s.principals.forget()
 	act := domain.AccountDeactivate

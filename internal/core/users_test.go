@@ -63,21 +63,21 @@ func TestPrincipal(t *testing.T) {
 	f := newFixture(t)
 	p := f.as("totacong")
 	t.Run("a session's user is loaded with their grants", func(t *testing.T) {
-		got, err := f.svc.Principal(f.ctx, p.User.ID)
+		got, err := f.svc.Principal(f.ctx, p.User.ID, p.User.SessionEpoch)
 		wantCode(t, err, "")
 		if got.User.Username != "totacong" || len(got.Grants) != 1 || got.Grants[0].Role != domain.RoleSupervisor {
 			t.Errorf("principal = %+v", got)
 		}
 	})
 	t.Run("an unknown user is unauthorized", func(t *testing.T) {
-		_, err := f.svc.Principal(f.ctx, 999999)
+		_, err := f.svc.Principal(f.ctx, 999999, 0)
 		wantCode(t, err, domain.EUnauthorized)
 	})
 	t.Run("a deactivated user is unauthorized", func(t *testing.T) {
 		if err := f.svc.SetUserActive(f.ctx, domain.SystemPrincipal(), "totacong", false); err != nil {
 			t.Fatal(err)
 		}
-		_, err := f.svc.Principal(f.ctx, p.User.ID)
+		_, err := f.svc.Principal(f.ctx, p.User.ID, p.User.SessionEpoch)
 		wantCode(t, err, domain.EUnauthorized)
 	})
 }
@@ -449,4 +449,42 @@ func TestSetEmailOwnOrByAnAdmin(t *testing.T) {
 	if strings.Join(got, " ") != "bithu=bithu@hbt.hanoi.gov.vn xem=" {
 		t.Errorf("addresses = %v", got)
 	}
+}
+
+// Sessions carry the epoch they were signed in at: a password change (one's
+// own or a reset) or a deactivation ends the others at once in this process,
+// the cached caller notwithstanding; the session that changed its own
+// password goes on with the new epoch.
+func TestSessionsEndWhenThePasswordChangesOrTheAccountIsDeactivated(t *testing.T) {
+	f := newFixture(t)
+	p := f.as("xem")
+	id, old := p.User.ID, p.User.SessionEpoch
+	_, err := f.svc.Principal(f.ctx, id, old) // cached from here on
+	wantCode(t, err, "")
+
+	epoch, err := f.svc.ChangeOwnPassword(f.ctx, p, "10.0.0.1", fixturePassword, "mat-khau-moi-2020")
+	wantCode(t, err, "")
+	_, err = f.svc.Principal(f.ctx, id, old)
+	wantCode(t, err, domain.EUnauthorized)
+	_, err = f.svc.Principal(f.ctx, id, epoch)
+	wantCode(t, err, "")
+
+	t.Run("a wrong current password changes nothing", func(t *testing.T) {
+		_, err := f.svc.ChangeOwnPassword(f.ctx, p, "10.0.0.1", fixturePassword, "mat-khau-khac-2020")
+		wantCode(t, err, domain.EUnauthorized)
+		_, err = f.svc.Principal(f.ctx, id, epoch)
+		wantCode(t, err, "")
+	})
+	t.Run("a reset by an admin", func(t *testing.T) {
+		wantCode(t, f.svc.SetPassword(f.ctx, f.as("quantri"), "xem", "mat-khau-moi-2021"), "")
+		_, err := f.svc.Principal(f.ctx, id, epoch)
+		wantCode(t, err, domain.EUnauthorized)
+	})
+	t.Run("deactivated, then activated again", func(t *testing.T) {
+		now := f.as("bithu")
+		wantCode(t, f.svc.SetUserActive(f.ctx, f.as("quantri"), "bithu", false), "")
+		wantCode(t, f.svc.SetUserActive(f.ctx, f.as("quantri"), "bithu", true), "")
+		_, err := f.svc.Principal(f.ctx, now.User.ID, now.User.SessionEpoch)
+		wantCode(t, err, domain.EUnauthorized)
+	})
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-const userSelect = `SELECT id, username, full_name, email, lang, active, created_at FROM users `
+const userSelect = `SELECT id, username, full_name, email, lang, active, created_at, session_epoch FROM users `
 
 // RoleOn is a role on a unit, given to an account as it is created.
 type RoleOn struct {
@@ -52,7 +52,7 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (domain.Use
 		domain.User
 		Hash string `db:"password_hash"`
 	}
-	err := s.db.GetContext(ctx, &row, `SELECT id, username, full_name, email, lang, active, created_at, password_hash
+	err := s.db.GetContext(ctx, &row, `SELECT id, username, full_name, email, lang, active, created_at, session_epoch, password_hash
 		FROM users WHERE username = $1`, username)
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.User{}, "", domain.NotFound(domain.UserText, username)
@@ -168,11 +168,13 @@ func (s *Store) inAccountTx(ctx context.Context, username string, check AccountC
 	})
 }
 
-// SetPassword replaces a user's password hash once check approved it and
-// revokes their API tokens.
-func (s *Store) SetPassword(ctx context.Context, actor domain.Principal, username, hash string, check AccountCheck) error {
-	return s.inAccountTx(ctx, username, check, func(tx *txn, a domain.Account) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, a.ID, hash); err != nil {
+// SetPassword replaces a user's password hash once check approved it, ends
+// their web sessions (a new session epoch, returned) and revokes their API
+// tokens.
+func (s *Store) SetPassword(ctx context.Context, actor domain.Principal, username, hash string, check AccountCheck) (epoch int64, err error) {
+	err = s.inAccountTx(ctx, username, check, func(tx *txn, a domain.Account) error {
+		if err := tx.GetContext(ctx, &epoch, `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, updated_at = now()
+			WHERE id = $1 RETURNING session_epoch`, a.ID, hash); err != nil {
 			return fmt.Errorf("store: set password: %w", err)
 		}
 		if err := revokeTokens(ctx, tx, a.ID); err != nil {
@@ -180,6 +182,7 @@ func (s *Store) SetPassword(ctx context.Context, actor domain.Principal, usernam
 		}
 		return audit(ctx, tx, actor, "user.password", "user", nil, nil, map[string]any{"username": username}, "")
 	})
+	return epoch, err
 }
 
 func revokeTokens(ctx context.Context, tx *txn, userID int64) error {
@@ -205,10 +208,13 @@ func (s *Store) SetUserEmail(ctx context.Context, actor domain.Principal, userna
 }
 
 // SetUserActive activates or deactivates an account once check approved it;
-// deactivation revokes its API tokens.
+// deactivation ends its web sessions (for good: a new session epoch) and
+// revokes its API tokens.
 func (s *Store) SetUserActive(ctx context.Context, actor domain.Principal, username string, active bool, check AccountCheck) error {
 	return s.inAccountTx(ctx, username, check, func(tx *txn, a domain.Account) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, a.ID, active); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET active = $2, updated_at = now(),
+				session_epoch = session_epoch + CASE WHEN $2 THEN 0 ELSE 1 END
+			WHERE id = $1`, a.ID, active); err != nil {
 			return fmt.Errorf("store: set active: %w", err)
 		}
 		if !active {
@@ -262,7 +268,7 @@ func (s *Store) Revoke(ctx context.Context, actor domain.Principal, username str
 // principalSelect reads a user ("u") with one row per grant (none: one row
 // of NULLs), the granted units' paths included, and the last use of the
 // token ("t", or NULL).
-const principalSelect = `SELECT u.id, u.username, u.full_name, u.email, u.lang, u.active, u.created_at, %s AS last_used_at,
+const principalSelect = `SELECT u.id, u.username, u.full_name, u.email, u.lang, u.active, u.created_at, u.session_epoch, %s AS last_used_at,
 	r.role, g.code AS unit_code, g.name AS unit_name, g.path::text AS unit_path, r.granted_at
 FROM %s
 LEFT JOIN role_assignments r ON r.user_id = u.id LEFT JOIN units g ON g.id = r.unit_id

@@ -102,6 +102,59 @@ func TestTheAdminPageOffersOnlyAllowedActions(t *testing.T) {
 	}
 }
 
+// A password change (one's own, or a reset by an admin) ends the user's
+// other web sessions and revokes their API tokens; the session that changed
+// it stays signed in.
+func TestAPasswordChangeEndsTheOtherSessionsAndRevokesTokens(t *testing.T) {
+	f := newFixture(t, Options{})
+	signedIn := func(b *browser) bool {
+		t.Helper()
+		return b.send("GET", "/", nil).Code == http.StatusOK
+	}
+	// ended checks that the session of b and the API token are over.
+	ended := func(t *testing.T, b *browser, token string) {
+		t.Helper()
+		if signedIn(b) {
+			t.Error("another session of the user is still signed in")
+		}
+		if got := f.do("GET", "/api/v1/me", token, "").Code; got != http.StatusUnauthorized {
+			t.Errorf("the token answers %d, want 401", got)
+		}
+	}
+
+	t.Run("one's own", func(t *testing.T) {
+		mine, post := f.signedIn("viewer", testPassword)
+		other, _ := f.signedIn("viewer", testPassword)
+		token := f.login("viewer")
+		res := post("/password", url.Values{"current": {testPassword}, "new": {"mat-khau-moi-2020"}, "confirm": {"mat-khau-moi-2020"}})
+		if res.Code != http.StatusSeeOther {
+			t.Fatalf("change: %d %s", res.Code, res.Body)
+		}
+		if !signedIn(mine) {
+			t.Error("the session that changed the password was signed out")
+		}
+		ended(t, other, token)
+	})
+	t.Run("a reset by an admin", func(t *testing.T) {
+		victim, _ := f.signedIn("secretary", testPassword)
+		token := f.login("secretary")
+		_, post := f.signedIn("admin", testPassword)
+		if res := post("/admin/users/secretary/password", url.Values{"password": {"mat-khau-moi-2020"}}); res.Code != http.StatusSeeOther {
+			t.Fatalf("reset: %d", res.Code)
+		}
+		ended(t, victim, token)
+	})
+	t.Run("deactivating and reactivating does not bring a session back", func(t *testing.T) {
+		victim, _ := f.signedIn("supervisor", testPassword)
+		_, post := f.signedIn("admin", testPassword)
+		post("/admin/users/supervisor/active", url.Values{"active": {"false"}})
+		post("/admin/users/supervisor/active", url.Values{"active": {"true"}})
+		if signedIn(victim) {
+			t.Error("the session is signed in again")
+		}
+	})
+}
+
 // Usernames no account can have (NUL bytes, invalid UTF-8, too long) are
 // wrong or not found, never a failure.
 func TestMalformedUsernamesAreRefusedNotFailed(t *testing.T) {

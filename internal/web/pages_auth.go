@@ -46,6 +46,7 @@ func (s *Server) handleLoginSubmit(c echo.Context) error {
 	}
 	s.sessions.Remove(ctx, sessionCSRFKey)
 	s.sessions.Put(ctx, sessionUserKey, p.User.ID)
+	s.sessions.Put(ctx, sessionEpochKey, p.User.SessionEpoch)
 	c.Set(ctxPrincipal, p) // for the access log
 	return c.Redirect(http.StatusSeeOther, "/")
 }

@@ -59,8 +59,13 @@ const (
 // SessionCookie is the name of the web session cookie.
 const SessionCookie = "daihoi_session"
 
-// sessionUserKey is the session key holding the signed-in user's id.
-const sessionUserKey = "user_id"
+// sessionUserKey is the session key holding the signed-in user's id, and
+// sessionEpochKey the user's session epoch when they signed in (see
+// domain.User.SessionEpoch).
+const (
+	sessionUserKey  = "user_id"
+	sessionEpochKey = "epoch"
+)
 
 func (o Options) withDefaults() Options {
 	if o.Addr == "" {
