@@ -47,6 +47,8 @@ func TestUserCommands(t *testing.T) {
 		{"a bad e-mail address is refused", "", []string{"user", "email", "thanh", "thanh at hbt"}, true, ""},
 		{"list users with their roles", "", []string{"user", "list"}, false, "secretary@HN.HBT.BACHMAI"},
 		{"revoke the role", "", []string{"user", "revoke", "thanh", "secretary", "HN.HBT.BACHMAI"}, false, "no longer"},
+		{"make a user admin of the root", "", []string{"user", "grant", "thanh", "admin", "HN"}, false, "admin of HN"},
+		{"the last active admin of the root keeps the role", "", []string{"user", "revoke", "thanh", "admin", "HN"}, true, ""},
 		{"export the tree", "", []string{"export", "units", "--root", "HN.HBT", filepath.Join(t.TempDir(), "out.csv")}, false, ""},
 		{"an unknown command is refused", "", []string{"frobnicate"}, true, ""},
 	}
@@ -60,6 +62,20 @@ func TestUserCommands(t *testing.T) {
 				t.Errorf("stdout %q lacks %q", out, s.wantOut)
 			}
 		})
+	}
+}
+
+// The help text states who manages which account, as the services decide it.
+func TestUserHelpStatesTheRule(t *testing.T) {
+	_, errOut, err := runCLI(t, testdb.URL(t), "", "user")
+	if err == nil {
+		t.Fatal("no usage error")
+	}
+	for _, want := range []string{"act as the system", "every role of it lies", "without a role, only an", "last active admin of a root unit",
+		"ends their web sessions"} {
+		if !strings.Contains(strings.Join(strings.Fields(errOut), " "), want) {
+			t.Errorf("the help lacks %q:\n%s", want, errOut)
+		}
 	}
 }
 

@@ -68,8 +68,13 @@ const (
 // SessionCookie is the name of the web session cookie.
 const SessionCookie = "daihoi_session"
 
-// sessionUserKey is the session key holding the signed-in user's id.
-const sessionUserKey = "user_id"
+// sessionUserKey is the session key holding the signed-in user's id, and
+// sessionEpochKey the user's session epoch when they signed in (see
+// domain.User.SessionEpoch).
+const (
+	sessionUserKey  = "user_id"
+	sessionEpochKey = "epoch"
+)
 
 func (o Options) withDefaults() Options {
 	if o.Addr == "" {
@@ -111,7 +116,6 @@ type Server struct {
 	pages    map[string]*template.Template
 	catalog  *i18n.Catalog
 	static   echo.HandlerFunc
-	throttle *throttle
 	opts     Options
 	// bodyLimit is opts.BodyLimit in bytes.
 	bodyLimit int64
@@ -145,7 +149,7 @@ func New(svc *core.Service, db *sqlx.DB, opts Options, log *slog.Logger) (*Serve
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: svc, opts: opts, bodyLimit: bodyLimit, log: log, pages: pages, catalog: catalog, static: static, throttle: newThrottle()}
+	s := &Server{svc: svc, opts: opts, bodyLimit: bodyLimit, log: log, pages: pages, catalog: catalog, static: static}
 
 	// No cleanup goroutine: postgresstore's has a data race between
 	// StopCleanup and the goroutine it stops (and leaks when stopped early).
