@@ -19,7 +19,12 @@ LEFT JOIN users us ON us.id = m.done_by `
 // Milestones lists the milestones of the unit with unitID in round, in
 // their order, with due dates from planned and overdue at today.
 func (s *Store) Milestones(ctx context.Context, roundID, unitID int64, planned *domain.Day, today domain.Day) ([]domain.Milestone, error) {
-	return milestonesOf(ctx, s.db, roundID, unitID, planned, today)
+	var out []domain.Milestone
+	err := s.db.with(ctx, func(q sqlx.QueryerContext) (err error) {
+		out, err = milestonesOf(ctx, q, roundID, unitID, planned, today)
+		return err
+	})
+	return out, err
 }
 
 func milestonesOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int64, planned *domain.Day, today domain.Day) ([]domain.Milestone, error) {
