@@ -151,17 +151,25 @@ func (c *Cluster) start(ctx context.Context, opts Options) error {
 	if err := c.prepareDataDir(opts); err != nil {
 		return err
 	}
-	if _, serr := os.Stat(filepath.Join(c.dataDir, versionFileName)); serr != nil {
-		if err := c.initdb(ctx, opts.Fsync); err != nil {
-			return err
-		}
-	} else if port, ok := c.runningHere(); ok && opts.Persistent {
+	_, serr := os.Stat(filepath.Join(c.dataDir, versionFileName))
+	fresh := serr != nil
+	if port, ok := c.runningHere(); !fresh && ok && opts.Persistent {
 		// Another daihoi process (a server, or a command run beside it)
 		// already runs a postgres on this kept data directory: share it,
 		// and leave it running when we are done.
 		c.port, c.attached = port, true
 		c.logger.Info("pg: using the postgres already running on the data dir", "port", port, "datadir", c.dataDir)
 		return c.waitReady(ctx)
+	}
+	if opts.Port != 0 {
+		if err := portFree(opts.Port); err != nil {
+			return err
+		}
+	}
+	if fresh {
+		if err := c.initdb(ctx, opts.Fsync); err != nil {
+			return err
+		}
 	} else {
 		if err := c.clearStalePID(ctx); err != nil {
 			return err
@@ -194,7 +202,7 @@ func (c *Cluster) start(ctx context.Context, opts Options) error {
 			continue
 		}
 		if errors.Is(err, errPortInUse) {
-			return fmt.Errorf("pg: port %d of 127.0.0.1 is taken by another program; choose a free one, or 0 for any: %w", port, err)
+			return portTaken(port)
 		}
 		return err
 	}
@@ -404,15 +412,24 @@ func emptyDir(dir string) error {
 	return nil
 }
 
-// portFree returns errPortInUse, clearly said, when another program
-// listens on port of 127.0.0.1.
+// portFree returns a portTaken error when another program listens on port
+// of 127.0.0.1.
 func portFree(port int) error {
 	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
-		return fmt.Errorf("pg: port %d of 127.0.0.1 is taken by another program (%v); choose a free one, or 0 for any: %w", port, err, errPortInUse)
+		return portTaken(port)
 	}
 	return l.Close()
 }
+
+// portTaken is the error of a start on a fixed port another program holds.
+type portTaken int
+
+func (p portTaken) Error() string {
+	return fmt.Sprintf("pg: port %d of 127.0.0.1 is taken by another program; choose a free one, or 0 for any", int(p))
+}
+
+func (p portTaken) Is(target error) bool { return target == errPortInUse }
 
 // freePort asks the kernel for a free TCP port on 127.0.0.1.
 func freePort() (int, error) {
