@@ -58,6 +58,8 @@ func congressForChange(ctx context.Context, tx *txn, roundID int64, code string,
 }
 
 // CongressChange describes one change of a congress for UpdateCongress.
+// Its functions run inside the transaction: they must not use the store
+// (see txn).
 type CongressChange struct {
 	// Version is the version the client read; 0 skips the check.
 	Version int

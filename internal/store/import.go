@@ -23,6 +23,7 @@ type ImportResult struct {
 
 // ImportCheck turns the rows of an import into a plan, given every unit of
 // the tree as read under the tree lock; an error refuses the whole import.
+// It runs inside the transaction: it must not use the store (see txn).
 type ImportCheck func(existing map[string]domain.ExistingUnit) (domain.ImportPlan, error)
 
 // importReason is the reason recorded in the history of imported units.

@@ -40,7 +40,8 @@ func milestonesOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID in
 }
 
 // MilestoneCheck lets the caller refuse a tick on the locked, current
-// milestone and congress.
+// milestone and congress. It runs inside the transaction: it must not use
+// the store (see txn).
 type MilestoneCheck func(m domain.Milestone, c domain.Congress) error
 
 // SetMilestone marks the milestone with code of the unit with unitCode done

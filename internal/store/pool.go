@@ -21,8 +21,8 @@ import (
 // a transaction, and every transaction from BEGIN to COMMIT, first takes one
 // of max_conns slots, waiting at most the acquire timeout: database/sql
 // waits for a free connection as long as the caller's context lives (a
-// request's never ends), so a pool kept full by a stuck or slow workload
-// made requests wait forever. Holding a slot, a caller finds a connection
+// request's has no deadline), so a pool kept full by a stuck or slow
+// workload made requests wait for ever. Holding a slot, a caller finds a connection
 // at once, since no other user of the store holds more than one.
 //
 // Errors that say the database cannot serve now (down, restarting, a
@@ -156,13 +156,9 @@ func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.
 	return res, err
 }
 
-// PingContext checks that a connection answers.
-func (p *pool) PingContext(ctx context.Context) error {
-	return p.run(ctx, func() error { return p.db.PingContext(ctx) })
-}
-
-// unavailableError is an error of the database that a later retry may not
-// meet: domain.Unavailable for the web layer, its cause for the log.
+// unavailableError says the database could not serve now, though a retry
+// a little later may pass: domain.Unavailable for the web layer, its
+// cause for the log.
 type unavailableError struct{ cause error }
 
 func (e *unavailableError) Error() string   { return "database unavailable: " + e.cause.Error() }

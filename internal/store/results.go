@@ -45,7 +45,9 @@ func resultsOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int64
 	return r, nil
 }
 
-// ResultsCheck lets the caller refuse results on the locked, current congress.
+// ResultsCheck lets the caller refuse results on the locked, current
+// congress. It runs inside the transaction: it must not use the store (see
+// txn).
 type ResultsCheck func(c domain.Congress) error
 
 // SetResults records (or replaces) the results of the congress of the unit

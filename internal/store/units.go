@@ -243,7 +243,8 @@ func (s *Store) UpdateUnit(ctx context.Context, actor domain.Principal, code str
 }
 
 // MoveCheck lets the caller check a move with the locked, current state of
-// the unit and its new parent before it is written.
+// the unit and its new parent before it is written. It runs inside the
+// transaction: it must not use the store (see txn).
 type MoveCheck func(unit, newParent domain.Unit) error
 
 // MoveUnit puts the unit with code under the unit newParent; its whole
@@ -300,7 +301,8 @@ func moveSubtree(ctx context.Context, tx *txn, unit, parent domain.Unit) error {
 	return nil
 }
 
-// MergeCheck lets the caller check a merge on the locked, current rows.
+// MergeCheck lets the caller check a merge on the locked, current rows. It
+// runs inside the transaction: it must not use the store (see txn).
 type MergeCheck func(survivor domain.Unit, merged []domain.Unit) error
 
 // MergeUnits merges the units with codes into the survivor: their active
