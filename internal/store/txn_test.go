@@ -50,29 +50,21 @@ func TestNoCodeInATransactionUsesTheStore(t *testing.T) {
 				t.Errorf("%s: %s takes a *txn and has a *Store: code in a transaction must not reach the pool; make it a function of the *txn",
 					fset.Position(fn.Pos()), fn.Name.Name)
 			}
+			// Every function literal run with a transaction (inTx's,
+			// inBulkTx's, and any other taking a *txn).
 			ast.Inspect(fn.Body, func(n ast.Node) bool {
-				call, ok := n.(*ast.CallExpr)
-				if !ok {
+				lit, ok := n.(*ast.FuncLit)
+				if !ok || !hasParam(lit.Type, "txn") {
 					return true
 				}
-				sel, ok := call.Fun.(*ast.SelectorExpr)
-				if !ok || (sel.Sel.Name != "inTx" && sel.Sel.Name != "inBulkTx") {
-					return true
-				}
-				for _, a := range call.Args {
-					lit, ok := a.(*ast.FuncLit)
-					if !ok {
-						continue
+				ast.Inspect(lit.Body, func(n ast.Node) bool {
+					if id, ok := n.(*ast.Ident); ok && store[id.Name] {
+						t.Errorf("%s: a transaction of %s uses the store %s: it may use only its *txn",
+							fset.Position(id.Pos()), fn.Name.Name, id.Name)
 					}
-					ast.Inspect(lit.Body, func(n ast.Node) bool {
-						if id, ok := n.(*ast.Ident); ok && store[id.Name] {
-							t.Errorf("%s: the transaction of %s uses the store %s: it may use only its *txn",
-								fset.Position(id.Pos()), fn.Name.Name, id.Name)
-						}
-						return true
-					})
-				}
-				return true
+					return true
+				})
+				return false
 			})
 		}
 	}

@@ -127,7 +127,8 @@ func accountFacts(ctx context.Context, q sqlx.QueryerContext) (domain.AccountFac
 
 // AccountCheck approves a change to an account, or returns its refusal,
 // seeing the account and the facts as they are in the transaction that
-// makes the change.
+// makes the change. It runs inside that transaction: it must not use the
+// store (see txn).
 type AccountCheck func(domain.Account, domain.AccountFacts) error
 
 // accountsLockKey serialises the changes to accounts, so that what an
