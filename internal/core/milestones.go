@@ -26,7 +26,8 @@ func (s *Service) TickMilestone(ctx context.Context, p domain.Principal, code st
 	today := domain.TodayDay(s.clock)
 	var v domain.Validation
 	day := in.Validate(today, &v)
-	return s.setMilestone(ctx, p, code, roundID, milestone, &day, strings.TrimSpace(in.Note), v.Err())
+	note, _ := domain.CleanText(in.Note, domain.MultiLine)
+	return s.setMilestone(ctx, p, code, roundID, milestone, &day, note, v.Err())
 }
 
 // UntickMilestone records the milestone of the unit with code as not done,

@@ -92,7 +92,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, body := s.errorResponse(err, c)
 	var werr error
 	switch {
-	case c.Request().Method == http.MethodHead:
+	case isHead(c):
 		werr = c.NoContent(status)
 	case !strings.HasPrefix(c.Request().URL.Path, "/api/"):
 		werr = s.errorPage(c, status, body.Error.Message)

@@ -6,17 +6,20 @@ import (
 )
 
 // routes installs the middleware and lists every route of the server.
-// Middleware runs in this order for every request: request id, access log,
-// panic recovery, security headers, body limit; then per route either the
-// web session (pages) or API authentication (api).
+// HEAD is routed as GET (headAsGet). Middleware runs in this order for every
+// request: request id, access log, panic recovery, security headers, body
+// limit, the check of the path's and query's texts; then per route either
+// the web session (pages) or API authentication (api).
 func (s *Server) routes() {
 	e := s.echo
+	e.Pre(headAsGet)
 	e.Use(
 		middleware.RequestID(),
 		s.accessLog,
 		s.recoverPanic,
 		middleware.SecureWithConfig(s.secureConfig()),
 		middleware.BodyLimit(s.opts.BodyLimit),
+		checkRequestText,
 	)
 
 	page := s.withSession // HTML pages: scs LoadAndSave

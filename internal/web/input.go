@@ -1,0 +1,139 @@
+package web
+
+import (
+	"errors"
+	"mime"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// The doors of request input besides JSON bodies (decodeJSON): path
+// parameters and query strings of every route (checkRequestText), the body
+// of every page form (readForm, from the CSRF check that every page POST
+// passes), and HEAD (headAsGet). Each text goes through domain.CleanText,
+// the one rule of what a text may hold.
+
+// maxFormMemory is what a multipart form keeps in memory; the rest of its
+// files spill to temporary files (the body limit bounds the whole).
+const maxFormMemory = 8 << 20
+
+// secretFields are the form fields that hold passwords: refused when
+// broken like any text, but never trimmed or normalised.
+var secretFields = map[string]bool{"password": true, "current": true, "new": true, "confirm": true}
+
+// readForm parses the body of a page form, once, before anything reads it:
+// URL-encoded or multipart, or no body at all. Another content type is a
+// 415, a body that does not parse a 400, and a field that is not a sound
+// text (NUL, invalid UTF-8, control characters) a 422 naming it; nothing is
+// written then. The values are left cleaned (NFC, trimmed) for the handler.
+func readForm(c echo.Context) error {
+	req := c.Request()
+	ct, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
+	var err error
+	switch {
+	case ct == echo.MIMEMultipartForm:
+		err = req.ParseMultipartForm(maxFormMemory)
+	case ct == echo.MIMEApplicationForm, ct == "" && req.ContentLength == 0:
+		err = req.ParseForm()
+	default:
+		return &echo.HTTPError{Code: http.StatusUnsupportedMediaType, Message: domain.Text{
+			VI: "Biểu mẫu phải gửi dạng application/x-www-form-urlencoded hoặc multipart/form-data",
+			EN: "a form is sent as application/x-www-form-urlencoded or multipart/form-data"}}
+	}
+	if err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) { // the body limit
+			return he
+		}
+		return badRequest("Dữ liệu biểu mẫu không đọc được", "the form data could not be read")
+	}
+	var v domain.Validation
+	cleanValues(req.Form, &v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	cleanValues(req.PostForm, nil)
+	if req.MultipartForm != nil {
+		cleanValues(req.MultipartForm.Value, nil)
+	}
+	return nil
+}
+
+// cleanValues cleans every value of vals in place (domain.CleanText, one
+// line but for reasons and notes, passwords kept as typed), adding a field
+// error to v, when not nil, for each field that is not a sound text.
+func cleanValues(vals url.Values, v *domain.Validation) {
+	var scratch domain.Validation
+	if v == nil {
+		v = &scratch
+	}
+	for k, vs := range vals {
+		if _, ok := domain.CleanText(k, domain.OneLine); !ok {
+			domain.CheckText(v, 0, domain.ShowText(k, 40), k, domain.OneLine)
+			continue
+		}
+		kind := domain.MultiLine
+		if secretFields[k] {
+			kind = domain.Secret
+		}
+		for i := range vs {
+			vs[i] = domain.CheckText(v, 0, k, vs[i], kind)
+		}
+	}
+}
+
+// checkRequestText refuses, before any handler, a path parameter that is not
+// a sound text (a 404: no such thing can exist) and a query string that does
+// not parse (400) or holds a value that is not a sound text (422 naming the
+// parameter). The query's values are left cleaned (NFC, trimmed).
+func checkRequestText(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		for _, p := range c.ParamValues() {
+			if _, ok := domain.CleanText(p, domain.OneLine); !ok {
+				return domain.NotFound(domain.Text{VI: "trang", EN: "page"}, domain.ShowText(p, 64))
+			}
+		}
+		req := c.Request()
+		if req.URL.RawQuery == "" {
+			return next(c)
+		}
+		q, err := url.ParseQuery(req.URL.RawQuery)
+		if err != nil {
+			return badRequest("Tham số truy vấn không đọc được", "the query string could not be read")
+		}
+		var v domain.Validation
+		cleanValues(q, &v)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		req.URL.RawQuery = q.Encode()
+		return next(c)
+	}
+}
+
+// ctxHead marks a HEAD request routed as a GET.
+const ctxHead = "daihoi.head"
+
+// headAsGet answers HEAD wherever GET is answered, once for every route: the
+// request is routed and handled as a GET, and net/http sends the headers
+// without the body.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if req := c.Request(); req.Method == http.MethodHead {
+			get := *req
+			get.Method = http.MethodGet
+			c.SetRequest(&get)
+			c.Set(ctxHead, true)
+		}
+		return next(c)
+	}
+}
+
+// isHead reports whether the request came as a HEAD.
+func isHead(c echo.Context) bool {
+	return c.Request().Method == http.MethodHead || c.Get(ctxHead) != nil
+}
