@@ -140,6 +140,11 @@ func (s *Service) SetUnitDeadline(ctx context.Context, p domain.Principal, code 
 			v.Add("deadline", fmt.Sprintf("%q không phải là một ngày có thật (YYYY-MM-DD)", d), fmt.Sprintf("%q is not a date that exists (YYYY-MM-DD)", d))
 		} else {
 			day = domain.DayPtr(t)
+			span, err := s.store.RoundSpan(ctx, id)
+			if err != nil {
+				return domain.Congress{}, err
+			}
+			span.CheckDay(&v, "deadline", *day)
 		}
 	}
 	in.Reason = domain.CheckReason(&v, "reason", in.Reason, true)

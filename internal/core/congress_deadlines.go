@@ -45,6 +45,13 @@ func (s *Service) SetDeadlineRule(ctx context.Context, p domain.Principal, round
 		}
 	}
 	day := in.Validate(s.rules, true, "", &v)
+	if v.OK() {
+		span, err := s.store.RoundSpan(ctx, id)
+		if err != nil {
+			return domain.DeadlineRule{}, err
+		}
+		span.CheckDay(&v, "deadline", day)
+	}
 	if err := v.Err(); err != nil {
 		return domain.DeadlineRule{}, err
 	}

@@ -138,7 +138,9 @@ func (p *CongressPatch) Normalize() {
 // the congress itself, read in the transaction of the update.
 type CongressFacts struct {
 	RoundStart Day
-	Today      Day
+	// LastDeadline is the latest deadline of the round's rules (nil: none).
+	LastDeadline *Day
+	Today        Day
 	// PlanApproved: the congress_plan milestone has been approved.
 	PlanApproved bool
 	// ResultsRecorded: the results of the congress have been entered.
@@ -149,6 +151,11 @@ type CongressFacts struct {
 	// MayCorrect: the caller is a board user of an ancestor unit, who may
 	// step a status back and override the cascade rule.
 	MayCorrect bool
+}
+
+// Span is the span of the days that make sense in the round.
+func (f CongressFacts) Span() RoundSpan {
+	return RoundSpan{Start: f.RoundStart, LastDeadline: f.LastDeadline}
 }
 
 // MaxDelegates bounds the delegates of one congress; anything above is a typing mistake.
@@ -255,9 +262,8 @@ func checkForward(target CongressStatus, f CongressFacts, override string, v *Va
 func applyDates(next *Congress, cur Congress, p CongressPatch, f CongressFacts, step int, v *Validation) {
 	if p.PlannedDate != nil {
 		if d, ok := checkDay(v, "planned_date", strings.TrimSpace(*p.PlannedDate), false); ok {
-			if d != nil && d.Before(f.RoundStart) {
-				v.Add("planned_date", fmt.Sprintf("Ngày dự kiến trước ngày bắt đầu đợt đại hội (%s)", f.RoundStart.VI()),
-					fmt.Sprintf("the planned date is before the start of the round (%s)", f.RoundStart))
+			if d != nil {
+				f.Span().CheckDay(v, "planned_date", *d)
 			}
 			next.PlannedDate = d
 		}
@@ -272,9 +278,7 @@ func applyDates(next *Congress, cur Congress, p CongressPatch, f CongressFacts, 
 			case d.After(f.Today):
 				v.Add("held_date", fmt.Sprintf("Ngày đại hội %s ở tương lai", d.VI()), fmt.Sprintf("the held date %s is in the future", d))
 				heldOK = false
-			case d.Before(f.RoundStart):
-				v.Add("held_date", fmt.Sprintf("Ngày đại hội trước ngày bắt đầu đợt đại hội (%s)", f.RoundStart.VI()),
-					fmt.Sprintf("the held date is before the start of the round (%s)", f.RoundStart))
+			case !f.Span().CheckDay(v, "held_date", *d):
 				heldOK = false
 			}
 		}

@@ -147,6 +147,23 @@ func checkName(v *Validation, field, name string, required bool) {
 	}
 }
 
+// Same reports whether in records the results r as they stand: the same
+// committee, secretary and delegates, and the same people in the same order.
+func (in ResultsInput) Same(r Results) bool {
+	if in.CommitteeSize != r.CommitteeSize || in.CommitteeWomen != r.CommitteeWomen ||
+		in.SecretaryName != r.SecretaryName || in.DelegatesElected != r.DelegatesElected || len(in.Elected) != len(r.Elected) {
+		return false
+	}
+	for i, e := range in.Elected {
+		o := r.Elected[i]
+		if e != (ElectedInput{Position: o.Position, FullName: o.FullName, IsWoman: o.IsWoman,
+			VotesFor: o.VotesFor, ValidBallots: o.ValidBallots, DelegatesPresent: o.DelegatesPresent}) {
+			return false
+		}
+	}
+	return true
+}
+
 // Elected is one person elected with the votes and their share of the
 // delegates present.
 type Elected struct {

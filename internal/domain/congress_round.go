@@ -70,6 +70,12 @@ func (in RoundInput) Validate(rules KindRules, v *Validation) (Day, []Day) {
 	if start == nil {
 		return Day{}, days
 	}
+	span := RoundSpan{Start: *start}
+	for i, r := range in.Deadlines {
+		if r.Deadline != "" && !days[i].Time.IsZero() {
+			span.CheckDay(v, fmt.Sprintf("deadlines[%d].deadline", i), days[i])
+		}
+	}
 	return *start, days
 }
 

@@ -98,15 +98,26 @@ func (s *Store) SetUserEmail(ctx context.Context, actor domain.Principal, userna
 	})
 }
 
-// SetUserActive activates or deactivates an account; deactivation revokes its tokens.
+// SetUserActive activates or deactivates an account; deactivation revokes
+// its tokens. Setting what is already so writes nothing.
 func (s *Store) SetUserActive(ctx context.Context, actor domain.Principal, username string, active bool) error {
 	return s.inTx(ctx, func(tx *txn) error {
-		var id int64
-		err := tx.GetContext(ctx, &id, `UPDATE users SET active = $2, updated_at = now() WHERE username = $1 RETURNING id`, username, active)
+		var cur struct {
+			ID     int64 `db:"id"`
+			Active bool  `db:"active"`
+		}
+		err := tx.GetContext(ctx, &cur, `SELECT id, active FROM users WHERE username = $1 FOR UPDATE`, username)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.NotFound(UserText, username)
 		}
 		if err != nil {
+			return fmt.Errorf("store: set active: %w", err)
+		}
+		if cur.Active == active {
+			return nil
+		}
+		id := cur.ID
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, id, active); err != nil {
 			return fmt.Errorf("store: set active: %w", err)
 		}
 		if !active {

@@ -70,12 +70,18 @@ var system = domain.SystemPrincipal()
 
 func newFixture(t *testing.T, opts Options) *fixture {
 	t.Helper()
+	return newFixtureAt(t, opts, domain.SystemClock{})
+}
+
+// newFixtureAt is newFixture on clock: "today" within the fixture's round.
+func newFixtureAt(t *testing.T, opts Options, clock domain.Clock) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	db := testdb.New(t)
 	st := store.New(db)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc, err := core.New(ctx, st, domain.SystemClock{}, core.Options{}, log)
+	svc, err := core.New(ctx, st, clock, core.Options{}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

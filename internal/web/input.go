@@ -118,22 +118,30 @@ func checkRequestText(next echo.HandlerFunc) echo.HandlerFunc {
 // ctxHead marks a HEAD request routed as a GET.
 const ctxHead = "daihoi.head"
 
-// headAsGet answers HEAD wherever GET is answered, once for every route: the
-// request is routed and handled as a GET, and net/http sends the headers
-// without the body.
+// headAsGet answers HEAD wherever GET is answered, once for every route: it
+// runs before routing (Echo's Pre) and lets the router find the GET route;
+// headAgain makes it a HEAD again before anything else runs, so that
+// net/http sends the headers without the body.
 func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if req := c.Request(); req.Method == http.MethodHead {
-			get := *req
-			get.Method = http.MethodGet
-			c.SetRequest(&get)
+			req.Method = http.MethodGet
 			c.Set(ctxHead, true)
 		}
 		return next(c)
 	}
 }
 
-// isHead reports whether the request came as a HEAD.
-func isHead(c echo.Context) bool {
-	return c.Request().Method == http.MethodHead || c.Get(ctxHead) != nil
+// headAgain turns a request that headAsGet routed as a GET back into the
+// HEAD it came as; it is the first middleware after routing.
+func headAgain(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Get(ctxHead) != nil {
+			c.Request().Method = http.MethodHead
+		}
+		return next(c)
+	}
 }
+
+// isHead reports whether the request came as a HEAD.
+func isHead(c echo.Context) bool { return c.Request().Method == http.MethodHead }
