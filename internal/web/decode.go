@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"net/http"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -36,8 +38,18 @@ import (
 //     of invalid bytes and of a lone surrogate escape such as "\ud800") are
 //     a 422 naming the field; the others are stored NFC and trimmed, but for
 //     fields tagged input:"secret" (passwords), kept as typed.
+//   - A body sent as another content type than JSON (a form, text) is a
+//     415; a body without a content type is read as JSON.
 //   - A body over the limit keeps Echo's 413.
 func decodeJSON(c echo.Context, v any) error {
+	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != echo.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json") {
+			return &echo.HTTPError{Code: http.StatusUnsupportedMediaType, Message: domain.Text{
+				VI: "Dữ liệu gửi lên phải là JSON (Content-Type: application/json)",
+				EN: "the request body must be JSON (Content-Type: application/json)"}}
+		}
+	}
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		var he *echo.HTTPError

@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -87,13 +88,14 @@ func cleanValues(vals url.Values, v *domain.Validation) {
 }
 
 // checkRequestText refuses, before any handler, a path parameter that is not
-// a sound text (a 404: no such thing can exist) and a query string that does
+// a sound text on one line (a 404: no such thing can exist) and a query string that does
 // not parse (400) or holds a value that is not a sound text (422 naming the
 // parameter). The query's values are left cleaned (NFC, trimmed).
 func checkRequestText(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		for _, p := range c.ParamValues() {
-			if _, ok := domain.CleanText(p, domain.OneLine); !ok {
+			// No line break or tab either: a path segment is one word.
+			if _, ok := domain.CleanText(p, domain.OneLine); !ok || strings.ContainsAny(p, "\t\n\r") {
 				return domain.NotFound(domain.Text{VI: "trang", EN: "page"}, domain.ShowText(p, 64))
 			}
 		}
