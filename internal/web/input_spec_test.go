@@ -493,3 +493,21 @@ func TestVietnameseIsStoredComposedFromTheAPIAndTheForms(t *testing.T) {
 		t.Errorf("found %d units by the composed name (%v)", n, err)
 	}
 }
+
+func TestVietnameseIsStoredComposedFromTheImportPage(t *testing.T) {
+	f := newFixture(t, Options{})
+	b := f.browser("")
+	b.login("admin", testPassword)
+	ward, cell := "Đảng bộ phường Quỳnh Lôi", "Chi bộ Tổ dân phố số 8 – Lê Thị Hồng Gấm"
+	file := "code,name,kind,parent_code,category,members\n" +
+		"HN.HBT.Q," + nfd(ward) + ",grassroots_committee,HN.HBT,,\n" +
+		"HN.HBT.Q.8," + nfd(cell) + ",cell,HN.HBT.Q,residential,10\n"
+	if res := b.upload("units.csv", file); res.Code != http.StatusOK {
+		t.Fatalf("%d %s", res.Code, res.Body)
+	}
+	for code, want := range map[string]string{"HN.HBT.Q": ward, "HN.HBT.Q.8": cell} {
+		if got := f.unit(code).Name; got != want {
+			t.Errorf("%s: stored %q, want NFC %q", code, got, want)
+		}
+	}
+}
