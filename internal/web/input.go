@@ -147,3 +147,35 @@ func headAgain(next echo.HandlerFunc) echo.HandlerFunc {
 
 // isHead reports whether the request came as a HEAD.
 func isHead(c echo.Context) bool { return c.Request().Method == http.MethodHead }
+
+// pageMessage is the message of a page request refused for its input, in
+// the page's language, with each field it names; fallback for other errors.
+func (s *Server) pageMessage(c echo.Context, err error, fallback string) string {
+	var msg domain.Text
+	var fields []domain.FieldError
+	var he *echo.HTTPError
+	switch de := domain.AsError(err); {
+	case de != nil && de.Code == domain.EInvalid:
+		msg, fields = de.Message, de.Fields
+	case errors.As(err, &he) && he.Code < 500:
+		t, ok := he.Message.(domain.Text)
+		if !ok {
+			return fallback
+		}
+		msg = t
+	default:
+		return fallback
+	}
+	var u *domain.User
+	if c.Get(ctxSession) != nil {
+		if p, err := s.sessionUser(c); err == nil && p != nil {
+			u = &p.User
+		}
+	}
+	lang := pageLang(c, u)
+	parts := []string{msg.In(lang)}
+	for _, f := range fields {
+		parts = append(parts, f.Field+": "+f.Message.In(lang))
+	}
+	return strings.Join(parts, " — ")
+}

@@ -237,6 +237,9 @@ func TestBrokenTextIsRefusedBeforeItReachesTheDatabase(t *testing.T) {
 			if !strings.Contains(res.Body.String(), `<html lang="vi">`) { // the admin reads Vietnamese
 				t.Errorf("not a page in the user's language: %s", res.Body)
 			}
+			if c.want == http.StatusUnprocessableEntity && !strings.Contains(res.Body.String(), "Dữ liệu không hợp lệ — ") {
+				t.Errorf("the refusal does not name the field: %s", res.Body)
+			}
 			f.unchanged(t, digest, units)
 		})
 	}
