@@ -10,6 +10,7 @@ import (
 
 	"github.com/daihoi/daihoi/internal/store"
 	"github.com/daihoi/daihoi/internal/testdb"
+	"github.com/daihoi/daihoi/internal/unitfile/unitfiletest"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m, store.Migrate) }
@@ -46,6 +47,8 @@ func TestUserCommands(t *testing.T) {
 		{"a bad e-mail address is refused", "", []string{"user", "email", "thanh", "thanh at hbt"}, true, ""},
 		{"list users with their roles", "", []string{"user", "list"}, false, "secretary@HN.HBT.BACHMAI"},
 		{"revoke the role", "", []string{"user", "revoke", "thanh", "secretary", "HN.HBT.BACHMAI"}, false, "no longer"},
+		{"make a user admin of the root", "", []string{"user", "grant", "thanh", "admin", "HN"}, false, "admin of HN"},
+		{"the last active admin of the root keeps the role", "", []string{"user", "revoke", "thanh", "admin", "HN"}, true, ""},
 		{"export the tree", "", []string{"export", "units", "--root", "HN.HBT", filepath.Join(t.TempDir(), "out.csv")}, false, ""},
 		{"an unknown command is refused", "", []string{"frobnicate"}, true, ""},
 	}
@@ -62,6 +65,20 @@ func TestUserCommands(t *testing.T) {
 	}
 }
 
+// The help text states who manages which account, as the services decide it.
+func TestUserHelpStatesTheRule(t *testing.T) {
+	_, errOut, err := runCLI(t, testdb.URL(t), "", "user")
+	if err == nil {
+		t.Fatal("no usage error")
+	}
+	for _, want := range []string{"act as the system", "every role of it lies", "without a role, only an", "last active admin of a root unit",
+		"ends their web sessions"} {
+		if !strings.Contains(strings.Join(strings.Fields(errOut), " "), want) {
+			t.Errorf("the help lacks %q:\n%s", want, errOut)
+		}
+	}
+}
+
 func writeUnits(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "units.csv")
@@ -74,4 +91,28 @@ func writeUnits(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// TestImportUnitsCommandHasItsOwnLimits: the page's limits (import.max_rows,
+// import.max_unpacked_mb) do not bind the command line, which imports a
+// national tree; a zip bomb is refused there too, past 1024 MB.
+func TestImportUnitsCommandHasItsOwnLimits(t *testing.T) {
+	url := testdb.URL(t)
+	t.Setenv("DAIHOI_IMPORT_MAX_ROWS", "2")
+	t.Setenv("DAIHOI_IMPORT_MAX_UNPACKED_MB", "1")
+	if out, errOut, err := runCLI(t, url, "", "import", "units", writeUnits(t)); err != nil || !strings.Contains(out, "4 created") {
+		t.Fatalf("4 rows over a page limit of 2: %v\n%s%s", err, out, errOut)
+	}
+	bomb, err := unitfiletest.Bomb(2<<30, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "bomb.xlsx")
+	if err := os.WriteFile(path, bomb, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, err := runCLI(t, url, "", "import", "units", path)
+	if err == nil || !strings.Contains(errOut, "unpacks to more than 1024 MB") {
+		t.Fatalf("a zip bomb: %v\n%s", err, errOut)
+	}
 }

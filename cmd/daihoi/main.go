@@ -33,10 +33,17 @@ Commands:
                                          build a synthetic national tree and a round in progress (empty database only)
   user add USERNAME [--name N] [--email E] [--lang vi|en]   create a user (password read from stdin)
   user grant USERNAME ROLE UNIT_CODE     give a role (admin, board, supervisor, secretary, viewer) on a unit
-  user revoke USERNAME ROLE UNIT_CODE    take a role away
-  user passwd USERNAME                   set a user's password (read from stdin)
+  user revoke USERNAME ROLE UNIT_CODE    take a role away (never the admin role of the last active admin of a root unit)
+  user passwd USERNAME                   set a user's password (read from stdin); ends their web sessions
+                                         and revokes their API tokens
   user email USERNAME [ADDRESS]          set (or clear) a user's e-mail address, where their weekly reports go
   user list                              list users and their roles
+                                         The user commands act as the system, on every account (never taking
+                                         the admin role from the last active admin of a root unit). On the web
+                                         an admin sees and manages an account only when every role of it lies
+                                         within the units they administer; an account without a role, only an
+                                         admin of a root unit (a unit without parent). Nobody deactivates
+                                         themselves or gives up their own last admin role.
   jobs run NAME [--as-of YYYY-MM-DD] [--round ID]   run a job once now: progress-snapshot, late-flags,
                                          consistency-check, housekeeping, weekly-report, report-mail
                                          (recorded like scheduled runs)

@@ -9,6 +9,7 @@ import (
 	"github.com/daihoi/daihoi/internal/demo"
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/jobs"
+	"github.com/daihoi/daihoi/internal/unitfile"
 	"github.com/daihoi/daihoi/internal/web"
 )
 
@@ -36,6 +37,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		ReadTimeout: c.cfg.HTTP.ReadTimeout, WriteTimeout: c.cfg.HTTP.WriteTimeout,
 		SessionLifetime: c.cfg.Auth.SessionLifetime, SessionIdleTimeout: c.cfg.Auth.SessionIdleTimeout,
 		CookieSecure: c.cfg.Auth.CookieSecure,
+		Import:       unitfile.Limits{MaxRows: c.cfg.Import.MaxRows, MaxUnpacked: int64(c.cfg.Import.MaxUnpackedMB) << 20},
 	}, c.log)
 	if err != nil {
 		return err

@@ -45,24 +45,10 @@ func TestServeDemoOnTheEmbeddedDatabase(t *testing.T) {
 	bin := buildBinary(t)
 	dataDir := filepath.Join(t.TempDir(), "postgres")
 	addr := freeAddr(t)
-	cmd := exec.Command(bin, "serve", "--demo")
-	cmd.Dir = "../.." // the repository root, where configs/daihoi.yaml is
-	cmd.Env = append(os.Environ(), "DATABASE_URL=", "DAIHOI_DATABASE_URL=", "DAIHOI_ADDR="+addr,
+	cmd, exited, stdout, stderr := startDaihoi(t, bin, []string{"serve", "--demo"}, "DATABASE_URL=", "DAIHOI_DATABASE_URL=", "DAIHOI_ADDR="+addr,
 		"DAIHOI_EMBEDDED_DATA_DIR="+dataDir, "DAIHOI_AUTH_BCRYPT_COST=4", "DAIHOI_LOG_LEVEL=warn")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-		}
-	}()
 	base := "http://" + addr
-	waitReady(t, base, exited, &stderr)
+	waitReady(t, base, exited, stderr)
 
 	if !strings.Contains(stdout.String(), "bantochuc") || !strings.Contains(stdout.String(), "http://") {
 		t.Errorf("the welcome does not print the URL and the demo logins:\n%s", stdout.String())
@@ -112,6 +98,31 @@ func TestServeDemoOnTheEmbeddedDatabase(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dataDir, "PG_VERSION")); err != nil {
 		t.Errorf("the embedded data directory was not kept: %v", err)
 	}
+}
+
+// startDaihoi starts bin with args in the repository root (where
+// configs/daihoi.yaml is), env added to the environment. It returns the
+// command, a channel of its exit and its output; a process still running
+// when the test ends is killed.
+func startDaihoi(t *testing.T, bin string, args []string, env ...string) (*exec.Cmd, chan error, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = "../.."
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	return cmd, exited, &stdout, &stderr
 }
 
 func waitReady(t *testing.T, base string, exited chan error, stderr *bytes.Buffer) {

@@ -13,7 +13,9 @@ import (
 )
 
 // cmdImportUnits runs `daihoi import units FILE`: the whole file or nothing.
-// On refusal every bad row is printed to stderr.
+// On refusal every bad row is printed to stderr. The command line takes a
+// file of any number of rows (a national tree), and an XLSX file that
+// unpacks to up to unitfile.DefaultMaxUnpacked.
 func cmdImportUnits(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("import units", flag.ContinueOnError)
 	fs.SetOutput(a.stderr)
@@ -31,7 +33,7 @@ func cmdImportUnits(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer file.Close()
-	res, err := a.svc.ImportUnitsFile(ctx, domain.SystemPrincipal(), name, file)
+	res, err := a.svc.ImportUnitsFile(ctx, domain.SystemPrincipal(), name, file, unitfile.Limits{})
 	if e := domain.AsError(err); e != nil && e.Code == domain.EInvalid && len(e.Fields) > 0 {
 		for _, f := range e.Fields {
 			if f.Row > 0 {

@@ -142,19 +142,15 @@ func readPassword(c *cli) (string, error) {
 }
 
 func listUsers(ctx context.Context, a *app) error {
-	users, err := a.svc.Store().Users(ctx)
-	if err != nil {
-		return err
-	}
-	grants, err := a.svc.Store().GrantsByUser(ctx)
+	accounts, err := a.svc.Users(ctx, domain.SystemPrincipal())
 	if err != nil {
 		return err
 	}
 	w := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "USERNAME\tNAME\tACTIVE\tROLES")
-	for _, u := range users {
+	for _, u := range accounts {
 		var roles []string
-		for _, g := range grants[u.ID] {
+		for _, g := range u.Grants {
 			roles = append(roles, string(g.Role)+"@"+g.UnitCode)
 		}
 		fmt.Fprintf(w, "%s\t%s\t%v\t%s\n", u.Username, u.FullName, u.Active, strings.Join(roles, ", "))

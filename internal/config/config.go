@@ -86,6 +86,14 @@ type Config struct {
 		// Attempts is how many times an e-mail is tried before it is given up.
 		Attempts int `koanf:"attempts"`
 	} `koanf:"mail"`
+	Import struct {
+		// MaxRows is the most rows of units a file imported on the web
+		// page may hold (the command line takes any number).
+		MaxRows int `koanf:"max_rows"`
+		// MaxUnpackedMB is the most an XLSX file imported on the web page
+		// may unpack to, in megabytes (the command line takes up to 1024).
+		MaxUnpackedMB int `koanf:"max_unpacked_mb"`
+	} `koanf:"import"`
 	Demo struct {
 		SeedIfEmpty bool `koanf:"seed_if_empty"`
 		// Date is the day (YYYY-MM-DD) the demo data describes; a server
@@ -135,6 +143,8 @@ var defaults = map[string]any{
 	"mail.tls":                  "starttls",
 	"mail.timeout":              "30s",
 	"mail.attempts":             8,
+	"import.max_rows":           50000,
+	"import.max_unpacked_mb":    32,
 	"demo.seed_if_empty":        false,
 	"demo.date":                 "2020-04-15",
 }
@@ -225,6 +235,9 @@ func (c Config) validate() error {
 	}
 	if c.Reports.ForecastWeeks < 1 || c.Reports.ForecastWeeks > 52 {
 		bad = append(bad, "reports.forecast_weeks must be between 1 and 52")
+	}
+	if c.Import.MaxRows < 1 || c.Import.MaxUnpackedMB < 1 || c.Import.MaxUnpackedMB > 1024 {
+		bad = append(bad, "import.max_rows must be at least 1 and import.max_unpacked_mb between 1 and 1024")
 	}
 	if c.Mail.Attempts < 1 {
 		bad = append(bad, "mail.attempts must be at least 1")

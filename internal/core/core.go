@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -27,6 +28,9 @@ type Options struct {
 	PrincipalTTL time.Duration
 	// Reports tune the weekly reports and their e-mails.
 	Reports ReportOptions
+	// SignIn throttles sign-in attempts (domain.DefaultSignInPolicy for its
+	// zero fields; tests shorten MaxDelay).
+	SignIn domain.SignInPolicy
 }
 
 // Service is the set of daihoi's use cases.
@@ -41,6 +45,8 @@ type Service struct {
 	principals principalCache
 	// current caches the id of the current round (see currentRoundTTL).
 	current roundCache
+	// passwordChecks counts the passwords checked (PasswordChecks).
+	passwordChecks atomic.Int64
 }
 
 // New loads the unit kinds and returns the services.
@@ -56,6 +62,7 @@ func New(ctx context.Context, st *store.Store, clock domain.Clock, opts Options,
 		log = slog.Default()
 	}
 	opts.Reports = opts.Reports.withDefaults()
+	opts.SignIn = opts.SignIn.WithDefaults()
 	if opts.PrincipalTTL == 0 {
 		opts.PrincipalTTL = DefaultPrincipalTTL
 	}

@@ -133,6 +133,23 @@ func (f *fixture) user(username string) domain.User {
 	return u
 }
 
+// rootAdmin returns quantrihn, admin of the root unit HN, creating them
+// the first time.
+func (f *fixture) rootAdmin() domain.Principal {
+	f.t.Helper()
+	var n int
+	if err := f.db.Get(&n, `SELECT count(*) FROM users WHERE username = 'quantrihn'`); err != nil {
+		f.t.Fatal(err)
+	}
+	if n == 0 {
+		f.user("quantrihn")
+		if err := f.svc.Grant(f.ctx, domain.SystemPrincipal(), "quantrihn", "admin", "HN"); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	return f.as("quantrihn")
+}
+
 // as logs the user in and returns their principal.
 func (f *fixture) as(username string) domain.Principal {
 	f.t.Helper()

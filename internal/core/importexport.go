@@ -37,8 +37,9 @@ func (s *Service) ImportUnits(ctx context.Context, p domain.Principal, rows []do
 }
 
 // ImportUnitsFile reads a unit file (.csv or .xlsx, chosen by the extension
-// of filename) from r and imports it with ImportUnits.
-func (s *Service) ImportUnitsFile(ctx context.Context, p domain.Principal, filename string, r io.Reader) (store.ImportResult, error) {
+// of filename) from r within lim and imports it with ImportUnits. A file
+// over the limits is refused before anything is written.
+func (s *Service) ImportUnitsFile(ctx context.Context, p domain.Principal, filename string, r io.Reader, lim unitfile.Limits) (store.ImportResult, error) {
 	format, err := unitfile.FormatOf(filename)
 	if err != nil {
 		return store.ImportResult{}, err
@@ -46,7 +47,7 @@ func (s *Service) ImportUnitsFile(ctx context.Context, p domain.Principal, filen
 	if !p.System && !p.CanAnywhere(domain.ActManage) {
 		return store.ImportResult{}, domain.Forbidden()
 	}
-	rows, err := unitfile.Read(format, r)
+	rows, err := unitfile.Read(format, r, lim)
 	if err != nil {
 		return store.ImportResult{}, err
 	}

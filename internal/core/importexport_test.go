@@ -21,7 +21,7 @@ func csvOf(lines ...string) string {
 
 // importCSV imports a CSV file as p.
 func (f *fixture) importCSV(p domain.Principal, file string) (store.ImportResult, error) {
-	return f.svc.ImportUnitsFile(f.ctx, p, "units.csv", strings.NewReader(file))
+	return f.svc.ImportUnitsFile(f.ctx, p, "units.csv", strings.NewReader(file), unitfile.Limits{})
 }
 
 // exportFile exports the subtree of root as p in the format of filename.
@@ -121,7 +121,7 @@ func TestImportUnitsRefusesABadFile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := f.rows()
-			_, err := f.svc.ImportUnitsFile(f.ctx, sys, tt.filename, strings.NewReader(tt.file))
+			_, err := f.svc.ImportUnitsFile(f.ctx, sys, tt.filename, strings.NewReader(tt.file), unitfile.Limits{})
 			wantField(t, err, tt.field)
 			if after := f.rows(); after != before {
 				t.Errorf("a refused import wrote: %+v, was %+v", after, before)
@@ -176,7 +176,7 @@ func TestImportUnitsInBothFormatsAndAgain(t *testing.T) {
 				t.Fatal(err)
 			}
 			name := "don-vi." + string(format)
-			res, err := f.svc.ImportUnitsFile(f.ctx, sys, name, bytes.NewReader(file.Bytes()))
+			res, err := f.svc.ImportUnitsFile(f.ctx, sys, name, bytes.NewReader(file.Bytes()), unitfile.Limits{})
 			wantCode(t, err, "")
 			if got, want := summary(res), "3 created, 1 updated, 0 moved, 0 unchanged"; got != want {
 				t.Errorf("first import: %s, want %s", got, want)
@@ -195,7 +195,7 @@ func TestImportUnitsInBothFormatsAndAgain(t *testing.T) {
 
 			before := f.rows()
 			versions := f.unit("HN.HBT.BM.C2").Version
-			res, err = f.svc.ImportUnitsFile(f.ctx, sys, name, bytes.NewReader(file.Bytes()))
+			res, err = f.svc.ImportUnitsFile(f.ctx, sys, name, bytes.NewReader(file.Bytes()), unitfile.Limits{})
 			wantCode(t, err, "")
 			if got, want := summary(res), "0 created, 0 updated, 0 moved, 4 unchanged"; got != want {
 				t.Errorf("second import: %s, want %s", got, want)
@@ -244,7 +244,7 @@ func TestExportThenImportChangesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			file := f.exportFile(sys, "", filename)
-			rows, err := unitfile.Read(mustFormat(t, filename), bytes.NewReader(file))
+			rows, err := unitfile.Read(mustFormat(t, filename), bytes.NewReader(file), unitfile.Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -263,7 +263,7 @@ func TestExportThenImportChangesNothing(t *testing.T) {
 			}
 
 			before := f.rows()
-			res, err := f.svc.ImportUnitsFile(f.ctx, sys, filename, bytes.NewReader(file))
+			res, err := f.svc.ImportUnitsFile(f.ctx, sys, filename, bytes.NewReader(file), unitfile.Limits{})
 			wantCode(t, err, "")
 			if got, want := summary(res), fmt.Sprintf("0 created, 0 updated, 0 moved, %d unchanged", len(rows)); got != want {
 				t.Errorf("round trip: %s, want %s", got, want)
@@ -274,7 +274,7 @@ func TestExportThenImportChangesNothing(t *testing.T) {
 
 			board := f.as("bantochuc")
 			sub := f.exportFile(board, "hn.hbt", filename)
-			res, err = f.svc.ImportUnitsFile(f.ctx, board, filename, bytes.NewReader(sub))
+			res, err = f.svc.ImportUnitsFile(f.ctx, board, filename, bytes.NewReader(sub), unitfile.Limits{})
 			wantCode(t, err, "")
 			if res.Created+res.Updated+res.Moved != 0 || res.Unchanged == 0 {
 				t.Errorf("round trip of the board's subtree: %s", summary(res))

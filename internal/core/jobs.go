@@ -55,35 +55,13 @@ func (s *Service) reportMailJob(ctx context.Context) error {
 // Jobs returns the runner of daihoi's jobs, for the scheduler.
 func (s *Service) Jobs() *jobs.Runner { return s.jobs }
 
-// mayRunJobs reports whether p may run jobs by hand: the system, or an
-// admin of a unit at the root of the tree.
-func (s *Service) mayRunJobs(ctx context.Context, p domain.Principal) (bool, error) {
-	if p.System {
-		return true, nil
-	}
-	roots, err := s.store.RootPaths(ctx)
-	if err != nil {
-		return false, err
-	}
-	for _, r := range roots {
-		if p.Can(domain.ActAdmin, r) {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
 // RunJob runs the job name once now, for the day asOf ("" for the job's
 // default: today, yesterday for the snapshot) and round (0: the current
 // one), after any run of it in progress in any daihoi process. Only the
 // system and admins of a root unit may. The run is recorded and returned;
 // a failed run is returned with its error.
 func (s *Service) RunJob(ctx context.Context, p domain.Principal, name, asOf string, roundID int64) (domain.JobRun, error) {
-	ok, err := s.mayRunJobs(ctx, p)
-	if err != nil {
-		return domain.JobRun{}, err
-	}
-	if !ok {
+	if !p.AdminOfARoot() {
 		return domain.JobRun{}, domain.Forbidden()
 	}
 	name = strings.TrimSpace(name)
@@ -100,6 +78,7 @@ func (s *Service) RunJob(ctx context.Context, p domain.Principal, name, asOf str
 		params.AsOf = domain.DayOf(t)
 	}
 	if roundID != 0 {
+		var err error
 		if params.RoundID, err = s.roundID(ctx, roundID); err != nil {
 			return domain.JobRun{}, err
 		}

@@ -10,9 +10,12 @@ import (
 // DefaultPrincipalTTL is how long a caller loaded for a token or a session
 // is reused: every API request needs one, and loading it was a fifth of the
 // work of a status update. Changes to users, grants, tokens and the tree
-// made through this process forget every cached caller at once; those made
-// by another process (the command line, another server) are seen within
-// this time.
+// made through this process forget every cached caller at once (a caller
+// being loaded meanwhile is not kept); those made by another process (the
+// command line, another server) are seen within this time: that is the
+// bound on how long a token revoked, a session ended (password changed,
+// account deactivated) or a role taken away by another process may still
+// be honoured here.
 const DefaultPrincipalTTL = 5 * time.Second
 
 // maxCachedPrincipals bounds the cache; past it, it starts afresh.
@@ -25,6 +28,7 @@ type principalCache struct {
 	ttl time.Duration
 	mu  sync.Mutex
 	m   map[principalKey]cachedPrincipal
+	gen uint64 // how many times the cache was forgotten
 }
 
 type principalKey struct {
@@ -50,23 +54,37 @@ func (c *principalCache) get(k principalKey) (domain.Principal, bool) {
 	return e.p, true
 }
 
-func (c *principalCache) put(k principalKey, p domain.Principal) {
+// generation returns the cache's generation, to read before loading a
+// caller that put will keep.
+func (c *principalCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put keeps p, loaded after generation returned gen, unless the cache was
+// forgotten since: then p may predate the change that forgot it.
+func (c *principalCache) put(k principalKey, p domain.Principal, gen uint64) {
 	if c.ttl <= 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
 	if c.m == nil || len(c.m) >= maxCachedPrincipals {
 		c.m = map[principalKey]cachedPrincipal{}
 	}
 	c.m[k] = cachedPrincipal{p: p, until: time.Now().Add(c.ttl)}
 }
 
-// forget drops every cached caller.
+// forget drops every cached caller, and those being loaded.
 func (c *principalCache) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m = nil
+	c.gen++
 }
 
 // currentRoundTTL is how long the id of the current round is reused: every

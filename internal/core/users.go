@@ -6,103 +6,60 @@ import (
 
 	"github.com/daihoi/daihoi/internal/auth"
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
 )
 
-// Login checks a username and password and returns the caller they make.
-// Any failure is the same unauthorized error, whether the user exists or not.
-func (s *Service) Login(ctx context.Context, username, password string) (domain.Principal, error) {
-	user, hash, err := s.store.UserByUsername(ctx, domain.NormalizeUsername(username))
-	if domain.IsCode(err, domain.ENotFound) {
-		auth.CheckNothing(password)
-		return domain.Principal{}, badLogin()
+// Every action on an account is decided by domain.CheckAccount, inside the
+// store's transaction that makes it (store.AccountCheck), on the account's
+// roles and the number of admins as they are then; the listing and the
+// admin page's offers come from the same rule (domain.ViewAccount).
+
+// accountCheck is the store's check of action act (on role g, for grants
+// and revokes) by p.
+func accountCheck(p domain.Principal, act domain.AccountAction, g domain.Grant) store.AccountCheck {
+	return func(a domain.Account, facts domain.AccountFacts) error {
+		return domain.CheckAccount(p, act, a, g, facts)
 	}
-	if err != nil {
-		return domain.Principal{}, err
-	}
-	if !auth.CheckPassword(hash, password) || !user.Active {
-		return domain.Principal{}, badLogin()
-	}
-	return s.store.Principal(ctx, user.ID)
 }
 
-func badLogin() error {
-	return &domain.Error{Code: domain.EUnauthorized, Message: domain.Text{
-		VI: "Tên đăng nhập hoặc mật khẩu không đúng",
-		EN: "Wrong username or password",
-	}}
-}
-
-// Principal loads the caller with the user id (from a session).
-func (s *Service) Principal(ctx context.Context, userID int64) (domain.Principal, error) {
-	k := principalKey{userID: userID}
-	if p, ok := s.principals.get(k); ok {
-		return p, nil
-	}
-	p, err := s.store.Principal(ctx, userID)
-	if err != nil {
-		return p, err
-	}
-	if !p.User.Active {
-		return domain.Principal{}, domain.Unauthorized()
-	}
-	s.principals.put(k, p)
-	return p, nil
-}
-
-// IssueToken makes a new API token for p; only its hash is stored.
-func (s *Service) IssueToken(ctx context.Context, p domain.Principal) (token string, expires string, err error) {
-	tok, hash, err := auth.NewToken()
-	if err != nil {
-		return "", "", err
-	}
-	exp := s.clock.Now().Add(s.opts.TokenTTL)
-	if err := s.store.CreateToken(ctx, p.User.ID, hash, exp); err != nil {
-		return "", "", err
-	}
-	return tok, exp.UTC().Format("2006-01-02T15:04:05Z07:00"), nil
-}
-
-// Authenticate returns the caller owning an unexpired API token.
-func (s *Service) Authenticate(ctx context.Context, token string) (domain.Principal, error) {
-	token = strings.TrimSpace(token)
-	if token == "" {
-		return domain.Principal{}, domain.Unauthorized()
-	}
-	hash := auth.HashToken(token)
-	k := principalKey{token: string(hash)}
-	if p, ok := s.principals.get(k); ok {
-		return p, nil
-	}
-	p, err := s.store.PrincipalByToken(ctx, hash, s.clock.Now())
-	if err != nil {
-		return p, err
-	}
-	s.principals.put(k, p)
-	return p, nil
-}
-
-// RevokeToken deletes an API token.
-func (s *Service) RevokeToken(ctx context.Context, token string) error {
-	defer s.principals.forget()
-	return s.store.DeleteToken(ctx, auth.HashToken(strings.TrimSpace(token)))
-}
-
-// UserInput is what an admin gives to create an account.
+// UserInput is what an admin gives to create an account: Role and Unit give
+// it its first role (needed unless p is an admin of a root unit, the only
+// one who manages accounts without a role).
 type UserInput struct {
 	Username string `json:"username"`
 	FullName string `json:"full_name"`
 	Email    string `json:"email"`
 	Password string `json:"password"`
 	Lang     string `json:"lang"`
+	Role     string `json:"role"`
+	Unit     string `json:"unit"`
 }
 
-// CreateUser adds an account; p must be an admin somewhere.
+// CreateUser adds an account, with its first role when in names one; p must
+// be able to manage the account it creates (domain.CheckAccount).
 func (s *Service) CreateUser(ctx context.Context, p domain.Principal, in UserInput) (domain.User, error) {
-	if !p.CanAnywhere(domain.ActAdmin) {
-		return domain.User{}, domain.Forbidden()
+	var v domain.Validation
+	var roles []store.RoleOn
+	var grants []domain.Grant
+	if strings.TrimSpace(in.Unit) != "" {
+		r, err := parseRole(in.Role)
+		if err != nil {
+			return domain.User{}, err
+		}
+		u, err := s.unitFor(ctx, p, domain.ActAdmin, in.Unit)
+		if err != nil {
+			return domain.User{}, err
+		}
+		roles = append(roles, store.RoleOn{Role: r, Unit: u})
+		grants = append(grants, grantOn(r, u))
+	}
+	err := domain.CheckAccount(p, domain.AccountCreate, domain.Account{Grants: grants}, domain.Grant{}, domain.AccountFacts{})
+	if de := domain.AsError(err); de != nil && de.Code == domain.EInvalid {
+		v.Fields = append(v.Fields, de.Fields...)
+	} else if err != nil {
+		return domain.User{}, err
 	}
 	in.Username = domain.NormalizeUsername(in.Username)
-	var v domain.Validation
 	if !domain.ValidUsername(in.Username) {
 		v.Add("username", "Tên đăng nhập gồm 2–64 chữ thường không dấu, chữ số, '.', '_', '-'",
 			"username must be 2–64 lower-case letters, digits, '.', '_' or '-'")
@@ -124,110 +81,129 @@ func (s *Service) CreateUser(ctx context.Context, p domain.Principal, in UserInp
 	}
 	return s.store.CreateUser(ctx, p, domain.User{
 		Username: in.Username, FullName: fullName, Email: email, Lang: domain.Lang(in.Lang),
-	}, hash)
+	}, hash, roles...)
 }
 
-// SetPassword replaces the password of username: their own, or anyone's for an admin.
-func (s *Service) SetPassword(ctx context.Context, p domain.Principal, username, password string) error {
-	defer s.principals.forget()
-	username = domain.NormalizeUsername(username)
-	if !p.System && p.User.Username != username && !p.CanAnywhere(domain.ActAdmin) {
-		return domain.Forbidden()
+// parseRole reads a role name.
+func parseRole(role string) (domain.Role, error) {
+	r := domain.Role(strings.ToLower(strings.TrimSpace(role)))
+	if !r.Valid() {
+		return r, domain.Invalid("role", "Vai trò không hợp lệ (admin, board, supervisor, secretary, viewer)",
+			"unknown role (admin, board, supervisor, secretary, viewer)")
 	}
+	return r, nil
+}
+
+// grantOn is role r on unit u, as the account rules see it.
+func grantOn(r domain.Role, u domain.Unit) domain.Grant {
+	return domain.Grant{Role: r, UnitCode: u.Code, UnitName: u.Name, UnitPath: u.Path}
+}
+
+// SetPassword replaces the password of username: one's own, or that of an
+// account p manages. It ends the user's web sessions and revokes their API
+// tokens.
+func (s *Service) SetPassword(ctx context.Context, p domain.Principal, username, password string) error {
+	_, err := s.setPassword(ctx, p, username, password)
+	return err
+}
+
+// ChangeOwnPassword replaces p's password after checking the current one
+// through the sign-in throttle (from addr, see LoginFrom), ends p's other
+// web sessions and revokes p's API tokens. It returns the new session epoch,
+// which keeps the session that asked signed in.
+func (s *Service) ChangeOwnPassword(ctx context.Context, p domain.Principal, addr, current, next string) (epoch int64, err error) {
+	if err := domain.ValidatePassword("password", next); err != nil {
+		return 0, err
+	}
+	if _, err := s.LoginFrom(ctx, addr, p.User.Username, current); err != nil {
+		return 0, err
+	}
+	return s.setPassword(ctx, p, p.User.Username, next)
+}
+
+func (s *Service) setPassword(ctx context.Context, p domain.Principal, username, password string) (int64, error) {
+	defer s.principals.forget()
 	if err := domain.ValidatePassword("password", password); err != nil {
-		return err
+		return 0, err
 	}
 	hash, err := auth.HashPassword(password)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return s.store.SetPassword(ctx, p, username, hash)
+	return s.store.SetPassword(ctx, p, domain.NormalizeUsername(username), hash, accountCheck(p, domain.AccountPassword, domain.Grant{}))
 }
 
 // SetEmail sets (or, with "", clears) the e-mail address of username, to
-// which the weekly reports they subscribe to are sent: their own, or
-// anyone's for an admin.
+// which the weekly reports they subscribe to are sent: one's own, or that of
+// an account p manages.
 func (s *Service) SetEmail(ctx context.Context, p domain.Principal, username, email string) error {
 	defer s.principals.forget()
-	username = domain.NormalizeUsername(username)
-	if !p.System && p.User.Username != username && !p.CanAnywhere(domain.ActAdmin) {
-		return domain.Forbidden()
-	}
 	email, err := domain.NormalizeEmail("email", email)
 	if err != nil {
 		return err
 	}
-	return s.store.SetUserEmail(ctx, p, username, email)
+	return s.store.SetUserEmail(ctx, p, domain.NormalizeUsername(username), email, accountCheck(p, domain.AccountEmail, domain.Grant{}))
 }
 
-// SetUserActive activates or deactivates an account; p must be an admin.
+// SetUserActive activates or deactivates an account p manages; nobody
+// deactivates themselves or the last active admin of a root unit.
+// Deactivation ends the user's web sessions and revokes their API tokens.
 func (s *Service) SetUserActive(ctx context.Context, p domain.Principal, username string, active bool) error {
 	defer s.principals.forget()
-	if !p.CanAnywhere(domain.ActAdmin) {
-		return domain.Forbidden()
+	act := domain.AccountDeactivate
+	if active {
+		act = domain.AccountActivate
 	}
-	return s.store.SetUserActive(ctx, p, domain.NormalizeUsername(username), active)
+	return s.store.SetUserActive(ctx, p, domain.NormalizeUsername(username), active, accountCheck(p, act, domain.Grant{}))
 }
 
-// Grant gives username the role on the unit with code; p must administer that unit.
+// Grant gives username the role on the unit with code; p must manage the
+// account and administer the unit.
 func (s *Service) Grant(ctx context.Context, p domain.Principal, username, role, code string) error {
 	defer s.principals.forget()
-	r := domain.Role(strings.ToLower(strings.TrimSpace(role)))
-	if !r.Valid() {
-		return domain.Invalid("role", "Vai trò không hợp lệ (admin, board, supervisor, secretary, viewer)",
-			"unknown role (admin, board, supervisor, secretary, viewer)")
+	r, err := parseRole(role)
+	if err != nil {
+		return err
 	}
 	u, err := s.unitFor(ctx, p, domain.ActAdmin, code)
 	if err != nil {
 		return err
 	}
-	return s.store.Grant(ctx, p, domain.NormalizeUsername(username), r, u)
+	return s.store.Grant(ctx, p, domain.NormalizeUsername(username), r, u, accountCheck(p, domain.AccountGrant, grantOn(r, u)))
 }
 
-// Revoke takes the role on the unit with code away from username.
+// Revoke takes the role on the unit with code away from username; p must
+// manage the account. Nobody takes away their own last admin role, nor the
+// admin role of the last active admin of a root unit.
 func (s *Service) Revoke(ctx context.Context, p domain.Principal, username, role, code string) error {
 	defer s.principals.forget()
 	u, err := s.unitFor(ctx, p, domain.ActAdmin, code)
 	if err != nil {
 		return err
 	}
-	return s.store.Revoke(ctx, p, domain.NormalizeUsername(username), domain.Role(strings.ToLower(strings.TrimSpace(role))), u)
+	r := domain.Role(strings.ToLower(strings.TrimSpace(role)))
+	return s.store.Revoke(ctx, p, domain.NormalizeUsername(username), r, u, accountCheck(p, domain.AccountRevoke, grantOn(r, u)))
 }
 
-// UserWithGrants is an account and its roles.
-type UserWithGrants struct {
-	domain.User
-	Grants []domain.Grant
-}
-
-// Users lists the accounts an admin may manage: those with a role on a unit
-// within the admin's scope, and those with no role yet (to be given one).
-// Others see nothing (forbidden).
-func (s *Service) Users(ctx context.Context, p domain.Principal) ([]UserWithGrants, error) {
-	if !p.CanAnywhere(domain.ActAdmin) {
-		return nil, domain.Forbidden()
+// Users lists the accounts p manages (domain.Principal.MayManage), each
+// with the actions p may take on it; a caller who administers no unit is
+// forbidden.
+func (s *Service) Users(ctx context.Context, p domain.Principal) ([]domain.AccountView, error) {
+	if err := domain.CheckAccount(p, domain.AccountList, domain.Account{}, domain.Grant{}, domain.AccountFacts{}); domain.IsCode(err, domain.EForbidden) {
+		return nil, err
 	}
-	users, err := s.store.Users(ctx)
+	accounts, err := s.store.Accounts(ctx)
 	if err != nil {
 		return nil, err
 	}
-	grants, err := s.store.GrantsByUser(ctx)
+	facts, err := s.store.AccountFacts(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := []UserWithGrants{}
-	for _, u := range users {
-		gs := grants[u.ID]
-		visible := len(gs) == 0
-		var mine []domain.Grant
-		for _, g := range gs {
-			if p.Can(domain.ActAdmin, g.UnitPath) {
-				visible = true
-				mine = append(mine, g)
-			}
-		}
-		if visible {
-			out = append(out, UserWithGrants{User: u, Grants: mine})
+	out := []domain.AccountView{}
+	for _, a := range accounts {
+		if domain.CheckAccount(p, domain.AccountList, a, domain.Grant{}, facts) == nil {
+			out = append(out, domain.ViewAccount(p, a, facts))
 		}
 	}
 	return out, nil

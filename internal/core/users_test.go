@@ -63,21 +63,21 @@ func TestPrincipal(t *testing.T) {
 	f := newFixture(t)
 	p := f.as("totacong")
 	t.Run("a session's user is loaded with their grants", func(t *testing.T) {
-		got, err := f.svc.Principal(f.ctx, p.User.ID)
+		got, err := f.svc.Principal(f.ctx, p.User.ID, p.User.SessionEpoch)
 		wantCode(t, err, "")
 		if got.User.Username != "totacong" || len(got.Grants) != 1 || got.Grants[0].Role != domain.RoleSupervisor {
 			t.Errorf("principal = %+v", got)
 		}
 	})
 	t.Run("an unknown user is unauthorized", func(t *testing.T) {
-		_, err := f.svc.Principal(f.ctx, 999999)
+		_, err := f.svc.Principal(f.ctx, 999999, 0)
 		wantCode(t, err, domain.EUnauthorized)
 	})
 	t.Run("a deactivated user is unauthorized", func(t *testing.T) {
 		if err := f.svc.SetUserActive(f.ctx, domain.SystemPrincipal(), "totacong", false); err != nil {
 			t.Fatal(err)
 		}
-		_, err := f.svc.Principal(f.ctx, p.User.ID)
+		_, err := f.svc.Principal(f.ctx, p.User.ID, p.User.SessionEpoch)
 		wantCode(t, err, domain.EUnauthorized)
 	})
 }
@@ -157,12 +157,13 @@ func TestTokens(t *testing.T) {
 
 func TestCreateUser(t *testing.T) {
 	f := newFixture(t)
-	admin := f.as("quantri")
+	admin := f.as("quantri") // of HN.HBT
 	good := func() core.UserInput {
-		return core.UserInput{Username: " NguyenVanA ", FullName: " Nguyễn Văn A ", Email: "a@example.vn", Password: "mat-khau-2020", Lang: "en-US"}
+		return core.UserInput{Username: " NguyenVanA ", FullName: " Nguyễn Văn A ", Email: "a@example.vn", Password: "mat-khau-2020", Lang: "en-US",
+			Role: " Secretary ", Unit: "hn.hbt.ql"}
 	}
 
-	t.Run("an admin creates an account that can log in", func(t *testing.T) {
+	t.Run("an admin creates an account with its first role, that can log in", func(t *testing.T) {
 		u, err := f.svc.CreateUser(f.ctx, admin, good())
 		wantCode(t, err, "")
 		if u.Username != "nguyenvana" || u.FullName != "Nguyễn Văn A" || u.Lang != "en" || !u.Active || u.ID == 0 {
@@ -170,9 +171,22 @@ func TestCreateUser(t *testing.T) {
 		}
 		p, err := f.svc.Login(f.ctx, "nguyenvana", "mat-khau-2020")
 		wantCode(t, err, "")
-		if len(p.Grants) != 0 {
-			t.Errorf("a new account has grants %+v", p.Grants)
+		if len(p.Grants) != 1 || p.Grants[0].Role != domain.RoleSecretary || p.Grants[0].UnitCode != "HN.HBT.QL" {
+			t.Errorf("a new account has grants %+v, want secretary of HN.HBT.QL", p.Grants)
 		}
+		var actions []string
+		if err := f.db.Select(&actions, `SELECT action FROM audit_log WHERE username = 'quantri' ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(actions, " ") != "user.create role.grant" {
+			t.Errorf("audit = %v, want the account and its role", actions)
+		}
+	})
+	t.Run("an admin of a root unit creates an account without a role", func(t *testing.T) {
+		in := good()
+		in.Username, in.Role, in.Unit = "nguyenvanc", "", ""
+		_, err := f.svc.CreateUser(f.ctx, f.rootAdmin(), in)
+		wantCode(t, err, "")
 	})
 	tests := []struct {
 		name   string
@@ -182,6 +196,10 @@ func TestCreateUser(t *testing.T) {
 		field  string
 	}{
 		{"a taken username is a conflict", admin, func(*core.UserInput) {}, domain.EConflict, ""},
+		{"an admin of a subtree may not create an account without a role", admin, func(in *core.UserInput) { in.Username = "nguyenvanb"; in.Unit = "" }, domain.EInvalid, "unit"},
+		{"a role above the admin's unit is not found", admin, func(in *core.UserInput) { in.Username = "nguyenvanb"; in.Unit = "HN" }, domain.ENotFound, ""},
+		{"a role beside the admin's unit is not found", admin, func(in *core.UserInput) { in.Username = "nguyenvanb"; in.Unit = "HN.DD" }, domain.ENotFound, ""},
+		{"an unknown first role is invalid", admin, func(in *core.UserInput) { in.Username = "nguyenvanb"; in.Role = "chairman" }, domain.EInvalid, "role"},
 		{"a short password is invalid", admin, func(in *core.UserInput) { in.Username = "b"; in.Password = "demo" }, domain.EInvalid, "password"},
 		{"a one-letter username is invalid", admin, func(in *core.UserInput) { in.Username = "b" }, domain.EInvalid, "username"},
 		{"a username with diacritics is invalid", admin, func(in *core.UserInput) { in.Username = "nguyễn" }, domain.EInvalid, "username"},
@@ -252,7 +270,9 @@ func TestGrantAndRevoke(t *testing.T) {
 	f.user("tocongtac2")
 
 	t.Run("a grant gives its role on the unit's subtree", func(t *testing.T) {
-		wantCode(t, f.svc.Grant(f.ctx, admin, " TOCONGTAC2 ", " Supervisor ", "hn.hbt.vt"), "")
+		// An account without a role is an admin of a root unit's to manage.
+		wantCode(t, f.svc.Grant(f.ctx, admin, "tocongtac2", "supervisor", "HN.HBT.VT"), domain.ENotFound)
+		wantCode(t, f.svc.Grant(f.ctx, f.rootAdmin(), " TOCONGTAC2 ", " Supervisor ", "hn.hbt.vt"), "")
 		p := f.as("tocongtac2")
 		if len(p.Grants) != 1 || p.Grants[0].Role != domain.RoleSupervisor || p.Grants[0].UnitCode != "HN.HBT.VT" {
 			t.Fatalf("grants = %+v, want supervisor of HN.HBT.VT", p.Grants)
@@ -290,7 +310,7 @@ func TestGrantAndRevoke(t *testing.T) {
 	})
 	t.Run("grants and revokes are audited", func(t *testing.T) {
 		var actions []string
-		if err := f.db.Select(&actions, `SELECT action FROM audit_log WHERE entity = 'role' AND username = 'quantri' ORDER BY id`); err != nil {
+		if err := f.db.Select(&actions, `SELECT action FROM audit_log WHERE entity = 'role' AND username IN ('quantri', 'quantrihn') ORDER BY id`); err != nil {
 			t.Fatal(err)
 		}
 		if got, want := len(actions), 3; got != want || actions[2] != "role.revoke" {
@@ -429,4 +449,42 @@ func TestSetEmailOwnOrByAnAdmin(t *testing.T) {
 	if strings.Join(got, " ") != "bithu=bithu@hbt.hanoi.gov.vn xem=" {
 		t.Errorf("addresses = %v", got)
 	}
+}
+
+// Sessions carry the epoch they were signed in at: a password change (one's
+// own or a reset) or a deactivation ends the others at once in this process,
+// the cached caller notwithstanding; the session that changed its own
+// password goes on with the new epoch.
+func TestSessionsEndWhenThePasswordChangesOrTheAccountIsDeactivated(t *testing.T) {
+	f := newFixture(t)
+	p := f.as("xem")
+	id, old := p.User.ID, p.User.SessionEpoch
+	_, err := f.svc.Principal(f.ctx, id, old) // cached from here on
+	wantCode(t, err, "")
+
+	epoch, err := f.svc.ChangeOwnPassword(f.ctx, p, "10.0.0.1", fixturePassword, "mat-khau-moi-2020")
+	wantCode(t, err, "")
+	_, err = f.svc.Principal(f.ctx, id, old)
+	wantCode(t, err, domain.EUnauthorized)
+	_, err = f.svc.Principal(f.ctx, id, epoch)
+	wantCode(t, err, "")
+
+	t.Run("a wrong current password changes nothing", func(t *testing.T) {
+		_, err := f.svc.ChangeOwnPassword(f.ctx, p, "10.0.0.1", fixturePassword, "mat-khau-khac-2020")
+		wantCode(t, err, domain.EUnauthorized)
+		_, err = f.svc.Principal(f.ctx, id, epoch)
+		wantCode(t, err, "")
+	})
+	t.Run("a reset by an admin", func(t *testing.T) {
+		wantCode(t, f.svc.SetPassword(f.ctx, f.as("quantri"), "xem", "mat-khau-moi-2021"), "")
+		_, err := f.svc.Principal(f.ctx, id, epoch)
+		wantCode(t, err, domain.EUnauthorized)
+	})
+	t.Run("deactivated, then activated again", func(t *testing.T) {
+		now := f.as("bithu")
+		wantCode(t, f.svc.SetUserActive(f.ctx, f.as("quantri"), "bithu", false), "")
+		wantCode(t, f.svc.SetUserActive(f.ctx, f.as("quantri"), "bithu", true), "")
+		_, err := f.svc.Principal(f.ctx, now.User.ID, now.User.SessionEpoch)
+		wantCode(t, err, domain.EUnauthorized)
+	})
 }

@@ -377,7 +377,7 @@ func TestSeedLeavesAPopulatedDatabaseAlone(t *testing.T) {
 	if n != 1 {
 		t.Errorf("units = %d, want 1", n)
 	}
-	users, err := st.Users(ctx)
+	users, err := st.Accounts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

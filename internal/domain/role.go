@@ -77,6 +77,10 @@ type User struct {
 	Lang      string    `json:"lang" db:"lang"`
 	Active    bool      `json:"active" db:"active"`
 	CreatedAt time.Time `json:"created_at" db:"created_at"`
+	// SessionEpoch is the epoch of the user's web sessions: a session signed
+	// in at an older one is over (the password changed since, or the account
+	// was deactivated).
+	SessionEpoch int64 `json:"-" db:"session_epoch"`
 }
 
 // Principal is the caller of a request: a user and their grants. The zero

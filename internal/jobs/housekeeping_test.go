@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -27,20 +28,28 @@ func TestHousekeepingDeletesOnlyWhatExpired(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for i, at := range []time.Time{now.Add(-time.Hour), now} { // counted an hour ago, and now
+		if _, err := st.CountSignIn(ctx, fmt.Sprintf("addr:10.0.0.%d", i), at, domain.DefaultSignInPolicy); err != nil {
+			t.Fatal(err)
+		}
+	}
 	run := Housekeeping(st, domain.FixedClock(now), testLogger(t))
 	for range 2 { // idempotent
 		if err := run(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var sessions, tokens int
+	var sessions, tokens, signIns int
 	if err := db.Get(&sessions, `SELECT count(*) FROM sessions`); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.Get(&tokens, `SELECT count(*) FROM api_tokens`); err != nil {
 		t.Fatal(err)
 	}
-	if sessions != 1 || tokens != 1 {
-		t.Errorf("left %d sessions and %d tokens, want the 1 unexpired of each", sessions, tokens)
+	if err := db.Get(&signIns, `SELECT count(*) FROM sign_in_attempts`); err != nil {
+		t.Fatal(err)
+	}
+	if sessions != 1 || tokens != 1 || signIns != 1 {
+		t.Errorf("left %d sessions, %d tokens and %d sign-in counts, want the 1 unexpired of each", sessions, tokens, signIns)
 	}
 }

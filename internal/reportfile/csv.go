@@ -3,7 +3,6 @@ package reportfile
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/tablefile"
@@ -13,7 +12,7 @@ import (
 // with a byte-order mark (so that Excel opens Vietnamese right), the columns
 // of the workbook's units sheet, days as 05/04/2020 (vi) or 2020-04-05 (en)
 // and shares as "69,23%" (vi) or "69.23%" (en); text that a spreadsheet
-// would take for a formula is made inert. A report without units below has
+// would take for a formula is made inert (tablefile.Inert). A report without units below has
 // one row saying so.
 func CSV(w io.Writer, r domain.WeeklyReport, lang string) error {
 	lang = domain.Lang(lang)
@@ -22,11 +21,11 @@ func CSV(w io.Writer, r domain.WeeklyReport, lang string) error {
 	for _, row := range t.rows {
 		rec := make([]any, len(row))
 		for i, v := range row {
-			s := cellText(v, lang)
-			if _, text := v.(string); text {
-				s = inert(s)
+			if s, text := v.(string); text {
+				rec[i] = s // made inert by tablefile
+			} else {
+				rec[i] = tablefile.Formatted(cellText(v, lang))
 			}
-			rec[i] = s
 		}
 		out.Rows = append(out.Rows, rec)
 	}
@@ -37,16 +36,6 @@ func CSV(w io.Writer, r domain.WeeklyReport, lang string) error {
 		return fmt.Errorf("reportfile: csv: %w", err)
 	}
 	return nil
-}
-
-// inert keeps a spreadsheet from reading text as a formula: text that
-// starts with =, +, -, @ or a tab gets a leading apostrophe (unit names are
-// typed by users; a CSV opened in Excel would run "=HYPERLINK(...)").
-func inert(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // heads are the headings of t's columns in lang.

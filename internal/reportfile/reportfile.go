@@ -12,11 +12,9 @@ package reportfile
 
 import (
 	"strings"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/download"
 )
 
 // The formats this package knows (html is rendered by the report's HTML
@@ -46,45 +44,27 @@ func ContentType(format string) string {
 }
 
 // FileName names the file of report r in format, e.g.
-// "bao-cao-tuan-HN.HBT-2020-W14.xlsx". It is ASCII letters, digits, '.',
-// '-' and '_' only (Vietnamese letters lose their marks), so it goes into a
-// Content-Disposition header as it is.
+// "bao-cao-tuan-HN.HBT-2020-W14.xlsx", as attached to the e-mails. It is
+// ASCII letters, digits, '.', '-' and '_' only (Vietnamese letters lose
+// their marks).
 func FileName(r domain.WeeklyReport, format string) string {
 	parts := []string{"bao-cao-tuan"}
 	for _, s := range []string{r.Unit.Code, r.Week} {
-		if s = asciiName(s); s != "" {
+		if s = download.ASCII(s); s != "" {
 			parts = append(parts, s)
 		}
 	}
 	name := strings.Join(parts, "-")
-	if ext := asciiName(format); ext != "" {
+	if ext := download.ASCII(format); ext != "" {
 		name += "." + strings.ToLower(ext)
 	}
 	return name
 }
 
-// asciiName folds s to the characters safe in a file name: Vietnamese
-// letters without their marks ("Đồng" → "Dong"), other characters as '-',
-// no '-' or '.' at either end.
-func asciiName(s string) string {
-	var b strings.Builder
-	for _, c := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, c):
-			// a combining mark: dropped
-		case c == 'đ':
-			b.WriteByte('d')
-		case c == 'Đ':
-			b.WriteByte('D')
-		case c < unicode.MaxASCII && (unicode.IsLetter(c) || unicode.IsDigit(c) || c == '.' || c == '_' || c == '-'):
-			b.WriteRune(c)
-		default:
-			b.WriteByte('-')
-		}
-	}
-	out := b.String()
-	for strings.Contains(out, "--") {
-		out = strings.ReplaceAll(out, "--", "-")
-	}
-	return strings.Trim(out, "-.")
+// DownloadName names the file of report r in format as downloaded, with
+// the unit's name as typed, e.g. "Báo cáo tuần Đảng bộ quận Hai Bà Trưng
+// HN.HBT-2020-W14.xlsx"; it goes into a header only through
+// download.Attachment or download.Inline, which make it safe.
+func DownloadName(r domain.WeeklyReport, format string) string {
+	return "Báo cáo tuần " + r.Unit.Name + " " + strings.TrimPrefix(FileName(r, format), "bao-cao-tuan-")
 }

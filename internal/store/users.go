@@ -7,16 +7,22 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// UserText names users in messages.
-var UserText = domain.Text{VI: "người dùng", EN: "user"}
+const userSelect = `SELECT id, username, full_name, email, lang, active, created_at, session_epoch FROM users `
 
-const userSelect = `SELECT id, username, full_name, email, lang, active, created_at FROM users `
+// RoleOn is a role on a unit, given to an account as it is created.
+type RoleOn struct {
+	Role domain.Role
+	Unit domain.Unit
+}
 
-// CreateUser adds an account with an already hashed password.
-func (s *Store) CreateUser(ctx context.Context, actor domain.Principal, u domain.User, passwordHash string) (domain.User, error) {
+// CreateUser adds an account with an already hashed password and the roles
+// it starts with, in one transaction.
+func (s *Store) CreateUser(ctx context.Context, actor domain.Principal, u domain.User, passwordHash string, roles ...RoleOn) (domain.User, error) {
 	err := s.inTx(ctx, func(tx *txn) error {
 		err := tx.GetContext(ctx, &u.ID, `INSERT INTO users (username, full_name, email, password_hash, lang, active)
 			VALUES ($1, $2, $3, $4, $5, true) RETURNING id`, u.Username, u.FullName, u.Email, passwordHash, u.Lang)
@@ -27,7 +33,15 @@ func (s *Store) CreateUser(ctx context.Context, actor domain.Principal, u domain
 			return fmt.Errorf("store: create user: %w", err)
 		}
 		u.Active = true
-		return audit(ctx, tx, actor, "user.create", "user", nil, nil, map[string]any{"username": u.Username, "full_name": u.FullName}, "")
+		if err := audit(ctx, tx, actor, "user.create", "user", nil, nil, map[string]any{"username": u.Username, "full_name": u.FullName}, ""); err != nil {
+			return err
+		}
+		for _, r := range roles {
+			if err := grant(ctx, tx, actor, domain.Account{User: u}, r.Role, r.Unit); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return u, err
 }
@@ -38,10 +52,10 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (domain.Use
 		domain.User
 		Hash string `db:"password_hash"`
 	}
-	err := s.db.GetContext(ctx, &row, `SELECT id, username, full_name, email, lang, active, created_at, password_hash
+	err := s.db.GetContext(ctx, &row, `SELECT id, username, full_name, email, lang, active, created_at, session_epoch, password_hash
 		FROM users WHERE username = $1`, username)
 	if errors.Is(err, sql.ErrNoRows) {
-		return domain.User{}, "", domain.NotFound(UserText, username)
+		return domain.User{}, "", domain.NotFound(domain.UserText, username)
 	}
 	if err != nil {
 		return domain.User{}, "", fmt.Errorf("store: user %s: %w", username, err)
@@ -49,124 +63,206 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (domain.Use
 	return row.User, row.Hash, nil
 }
 
-// Users lists every account.
-func (s *Store) Users(ctx context.Context) ([]domain.User, error) {
-	out := []domain.User{}
-	if err := s.db.SelectContext(ctx, &out, userSelect+`ORDER BY username`); err != nil {
+// grantSelect reads grants with their units, one user's ($1) or, with
+// $1 NULL, everyone's, in the order accounts show them.
+const grantSelect = `SELECT r.user_id, r.role, u.code AS unit_code, u.name AS unit_name, u.path::text AS unit_path, r.granted_at
+	FROM role_assignments r JOIN units u ON u.id = r.unit_id
+	WHERE $1::bigint IS NULL OR r.user_id = $1
+	ORDER BY r.user_id, nlevel(u.path), u.code, r.role`
+
+type grantRow struct {
+	UserID int64 `db:"user_id"`
+	domain.Grant
+}
+
+// Accounts lists every account with its roles, by username.
+func (s *Store) Accounts(ctx context.Context) ([]domain.Account, error) {
+	users := []domain.User{}
+	if err := s.db.SelectContext(ctx, &users, userSelect+`ORDER BY username`); err != nil {
 		return nil, fmt.Errorf("store: users: %w", err)
+	}
+	var grants []grantRow
+	if err := s.db.SelectContext(ctx, &grants, grantSelect, nil); err != nil {
+		return nil, fmt.Errorf("store: grants: %w", err)
+	}
+	byUser := map[int64][]domain.Grant{}
+	for _, g := range grants {
+		byUser[g.UserID] = append(byUser[g.UserID], g.Grant)
+	}
+	out := make([]domain.Account, len(users))
+	for i, u := range users {
+		out[i] = domain.Account{User: u, Grants: byUser[u.ID]}
 	}
 	return out, nil
 }
 
-// SetPassword replaces a user's password hash and revokes their API tokens.
-func (s *Store) SetPassword(ctx context.Context, actor domain.Principal, username, hash string) error {
+// AccountFacts returns what the account rules need to know besides the
+// caller and the account (domain.AccountFacts).
+func (s *Store) AccountFacts(ctx context.Context) (domain.AccountFacts, error) {
+	return accountFacts(ctx, s.db)
+}
+
+func accountFacts(ctx context.Context, q sqlx.QueryerContext) (domain.AccountFacts, error) {
+	var rows []struct {
+		Path string `db:"path"`
+		N    int    `db:"n"`
+	}
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT g.path::text AS path, count(*) AS n
+		FROM role_assignments r JOIN units g ON g.id = r.unit_id JOIN users u ON u.id = r.user_id
+		WHERE r.role = 'admin' AND u.active GROUP BY g.path`)
+	if err != nil {
+		return domain.AccountFacts{}, fmt.Errorf("store: admins: %w", err)
+	}
+	f := domain.AccountFacts{Admins: make(map[string]int, len(rows))}
+	for _, r := range rows {
+		f.Admins[r.Path] = r.N
+	}
+	return f, nil
+}
+
+// AccountCheck approves a change to an account, or returns its refusal,
+// seeing the account and the facts as they are in the transaction that
+// makes the change.
+type AccountCheck func(domain.Account, domain.AccountFacts) error
+
+// accountsLockKey serialises the changes to accounts, so that what an
+// AccountCheck saw (the account's roles, how many admins each unit has)
+// still holds when its change commits: two admins of a root unit cannot
+// deactivate each other at the same moment.
+const accountsLockKey = 7_100_003
+
+// inAccountTx runs fn on the account of username in a transaction, once
+// check approved it; a refusal writes nothing. A name no account can have
+// (NUL bytes, invalid UTF-8...) is not found without asking the database.
+func (s *Store) inAccountTx(ctx context.Context, username string, check AccountCheck, fn func(tx *txn, a domain.Account) error) error {
+	if !domain.ValidUsername(username) {
+		return domain.NotFound(domain.UserText, username)
+	}
 	return s.inTx(ctx, func(tx *txn) error {
-		var id int64
-		err := tx.GetContext(ctx, &id, `UPDATE users SET password_hash = $2, updated_at = now() WHERE username = $1 RETURNING id`, username, hash)
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, accountsLockKey); err != nil {
+			return fmt.Errorf("store: lock accounts: %w", err)
+		}
+		var a domain.Account
+		err := tx.GetContext(ctx, &a.User, userSelect+`WHERE username = $1 FOR UPDATE`, username)
 		if errors.Is(err, sql.ErrNoRows) {
-			return domain.NotFound(UserText, username)
+			return domain.NotFound(domain.UserText, username)
 		}
 		if err != nil {
-			return fmt.Errorf("store: set password: %w", err)
+			return fmt.Errorf("store: user %s: %w", username, err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, id); err != nil {
-			return fmt.Errorf("store: revoke tokens: %w", err)
+		var grants []grantRow
+		if err := tx.SelectContext(ctx, &grants, grantSelect, a.ID); err != nil {
+			return fmt.Errorf("store: grants of %s: %w", username, err)
 		}
-		return audit(ctx, tx, actor, "user.password", "user", nil, nil, map[string]any{"username": username}, "")
+		for _, g := range grants {
+			a.Grants = append(a.Grants, g.Grant)
+		}
+		facts, err := accountFacts(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := check(a, facts); err != nil {
+			return err
+		}
+		return fn(tx, a)
 	})
 }
 
-// SetUserEmail sets the e-mail address of username ("" for none).
-func (s *Store) SetUserEmail(ctx context.Context, actor domain.Principal, username, email string) error {
-	return s.inTx(ctx, func(tx *txn) error {
-		var before string
-		err := tx.GetContext(ctx, &before, `SELECT email FROM users WHERE username = $1 FOR UPDATE`, username)
-		if errors.Is(err, sql.ErrNoRows) {
-			return domain.NotFound(UserText, username)
+// SetPassword replaces a user's password hash once check approved it, ends
+// their web sessions (a new session epoch, returned) and revokes their API
+// tokens.
+func (s *Store) SetPassword(ctx context.Context, actor domain.Principal, username, hash string, check AccountCheck) (epoch int64, err error) {
+	err = s.inAccountTx(ctx, username, check, func(tx *txn, a domain.Account) error {
+		if err := tx.GetContext(ctx, &epoch, `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, updated_at = now()
+			WHERE id = $1 RETURNING session_epoch`, a.ID, hash); err != nil {
+			return fmt.Errorf("store: set password: %w", err)
 		}
-		if err != nil {
-			return fmt.Errorf("store: e-mail of %s: %w", username, err)
+		if err := revokeTokens(ctx, tx, a.ID); err != nil {
+			return err
 		}
-		if before == email {
+		return audit(ctx, tx, actor, "user.password", "user", nil, nil, map[string]any{"username": username}, "")
+	})
+	return epoch, err
+}
+
+func revokeTokens(ctx context.Context, tx *txn, userID int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("store: revoke tokens: %w", err)
+	}
+	return nil
+}
+
+// SetUserEmail sets the e-mail address of username ("" for none) once check
+// approved it.
+func (s *Store) SetUserEmail(ctx context.Context, actor domain.Principal, username, email string, check AccountCheck) error {
+	return s.inAccountTx(ctx, username, check, func(tx *txn, a domain.Account) error {
+		if a.Email == email {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET email = $2, updated_at = now() WHERE username = $1`, username, email); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET email = $2, updated_at = now() WHERE id = $1`, a.ID, email); err != nil {
 			return fmt.Errorf("store: e-mail of %s: %w", username, err)
 		}
-		return audit(ctx, tx, actor, "user.email", "user", nil, map[string]any{"username": username, "email": before},
+		return audit(ctx, tx, actor, "user.email", "user", nil, map[string]any{"username": username, "email": a.Email},
 			map[string]any{"username": username, "email": email}, "")
 	})
 }
 
-// SetUserActive activates or deactivates an account; deactivation revokes
-// its tokens. Setting what is already so writes nothing.
-func (s *Store) SetUserActive(ctx context.Context, actor domain.Principal, username string, active bool) error {
-	return s.inTx(ctx, func(tx *txn) error {
-		var cur struct {
-			ID     int64 `db:"id"`
-			Active bool  `db:"active"`
-		}
-		err := tx.GetContext(ctx, &cur, `SELECT id, active FROM users WHERE username = $1 FOR UPDATE`, username)
-		if errors.Is(err, sql.ErrNoRows) {
-			return domain.NotFound(UserText, username)
-		}
-		if err != nil {
-			return fmt.Errorf("store: set active: %w", err)
-		}
-		if cur.Active == active {
+// SetUserActive activates or deactivates an account once check approved it;
+// deactivation ends its web sessions (for good: a new session epoch) and
+// revokes its API tokens. Setting what is already so writes nothing.
+func (s *Store) SetUserActive(ctx context.Context, actor domain.Principal, username string, active bool, check AccountCheck) error {
+	return s.inAccountTx(ctx, username, check, func(tx *txn, a domain.Account) error {
+		if a.Active == active {
 			return nil
 		}
-		id := cur.ID
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET active = $2, updated_at = now() WHERE id = $1`, id, active); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET active = $2, updated_at = now(),
+				session_epoch = session_epoch + CASE WHEN $2 THEN 0 ELSE 1 END
+			WHERE id = $1`, a.ID, active); err != nil {
 			return fmt.Errorf("store: set active: %w", err)
 		}
 		if !active {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, id); err != nil {
-				return fmt.Errorf("store: revoke tokens: %w", err)
+			if err := revokeTokens(ctx, tx, a.ID); err != nil {
+				return err
 			}
 		}
 		return audit(ctx, tx, actor, "user.active", "user", nil, nil, map[string]any{"username": username, "active": active}, "")
 	})
 }
 
-// Grant gives user the role on the unit; granting it twice changes nothing.
-func (s *Store) Grant(ctx context.Context, actor domain.Principal, username string, role domain.Role, unit domain.Unit) error {
-	return s.inTx(ctx, func(tx *txn) error {
-		var by *int64
-		if actor.User.ID != 0 {
-			by = &actor.User.ID
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO role_assignments (user_id, unit_id, role, granted_by)
-			SELECT id, $2, $3, $4 FROM users WHERE username = $1
-			ON CONFLICT (user_id, unit_id, role) DO NOTHING`, username, unit.ID, string(role), by)
-		if err != nil {
-			return fmt.Errorf("store: grant: %w", err)
-		}
-		n, _ := res.RowsAffected()
-		if n == 0 {
-			var exists bool
-			if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM users WHERE username = $1)`, username); err != nil {
-				return err
-			}
-			if !exists {
-				return domain.NotFound(UserText, username)
-			}
-			return nil
-		}
-		return audit(ctx, tx, actor, "role.grant", "role", &unit.ID, nil, map[string]any{"username": username, "role": role, "unit": unit.Code}, "")
+// Grant gives user the role on the unit once check approved it; granting it
+// twice changes nothing.
+func (s *Store) Grant(ctx context.Context, actor domain.Principal, username string, role domain.Role, unit domain.Unit, check AccountCheck) error {
+	return s.inAccountTx(ctx, username, check, func(tx *txn, a domain.Account) error {
+		return grant(ctx, tx, actor, a, role, unit)
 	})
 }
 
-// Revoke takes the role on the unit away from user.
-func (s *Store) Revoke(ctx context.Context, actor domain.Principal, username string, role domain.Role, unit domain.Unit) error {
-	return s.inTx(ctx, func(tx *txn) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM role_assignments r USING users u
-			WHERE r.user_id = u.id AND u.username = $1 AND r.unit_id = $2 AND r.role = $3`, username, unit.ID, string(role))
+// grant gives a the role on the unit, and audits it unless a had it already.
+func grant(ctx context.Context, tx *txn, actor domain.Principal, a domain.Account, role domain.Role, unit domain.Unit) error {
+	var by *int64
+	if actor.User.ID != 0 {
+		by = &actor.User.ID
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO role_assignments (user_id, unit_id, role, granted_by) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (user_id, unit_id, role) DO NOTHING`, a.ID, unit.ID, string(role), by)
+	if err != nil {
+		return fmt.Errorf("store: grant: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return audit(ctx, tx, actor, "role.grant", "role", &unit.ID, nil, map[string]any{"username": a.Username, "role": role, "unit": unit.Code}, "")
+}
+
+// Revoke takes the role on the unit away from user once check approved it.
+func (s *Store) Revoke(ctx context.Context, actor domain.Principal, username string, role domain.Role, unit domain.Unit, check AccountCheck) error {
+	return s.inAccountTx(ctx, username, check, func(tx *txn, a domain.Account) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM role_assignments WHERE user_id = $1 AND unit_id = $2 AND role = $3`, a.ID, unit.ID, string(role))
 		if err != nil {
 			return fmt.Errorf("store: revoke: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return domain.NotFound(domain.Text{VI: "quyền", EN: "role"}, fmt.Sprintf("%s %s %s", username, role, unit.Code))
+			return domain.NotFound(domain.RoleText, fmt.Sprintf("%s %s %s", username, role, unit.Code))
 		}
 		return audit(ctx, tx, actor, "role.revoke", "role", &unit.ID, map[string]any{"username": username, "role": role, "unit": unit.Code}, nil, "")
 	})
@@ -175,7 +271,7 @@ func (s *Store) Revoke(ctx context.Context, actor domain.Principal, username str
 // principalSelect reads a user ("u") with one row per grant (none: one row
 // of NULLs), the granted units' paths included, and the last use of the
 // token ("t", or NULL).
-const principalSelect = `SELECT u.id, u.username, u.full_name, u.email, u.lang, u.active, u.created_at, %s AS last_used_at,
+const principalSelect = `SELECT u.id, u.username, u.full_name, u.email, u.lang, u.active, u.created_at, u.session_epoch, %s AS last_used_at,
 	r.role, g.code AS unit_code, g.name AS unit_name, g.path::text AS unit_path, r.granted_at
 FROM %s
 LEFT JOIN role_assignments r ON r.user_id = u.id LEFT JOIN units g ON g.id = r.unit_id
@@ -269,25 +365,6 @@ func (s *Store) DeleteExpiredTokens(ctx context.Context, now time.Time) (int64, 
 		return 0, fmt.Errorf("store: expired tokens: %w", err)
 	}
 	return res.RowsAffected()
-}
-
-// GrantsByUser returns every user's grants, keyed by user id, in one query.
-func (s *Store) GrantsByUser(ctx context.Context) (map[int64][]domain.Grant, error) {
-	var rows []struct {
-		UserID int64 `db:"user_id"`
-		domain.Grant
-	}
-	err := s.db.SelectContext(ctx, &rows, `SELECT r.user_id, r.role, u.code AS unit_code, u.name AS unit_name,
-			u.path::text AS unit_path, r.granted_at
-		FROM role_assignments r JOIN units u ON u.id = r.unit_id ORDER BY r.user_id, nlevel(u.path), u.code, r.role`)
-	if err != nil {
-		return nil, fmt.Errorf("store: grants: %w", err)
-	}
-	out := map[int64][]domain.Grant{}
-	for _, r := range rows {
-		out[r.UserID] = append(out[r.UserID], r.Grant)
-	}
-	return out, nil
 }
 
 // DeleteExpiredSessions removes web sessions that expired before now.

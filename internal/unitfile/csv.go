@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/tablefile"
 )
 
 // bom is the UTF-8 byte order mark Excel writes at the start of a CSV file
@@ -18,9 +19,12 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // ReadCSV reads a CSV unit file (UTF-8, comma-separated, a header row, an
 // optional byte order mark). Row numbers are file lines: the header is 1.
-// Blank lines are skipped. A syntax error (a broken or bare quote) fails
-// the whole file with its line: the rows after it cannot be trusted.
-func ReadCSV(r io.Reader) ([]domain.ImportRow, error) {
+// Blank lines are skipped; any other row must have as many cells as the
+// header, or it is a bad row. A cell that WriteCSV made inert (an apostrophe
+// before =, +, -, @) reads back as it was typed. A syntax error (a broken or bare quote) fails
+// the whole file with its line: the rows after it cannot be trusted. The
+// file is read as a stream and refused at the row past lim.MaxRows.
+func ReadCSV(r io.Reader, lim Limits) ([]domain.ImportRow, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if head, _ := br.Peek(len(bom)); bytes.Equal(head, bom) {
 		_, _ = br.Discard(len(bom))
@@ -38,6 +42,7 @@ func ReadCSV(r io.Reader) ([]domain.ImportRow, error) {
 	if err := checkHeader(header); err != nil {
 		return nil, err
 	}
+	width := len(header)
 	var rows []domain.ImportRow
 	for {
 		rec, err := cr.Read()
@@ -48,7 +53,13 @@ func ReadCSV(r io.Reader) ([]domain.ImportRow, error) {
 			return nil, csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
-		if row, ok := rowOf(line, rec); ok {
+		for i := range rec {
+			rec[i] = tablefile.RestoreInert(rec[i]) // as WriteCSV made it inert
+		}
+		if row, ok := rowOf(line, rec, width); ok {
+			if err := lim.checkRows(len(rows) + 1); err != nil {
+				return nil, err
+			}
 			rows = append(rows, row)
 		}
 	}
@@ -66,6 +77,8 @@ func csvError(err error) error {
 
 // WriteCSV writes units as a CSV unit file: a byte order mark (so that Excel
 // reads the Vietnamese names as UTF-8), the header row, one row per unit.
+// A name a spreadsheet would run as a formula is made inert
+// (tablefile.Inert); reading the file back restores it.
 func WriteCSV(w io.Writer, units []domain.Unit) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := bw.Write(bom); err != nil {
@@ -77,7 +90,7 @@ func WriteCSV(w io.Writer, units []domain.Unit) error {
 	}
 	rec := make([]string, len(domain.ImportColumns))
 	for _, u := range units {
-		rec[0], rec[1], rec[2], rec[3], rec[4], rec[5] = u.Code, u.Name, u.Kind, u.ParentCode, u.Category, strconv.Itoa(u.Members)
+		rec[0], rec[1], rec[2], rec[3], rec[4], rec[5] = u.Code, tablefile.Inert(u.Name), u.Kind, u.ParentCode, u.Category, strconv.Itoa(u.Members)
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("unitfile: write CSV: %w", err)
 		}

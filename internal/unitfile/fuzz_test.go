@@ -25,7 +25,7 @@ func FuzzReadUnitFile(f *testing.F) {
 		if xlsx {
 			read = ReadXLSX
 		}
-		rows, err := read(bytes.NewReader(b))
+		rows, err := read(bytes.NewReader(b), Limits{MaxRows: 1000, MaxUnpacked: 1 << 20})
 		if err != nil {
 			if !domain.IsCode(err, domain.EInvalid) {
 				t.Fatalf("%v is not a refusal of the file", err)

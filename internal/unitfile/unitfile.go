@@ -2,7 +2,8 @@
 // the columns of domain.ImportColumns: code, name, kind, parent_code,
 // category, members. Reading checks the header and each cell (UTF-8 text,
 // numbers) and leaves the rules of the tree to domain.PlanImport; writing
-// keeps the order of the units given (parents before children).
+// keeps the order of the units given (parents before children) and makes
+// a name a spreadsheet would run as a formula inert (tablefile.Inert).
 package unitfile
 
 import (
@@ -10,6 +11,9 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/daihoi/daihoi/internal/domain"
 )
@@ -37,13 +41,42 @@ func FormatOf(filename string) (Format, error) {
 		fmt.Sprintf("unsupported file %q: only .csv and .xlsx files are accepted", filepath.Base(filename)))
 }
 
-// Read reads the rows of a unit file in format f.
-func Read(f Format, r io.Reader) ([]domain.ImportRow, error) {
+// Limits bound what reading one unit file may take.
+type Limits struct {
+	// MaxRows is the most rows of units a file may hold (blank rows aside);
+	// 0: no limit. A file with more is refused as soon as the row after
+	// the last allowed one is read.
+	MaxRows int
+	// MaxUnpacked is the most bytes the parts of an XLSX file may unpack
+	// to, in all; 0: DefaultMaxUnpacked.
+	MaxUnpacked int64
+}
+
+func (l Limits) maxUnpacked() int64 {
+	if l.MaxUnpacked <= 0 {
+		return DefaultMaxUnpacked
+	}
+	return l.MaxUnpacked
+}
+
+// checkRows refuses the file when it holds n rows of units, more than
+// MaxRows.
+func (l Limits) checkRows(n int) error {
+	if l.MaxRows <= 0 || n <= l.MaxRows {
+		return nil
+	}
+	return fileError(0, "file",
+		message.NewPrinter(language.Vietnamese).Sprintf("Tệp có hơn %d dòng đơn vị, quá giới hạn của một lần nhập; hãy chia nhỏ tệp", l.MaxRows),
+		message.NewPrinter(language.English).Sprintf("the file has more than %d rows of units, the most one import takes; split it", l.MaxRows))
+}
+
+// Read reads the rows of a unit file in format f, within lim.
+func Read(f Format, r io.Reader, lim Limits) ([]domain.ImportRow, error) {
 	switch f {
 	case CSV:
-		return ReadCSV(r)
+		return ReadCSV(r, lim)
 	case XLSX:
-		return ReadXLSX(r)
+		return ReadXLSX(r, lim)
 	}
 	return nil, fmt.Errorf("unitfile: unknown format %q", f)
 }
@@ -96,19 +129,32 @@ func trimTrailingEmpty(cells []string) []string {
 }
 
 // rowOf turns the cells of a data row into an import row; ok is false for
-// a blank row, which is skipped.
-func rowOf(num int, cells []string) (domain.ImportRow, bool) {
+// a blank row (every cell empty), which is skipped. A CSV row must have as
+// many cells as the header (width: a short row is not a row with empty
+// cells, it is a row whose cells may have slid into the wrong columns); an
+// XLSX sheet leaves out the empty cells at the end of a row, so there
+// width is 0 and only a filled cell past the last column is refused.
+func rowOf(num int, cells []string, width int) (domain.ImportRow, bool) {
+	n := len(cells)
 	cells = trimTrailingEmpty(cells)
 	if len(cells) == 0 {
 		return domain.ImportRow{}, false
 	}
 	r := domain.ImportRow{Row: num}
+	switch {
+	case width > 0 && n != width:
+		r.Problems = append(r.Problems, domain.FieldError{Row: num, Field: "row", Message: domain.Text{
+			VI: fmt.Sprintf("Dòng có %d ô, dòng tiêu đề có %d ô", n, width),
+			EN: fmt.Sprintf("the row has %d cells, the header has %d", n, width),
+		}})
+	case len(cells) > len(domain.ImportColumns):
+		r.Problems = append(r.Problems, domain.FieldError{Row: num, Field: "row", Message: domain.Text{
+			VI: fmt.Sprintf("Dòng có %d ô, nhiều hơn %d cột của tệp", len(cells), len(domain.ImportColumns)),
+			EN: fmt.Sprintf("the row has %d cells, more than the %d columns of the file", len(cells), len(domain.ImportColumns)),
+		}})
+	}
 	for i, c := range cells {
 		if i >= len(domain.ImportColumns) {
-			r.Problems = append(r.Problems, domain.FieldError{Row: num, Field: "row", Message: domain.Text{
-				VI: fmt.Sprintf("Dòng có %d ô, nhiều hơn %d cột của tệp", len(cells), len(domain.ImportColumns)),
-				EN: fmt.Sprintf("the row has %d cells, more than the %d columns of the file", len(cells), len(domain.ImportColumns)),
-			}})
 			break
 		}
 		r.SetCell(domain.ImportColumns[i], c)

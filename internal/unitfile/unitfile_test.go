@@ -2,6 +2,7 @@ package unitfile
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"reflect"
 	"strings"
@@ -51,7 +52,7 @@ func TestWrittenFilesReadBackTheSameUnits(t *testing.T) {
 			if err := Write(f, &buf, sampleUnits()); err != nil {
 				t.Fatal(err)
 			}
-			rows, err := Read(f, bytes.NewReader(buf.Bytes()))
+			rows, err := Read(f, bytes.NewReader(buf.Bytes()), Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -74,7 +75,7 @@ func TestAnEmptyTreeIsAFileWithOnlyTheHeader(t *testing.T) {
 			if err := Write(f, &buf, nil); err != nil {
 				t.Fatal(err)
 			}
-			rows, err := Read(f, &buf)
+			rows, err := Read(f, &buf, Limits{})
 			if err != nil || len(rows) != 0 {
 				t.Fatalf("rows = %v, err = %v; want none, nil", rows, err)
 			}
@@ -148,9 +149,17 @@ func TestReadCSV(t *testing.T) {
 		{name: "blank lines are skipped but counted",
 			file: header + "A,Tên A,city,,,1\n\n,,,,,\nB,Tên B,district,A,,2\n",
 			rows: []string{"2:A:1", "5:B:2"}},
-		{name: "missing trailing cells are empty",
-			file: header + "A,Tên A,city\n",
-			rows: []string{"2:A:0"}},
+		{name: "a short row is a bad row, with its number",
+			file:     header + "A,Tên A,city,,,1\nB,Tên B,cell,A\nC,Tên C,district,A,,\n",
+			rows:     []string{"2:A:1", "3:B:0", "4:C:0"},
+			problems: []string{"3:row"}},
+		{name: "a long row is a bad row, even when its extra cells are empty",
+			file:     header + "A,Tên A,city,,,1,\nB,Tên B,district,A,,2\n",
+			rows:     []string{"2:A:1", "3:B:2"},
+			problems: []string{"2:row"}},
+		{name: "blank rows of any width are skipped",
+			file: header + ",,\n,,,,,,,,\nA,Tên A,city,,,1\n",
+			rows: []string{"4:A:1"}},
 		{name: "a quoted name over two lines keeps the line of its start",
 			file: header + "A,\"Tên\ndài\",city,,,1\nB,Tên B,district,A,,2\n",
 			rows: []string{"2:A:1", "4:B:2"}},
@@ -166,9 +175,13 @@ func TestReadCSV(t *testing.T) {
 			file:     header + "A,Tên A,city,,,1,extra\n",
 			rows:     []string{"2:A:1"},
 			problems: []string{"2:row"}},
-		{name: "header names ignore case and spaces",
-			file: " Code ,NAME,kind,parent_code,category,members,,\nA,Tên A,city,,,1\n",
+		{name: "header names ignore case and spaces; rows as wide as the header",
+			file: " Code ,NAME,kind,parent_code,category,members,,\nA,Tên A,city,,,1,,\n",
 			rows: []string{"2:A:1"}},
+		{name: "a row as wide as a padded header but with a filled cell past the columns",
+			file:     "code,name,kind,parent_code,category,members,\nA,Tên A,city,,,1,x\n",
+			rows:     []string{"2:A:1"},
+			problems: []string{"2:row"}},
 		{name: "empty file", file: "", err: "1:header"},
 		{name: "no header", file: "A,Tên A,city,,,1\n", err: "1:header"},
 		{name: "columns in another order", file: "name,code,kind,parent_code,category,members\n", err: "1:header"},
@@ -179,7 +192,7 @@ func TestReadCSV(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := ReadCSV(strings.NewReader(tt.file))
+			rows, err := ReadCSV(strings.NewReader(tt.file), Limits{})
 			checkRead(t, rows, err, tt.rows, tt.problems, tt.err)
 		})
 	}
@@ -267,19 +280,24 @@ func TestReadXLSX(t *testing.T) {
 			rows:     [][]any{header, {"A", "Tên A", "city", "", "", 1.5}, {"B", "Tên B", "district", "A", "", -4}, {"C", "Tên C", "district", "A", "", "nhiều"}},
 			want:     []string{"2:A:0", "3:B:0", "4:C:0"},
 			problems: []string{"2:members", "3:members", "4:members"}},
+		{name: "a row that ends early has empty cells there; a filled cell past the columns is a bad row",
+			sheet:    "units",
+			rows:     [][]any{header, {"A", "Tên A", "city"}, {"B", "Tên B", "district", "A", nil, 3, nil, "x"}},
+			want:     []string{"2:A:0", "3:B:3"},
+			problems: []string{"3:row"}},
 		{name: "a wrong header", sheet: "units", rows: [][]any{{"code", "name", "kind"}, {"A", "Tên A", "city"}}, err: "1:header"},
 		{name: "an empty sheet", sheet: "units", rows: nil, err: "1:header"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := ReadXLSX(bytes.NewReader(sheet(t, tt.sheet, tt.rows)))
+			rows, err := ReadXLSX(bytes.NewReader(sheet(t, tt.sheet, tt.rows)), Limits{})
 			checkRead(t, rows, err, tt.want, tt.problems, tt.err)
 		})
 	}
 }
 
 func TestReadXLSXRefusesWhatIsNotAnXLSXFile(t *testing.T) {
-	_, err := ReadXLSX(strings.NewReader("code,name\n"))
+	_, err := ReadXLSX(strings.NewReader("code,name\n"), Limits{})
 	if !domain.IsCode(err, domain.EInvalid) {
 		t.Fatalf("error = %v, want invalid", err)
 	}
@@ -290,7 +308,7 @@ func TestReadXLSXRefusesTextThatIsNotUTF8(t *testing.T) {
 	// Replace the UTF-8 bytes of "Đ" (C4 90) by a lone C4 inside the stored
 	// part: rebuild the zip with the damaged part.
 	bad := damageZip(t, good, "Đ", "\xc4")
-	_, err := ReadXLSX(bytes.NewReader(bad))
+	_, err := ReadXLSX(bytes.NewReader(bad), Limits{})
 	if !domain.IsCode(err, domain.EInvalid) || !strings.Contains(err.Error(), "UTF-8") {
 		t.Fatalf("error = %v, want invalid UTF-8", err)
 	}
@@ -312,6 +330,55 @@ func TestFormatOf(t *testing.T) {
 			}
 			if err != nil && (!domain.IsCode(err, domain.EInvalid) || !strings.Contains(err.Error(), ".csv and .xlsx")) {
 				t.Errorf("error = %v, want a clear invalid error", err)
+			}
+		})
+	}
+}
+
+// TestExportedNamesCannotRunAsFormulasAndReadBackAsTyped: a name that a
+// spreadsheet would run is inert in the CSV (a leading apostrophe) and a
+// text cell in the XLSX, and importing the file gives the name back as typed.
+func TestExportedNamesCannotRunAsFormulasAndReadBackAsTyped(t *testing.T) {
+	names := []string{`=HYPERLINK("http://x.example","Bấm")`, "+84 Chi bộ", "-Chi bộ", "@SUM(1)", "'=đã có dấu nháy"}
+	units := []domain.Unit{{Code: "HN", Name: "Hà Nội", Kind: "city"}}
+	for i, n := range names {
+		units = append(units, domain.Unit{Code: fmt.Sprintf("HN.%d", i), Name: n, Kind: "district", ParentCode: "HN"})
+	}
+	for _, f := range []Format{CSV, XLSX} {
+		t.Run(string(f), func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(f, &buf, units); err != nil {
+				t.Fatal(err)
+			}
+			if f == CSV {
+				recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), bom))).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, n := range names {
+					if got := recs[i+2][1]; got != "'"+n {
+						t.Errorf("name %q is written %q, want it after an apostrophe", n, got)
+					}
+				}
+			} else {
+				x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range names {
+					cell := fmt.Sprintf("B%d", i+3)
+					if f, _ := x.GetCellFormula(SheetName, cell); f != "" {
+						t.Errorf("%s is the formula %q", cell, f)
+					}
+				}
+				x.Close()
+			}
+			rows, err := Read(f, bytes.NewReader(buf.Bytes()), Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := inputs(t, rows), wantInputs(units); !reflect.DeepEqual(got, want) {
+				t.Errorf("read back\n%+v\nwant\n%+v", got, want)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package unitfile
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -20,10 +21,23 @@ const SheetName = "units"
 // a few hundred thousand units takes some tens of megabytes).
 const MaxXLSXSize = 256 << 20
 
+// DefaultMaxUnpacked bounds the unpacked size of an XLSX file when Limits
+// sets none: a national tree of 350,000 units unpacks to about 150 MB.
+const DefaultMaxUnpacked = 1 << 30
+
 // ReadXLSX reads an XLSX unit file: the sheet named "units", or else the
 // first sheet. Row numbers are sheet rows: the header is 1. Blank rows are
-// skipped; numbers are read as stored, not as displayed.
-func ReadXLSX(r io.Reader) ([]domain.ImportRow, error) {
+// skipped; numbers are read as stored, not as displayed. The format leaves
+// out the empty cells that end a row, so a row that ends early has empty
+// cells there (a required one is then reported missing by the checks of
+// the rows); a filled cell past the last column is a bad row.
+//
+// An XLSX file is a zip archive, and a small one may unpack to gigabytes (a
+// "zip bomb"): the sizes its parts declare are added up before anything is
+// unpacked, and a file over lim.MaxUnpacked is refused; the zip reader
+// stops a part that unpacks to more than it declared. Parts are then read
+// as streams, and the rows stop at lim.MaxRows.
+func ReadXLSX(r io.Reader, lim Limits) ([]domain.ImportRow, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxXLSXSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("unitfile: read XLSX: %w", err)
@@ -31,10 +45,19 @@ func ReadXLSX(r io.Reader) ([]domain.ImportRow, error) {
 	if len(b) > MaxXLSXSize {
 		return nil, fileError(0, "file", "Tệp XLSX quá lớn (tối đa 256 MB)", "the XLSX file is too large (at most 256 MB)")
 	}
-	if err := checkXLSXText(b); err != nil {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, notXLSX(err)
+	}
+	maxUnpacked := lim.maxUnpacked()
+	if err := checkUnpackedSize(zr, maxUnpacked); err != nil {
 		return nil, err
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err := checkXLSXText(zr); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{
+		UnzipSizeLimit: maxUnpacked, UnzipXMLSizeLimit: min(maxUnpacked, excelize.StreamChunkSize)})
 	if err != nil {
 		return nil, notXLSX(err)
 	}
@@ -66,7 +89,10 @@ func ReadXLSX(r io.Reader) ([]domain.ImportRow, error) {
 			}
 			continue
 		}
-		if row, ok := rowOf(num, cells); ok {
+		if row, ok := rowOf(num, cells, 0); ok {
+			if err := lim.checkRows(len(rows) + 1); err != nil {
+				return nil, err
+			}
 			rows = append(rows, row)
 		}
 	}
@@ -83,14 +109,27 @@ func notXLSX(err error) error {
 	return domain.Invalid("file", fmt.Sprintf("Không đọc được tệp XLSX: %v", err), fmt.Sprintf("cannot read the XLSX file: %v", err))
 }
 
+// checkUnpackedSize refuses an XLSX file whose parts unpack to more than
+// max bytes in all, as they declare (archive/zip holds each to it).
+func checkUnpackedSize(zr *zip.Reader, max int64) error {
+	var total uint64
+	for _, zf := range zr.File {
+		total += zf.UncompressedSize64
+		if total > uint64(max) {
+			mb := (max + 1<<20 - 1) >> 20
+			return fileError(0, "file",
+				fmt.Sprintf("Tệp XLSX khi giải nén lớn hơn %d MB, quá giới hạn của một lần nhập; hãy chia nhỏ tệp", mb),
+				fmt.Sprintf("the XLSX file unpacks to more than %d MB, the most one import takes; split it", mb))
+		}
+	}
+	return nil
+}
+
 // checkXLSXText refuses an XLSX file whose sheets or shared strings are not
 // UTF-8: the XML reader would stop at the first bad byte and the rows after
-// it would be silently lost.
-func checkXLSXText(b []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return notXLSX(err)
-	}
+// it would be silently lost. Each part is read as a stream.
+func checkXLSXText(zr *zip.Reader) error {
+	buf := make([]byte, 64<<10)
 	for _, zf := range zr.File {
 		if !strings.HasPrefix(zf.Name, "xl/") || !strings.HasSuffix(zf.Name, ".xml") {
 			continue
@@ -99,18 +138,49 @@ func checkXLSXText(b []byte) error {
 		if err != nil {
 			return notXLSX(err)
 		}
-		part, err := io.ReadAll(rc)
+		ok, err := validUTF8(rc, buf)
 		rc.Close()
 		if err != nil {
 			return notXLSX(err)
 		}
-		if !utf8.Valid(part) {
+		if !ok {
 			return domain.Invalid("file",
 				fmt.Sprintf("Tệp XLSX có văn bản không phải UTF-8 hợp lệ (%s)", zf.Name),
 				fmt.Sprintf("the XLSX file holds text that is not valid UTF-8 (%s)", zf.Name))
 		}
 	}
 	return nil
+}
+
+// validUTF8 reports whether what r holds is UTF-8, reading it in pieces
+// of buf: a character cut by the end of a piece is kept for the next.
+func validUTF8(r io.Reader, buf []byte) (bool, error) {
+	kept := 0
+	for {
+		n, err := r.Read(buf[kept:])
+		n += kept
+		end := n
+		if err == nil {
+			// Leave out a character the piece ends in the middle of.
+			i := n - 1
+			for i > 0 && i > n-utf8.UTFMax && !utf8.RuneStart(buf[i]) {
+				i--
+			}
+			if i >= 0 && !utf8.FullRune(buf[i:n]) {
+				end = i
+			}
+		}
+		if !utf8.Valid(buf[:end]) {
+			return false, nil
+		}
+		kept = copy(buf, buf[end:n])
+		switch {
+		case errors.Is(err, io.EOF):
+			return true, nil
+		case err != nil:
+			return false, err
+		}
+	}
 }
 
 // WriteXLSX writes units as an XLSX unit file: one sheet named "units", a

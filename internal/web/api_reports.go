@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/download"
 	"github.com/daihoi/daihoi/internal/i18n"
 	"github.com/daihoi/daihoi/internal/reportfile"
 )
@@ -54,12 +55,12 @@ func (s *Server) sendReport(c echo.Context, r domain.WeeklyReport, format, lang 
 		return err
 	}
 	h := c.Response().Header()
-	disposition := "attachment"
+	disposition := download.Attachment(reportfile.DownloadName(r, format))
 	if format == "html" {
-		disposition = "inline"
+		disposition = download.Inline(reportfile.DownloadName(r, format))
 		h.Set("Content-Security-Policy", standaloneCSP)
 	}
-	h.Set(echo.HeaderContentDisposition, disposition+`; filename="`+reportfile.FileName(r, format)+`"`)
+	h.Set(echo.HeaderContentDisposition, disposition)
 	h.Set(echo.HeaderCacheControl, "private, no-cache")
 	return c.Blob(http.StatusOK, reportfile.ContentType(format), buf.Bytes())
 }

@@ -81,7 +81,9 @@ func newFixtureAt(t *testing.T, opts Options, clock domain.Clock) *fixture {
 	st := store.New(db)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc, err := core.New(ctx, st, clock, core.Options{}, log)
+	// Failed sign-ins in a test slow the next ones down by real seconds;
+	// the throttle's counts are under test, not its waits.
+	svc, err := core.New(ctx, st, clock, core.Options{SignIn: domain.SignInPolicy{MaxDelay: time.Millisecond}}, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,26 +114,21 @@ func newFixtureAt(t *testing.T, opts Options, clock domain.Clock) *fixture {
 	}
 	for _, g := range grants {
 		name := string(g.role)
-		u, err := st.CreateUser(ctx, system, domain.User{Username: name, FullName: "Người dùng " + name, Lang: "vi"}, hash)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.users[name] = u.ID
 		unit, err := st.UnitByCode(ctx, g.unit)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.Grant(ctx, system, name, g.role, unit); err != nil {
+		u, err := st.CreateUser(ctx, system, domain.User{Username: name, FullName: "Người dùng " + name, Lang: "vi"}, hash,
+			store.RoleOn{Role: g.role, Unit: unit})
+		if err != nil {
 			t.Fatal(err)
 		}
+		f.users[name] = u.ID
 	}
 	f.srv, err = New(svc, db, opts, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Failed sign-ins in a test slow the next ones down by real seconds;
-	// the throttle's counts are under test, not its waits.
-	f.srv.throttle.maxDelay = time.Millisecond
 	t.Cleanup(func() {
 		if logs := logs.String(); !f.errorsExpected && strings.Contains(logs, "level=ERROR") {
 			t.Errorf("errors logged:\n%s", logs)

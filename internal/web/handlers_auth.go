@@ -28,7 +28,7 @@ func (s *Server) handleLogin(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	p, err := s.throttledLogin(c, in.Username, in.Password)
+	p, err := s.svc.LoginFrom(ctx, clientAddr(c), in.Username, in.Password)
 	if err != nil {
 		return err
 	}

@@ -144,7 +144,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if id == 0 {
 			return domain.Unauthorized()
 		}
-		p, err := s.svc.Principal(sctx, id)
+		p, err := s.svc.Principal(sctx, id, s.sessions.GetInt64(sctx, sessionEpochKey))
 		if err != nil {
 			return err
 		}

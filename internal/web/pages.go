@@ -94,10 +94,8 @@ func (s *Server) page(c echo.Context, status int, name string, u *domain.User, d
 	}
 	t.Funcs(template.FuncMap{"t": translator(s.catalog, lang, &terr)})
 	d := pageData{Lang: lang, User: u, Data: data}
-	if u != nil {
-		if p, err := s.svc.Principal(ctx, u.ID); err == nil {
-			d.Admin = p.CanAnywhere(domain.ActAdmin)
-		}
+	if p := principal(c); u != nil && p.User.ID == u.ID {
+		d.Admin = p.CanAnywhere(domain.ActAdmin)
 	}
 	if c.Get(ctxSession) != nil { // pages in the web session; not an error of a static file
 		d.CSRF, d.Flash = s.csrfToken(c), s.sessions.PopString(ctx, sessionFlashKey)
@@ -182,9 +180,9 @@ func (s *Server) sessionUser(c echo.Context) (*domain.Principal, error) {
 	if id == 0 {
 		return nil, nil
 	}
-	p, err := s.svc.Principal(ctx, id)
+	p, err := s.svc.Principal(ctx, id, s.sessions.GetInt64(ctx, sessionEpochKey))
 	if domain.IsCode(err, domain.EUnauthorized) {
-		return nil, nil // deactivated meanwhile: signed out
+		return nil, nil // deactivated or password changed meanwhile: signed out
 	}
 	if err != nil {
 		return nil, err

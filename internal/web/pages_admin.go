@@ -9,11 +9,12 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// The admin's users page: the accounts within the admin's scope, creating
-// one, giving and revoking roles on units, resetting a password, and
-// deactivating or activating an account. Every action goes through the
-// services (which authorize it against the admin's scope and audit it), then
-// back to the page with what happened.
+// The admin's users page: the accounts the admin manages, creating one,
+// giving and revoking roles on units, resetting a password, and deactivating
+// or activating an account. The page offers only the actions the services
+// would allow (domain.ViewAccount, from the rule that enforces them); every
+// action goes through the services (which check it again and audit it),
+// then back to the page with what happened.
 
 // adminRoles are the roles the page offers, the most common first.
 var adminRoles = []domain.Role{domain.RoleSecretary, domain.RoleBoard, domain.RoleSupervisor, domain.RoleViewer, domain.RoleAdmin}
@@ -28,10 +29,13 @@ func (s *Server) handleAdminUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Whether an account may be created without a role: the rule of creation.
+	roleless := domain.CheckAccount(*p, domain.AccountCreate, domain.Account{}, domain.Grant{}, domain.AccountFacts{}) == nil
 	return s.page(c, http.StatusOK, "admin_users.html", &p.User, struct {
-		Users []core.UserWithGrants
-		Roles []domain.Role
-	}{users, adminRoles})
+		Users    []domain.AccountView
+		Roles    []domain.Role
+		Roleless bool
+	}{users, adminRoles, roleless})
 }
 
 // handleAdminAction runs one admin action (:action) on the account
@@ -51,7 +55,8 @@ func (s *Server) handleAdminAction(c echo.Context) error {
 	switch c.Param("action") {
 	case "":
 		_, err = s.svc.CreateUser(ctx, *p, core.UserInput{Username: c.FormValue("username"), FullName: c.FormValue("full_name"),
-			Email: c.FormValue("email"), Password: c.FormValue("password"), Lang: c.FormValue("lang")})
+			Email: c.FormValue("email"), Password: c.FormValue("password"), Lang: c.FormValue("lang"),
+			Role: c.FormValue("role"), Unit: c.FormValue("unit")})
 	case "grant":
 		err = s.svc.Grant(ctx, *p, username, c.FormValue("role"), c.FormValue("unit"))
 	case "revoke":
@@ -63,6 +68,7 @@ func (s *Server) handleAdminAction(c echo.Context) error {
 	default:
 		return echo.ErrNotFound
 	}
-	// An unknown username or unit is said on the page like a refusal.
+	// An unknown username or unit (or one outside the scope) is said on the
+	// page like a refusal.
 	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/admin/users", domain.ENotFound)
 }

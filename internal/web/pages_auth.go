@@ -1,11 +1,9 @@
 package web
 
 import (
-	"math"
 	"net"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,11 +23,12 @@ func (s *Server) handleLoginPage(c echo.Context) error {
 
 // handleLoginSubmit signs in with the form's username and password. Failed
 // attempts for a username or from an address slow down, then lock for a
-// while (throttle); the message never says which of the two was wrong.
+// while (core.Service.LoginFrom); the message never says which of the two
+// was wrong.
 func (s *Server) handleLoginSubmit(c echo.Context) error {
 	username := domain.NormalizeUsername(c.FormValue("username"))
 	ctx := c.Request().Context()
-	p, err := s.throttledLogin(c, username, c.FormValue("password"))
+	p, err := s.svc.LoginFrom(ctx, clientAddr(c), username, c.FormValue("password"))
 	if domain.IsCode(err, domain.ETooManyRequests) {
 		return s.page(c, http.StatusTooManyRequests, "login.html", nil, loginForm{Username: username,
 			Error: domain.AsError(err).Message.In(pageLang(c, nil))})
@@ -47,6 +46,7 @@ func (s *Server) handleLoginSubmit(c echo.Context) error {
 	}
 	s.sessions.Remove(ctx, sessionCSRFKey)
 	s.sessions.Put(ctx, sessionUserKey, p.User.ID)
+	s.sessions.Put(ctx, sessionEpochKey, p.User.SessionEpoch)
 	c.Set(ctxPrincipal, p) // for the access log
 	return c.Redirect(http.StatusSeeOther, "/")
 }
@@ -75,32 +75,4 @@ func clientAddr(c echo.Context) string {
 		return strings.TrimSpace(c.Request().RemoteAddr)
 	}
 	return host
-}
-
-// throttledLogin is svc.Login behind the throttle of failed sign-ins, for
-// the page and the API alike: a locked username or address is refused
-// (domain.SignInLocked) without checking the password, a slowed one waits
-// first.
-func (s *Server) throttledLogin(c echo.Context, username, password string) (domain.Principal, error) {
-	username = domain.NormalizeUsername(username)
-	keys := []string{"user:" + username, "addr:" + clientAddr(c)}
-	delay, locked := s.throttle.check(keys...)
-	if !locked.IsZero() {
-		return domain.Principal{}, domain.SignInLocked(max(int(math.Ceil(locked.Sub(s.throttle.now()).Minutes())), 1))
-	}
-	ctx := c.Request().Context()
-	if delay > 0 {
-		select {
-		case <-time.After(delay):
-		case <-ctx.Done():
-			return domain.Principal{}, ctx.Err()
-		}
-	}
-	p, err := s.svc.Login(ctx, username, password)
-	if domain.IsCode(err, domain.EUnauthorized) {
-		s.throttle.fail(keys...)
-	} else if err == nil {
-		s.throttle.succeed(keys[0])
-	}
-	return p, err
 }

@@ -1,13 +1,16 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
-	"time"
+
+	"github.com/daihoi/daihoi/internal/domain"
 )
 
 // browser is a client of the pages that keeps its cookies.
@@ -141,24 +144,16 @@ func TestFormsWithoutTheSessionsCSRFTokenAreRefused(t *testing.T) {
 	}
 }
 
-func TestRepeatedFailedSignInsSlowDownThenLock(t *testing.T) {
+// The lock's end and the slowing down are the services' (core, domain); the
+// page says the lock.
+func TestRepeatedFailedSignInsLock(t *testing.T) {
 	f := newFixture(t, Options{})
-	now := time.Date(2020, 4, 15, 9, 0, 0, 0, time.UTC)
-	f.srv.throttle.now = func() time.Time { return now }
-	f.srv.throttle.maxDelay = time.Millisecond // the waits themselves are not under test
 	b := f.browser("en")
-	for i := 1; i < f.srv.throttle.lockAfter; i++ {
+	for i := 1; i <= domain.DefaultSignInPolicy.LockAfter; i++ {
 		res := b.login("secretary", "wrong password")
 		if res.Code != http.StatusUnauthorized || !strings.Contains(res.Body.String(), "Wrong username or password.") {
 			t.Fatalf("attempt %d: %d %s", i, res.Code, res.Body)
 		}
-		if d, _ := f.srv.throttle.check("user:secretary"); (i >= f.srv.throttle.slowAfter) != (d > 0) {
-			t.Errorf("after %d failures the next attempt waits %v", i, d)
-		}
-	}
-	res := b.login("secretary", "wrong password")
-	if res.Code != http.StatusUnauthorized {
-		t.Fatalf("last failure: %d", res.Code)
 	}
 	t.Run("locked, even with the right password", func(t *testing.T) {
 		res := b.login("secretary", testPassword)
@@ -166,16 +161,10 @@ func TestRepeatedFailedSignInsSlowDownThenLock(t *testing.T) {
 			t.Errorf("%d %s", res.Code, res.Body)
 		}
 	})
-	t.Run("from another address too: the username is locked", func(t *testing.T) {
+	t.Run("from another browser too: the username is locked", func(t *testing.T) {
 		other := f.browser("vi")
 		res := other.login("secretary", testPassword)
 		if res.Code != http.StatusTooManyRequests || !strings.Contains(res.Body.String(), "Tạm khóa đăng nhập") {
-			t.Errorf("%d %s", res.Code, res.Body)
-		}
-	})
-	t.Run("the lock ends", func(t *testing.T) {
-		now = now.Add(16 * time.Minute)
-		if res := b.login("secretary", testPassword); res.Code != http.StatusSeeOther {
 			t.Errorf("%d %s", res.Code, res.Body)
 		}
 	})
@@ -209,8 +198,7 @@ func TestErrorPagesAndStaticFiles(t *testing.T) {
 func TestAPISignInIsThrottledLikeThePage(t *testing.T) {
 	f := newFixture(t, Options{})
 	f.errorsExpected = true
-	f.srv.throttle.maxDelay = time.Millisecond
-	for range f.srv.throttle.lockAfter {
+	for range domain.DefaultSignInPolicy.LockAfter {
 		if res := f.do("POST", "/api/v1/login", "", `{"username":"viewer","password":"sai"}`); res.Code != http.StatusUnauthorized {
 			t.Fatalf("failed sign-in: %d", res.Code)
 		}
@@ -221,5 +209,33 @@ func TestAPISignInIsThrottledLikeThePage(t *testing.T) {
 	}
 	if body := f.browser("vi").login("viewer", testPassword).Body.String(); !strings.Contains(body, "Tạm khóa đăng nhập") {
 		t.Errorf("the page does not share the lock: %s", body)
+	}
+}
+
+// Fifty wrong passwords for one user at once, through the API, from fifty
+// addresses: at most LockAfter (10) are checked and answered 401, the
+// others are refused as locked.
+func TestConcurrentWrongPasswordsThroughTheAPIAreLocked(t *testing.T) {
+	f := newFixture(t, Options{})
+	const n = 50
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(`{"username":"viewer","password":"sai-mat-khau"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.RemoteAddr = fmt.Sprintf("10.0.0.%d:4000", i)
+			codes[i] = f.serve(req).Code
+		}()
+	}
+	wg.Wait()
+	count := map[int]int{}
+	for _, c := range codes {
+		count[c]++
+	}
+	if count[http.StatusUnauthorized] > 10 || count[http.StatusUnauthorized]+count[http.StatusTooManyRequests] != n {
+		t.Errorf("answers %v, want at most 10 × 401 and the rest 429", count)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/daihoi/daihoi/internal/download"
 	"github.com/daihoi/daihoi/internal/tablefile"
 )
 
@@ -51,8 +52,8 @@ func (s *Server) handleUnitsTable(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	name := strings.ReplaceAll(code, ".", "-") + "-" + ch.AsOf.String() + "." + format
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	name := ch.Unit.Name + " " + strings.ReplaceAll(code, ".", "-") + "-" + ch.AsOf.String() + "." + format
+	c.Response().Header().Set(echo.HeaderContentDisposition, download.Attachment(name))
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.Blob(http.StatusOK, ctype, buf.Bytes())
 }

