@@ -5,7 +5,7 @@ GO ?= go
 BIN := bin/daihoi
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build test e2e vet fmt bench clean
+.PHONY: run build test fuzz e2e vet fmt bench clean
 
 ## run: build and start daihoi on http://localhost:8080 with the demo data (embedded PostgreSQL in .data/)
 run: build
@@ -15,9 +15,19 @@ run: build
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/daihoi
 
-## test: vet and run every test against a real PostgreSQL (TEST_DATABASE_URL, or a throwaway cluster)
+## test: vet, run every test against a real PostgreSQL (TEST_DATABASE_URL, or a throwaway cluster), then the fuzz targets
 test: vet
 	$(GO) test -count=1 ./...
+	$(MAKE) fuzz
+
+## fuzz: run each fuzz target of a decoder for $(FUZZTIME), from its corpus in testdata/fuzz (about a minute in all)
+FUZZTIME ?= 3s
+FUZZ_TARGETS := internal/web:FuzzDecodeJSON internal/web:FuzzReadForm internal/unitfile:FuzzReadUnitFile \
+	internal/domain:FuzzParseDate internal/domain:FuzzParseWeek internal/domain:FuzzCleanText
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		$(GO) test -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(FUZZTIME) ./$${t%%:*} || exit 1; \
+	done
 
 ## e2e: browser tests (chromedp + Debian's chromium, headless); screenshots of the main pages go to $(E2E_SCREENSHOTS)
 E2E_SCREENSHOTS ?= e2e-screenshots

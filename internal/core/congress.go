@@ -43,7 +43,11 @@ func (s *Service) UpdateCongress(ctx context.Context, p domain.Principal, code s
 	if err != nil {
 		return domain.Congress{}, err
 	}
-	code = domain.NormalizeCode(code)
+	code, ok := domain.ParseCode(code)
+	if !ok {
+		return domain.Congress{}, domain.NotFound(domain.UnitText, domain.ShowText(code, 64))
+	}
+	patch.Normalize()
 	today := domain.TodayDay(s.clock)
 	var mayCorrect bool
 	c, err := s.store.UpdateCongress(ctx, p, id, code, store.CongressChange{
@@ -64,7 +68,7 @@ func (s *Service) UpdateCongress(ctx context.Context, p domain.Principal, code s
 		Apply: func(cur domain.Congress, f domain.CongressFacts) (domain.Congress, string, error) {
 			f.Today, f.MayCorrect = today, mayCorrect
 			next, err := domain.ApplyCongressPatch(cur, patch, f)
-			reason := strings.TrimSpace(patch.Reason)
+			reason := patch.Reason
 			if next.CascadeOverrideReason != "" && next.CascadeOverrideReason != cur.CascadeOverrideReason {
 				reason = strings.TrimSpace(reason + "\n" + "cascade override: " + next.CascadeOverrideReason)
 			}
@@ -105,11 +109,12 @@ func (s *Service) SetPilot(ctx context.Context, p domain.Principal, code string,
 	})
 }
 
-// UnitDeadlineInput sets or clears (Deadline "") the deadline of one unit.
+// UnitDeadlineInput sets or clears (Deadline "", or null in JSON) the
+// deadline of one unit.
 type UnitDeadlineInput struct {
-	Deadline string `json:"deadline"`
-	Reason   string `json:"reason"`
-	Version  int    `json:"version"`
+	Deadline string `json:"deadline" input:"nullable"`
+	Reason   string `json:"reason" input:"required"`
+	Version  int    `json:"version" input:"required"`
 }
 
 // SetUnitDeadline overrides the deadline of the unit with code in round, or
@@ -125,7 +130,6 @@ func (s *Service) SetUnitDeadline(ctx context.Context, p domain.Principal, code 
 		return domain.Congress{}, err
 	}
 	var v domain.Validation
-	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Version <= 0 {
 		v.Add("version", "Thiếu phiên bản của bản ghi đã đọc", "version (the version you read) is required")
 	}
@@ -136,9 +140,14 @@ func (s *Service) SetUnitDeadline(ctx context.Context, p domain.Principal, code 
 			v.Add("deadline", fmt.Sprintf("%q không phải là một ngày có thật (YYYY-MM-DD)", d), fmt.Sprintf("%q is not a date that exists (YYYY-MM-DD)", d))
 		} else {
 			day = domain.DayPtr(t)
+			span, err := s.store.RoundSpan(ctx, id)
+			if err != nil {
+				return domain.Congress{}, err
+			}
+			span.CheckDay(&v, "deadline", *day)
 		}
 	}
-	domain.CheckReason(&v, "reason", in.Reason, true)
+	in.Reason = domain.CheckReason(&v, "reason", in.Reason, true)
 	if err := v.Err(); err != nil {
 		return domain.Congress{}, err
 	}

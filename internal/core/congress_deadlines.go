@@ -32,7 +32,7 @@ func (s *Service) SetDeadlineRule(ctx context.Context, p domain.Principal, round
 			return domain.DeadlineRule{}, domain.Forbidden()
 		}
 	} else {
-		u, err := s.store.UnitByCode(ctx, in.ScopeCode)
+		u, err := s.unitByCode(ctx, in.ScopeCode)
 		switch {
 		case domain.IsCode(err, domain.ENotFound) || (err == nil && !p.Can(domain.ActRead, u.Path)):
 			v.Add("scope_code", fmt.Sprintf("Không tìm thấy đơn vị %s", in.ScopeCode), fmt.Sprintf("unit %s not found", in.ScopeCode))
@@ -45,6 +45,13 @@ func (s *Service) SetDeadlineRule(ctx context.Context, p domain.Principal, round
 		}
 	}
 	day := in.Validate(s.rules, true, "", &v)
+	if v.OK() {
+		span, err := s.store.RoundSpan(ctx, id)
+		if err != nil {
+			return domain.DeadlineRule{}, err
+		}
+		span.CheckDay(&v, "deadline", day)
+	}
 	if err := v.Err(); err != nil {
 		return domain.DeadlineRule{}, err
 	}

@@ -92,9 +92,20 @@ func authorize(p domain.Principal, a domain.Action, u domain.Unit) error {
 	return domain.NotFound(domain.UnitText, u.Code)
 }
 
-// unitFor loads the unit with code and checks that p may do a on it.
+// unitByCode loads the unit with code (normalised); a code that no unit can
+// have (domain.ParseCode) is not found, and never reaches the database.
+func (s *Service) unitByCode(ctx context.Context, code string) (domain.Unit, error) {
+	c, ok := domain.ParseCode(code)
+	if !ok {
+		return domain.Unit{}, domain.NotFound(domain.UnitText, domain.ShowText(c, 64))
+	}
+	return s.store.UnitByCode(ctx, c)
+}
+
+// unitFor loads the unit with code and checks that p may do a on it. A code
+// that no unit can have is not found, without asking the database.
 func (s *Service) unitFor(ctx context.Context, p domain.Principal, a domain.Action, code string) (domain.Unit, error) {
-	u, err := s.store.UnitByCode(ctx, domain.NormalizeCode(code))
+	u, err := s.unitByCode(ctx, code)
 	if err != nil {
 		return u, err
 	}

@@ -26,7 +26,8 @@ func (s *Service) TickMilestone(ctx context.Context, p domain.Principal, code st
 	today := domain.TodayDay(s.clock)
 	var v domain.Validation
 	day := in.Validate(today, &v)
-	return s.setMilestone(ctx, p, code, roundID, milestone, &day, strings.TrimSpace(in.Note), v.Err())
+	note, _ := domain.CleanText(in.Note, domain.MultiLine)
+	return s.setMilestone(ctx, p, code, roundID, milestone, &day, note, v.Err())
 }
 
 // UntickMilestone records the milestone of the unit with code as not done,
@@ -42,7 +43,16 @@ func (s *Service) setMilestone(ctx context.Context, p domain.Principal, code str
 	}
 	milestone = strings.ToLower(strings.TrimSpace(milestone))
 	if !domain.ValidMilestoneCode(milestone) {
-		return domain.Milestone{}, domain.NotFound(domain.MilestoneText, strings.ToValidUTF8(milestone, "?"))
+		return domain.Milestone{}, domain.NotFound(domain.MilestoneText, domain.ShowText(milestone, 64))
+	}
+	if day != nil && invalid == nil {
+		span, err := s.store.RoundSpan(ctx, id)
+		if err != nil {
+			return domain.Milestone{}, err
+		}
+		var v domain.Validation
+		span.CheckDay(&v, "done_on", *day)
+		invalid = v.Err()
 	}
 	return s.store.SetMilestone(ctx, p, id, u.Code, milestone, day, note, domain.TodayDay(s.clock),
 		func(m domain.Milestone, c domain.Congress) error {

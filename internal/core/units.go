@@ -67,7 +67,7 @@ func (s *Service) CreateUnit(ctx context.Context, p domain.Principal, in domain.
 	in.Validate(s.rules, 0, &v)
 	var parent *domain.Unit
 	if in.ParentCode != "" {
-		pu, err := s.store.UnitByCode(ctx, in.ParentCode)
+		pu, err := s.unitByCode(ctx, in.ParentCode)
 		switch {
 		case domain.IsCode(err, domain.ENotFound):
 			v.Add("parent_code", fmt.Sprintf("Không tìm thấy đơn vị cấp trên %s", in.ParentCode), fmt.Sprintf("parent unit %s not found", in.ParentCode))
@@ -133,9 +133,18 @@ func (s *Service) MoveUnit(ctx context.Context, p domain.Principal, code, newPar
 	if err != nil {
 		return u, err
 	}
-	newParent = domain.NormalizeCode(newParent)
-	if newParent == "" {
-		return u, domain.Invalid("parent_code", "Thiếu mã đơn vị cấp trên mới", "parent_code is required")
+	var v domain.Validation
+	newParent, ok := domain.ParseCode(newParent)
+	switch {
+	case newParent == "":
+		v.Add("parent_code", "Thiếu mã đơn vị cấp trên mới", "parent_code is required")
+	case !ok:
+		v.Add("parent_code", fmt.Sprintf("Không tìm thấy đơn vị cấp trên %s", domain.ShowText(newParent, 64)),
+			fmt.Sprintf("parent unit %s not found", domain.ShowText(newParent, 64)))
+	}
+	reason = domain.CheckReason(&v, "reason", reason, false)
+	if err := v.Err(); err != nil {
+		return u, err
 	}
 	return s.store.MoveUnit(ctx, p, u.Code, newParent, reason, func(unit, parent domain.Unit) error {
 		if err := authorize(p, domain.ActManage, unit); err != nil {
@@ -157,9 +166,18 @@ func (s *Service) MergeUnits(ctx context.Context, p domain.Principal, survivor s
 	if err != nil {
 		return u, err
 	}
+	var v domain.Validation
 	norm := make([]string, 0, len(codes))
 	for _, c := range codes {
-		norm = append(norm, domain.NormalizeCode(c))
+		c, ok := domain.ParseCode(c)
+		if !ok {
+			v.Add("units", fmt.Sprintf("Không tìm thấy đơn vị %s", domain.ShowText(c, 64)), fmt.Sprintf("unit %s not found", domain.ShowText(c, 64)))
+		}
+		norm = append(norm, c)
+	}
+	reason = domain.CheckReason(&v, "reason", reason, false)
+	if err := v.Err(); err != nil {
+		return u, err
 	}
 	return s.store.MergeUnits(ctx, p, u.Code, norm, reason, func(sv domain.Unit, merged []domain.Unit) error {
 		var v domain.Validation

@@ -71,6 +71,7 @@ func (s *Service) CreateUser(ctx context.Context, p domain.Principal, in UserInp
 	if err != nil {
 		v.Fields = append(v.Fields, domain.AsError(err).Fields...)
 	}
+	fullName := domain.CheckText(&v, 0, "full_name", in.FullName, domain.OneLine)
 	if err := v.Err(); err != nil {
 		return domain.User{}, err
 	}
@@ -79,7 +80,7 @@ func (s *Service) CreateUser(ctx context.Context, p domain.Principal, in UserInp
 		return domain.User{}, err
 	}
 	return s.store.CreateUser(ctx, p, domain.User{
-		Username: in.Username, FullName: strings.TrimSpace(in.FullName), Email: email, Lang: domain.Lang(in.Lang),
+		Username: in.Username, FullName: fullName, Email: email, Lang: domain.Lang(in.Lang),
 	}, hash, roles...)
 }
 

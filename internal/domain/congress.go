@@ -94,26 +94,53 @@ func (s CongressSnapshot) Same(o CongressSnapshot) bool {
 		s.DeadlineOverrideReason == o.DeadlineOverrideReason && s.CascadeOverrideReason == o.CascadeOverrideReason
 }
 
-// CongressPatch is a partial update of a congress; nil fields stay as they
-// are, and an empty date string clears the date. Version is the version the
-// client read. Reason explains a correction (a step back) and goes to the audit log.
+// CongressPatch is a partial update of a congress; nil (absent) fields stay
+// as they are, and an empty date string (or null) clears the date; no other
+// field may be null. Version is the version the client read. Reason
+// explains a correction (a step back) and goes to the audit log.
 type CongressPatch struct {
 	Status                *string `json:"status"`
-	PlannedDate           *string `json:"planned_date"`
-	HeldDate              *string `json:"held_date"`
+	PlannedDate           *string `json:"planned_date" input:"nullable"`
+	HeldDate              *string `json:"held_date" input:"nullable"`
 	DelegatesExpected     *int    `json:"delegates_expected"`
 	DelegatesPresent      *int    `json:"delegates_present"`
 	LessonsLearned        *string `json:"lessons_learned"`
 	CascadeOverrideReason *string `json:"cascade_override_reason"`
 	Reason                string  `json:"reason"`
-	Version               int     `json:"version"`
+	Version               int     `json:"version" input:"required"`
+}
+
+// Normalize cleans the texts of the patch (CleanText): the reasons and the
+// lessons learned as multi-line texts, the status and the dates trimmed. A
+// broken text is left as it came, for ApplyCongressPatch to refuse.
+func (p *CongressPatch) Normalize() {
+	line := func(s *string) {
+		if s != nil {
+			x, _ := CleanText(*s, OneLine)
+			*s = x
+		}
+	}
+	lines := func(s *string) {
+		if s != nil {
+			x, _ := CleanText(*s, MultiLine)
+			*s = x
+		}
+	}
+	line(p.Status)
+	line(p.PlannedDate)
+	line(p.HeldDate)
+	lines(p.LessonsLearned)
+	lines(p.CascadeOverrideReason)
+	lines(&p.Reason)
 }
 
 // CongressFacts are what the rules of a congress update need to know beyond
 // the congress itself, read in the transaction of the update.
 type CongressFacts struct {
 	RoundStart Day
-	Today      Day
+	// LastDeadline is the latest deadline of the round's rules (nil: none).
+	LastDeadline *Day
+	Today        Day
 	// PlanApproved: the congress_plan milestone has been approved.
 	PlanApproved bool
 	// ResultsRecorded: the results of the congress have been entered.
@@ -124,6 +151,11 @@ type CongressFacts struct {
 	// MayCorrect: the caller is a board user of an ancestor unit, who may
 	// step a status back and override the cascade rule.
 	MayCorrect bool
+}
+
+// Span is the span of the days that make sense in the round.
+func (f CongressFacts) Span() RoundSpan {
+	return RoundSpan{Start: f.RoundStart, LastDeadline: f.LastDeadline}
 }
 
 // MaxDelegates bounds the delegates of one congress; anything above is a typing mistake.
@@ -155,7 +187,7 @@ func ApplyCongressPatch(cur Congress, p CongressPatch, f CongressFacts) (Congres
 	step := target.Step() - cur.Status.Step()
 	override := ""
 	if p.CascadeOverrideReason != nil {
-		override = strings.TrimSpace(*p.CascadeOverrideReason)
+		override, _ = CleanText(*p.CascadeOverrideReason, MultiLine)
 	}
 	if override != "" && !f.MayCorrect {
 		return cur, Forbidden()
@@ -163,8 +195,7 @@ func ApplyCongressPatch(cur Congress, p CongressPatch, f CongressFacts) (Congres
 	if step == -1 && !f.MayCorrect {
 		return cur, Forbidden()
 	}
-	reason := strings.TrimSpace(p.Reason)
-	CheckReason(&v, "reason", reason, step == -1)
+	CheckReason(&v, "reason", p.Reason, step == -1)
 	switch {
 	case step == 0, step == -1:
 	case step == 1:
@@ -189,14 +220,16 @@ func ApplyCongressPatch(cur Congress, p CongressPatch, f CongressFacts) (Congres
 	checkCount(&v, "delegates_expected", p.DelegatesExpected, &next.DelegatesExpected)
 	checkCount(&v, "delegates_present", p.DelegatesPresent, &next.DelegatesPresent)
 	if p.LessonsLearned != nil {
-		l := strings.TrimSpace(*p.LessonsLearned)
+		l, _ := CleanText(*p.LessonsLearned, MultiLine)
 		switch {
+		case textProblem(l) != nil:
+			CheckText(&v, 0, "lessons_learned", l, MultiLine)
 		case l == "":
 		case !target.Held():
 			v.Add("lessons_learned", "Chỉ ghi bài học kinh nghiệm sau khi đã đại hội", "lessons learned are recorded once the congress is held")
 		case !cur.IsPilot:
 			v.Add("lessons_learned", "Chỉ đại hội điểm mới ghi bài học kinh nghiệm", "only a pilot congress carries lessons learned")
-		case !utf8.ValidString(l) || utf8.RuneCountInString(l) > MaxLessonsLength:
+		case utf8.RuneCountInString(l) > MaxLessonsLength:
 			v.Add("lessons_learned", fmt.Sprintf("Tối đa %d ký tự", MaxLessonsLength), fmt.Sprintf("at most %d characters", MaxLessonsLength))
 		}
 		next.LessonsLearned = l
@@ -229,9 +262,8 @@ func checkForward(target CongressStatus, f CongressFacts, override string, v *Va
 func applyDates(next *Congress, cur Congress, p CongressPatch, f CongressFacts, step int, v *Validation) {
 	if p.PlannedDate != nil {
 		if d, ok := checkDay(v, "planned_date", strings.TrimSpace(*p.PlannedDate), false); ok {
-			if d != nil && d.Before(f.RoundStart) {
-				v.Add("planned_date", fmt.Sprintf("Ngày dự kiến trước ngày bắt đầu đợt đại hội (%s)", f.RoundStart.VI()),
-					fmt.Sprintf("the planned date is before the start of the round (%s)", f.RoundStart))
+			if d != nil {
+				f.Span().CheckDay(v, "planned_date", *d)
 			}
 			next.PlannedDate = d
 		}
@@ -246,9 +278,7 @@ func applyDates(next *Congress, cur Congress, p CongressPatch, f CongressFacts, 
 			case d.After(f.Today):
 				v.Add("held_date", fmt.Sprintf("Ngày đại hội %s ở tương lai", d.VI()), fmt.Sprintf("the held date %s is in the future", d))
 				heldOK = false
-			case d.Before(f.RoundStart):
-				v.Add("held_date", fmt.Sprintf("Ngày đại hội trước ngày bắt đầu đợt đại hội (%s)", f.RoundStart.VI()),
-					fmt.Sprintf("the held date is before the start of the round (%s)", f.RoundStart))
+			case !f.Span().CheckDay(v, "held_date", *d):
 				heldOK = false
 			}
 		}

@@ -69,7 +69,7 @@ type MilestoneInput struct {
 // Validate checks the day (a day that exists, not in the future) and the
 // note, and returns the day done.
 func (in MilestoneInput) Validate(today Day, v *Validation) Day {
-	CheckReason(v, "note", strings.TrimSpace(in.Note), false)
+	CheckReason(v, "note", in.Note, false)
 	s := strings.TrimSpace(in.DoneOn)
 	if s == "" {
 		return today

@@ -55,23 +55,23 @@ func ValidPosition(p string) bool {
 // ElectedInput is one person elected, with the votes: votes for / valid
 // ballots / delegates present.
 type ElectedInput struct {
-	Position         string `json:"position"`
-	FullName         string `json:"full_name"`
+	Position         string `json:"position" input:"required"`
+	FullName         string `json:"full_name" input:"required"`
 	IsWoman          bool   `json:"is_woman"`
-	VotesFor         int    `json:"votes_for"`
-	ValidBallots     int    `json:"valid_ballots"`
-	DelegatesPresent int    `json:"delegates_present"`
+	VotesFor         int    `json:"votes_for" input:"required"`
+	ValidBallots     int    `json:"valid_ballots" input:"required"`
+	DelegatesPresent int    `json:"delegates_present" input:"required"`
 }
 
 // ResultsInput records the results of a congress. Version is the version of
 // the results the client read (0 when there were none yet).
 type ResultsInput struct {
-	CommitteeSize    int            `json:"committee_size"`
-	CommitteeWomen   int            `json:"committee_women"`
+	CommitteeSize    int            `json:"committee_size" input:"required"`
+	CommitteeWomen   int            `json:"committee_women" input:"required"`
 	SecretaryName    string         `json:"secretary_name"`
 	DelegatesElected int            `json:"delegates_elected"`
 	Elected          []ElectedInput `json:"elected"`
-	Version          int            `json:"version"`
+	Version          int            `json:"version" input:"required"`
 }
 
 // MaxElected bounds the people of one result sheet.
@@ -79,10 +79,10 @@ const MaxElected = 2000
 
 // Normalize trims the names and positions.
 func (in *ResultsInput) Normalize() {
-	in.SecretaryName = strings.Join(strings.Fields(in.SecretaryName), " ")
+	in.SecretaryName, _ = CleanText(in.SecretaryName, OneLine)
 	for i := range in.Elected {
 		e := &in.Elected[i]
-		e.FullName = strings.Join(strings.Fields(e.FullName), " ")
+		e.FullName, _ = CleanText(e.FullName, OneLine)
 		e.Position = strings.TrimSpace(e.Position)
 	}
 }
@@ -138,13 +138,30 @@ func (in ResultsInput) Validate(v *Validation) {
 // long or holds control characters.
 func checkName(v *Validation, field, name string, required bool) {
 	switch {
+	case textProblem(name) != nil:
+		CheckText(v, 0, field, name, OneLine)
 	case name == "" && required:
 		v.Add(field, "Thiếu họ tên", "the name is required")
-	case !utf8.ValidString(name) || HasControl(name):
-		v.Add(field, "Họ tên chứa ký tự không hợp lệ", "the name contains invalid characters")
 	case utf8.RuneCountInString(name) > 200:
 		v.Add(field, "Họ tên dài quá 200 ký tự", "the name is longer than 200 characters")
 	}
+}
+
+// Same reports whether in records the results r as they stand: the same
+// committee, secretary and delegates, and the same people in the same order.
+func (in ResultsInput) Same(r Results) bool {
+	if in.CommitteeSize != r.CommitteeSize || in.CommitteeWomen != r.CommitteeWomen ||
+		in.SecretaryName != r.SecretaryName || in.DelegatesElected != r.DelegatesElected || len(in.Elected) != len(r.Elected) {
+		return false
+	}
+	for i, e := range in.Elected {
+		o := r.Elected[i]
+		if e != (ElectedInput{Position: o.Position, FullName: o.FullName, IsWoman: o.IsWoman,
+			VotesFor: o.VotesFor, ValidBallots: o.ValidBallots, DelegatesPresent: o.DelegatesPresent}) {
+			return false
+		}
+	}
+	return true
 }
 
 // Elected is one person elected with the votes and their share of the

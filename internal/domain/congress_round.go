@@ -19,10 +19,10 @@ type RoundInput struct {
 
 // Normalize trims the fields.
 func (in *RoundInput) Normalize() {
-	in.Name = strings.Join(strings.Fields(in.Name), " ")
+	in.Name, _ = CleanText(in.Name, OneLine)
 	docs := in.Documents[:0:0]
 	for _, d := range in.Documents {
-		if d = strings.Join(strings.Fields(d), " "); d != "" {
+		if d, _ = CleanText(d, OneLine); d != "" {
 			docs = append(docs, d)
 		}
 	}
@@ -40,10 +40,10 @@ const MaxRoundDocuments = 50
 // the caller looks up), returning the start date and each rule's deadline.
 func (in RoundInput) Validate(rules KindRules, v *Validation) (Day, []Day) {
 	switch {
+	case textProblem(in.Name) != nil:
+		CheckText(v, 0, "name", in.Name, OneLine)
 	case in.Name == "":
 		v.Add("name", "Thiếu tên đợt đại hội", "name is required")
-	case !utf8.ValidString(in.Name) || HasControl(in.Name):
-		v.Add("name", "Tên chứa ký tự không hợp lệ", "name contains invalid characters")
 	case utf8.RuneCountInString(in.Name) > 200:
 		v.Add("name", "Tên dài quá 200 ký tự", "name is longer than 200 characters")
 	}
@@ -51,7 +51,7 @@ func (in RoundInput) Validate(rules KindRules, v *Validation) (Day, []Day) {
 		v.Add("documents", fmt.Sprintf("Tối đa %d văn bản", MaxRoundDocuments), fmt.Sprintf("at most %d documents", MaxRoundDocuments))
 	}
 	for i, d := range in.Documents {
-		if !utf8.ValidString(d) || HasControl(d) || utf8.RuneCountInString(d) > 200 {
+		if textProblem(d) != nil || utf8.RuneCountInString(d) > 200 {
 			v.Add(fmt.Sprintf("documents[%d]", i), "Tên văn bản không hợp lệ (tối đa 200 ký tự)", "invalid document reference (at most 200 characters)")
 		}
 	}
@@ -69,6 +69,12 @@ func (in RoundInput) Validate(rules KindRules, v *Validation) (Day, []Day) {
 	}
 	if start == nil {
 		return Day{}, days
+	}
+	span := RoundSpan{Start: *start}
+	for i, r := range in.Deadlines {
+		if r.Deadline != "" && !days[i].Time.IsZero() {
+			span.CheckDay(v, fmt.Sprintf("deadlines[%d].deadline", i), days[i])
+		}
 	}
 	return *start, days
 }

@@ -85,10 +85,10 @@ func EffectiveDeadline(override *Day, rules []DeadlineRule, kind, category, path
 // change needs a reason; the old deadline stays in the history.
 type DeadlineRuleInput struct {
 	ScopeCode string `json:"scope_code"`
-	Kind      string `json:"kind"`
+	Kind      string `json:"kind" input:"required"`
 	Category  string `json:"category"`
-	Deadline  string `json:"deadline"`
-	Reason    string `json:"reason"`
+	Deadline  string `json:"deadline" input:"required"`
+	Reason    string `json:"reason" input:"required"`
 }
 
 // Normalize trims the fields and normalises the scope code.
@@ -97,7 +97,7 @@ func (in *DeadlineRuleInput) Normalize() {
 	in.Kind = strings.TrimSpace(in.Kind)
 	in.Category = strings.TrimSpace(in.Category)
 	in.Deadline = strings.TrimSpace(in.Deadline)
-	in.Reason = strings.TrimSpace(in.Reason)
+	in.Reason, _ = CleanText(in.Reason, MultiLine)
 }
 
 // Validate checks the rule's kind, category and date; needReason says
@@ -126,18 +126,21 @@ func (in DeadlineRuleInput) Validate(rules KindRules, needReason bool, prefix st
 const MaxReasonLength = 2000
 
 // CheckReason refuses a reason that is missing (when required), too long or
-// holds control characters other than line breaks.
-func CheckReason(v *Validation, field, reason string, required bool) {
+// broken (CheckText: NUL, invalid UTF-8, control characters other than line
+// breaks and tabs), and returns it cleaned (CleanText).
+func CheckReason(v *Validation, field, reason string, required bool) string {
+	switch {
+	case textProblem(reason) != nil:
+		return CheckText(v, 0, field, reason, MultiLine)
+	}
+	reason, _ = CleanText(reason, MultiLine)
 	switch {
 	case reason == "" && required:
 		v.Add(field, "Cần nêu lý do", "a reason is required")
-	case !utf8.ValidString(reason):
-		v.Add(field, "Lý do không phải UTF-8 hợp lệ", "reason is not valid UTF-8")
 	case utf8.RuneCountInString(reason) > MaxReasonLength:
 		v.Add(field, fmt.Sprintf("Dài quá %d ký tự", MaxReasonLength), fmt.Sprintf("longer than %d characters", MaxReasonLength))
-	case HasControl(strings.NewReplacer("\n", "", "\r", "", "\t", "").Replace(reason)):
-		v.Add(field, "Chứa ký tự điều khiển", "contains control characters")
 	}
+	return reason
 }
 
 // checkDay parses an ISO day of field; an empty string is absent (refused

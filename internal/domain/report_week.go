@@ -28,6 +28,9 @@ func ParseWeek(s string) (Week, error) {
 	y, _ := strconv.Atoi(m[1])
 	n, _ := strconv.Atoi(m[2])
 	w := Week{Year: y, Number: n}
+	if y < MinYear || y > MaxYear {
+		return Week{}, Invalid("week", fmt.Sprintf("Năm %d nằm ngoài %d–%d", y, MinYear, MaxYear), fmt.Sprintf("the year %d is outside %d–%d", y, MinYear, MaxYear))
+	}
 	if n < 1 || n > weeksIn(y) {
 		return Week{}, Invalid("week", fmt.Sprintf("Năm %d không có tuần %d", y, n), fmt.Sprintf("%d has no week %d", y, n))
 	}

@@ -18,10 +18,11 @@ func DateOf(t time.Time) Date {
 // Today returns the current calendar day of clock in Asia/Ho_Chi_Minh.
 func Today(c Clock) Date { return DateOf(c.Now()) }
 
-// ParseDate reads an ISO 8601 day (2020-03-19) and refuses days that do not exist.
+// ParseDate reads an ISO 8601 day (2020-03-19) and refuses days that do not
+// exist, and days outside the years MinYear to MaxYear.
 func ParseDate(s string) (Date, error) {
 	d, err := time.Parse("2006-01-02", s)
-	if err != nil {
+	if err != nil || d.Year() < MinYear || d.Year() > MaxYear {
 		return Date{}, fmt.Errorf("domain: %q is not a date YYYY-MM-DD that exists", s)
 	}
 	return d, nil

@@ -129,12 +129,14 @@ func NormalizeCode(code string) string { return strings.ToUpper(strings.TrimSpac
 // has about 5.5 million); anything above is a typing mistake.
 const MaxMembers = 10_000_000
 
-// UnitInput is what a user gives to create or change a unit.
+// UnitInput is what a user gives to create or change a unit. The input tags
+// say which fields a JSON body must hold (required) and where null is
+// allowed (nullable); see the web package's decodeJSON.
 type UnitInput struct {
-	Code       string `json:"code"`
-	Name       string `json:"name"`
-	Kind       string `json:"kind"`
-	ParentCode string `json:"parent_code"`
+	Code       string `json:"code" input:"required"`
+	Name       string `json:"name" input:"required"`
+	Kind       string `json:"kind" input:"required"`
+	ParentCode string `json:"parent_code" input:"required"`
 	Category   string `json:"category"`
 	Members    int    `json:"members"`
 }
@@ -143,7 +145,7 @@ type UnitInput struct {
 func (in *UnitInput) Normalize() {
 	in.Code = NormalizeCode(in.Code)
 	in.ParentCode = NormalizeCode(in.ParentCode)
-	in.Name = strings.Join(strings.Fields(in.Name), " ")
+	in.Name, _ = CleanText(in.Name, OneLine)
 	in.Kind = strings.TrimSpace(in.Kind)
 	in.Category = strings.TrimSpace(in.Category)
 }
@@ -160,12 +162,10 @@ func (in UnitInput) Validate(rules KindRules, row int, v *Validation) {
 			"code may hold only letters A-Z, digits, '.', '_' and '-' (at most 64)")
 	}
 	switch {
-	case !utf8.ValidString(in.Name):
-		add("name", "Tên không phải UTF-8 hợp lệ", "name is not valid UTF-8")
+	case textProblem(in.Name) != nil:
+		CheckText(v, row, "name", in.Name, OneLine)
 	case in.Name == "":
 		add("name", "Thiếu tên đơn vị", "name is required")
-	case HasControl(in.Name):
-		add("name", "Tên chứa ký tự điều khiển", "name contains control characters")
 	case utf8.RuneCountInString(in.Name) > 200:
 		add("name", "Tên dài quá 200 ký tự", "name is longer than 200 characters")
 	}
@@ -214,13 +214,13 @@ func IsWithin(path, root string) bool {
 	return path == root || strings.HasPrefix(path, root+".")
 }
 
-// UnitPatch is a partial update of a unit; nil fields stay as they are.
-// Version is the version the client read.
+// UnitPatch is a partial update of a unit; nil (absent) fields stay as they
+// are, and none may be null. Version is the version the client read.
 type UnitPatch struct {
 	Name     *string `json:"name"`
 	Category *string `json:"category"`
 	Members  *int    `json:"members"`
-	Version  int     `json:"version"`
+	Version  int     `json:"version" input:"required"`
 }
 
 // UnitChange is one recorded change of a unit: who, when, before and after.

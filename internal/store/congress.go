@@ -32,10 +32,11 @@ const congressSelect = congressCols + congressFrom
 var congressByCode = prepare(congressSelect + `WHERE c.round_id = $1 AND u.code = $2`)
 
 // congressWithFacts is congressByCode with what the rules of a congress
-// update need (domain.CongressFacts): the round's start, whether the
+// update need (domain.CongressFacts): the round's start and last deadline, whether the
 // congress plan is approved and the results recorded, and how many units
 // below have held their congress (from the rollups).
 var congressWithFacts = prepare(congressCols + `, r.start_date AS f_round_start,
+	(SELECT max(dr.deadline) FROM deadline_rules dr WHERE dr.round_id = $1) AS f_last_deadline,
 	EXISTS (SELECT 1 FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
 		WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id AND t.code = 'congress_plan' AND m.done_on IS NOT NULL) AS f_plan_approved,
 	EXISTS (SELECT 1 FROM congress_results cr WHERE cr.round_id = c.round_id AND cr.unit_id = c.unit_id) AS f_results_recorded,
@@ -46,11 +47,12 @@ var congressWithFacts = prepare(congressCols + `, r.start_date AS f_round_start,
 // congressAndFacts is a row of congressWithFacts.
 type congressAndFacts struct {
 	domain.Congress
-	RoundStart      domain.Day `db:"f_round_start"`
-	PlanApproved    bool       `db:"f_plan_approved"`
-	ResultsRecorded bool       `db:"f_results_recorded"`
-	BelowTotal      int        `db:"f_below_total"`
-	BelowHeld       int        `db:"f_below_held"`
+	RoundStart      domain.Day  `db:"f_round_start"`
+	LastDeadline    *domain.Day `db:"f_last_deadline"`
+	PlanApproved    bool        `db:"f_plan_approved"`
+	ResultsRecorded bool        `db:"f_results_recorded"`
+	BelowTotal      int         `db:"f_below_total"`
+	BelowHeld       int         `db:"f_below_held"`
 }
 
 var lockCongressSQL = prepare(`SELECT 1 FROM congresses c JOIN units u ON u.id = c.unit_id

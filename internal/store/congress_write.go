@@ -53,7 +53,7 @@ func congressForChange(ctx context.Context, tx *txn, roundID int64, code string,
 		return row.Congress, domain.CongressFacts{}, fmt.Errorf("store: congress of %s: %w", code, err)
 	}
 	row.Congress.Fill()
-	return row.Congress, domain.CongressFacts{RoundStart: row.RoundStart, PlanApproved: row.PlanApproved,
+	return row.Congress, domain.CongressFacts{RoundStart: row.RoundStart, LastDeadline: row.LastDeadline, PlanApproved: row.PlanApproved,
 		ResultsRecorded: row.ResultsRecorded, BelowTotal: row.BelowTotal, BelowHeld: row.BelowHeld}, nil
 }
 

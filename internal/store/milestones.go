@@ -46,7 +46,8 @@ type MilestoneCheck func(m domain.Milestone, c domain.Congress) error
 
 // SetMilestone marks the milestone with code of the unit with unitCode done
 // on day with note (or not done when day is nil) in round, after check, and
-// records it in the audit log. The congress row is locked meanwhile, so that
+// records it in the audit log; a tick that changes nothing (the same day
+// and note, or a milestone not done left not done) writes nothing. The congress row is locked meanwhile, so that
 // a status change resting on the milestone waits.
 func (s *Store) SetMilestone(ctx context.Context, actor domain.Principal, roundID int64, unitCode, code string, day *domain.Day, note string, today domain.Day, check MilestoneCheck) (domain.Milestone, error) {
 	var out domain.Milestone
@@ -71,6 +72,11 @@ func (s *Store) SetMilestone(ctx context.Context, actor domain.Principal, roundI
 		}
 		if day == nil {
 			note = ""
+		}
+		if domain.SameDay(m.DoneOn, day) && (day == nil || m.Note == note) {
+			out = m // a tick that changes nothing writes nothing
+			out.Compute(c.PlannedDate, today)
+			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE milestones SET done_on = $4, done_by = $5, note = $6,
 				done_at = CASE WHEN $4::date IS NULL THEN NULL ELSE now() END

@@ -52,7 +52,8 @@ type ResultsCheck func(c domain.Congress) error
 
 // SetResults records (or replaces) the results of the congress of the unit
 // with code in round, if in.Version is the version of the results recorded
-// (0 when there are none yet), after check, and audits the change.
+// (0 when there are none yet), after check, and audits the change; the
+// results as they stand again write nothing (nor a new version).
 func (s *Store) SetResults(ctx context.Context, actor domain.Principal, roundID int64, code string, in domain.ResultsInput, today domain.Day, check ResultsCheck) (domain.Results, error) {
 	var out domain.Results
 	err := s.inTx(ctx, func(tx *txn) error {
@@ -72,6 +73,10 @@ func (s *Store) SetResults(ctx context.Context, actor domain.Principal, roundID 
 		case err == nil:
 			if in.Version != old.Version {
 				return domain.StaleVersion()
+			}
+			if in.Same(old) {
+				out = old // the same results again write nothing
+				return nil
 			}
 			before = old
 		case domain.IsCode(err, domain.ENotFound):

@@ -319,6 +319,26 @@ func (s *Store) CurrentRoundID(ctx context.Context) (int64, error) {
 	return id, nil
 }
 
+// RoundSpan returns the span of the days that make sense in the round with
+// id: its start and the latest deadline of its rules (not found when there
+// is no such round).
+func (s *Store) RoundSpan(ctx context.Context, id int64) (domain.RoundSpan, error) {
+	var row struct {
+		Start domain.Day  `db:"start_date"`
+		Last  *domain.Day `db:"last_deadline"`
+	}
+	err := s.db.GetContext(ctx, &row, `SELECT r.start_date,
+		(SELECT max(dr.deadline) FROM deadline_rules dr WHERE dr.round_id = r.id) AS last_deadline
+		FROM rounds r WHERE r.id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.RoundSpan{}, domain.NotFound(domain.RoundText, strconv.FormatInt(id, 10))
+	}
+	if err != nil {
+		return domain.RoundSpan{}, fmt.Errorf("store: round %d: %w", id, err)
+	}
+	return domain.RoundSpan{Start: row.Start, LastDeadline: row.Last}, nil
+}
+
 // RoundStart returns the start date of the round with id (not found when there is none).
 func (s *Store) RoundStart(ctx context.Context, id int64) (domain.Day, error) {
 	var d domain.Day

@@ -215,9 +215,12 @@ func (s *Store) SetUserEmail(ctx context.Context, actor domain.Principal, userna
 
 // SetUserActive activates or deactivates an account once check approved it;
 // deactivation ends its web sessions (for good: a new session epoch) and
-// revokes its API tokens.
+// revokes its API tokens. Setting what is already so writes nothing.
 func (s *Store) SetUserActive(ctx context.Context, actor domain.Principal, username string, active bool, check AccountCheck) error {
 	return s.inAccountTx(ctx, username, check, func(tx *txn, a domain.Account) error {
+		if a.Active == active {
+			return nil
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET active = $2, updated_at = now(),
 				session_epoch = session_epoch + CASE WHEN $2 THEN 0 ELSE 1 END
 			WHERE id = $1`, a.ID, active); err != nil {

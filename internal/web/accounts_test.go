@@ -164,11 +164,12 @@ func TestMalformedUsernamesAreRefusedNotFailed(t *testing.T) {
 		if res := f.do("POST", "/api/v1/login", "", fmt.Sprintf(`{"username":%q,"password":"sai-mat-khau"}`, name)); res.Code != http.StatusUnauthorized && res.Code != http.StatusBadRequest {
 			t.Errorf("API sign-in as %q: %d, want 401 or 400", name, res.Code)
 		}
-		if res := f.browser("").login(name, "sai-mat-khau"); res.Code != http.StatusUnauthorized {
-			t.Errorf("sign-in as %q: %d, want 401", name, res.Code)
+		// A name that is not a sound text is refused as such by the form (422) and the path (404).
+		if res := f.browser("").login(name, "sai-mat-khau"); res.Code != http.StatusUnauthorized && res.Code != http.StatusUnprocessableEntity {
+			t.Errorf("sign-in as %q: %d, want 401 or 422", name, res.Code)
 		}
-		if res := post("/admin/users/"+url.PathEscape(name)+"/password", url.Values{"password": {"mat-khau-moi-2020"}}); res.Code != http.StatusSeeOther {
-			t.Errorf("reset of %q: %d, want the page with a refusal", name, res.Code)
+		if res := post("/admin/users/"+url.PathEscape(name)+"/password", url.Values{"password": {"mat-khau-moi-2020"}}); res.Code != http.StatusSeeOther && res.Code != http.StatusNotFound {
+			t.Errorf("reset of %q: %d, want the page with a refusal, or 404", name, res.Code)
 		}
 	}
 }

@@ -10,7 +10,7 @@ import (
 
 // pilotRequest is the body of PUT /api/v1/units/:code/pilot.
 type pilotRequest struct {
-	Pilot *bool `json:"pilot"`
+	Pilot bool `json:"pilot" input:"required"`
 }
 
 // milestonesResponse lists a unit's milestones.
@@ -68,10 +68,7 @@ func (s *Server) handleSetPilot(c echo.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	if in.Pilot == nil {
-		return domain.Invalid("pilot", "Thiếu pilot (true hoặc false)", "pilot (true or false) is required")
-	}
-	cg, err := s.svc.SetPilot(c.Request().Context(), principal(c), code, round, *in.Pilot)
+	cg, err := s.svc.SetPilot(c.Request().Context(), principal(c), code, round, in.Pilot)
 	if err != nil {
 		return err
 	}

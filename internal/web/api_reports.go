@@ -160,7 +160,7 @@ func (s *Server) handleReportMails(c echo.Context) error {
 }
 
 type subscriptionRequest struct {
-	Subscribed *bool `json:"subscribed"`
+	Subscribed bool `json:"subscribed" input:"required"`
 }
 
 type subscriptionResponse struct {
@@ -198,10 +198,7 @@ func (s *Server) handleSetReportSubscription(c echo.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	if in.Subscribed == nil {
-		return domain.Invalid("subscribed", "Thiếu subscribed (true hoặc false)", "subscribed (true or false) is required")
-	}
-	if err := s.svc.SetReportSubscription(c.Request().Context(), principal(c), code, *in.Subscribed); err != nil {
+	if err := s.svc.SetReportSubscription(c.Request().Context(), principal(c), code, in.Subscribed); err != nil {
 		return err
 	}
 	return s.handleReportSubscription(c)

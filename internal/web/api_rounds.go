@@ -33,10 +33,7 @@ func roundPathID(c echo.Context) (int64, error) {
 	raw := c.Param("id")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		if len(raw) > 40 {
-			raw = raw[:40] + "…"
-		}
-		return 0, domain.NotFound(domain.RoundText, strings.ToValidUTF8(strings.Map(printable, raw), "?"))
+		return 0, domain.NotFound(domain.RoundText, domain.ShowText(raw, 40))
 	}
 	return id, nil
 }

@@ -168,7 +168,7 @@ func (l *liveServer) requireReady(t *testing.T) {
 func TestWritersBeyondThePoolOnOneCongressGetOneSuccessAndConflicts(t *testing.T) {
 	const maxConns = 4
 	url := testdb.URL(t)
-	f := newFixtureOn(t, Options{}, openStore(t, url, store.Options{}))
+	f := newFixtureOn(t, Options{}, openStore(t, url, store.Options{}), domain.SystemClock{})
 	f.withRound2020()
 	version := f.congressOf("HN.HBT.A.1").Version
 	_, auditsBefore := f.counts()
@@ -202,7 +202,7 @@ func TestWritersBeyondThePoolOnOneCongressGetOneSuccessAndConflicts(t *testing.T
 func TestWritersBeyondThePoolOnEveryCellOfAWardAllSucceedAndTheRollupsAreExact(t *testing.T) {
 	const maxConns = 4
 	url := testdb.URL(t)
-	f := newFixtureOn(t, Options{}, openStore(t, url, store.Options{}))
+	f := newFixtureOn(t, Options{}, openStore(t, url, store.Options{}), domain.SystemClock{})
 	cells := []string{"HN.HBT.A.1", "HN.HBT.A.2"}
 	for len(cells) < 5*maxConns {
 		cells = append(cells, f.newCell("HN.HBT.A"))
@@ -269,7 +269,7 @@ func TestAFullPoolAnswers503WithRetryAfterAndNeverHangs(t *testing.T) {
 	const maxConns = 2
 	url := testdb.URL(t)
 	st := openStore(t, url, store.Options{MaxConns: maxConns, AcquireTimeout: 100 * time.Millisecond, LockTimeout: hangGuard})
-	f := newFixtureOn(t, Options{}, st)
+	f := newFixtureOn(t, Options{}, st, domain.SystemClock{})
 	f.withRound2020()
 	version := f.congressOf("HN.HBT.A.1").Version
 	vi, en := f.browser(""), f.browser("en")

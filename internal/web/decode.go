@@ -1,16 +1,18 @@
 package web
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"net/http"
 	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -19,31 +21,70 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// decodeJSON reads the request body, one JSON object, into v.
+// decodeJSON reads the request body, one JSON object, into v, a pointer to
+// a request struct. It is the one door of every JSON body:
 //
-//   - An empty or malformed body, a body that is not an object or that holds
-//     more than one value is a 400.
+//   - An empty or malformed body, a body that is not an object (null, an
+//     array, a string) or that holds more than one value is a 400.
 //   - A value of the wrong type ("members":"abc", a number too large) and an
 //     unknown field are a 422 naming the field: the API rejects unknown
 //     fields, so that a typo is not silently ignored.
-//   - A string holding a NUL character (which PostgreSQL cannot store) is a
-//     422 naming the field. Invalid UTF-8 is replaced by U+FFFD by the
-//     decoder and then refused by the domain's validation where it matters.
+//   - Absent and null are told apart (checkFields): a field tagged
+//     input:"required" must be present; null is refused on every field but
+//     those tagged input:"nullable" (a date that null, like "", clears). In a
+//     PATCH an absent field stays as it is.
+//   - Every string, at any depth, is a text (domain.CleanText): NUL,
+//     control characters, invalid UTF-8 and U+FFFD (what the decoder makes
+//     of invalid bytes and of a lone surrogate escape such as "\ud800") are
+//     a 422 naming the field; the others are stored NFC and trimmed, but for
+//     fields tagged input:"secret" (passwords), kept as typed.
+//   - A body sent as another content type than JSON (a form, text) is a
+//     415; a body without a content type is read as JSON.
 //   - A body over the limit keeps Echo's 413.
 func decodeJSON(c echo.Context, v any) error {
-	dec := json.NewDecoder(c.Request().Body)
+	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != echo.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json") {
+			return &echo.HTTPError{Code: http.StatusUnsupportedMediaType, Message: domain.Text{
+				VI: "Dữ liệu gửi lên phải là JSON (Content-Type: application/json)",
+				EN: "the request body must be JSON (Content-Type: application/json)"}}
+		}
+	}
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			return he
+		}
+		return badRequest("Không đọc được dữ liệu gửi lên", "the request body could not be read")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			return he
-		}
 		return badRequest("Dữ liệu gửi lên phải là đúng một đối tượng JSON", "the request body must be exactly one JSON object")
 	}
-	return checkStrings(v)
+	var raw any
+	rd := json.NewDecoder(bytes.NewReader(body))
+	rd.UseNumber()
+	if err := rd.Decode(&raw); err != nil {
+		return badRequest("Dữ liệu JSON không hợp lệ", "malformed JSON in the request body")
+	}
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return badRequest("Dữ liệu gửi lên phải là một đối tượng JSON", "the request body must be a JSON object")
+	}
+	var val domain.Validation
+	checkFields(reflect.ValueOf(v).Elem(), obj, "", &val)
+	if err := val.Err(); err != nil {
+		return err
+	}
+	if !utf8.Valid(body) { // invalid bytes outside any string field
+		return badRequest("Dữ liệu gửi lên không phải UTF-8 hợp lệ", "the request body is not valid UTF-8")
+	}
+	return nil
 }
 
 func decodeError(err error) error {
@@ -95,60 +136,152 @@ func jsonKind(t reflect.Type) domain.Text {
 	return domain.Text{VI: "đối tượng", EN: "object"}
 }
 
-// checkStrings refuses NUL characters in the string fields (plain, pointer
-// or slice) of the decoded struct v, naming the fields by their JSON names.
-func checkStrings(v any) error {
-	rv := reflect.Indirect(reflect.ValueOf(v))
-	if rv.Kind() != reflect.Struct {
-		return nil
-	}
-	var val domain.Validation
-	rt := rv.Type()
-	for i := range rt.NumField() {
-		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
-		if name == "" || name == "-" {
-			continue
-		}
-		bad := false
-		switch f := reflect.Indirect(rv.Field(i)); {
-		case f.Kind() == reflect.String:
-			bad = strings.ContainsRune(f.String(), 0)
-		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
-			for j := range f.Len() {
-				bad = bad || strings.ContainsRune(f.Index(j).String(), 0)
-			}
-		}
-		if bad {
-			val.Add(name, "Chứa ký tự NUL không hợp lệ", "contains an invalid NUL character")
+// inputTag reads the input:"..." options of a request field: required,
+// nullable, secret.
+func inputTag(f reflect.StructField, opt string) bool {
+	for _, o := range strings.Split(f.Tag.Get("input"), ",") {
+		if o == opt {
+			return true
 		}
 	}
-	return val.Err()
+	return false
 }
 
-// maxCodeLength is the longest unit code the domain accepts.
-const maxCodeLength = 64
+// jsonName is the JSON name of a struct field, "" when it has none.
+func jsonName(f reflect.StructField) string {
+	if !f.IsExported() {
+		return ""
+	}
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "-" {
+		return ""
+	}
+	if name == "" {
+		name = f.Name
+	}
+	return name
+}
+
+// rawField finds the raw value of a field in a JSON object as encoding/json
+// matches it (the name, else any case of it): present, and null when any
+// value given for it is null.
+func rawField(obj map[string]any, name string) (val any, present, null bool) {
+	if x, ok := obj[name]; ok {
+		val, present, null = x, true, x == nil
+	}
+	for k, x := range obj {
+		if k != name && strings.EqualFold(k, name) {
+			if !present {
+				val = x
+			}
+			present, null = true, null || x == nil
+		}
+	}
+	return val, present, null
+}
+
+// checkFields checks the struct rv decoded from the JSON object obj: the
+// required fields are present, null only where nullable (where it clears a
+// string), and every string a sound text, cleaned in place. Fields are named
+// by their JSON path: "elected[2].full_name".
+func checkFields(rv reflect.Value, obj map[string]any, prefix string, val *domain.Validation) {
+	rt := rv.Type()
+	for i := range rt.NumField() {
+		sf := rt.Field(i)
+		name := jsonName(sf)
+		if name == "" {
+			continue
+		}
+		path := prefix + name
+		raw, present, null := rawField(obj, name)
+		switch {
+		case !present:
+			if inputTag(sf, "required") {
+				val.Add(path, "Thiếu trường bắt buộc", "this field is required")
+			}
+		case null && inputTag(sf, "nullable"):
+			clearString(rv.Field(i))
+		case null:
+			val.Add(path, "Không được để null; hãy bỏ trường này hoặc cho một giá trị", "null is not allowed here; leave the field out or give a value")
+		default:
+			kind := domain.MultiLine
+			if inputTag(sf, "secret") {
+				kind = domain.Secret
+			}
+			checkValue(rv.Field(i), raw, path, kind, val)
+		}
+	}
+}
+
+// checkValue checks one decoded value f and its raw JSON value.
+func checkValue(f reflect.Value, raw any, path string, kind domain.TextKind, val *domain.Validation) {
+	switch f.Kind() {
+	case reflect.Pointer:
+		if !f.IsNil() {
+			checkValue(f.Elem(), raw, path, kind, val)
+		}
+	case reflect.String:
+		s := domain.CheckText(val, 0, path, f.String(), kind)
+		if f.CanSet() {
+			f.SetString(s)
+		}
+	case reflect.Struct:
+		if obj, ok := raw.(map[string]any); ok {
+			checkFields(f, obj, path+".", val)
+		}
+	case reflect.Slice:
+		items, _ := raw.([]any)
+		for j := range f.Len() {
+			p := fmt.Sprintf("%s[%d]", path, j)
+			if j < len(items) && items[j] == nil {
+				val.Add(p, "Không được để null", "null is not allowed here")
+				continue
+			}
+			var item any
+			if j < len(items) {
+				item = items[j]
+			}
+			checkValue(f.Index(j), item, p, kind, val)
+		}
+	}
+}
+
+// clearString sets a nullable string field (string or *string) given null
+// to "", which clears what it names.
+func clearString(f reflect.Value) {
+	switch {
+	case f.Kind() == reflect.String:
+		f.SetString("")
+	case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.String:
+		f.Set(reflect.New(f.Type().Elem()))
+	}
+}
 
 // codeParam returns the unit code of the path. A code that no unit can have
-// (too long, invalid UTF-8, control characters) is not found, without asking
-// the database.
+// (domain.ParseCode: too long, NUL, invalid UTF-8, control characters) is
+// not found, without asking the database. Every route with a :code reads
+// it here.
 func codeParam(c echo.Context) (string, error) {
-	code := domain.NormalizeCode(c.Param("code"))
-	if code == "" || len(code) > maxCodeLength || !utf8.ValidString(code) ||
-		strings.IndexFunc(code, unicode.IsControl) >= 0 {
-		shown := strings.ToValidUTF8(strings.Map(printable, code), "?")
-		if r := []rune(shown); len(r) > maxCodeLength {
-			shown = string(r[:maxCodeLength]) + "…"
-		}
-		return "", domain.NotFound(domain.UnitText, shown)
+	return parseCode(c.Param("code"))
+}
+
+// parseCode reads a unit code given in a request (path, query or form).
+func parseCode(raw string) (string, error) {
+	code, ok := domain.ParseCode(raw)
+	if !ok {
+		return "", domain.NotFound(domain.UnitText, domain.ShowText(code, 64))
 	}
 	return code, nil
 }
 
-func printable(r rune) rune {
-	if unicode.IsControl(r) {
-		return '?'
+// usernameParam returns the :username of the path; a name no account can
+// have is not found, without asking the database.
+func usernameParam(c echo.Context) (string, error) {
+	name := domain.NormalizeUsername(c.Param("username"))
+	if !domain.ValidUsername(name) {
+		return "", domain.NotFound(domain.Text{VI: "người dùng", EN: "user"}, domain.ShowText(name, 64))
 	}
-	return r
+	return name, nil
 }
 
 // DefaultPageSize is the page size of a subtree listing without ?limit.

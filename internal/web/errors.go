@@ -99,10 +99,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	var werr error
 	switch {
-	case c.Request().Method == http.MethodHead:
+	case isHead(c):
 		werr = c.NoContent(status)
 	case !strings.HasPrefix(c.Request().URL.Path, "/api/"):
-		werr = s.errorPage(c, status, body.Error.Message)
+		werr = s.errorPage(c, status, s.pageMessage(c, err, body.Error.Message))
 	default:
 		werr = c.JSON(status, body)
 	}

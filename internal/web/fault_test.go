@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/pg"
 	"github.com/daihoi/daihoi/internal/store"
 )
@@ -86,7 +87,7 @@ func TestTheServerRidesOutADatabaseRestartUnderLoad(t *testing.T) {
 	if err := store.Migrate(ctx, st.DB().DB); err != nil {
 		t.Fatal(err)
 	}
-	f := newFixtureOn(t, Options{}, st)
+	f := newFixtureOn(t, Options{}, st, domain.SystemClock{})
 	f.withRound2020()
 	live := f.live()
 	cells := []string{"HN.HBT.A.1", "HN.HBT.A.2", "HN.HBT.B.1", "HN.HBT.B.2"}

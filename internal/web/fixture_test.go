@@ -70,12 +70,18 @@ var system = domain.SystemPrincipal()
 
 func newFixture(t *testing.T, opts Options) *fixture {
 	t.Helper()
-	return newFixtureOn(t, opts, store.New(testdb.New(t)))
+	return newFixtureOn(t, opts, store.New(testdb.New(t)), domain.SystemClock{})
+}
+
+// newFixtureAt is newFixture on clock: "today" within the fixture's round.
+func newFixtureAt(t *testing.T, opts Options, clock domain.Clock) *fixture {
+	t.Helper()
+	return newFixtureOn(t, opts, store.New(testdb.New(t)), clock)
 }
 
 // newFixtureOn is newFixture over the store st (a database with the
-// migrations applied and nothing else).
-func newFixtureOn(t *testing.T, opts Options, st *store.Store) *fixture {
+// migrations applied and nothing else), on clock.
+func newFixtureOn(t *testing.T, opts Options, st *store.Store, clock domain.Clock) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db := st.DB()
@@ -83,7 +89,7 @@ func newFixtureOn(t *testing.T, opts Options, st *store.Store) *fixture {
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// Failed sign-ins in a test slow the next ones down by real seconds;
 	// the throttle's counts are under test, not its waits.
-	svc, err := core.New(ctx, st, domain.SystemClock{}, core.Options{SignIn: domain.SignInPolicy{MaxDelay: time.Millisecond}}, log)
+	svc, err := core.New(ctx, st, clock, core.Options{SignIn: domain.SignInPolicy{MaxDelay: time.Millisecond}}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

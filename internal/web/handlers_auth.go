@@ -11,8 +11,8 @@ import (
 
 // loginRequest is the body of POST /api/v1/login.
 type loginRequest struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
+	Username string `json:"username" input:"required"`
+	Password string `json:"password" input:"required,secret"`
 }
 
 // tokenResponse is the answer to a successful login.

@@ -50,13 +50,13 @@ type historyResponse struct {
 
 // moveRequest is the body of POST /api/v1/units/:code/move.
 type moveRequest struct {
-	ParentCode string `json:"parent_code"`
+	ParentCode string `json:"parent_code" input:"required"`
 	Reason     string `json:"reason"`
 }
 
 // mergeRequest is the body of POST /api/v1/units/:code/merge.
 type mergeRequest struct {
-	Units  []string `json:"units"`
+	Units  []string `json:"units" input:"required"`
 	Reason string   `json:"reason"`
 }
 

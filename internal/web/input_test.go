@@ -32,6 +32,7 @@ var nastyEverywhere = []nasty{
 	{"array", `[]`, 400},
 	{"string", `"HN"`, 400},
 	{"number", `42`, 400},
+	{"null", `null`, 400},
 	{"deeply nested", `{"name":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, 400},
 	{"unknown field", `{"colour":"red"}`, 422},
 }
@@ -39,18 +40,15 @@ var nastyEverywhere = []nasty{
 // nastyByRoute are bodies aimed at each route's own fields.
 var nastyByRoute = map[string][]nasty{
 	"login": {
-		{"null", `null`, 401},
-		{"empty object", `{}`, 401},
+		{"empty object", `{}`, 422},
 		{"nul in username", `{"username":"admin\u0000","password":"x"}`, 422},
-		{"invalid utf-8 username", "{\"username\":\"\xff\xfe\",\"password\":\"\xff\"}", 401},
+		{"invalid utf-8 username", "{\"username\":\"\xff\xfe\",\"password\":\"\xff\"}", 422},
 		{"username as a number", `{"username":1,"password":"x"}`, 422},
 		{"huge password", `{"username":"admin","password":"` + strings.Repeat("x", 100000) + `"}`, 401},
 		{"huge username", `{"username":"` + strings.Repeat("x", 100000) + `","password":"x"}`, 401},
 	},
 	"create": {
-		// Without a parent_code the request asks for a root, which only the command line may create.
-		{"null", `null`, 403},
-		{"empty object", `{}`, 403},
+		{"empty object", `{}`, 422},
 		{"nothing but a parent", `{"parent_code":"HN.HBT.A"}`, 422},
 		{"members as a string", `{"code":"HN.HBT.A.X","name":"x","kind":"cell","parent_code":"HN.HBT.A","members":"abc"}`, 422},
 		{"members huge", `{"code":"HN.HBT.A.X","name":"x","kind":"cell","parent_code":"HN.HBT.A","members":99999999999999999999999}`, 422},
@@ -71,10 +69,11 @@ var nastyByRoute = map[string][]nasty{
 		{"code too long", `{"code":"` + strings.Repeat("A", 65) + `","name":"x","kind":"cell","parent_code":"HN.HBT.A"}`, 422},
 		{"code with spaces inside", `{"code":"HN HBT","name":"x","kind":"cell","parent_code":"HN.HBT.A"}`, 422},
 		{"duplicate code", `{"code":"hn.hbt.a.1","name":"x","kind":"cell","parent_code":"HN.HBT.A"}`, 409},
-		{"root by the api", `{"code":"HCM","name":"TP HCM","kind":"city"}`, 403},
+		// An empty parent_code asks for a root, which only the command line may create.
+		{"root by the api", `{"code":"HCM","name":"TP HCM","kind":"city","parent_code":""}`, 403},
+		{"no parent_code", `{"code":"HCM","name":"TP HCM","kind":"city"}`, 422},
 	},
 	"update": {
-		{"null", `null`, 422},
 		{"empty object", `{}`, 422},
 		{"members as a string", `{"members":"abc","version":1}`, 422},
 		{"members huge", `{"members":99999999999999999999999,"version":1}`, 422},
@@ -88,7 +87,6 @@ var nastyByRoute = map[string][]nasty{
 		{"read-only field", `{"code":"HN.X","version":1}`, 422},
 	},
 	"move": {
-		{"null", `null`, 422},
 		{"empty object", `{}`, 422},
 		{"nul in parent", `{"parent_code":"HN\u0000"}`, 422},
 		{"nul in reason", `{"parent_code":"HN.HBT","reason":"\u0000"}`, 422},
@@ -100,7 +98,6 @@ var nastyByRoute = map[string][]nasty{
 		{"parent as a number", `{"parent_code":7}`, 422},
 	},
 	"merge": {
-		{"null", `null`, 422},
 		{"empty object", `{}`, 422},
 		{"empty list", `{"units":[]}`, 422},
 		{"units as a string", `{"units":"HN.HBT.B"}`, 422},

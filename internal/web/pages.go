@@ -137,11 +137,16 @@ func (s *Server) csrfToken(c echo.Context) string {
 
 // csrf refuses a page request that changes something unless it carries the
 // session's CSRF token, in the form (csrf_token) or, from htmx, in the
-// X-CSRF-Token header.
+// X-CSRF-Token header. Every page POST passes here, so this is where its
+// form is read (readForm): a body that does not parse is refused before
+// anything reads it.
 func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if !unsafeMethod(c.Request().Method) {
 			return next(c)
+		}
+		if err := readForm(c); err != nil {
+			return err
 		}
 		want := s.sessions.GetString(c.Request().Context(), sessionCSRFKey)
 		got := c.Request().Header.Get("X-CSRF-Token")

@@ -46,7 +46,12 @@ func (s *Server) handleAdminAction(c echo.Context) error {
 		return s.signInFirst(c, err)
 	}
 	ctx := c.Request().Context()
-	username := c.Param("username")
+	var username string
+	if c.Param("action") != "" {
+		if username, err = usernameParam(c); err != nil {
+			return s.afterAction(c, &p.User, err, "", "/admin/users", domain.ENotFound)
+		}
+	}
 	switch c.Param("action") {
 	case "":
 		_, err = s.svc.CreateUser(ctx, *p, core.UserInput{Username: c.FormValue("username"), FullName: c.FormValue("full_name"),

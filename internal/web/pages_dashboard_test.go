@@ -13,7 +13,9 @@ import (
 )
 
 func TestDashboardShowsTheShareOfCellsHeldWithinTheUsersScope(t *testing.T) {
-	f := newFixture(t, Options{})
+	// Today is within the round, so that a congress can be planned soon.
+	now := time.Date(2020, 4, 15, 9, 0, 0, 0, domain.Location)
+	f := newFixtureAt(t, Options{}, domain.FixedClock(now))
 	t.Run("without a current round it says so", func(t *testing.T) {
 		b := f.browser("")
 		b.login("board", testPassword)
@@ -23,7 +25,7 @@ func TestDashboardShowsTheShareOfCellsHeldWithinTheUsersScope(t *testing.T) {
 	})
 	f.withRound()
 	f.holdAPI("HN.HBT.A.1", "2020-03-20")
-	soon := time.Now().In(domain.Location).AddDate(0, 0, 3).Format("2006-01-02")
+	soon := now.AddDate(0, 0, 3).Format("2006-01-02")
 	if res := f.do("POST", "/api/v1/units/HN.HBT.B.1/milestones/congress_plan", f.tokens["board"], `{"done_on":"2020-01-10"}`); res.Code != http.StatusOK {
 		t.Fatalf("approve: %d", res.Code)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/download"
 	"github.com/daihoi/daihoi/internal/tablefile"
 )
@@ -20,7 +19,10 @@ func (s *Server) handleUnitsTable(c echo.Context) error {
 	if err != nil || p == nil {
 		return s.signInFirst(c, err)
 	}
-	code := domain.NormalizeCode(c.Param("code"))
+	code, err := codeParam(c)
+	if err != nil {
+		return err
+	}
 	format := c.Param("format")
 	if format != "csv" && format != "xlsx" {
 		return echo.ErrNotFound

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,10 +35,16 @@ func (s *Server) importUpload(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
 		tooLarge := r.ContentLength > s.bodyLimit
-		if !tooLarge {
+		// Only a multipart body is read here; any other is readForm's to
+		// refuse (a body parsed once reads as an empty form after).
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); !tooLarge && mt == echo.MIMEMultipartForm {
 			r.Body = http.MaxBytesReader(c.Response(), r.Body, s.bodyLimit)
 			var mbe *http.MaxBytesError
-			tooLarge = errors.As(r.ParseMultipartForm(uploadMemory), &mbe)
+			err := r.ParseMultipartForm(uploadMemory)
+			tooLarge = errors.As(err, &mbe)
+			if err != nil && !tooLarge {
+				return badRequest("Dữ liệu biểu mẫu không đọc được", "the form data could not be read")
+			}
 		}
 		if !tooLarge {
 			return next(c)

@@ -98,7 +98,10 @@ func (s *Server) handleMyUnitSubmit(c echo.Context) error {
 	if err != nil || p == nil {
 		return s.signInFirst(c, err)
 	}
-	code := domain.NormalizeCode(c.Param("code"))
+	code, err := codeParam(c)
+	if err != nil {
+		return err
+	}
 	version, _ := strconv.Atoi(c.FormValue("version"))
 	patch := domain.CongressPatch{Version: version}
 	if v := strings.TrimSpace(c.FormValue("status")); v != "" {

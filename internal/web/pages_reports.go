@@ -43,7 +43,11 @@ func (s *Server) reportPrologue(c echo.Context) (*domain.Principal, domain.Unit,
 	if err != nil || p == nil {
 		return nil, domain.Unit{}, s.signInFirst(c, err)
 	}
-	u, err := s.svc.Unit(c.Request().Context(), *p, domain.NormalizeCode(c.Param("code")))
+	code, err := codeParam(c)
+	if err != nil {
+		return p, domain.Unit{}, err
+	}
+	u, err := s.svc.Unit(c.Request().Context(), *p, code)
 	return p, u, err
 }
 

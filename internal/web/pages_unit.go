@@ -87,7 +87,10 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 		return s.signInFirst(c, err)
 	}
 	ctx := c.Request().Context()
-	code := domain.NormalizeCode(c.Param("code"))
+	code, err := codeParam(c)
+	if err != nil {
+		return err
+	}
 	u, err := s.svc.Unit(ctx, *p, code)
 	if err != nil {
 		return err
@@ -210,7 +213,10 @@ func (s *Server) handleTickMilestonePage(c echo.Context) error {
 	if err != nil || p == nil {
 		return s.signInFirst(c, err)
 	}
-	code := domain.NormalizeCode(c.Param("code"))
+	code, err := codeParam(c)
+	if err != nil {
+		return err
+	}
 	m, err := s.svc.TickMilestone(c.Request().Context(), *p, code, 0, c.Param("milestone"),
 		domain.MilestoneInput{DoneOn: strings.TrimSpace(c.FormValue("done_on"))})
 	name := m.NameVI
@@ -229,7 +235,10 @@ func (s *Server) handleUnitManage(c echo.Context) error {
 		return s.signInFirst(c, err)
 	}
 	ctx := c.Request().Context()
-	code := domain.NormalizeCode(c.Param("code"))
+	code, err := codeParam(c)
+	if err != nil {
+		return err
+	}
 	switch c.Param("what") {
 	case "pilot":
 		_, err = s.svc.SetPilot(ctx, *p, code, 0, c.FormValue("pilot") == "true")

@@ -6,12 +6,17 @@ import (
 )
 
 // routes installs the middleware and lists every route of the server.
-// Middleware runs in this order for every request: request id, access log,
-// panic recovery, security headers, body limit; then per route either the
-// web session (pages) or API authentication (api).
+// HEAD is routed as GET (headAsGet). Middleware runs in this order for every
+// request: request id, access log, panic recovery, security headers, body
+// limit; then per route either the web session (pages) or API
+// authentication (api), each with the check of the path's and query's texts
+// (checkRequestText; in the session, so that a page's refusal speaks the
+// user's language).
 func (s *Server) routes() {
 	e := s.echo
+	e.Pre(headAsGet)
 	e.Use(
+		headAgain,
 		middleware.RequestID(),
 		s.accessLog,
 		s.recoverPanic,
@@ -19,8 +24,9 @@ func (s *Server) routes() {
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: s.opts.BodyLimit, Skipper: isImportUpload}),
 	)
 
-	page := s.withSession // HTML pages: scs LoadAndSave
-	api := s.authenticate // /api/v1: bearer token or web session, else 401
+	// HTML pages: scs LoadAndSave. /api/v1: bearer token or web session, else 401.
+	page := func(next echo.HandlerFunc) echo.HandlerFunc { return s.withSession(checkRequestText(next)) }
+	api := func(next echo.HandlerFunc) echo.HandlerFunc { return checkRequestText(s.authenticate(next)) }
 
 	// Probes, static files and pages. Pages run in the web session; those
 	// that change something need the session's CSRF token.
