@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -133,19 +132,13 @@ func (s *Service) SetUnitDeadline(ctx context.Context, p domain.Principal, code 
 	if in.Version <= 0 {
 		v.Add("version", "Thiếu phiên bản của bản ghi đã đọc", "version (the version you read) is required")
 	}
-	var day *domain.Day
-	if d := strings.TrimSpace(in.Deadline); d != "" {
-		t, err := domain.ParseDate(d)
+	day, _ := domain.ReadDay(&v, "deadline", strings.TrimSpace(in.Deadline), false)
+	if day != nil {
+		span, err := s.store.RoundSpan(ctx, id)
 		if err != nil {
-			v.Add("deadline", fmt.Sprintf("%q không phải là một ngày có thật (YYYY-MM-DD)", d), fmt.Sprintf("%q is not a date that exists (YYYY-MM-DD)", d))
-		} else {
-			day = domain.DayPtr(t)
-			span, err := s.store.RoundSpan(ctx, id)
-			if err != nil {
-				return domain.Congress{}, err
-			}
-			span.CheckDay(&v, "deadline", *day)
+			return domain.Congress{}, err
 		}
+		span.CheckDay(&v, "deadline", *day)
 	}
 	in.Reason = domain.CheckReason(&v, "reason", in.Reason, true)
 	if err := v.Err(); err != nil {

@@ -261,7 +261,7 @@ func checkForward(target CongressStatus, f CongressFacts, override string, v *Va
 // applyDates applies the planned and held dates of the patch.
 func applyDates(next *Congress, cur Congress, p CongressPatch, f CongressFacts, step int, v *Validation) {
 	if p.PlannedDate != nil {
-		if d, ok := checkDay(v, "planned_date", strings.TrimSpace(*p.PlannedDate), false); ok {
+		if d, ok := ReadDay(v, "planned_date", strings.TrimSpace(*p.PlannedDate), false); ok {
 			if d != nil {
 				f.Span().CheckDay(v, "planned_date", *d)
 			}
@@ -272,11 +272,12 @@ func applyDates(next *Congress, cur Congress, p CongressPatch, f CongressFacts, 
 	heldOK := true
 	if p.HeldDate != nil {
 		var d *Day
-		d, heldOK = checkDay(v, "held_date", strings.TrimSpace(*p.HeldDate), false)
+		d, heldOK = ReadDay(v, "held_date", strings.TrimSpace(*p.HeldDate), false)
 		if heldOK && d != nil {
 			switch {
 			case d.After(f.Today):
-				v.Add("held_date", fmt.Sprintf("Ngày đại hội %s ở tương lai", d.VI()), fmt.Sprintf("the held date %s is in the future", d))
+				v.Add("held_date", fmt.Sprintf("Ngày đại hội %s ở tương lai (hôm nay là %s): hãy nhập ngày đã tổ chức", d.VI(), f.Today.VI()),
+					fmt.Sprintf("the held date %s is in the future (today is %s): type the day it was held", d.VI(), f.Today.VI()))
 				heldOK = false
 			case !f.Span().CheckDay(v, "held_date", *d):
 				heldOK = false

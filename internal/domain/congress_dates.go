@@ -45,6 +45,6 @@ func (s RoundSpan) CheckDay(v *Validation, field string, d Day) bool {
 		return true
 	}
 	v.Add(field, fmt.Sprintf("Ngày %s nằm ngoài thời gian của đợt đại hội (từ %s đến %s)", d.VI(), s.Start.VI(), end.VI()),
-		fmt.Sprintf("the day %s is outside the round (from %s to %s)", d, s.Start, end))
+		fmt.Sprintf("the day %s is outside the round (from %s to %s)", d.VI(), s.Start.VI(), end.VI()))
 	return false
 }

@@ -74,12 +74,12 @@ func (in MilestoneInput) Validate(today Day, v *Validation) Day {
 	if s == "" {
 		return today
 	}
-	d, ok := checkDay(v, "done_on", s, true)
+	d, ok := ReadDay(v, "done_on", s, true)
 	if !ok {
 		return today
 	}
 	if d.After(today) {
-		v.Add("done_on", fmt.Sprintf("Ngày %s ở tương lai", d.VI()), fmt.Sprintf("the day %s is in the future", d))
+		v.Add("done_on", fmt.Sprintf("Ngày %s ở tương lai (hôm nay là %s)", d.VI(), today.VI()), fmt.Sprintf("the day %s is in the future (today is %s)", d.VI(), today.VI()))
 	}
 	return *d
 }

@@ -55,7 +55,7 @@ func (in RoundInput) Validate(rules KindRules, v *Validation) (Day, []Day) {
 			v.Add(fmt.Sprintf("documents[%d]", i), "Tên văn bản không hợp lệ (tối đa 200 ký tự)", "invalid document reference (at most 200 characters)")
 		}
 	}
-	start, _ := checkDay(v, "start_date", in.StartDate, true)
+	start, _ := ReadDay(v, "start_date", in.StartDate, true)
 	days := make([]Day, len(in.Deadlines))
 	seen := map[string]int{}
 	for i, r := range in.Deadlines {

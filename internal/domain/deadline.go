@@ -112,7 +112,7 @@ func (in DeadlineRuleInput) Validate(rules KindRules, needReason bool, prefix st
 	if in.Category != "" && !ValidCategory(in.Category) {
 		v.Add(prefix+"category", fmt.Sprintf("Loại hình %q không hợp lệ", in.Category), fmt.Sprintf("unknown category %q", in.Category))
 	}
-	d, ok := checkDay(v, prefix+"deadline", in.Deadline, true)
+	d, ok := ReadDay(v, prefix+"deadline", in.Deadline, true)
 	if needReason {
 		CheckReason(v, prefix+"reason", in.Reason, true)
 	}
@@ -143,23 +143,24 @@ func CheckReason(v *Validation, field, reason string, required bool) string {
 	return reason
 }
 
-// checkDay parses an ISO day of field; an empty string is absent (refused
-// when required). It returns nil when absent or wrong.
-func checkDay(v *Validation, field, s string, required bool) (*Day, bool) {
+// ReadDay reads the day of field (ParseDay: dd/mm/yyyy, or YYYY-MM-DD);
+// an empty string is absent (refused when required). It returns nil when
+// absent or wrong.
+func ReadDay(v *Validation, field, s string, required bool) (*Day, bool) {
 	if s == "" {
 		if required {
-			v.Add(field, "Thiếu ngày (YYYY-MM-DD)", "a date (YYYY-MM-DD) is required")
+			v.Add(field, "Cần nhập ngày (dd/mm/yyyy)", "a day (dd/mm/yyyy) is required")
 			return nil, false
 		}
 		return nil, true
 	}
-	t, err := ParseDate(s)
+	d, err := ParseDay(s)
 	if err != nil {
-		v.Add(field, fmt.Sprintf("%q không phải là một ngày có thật (YYYY-MM-DD)", s),
-			fmt.Sprintf("%q is not a date that exists (YYYY-MM-DD)", s))
+		shown := ShowText(s, 40)
+		v.Add(field, fmt.Sprintf("%q không phải là một ngày có thật; hãy nhập theo dạng dd/mm/yyyy, ví dụ 19/03/2020", shown),
+			fmt.Sprintf("%q is not a day that exists; type it as dd/mm/yyyy, e.g. 19/03/2020", shown))
 		return nil, false
 	}
-	d := DayOf(t)
 	return &d, true
 }
 

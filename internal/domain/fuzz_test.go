@@ -97,3 +97,25 @@ func FuzzCleanText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseDay: a day typed is read only when it exists within
+// MinYear–MaxYear, and what a form shows of it (dd/mm/yyyy) reads back as
+// the same day.
+func FuzzParseDay(f *testing.F) {
+	for _, s := range []string{"19/03/2020", "9/3/2020", "29/02/2020", "29/02/2019", "31/04/2020", "2020-03-19", "03/19/2020", "19/03/20", "", "19/03/2020\x00", "1/1/1900", "31/12/2999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDay(s)
+		if err != nil {
+			return
+		}
+		if y := d.Time.Year(); y < MinYear || y > MaxYear {
+			t.Fatalf("%q read as %v, outside the years", s, d)
+		}
+		back, err := ParseDay(d.VI())
+		if err != nil || !back.Time.Equal(d.Time) {
+			t.Fatalf("%q read as %s, whose form %q reads as %s (%v)", s, d, d.VI(), back, err)
+		}
+	})
+}
