@@ -80,27 +80,41 @@ func TestResultsShowVotesAsASharOfTheDelegatesPresent(t *testing.T) {
 	}
 }
 
-func TestApprovalsOnlyByAnAncestorsBoard(t *testing.T) {
+// Approvals come from the committee of a unit above: a secretary, board or
+// admin whose role is held on a strict ancestor of the unit.
+func TestApprovalsComeFromTheCommitteeAbove(t *testing.T) {
 	f := newFixture(t)
 	f.createRound2020()
 	sys := domain.SystemPrincipal()
-	f.user("bt-phuong")
-	if err := f.svc.Grant(f.ctx, sys, "bt-phuong", "board", "HN.HBT.BM"); err != nil {
-		t.Fatal(err)
+	for _, g := range []struct{ user, role, unit string }{
+		{"bt-phuong", "board", "HN.HBT.BM"},
+		{"bithu-quan", "secretary", "HN.HBT"},
+		{"bithu-vt", "secretary", "HN.HBT.VT"},
+	} {
+		f.user(g.user)
+		if err := f.svc.Grant(f.ctx, sys, g.user, g.role, g.unit); err != nil {
+			t.Fatal(err)
+		}
 	}
 	in := domain.MilestoneInput{DoneOn: "2020-03-01", Note: "Quyết định số 12"}
 	cases := []struct {
 		user, unit, milestone string
 		want                  domain.ErrorCode
 	}{
-		{"bithu", "HN.HBT.BM", "congress_plan", domain.EForbidden},      // the ward's own secretary
-		{"bt-phuong", "HN.HBT.BM", "personnel_plan", domain.EForbidden}, // a board on the ward itself
-		{"xem", "HN.HBT.BM.C1", "congress_plan", domain.EForbidden},     // a viewer
-		{"bithu", "HN.HBT.BM.C1", "congress_plan", domain.EForbidden},   // a secretary above the cell, not a board
-		{"bithu", "HN.HBT.BM", "draft_report", ""},                      // not an approval: the secretary may
-		{"bt-phuong", "HN.HBT.BM.C1", "congress_plan", ""},              // the ward's board approves its cells
-		{"bantochuc", "HN.HBT.BM", "congress_plan", ""},                 // the district board approves the ward
-		{"bantochuc", "HN.HBT.BM", "held", domain.EInvalid},             // auto milestones are not ticked by hand
+		{"bithu", "HN.HBT.BM", "congress_plan", domain.EForbidden},       // the ward's own secretary does not approve her ward
+		{"bt-phuong", "HN.HBT.BM", "personnel_plan", domain.EForbidden},  // nor a board on the ward itself
+		{"xem", "HN.HBT.BM.C1", "congress_plan", domain.EForbidden},      // a viewer
+		{"totacong", "HN.HBT.BM.C1", "congress_plan", domain.EForbidden}, // a working group follows, does not approve
+		{"bithu", "HN.HBT.VT.C1", "congress_plan", domain.ENotFound},     // another ward's cells are outside her scope
+		{"bithu-vt", "HN.HBT.BM.C1", "congress_plan", domain.ENotFound},
+		{"bithu", "HN.HBT.BM", "draft_report", ""},          // not an approval: the secretary may
+		{"bithu", "HN.HBT.BM.C1", "congress_plan", ""},      // the ward's secretary approves her cells
+		{"bithu", "HN.HBT.BM.C1", "personnel_plan", ""},     // both their plans
+		{"bt-phuong", "HN.HBT.BM.C2", "congress_plan", ""},  // so does the ward's board
+		{"bantochuc", "HN.HBT.BM", "congress_plan", ""},     // the district board approves the ward
+		{"bantochuc", "HN.HBT.BM.C3", "personnel_plan", ""}, // and, from above, a cell
+		{"bithu-quan", "HN.HBT.BM.C3", "congress_plan", ""}, // a secretary two levels up too (a strict ancestor)
+		{"bantochuc", "HN.HBT.BM", "held", domain.EInvalid}, // auto milestones are not ticked by hand
 		{"bantochuc", "HN.HBT.BM", "children_held", domain.EInvalid},
 		{"bantochuc", "HN.HBT.BM", "no_such_thing", domain.ENotFound},
 		{"bantochuc", "HN.HBT.BM.C1", "subcommittees", domain.ENotFound}, // not a milestone of a cell

@@ -165,7 +165,7 @@ func TestBadCongressInputIsRefusedInBothLanguagesAndWritesNothing(t *testing.T) 
 		field      string
 	}{
 		{"a planned date that does not exist", "HN.HBT.BM.C1", domain.CongressPatch{PlannedDate: strp("2020-02-30")}, "planned_date"},
-		{"a planned date in another format", "HN.HBT.BM.C1", domain.CongressPatch{PlannedDate: strp("30/03/2020")}, "planned_date"},
+		{"a planned date month first, as an English phone writes it", "HN.HBT.BM.C1", domain.CongressPatch{PlannedDate: strp("03/30/2020")}, "planned_date"},
 		{"a planned date before the round", "HN.HBT.BM.C1", domain.CongressPatch{PlannedDate: strp("2019-01-01")}, "planned_date"},
 		{"a held date in the future", "HN.HBT.BM.C2", domain.CongressPatch{HeldDate: strp("2020-04-16")}, "held_date"},
 		{"a held date before the round", "HN.HBT.BM.C2", domain.CongressPatch{HeldDate: strp("2019-07-07")}, "held_date"},

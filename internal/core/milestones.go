@@ -19,9 +19,10 @@ func (s *Service) Milestones(ctx context.Context, p domain.Principal, code strin
 
 // TickMilestone records the milestone of the unit with code as done (on
 // in.DoneOn, today when empty). p needs ActUpdate on the unit; an approval
-// (personnel plan, congress plan) needs a board user of an ancestor: the
-// unit's own secretary or board may not approve their own plan. Milestones
-// the system ticks (held, results reported, all units below held) are refused.
+// (personnel plan, congress plan) needs the committee of a unit above
+// (domain.Principal.MayApprove): the unit's own secretary or board may not
+// approve their own plan. Milestones the system ticks (held, results
+// reported, all units below held) are refused.
 func (s *Service) TickMilestone(ctx context.Context, p domain.Principal, code string, roundID int64, milestone string, in domain.MilestoneInput) (domain.Milestone, error) {
 	today := domain.TodayDay(s.clock)
 	var v domain.Validation
@@ -56,10 +57,8 @@ func (s *Service) setMilestone(ctx context.Context, p domain.Principal, code str
 	}
 	return s.store.SetMilestone(ctx, p, id, u.Code, milestone, day, note, domain.TodayDay(s.clock),
 		func(m domain.Milestone, c domain.Congress) error {
-			if m.RequiresApproval {
-				if err := requireManageAbove(p, u); err != nil {
-					return err
-				}
+			if m.RequiresApproval && !p.MayApprove(u.Path) {
+				return domain.Forbidden()
 			}
 			if invalid != nil {
 				return invalid

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	netmail "net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -209,3 +210,45 @@ func (p Principal) HasRoleOver(path string, roles ...Role) bool {
 	}
 	return false
 }
+
+// approverRoles are the roles of a superior unit's committee: the roles that
+// give the approvals of the units below it.
+var approverRoles = []Role{RoleAdmin, RoleBoard, RoleSecretary}
+
+// MayApprove reports whether p may give the approvals of the unit at path
+// (its personnel plan and its congress plan). They come from the committee
+// of a unit above: p holds a secretary's, board's or admin's role on a
+// strict ancestor of the unit. A ward's secretary approves her cells; the
+// district's board approves the ward; nobody approves their own unit. The
+// system (command line, demo) approves anything.
+func (p Principal) MayApprove(path string) bool {
+	if p.System {
+		return true
+	}
+	if !p.User.Active {
+		return false
+	}
+	for _, g := range p.Grants {
+		if g.UnitPath != path && IsWithin(path, g.UnitPath) && slices.Contains(approverRoles, g.Role) {
+			return true
+		}
+	}
+	return false
+}
+
+// MayTick reports whether p may tick (or untick) milestone m of the unit at
+// path by hand: an approval by the committee above (MayApprove), another
+// step by whoever updates the unit; a milestone the system ticks, nobody.
+func (p Principal) MayTick(m Milestone, path string) bool {
+	switch {
+	case m.Auto != "":
+		return false
+	case m.RequiresApproval:
+		return p.MayApprove(path)
+	}
+	return p.Can(ActUpdate, path)
+}
+
+// ApproverRoles are the roles of the committee of the unit directly above
+// that gives a unit's approvals, as the page names who must give them.
+func ApproverRoles() []Role { return []Role{RoleSecretary, RoleBoard} }

@@ -259,3 +259,68 @@ func TestNormalizeEmail(t *testing.T) {
 		}
 	}
 }
+
+func TestMayApproveIsTheCommitteeAbove(t *testing.T) {
+	const ward = "1.2.3" // the granted unit: a ward under district 1.2
+	approvers := map[Role]bool{RoleAdmin: true, RoleBoard: true, RoleSecretary: true}
+	places := []struct {
+		name  string
+		path  string
+		above bool // the grant is on a strict ancestor
+	}{
+		{"the ward's own plans", "1.2.3", false},
+		{"a cell of the ward", "1.2.3.4", true},
+		{"a cell of a sub-committee of the ward", "1.2.3.5.6", true},
+		{"the district above", "1.2", false},
+		{"a cell of another ward", "1.2.7.8", false},
+		{"a cell of a ward whose id starts alike", "1.2.33.4", false},
+	}
+	for _, role := range Roles {
+		for _, pl := range places {
+			t.Run(fmt.Sprintf("%s: %s", role, pl.name), func(t *testing.T) {
+				p := principal(role, ward)
+				if got, want := p.MayApprove(pl.path), approvers[role] && pl.above; got != want {
+					t.Errorf("MayApprove = %v, want %v", got, want)
+				}
+			})
+		}
+	}
+	t.Run("an inactive secretary approves nothing", func(t *testing.T) {
+		p := principal(RoleSecretary, ward)
+		p.User.Active = false
+		if p.MayApprove("1.2.3.4") {
+			t.Error("MayApprove = true")
+		}
+	})
+	t.Run("the system approves anything", func(t *testing.T) {
+		if !SystemPrincipal().MayApprove("1") {
+			t.Error("MayApprove = false")
+		}
+	})
+}
+
+func TestMayTick(t *testing.T) {
+	approval := Milestone{Code: "congress_plan", RequiresApproval: true}
+	step := Milestone{Code: "draft_report"}
+	auto := Milestone{Code: "held", Auto: "held"}
+	for _, c := range []struct {
+		name string
+		p    Principal
+		m    Milestone
+		path string
+		want bool
+	}{
+		{"a secretary ticks her ward's own step", principal(RoleSecretary, "1.2.3"), step, "1.2.3", true},
+		{"a secretary does not approve her ward", principal(RoleSecretary, "1.2.3"), approval, "1.2.3", false},
+		{"a secretary approves her cell", principal(RoleSecretary, "1.2.3"), approval, "1.2.3.4", true},
+		{"a viewer ticks nothing", principal(RoleViewer, "1.2"), step, "1.2.3", false},
+		{"a supervisor approves nothing", principal(RoleSupervisor, "1.2"), approval, "1.2.3", false},
+		{"nobody ticks what the system ticks", principal(RoleAdmin, "1"), auto, "1.2.3", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := c.p.MayTick(c.m, c.path); got != c.want {
+				t.Errorf("MayTick = %v, want %v", got, c.want)
+			}
+		})
+	}
+}

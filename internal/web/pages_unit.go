@@ -136,7 +136,7 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 		if lang == "en" {
 			name = m.NameEN
 		}
-		tickable := m.DoneOn == nil && m.Auto == "" && ((m.RequiresApproval && mayApprove) || (!m.RequiresApproval && mayUpdate))
+		tickable := m.DoneOn == nil && p.MayTick(m, u.Path)
 		d.Milestones = append(d.Milestones, unitMilestone{Code: m.Code, Name: name, Due: vi(m.DueDate), Done: vi(m.DoneOn),
 			By: m.DoneBy, Overdue: m.Overdue, Tickable: tickable})
 	}
