@@ -65,7 +65,7 @@ func (s *Service) UpdateCongress(ctx context.Context, p domain.Principal, code s
 			return nil
 		},
 		Apply: func(cur domain.Congress, f domain.CongressFacts) (domain.Congress, string, error) {
-			f.Today, f.MayCorrect = today, mayCorrect
+			f.Today, f.MayCorrect, f.IsCell = today, mayCorrect, s.rules.IsCell(cur.UnitKind)
 			next, err := domain.ApplyCongressPatch(cur, patch, f)
 			reason := patch.Reason
 			if next.CascadeOverrideReason != "" && next.CascadeOverrideReason != cur.CascadeOverrideReason {

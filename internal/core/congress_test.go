@@ -175,6 +175,8 @@ func TestBadCongressInputIsRefusedInBothLanguagesAndWritesNothing(t *testing.T) 
 		{"negative delegates expected", "HN.HBT.BM.C1", domain.CongressPatch{DelegatesExpected: intp(-1)}, "delegates_expected"},
 		{"negative delegates present", "HN.HBT.BM.C1", domain.CongressPatch{DelegatesPresent: intp(-3)}, "delegates_present"},
 		{"absurd delegates", "HN.HBT.BM.C1", domain.CongressPatch{DelegatesPresent: intp(100001)}, "delegates_present"},
+		{"more present than the cell's 30 members", "HN.HBT.BM.C1", domain.CongressPatch{DelegatesPresent: intp(31)}, "delegates_present"},
+		{"more present than the ward's delegates called", "HN.HBT.BM", domain.CongressPatch{DelegatesExpected: intp(120), DelegatesPresent: intp(121)}, "delegates_present"},
 		{"an unknown status", "HN.HBT.BM.C1", domain.CongressPatch{Status: strp("done")}, "status"},
 		{"a status that skips a step", "HN.HBT.BM.C1", domain.CongressPatch{Status: strp("held"), HeldDate: strp("2020-02-10")}, "status"},
 		{"lessons before held", "HN.HBT.BM.C1", domain.CongressPatch{LessonsLearned: strp("Tốt")}, "lessons_learned"},

@@ -17,6 +17,8 @@ type Congress struct {
 	UnitKind string `json:"unit_kind" db:"unit_kind"`
 	Category string `json:"category,omitempty" db:"category"`
 	UnitPath string `json:"-" db:"unit_path"`
+	// Members is the number of party members of the unit.
+	Members int `json:"members" db:"unit_members"`
 
 	Status            CongressStatus `json:"status" db:"status"`
 	StatusName        Text           `json:"status_name" db:"-"`
@@ -151,6 +153,8 @@ type CongressFacts struct {
 	// MayCorrect: the caller is a board user of an ancestor unit, who may
 	// step a status back and override the cascade rule.
 	MayCorrect bool
+	// IsCell: the unit is a cell (its congress is of all its members).
+	IsCell bool
 }
 
 // Span is the span of the days that make sense in the round.
@@ -218,7 +222,9 @@ func ApplyCongressPatch(cur Congress, p CongressPatch, f CongressFacts) (Congres
 	}
 	applyDates(&next, cur, p, f, step, &v)
 	checkCount(&v, "delegates_expected", p.DelegatesExpected, &next.DelegatesExpected)
-	checkCount(&v, "delegates_present", p.DelegatesPresent, &next.DelegatesPresent)
+	if checkCount(&v, "delegates_present", p.DelegatesPresent, &next.DelegatesPresent) || p.DelegatesExpected != nil {
+		next.Attendance(f.IsCell).Check(&v, next.DelegatesPresent)
+	}
 	if p.LessonsLearned != nil {
 		l, _ := CleanText(*p.LessonsLearned, MultiLine)
 		switch {
@@ -301,17 +307,53 @@ func applyDates(next *Congress, cur Congress, p CongressPatch, f CongressFacts, 
 	}
 }
 
-// checkCount applies a count of the patch: between 0 and MaxDelegates.
-func checkCount(v *Validation, field string, n *int, dst **int) {
+// checkCount applies a count of the patch: between 0 and MaxDelegates. It
+// reports whether the patch set it.
+func checkCount(v *Validation, field string, n *int, dst **int) bool {
 	if n == nil {
-		return
+		return false
 	}
 	if *n < 0 || *n > MaxDelegates {
 		v.Add(field, fmt.Sprintf("Phải là số nguyên từ 0 đến %d", MaxDelegates), fmt.Sprintf("must be a whole number from 0 to %d", MaxDelegates))
-		return
+		return false
 	}
 	x := *n
 	*dst = &x
+	return true
+}
+
+// Attendance is who attends a unit's congress: all its members, or, at a
+// congress of delegates, the delegates called to it; and how many are
+// expected (0: not known, no bound).
+type Attendance struct {
+	Delegates bool `json:"delegates"`
+	Expected  int  `json:"expected"`
+}
+
+// Attendance returns who attends c's congress: a cell's congress is of all
+// its members; another unit's is a congress of delegates when delegates are
+// expected (a grassroots committee with many members), else of all its
+// members.
+func (c Congress) Attendance(isCell bool) Attendance {
+	if !isCell && c.DelegatesExpected != nil && *c.DelegatesExpected > 0 {
+		return Attendance{Delegates: true, Expected: *c.DelegatesExpected}
+	}
+	return Attendance{Expected: c.Members}
+}
+
+// Check refuses (field delegates_present) more present than expected, in
+// the words of the congress: members or delegates.
+func (a Attendance) Check(v *Validation, present *int) {
+	if present == nil || a.Expected <= 0 || *present <= a.Expected {
+		return
+	}
+	if a.Delegates {
+		v.Add("delegates_present", fmt.Sprintf("Số đại biểu có mặt (%d) nhiều hơn số đại biểu được triệu tập (%d)", *present, a.Expected),
+			fmt.Sprintf("%d delegates present, more than the %d delegates called", *present, a.Expected))
+		return
+	}
+	v.Add("delegates_present", fmt.Sprintf("Số đảng viên có mặt (%d) nhiều hơn số đảng viên của đơn vị (%d)", *present, a.Expected),
+		fmt.Sprintf("%d members present, more than the unit's %d members", *present, a.Expected))
 }
 
 // AuditEntry is one recorded change of a round: who, when, on which unit,

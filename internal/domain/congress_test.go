@@ -18,9 +18,22 @@ func cgAt(s CongressStatus, held string) Congress {
 	return c
 }
 
+// cgWith is c with the unit's members, and delegates expected and present (0: none).
+func cgWith(c Congress, members, expected, present int) Congress {
+	c.Members = members
+	if expected > 0 {
+		c.DelegatesExpected = cgInt(expected)
+	}
+	if present > 0 {
+		c.DelegatesPresent = cgInt(present)
+	}
+	return c
+}
+
 func TestApplyCongressPatch(t *testing.T) {
 	facts := CongressFacts{RoundStart: cgDay("2019-07-08"), Today: cgDay("2020-04-15"), PlanApproved: true, ResultsRecorded: true}
 	with := func(change func(*CongressFacts)) CongressFacts { f := facts; change(&f); return f }
+	cellFacts := with(func(f *CongressFacts) { f.IsCell = true })
 	cases := []struct {
 		name   string
 		cur    Congress
@@ -62,7 +75,14 @@ func TestApplyCongressPatch(t *testing.T) {
 		{"an unknown status", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("over")}, facts, "", EInvalid, []string{"status"}},
 		{"negative and absurd counts", cgAt(StatusPreparing, ""), CongressPatch{DelegatesExpected: cgInt(-1), DelegatesPresent: cgInt(100001)}, facts, "", EInvalid,
 			[]string{"delegates_expected", "delegates_present"}},
-		{"more present than expected is allowed", cgAt(StatusPreparing, ""), CongressPatch{DelegatesExpected: cgInt(30), DelegatesPresent: cgInt(31)}, facts, StatusPreparing, "", nil},
+		{"more delegates present than called", cgAt(StatusPreparing, ""), CongressPatch{DelegatesExpected: cgInt(30), DelegatesPresent: cgInt(31)}, facts, "", EInvalid, []string{"delegates_present"}},
+		{"the delegates called, all present", cgAt(StatusPreparing, ""), CongressPatch{DelegatesExpected: cgInt(30), DelegatesPresent: cgInt(30)}, facts, StatusPreparing, "", nil},
+		{"fewer delegates called than already present", cgWith(cgAt(StatusHeld, "2020-03-01"), 0, 120, 118), CongressPatch{DelegatesExpected: cgInt(100)}, facts, "", EInvalid, []string{"delegates_present"}},
+		{"a cell of 45 with 999 present", cgWith(cgAt(StatusPlanApproved, ""), 45, 0, 0), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-04-01"), DelegatesPresent: cgInt(999)}, cellFacts, "", EInvalid, []string{"delegates_present"}},
+		{"a cell of 45 with 45 present", cgWith(cgAt(StatusPlanApproved, ""), 45, 0, 0), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-04-01"), DelegatesPresent: cgInt(45)}, cellFacts, StatusHeld, "", nil},
+		{"a cell counts its members, not delegates", cgWith(cgAt(StatusPlanApproved, ""), 20, 30, 0), CongressPatch{DelegatesPresent: cgInt(25)}, cellFacts, "", EInvalid, []string{"delegates_present"}},
+		{"a cell whose members are not known", cgWith(cgAt(StatusPlanApproved, ""), 0, 0, 0), CongressPatch{DelegatesPresent: cgInt(25)}, cellFacts, StatusPlanApproved, "", nil},
+		{"a ward without delegates called counts its members", cgWith(cgAt(StatusPlanApproved, ""), 400, 0, 0), CongressPatch{DelegatesPresent: cgInt(401)}, facts, "", EInvalid, []string{"delegates_present"}},
 		{"a planned date that does not exist", cgAt(StatusPreparing, ""), CongressPatch{PlannedDate: cgStr("2021-02-29")}, facts, "", EInvalid, []string{"planned_date"}},
 		{"a held date without holding", cgAt(StatusPreparing, ""), CongressPatch{HeldDate: cgStr("2020-03-01")}, facts, "", EInvalid, []string{"held_date"}},
 		{"lessons before held", cgAt(StatusPreparing, ""), CongressPatch{LessonsLearned: cgStr("x")}, facts, "", EInvalid, []string{"lessons_learned"}},
@@ -104,6 +124,16 @@ func TestApplyCongressPatch(t *testing.T) {
 		next, err := ApplyCongressPatch(c, CongressPatch{LessonsLearned: cgStr("Chuẩn bị kỹ")}, facts)
 		if err != nil || next.LessonsLearned != "Chuẩn bị kỹ" {
 			t.Errorf("%+v %v", next, err)
+		}
+	})
+	t.Run("the refusal of the attendance speaks of members or delegates", func(t *testing.T) {
+		_, err := ApplyCongressPatch(cgWith(cgAt(StatusPlanApproved, ""), 45, 0, 0), CongressPatch{DelegatesPresent: cgInt(999)}, cellFacts)
+		if m := AsError(err).Fields[0].Message; !strings.Contains(m.VI, "Số đảng viên có mặt (999)") || !strings.Contains(m.VI, "(45)") || !strings.Contains(m.EN, "members") {
+			t.Errorf("a cell: %+v", m)
+		}
+		_, err = ApplyCongressPatch(cgWith(cgAt(StatusPlanApproved, ""), 400, 120, 0), CongressPatch{DelegatesPresent: cgInt(130)}, facts)
+		if m := AsError(err).Fields[0].Message; !strings.Contains(m.VI, "Số đại biểu có mặt (130)") || !strings.Contains(m.VI, "(120)") || !strings.Contains(m.EN, "delegates") {
+			t.Errorf("a congress of delegates: %+v", m)
 		}
 	})
 	t.Run("the message of the cascade says how many are missing", func(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 // congressCols and congressFrom read a congress with its unit and the
 // counts of its milestones done, in all and overdue at $3.
 const congressCols = `SELECT c.round_id, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind,
-	coalesce(u.category, '') AS category, u.path::text AS unit_path,
+	coalesce(u.category, '') AS category, u.path::text AS unit_path, u.members AS unit_members,
 	c.status, c.planned_date, c.held_date, c.delegates_expected, c.delegates_present, c.is_pilot, c.lessons_learned,
 	c.deadline, c.deadline_override, c.deadline_override_reason, c.cascade_override_reason, c.version, c.updated_at,
 	ms.done AS "milestones.done", ms.total AS "milestones.total", ms.overdue AS "milestones.overdue"`
