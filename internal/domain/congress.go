@@ -206,10 +206,10 @@ func ApplyCongressPatch(cur Congress, p CongressPatch, f CongressFacts) (Congres
 		checkForward(target, f, override, &v)
 	case step > 1:
 		v.Add("status", fmt.Sprintf("Không thể chuyển từ %q sang %q: phải lần lượt từng bước", cur.Status.Name().VI, target.Name().VI),
-			fmt.Sprintf("cannot go from %s to %s: the status moves one step at a time", cur.Status, target))
+			fmt.Sprintf("cannot go from %q to %q: the status moves one step at a time", cur.Status.Name().EN, target.Name().EN))
 	default:
 		v.Add("status", fmt.Sprintf("Chỉ được lùi một bước (từ %q)", cur.Status.Name().VI),
-			fmt.Sprintf("the status goes back one step at a time (from %s)", cur.Status))
+			fmt.Sprintf("the status goes back one step at a time (from %q)", cur.Status.Name().EN))
 	}
 	next.Status = target
 	if override != "" {
@@ -248,14 +248,15 @@ func checkForward(target CongressStatus, f CongressFacts, override string, v *Va
 	switch target {
 	case StatusPlanApproved:
 		if !f.PlanApproved {
-			v.Add("status", "Chưa thể chuyển sang \"Đã duyệt phương án\": phương án tổ chức đại hội chưa được cấp trên phê duyệt",
-				"the status cannot become plan_approved: the congress plan lacks its approval by the superior")
+			v.Add("status", fmt.Sprintf("Chưa thể chuyển sang %q: phương án tổ chức đại hội chưa được cấp trên phê duyệt", StatusPlanApproved.Name().VI),
+				fmt.Sprintf("the status cannot become %q: the congress plan lacks its approval by the superior", StatusPlanApproved.Name().EN))
 		}
 	case StatusHeld:
 		if f.BelowHeld < f.BelowTotal && override == "" {
 			n := f.BelowTotal - f.BelowHeld
 			v.Add("status", fmt.Sprintf("Còn %d/%d đơn vị trực thuộc chưa tổ chức đại hội; cần ban tổ chức cấp trên cho phép (cascade_override_reason)", n, f.BelowTotal),
-				fmt.Sprintf("%d of the %d units below have not held their congress yet; a board user of an ancestor must override (cascade_override_reason)", n, f.BelowTotal))
+				fmt.Sprintf("%s not held %s congress yet; a board user of an ancestor must override (cascade_override_reason)",
+					countOf(n, f.BelowTotal, "unit below", "units below"), Plural(n, "its", "their")))
 		}
 	case StatusResultsReported:
 		if !f.ResultsRecorded {
@@ -305,6 +306,27 @@ func applyDates(next *Congress, cur Congress, p CongressPatch, f CongressFacts, 
 			next.CascadeOverrideReason = ""
 		}
 	}
+}
+
+// countOf says, in English, n of the total things: "1 of the 11 units
+// below has", "3 of the 11 units below have", "the only unit below has".
+func countOf(n, total int, one, other string) string {
+	switch {
+	case total == 1 && n == 1:
+		return "the only " + one + " has"
+	case n == 1:
+		return fmt.Sprintf("1 of the %d %s has", total, other)
+	}
+	return fmt.Sprintf("%d of the %d %s have", n, total, Plural(total, one, other))
+}
+
+// Plural returns one when n is 1, other otherwise: the English plural
+// (Vietnamese has a single form).
+func Plural(n int, one, other string) string {
+	if n == 1 {
+		return one
+	}
+	return other
 }
 
 // checkCount applies a count of the patch: between 0 and MaxDelegates. It

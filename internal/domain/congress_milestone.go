@@ -92,7 +92,7 @@ func CheckTick(m Milestone, c Congress, tick bool) error {
 			fmt.Sprintf("milestone %s is marked by the system, not by hand", m.Code))
 	}
 	if !tick && m.Code == "congress_plan" && c.Status.Step() >= StatusPlanApproved.Step() {
-		return Invalid("milestone", "Không thể bỏ phê duyệt phương án khi đại hội đã ở trạng thái \"Đã duyệt phương án\" trở đi; hãy lùi trạng thái trước",
+		return Invalid("milestone", fmt.Sprintf("Không thể bỏ phê duyệt phương án khi đại hội đã ở trạng thái %q trở đi; hãy lùi trạng thái trước", StatusPlanApproved.Name().VI),
 			"the congress plan's approval cannot be withdrawn while the status rests on it; step the status back first")
 	}
 	return nil

@@ -140,8 +140,22 @@ func TestApplyCongressPatch(t *testing.T) {
 		_, err := ApplyCongressPatch(cgAt(StatusPlanApproved, ""), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-03-19")},
 			with(func(f *CongressFacts) { f.BelowTotal, f.BelowHeld = 13, 9 }))
 		m := AsError(err).Fields[0].Message
-		if !strings.Contains(m.VI, "4/13") || !strings.Contains(m.EN, "4 of the 13") {
+		if !strings.Contains(m.VI, "4/13") || !strings.Contains(m.EN, "4 of the 13 units below have not held their congress") {
 			t.Errorf("message %+v", m)
+		}
+		for _, c := range []struct {
+			total, held int
+			want        string
+		}{
+			{11, 10, "1 of the 11 units below has not held its congress"},
+			{1, 0, "the only unit below has not held its congress"},
+			{2, 0, "2 of the 2 units below have not held their congress"},
+		} {
+			_, err := ApplyCongressPatch(cgAt(StatusPlanApproved, ""), CongressPatch{Status: cgStr("held"), HeldDate: cgStr("2020-03-19")},
+				with(func(f *CongressFacts) { f.BelowTotal, f.BelowHeld = c.total, c.held }))
+			if m := AsError(err).Fields[0].Message.EN; !strings.Contains(m, c.want) {
+				t.Errorf("%d of %d: %q, want %q", c.total-c.held, c.total, m, c.want)
+			}
 		}
 	})
 }

@@ -42,13 +42,19 @@ func Load() (*Catalog, error) {
 
 // T returns message id in lang (Vietnamese when lang is not spoken), with
 // data filling its template; a missing message is an error, so that a page
-// never shows a message id.
+// never shows a message id. A message that counts something takes the count
+// as data["Count"], which also chooses its plural form ("1 day late", "2
+// days late"; Vietnamese has one form).
 func (c *Catalog) T(lang, id string, data map[string]any) (string, error) {
 	l, ok := c.localizers[lang]
 	if !ok {
 		l = c.localizers[Languages[0]]
 	}
-	return l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	lc := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	if n, ok := data["Count"]; ok && lang != "vi" { // Vietnamese messages have a single form
+		lc.PluralCount = n
+	}
+	return l.Localize(lc)
 }
 
 // Pick returns the language for a request: the user's own choice when they

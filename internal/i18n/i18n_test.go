@@ -89,3 +89,51 @@ func TestPickPrefersTheUsersChoiceThenTheBrowsers(t *testing.T) {
 		}
 	}
 }
+
+func TestCountsTakeTheirPluralForm(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang  string
+		count int
+		want  string
+	}{
+		{"en", 1, "1 day late"},
+		{"en", 2, "2 days late"},
+		{"en", 0, "0 days late"},
+		{"vi", 1, "trễ 1 ngày"},
+		{"vi", 2, "trễ 2 ngày"},
+	} {
+		got, err := c.T(tc.lang, "late_days", map[string]any{"Count": tc.count})
+		if err != nil || got != tc.want {
+			t.Errorf("%s %d: %q (%v), want %q", tc.lang, tc.count, got, err, tc.want)
+		}
+	}
+}
+
+// Every English message that counts ({{.Count}}) has its singular and plural.
+func TestEveryCountHasBothEnglishForms(t *testing.T) {
+	var m map[string]any
+	if _, err := toml.DecodeFS(locales, "locales/active.en.toml", &m); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for id, v := range m {
+		switch v := v.(type) {
+		case string:
+			if regexp.MustCompile(`\{\{\s*\.Count\s*\}\}`).MatchString(v) {
+				t.Errorf("%s counts in one form only: %q", id, v)
+			}
+		case map[string]any:
+			n++
+			if v["one"] == nil || v["other"] == nil {
+				t.Errorf("%s: %v, want one and other", id, v)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no message has plural forms")
+	}
+}

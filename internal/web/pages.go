@@ -56,7 +56,7 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 	}
 	out := make(map[string]*template.Template, len(names))
 	for _, n := range names {
-		t, err := template.New(path.Base(n)).Funcs(template.FuncMap{"t": func(string, ...any) string { return "" }, "inc": func(i int) int { return i + 1 }, "domid": domID}).
+		t, err := template.New(path.Base(n)).Funcs(langFuncs(nil, "", nil)).Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }, "domid": domID}).
 			ParseFS(fsys, "layout/*.html", "report/*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)
@@ -92,7 +92,7 @@ func (s *Server) page(c echo.Context, status int, name string, u *domain.User, d
 	if err != nil {
 		return err
 	}
-	t.Funcs(template.FuncMap{"t": translator(s.catalog, lang, &terr)})
+	t.Funcs(langFuncs(s.catalog, lang, &terr))
 	d := pageData{Lang: lang, User: u, Data: data}
 	if p := principal(c); u != nil && p.User.ID == u.ID {
 		d.Admin = p.CanAnywhere(domain.ActAdmin)

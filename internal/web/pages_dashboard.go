@@ -27,7 +27,7 @@ func viewShare(s domain.Share, lang string) shareView {
 
 type dashChild struct {
 	Code, Name            string
-	StatusID              string // the message of its status
+	Status                domain.CongressStatus
 	LateDays              int
 	CellsHeld, CellsTotal int
 	CellsPercent          string
@@ -70,8 +70,9 @@ type riskItem struct {
 }
 
 type pilotItem struct {
-	Code, Name, StatusID, Held, Planned, Lessons string
-	DaysBefore                                   int
+	Code, Name, Held, Planned, Lessons string
+	Status                             domain.CongressStatus
+	DaysBefore                         int
 }
 
 func filterOf(c echo.Context) dashFilter {
@@ -87,7 +88,7 @@ func filterOf(c echo.Context) dashFilter {
 func (f dashFilter) apply(rows []dashChild, kinds, categories map[string]string) []dashChild {
 	out := rows[:0:0]
 	for _, r := range rows {
-		if (f.Status == "" || r.StatusID == "status_"+f.Status) && (f.Kind == "" || kinds[r.Code] == f.Kind) &&
+		if (f.Status == "" || string(r.Status) == f.Status) && (f.Kind == "" || kinds[r.Code] == f.Kind) &&
 			(f.Category == "" || categories[r.Code] == f.Category) && (!f.Late || r.Late > 0 || r.LateDays > 0) {
 			out = append(out, r)
 		}
@@ -231,7 +232,7 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 		return d, err
 	}
 	for _, pc := range pilots.Pilots {
-		it := pilotItem{Code: pc.UnitCode, Name: pc.UnitName, StatusID: "status_" + string(pc.Status),
+		it := pilotItem{Code: pc.UnitCode, Name: pc.UnitName, Status: pc.Status,
 			Held: vi(pc.HeldDate), Planned: vi(pc.PlannedDate), Lessons: pc.LessonsLearned}
 		if pc.DaysBeforeOthers != nil && *pc.DaysBeforeOthers > 0 {
 			it.DaysBefore = *pc.DaysBeforeOthers
@@ -252,7 +253,7 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 func childRows(ch domain.ChildrenProgress, lang string) []dashChild {
 	rows := make([]dashChild, 0, len(ch.Children))
 	for _, k := range ch.Children {
-		rows = append(rows, dashChild{Code: k.Code, Name: k.Name, StatusID: "status_" + string(k.Own.Status),
+		rows = append(rows, dashChild{Code: k.Code, Name: k.Name, Status: k.Own.Status,
 			LateDays: k.Own.DaysOverdue, CellsHeld: k.Cells.Held, CellsTotal: k.Cells.Total,
 			CellsPercent: k.Cells.In(lang), Late: k.Late})
 	}

@@ -37,7 +37,7 @@ func (s *Server) handleUnitsTable(c echo.Context) error {
 		tr("dash_col_status"), tr("col_deadline"), tr("col_planned"), tr("col_held"), tr("col_days_late"),
 		tr("col_cells_held"), tr("col_cells_total"), tr("col_share"), tr("col_late_below")}}
 	for _, k := range ch.Children {
-		t.Rows = append(t.Rows, []any{k.Code, k.Name, s.kindName(k.Kind, pageLang(c, u)), tr("status_" + string(k.Own.Status)),
+		t.Rows = append(t.Rows, []any{k.Code, k.Name, s.kindName(k.Kind, pageLang(c, u)), k.Own.Status.Name().In(pageLang(c, u)),
 			vi(k.Own.Deadline), vi(k.Own.PlannedDate), vi(k.Own.HeldDate), k.Own.DaysOverdue,
 			k.Cells.Held, k.Cells.Total, k.Cells.Percent, k.Late})
 	}

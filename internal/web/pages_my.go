@@ -17,7 +17,8 @@ import (
 // current values and writes nothing.
 
 type myItem struct {
-	Code, Name, StatusID    string
+	Code, Name              string
+	Status                  domain.CongressStatus
 	Late                    bool
 	DaysOverdue             int
 	Deadline, Planned, Held string
@@ -74,7 +75,7 @@ func (s *Server) myPage(c echo.Context, p domain.Principal, status int, code str
 }
 
 func myItemOf(m core.MyCongress, today string) myItem {
-	it := myItem{Code: m.UnitCode, Name: m.UnitName, StatusID: "status_" + string(m.Status), Late: m.Late,
+	it := myItem{Code: m.UnitCode, Name: m.UnitName, Status: m.Status, Late: m.Late,
 		DaysOverdue: m.DaysOverdue, Deadline: vi(m.Deadline), Planned: vi(m.PlannedDate), Held: vi(m.HeldDate),
 		Version: m.Version, PlannedISO: iso(m.PlannedDate), TodayISO: today}
 	if next, ok := nextStep[m.Status]; ok {

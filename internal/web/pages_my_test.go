@@ -28,7 +28,7 @@ func TestSecretaryMovesACellThroughItsStepsFromMyUnits(t *testing.T) {
 	b.login("secretary", testPassword)
 
 	page := b.send("GET", "/my", nil).Body.String()
-	for _, want := range []string{"Đảng bộ phường Bạch Mai", "Chi bộ tổ dân phố 1", "Chi bộ tổ dân phố 2", "trễ", "Bắt đầu chuẩn bị"} {
+	for _, want := range []string{"Đảng bộ phường Bạch Mai", "Chi bộ tổ dân phố 1", "Chi bộ tổ dân phố 2", "trễ", "Ghi nhận: Đang chuẩn bị"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("my units lack %q", want)
 		}
@@ -61,7 +61,7 @@ func TestSecretaryMovesACellThroughItsStepsFromMyUnits(t *testing.T) {
 	if loc := res.Header().Get("Location"); loc != "/my#"+domID(code) {
 		t.Errorf("redirect to %q", loc)
 	}
-	if page := b.send("GET", "/my", nil).Body.String(); !strings.Contains(page, "Đã cập nhật Chi bộ tổ dân phố 2.") || !strings.Contains(page, "Đã tổ chức ngày 25/03/2020") {
+	if page := b.send("GET", "/my", nil).Body.String(); !strings.Contains(page, "Đã cập nhật Chi bộ tổ dân phố 2.") || !strings.Contains(page, "Đại hội ngày 25/03/2020") {
 		t.Errorf("after holding: %s", page)
 	}
 	if c := f.congressOf(code); c.Status != "held" || c.DelegatesPresent == nil || *c.DelegatesPresent != 18 {

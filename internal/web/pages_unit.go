@@ -51,7 +51,7 @@ type unitPage struct {
 	Code, Name                          string
 	Ancestors                           []domain.Unit
 	Round                               bool
-	StatusID                            string
+	Status                              domain.CongressStatus
 	LateDays                            int
 	Deadline, Planned, Held             string
 	DelegatesExpected, DelegatesPresent string
@@ -109,7 +109,7 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 	}
 	today := domain.TodayDay(s.svc.Clock())
 	_, lateDays := domain.LateOn(cg.Deadline, cg.Status.Held(), today)
-	d.Round, d.StatusID, d.LateDays = true, "status_"+string(cg.Status), lateDays
+	d.Round, d.Status, d.LateDays = true, cg.Status, lateDays
 	d.Deadline, d.Planned, d.Held = vi(cg.Deadline), vi(cg.PlannedDate), vi(cg.HeldDate)
 	d.DelegatesExpected, d.DelegatesPresent = itoa(cg.DelegatesExpected), itoa(cg.DelegatesPresent)
 	d.Pilot, d.Lessons = cg.IsPilot, cg.LessonsLearned
@@ -185,7 +185,7 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 			text += ": " + f.Milestone.Name.In(lang)
 		}
 		if f.DaysOverdue > 0 {
-			text += " · " + s.text(c, &p.User, "late_days", map[string]any{"Days": f.DaysOverdue})
+			text += " · " + s.text(c, &p.User, "late_days", map[string]any{"Count": f.DaysOverdue})
 		}
 		d.Flags = append(d.Flags, text)
 	}

@@ -18,7 +18,7 @@ func TestUnitPage(t *testing.T) {
 	}{
 		{"a held cell, for the district board", "board", "/units/HN.HBT.A.1", http.StatusOK,
 			[]string{`<li><a href="/units/HN.HBT">Đảng bộ quận Hai Bà Trưng</a></li>`, `<li><a href="/units/HN.HBT.A">`,
-				"<h1>Chi bộ tổ dân phố 1</h1>", "Đã tổ chức", "20/03/2020", "Các bước chuẩn bị", "✔", "congress.update", "secretary"},
+				"<h1>Chi bộ tổ dân phố 1</h1>", "Đã đại hội", "20/03/2020", "Các bước chuẩn bị", "✔", "congress.update", "secretary"},
 			nil},
 		{"a ward with its cells", "board", "/units/HN.HBT.A", http.StatusOK,
 			[]string{`<a href="/units/HN.HBT.A.1">Chi bộ tổ dân phố 1</a>`, "Chưa bắt đầu", "trễ"}, nil},

@@ -179,7 +179,7 @@ var (
 // standalone document carries inline.
 func reportTemplate() (*template.Template, template.CSS, error) {
 	reportTmplOnce.Do(func() {
-		reportTmpl, reportTmplErr = template.New("report").Funcs(template.FuncMap{"t": func(string, ...any) string { return "" }}).
+		reportTmpl, reportTmplErr = template.New("report").Funcs(langFuncs(nil, "", nil)).
 			ParseFS(templates.FS, "report/*.html")
 		if reportTmplErr != nil {
 			return
@@ -203,7 +203,7 @@ func ReportHTML(w io.Writer, cat *i18n.Catalog, r domain.WeeklyReport, lang stri
 		return err
 	}
 	var terr error
-	t.Funcs(template.FuncMap{"t": translator(cat, lang, &terr)})
+	t.Funcs(langFuncs(cat, lang, &terr))
 	var buf bytes.Buffer
 	data := struct {
 		reportView
@@ -221,6 +221,19 @@ func ReportHTML(w io.Writer, cat *i18n.Catalog, r domain.WeeklyReport, lang stri
 
 // translator is the template function t in lang: the message id with its
 // arguments as name, value pairs; the first failure is kept in *terr.
+// langFuncs are the template functions bound to the page's language: t (a
+// message of the catalogs) and status (the name of a congress status, from
+// the glossary of package domain). With a nil catalog they are the stand-ins
+// a template is parsed with.
+func langFuncs(cat *i18n.Catalog, lang string, terr *error) template.FuncMap {
+	if cat == nil {
+		return template.FuncMap{"t": func(string, ...any) string { return "" }, "status": func(any) string { return "" }}
+	}
+	return template.FuncMap{"t": translator(cat, lang, terr), "status": func(s any) string {
+		return domain.CongressStatus(fmt.Sprint(s)).Name().In(lang)
+	}}
+}
+
 func translator(cat *i18n.Catalog, lang string, terr *error) func(string, ...any) string {
 	return func(id string, kv ...any) string {
 		args := map[string]any{}
