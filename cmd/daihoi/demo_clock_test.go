@@ -43,6 +43,20 @@ func TestServeDemoRunsOnTheDemoDate(t *testing.T) {
 		if now.Format("2006-01-02") != "2020-04-20" || now.Hour() != 9 {
 			t.Errorf("the services' clock reads %v, want 20/04/2020 09:00", now)
 		}
+		audit, err := a.svc.RoundAudit(ctx, domain.SystemPrincipal(), "HN.HBT.BACHMAI", 0, false, 5)
+		if err != nil || len(audit) == 0 {
+			t.Fatalf("the demo's audit log of Bạch Mai: %v, %v", audit, err)
+		}
+		if at := audit[0].At.In(domain.Location); at.Format("2006-01-02") != "2020-04-20" {
+			t.Errorf("the demo's changes are recorded at %v, want on the demo date", at)
+		}
+		if _, err := a.svc.SetPilot(ctx, domain.SystemPrincipal(), "HN.HBT.MINHKHAI", 0, true); err != nil {
+			t.Fatal(err)
+		}
+		audit, err = a.svc.RoundAudit(ctx, domain.SystemPrincipal(), "HN.HBT.MINHKHAI", 0, false, 1)
+		if err != nil || len(audit) != 1 || audit[0].At.In(domain.Location).Format("2006-01-02") != "2020-04-20" {
+			t.Errorf("a change on the demo server is recorded at %+v (%v), want on the demo date", audit, err)
+		}
 		again, err := useDemo(ctx, a)
 		if err != nil || !again.Equal(day) {
 			t.Errorf("on a database that holds the demo: %v, %v", again, err)

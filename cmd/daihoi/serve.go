@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"time"
@@ -79,10 +80,15 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 
 // useDemo seeds the demo into an empty database; when the database holds
 // the demo, the services run from then on at 09:00 on the demo date, and it
-// returns that date (zero when the database holds something else).
+// returns that date (zero when the database holds something else, whose
+// services keep the system clock). The seed itself runs on the demo clock,
+// so that its changes are recorded at the demo date too.
 func useDemo(ctx context.Context, a *app) (time.Time, error) {
 	day, err := a.cfg.DemoDate()
 	if err != nil {
+		return time.Time{}, err
+	}
+	if err := a.useClock(ctx, demo.Clock(day)); err != nil {
 		return time.Time{}, err
 	}
 	if err := demo.SeedOn(ctx, a.svc, day); err != nil {
@@ -90,9 +96,9 @@ func useDemo(ctx context.Context, a *app) (time.Time, error) {
 	}
 	present, err := demo.Present(ctx, a.svc)
 	if err != nil || !present {
-		return time.Time{}, err
+		return time.Time{}, errors.Join(err, a.useClock(ctx, domain.SystemClock{}))
 	}
-	return day, a.useClock(ctx, demo.Clock(day))
+	return day, nil
 }
 
 func printWelcome(c *cli, demoLogins bool) {

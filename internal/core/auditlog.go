@@ -12,7 +12,8 @@ const MaxAudit = 1000
 
 // RoundAudit lists the recorded changes of round (0: current) on the unit
 // with code, or on every unit of its subtree when subtree is set, newest
-// first; limit is between 1 and MaxAudit (0: 100).
+// first, each with the sentence that says it (domain.AuditEntry.Describe);
+// limit is between 1 and MaxAudit (0: 100).
 func (s *Service) RoundAudit(ctx context.Context, p domain.Principal, code string, roundID int64, subtree bool, limit int) ([]domain.AuditEntry, error) {
 	if limit == 0 {
 		limit = 100
@@ -24,5 +25,16 @@ func (s *Service) RoundAudit(ctx context.Context, p domain.Principal, code strin
 	if err != nil {
 		return nil, err
 	}
-	return s.store.RoundAudit(ctx, id, u.ID, u.Path, subtree, limit)
+	out, err := s.store.RoundAudit(ctx, id, u.ID, u.Path, subtree, limit)
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	names, err := s.store.MilestoneNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Summary = out[i].Describe(func(code string) domain.Text { return names[code] })
+	}
+	return out, nil
 }

@@ -71,5 +71,9 @@ func (s *Service) DeadlineHistory(ctx context.Context, p domain.Principal, round
 	if err != nil {
 		return nil, err
 	}
-	return s.store.DeadlineHistory(ctx, id, p.ScopeRoots(domain.ActRead), p.System, MaxDeadlineHistory)
+	out, err := s.store.DeadlineHistory(ctx, id, p.ScopeRoots(domain.ActRead), p.System, MaxDeadlineHistory)
+	for i := range out {
+		out[i].Summary = out[i].Describe(nil)
+	}
+	return out, err
 }

@@ -49,7 +49,8 @@ type Service struct {
 	passwordChecks atomic.Int64
 }
 
-// New loads the unit kinds and returns the services.
+// New loads the unit kinds and returns the services on clock; the store
+// times its audit log on the same clock.
 func New(ctx context.Context, st *store.Store, clock domain.Clock, opts Options, log *slog.Logger) (*Service, error) {
 	rules, err := st.KindRules(ctx)
 	if err != nil {
@@ -66,6 +67,7 @@ func New(ctx context.Context, st *store.Store, clock domain.Clock, opts Options,
 	if opts.PrincipalTTL == 0 {
 		opts.PrincipalTTL = DefaultPrincipalTTL
 	}
+	st.UseClock(clock) // the audit log is timed on the services' clock
 	s := &Service{store: st, clock: clock, rules: rules, opts: opts, log: log, principals: principalCache{ttl: opts.PrincipalTTL}}
 	s.jobs = newJobRunner(s)
 	return s, nil

@@ -391,6 +391,8 @@ type AuditEntry struct {
 	Before   RawJSON   `json:"before" db:"before"`
 	After    RawJSON   `json:"after" db:"after"`
 	Reason   string    `json:"reason,omitempty" db:"reason"`
+	// Summary says what was done, as a sentence (Describe).
+	Summary Text `json:"summary" db:"-"`
 }
 
 // CongressText names congresses in messages.

@@ -119,7 +119,7 @@ func (s *Store) UpdateCongress(ctx context.Context, actor domain.Principal, roun
 		if ch.Audit != nil {
 			before, after = ch.Audit(cur, out)
 		}
-		audit, err := auditValues(actor, &roundID, ch.Action, ch.Entity, &cur.UnitID, before, after, reason)
+		audit, err := auditValues(actor, tx.at, &roundID, ch.Action, ch.Entity, &cur.UnitID, before, after, reason)
 		if err != nil {
 			return err
 		}
@@ -220,11 +220,11 @@ func congressAfter(ctx context.Context, tx *txn, cur domain.Congress, today doma
 }
 
 // finishCongressSQL is step 5: the deltas of the rollups above the unit
-// ($4: path, $5: kind; $3 more units held), the audit row ($6-$14), and the
+// ($4: path, $5: kind; $3 more units held), the audit row ($6-$15), and the
 // ancestors' wrong 'children_held' milestones among $2.
 var finishCongressSQL = prepare(`WITH adj AS (` + addDeltasSQL("$1", "$4", "$5", "0", "$3") + `),
-	aud AS (INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
-		VALUES ($6, $7, $8, $9, $10, $11, $12, $13, $14)),
+	aud AS (INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id, at)
+		VALUES ($6, $7, $8, $9, $10, $11, $12, $13, $14, $15)),
 	` + childrenHeldCTEs)
 
 // finishCongress adds the change (d more units held) to the rollups above

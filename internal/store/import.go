@@ -304,11 +304,11 @@ func (b *auditBatch) insert(ctx context.Context, tx *txn, actor domain.Principal
 	if actor.User.ID != 0 {
 		userID = &actor.User.ID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason)
-		SELECT $1, $2, x.action, 'unit', x.unit_id, nullif(x.before, '')::jsonb, nullif(x.after, '')::jsonb, $3
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, at)
+		SELECT $1, $2, x.action, 'unit', x.unit_id, nullif(x.before, '')::jsonb, nullif(x.after, '')::jsonb, $3, $8
 		FROM unnest($4::text[], $5::bigint[], $6::text[], $7::text[]) WITH ORDINALITY AS x(action, unit_id, before, after, n)
 		ORDER BY x.n`,
-		userID, actor.User.Username, reason, pq.Array(b.actions), pq.Array(b.unitIDs), pq.Array(b.befores), pq.Array(b.afters))
+		userID, actor.User.Username, reason, pq.Array(b.actions), pq.Array(b.unitIDs), pq.Array(b.befores), pq.Array(b.afters), tx.at)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}

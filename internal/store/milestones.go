@@ -108,3 +108,23 @@ func milestoneOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int
 	}
 	return m, nil
 }
+
+// MilestoneNames returns the names of the milestones by code, from the
+// templates of every kind (a code names the same step in each; the first
+// kind's wording is kept).
+func (s *Store) MilestoneNames(ctx context.Context) (map[string]domain.Text, error) {
+	var rows []struct {
+		Code string `db:"code"`
+		VI   string `db:"name_vi"`
+		EN   string `db:"name_en"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT DISTINCT ON (code) code, name_vi, name_en
+		FROM milestone_templates ORDER BY code, id`); err != nil {
+		return nil, fmt.Errorf("store: milestone names: %w", err)
+	}
+	out := make(map[string]domain.Text, len(rows))
+	for _, r := range rows {
+		out[r.Code] = domain.Text{VI: r.VI, EN: r.EN}
+	}
+	return out, nil
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -22,6 +23,9 @@ import (
 type txn struct {
 	*sqlx.Tx
 	stmts []*sqlx.Stmt
+	// at is when the transaction began, on the store's clock: the time of
+	// its audit rows.
+	at time.Time
 }
 
 // A query is a statement the store prepares: each is parsed once per
@@ -96,7 +100,7 @@ func (s *Store) begin(ctx context.Context) (*txn, func(), error) {
 		s.db.release()
 		return nil, nil, typed(ctx, err)
 	}
-	return &txn{Tx: tx, stmts: stmts}, s.db.release, nil
+	return &txn{Tx: tx, stmts: stmts, at: s.now()}, s.db.release, nil
 }
 
 // beginLease starts the transaction of a job lease, on a lease connection
@@ -118,7 +122,7 @@ func (s *Store) beginLease(ctx context.Context) (*txn, func(), error) {
 		s.db.releaseLease()
 		return nil, nil, typed(ctx, err)
 	}
-	return &txn{Tx: tx}, s.db.releaseLease, nil
+	return &txn{Tx: tx, at: s.now()}, s.db.releaseLease, nil
 }
 
 // get runs a prepared query returning one row into dest, outside a transaction.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,6 +28,20 @@ type Store struct {
 	db    *pool
 	opts  Options
 	stmts statements
+	// clock times the audit log (UseClock); the system clock when unset.
+	clock atomic.Pointer[domain.Clock]
+}
+
+// UseClock makes the store time its audit log on c: a demo server records
+// its changes at the demo date.
+func (s *Store) UseClock(c domain.Clock) { s.clock.Store(&c) }
+
+// now is the time on the store's clock.
+func (s *Store) now() time.Time {
+	if c := s.clock.Load(); c != nil {
+		return (*c).Now()
+	}
+	return time.Now()
 }
 
 // Options are the connection settings of a store. Zero values take the
@@ -255,13 +270,14 @@ func audit(ctx context.Context, tx *txn, actor domain.Principal, action, entity 
 }
 
 // auditInsert is the statement writing one audit row; auditValues gives its
-// arguments ($1-$9).
-var auditInsert = prepare(`INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`)
+// arguments ($1-$10).
+var auditInsert = prepare(`INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id, at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`)
 
 // auditValues returns the arguments of auditInsert: who, what, the round (nil
-// for changes outside a round), the unit, before and after as JSON, and why.
-func auditValues(actor domain.Principal, roundID *int64, action, entity string, unitID *int64, before, after any, reason string) ([]any, error) {
+// for changes outside a round), the unit, before and after as JSON, why,
+// and when (at: the store's clock when the transaction began).
+func auditValues(actor domain.Principal, at time.Time, roundID *int64, action, entity string, unitID *int64, before, after any, reason string) ([]any, error) {
 	var userID *int64
 	if actor.User.ID != 0 {
 		userID = &actor.User.ID
@@ -278,13 +294,13 @@ func auditValues(actor domain.Principal, roundID *int64, action, entity string, 
 	if username == "" && actor.System {
 		username = "system"
 	}
-	return []any{userID, username, action, entity, unitID, b, a, reason, roundID}, nil
+	return []any{userID, username, action, entity, unitID, b, a, reason, roundID, at}, nil
 }
 
-// insertAudit writes one audit row: who, when (the transaction's time), the
+// insertAudit writes one audit row: who, when (the store's clock when the transaction began), the
 // round (nil for changes outside a round), the unit, before, after and why.
 func insertAudit(ctx context.Context, tx *txn, actor domain.Principal, roundID *int64, action, entity string, unitID *int64, before, after any, reason string) error {
-	args, err := auditValues(actor, roundID, action, entity, unitID, before, after, reason)
+	args, err := auditValues(actor, tx.at, roundID, action, entity, unitID, before, after, reason)
 	if err != nil {
 		return err
 	}

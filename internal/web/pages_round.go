@@ -55,7 +55,7 @@ func (s *Server) handleRoundPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d.History = auditRows(history)
+	d.History = auditRows(history, pageLang(c, &p.User))
 	return s.page(c, http.StatusOK, "round.html", &p.User, d)
 }
 

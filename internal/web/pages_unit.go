@@ -34,7 +34,7 @@ type unitResults struct {
 	Elected                       []unitElected
 }
 
-type unitAudit struct{ Action, User, At, Reason string }
+type unitAudit struct{ Summary, User, At, Reason string }
 
 type resultsForm struct {
 	Version, Size, Women, Delegates int
@@ -193,7 +193,7 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d.Audit = auditRows(audit)
+	d.Audit = auditRows(audit, lang)
 	return s.page(c, http.StatusOK, "unit.html", &p.User, d)
 }
 
@@ -291,11 +291,12 @@ func resultsInput(c echo.Context) domain.ResultsInput {
 	return in
 }
 
-// auditRows are audit entries as the pages show them, times in Asia/Ho_Chi_Minh.
-func auditRows(entries []domain.AuditEntry) []unitAudit {
+// auditRows are audit entries as the pages show them: each a sentence in
+// lang, times in Asia/Ho_Chi_Minh.
+func auditRows(entries []domain.AuditEntry, lang string) []unitAudit {
 	out := make([]unitAudit, 0, len(entries))
 	for _, a := range entries {
-		out = append(out, unitAudit{Action: a.Action, User: a.Username,
+		out = append(out, unitAudit{Summary: a.Summary.In(lang), User: a.Username,
 			At: a.At.In(domain.Location).Format("02/01/2006 15:04"), Reason: a.Reason})
 	}
 	return out

@@ -1,0 +1,133 @@
+package domain
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Describe says what the change e recorded, as a sentence in both
+// languages, naming states as the glossary does (Statuses) and days
+// dd/mm/yyyy; milestone gives the name of a milestone by its code. An
+// action it does not know is said by its code.
+func (e AuditEntry) Describe(milestone func(code string) Text) Text {
+	switch e.Action {
+	case "congress.update":
+		var b, a CongressSnapshot
+		if e.decode(&b, &a) {
+			return describeCongress(b, a)
+		}
+	case "congress.pilot":
+		var a CongressSnapshot
+		if e.decode(nil, &a) {
+			if a.IsPilot {
+				return Text{VI: "Chọn làm đại hội điểm", EN: "Made a pilot congress"}
+			}
+			return Text{VI: "Bỏ chọn đại hội điểm", EN: "No longer a pilot congress"}
+		}
+	case "deadline.unit":
+		var b, a DeadlineChange
+		if e.decode(&b, &a) {
+			return Text{VI: fmt.Sprintf("Đổi hạn của đơn vị: %s → %s", dayOr(b.Deadline, "–"), dayOr(a.Deadline, "–")),
+				EN: fmt.Sprintf("Deadline of the unit changed: %s → %s", dayOr(b.Deadline, "–"), dayOr(a.Deadline, "–"))}
+		}
+	case "deadline.rule":
+		var b, a DeadlineChange
+		if e.decode(nil, &a) {
+			_ = e.decode(&b, nil)
+			scope := a.Kind
+			if a.Category != "" {
+				scope += ", " + a.Category
+			}
+			if a.ScopeCode != "" {
+				scope += ", " + a.ScopeCode
+			}
+			return Text{VI: fmt.Sprintf("Đổi hạn theo loại đơn vị (%s): %s → %s", scope, dayOr(b.Deadline, "–"), dayOr(a.Deadline, "–")),
+				EN: fmt.Sprintf("Deadline of a kind of unit changed (%s): %s → %s", scope, dayOr(b.Deadline, "–"), dayOr(a.Deadline, "–"))}
+		}
+	case "milestone.done", "milestone.undone":
+		var a MilestoneSnapshot
+		if e.decode(nil, &a) {
+			name := Text{VI: a.Code, EN: a.Code}
+			if milestone != nil {
+				if n := milestone(a.Code); n.VI != "" {
+					name = n
+				}
+			}
+			if e.Action == "milestone.undone" || a.DoneOn == nil {
+				return Text{VI: "Bỏ đánh dấu hoàn thành: " + name.VI, EN: "Marked not done: " + name.EN}
+			}
+			return Text{VI: fmt.Sprintf("Hoàn thành: %s (ngày %s)", name.VI, a.DoneOn.VI()),
+				EN: fmt.Sprintf("Done: %s (on %s)", name.EN, a.DoneOn.VI())}
+		}
+	case "results.set":
+		return Text{VI: "Ghi kết quả đại hội", EN: "Results of the congress recorded"}
+	case "report.weekly":
+		return Text{VI: "Lập báo cáo tuần", EN: "Weekly report made"}
+	}
+	return Text{VI: e.Action, EN: e.Action}
+}
+
+// decode reads the entry's before and after into b and a (nil: skipped);
+// false when one does not read.
+func (e AuditEntry) decode(b, a any) bool {
+	if b != nil && (len(e.Before) == 0 || json.Unmarshal(e.Before, b) != nil) {
+		return false
+	}
+	return a == nil || len(e.After) > 0 && json.Unmarshal(e.After, a) == nil
+}
+
+// describeCongress says what changed from b to a: the status, then the
+// dates and counts that changed.
+func describeCongress(b, a CongressSnapshot) Text {
+	var vi, en []string
+	add := func(v, e string) { vi, en = append(vi, v), append(en, e) }
+	if b.Status != a.Status {
+		add(fmt.Sprintf("Trạng thái: %s → %s", b.Status.Name().VI, a.Status.Name().VI),
+			fmt.Sprintf("Status: %s → %s", b.Status.Name().EN, a.Status.Name().EN))
+	}
+	if !SameDay(b.HeldDate, a.HeldDate) && a.HeldDate != nil {
+		add("ngày đại hội "+a.HeldDate.VI(), "held on "+a.HeldDate.VI())
+	}
+	if !SameDay(b.PlannedDate, a.PlannedDate) {
+		add("ngày dự kiến "+dayOr(a.PlannedDate, "(bỏ)"), "planned for "+dayOr(a.PlannedDate, "(none)"))
+	}
+	if n, ok := changedCount(b.DelegatesExpected, a.DelegatesExpected); ok {
+		add(fmt.Sprintf("%s đại biểu được triệu tập", n), fmt.Sprintf("%s delegates called", n))
+	}
+	if n, ok := changedCount(b.DelegatesPresent, a.DelegatesPresent); ok {
+		add(fmt.Sprintf("%s có mặt", n), fmt.Sprintf("%s present", n))
+	}
+	if b.LessonsLearned != a.LessonsLearned {
+		add("bài học kinh nghiệm", "lessons learned")
+	}
+	if b.CascadeOverrideReason != a.CascadeOverrideReason && a.CascadeOverrideReason != "" {
+		add("cho phép đại hội trước các đơn vị trực thuộc", "allowed to hold before the units below")
+	}
+	if len(vi) == 0 {
+		return Text{VI: "Cập nhật đại hội", EN: "Congress updated"}
+	}
+	if b.Status == a.Status {
+		vi[0], en[0] = "Cập nhật đại hội: "+vi[0], "Congress updated: "+en[0]
+	}
+	return Text{VI: strings.Join(vi, "; "), EN: strings.Join(en, "; ")}
+}
+
+// changedCount returns the new count when it changed, "–" when cleared.
+func changedCount(b, a *int) (string, bool) {
+	switch {
+	case b == nil && a == nil, b != nil && a != nil && *b == *a:
+		return "", false
+	case a == nil:
+		return "–", true
+	}
+	return fmt.Sprint(*a), true
+}
+
+// dayOr is d dd/mm/yyyy, or none.
+func dayOr(d *Day, none string) string {
+	if d == nil {
+		return none
+	}
+	return d.VI()
+}

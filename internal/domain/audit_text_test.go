@@ -1,0 +1,49 @@
+package domain
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestAuditEntriesSaySentences(t *testing.T) {
+	raw := func(v any) RawJSON { b, _ := json.Marshal(v); return b }
+	day := func(s string) *Day { d, _ := ParseDay(s); return &d }
+	n := func(i int) *int { return &i }
+	names := func(code string) Text {
+		if code == "congress_plan" {
+			return Text{VI: "Phương án tổ chức đại hội được cấp trên phê duyệt", EN: "Congress plan approved by the superior"}
+		}
+		return Text{}
+	}
+	for _, c := range []struct {
+		name   string
+		e      AuditEntry
+		vi, en string
+	}{
+		{"a cell held", AuditEntry{Action: "congress.update",
+			Before: raw(CongressSnapshot{Status: StatusPlanApproved}),
+			After:  raw(CongressSnapshot{Status: StatusHeld, HeldDate: day("25/03/2020"), DelegatesPresent: n(21)})},
+			"Trạng thái: Đã duyệt phương án → Đã đại hội; ngày đại hội 25/03/2020; 21 có mặt",
+			"Status: Plan approved → Held; held on 25/03/2020; 21 present"},
+		{"a planned date", AuditEntry{Action: "congress.update",
+			Before: raw(CongressSnapshot{Status: StatusPreparing}), After: raw(CongressSnapshot{Status: StatusPreparing, PlannedDate: day("20/03/2020")})},
+			"Cập nhật đại hội: ngày dự kiến 20/03/2020", "Congress updated: planned for 20/03/2020"},
+		{"an approval", AuditEntry{Action: "milestone.done",
+			Before: raw(MilestoneSnapshot{Code: "congress_plan"}), After: raw(MilestoneSnapshot{Code: "congress_plan", DoneOn: day("01/02/2020")})},
+			"Hoàn thành: Phương án tổ chức đại hội được cấp trên phê duyệt (ngày 01/02/2020)",
+			"Done: Congress plan approved by the superior (on 01/02/2020)"},
+		{"a pilot", AuditEntry{Action: "congress.pilot", Before: raw(CongressSnapshot{}), After: raw(CongressSnapshot{IsPilot: true})},
+			"Chọn làm đại hội điểm", "Made a pilot congress"},
+		{"a deadline", AuditEntry{Action: "deadline.unit", Before: raw(DeadlineChange{Deadline: day("31/03/2020")}), After: raw(DeadlineChange{Deadline: day("30/04/2020")})},
+			"Đổi hạn của đơn vị: 31/03/2020 → 30/04/2020", "Deadline of the unit changed: 31/03/2020 → 30/04/2020"},
+		{"an action it does not know", AuditEntry{Action: "round.create"}, "round.create", "round.create"},
+		{"a broken record", AuditEntry{Action: "congress.update", Before: RawJSON("{"), After: RawJSON("null")}, "congress.update", "congress.update"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := c.e.Describe(names)
+			if got.VI != c.vi || got.EN != c.en {
+				t.Errorf("got\n%q\n%q\nwant\n%q\n%q", got.VI, got.EN, c.vi, c.en)
+			}
+		})
+	}
+}
