@@ -46,13 +46,27 @@ func (s *Service) UpdateCongress(ctx context.Context, p domain.Principal, code s
 	if !ok {
 		return domain.Congress{}, domain.NotFound(domain.UnitText, domain.ShowText(code, 64))
 	}
+	c, err := s.store.UpdateCongress(ctx, p, id, code, s.patchChange(p, patch))
+	if domain.IsCode(err, domain.ENotFound) {
+		// No congress for code in the round: an unknown unit, or one the
+		// caller may not see, is reported as such.
+		if _, uerr := s.unitFor(ctx, p, domain.ActUpdate, code); uerr != nil {
+			return c, uerr
+		}
+	}
+	return c, err
+}
+
+// patchChange is the store's change of a congress by p with patch: the
+// unit is authorized on the congress's own read, in the transaction (one
+// statement less on the busiest write), then domain.ApplyCongressPatch's
+// rules decide, with the facts read in the transaction.
+func (s *Service) patchChange(p domain.Principal, patch domain.CongressPatch) store.CongressChange {
 	patch.Normalize()
 	today := domain.TodayDay(s.clock)
 	var mayCorrect bool
-	c, err := s.store.UpdateCongress(ctx, p, id, code, store.CongressChange{
+	return store.CongressChange{
 		Version: patch.Version, Action: "congress.update", Entity: "congress", Today: today,
-		// The unit is authorized on the congress's own read, in the
-		// transaction: one statement less on the busiest write.
 		Authorize: func(cur domain.Congress) error {
 			u := unitOfCongress(cur)
 			if err := authorize(p, domain.ActUpdate, u); err != nil {
@@ -73,15 +87,42 @@ func (s *Service) UpdateCongress(ctx context.Context, p domain.Principal, code s
 			}
 			return next, reason, err
 		},
-	})
-	if domain.IsCode(err, domain.ENotFound) {
-		// No congress for code in the round: an unknown unit, or one the
-		// caller may not see, is reported as such.
-		if _, uerr := s.unitFor(ctx, p, domain.ActUpdate, code); uerr != nil {
-			return c, uerr
+	}
+}
+
+// HoldCongresses records the congresses of in's rows held on in.HeldDate,
+// with those present at each, all or none, in one transaction: each row is
+// authorized (p updates the unit), checked against its version and by the
+// rules of a congress (ApplyCongressPatch, as UpdateCongress), and audited.
+// The refusals of every row come together, each naming its row (from 1);
+// a unit p may not update, or that does not exist, refuses the whole input.
+func (s *Service) HoldCongresses(ctx context.Context, p domain.Principal, roundID int64, in domain.HoldInput) ([]domain.Congress, error) {
+	id, err := s.roundID(ctx, roundID)
+	if err != nil {
+		return nil, err
+	}
+	var v domain.Validation
+	in.Validate(&v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	rows := make([]store.CongressRow, len(in.Rows))
+	for i, r := range in.Rows {
+		code, ok := domain.ParseCode(r.UnitCode)
+		if !ok {
+			return nil, domain.NotFound(domain.UnitText, domain.ShowText(code, 64))
+		}
+		rows[i] = store.CongressRow{Code: code, Change: s.patchChange(p, in.Patch(r))}
+	}
+	out, err := s.store.UpdateCongresses(ctx, p, id, rows)
+	if de := domain.AsError(err); de != nil && de.Code == domain.ENotFound {
+		for _, r := range rows {
+			if _, uerr := s.unitFor(ctx, p, domain.ActUpdate, r.Code); uerr != nil {
+				return nil, uerr
+			}
 		}
 	}
-	return c, err
+	return out, err
 }
 
 // unitOfCongress is the unit of a congress, as far as authorizing needs.

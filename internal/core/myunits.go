@@ -7,49 +7,131 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// MyCongress is one congress on a secretary's list: the record, and whether
-// it is late (days past its deadline without being held).
+// MyCongress is one congress on a user's list: the record, whether it is
+// late (days past its deadline without being held), who attends it, what
+// the caller may do on it, and the approvals it still waits for with who
+// gives them.
 type MyCongress struct {
 	domain.Congress
-	Late        bool
-	DaysOverdue int
+	Late        bool              `json:"late"`
+	DaysOverdue int               `json:"days_overdue"`
+	Cell        bool              `json:"cell"`
+	Attendance  domain.Attendance `json:"attendance"`
+	May         Permissions       `json:"may"`
+	// Pending are the approvals the congress waits for while it is
+	// prepared; the caller gives them when May.Approve, else Approver.
+	Pending  []domain.Milestone `json:"pending"`
+	Approver *Approver          `json:"approver"`
 }
 
-// MyUnits lists, in the current round, the congresses p may update among
-// the units they hold a role on and the units directly below those: the
-// late ones first (most overdue first), then those not held by the soonest
-// deadline, then the held ones.
-func (s *Service) MyUnits(ctx context.Context, p domain.Principal) ([]MyCongress, error) {
+// WaitsForPlan reports whether the congress is prepared and its congress
+// plan not approved yet: its next step waits for the approval.
+func (m MyCongress) WaitsForPlan() bool {
+	for _, a := range m.Pending {
+		if a.Code == domain.CongressPlanMilestone {
+			return m.Status == domain.StatusPreparing
+		}
+	}
+	return false
+}
+
+// MySummary counts a user's list: of Total congresses, how many are held,
+// late, and waiting for an approval of their plan (WaitingForPlan), and how
+// many approvals wait for the user (WaitingForMe).
+type MySummary struct {
+	Total          int `json:"total"`
+	Held           int `json:"held"`
+	Late           int `json:"late"`
+	WaitingForPlan int `json:"waiting_for_plan"`
+	WaitingForMe   int `json:"waiting_for_me"`
+}
+
+// MyUnitsList is "My units": the congresses of the units a user holds a
+// role on and of the units directly below them, with what the user may do
+// on each (read only for a supervisor or a viewer), the approvals that wait
+// for the user, and the counts.
+type MyUnitsList struct {
+	Units   []MyCongress             `json:"units"`
+	Waiting []domain.PendingApproval `json:"waiting"`
+	Summary MySummary                `json:"summary"`
+}
+
+// MyUnits lists, in the current round, the congresses of the units p holds
+// a role on and of the units directly below those: the late ones first
+// (most overdue first), then those not held by the soonest deadline, then
+// the held ones.
+func (s *Service) MyUnits(ctx context.Context, p domain.Principal) (MyUnitsList, error) {
+	out := MyUnitsList{Units: []MyCongress{}, Waiting: []domain.PendingApproval{}}
 	roundID, err := s.CurrentRoundID(ctx)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
 	today := domain.TodayDay(s.clock)
 	seen := map[int64]bool{}
-	var out []MyCongress
+	var ids []int64
 	for _, g := range p.Grants {
 		u, err := s.store.UnitByCode(ctx, g.UnitCode)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
-		if !p.Can(domain.ActUpdate, u.Path) {
+		if !p.Can(domain.ActRead, u.Path) {
 			continue
 		}
 		cs, err := s.store.CongressesAround(ctx, roundID, u.ID, today)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		for _, c := range cs {
-			if seen[c.UnitID] || !p.Can(domain.ActUpdate, c.UnitPath) {
+			if seen[c.UnitID] || !p.Can(domain.ActRead, c.UnitPath) {
 				continue
 			}
 			seen[c.UnitID] = true
+			ids = append(ids, c.UnitID)
 			late, days := domain.LateOn(c.Deadline, c.Status.Held(), today)
-			out = append(out, MyCongress{Congress: c, Late: late, DaysOverdue: days})
+			cell := s.rules.IsCell(c.UnitKind)
+			out.Units = append(out.Units, MyCongress{Congress: c, Late: late, DaysOverdue: days, Cell: cell,
+				Attendance: c.Attendance(cell), May: s.permissionsOn(p, c.UnitPath, c.UnitKind)})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	pending, err := s.store.ApprovalsPending(ctx, roundID, ids, nil, today)
+	if err != nil {
+		return out, err
+	}
+	at := make(map[string]int, len(out.Units))
+	for i, m := range out.Units {
+		at[m.UnitCode] = i
+	}
+	for _, a := range pending {
+		m := &out.Units[at[a.Unit.Code]]
+		m.Pending = append(m.Pending, a.Milestone)
+		if m.Approver == nil {
+			m.Approver = approverOf(p, a.Parent, a.ParentPath)
+		}
+		if p.MayApprove(a.UnitPath) {
+			out.Waiting = append(out.Waiting, a)
+		}
+	}
+	sortMine(out.Units)
+	out.Summary = MySummary{Total: len(out.Units), WaitingForMe: len(out.Waiting)}
+	for _, m := range out.Units {
+		switch {
+		case m.Status.Held():
+			out.Summary.Held++
+		case m.Late:
+			out.Summary.Late++
+		}
+		if m.WaitsForPlan() {
+			out.Summary.WaitingForPlan++
+		}
+	}
+	return out, nil
+}
+
+// sortMine puts the late congresses first (most overdue first), then those
+// not held by the soonest deadline, then the held ones.
+func sortMine(list []MyCongress) {
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i], list[j]
 		if a.Late != b.Late {
 			return a.Late
 		}
@@ -66,6 +148,81 @@ func (s *Service) MyUnits(ctx context.Context, p domain.Principal) ([]MyCongress
 			return true
 		}
 		return a.Deadline.Before(*b.Deadline)
+	})
+}
+
+// FollowedUnits returns the progress of each unit p holds a role on (the
+// wards a working group follows), each as a row of the units below a unit
+// is (its own congress, the share of its cells held, its late units), the
+// late ones first (most late units below, then most days late), then by
+// name. Units nested in another of p's units are left out.
+func (s *Service) FollowedUnits(ctx context.Context, p domain.Principal) ([]domain.ChildProgress, error) {
+	roundID, err := s.CurrentRoundID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := domain.TodayDay(s.clock)
+	roots := map[string]bool{}
+	for _, r := range p.ScopeRoots(domain.ActRead) {
+		roots[r] = true
+	}
+	// The rows of the units below each parent of p's units, one parent at
+	// a time: a working group's wards share their district.
+	byParent := map[string][]domain.Unit{}
+	var parents []string
+	for _, g := range p.Grants {
+		if !roots[g.UnitPath] {
+			continue
+		}
+		delete(roots, g.UnitPath) // a unit granted twice is listed once
+		u, err := s.store.UnitByCode(ctx, g.UnitCode)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := byParent[u.ParentCode]; !ok {
+			parents = append(parents, u.ParentCode)
+		}
+		byParent[u.ParentCode] = append(byParent[u.ParentCode], u)
+	}
+	var out []domain.ChildProgress
+	for _, code := range parents {
+		if code == "" { // roots: their own progress
+			for _, u := range byParent[code] {
+				pr, err := s.Progress(ctx, p, u.Code, roundID, "")
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, domain.ChildProgress{UnitRef: unitRef(u), Category: u.Category, Own: pr.Own, Cells: pr.Cells, Late: pr.Late.Count})
+			}
+			continue
+		}
+		parent, err := s.store.UnitByCode(ctx, code)
+		if err != nil {
+			return nil, err
+		}
+		figures, _, err := s.store.ProgressChildren(ctx, roundID, parent, today, today)
+		if err != nil {
+			return nil, err
+		}
+		want := map[string]bool{}
+		for _, u := range byParent[code] {
+			want[u.Code] = true
+		}
+		for _, c := range s.childRows(figures) {
+			if want[c.Code] {
+				out = append(out, c)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Late != b.Late {
+			return a.Late > b.Late
+		}
+		if a.Own.DaysOverdue != b.Own.DaysOverdue {
+			return a.Own.DaysOverdue > b.Own.DaysOverdue
+		}
+		return a.Name < b.Name
 	})
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
 )
 
 // LateListed is how many late units a progress lists at most, the most
@@ -82,17 +83,24 @@ func (s *Service) ProgressChildren(ctx context.Context, p domain.Principal, code
 	if err != nil {
 		return domain.ChildrenProgress{}, err
 	}
-	out := domain.ChildrenProgress{RoundID: id, Unit: unitRef(u), AsOf: day, Source: source,
-		Children: make([]domain.ChildProgress, 0, len(figures))}
+	out := domain.ChildrenProgress{RoundID: id, Unit: unitRef(u), AsOf: day, Source: source, Children: s.childRows(figures)}
+	out.Localize("vi")
+	return out, nil
+}
+
+// childRows are the figures of units as rows of the units below a unit:
+// their own congress, the share of the cells below them held, and their
+// late units (themselves included).
+func (s *Service) childRows(figures []store.ChildFigures) []domain.ChildProgress {
+	out := make([]domain.ChildProgress, 0, len(figures))
 	for _, c := range figures {
 		_, cells, _, late := domain.CountsByKind(s.rules, c.Kinds)
 		if c.Own.Late {
 			late++
 		}
-		out.Children = append(out.Children, domain.ChildProgress{UnitRef: c.UnitRef, Category: c.Category, Own: c.Own, Cells: cells, Late: late})
+		out = append(out, domain.ChildProgress{UnitRef: c.UnitRef, Category: c.Category, Own: c.Own, Cells: cells, Late: late})
 	}
-	out.Localize("vi")
-	return out, nil
+	return out
 }
 
 func unitRef(u domain.Unit) domain.UnitRef {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/daihoi/daihoi/internal/auth"
@@ -143,6 +144,17 @@ func (s *Service) SetEmail(ctx context.Context, p domain.Principal, username, em
 		return err
 	}
 	return s.store.SetUserEmail(ctx, p, domain.NormalizeUsername(username), email, accountCheck(p, domain.AccountEmail, domain.Grant{}))
+}
+
+// SetLang sets the language of username's pages, "vi" or "en" (anything
+// else is refused): one's own, or that of an account p manages.
+func (s *Service) SetLang(ctx context.Context, p domain.Principal, username, lang string) error {
+	defer s.principals.forget()
+	if lang != "vi" && lang != "en" {
+		return domain.Invalid("lang", fmt.Sprintf("Ngôn ngữ %q không có; chọn vi hoặc en", domain.ShowText(lang, 16)),
+			fmt.Sprintf("there is no language %q; choose vi or en", domain.ShowText(lang, 16)))
+	}
+	return s.store.SetUserLang(ctx, p, domain.NormalizeUsername(username), lang, accountCheck(p, domain.AccountLang, domain.Grant{}))
 }
 
 // SetUserActive activates or deactivates an account p manages; nobody

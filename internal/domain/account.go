@@ -52,6 +52,7 @@ const (
 	AccountDeactivate                      // stop it signing in
 	AccountGrant                           // give it a role on a unit
 	AccountRevoke                          // take one of its roles away
+	AccountLang                            // set the language its pages speak
 )
 
 // AccountFacts is what the account rules need to know besides the caller
@@ -101,7 +102,7 @@ func (p Principal) MayManage(a Account) bool {
 //     away their own last admin role (conflict).
 func CheckAccount(p Principal, act AccountAction, a Account, g Grant, facts AccountFacts) error {
 	self := !p.System && p.User.ID != 0 && p.User.ID == a.ID
-	if self && (act == AccountPassword || act == AccountEmail) {
+	if self && (act == AccountPassword || act == AccountEmail || act == AccountLang) {
 		return nil
 	}
 	if !p.System && !p.CanAnywhere(ActAdmin) {

@@ -91,12 +91,16 @@ func CheckTick(m Milestone, c Congress, tick bool) error {
 		return Invalid("milestone", fmt.Sprintf("Mốc %q được hệ thống tự đánh dấu", m.NameVI),
 			fmt.Sprintf("milestone %s is marked by the system, not by hand", m.Code))
 	}
-	if !tick && m.Code == "congress_plan" && c.Status.Step() >= StatusPlanApproved.Step() {
+	if !tick && m.Code == CongressPlanMilestone && c.Status.Step() >= StatusPlanApproved.Step() {
 		return Invalid("milestone", fmt.Sprintf("Không thể bỏ phê duyệt phương án khi đại hội đã ở trạng thái %q trở đi; hãy lùi trạng thái trước", StatusPlanApproved.Name().VI),
 			"the congress plan's approval cannot be withdrawn while the status rests on it; step the status back first")
 	}
 	return nil
 }
+
+// CongressPlanMilestone is the code of the congress plan's approval, on
+// which the status "plan approved" rests.
+const CongressPlanMilestone = "congress_plan"
 
 // MilestoneText names milestones in messages.
 var MilestoneText = Text{VI: "mốc", EN: "milestone"}

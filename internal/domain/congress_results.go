@@ -74,6 +74,25 @@ type ResultsInput struct {
 	Version          int            `json:"version" input:"required"`
 }
 
+// OnCommittee reports whether a person elected to position sits on the
+// committee: every position but the delegates to the higher congress.
+func OnCommittee(position string) bool { return ValidPosition(position) && position != "delegate" }
+
+// CountWomen sets CommitteeWomen to the women among the people entered on
+// the committee (OnCommittee), each name once: the results form counts them
+// from the people entered rather than asking for the number.
+func (in *ResultsInput) CountWomen() {
+	seen := map[string]bool{}
+	in.CommitteeWomen = 0
+	for _, e := range in.Elected {
+		name := strings.ToLower(strings.TrimSpace(e.FullName))
+		if e.IsWoman && OnCommittee(e.Position) && name != "" && !seen[name] {
+			seen[name] = true
+			in.CommitteeWomen++
+		}
+	}
+}
+
 // MaxElected bounds the people of one result sheet.
 const MaxElected = 2000
 
@@ -113,7 +132,10 @@ func (in ResultsInput) Validate(v *Validation) {
 	}
 	for i, e := range in.Elected {
 		f := func(name string) string { return fmt.Sprintf("elected[%d].%s", i, name) }
-		if !ValidPosition(e.Position) {
+		switch {
+		case e.Position == "":
+			v.Add(f("position"), "Chọn chức danh của người trúng cử", "choose the position of the person elected")
+		case !ValidPosition(e.Position):
 			v.Add(f("position"), fmt.Sprintf("Chức danh %q không tồn tại", e.Position), fmt.Sprintf("unknown position %q", e.Position))
 		}
 		checkName(v, f("full_name"), e.FullName, true)

@@ -65,3 +65,18 @@ func TestResultsValidation(t *testing.T) {
 		}
 	})
 }
+
+func TestCountWomenCountsTheWomenOnTheCommitteeOnce(t *testing.T) {
+	in := ResultsInput{Elected: []ElectedInput{
+		{Position: "secretary", FullName: "Lê Thị Thu Hà", IsWoman: true},
+		{Position: "delegate", FullName: "Lê Thị Thu Hà", IsWoman: true}, // the same woman, also a delegate
+		{Position: "committee", FullName: "Nguyễn Văn An"},
+		{Position: "committee", FullName: "Trần Thị Mai", IsWoman: true},
+		{Position: "delegate", FullName: "Phạm Thị Lan", IsWoman: true}, // a delegate only: not on the committee
+		{Position: "", FullName: "Đỗ Thị Hoa", IsWoman: true},           // no position chosen
+	}, CommitteeWomen: 9}
+	in.CountWomen()
+	if in.CommitteeWomen != 2 {
+		t.Errorf("CommitteeWomen = %d, want 2", in.CommitteeWomen)
+	}
+}

@@ -12,7 +12,8 @@ import (
 const DayLayout = "dd/mm/yyyy"
 
 // ParseDay reads a day as a person types it, dd/mm/yyyy (19/03/2020; a day
-// or a month of one digit is read too: 9/3/2020), or as the API writes it,
+// or a month of one digit is read too: 9/3/2020; and the eight digits alone
+// that a phone's number pad types: 19032020), or as the API writes it,
 // YYYY-MM-DD. It refuses days that do not exist and days outside the years
 // MinYear to MaxYear. Every day a form or a request gives goes through it.
 func ParseDay(s string) (Day, error) {
@@ -20,6 +21,9 @@ func ParseDay(s string) (Day, error) {
 		return DayOf(t), nil
 	}
 	parts := strings.Split(s, "/")
+	if len(parts) == 1 && digits(s, 8, 8) { // 25032020: typed on a number pad
+		parts = []string{s[:2], s[2:4], s[4:]}
+	}
 	if len(parts) != 3 || !digits(parts[0], 1, 2) || !digits(parts[1], 1, 2) || !digits(parts[2], 4, 4) {
 		return Day{}, fmt.Errorf("domain: %q is not a day dd/mm/yyyy", s)
 	}

@@ -13,6 +13,9 @@ func TestParseDay(t *testing.T) {
 		{"9/3/2020", "2020-03-09"},
 		{"29/02/2020", "2020-02-29"},
 		{"2020-03-19", "2020-03-19"},
+		{"19032020", "2020-03-19"},
+		{"1903202", ""},
+		{"20200319", ""}, // eight digits are read day first: month 20 does not exist
 		{"29/02/2019", ""},
 		{"31/04/2020", ""},
 		{"03/19/2020", ""}, // a month 19: the order mm/dd of an English phone is not guessed

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/lib/pq"
 
@@ -86,46 +87,119 @@ type CongressChange struct {
 // the audit log. A change that changes nothing writes nothing.
 func (s *Store) UpdateCongress(ctx context.Context, actor domain.Principal, roundID int64, code string, ch CongressChange) (domain.Congress, error) {
 	var out domain.Congress
-	err := s.inTx(ctx, func(tx *txn) error {
-		cur, facts, err := congressForChange(ctx, tx, roundID, code, ch.Today)
-		if err != nil {
-			return err
+	err := s.inTx(ctx, func(tx *txn) (err error) {
+		out, err = changeCongress(ctx, tx, actor, roundID, code, ch)
+		return err
+	})
+	return out, err
+}
+
+// changeCongress is the work of UpdateCongress in the transaction tx.
+func changeCongress(ctx context.Context, tx *txn, actor domain.Principal, roundID int64, code string, ch CongressChange) (domain.Congress, error) {
+	cur, facts, err := congressForChange(ctx, tx, roundID, code, ch.Today)
+	if err != nil {
+		return cur, err
+	}
+	if ch.Authorize != nil {
+		if err := ch.Authorize(cur); err != nil {
+			return cur, err
 		}
-		if ch.Authorize != nil {
-			if err := ch.Authorize(cur); err != nil {
+	}
+	if ch.Version != 0 && ch.Version != cur.Version {
+		return cur, domain.StaleVersion()
+	}
+	next, reason, err := ch.Apply(cur, facts)
+	if err != nil {
+		return cur, err
+	}
+	if next.Snapshot().Same(cur.Snapshot()) {
+		return cur, nil
+	}
+	if err := writeCongress(ctx, tx, actor, cur, next, ch.Today); err != nil {
+		return cur, err
+	}
+	d, check := heldChange(cur, next)
+	out, near, err := congressAfter(ctx, tx, cur, ch.Today, d, check)
+	if err != nil {
+		return cur, err
+	}
+	var before, after any = cur.Snapshot(), out.Snapshot()
+	if ch.Audit != nil {
+		before, after = ch.Audit(cur, out)
+	}
+	audit, err := auditValues(actor, tx.at, &roundID, ch.Action, ch.Entity, &cur.UnitID, before, after, reason)
+	if err != nil {
+		return cur, err
+	}
+	return out, finishCongress(ctx, tx, cur, d, near, audit)
+}
+
+// CongressRow is one change of UpdateCongresses: the unit's code and the change.
+type CongressRow struct {
+	Code   string
+	Change CongressChange
+}
+
+// bulkLockKey is the advisory lock that serialises the changes of several
+// congresses at once (UpdateCongresses) with one another.
+const bulkLockKey = 7_100_002
+
+// UpdateCongresses applies the changes of rows in one transaction, all or
+// none, each as UpdateCongress does (its version checked, its audit row,
+// its rollups and milestones). The congresses are locked first, all of
+// them, in the order of their codes, and two such transactions take turns
+// (bulkLockKey), so that they cannot deadlock on the same units, nor with
+// single updates. Every row is tried: the invalid and stale ones are
+// returned together, each naming its row (FieldError.Row, from 1 in the
+// order of rows; a stale row's field is "version"), as an invalid error, or
+// a conflict when every refused row is stale; nothing is then written. A
+// row that is not found or forbidden refuses the whole change at once.
+func (s *Store) UpdateCongresses(ctx context.Context, actor domain.Principal, roundID int64, rows []CongressRow) ([]domain.Congress, error) {
+	out := make([]domain.Congress, len(rows))
+	err := s.inTx(ctx, func(tx *txn) error {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, bulkLockKey); err != nil {
+			return fmt.Errorf("store: bulk lock: %w", err)
+		}
+		order := make([]int, len(rows))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(a, b int) bool { return rows[order[a]].Code < rows[order[b]].Code })
+		for _, i := range order {
+			if err := lockCongress(ctx, tx, roundID, rows[i].Code); err != nil {
 				return err
 			}
 		}
-		if ch.Version != 0 && ch.Version != cur.Version {
-			return domain.StaleVersion()
+		var v domain.Validation
+		invalid := false
+		for _, i := range order {
+			c, err := changeCongress(ctx, tx, actor, roundID, rows[i].Code, rows[i].Change)
+			switch de := domain.AsError(err); {
+			case err == nil:
+				out[i] = c
+			case de != nil && de.Code == domain.EInvalid:
+				invalid = true
+				for _, f := range de.Fields {
+					v.Fields = append(v.Fields, domain.FieldError{Field: f.Field, Row: i + 1, Message: f.Message})
+				}
+			case de != nil && de.Code == domain.EConflict:
+				v.Fields = append(v.Fields, domain.FieldError{Field: "version", Row: i + 1, Message: de.Message})
+			default:
+				return err
+			}
 		}
-		next, reason, err := ch.Apply(cur, facts)
-		if err != nil {
-			return err
+		sort.SliceStable(v.Fields, func(a, b int) bool { return v.Fields[a].Row < v.Fields[b].Row })
+		if err := v.Err(); err != nil && !invalid { // only stale rows: a conflict
+			stale := domain.StaleVersion()
+			stale.Fields = v.Fields
+			return stale
 		}
-		if next.Snapshot().Same(cur.Snapshot()) {
-			out = cur
-			return nil
-		}
-		if err := writeCongress(ctx, tx, actor, cur, next, ch.Today); err != nil {
-			return err
-		}
-		d, check := heldChange(cur, next)
-		var near []int64
-		if out, near, err = congressAfter(ctx, tx, cur, ch.Today, d, check); err != nil {
-			return err
-		}
-		var before, after any = cur.Snapshot(), out.Snapshot()
-		if ch.Audit != nil {
-			before, after = ch.Audit(cur, out)
-		}
-		audit, err := auditValues(actor, tx.at, &roundID, ch.Action, ch.Entity, &cur.UnitID, before, after, reason)
-		if err != nil {
-			return err
-		}
-		return finishCongress(ctx, tx, cur, d, near, audit)
+		return v.Err()
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // writeCongressSQL is step 3: the congress ($3-$12) with a new version, and

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/daihoi/daihoi/internal/domain"
 )
@@ -125,6 +126,46 @@ func (s *Store) MilestoneNames(ctx context.Context) (map[string]domain.Text, err
 	out := make(map[string]domain.Text, len(rows))
 	for _, r := range rows {
 		out[r.Code] = domain.Text{VI: r.VI, EN: r.EN}
+	}
+	return out, nil
+}
+
+// ApprovalsPending lists the approvals not given yet (milestones that
+// require one, not done) of the active units of round whose congress is
+// being prepared (domain.CongressStatus.Preparing): those of the units with
+// ids, and those of the units directly below the units with parents, in one
+// query; each with its unit's parent and its due date at today. They come
+// by unit name, then in the milestones' order.
+func (s *Store) ApprovalsPending(ctx context.Context, roundID int64, ids, parents []int64, today domain.Day) ([]domain.PendingApproval, error) {
+	out := []domain.PendingApproval{}
+	if len(ids) == 0 && len(parents) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		domain.PendingApproval
+		Planned *domain.Day `db:"planned_date"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `SELECT u.code AS "unit.code", u.name AS "unit.name", u.kind AS "unit.kind",
+			u.path::text AS unit_path, c.status, c.planned_date,
+			coalesce(pu.code, '') AS "parent.code", coalesce(pu.name, '') AS "parent.name", coalesce(pu.kind, '') AS "parent.kind",
+			coalesce(pu.path::text, '') AS parent_path,
+			t.id AS "m.template_id", t.seq AS "m.seq", t.code AS "m.code", t.name_vi AS "m.name_vi", t.name_en AS "m.name_en",
+			t.due_date AS "m.abs_due", t.due_offset_days AS "m.due_offset_days", t.requires_approval AS "m.requires_approval",
+			t.auto AS "m.auto", m.done_on AS "m.done_on", '' AS "m.done_by", m.done_at AS "m.done_at", m.note AS "m.note"
+		FROM milestones m
+		JOIN milestone_templates t ON t.id = m.template_id AND t.requires_approval
+		JOIN congresses c ON c.round_id = m.round_id AND c.unit_id = m.unit_id
+		JOIN units u ON u.id = m.unit_id AND u.active
+		LEFT JOIN units pu ON pu.id = u.parent_id
+		WHERE m.round_id = $1 AND m.done_on IS NULL AND c.status IN ('preparing', 'plan_approved')
+			AND (u.id = ANY($2::bigint[]) OR u.parent_id = ANY($3::bigint[]))
+		ORDER BY u.name COLLATE vietnamese, u.code, t.seq`, roundID, pq.Array(ids), pq.Array(parents))
+	if err != nil {
+		return nil, fmt.Errorf("store: approvals pending: %w", err)
+	}
+	for _, r := range rows {
+		r.Milestone.Compute(r.Planned, today)
+		out = append(out, r.PendingApproval)
 	}
 	return out, nil
 }

@@ -213,6 +213,21 @@ func (s *Store) SetUserEmail(ctx context.Context, actor domain.Principal, userna
 	})
 }
 
+// SetUserLang sets the language of username's pages ("vi" or "en") once
+// check approved it.
+func (s *Store) SetUserLang(ctx context.Context, actor domain.Principal, username, lang string, check AccountCheck) error {
+	return s.inAccountTx(ctx, username, check, func(tx *txn, a domain.Account) error {
+		if a.Lang == lang {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET lang = $2, updated_at = now() WHERE id = $1`, a.ID, lang); err != nil {
+			return fmt.Errorf("store: language of %s: %w", username, err)
+		}
+		return audit(ctx, tx, actor, "user.lang", "user", nil, map[string]any{"username": username, "lang": a.Lang},
+			map[string]any{"username": username, "lang": lang}, "")
+	})
+}
+
 // SetUserActive activates or deactivates an account once check approved it;
 // deactivation ends its web sessions (for good: a new session epoch) and
 // revokes its API tokens. Setting what is already so writes nothing.

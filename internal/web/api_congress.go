@@ -160,3 +160,50 @@ func (s *Server) handleSetResults(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, r)
 }
+
+// heldResponse lists the congresses recorded held at once.
+type heldResponse struct {
+	Congresses []domain.Congress `json:"congresses"`
+}
+
+// handleHoldCongresses records several congresses held on the same day,
+// all or none.
+func (s *Server) handleHoldCongresses(c echo.Context) error {
+	round, err := roundQuery(c)
+	if err != nil {
+		return err
+	}
+	var in domain.HoldInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	cs, err := s.svc.HoldCongresses(c.Request().Context(), principal(c), round, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, heldResponse{Congresses: cs})
+}
+
+// handleUnitOverview returns what the unit page shows of a unit, with what
+// the caller may do there (core.UnitPage).
+func (s *Server) handleUnitOverview(c echo.Context) error {
+	code, err := codeParam(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.svc.UnitPage(c.Request().Context(), principal(c), code)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
+// handleMyUnits returns the caller's congresses, as "My units" shows them
+// (core.MyUnits).
+func (s *Server) handleMyUnitsAPI(c echo.Context) error {
+	list, err := s.svc.MyUnits(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, list)
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
@@ -119,6 +120,23 @@ func (s *statuses) get(code int) int {
 	return s.n[code]
 }
 
+// planApproved walks codes to plan approved through the API, their plan
+// approved by approver and their steps taken by the secretary, and returns
+// the versions of their congresses then.
+func (f *fixture) planApproved(approver string, codes ...string) map[string]int {
+	f.t.Helper()
+	versions := map[string]int{}
+	for _, code := range codes {
+		if res := f.do("POST", "/api/v1/units/"+code+"/milestones/congress_plan", f.tokens[approver], `{"done_on":"2020-01-10"}`); res.Code != http.StatusOK {
+			f.t.Fatalf("approve %s: %d %s", code, res.Code, res.Body)
+		}
+		f.patchStep("secretary", code, `"status":"preparing",`, http.StatusOK)
+		f.patchStep("secretary", code, `"status":"plan_approved","planned_date":"2020-03-10",`, http.StatusOK)
+		versions[code] = f.congressOf(code).Version
+	}
+	return versions
+}
+
 // burst sends every request at once with readiness probes beside them, and
 // returns the requests' statuses and the probes'. Every request and probe
 // must be answered.
@@ -208,15 +226,7 @@ func TestWritersBeyondThePoolOnEveryCellOfAWardAllSucceedAndTheRollupsAreExact(t
 		cells = append(cells, f.newCell("HN.HBT.A"))
 	}
 	roundID := f.withRound2020()
-	versions := map[string]int{}
-	for _, code := range cells {
-		if res := f.do("POST", "/api/v1/units/"+code+"/milestones/congress_plan", f.tokens["board"], `{"done_on":"2020-01-10"}`); res.Code != http.StatusOK {
-			t.Fatalf("approve %s: %d %s", code, res.Code, res.Body)
-		}
-		f.patchStep("secretary", code, `"status":"preparing",`, http.StatusOK)
-		f.patchStep("secretary", code, `"status":"plan_approved","planned_date":"2020-03-10",`, http.StatusOK)
-		versions[code] = f.congressOf(code).Version
-	}
+	versions := f.planApproved("board", cells...)
 	_, auditsBefore := f.counts()
 	live := f.restarted(url, store.Options{MaxConns: maxConns, AcquireTimeout: hangGuard})
 
@@ -352,6 +362,64 @@ func TestAFullPoolAnswers503WithRetryAfterAndNeverHangs(t *testing.T) {
 	wg.Wait()
 	if writes.get(http.StatusOK) != 1 || writes.get(http.StatusConflict) != maxConns-1 {
 		t.Errorf("the writers that waited for the lock got %v, want one 200 and the others 409", writes.n)
+	}
+	live.requireReady(t)
+}
+
+// Bulk holds beyond the pool, on the same cells: every client gets an
+// answer, none deadlocks, each cell is held once and the rollups are exact.
+func TestBulkHoldsBeyondThePoolOnTheSameCellsHoldEachOnce(t *testing.T) {
+	const maxConns = 4
+	url := testdb.URL(t)
+	f := newFixtureOn(t, Options{}, openStore(t, url, store.Options{}), domain.SystemClock{})
+	cells := []string{"HN.HBT.A.1", "HN.HBT.A.2"}
+	for len(cells) < 6 {
+		cells = append(cells, f.newCell("HN.HBT.A"))
+	}
+	roundID := f.withRound2020()
+	versions := f.planApproved("secretary", cells...)
+	_, auditsBefore := f.counts()
+	live := f.restarted(url, store.Options{MaxConns: maxConns, AcquireTimeout: hangGuard})
+
+	// Each client holds three cells, overlapping its neighbours': the same
+	// three for the first half, a window sliding over the cells for the rest.
+	send := make([]func() (liveResponse, error), 5*maxConns)
+	for i := range send {
+		first := 0
+		if i >= len(send)/2 {
+			first = i % (len(cells) - 2)
+		}
+		var rows []string
+		for _, code := range cells[first : first+3] {
+			rows = append(rows, fmt.Sprintf(`{"unit_code":%q,"version":%d,"delegates_present":10}`, code, versions[code]))
+		}
+		body := `{"held_date":"10/03/2020","rows":[` + strings.Join(rows, ",") + `]}`
+		send[i] = func() (liveResponse, error) {
+			return live.do("POST", "/api/v1/congresses/held", f.tokens["secretary"], body)
+		}
+	}
+	writes, _ := live.burst(t, 0, send)
+	if writes.get(http.StatusOK) == 0 || writes.get(http.StatusOK)+writes.get(http.StatusConflict) != len(send) {
+		t.Errorf("answers %v, want some 200 and the rest 409", writes.n)
+	}
+	var heldAudits int
+	if err := f.db.Get(&heldAudits, `SELECT count(*) FROM audit_log WHERE action = 'congress.update' AND after->>'status' = 'held'`); err != nil {
+		t.Fatal(err)
+	}
+	var held int
+	if err := f.db.Get(&held, `SELECT count(*) FROM congresses c JOIN units u ON u.id = c.unit_id
+		WHERE c.round_id = $1 AND u.code = ANY($2) AND c.status = 'held'`, roundID, pq.Array(cells)); err != nil {
+		t.Fatal(err)
+	}
+	if _, audits := f.counts(); heldAudits != held || audits != auditsBefore+held {
+		t.Errorf("%d cells held, %d audited as held, %d audit rows more", held, heldAudits, audits-auditsBefore)
+	}
+	drift, err := f.store.RecomputeRollups(context.Background(), roundID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if drift.Rows() != 0 {
+		t.Errorf("the consistency check found drift after the bulk holds: %+v", drift)
 	}
 	live.requireReady(t)
 }

@@ -33,6 +33,7 @@ func TestRequiredAndNullableFieldsAreWhatTheDocumentSays(t *testing.T) {
 		"mergeUnits": mergeRequest{}, "setDeadlineRule": domain.DeadlineRuleInput{}, "setUnitDeadline": core.UnitDeadlineInput{},
 		"updateCongress": domain.CongressPatch{}, "setPilot": pilotRequest{}, "tickMilestone": domain.MilestoneInput{},
 		"setResults": domain.ResultsInput{}, "makeWeeklyReport": makeReportRequest{}, "setReportSubscription": subscriptionRequest{},
+		"holdCongresses": domain.HoldInput{},
 	}
 	schemaOf := func(s map[string]any) map[string]any {
 		if ref, ok := s["$ref"].(string); ok {

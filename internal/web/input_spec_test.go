@@ -479,8 +479,9 @@ func TestVietnameseIsStoredComposedFromTheAPIAndTheForms(t *testing.T) {
 	b.login("admin", testPassword)
 	person := "Đặng Thị Thuỷ"
 	res = b.send("POST", "/units/HN.HBT.A.1/results", url.Values{"csrf_token": {b.csrf()}, "version": {"0"},
-		"committee_size": {"1"}, "committee_women": {"1"}, "secretary_name": {nfd(person)},
-		"full_name": {nfd(person)}, "position": {"secretary"}, "votes_for": {"9"}, "valid_ballots": {"9"}, "delegates_present": {"9"}})
+		"committee_size": {"1"}, "secretary_name": {nfd(person)}, personField(0, "is_woman"): {"1"},
+		personField(0, "full_name"): {nfd(person)}, personField(0, "position"): {"secretary"}, personField(0, "votes_for"): {"9"},
+		personField(0, "valid_ballots"): {"9"}, personField(0, "delegates_present"): {"9"}})
 	if res.Code != http.StatusSeeOther {
 		t.Fatalf("results form: %d %s", res.Code, res.Body)
 	}

@@ -56,7 +56,8 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 	}
 	out := make(map[string]*template.Template, len(names))
 	for _, n := range names {
-		t, err := template.New(path.Base(n)).Funcs(langFuncs(nil, "", nil)).Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }, "domid": domID}).
+		t, err := template.New(path.Base(n)).Funcs(langFuncs(nil, "", nil)).Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }, "domid": domID, "field": fieldOf,
+			"list": func(xs ...string) []string { return xs }}).
 			ParseFS(fsys, "layout/*.html", "report/*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)
@@ -192,16 +193,30 @@ func (s *Server) sessionUser(c echo.Context) (*domain.Principal, error) {
 }
 
 // handleLang keeps the language chosen before signing in (a cookie) and
-// goes back to the page it came from.
+// goes back to the page it came from. Signed in, the language is saved
+// with a form (handleLangSubmit), which this link does not replace.
 func (s *Server) handleLang(c echo.Context) error {
-	lang := i18n.Pick(c.Param("lang"), "")
+	s.setLangCookie(c, i18n.Pick(c.Param("lang"), ""))
+	return c.Redirect(http.StatusSeeOther, backTo(c, "/"))
+}
+
+// setLangCookie keeps lang for the pages of a visitor not signed in.
+func (s *Server) setLangCookie(c echo.Context, lang string) {
 	c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, Secure: s.opts.CookieSecure, SameSite: http.SameSiteLaxMode})
-	back := "/"
-	if ref, err := url.Parse(c.Request().Referer()); err == nil && strings.HasPrefix(ref.Path, "/") && !strings.HasPrefix(ref.Path, "//") {
-		back = ref.Path // only a path of this site: never an open redirect
+}
+
+// backTo is the page a request came from: the form's back field, else the
+// Referer's path, when either is a path of this site (never an open
+// redirect); fallback otherwise.
+func backTo(c echo.Context, fallback string) string {
+	if b := c.FormValue("back"); b != "" {
+		return localPath(b, fallback)
 	}
-	return c.Redirect(http.StatusSeeOther, back)
+	if ref, err := url.Parse(c.Request().Referer()); err == nil {
+		return localPath(ref.Path, fallback)
+	}
+	return fallback
 }
 
 // staticHandler serves templates/static: the vendored scripts carry their

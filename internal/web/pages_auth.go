@@ -48,7 +48,26 @@ func (s *Server) handleLoginSubmit(c echo.Context) error {
 	s.sessions.Put(ctx, sessionUserKey, p.User.ID)
 	s.sessions.Put(ctx, sessionEpochKey, p.User.SessionEpoch)
 	c.Set(ctxPrincipal, p) // for the access log
-	return c.Redirect(http.StatusSeeOther, "/")
+	return c.Redirect(http.StatusSeeOther, landing(p))
+}
+
+// landing is the first page after signing in: "My units" for a secretary,
+// who updates them (unless they also hold a board's or an admin's role,
+// who read the dashboard first), the home page for everyone else.
+func landing(p domain.Principal) string {
+	secretary := false
+	for _, g := range p.Grants {
+		switch g.Role {
+		case domain.RoleBoard, domain.RoleAdmin:
+			return "/"
+		case domain.RoleSecretary:
+			secretary = true
+		}
+	}
+	if secretary {
+		return "/my"
+	}
+	return "/"
 }
 
 // handleLogoutSubmit ends the session and says so on the sign-in page.

@@ -103,7 +103,7 @@ func TestSignInAndOut(t *testing.T) {
 	f := newFixture(t, Options{})
 	b := f.browser("")
 	res := b.login("secretary", testPassword)
-	if res.Code != http.StatusSeeOther || res.Header().Get("Location") != "/" {
+	if res.Code != http.StatusSeeOther || res.Header().Get("Location") != "/my" {
 		t.Fatalf("sign-in: %d %q %s", res.Code, res.Header().Get("Location"), res.Body)
 	}
 	home := b.send("GET", "/", nil)

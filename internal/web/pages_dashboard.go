@@ -41,14 +41,16 @@ type dashboard struct {
 	Cells, Grassroots, Pilots shareView
 	Late                      int
 	Children                  []dashChild
-	Others                    []string
-	Chart                     *cellsChart
-	Soon                      []soonItem
-	PilotList                 []pilotItem
-	Risks                     []riskItem
-	Filter                    dashFilter
-	Statuses                  []domain.CongressStatus
-	Kinds, Categories         []choice
+	// Followed are the units of a user holding roles on several (a working
+	// group's wards), the late ones first: their home lists them.
+	Followed          []dashChild
+	Chart             *cellsChart
+	Soon              []soonItem
+	PilotList         []pilotItem
+	Risks             []riskItem
+	Filter            dashFilter
+	Statuses          []domain.CongressStatus
+	Kinds, Categories []choice
 }
 
 // dashFilter narrows and orders the table of units below: by their own
@@ -172,13 +174,25 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	}
 	ctx := c.Request().Context()
 	lang := pageLang(c, &p.User)
+	roots := p.ScopeRoots(domain.ActRead)
+	if len(roots) > 1 {
+		followed, err := s.svc.FollowedUnits(ctx, p)
+		if domain.IsCode(err, domain.ENotFound) {
+			return d, nil // no current round
+		}
+		if err != nil {
+			return d, err
+		}
+		d.Followed = childRows(domain.ChildrenProgress{Children: followed}, lang)
+		return d, nil
+	}
 	top := p.Grants[0]
-	d.Unit = &domain.UnitRef{Code: top.UnitCode, Name: top.UnitName}
-	for _, g := range p.Grants[1:] {
-		if g.UnitCode != top.UnitCode {
-			d.Others = append(d.Others, g.UnitName)
+	for _, g := range p.Grants {
+		if len(roots) == 1 && g.UnitPath == roots[0] {
+			top = g
 		}
 	}
+	d.Unit = &domain.UnitRef{Code: top.UnitCode, Name: top.UnitName}
 	pr, err := s.svc.Progress(ctx, p, top.UnitCode, 0, "")
 	if domain.IsCode(err, domain.ENotFound) {
 		return d, nil // no current round

@@ -30,19 +30,25 @@ func TestBoardMarksPilotsAndChangesDeadlinesFromTheUnitPage(t *testing.T) {
 	if res := post(board, "pilot", url.Values{"pilot": {"true"}}); res.Code != http.StatusSeeOther || !f.congressOf(cell).IsPilot {
 		t.Fatalf("pilot: %d %+v", res.Code, f.congressOf(cell).IsPilot)
 	}
-	t.Run("a deadline change needs a reason and writes nothing without one", func(t *testing.T) {
+	t.Run("a deadline change needs a reason, says so beside the field, keeps the day typed and writes nothing", func(t *testing.T) {
 		before := f.roundDigest()
-		res := post(board, "deadline", url.Values{"deadline": {"2020-04-30"}, "reason": {""}, "version": {"0"}})
-		if res.Code != http.StatusSeeOther || f.roundDigest() != before {
+		res := post(board, "deadline", url.Values{"deadline": {"30/04/2020"}, "reason": {""}, "version": {strconv.Itoa(f.congressOf(cell).Version)}})
+		body := res.Body.String()
+		if res.Code != http.StatusUnprocessableEntity || f.roundDigest() != before {
 			t.Errorf("%d, wrote %v", res.Code, f.roundDigest() != before)
 		}
-		if body := board.send("GET", "/units/"+cell, nil).Body.String(); !strings.Contains(body, `class="flash"`) {
-			t.Error("no message")
+		for _, want := range []string{`id="reason-HN-HBT-A-1-error" role="alert"`, "Cần nêu lý do", `value="30/04/2020"`, `aria-invalid="true"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("lacks %q", want)
+			}
+		}
+		if strings.Contains(body, `class="flash"`) {
+			t.Error("the refusal is in the flash")
 		}
 	})
 	t.Run("with a reason, the deadline moves", func(t *testing.T) {
 		v := f.congressOf(cell).Version
-		res := post(board, "deadline", url.Values{"deadline": {"2020-04-30"}, "reason": {"Dịch COVID-19"}, "version": {strconv.Itoa(v)}})
+		res := post(board, "deadline", url.Values{"deadline": {"30/04/2020"}, "reason": {"Dịch COVID-19"}, "version": {strconv.Itoa(v)}})
 		if c := f.congressOf(cell); res.Code != http.StatusSeeOther || c.Deadline == nil || c.Deadline.String() != "2020-04-30" {
 			t.Fatalf("%d %+v", res.Code, c.Deadline)
 		}
@@ -53,7 +59,7 @@ func TestBoardMarksPilotsAndChangesDeadlinesFromTheUnitPage(t *testing.T) {
 	t.Run("the ward's secretary has no such section and is refused", func(t *testing.T) {
 		s := f.browser("")
 		s.login("secretary", testPassword)
-		if body := s.send("GET", "/units/"+cell, nil).Body.String(); strings.Contains(body, "Chọn làm đại hội điểm") || strings.Contains(body, "Bỏ chọn đại hội điểm") {
+		if body := s.send("GET", "/units/"+cell, nil).Body.String(); strings.Contains(body, `action="/units/`+cell+`/pilot"`) || strings.Contains(body, `action="/units/`+cell+`/deadline"`) {
 			t.Error("the secretary sees the management section")
 		}
 		if res := post(s, "pilot", url.Values{"pilot": {"false"}}); res.Code != http.StatusForbidden || !f.congressOf(cell).IsPilot {

@@ -47,16 +47,16 @@ func TestMilestonesAreTickedFromTheUnitPageByWhoMay(t *testing.T) {
 		t.Fatalf("the ward's secretary may tick %v on her cell: want the steps and the approvals, not the automatic ones", codes)
 	}
 	t.Run("a day in the future is refused, in the user's words, and nothing is written", func(t *testing.T) {
-		res := secretary.send("POST", "/units/"+cell+"/milestones/"+codes[0], url.Values{"csrf_token": {csrf}, "done_on": {"2999-01-01"}})
-		if res.Code != http.StatusSeeOther || done(codes[0]) {
+		res := secretary.send("POST", "/units/"+cell+"/milestones/"+codes[0], url.Values{"csrf_token": {csrf}, "done_on": {"01/01/2999"}})
+		if res.Code != http.StatusUnprocessableEntity || done(codes[0]) {
 			t.Fatalf("%d, done %v", res.Code, done(codes[0]))
 		}
-		if body := secretary.send("GET", "/units/"+cell, nil).Body.String(); !strings.Contains(body, `class="flash"`) {
-			t.Errorf("no message: %s", body)
+		if body := res.Body.String(); !strings.Contains(body, `class="field-error"`) || !strings.Contains(body, `value="01/01/2999"`) {
+			t.Errorf("no refusal beside the field, or the day typed is lost: %s", body)
 		}
 	})
 	t.Run("the secretary ticks a step", func(t *testing.T) {
-		res := secretary.send("POST", "/units/"+cell+"/milestones/"+codes[0], url.Values{"csrf_token": {csrf}, "done_on": {"2020-02-01"}})
+		res := secretary.send("POST", "/units/"+cell+"/milestones/"+codes[0], url.Values{"csrf_token": {csrf}, "done_on": {"01/02/2020"}})
 		if res.Code != http.StatusSeeOther || !done(codes[0]) {
 			t.Fatalf("%d, done %v", res.Code, done(codes[0]))
 		}

@@ -11,28 +11,41 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// "My units": a secretary's congresses, the late ones first, each with a
-// form for its next step that works on a phone. A form that went stale
-// (someone else changed the record meanwhile) says so above the record's
-// current values and writes nothing.
+// "My units": a user's congresses, the late ones first, each linked to its
+// page with a form for its next step that works on a phone, and in place
+// the approvals the user gives. A refused form comes back as typed, each
+// refusal beside its field; a form that went stale (someone else changed
+// the record meanwhile) says so above the record's current values and
+// writes nothing. What the user may do comes with the list (core.MyUnits).
 
 type myItem struct {
-	Code, Name              string
-	Status                  domain.CongressStatus
-	Late                    bool
-	DaysOverdue             int
+	core.MyCongress
 	Deadline, Planned, Held string
-	Version                 int
-	Next                    string // the status the form moves to; "" when none
-	PlannedISO, TodayISO    string
-	Stale                   bool
-	Errors                  []string
-	// MayOverride: a unit that may have units below, and the caller is a
-	// board user of a unit above it, who may hold it before they all have.
-	MayOverride bool
+	// Next is the status the card's form moves to; "" when none.
+	Next domain.CongressStatus
+	// Form is the card's form as typed when it was refused.
+	Form *formState
 }
 
-// nextStep is the status a secretary's form moves a congress to.
+// waitingUnit is a unit whose approvals wait for the user.
+type waitingUnit struct {
+	Code, Name string
+	Approvals  []domain.Milestone
+}
+
+type myPage struct {
+	Summary core.MySummary
+	Items   []myItem
+	Waiting []waitingUnit
+	// Holdable counts the cells the bulk form may mark held.
+	Holdable int
+	Today    string
+}
+
+// myFields are the fields of a card's form.
+var myFields = []string{"planned_date", "held_date", "delegates_present", "cascade_override_reason"}
+
+// nextStep is the status a card's form moves a congress to.
 var nextStep = map[domain.CongressStatus]domain.CongressStatus{
 	domain.StatusNotStarted:   domain.StatusPreparing,
 	domain.StatusPreparing:    domain.StatusPlanApproved,
@@ -46,42 +59,40 @@ func vi(d *domain.Day) string {
 	return d.VI()
 }
 
-func iso(d *domain.Day) string {
-	if d == nil {
-		return ""
-	}
-	return d.String()
+// holdable reports whether the bulk form may mark m held: a cell whose plan
+// is approved, that the user updates.
+func holdable(m core.MyCongress) bool {
+	return m.Cell && m.May.Update && m.Status == domain.StatusPlanApproved
 }
 
-// myPage renders the list; problem, when set, is shown on the card of code.
-func (s *Server) myPage(c echo.Context, p domain.Principal, status int, code string, problem func(*myItem)) error {
+// myPage renders the list; form, when set, is the refused form of the card of code.
+func (s *Server) myPage(c echo.Context, p domain.Principal, status int, code string, form *formState) error {
 	list, err := s.svc.MyUnits(c.Request().Context(), p)
 	if err != nil && !domain.IsCode(err, domain.ENotFound) {
 		return err
 	}
-	today := domain.TodayDay(s.svc.Clock()).String()
-	items := make([]myItem, 0, len(list))
-	for _, m := range list {
-		it := myItemOf(m, today)
-		if i := strings.LastIndexByte(m.UnitPath, '.'); i > 0 && !s.svc.Rules().IsCell(m.UnitKind) {
-			it.MayOverride = p.Can(domain.ActManage, m.UnitPath[:i])
+	d := myPage{Summary: list.Summary, Today: domain.TodayDay(s.svc.Clock()).VI()}
+	for _, a := range list.Waiting {
+		if n := len(d.Waiting); n > 0 && d.Waiting[n-1].Code == a.Unit.Code {
+			d.Waiting[n-1].Approvals = append(d.Waiting[n-1].Approvals, a.Milestone)
+			continue
 		}
-		items = append(items, it)
-		if m.UnitCode == code && problem != nil {
-			problem(&items[len(items)-1])
+		d.Waiting = append(d.Waiting, waitingUnit{Code: a.Unit.Code, Name: a.Unit.Name, Approvals: []domain.Milestone{a.Milestone}})
+	}
+	for _, m := range list.Units {
+		it := myItem{MyCongress: m, Deadline: vi(m.Deadline), Planned: vi(m.PlannedDate), Held: vi(m.HeldDate)}
+		if next, ok := nextStep[m.Status]; ok && m.May.Update && !(next == domain.StatusPlanApproved && m.WaitsForPlan()) {
+			it.Next = next
 		}
+		if m.UnitCode == code {
+			it.Form = form
+		}
+		if holdable(m) {
+			d.Holdable++
+		}
+		d.Items = append(d.Items, it)
 	}
-	return s.page(c, status, "my.html", &p.User, struct{ Items []myItem }{items})
-}
-
-func myItemOf(m core.MyCongress, today string) myItem {
-	it := myItem{Code: m.UnitCode, Name: m.UnitName, Status: m.Status, Late: m.Late,
-		DaysOverdue: m.DaysOverdue, Deadline: vi(m.Deadline), Planned: vi(m.PlannedDate), Held: vi(m.HeldDate),
-		Version: m.Version, PlannedISO: iso(m.PlannedDate), TodayISO: today}
-	if next, ok := nextStep[m.Status]; ok {
-		it.Next = string(next)
-	}
-	return it
+	return s.page(c, status, "my.html", &p.User, d)
 }
 
 // handleMyUnits lists the signed-in user's congresses.
@@ -93,7 +104,38 @@ func (s *Server) handleMyUnits(c echo.Context) error {
 	return s.myPage(c, *p, http.StatusOK, "", nil)
 }
 
-// handleMyUnitSubmit moves a congress one step with the form's values.
+// patchOf reads a card's form: the status it moves to and the values typed.
+func patchOf(c echo.Context) domain.CongressPatch {
+	version, _ := strconv.Atoi(c.FormValue("version"))
+	patch := domain.CongressPatch{Version: version}
+	text := func(name string) *string {
+		if v := strings.TrimSpace(c.FormValue(name)); v != "" {
+			return &v
+		}
+		return nil
+	}
+	patch.Status, patch.PlannedDate, patch.HeldDate = text("status"), text("planned_date"), text("held_date")
+	patch.CascadeOverrideReason = text("cascade_override_reason")
+	patch.DelegatesPresent = countOf(c.FormValue("delegates_present"))
+	return patch
+}
+
+// countOf reads a count typed in a form: nil when empty, -1 when it is not a
+// whole number (which the rules refuse with their message).
+func countOf(v string) *int {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		n = -1
+	}
+	return &n
+}
+
+// handleMyUnitSubmit moves a congress one step with the form's values. A
+// refusal shows the list again with the card's form as typed.
 func (s *Server) handleMyUnitSubmit(c echo.Context) error {
 	p, err := s.sessionUser(c)
 	if err != nil || p == nil {
@@ -103,43 +145,18 @@ func (s *Server) handleMyUnitSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	version, _ := strconv.Atoi(c.FormValue("version"))
-	patch := domain.CongressPatch{Version: version}
-	if v := strings.TrimSpace(c.FormValue("status")); v != "" {
-		patch.Status = &v
-	}
-	if v := strings.TrimSpace(c.FormValue("planned_date")); v != "" {
-		patch.PlannedDate = &v
-	}
-	if v := strings.TrimSpace(c.FormValue("held_date")); v != "" {
-		patch.HeldDate = &v
-	}
-	if v := strings.TrimSpace(c.FormValue("cascade_override_reason")); v != "" {
-		patch.CascadeOverrideReason = &v
-	}
-	if v := strings.TrimSpace(c.FormValue("delegates_present")); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			n = -1 // refused by the rules with their message
+	cg, err := s.svc.UpdateCongress(c.Request().Context(), *p, code, 0, patchOf(c))
+	if de := domain.AsError(err); de != nil && (de.Code == domain.EInvalid || de.Code == domain.EConflict) {
+		form := typedForm(c)
+		form.refuse(err, pageLang(c, &p.User), myFields, nil)
+		status := http.StatusUnprocessableEntity
+		if form.Stale {
+			form = &formState{Stale: true} // the current values, not the stale ones
+			status = http.StatusConflict
 		}
-		patch.DelegatesPresent = &n
+		return s.myPage(c, *p, status, code, form)
 	}
-	cg, err := s.svc.UpdateCongress(c.Request().Context(), *p, code, 0, patch)
-	lang := pageLang(c, &p.User)
-	switch {
-	case domain.IsCode(err, domain.EConflict):
-		return s.myPage(c, *p, http.StatusConflict, code, func(it *myItem) { it.Stale = true })
-	case domain.IsCode(err, domain.EInvalid):
-		de := domain.AsError(err)
-		return s.myPage(c, *p, http.StatusUnprocessableEntity, code, func(it *myItem) {
-			if len(de.Fields) == 0 {
-				it.Errors = append(it.Errors, de.Message.In(lang))
-			}
-			for _, f := range de.Fields {
-				it.Errors = append(it.Errors, f.Message.In(lang))
-			}
-		})
-	case err != nil:
+	if err != nil {
 		return err
 	}
 	s.flash(c, s.text(c, &p.User, "saved", map[string]any{"Unit": cg.UnitName}))

@@ -25,7 +25,7 @@ func TestChangePassword(t *testing.T) {
 	}{
 		{"a wrong current password", "sai-roi", "mat-khau-moi-2020", "mat-khau-moi-2020", "Mật khẩu hiện tại không đúng."},
 		{"two different new passwords", testPassword, "mat-khau-moi-2020", "mat-khau-khac-2020", "Hai lần nhập mật khẩu mới không khớp."},
-		{"a password too short", testPassword, "ngan", "ngan", `class="error"`},
+		{"a password too short", testPassword, "ngan", "ngan", `id="new-error" role="alert"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

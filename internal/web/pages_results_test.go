@@ -14,7 +14,7 @@ func TestResultsAreEnteredFromTheUnitPage(t *testing.T) {
 	f.holdAPI(cell, "2020-03-20")
 	b := f.browser("")
 	b.login("secretary", testPassword)
-	submit := func(form url.Values) string {
+	submit := func(form url.Values, want int) response {
 		t.Helper()
 		page := b.send("GET", "/units/"+cell, nil).Body.String()
 		m := csrfField.FindStringSubmatch(page)
@@ -22,26 +22,55 @@ func TestResultsAreEnteredFromTheUnitPage(t *testing.T) {
 			t.Fatalf("no results form: %s", page)
 		}
 		form.Set("csrf_token", m[1])
-		if res := b.send("POST", "/units/"+cell+"/results", form); res.Code != http.StatusSeeOther {
-			t.Fatalf("%d %s", res.Code, res.Body)
+		res := b.send("POST", "/units/"+cell+"/results", form)
+		if res.Code != want {
+			t.Fatalf("%d, want %d: %s", res.Code, want, res.Body)
 		}
-		return b.send("GET", "/units/"+cell, nil).Body.String()
+		return res
 	}
+	// sheet is the form with three rows of people, the first filled.
 	sheet := func(votes, version string) url.Values {
-		return url.Values{"version": {version}, "committee_size": {"3"}, "committee_women": {"1"}, "secretary_name": {"Nguyễn Văn An"},
-			"delegates_elected": {"2"}, "position": {"secretary", "committee", "committee"}, "full_name": {"Nguyễn Văn An", "", ""},
-			"votes_for": {votes, "", ""}, "valid_ballots": {"35", "", ""}, "delegates_present": {"39", "", ""}}
+		v := url.Values{"version": {version}, "committee_size": {"3"}, "secretary_name": {"Nguyễn Thị An"}, "delegates_elected": {"2"}}
+		for i, row := range [][]string{{"secretary", "Nguyễn Thị An", "1", votes, "35", "39"}, {"", "", "", "", "", ""}, {"", "", "", "", "", ""}} {
+			for j, name := range []string{"position", "full_name", "is_woman", "votes_for", "valid_ballots", "delegates_present"} {
+				if row[j] != "" || name != "is_woman" {
+					v.Set(personField(i, name), row[j])
+				}
+			}
+		}
+		return v
 	}
-	t.Run("votes above the valid ballots are refused, in the user's words, and nothing is written", func(t *testing.T) {
-		before := f.roundDigest()
-		page := submit(sheet("36", "0"))
-		if !strings.Contains(page, `class="flash"`) || f.roundDigest() != before {
-			t.Errorf("refusal not shown or written")
+	t.Run("a blank form offers no value typed for the user: no 0, no position chosen", func(t *testing.T) {
+		page := b.send("GET", "/units/"+cell, nil).Body.String()
+		if strings.Contains(page, `maxlength="6" value="0"`) || strings.Contains(page, `<option value="secretary" selected>`) {
+			t.Errorf("the blank form is pre-filled")
 		}
 	})
-	t.Run("a good sheet is saved and shown with its percentage", func(t *testing.T) {
-		page := submit(sheet("35", "0"))
-		for _, want := range []string{"Đã lưu kết quả đại hội.", "Nguyễn Văn An", "35/35/39 = 89,74%", "Ban chấp hành: 3 đồng chí, trong đó 1 nữ"} {
+	t.Run("votes above the valid ballots are refused beside the field, as typed, and nothing is written", func(t *testing.T) {
+		before := f.roundDigest()
+		body := submit(sheet("36", "0"), http.StatusUnprocessableEntity).Body.String()
+		if f.roundDigest() != before {
+			t.Error("wrote")
+		}
+		for _, want := range []string{`id="elected[0].votes_for-p0-error" role="alert"`, "vượt quá số phiếu hợp lệ", `value="36"`, `value="Nguyễn Thị An"`,
+			`<option value="secretary" selected>`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("lacks %q", want)
+			}
+		}
+	})
+	t.Run("a person without a position is refused on its row", func(t *testing.T) {
+		v := sheet("35", "0")
+		v.Set(personField(0, "position"), "")
+		body := submit(v, http.StatusUnprocessableEntity).Body.String()
+		if !strings.Contains(body, `id="p0-pos-error" role="alert"`) || !strings.Contains(body, "Chọn chức danh") {
+			t.Errorf("no refusal beside the position: %s", body)
+		}
+	})
+	t.Run("a good sheet is saved and shown with its percentage, the women counted from the people", func(t *testing.T) {
+		submit(sheet("35", "0"), http.StatusSeeOther)
+		page := b.send("GET", "/units/"+cell, nil).Body.String()
+		for _, want := range []string{"Đã lưu kết quả đại hội.", "Nguyễn Thị An", "35/35/39 = 89,74%", "Ban chấp hành: 3 đồng chí, trong đó 1 nữ"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("lacks %q", want)
 			}
@@ -49,8 +78,8 @@ func TestResultsAreEnteredFromTheUnitPage(t *testing.T) {
 	})
 	t.Run("a sheet from a stale page is refused", func(t *testing.T) {
 		before := f.roundDigest()
-		page := submit(sheet("34", "0")) // read before the save above
-		if !strings.Contains(page, `class="flash"`) || f.roundDigest() != before || !strings.Contains(page, "35/35/39") {
+		page := submit(sheet("34", "0"), http.StatusUnprocessableEntity).Body.String() // read before the save above
+		if !strings.Contains(page, `class="error" role="alert"`) || f.roundDigest() != before || !strings.Contains(page, "35/35/39") {
 			t.Errorf("a stale sheet wrote or said nothing")
 		}
 	})

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -63,9 +64,10 @@ func TestFormRefusalsInBothLanguages(t *testing.T) {
 			csrf := csrfField.FindStringSubmatch(b.send("GET", "/password", nil).Body.String())[1]
 			got := []string{
 				b.send("POST", "/password", url.Values{"csrf_token": {csrf}, "current": {testPassword}, "new": {"mat-khau-moi-1"}, "confirm": {"mat-khau-moi-2"}}).Body.String(),
-				flashAfter(b, b.send("POST", "/units/HN.HBT.A.1/deadline", url.Values{"csrf_token": {csrf}, "deadline": {"2020-05-01"}, "reason": {""}})),
-				flashAfter(b, b.send("POST", "/units/HN.HBT.A.1/results", url.Values{"csrf_token": {csrf}, "version": {"0"}, "committee_size": {"3"},
-					"committee_women": {"1"}, "position": {"secretary"}, "full_name": {"An"}, "votes_for": {"40"}, "valid_ballots": {"35"}, "delegates_present": {"39"}})),
+				fieldErrors(b.send("POST", "/units/HN.HBT.A.1/deadline", url.Values{"csrf_token": {csrf}, "deadline": {"01/05/2020"}, "reason": {""}})),
+				fieldErrors(b.send("POST", "/units/HN.HBT.A.1/results", url.Values{"csrf_token": {csrf}, "version": {"0"}, "committee_size": {"3"},
+					personField(0, "position"): {"secretary"}, personField(0, "full_name"): {"An"}, personField(0, "votes_for"): {"40"},
+					personField(0, "valid_ballots"): {"35"}, personField(0, "delegates_present"): {"39"}})),
 			}
 			for i, want := range tt.want {
 				if !strings.Contains(strings.ToLower(got[i]), strings.ToLower(want)) {
@@ -76,12 +78,22 @@ func TestFormRefusalsInBothLanguages(t *testing.T) {
 	}
 }
 
-// flashAfter follows a form's redirect and returns the flash shown there.
-func flashAfter(b *browser, res response) string {
-	b.f.t.Helper()
-	body := b.send("GET", res.Header().Get("Location"), nil).Body.String()
-	if i := strings.Index(body, `class="flash"`); i >= 0 {
-		return body[i:min(len(body), i+400)]
+// fieldErrors returns the refusals shown beside the fields of a refused
+// form (422, the page again), or the whole answer when there is none.
+func fieldErrors(res response) string {
+	body := res.Body.String()
+	var out []string
+	for rest := body; ; {
+		i := strings.Index(rest, `class="field-error"`)
+		if i < 0 {
+			break
+		}
+		rest = rest[i:]
+		out = append(out, rest[:min(len(rest), 300)])
+		rest = rest[1:]
 	}
-	return body
+	if res.Code != http.StatusUnprocessableEntity || len(out) == 0 {
+		return fmt.Sprint(res.Code, body)
+	}
+	return strings.Join(out, "\n")
 }

@@ -13,17 +13,18 @@ import (
 )
 
 // The unit page: where the unit stands in the tree, its congress in the
-// current round, the units below with their progress, its milestones, its
-// results, its open flags and the round's changes recorded on it. All of it
-// through the services, which show nothing outside the caller's scope.
+// current round, the units below with their progress, its milestones, the
+// approvals of the units below that wait for the caller, its results, its
+// open flags and the round's changes recorded on it. It comes whole from
+// core.UnitPage with what the caller may do; this file only renders it and
+// reads its forms. A refused form comes back as typed, each refusal beside
+// its field.
 
 type unitMilestone struct {
-	Code, Name, Due, Done, By string
-	Overdue                   bool
-	// Tickable: not done, ticked by a person (not an event), and the caller
-	// may: a secretary of the unit or above, or for an approval a board
-	// user of an ancestor.
-	Tickable bool
+	core.MilestoneItem
+	Name, Due, Done string
+	// Form is the milestone's form as typed when it was refused.
+	Form *formState
 }
 
 type unitElected struct{ Name, Votes string }
@@ -36,11 +37,20 @@ type unitResults struct {
 
 type unitAudit struct{ Summary, User, At, Reason string }
 
+// personRow is one person of the results form, as typed or as recorded.
+type personRow struct {
+	Position, FullName, VotesFor, ValidBallots, Present string
+	IsWoman                                             bool
+}
+
 type resultsForm struct {
-	Version, Size, Women, Delegates int
-	Secretary                       string
-	People                          []domain.ElectedInput
-	Positions                       []choice // codes and names in the page's language
+	Version                    int
+	Size, Secretary, Delegates string
+	People                     []personRow
+	Positions                  []choice // codes and names in the page's language
+	// Women counts the women on the committee among the people entered.
+	Women int
+	Form  *formState
 }
 
 // formRows is how many rows of elected people the results form offers at
@@ -48,29 +58,35 @@ type resultsForm struct {
 const formRows = 5
 
 type unitPage struct {
-	Code, Name                          string
-	Ancestors                           []domain.Unit
-	Round                               bool
-	Status                              domain.CongressStatus
-	LateDays                            int
-	Deadline, Planned, Held             string
-	DelegatesExpected, DelegatesPresent string
-	Pilot                               bool
-	Lessons                             string
-	Children                            []dashChild
-	TodayISO                            string
-	// MayManage: a board user of a unit above, who may mark the pilot and
-	// change the unit's deadline.
-	MayManage   bool
-	Version     int
-	DeadlineISO string
+	core.UnitPage
+	Round                   bool
+	LateDays                int
+	Deadline, Planned, Held string
+	Delegates               string
+	Children                []dashChild
+	Milestones              []unitMilestone
+	// ApproverMissing: an approval of the unit is not given and the caller
+	// may not give it; the page says who must.
+	ApproverMissing bool
+	Waiting         []domain.PendingApproval
 	// ResultsForm is set when the congress is held and the caller may
 	// enter its results.
 	ResultsForm *resultsForm
-	Milestones  []unitMilestone
 	Results     *unitResults
 	Flags       []string
 	Audit       []unitAudit
+	// Override is the unit's own deadline (dd/mm/yyyy), DeadlineForm the
+	// form changing it as typed when it was refused.
+	Override     string
+	DeadlineForm *formState
+}
+
+// unitForm is the refused form a unit page shows again: which one, and as
+// typed.
+type unitForm struct {
+	// Which names the form: "milestone:<code>", "results" or "deadline".
+	Which string
+	State *formState
 }
 
 func itoa(n *int) string {
@@ -86,80 +102,57 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 	if err != nil || p == nil {
 		return s.signInFirst(c, err)
 	}
-	ctx := c.Request().Context()
 	code, err := codeParam(c)
 	if err != nil {
 		return err
 	}
-	u, err := s.svc.Unit(ctx, *p, code)
+	return s.unitPage(c, *p, code, http.StatusOK, unitForm{})
+}
+
+// unitPage renders the page of the unit with code with status; form, when
+// set, is shown again as typed.
+func (s *Server) unitPage(c echo.Context, p domain.Principal, code string, status int, form unitForm) error {
+	u, err := s.svc.UnitPage(c.Request().Context(), p, code)
 	if err != nil {
 		return err
 	}
 	lang := pageLang(c, &p.User)
-	d := unitPage{Code: u.Code, Name: u.Name}
-	if d.Ancestors, err = s.svc.Ancestors(ctx, *p, code); err != nil {
-		return err
+	d := unitPage{UnitPage: u}
+	if u.Congress == nil {
+		return s.page(c, status, "unit.html", &p.User, d)
 	}
-	cg, err := s.svc.Congress(ctx, *p, code, 0)
-	if domain.IsCode(err, domain.ENotFound) {
-		return s.page(c, http.StatusOK, "unit.html", &p.User, d) // no current round, or none for this unit
-	}
-	if err != nil {
-		return err
-	}
+	cg := u.Congress
 	today := domain.TodayDay(s.svc.Clock())
-	_, lateDays := domain.LateOn(cg.Deadline, cg.Status.Held(), today)
-	d.Round, d.Status, d.LateDays = true, cg.Status, lateDays
+	_, d.LateDays = domain.LateOn(cg.Deadline, cg.Status.Held(), today)
+	d.Round = true
 	d.Deadline, d.Planned, d.Held = vi(cg.Deadline), vi(cg.PlannedDate), vi(cg.HeldDate)
-	d.DelegatesExpected, d.DelegatesPresent = itoa(cg.DelegatesExpected), itoa(cg.DelegatesPresent)
-	d.Pilot, d.Lessons = cg.IsPilot, cg.LessonsLearned
-
-	ch, err := s.svc.ProgressChildren(ctx, *p, code, 0, "")
-	if err != nil {
-		return err
+	d.Delegates = itoa(cg.DelegatesExpected) + " / " + itoa(cg.DelegatesPresent)
+	if d.Delegates == " / " {
+		d.Delegates = ""
 	}
-	d.Children = childRows(ch, lang)
-	ms, err := s.svc.Milestones(ctx, *p, code, 0)
-	if err != nil {
-		return err
+	d.Override = vi(cg.DeadlineOverride)
+	if form.Which == "deadline" {
+		d.DeadlineForm = form.State
 	}
-	d.TodayISO = today.String()
-	d.Version, d.DeadlineISO = cg.Version, iso(cg.DeadlineOverride)
-	mayUpdate := p.Can(domain.ActUpdate, u.Path)
-	mayApprove := p.System
-	if i := strings.LastIndexByte(u.Path, '.'); i > 0 {
-		mayApprove = mayApprove || p.Can(domain.ActManage, u.Path[:i])
-	}
-	d.MayManage = mayApprove
-	for _, m := range ms {
-		name := m.NameVI
-		if lang == "en" {
-			name = m.NameEN
+	d.Children = childRows(u.Children, lang)
+	d.Waiting = u.Waiting
+	for _, m := range u.Milestones {
+		it := unitMilestone{MilestoneItem: m, Name: domain.Text{VI: m.NameVI, EN: m.NameEN}.In(lang), Due: vi(m.DueDate), Done: vi(m.DoneOn)}
+		if form.Which == "milestone:"+m.Code {
+			it.Form = form.State
 		}
-		tickable := m.DoneOn == nil && p.MayTick(m, u.Path)
-		d.Milestones = append(d.Milestones, unitMilestone{Code: m.Code, Name: name, Due: vi(m.DueDate), Done: vi(m.DoneOn),
-			By: m.DoneBy, Overdue: m.Overdue, Tickable: tickable})
+		if m.RequiresApproval && m.DoneOn == nil && !m.MayTick {
+			d.ApproverMissing = true
+		}
+		d.Milestones = append(d.Milestones, it)
 	}
-	r, rerr := s.svc.Results(ctx, *p, code, 0)
-	if cg.Status.Held() && mayUpdate {
-		rf := &resultsForm{}
-		if rerr == nil {
-			rf.Version, rf.Size, rf.Women, rf.Delegates, rf.Secretary = r.Version, r.CommitteeSize, r.CommitteeWomen, r.DelegatesElected, r.SecretaryName
-			for _, e := range r.Elected {
-				rf.People = append(rf.People, domain.ElectedInput{Position: e.Position, FullName: e.FullName, IsWoman: e.IsWoman,
-					VotesFor: e.VotesFor, ValidBallots: e.ValidBallots, DelegatesPresent: e.DelegatesPresent})
-			}
+	if cg.Status.Held() && u.May.Update {
+		d.ResultsForm = resultsFormOf(u.Results, lang)
+		if form.Which == "results" {
+			d.ResultsForm.fromTyped(form.State)
 		}
-		for _, pos := range domain.Positions {
-			rf.Positions = append(rf.Positions, choice{Code: pos.Code, Name: pos.Name.In(lang)})
-		}
-		rows := max(formRows, len(rf.People)+2)
-		for len(rf.People) < rows {
-			rf.People = append(rf.People, domain.ElectedInput{})
-		}
-		d.ResultsForm = rf
 	}
-	if err := rerr; err == nil {
+	if r := u.Results; r != nil {
 		ur := &unitResults{Size: r.CommitteeSize, Women: r.CommitteeWomen, DelegatesElected: r.DelegatesElected, Secretary: r.SecretaryName}
 		if r.WomenShare != nil {
 			ur.WomenShare = percentIn(*r.WomenShare, lang)
@@ -172,14 +165,8 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 			ur.Elected = append(ur.Elected, unitElected{Name: e.FullName, Votes: votes})
 		}
 		d.Results = ur
-	} else if !domain.IsCode(err, domain.ENotFound) {
-		return err
 	}
-	fl, err := s.svc.Flags(ctx, *p, code, 0, domain.FlagQuery{State: domain.FlagOpen})
-	if err != nil {
-		return err
-	}
-	for _, f := range fl.Flags {
+	for _, f := range u.Flags {
 		text := f.KindName.In(lang)
 		if f.Milestone != nil {
 			text += ": " + f.Milestone.Name.In(lang)
@@ -189,12 +176,51 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 		}
 		d.Flags = append(d.Flags, text)
 	}
-	audit, err := s.svc.RoundAudit(ctx, *p, code, 0, false, 20)
-	if err != nil {
-		return err
+	d.Audit = auditRows(u.Audit, lang)
+	return s.page(c, status, "unit.html", &p.User, d)
+}
+
+// resultsFormOf is the results form, filled with the results recorded
+// (nil: none yet, and no field pre-filled).
+func resultsFormOf(r *domain.Results, lang string) *resultsForm {
+	rf := &resultsForm{}
+	for _, pos := range domain.Positions {
+		rf.Positions = append(rf.Positions, choice{Code: pos.Code, Name: pos.Name.In(lang)})
 	}
-	d.Audit = auditRows(audit, lang)
-	return s.page(c, http.StatusOK, "unit.html", &p.User, d)
+	if r != nil {
+		rf.Version, rf.Secretary = r.Version, r.SecretaryName
+		rf.Size, rf.Delegates, rf.Women = strconv.Itoa(r.CommitteeSize), strconv.Itoa(r.DelegatesElected), r.CommitteeWomen
+		for _, e := range r.Elected {
+			rf.People = append(rf.People, personRow{Position: e.Position, FullName: e.FullName, IsWoman: e.IsWoman,
+				VotesFor: strconv.Itoa(e.VotesFor), ValidBallots: strconv.Itoa(e.ValidBallots), Present: strconv.Itoa(e.DelegatesPresent)})
+		}
+	}
+	rf.pad()
+	return rf
+}
+
+// pad adds blank rows of people, at least formRows in all and two blank.
+func (rf *resultsForm) pad() {
+	rows := max(formRows, len(rf.People)+2)
+	for len(rf.People) < rows {
+		rf.People = append(rf.People, personRow{})
+	}
+}
+
+// fromTyped puts the values of a refused results form back in it.
+func (rf *resultsForm) fromTyped(f *formState) {
+	rf.Form = f
+	rf.Size, rf.Secretary, rf.Delegates = f.Value("committee_size"), f.Value("secretary_name"), f.Value("delegates_elected")
+	rf.Version, _ = strconv.Atoi(f.Value("version"))
+	rf.People = nil
+	for i := 0; f.Values.Has(personField(i, "full_name")); i++ {
+		rf.People = append(rf.People, personRow{Position: f.Value(personField(i, "position")), FullName: f.Value(personField(i, "full_name")),
+			IsWoman: f.Value(personField(i, "is_woman")) == "1", VotesFor: f.Value(personField(i, "votes_for")),
+			ValidBallots: f.Value(personField(i, "valid_ballots")), Present: f.Value(personField(i, "delegates_present"))})
+	}
+	in, _ := resultsInput(f.Values)
+	rf.Women = in.CommitteeWomen
+	rf.pad()
 }
 
 // percentIn is a percent as the language writes it.
@@ -205,9 +231,11 @@ func percentIn(p domain.Percent, lang string) string {
 	return p.VI
 }
 
-// handleTickMilestonePage records a milestone of the unit as done on the form's
-// day, and goes back to the unit page with what happened (the service's
-// refusal, in the user's language, or what was recorded).
+// handleTickMilestonePage records a milestone of the unit as done on the
+// form's day (today when empty) and goes back to the page the form names
+// (back: the unit's page by default; "My units" or the page of the unit
+// above for an approval given in place), saying what was recorded. A
+// refusal shows the unit's page again with the form as typed.
 func (s *Server) handleTickMilestonePage(c echo.Context) error {
 	p, err := s.sessionUser(c)
 	if err != nil || p == nil {
@@ -219,16 +247,24 @@ func (s *Server) handleTickMilestonePage(c echo.Context) error {
 	}
 	m, err := s.svc.TickMilestone(c.Request().Context(), *p, code, 0, c.Param("milestone"),
 		domain.MilestoneInput{DoneOn: strings.TrimSpace(c.FormValue("done_on"))})
-	name := m.NameVI
-	if pageLang(c, &p.User) == "en" {
-		name = m.NameEN
+	if domain.IsCode(err, domain.EInvalid) {
+		form := typedForm(c)
+		form.refuse(err, pageLang(c, &p.User), []string{"done_on"}, nil)
+		return s.unitPage(c, *p, code, http.StatusUnprocessableEntity, unitForm{Which: "milestone:" + c.Param("milestone"), State: form})
 	}
-	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "milestone_saved", map[string]any{"Name": name}), "/units/"+code)
+	if err != nil {
+		return err
+	}
+	name := domain.Text{VI: m.NameVI, EN: m.NameEN}.In(pageLang(c, &p.User))
+	s.flash(c, s.text(c, &p.User, "milestone_saved", map[string]any{"Name": name}))
+	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("back"), "/units/"+code))
 }
 
 // handleUnitManage marks or unmarks the unit as a pilot congress
-// (:what = pilot) or changes its deadline with a reason (:what = deadline),
-// as a board user of a unit above, and goes back to the unit page.
+// (:what = pilot), changes its deadline with a reason (:what = deadline), as
+// a board user of a unit above, or records its results (:what = results),
+// and goes back to the unit page; a refused deadline or results form comes
+// back as typed.
 func (s *Server) handleUnitManage(c echo.Context) error {
 	p, err := s.sessionUser(c)
 	if err != nil || p == nil {
@@ -239,56 +275,98 @@ func (s *Server) handleUnitManage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	switch c.Param("what") {
+	lang := pageLang(c, &p.User)
+	var done string
+	switch what := c.Param("what"); what {
 	case "pilot":
 		_, err = s.svc.SetPilot(ctx, *p, code, 0, c.FormValue("pilot") == "true")
+		done = s.text(c, &p.User, "admin_done", nil)
+		return s.afterAction(c, &p.User, err, done, "/units/"+code)
 	case "results":
-		_, err = s.svc.SetResults(ctx, *p, code, 0, resultsInput(c))
-		if err == nil {
-			return s.afterAction(c, &p.User, nil, s.text(c, &p.User, "results_saved", nil), "/units/"+code)
+		form, _ := c.FormParams()
+		in, rowOf := resultsInput(form)
+		_, err = s.svc.SetResults(ctx, *p, code, 0, in)
+		done = s.text(c, &p.User, "results_saved", nil)
+		if domain.IsCode(err, domain.EInvalid) || domain.IsCode(err, domain.EConflict) {
+			state := typedForm(c)
+			state.refuse(err, lang, nil, func(fe domain.FieldError) string { return renamePerson(fe.Field, rowOf) })
+			return s.unitPage(c, *p, code, http.StatusUnprocessableEntity, unitForm{Which: what, State: state})
 		}
 	case "deadline":
 		version, _ := strconv.Atoi(c.FormValue("version"))
 		_, err = s.svc.SetUnitDeadline(ctx, *p, code, 0, core.UnitDeadlineInput{Deadline: strings.TrimSpace(c.FormValue("deadline")),
 			Reason: c.FormValue("reason"), Version: version})
+		done = s.text(c, &p.User, "admin_done", nil)
+		if domain.IsCode(err, domain.EInvalid) || domain.IsCode(err, domain.EConflict) {
+			state := typedForm(c)
+			state.refuse(err, lang, []string{"deadline", "reason"}, nil)
+			return s.unitPage(c, *p, code, http.StatusUnprocessableEntity, unitForm{Which: what, State: state})
+		}
 	default:
 		return echo.ErrNotFound
 	}
-	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/units/"+code)
+	if err != nil {
+		return err
+	}
+	s.flash(c, done)
+	return c.Redirect(http.StatusSeeOther, "/units/"+code)
 }
 
-// resultsInput reads the results form: the rows of elected people with a
-// name (a number that is not one becomes -1, which the rules refuse with
-// their message).
-func resultsInput(c echo.Context) domain.ResultsInput {
+// personField names a field of the person on row i of the results form, as
+// the rules name it ("elected[2].votes_for").
+func personField(i int, name string) string { return fmt.Sprintf("elected[%d].%s", i, name) }
+
+// renamePerson turns the field of a person entered (elected[k].x, k among
+// the rows not blank) into the field of its row on the form.
+func renamePerson(field string, rowOf []int) string {
+	var k int
+	var rest string
+	if n, err := fmt.Sscanf(field, "elected[%d]", &k); n != 1 || err != nil || k < 0 || k >= len(rowOf) {
+		return ""
+	}
+	if i := strings.IndexByte(field, '.'); i >= 0 {
+		rest = field[i+1:]
+	}
+	return personField(rowOf[k], rest)
+}
+
+// resultsInput reads the results form: the rows of people that are not
+// blank, and for each the row of the form it came from (a number that is
+// not one becomes -1, which the rules refuse with their message).
+func resultsInput(form map[string][]string) (domain.ResultsInput, []int) {
+	get := func(key string) string {
+		if vs := form[key]; len(vs) > 0 {
+			return strings.TrimSpace(vs[0])
+		}
+		return ""
+	}
 	num := func(v string) int {
-		n, err := strconv.Atoi(strings.TrimSpace(v))
+		n, err := strconv.Atoi(v)
 		if err != nil {
 			return -1
 		}
 		return n
 	}
-	form, _ := c.FormParams()
-	in := domain.ResultsInput{CommitteeSize: num(c.FormValue("committee_size")), CommitteeWomen: num(c.FormValue("committee_women")),
-		SecretaryName: c.FormValue("secretary_name"), Version: num(c.FormValue("version"))}
-	if v := strings.TrimSpace(c.FormValue("delegates_elected")); v != "" {
+	in := domain.ResultsInput{CommitteeSize: num(get("committee_size")), SecretaryName: get("secretary_name"), Version: num(get("version"))}
+	if v := get("delegates_elected"); v != "" {
 		in.DelegatesElected = num(v)
 	}
-	names, at := form["full_name"], func(key string, i int) string {
-		if vs := form[key]; i < len(vs) {
-			return vs[i]
+	var rowOf []int
+	for i := 0; ; i++ {
+		if _, ok := form[personField(i, "full_name")]; !ok {
+			break
 		}
-		return ""
-	}
-	for i, name := range names {
-		if strings.TrimSpace(name) == "" {
+		name, votes, valid, present := get(personField(i, "full_name")), get(personField(i, "votes_for")),
+			get(personField(i, "valid_ballots")), get(personField(i, "delegates_present"))
+		if name == "" && votes == "" && valid == "" && present == "" {
 			continue
 		}
-		in.Elected = append(in.Elected, domain.ElectedInput{Position: at("position", i), FullName: name,
-			IsWoman: c.FormValue("is_woman_"+strconv.Itoa(i)) == "1", VotesFor: num(at("votes_for", i)),
-			ValidBallots: num(at("valid_ballots", i)), DelegatesPresent: num(at("delegates_present", i))})
+		rowOf = append(rowOf, i)
+		in.Elected = append(in.Elected, domain.ElectedInput{Position: get(personField(i, "position")), FullName: name,
+			IsWoman: get(personField(i, "is_woman")) == "1", VotesFor: num(votes), ValidBallots: num(valid), DelegatesPresent: num(present)})
 	}
-	return in
+	in.CountWomen()
+	return in, rowOf
 }
 
 // auditRows are audit entries as the pages show them: each a sentence in

@@ -227,11 +227,51 @@ func ReportHTML(w io.Writer, cat *i18n.Catalog, r domain.WeeklyReport, lang stri
 // a template is parsed with.
 func langFuncs(cat *i18n.Catalog, lang string, terr *error) template.FuncMap {
 	if cat == nil {
-		return template.FuncMap{"t": func(string, ...any) string { return "" }, "status": func(any) string { return "" }}
+		return template.FuncMap{"t": func(string, ...any) string { return "" }, "status": func(any) string { return "" },
+			"tr": func(string, string) string { return "" }, "attendance": func(domain.Attendance) attendanceView { return attendanceView{} },
+			"approveLabel": func(domain.Milestone) string { return "" }, "approvalName": func(domain.Milestone) string { return "" }}
 	}
-	return template.FuncMap{"t": translator(cat, lang, terr), "status": func(s any) string {
-		return domain.CongressStatus(fmt.Sprint(s)).Name().In(lang)
-	}}
+	t := translator(cat, lang, terr)
+	return template.FuncMap{"t": t,
+		"status": func(s any) string { return domain.CongressStatus(fmt.Sprint(s)).Name().In(lang) },
+		// tr picks the Vietnamese or the English of a text stored in both.
+		"tr":         func(vi, en string) string { return domain.Text{VI: vi, EN: en}.In(lang) },
+		"attendance": func(a domain.Attendance) attendanceView { return attendanceIn(t, a) },
+		// approveLabel is the button giving approval m: its own words
+		// (approve_<code>), else "Approve: <name>".
+		"approveLabel": func(m domain.Milestone) string {
+			if out, err := cat.T(lang, "approve_"+m.Code, nil); err == nil {
+				return out
+			}
+			return t("approve_button", "Name", domain.Text{VI: m.NameVI, EN: m.NameEN}.In(lang))
+		},
+		// approvalName names approval m in a list: its short name
+		// (approval_<code>), else the milestone's.
+		"approvalName": func(m domain.Milestone) string {
+			if out, err := cat.T(lang, "approval_"+m.Code, nil); err == nil {
+				return out
+			}
+			return domain.Text{VI: m.NameVI, EN: m.NameEN}.In(lang)
+		},
+	}
+}
+
+// attendanceView words who attends a congress: the label of the count of
+// those present (members or delegates) and how many are expected.
+type attendanceView struct{ Label, Hint string }
+
+func attendanceIn(t func(string, ...any) string, a domain.Attendance) attendanceView {
+	v := attendanceView{Label: t("field_members_present")}
+	if a.Delegates {
+		v.Label = t("field_delegates_present")
+	}
+	switch {
+	case a.Delegates:
+		v.Hint = t("hint_delegates_called", "Count", a.Expected)
+	case a.Expected > 0:
+		v.Hint = t("hint_members", "Count", a.Expected)
+	}
+	return v
 }
 
 func translator(cat *i18n.Catalog, lang string, terr *error) func(string, ...any) string {
