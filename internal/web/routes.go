@@ -1,14 +1,16 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
 
 // routes installs the middleware and lists every route of the server.
 // HEAD is routed as GET (headAsGet). Middleware runs in this order for every
-// request: request id, access log, panic recovery, security headers, body
-// limit; then per route either the web session (pages) or API
+// request: request id, access log, panic recovery, security headers, gzip
+// (of answers of 1 KB and more, when the client takes it), body limit; then per route either the web session (pages) or API
 // authentication (api), each with the check of the path's and query's texts
 // (checkRequestText; in the session, so that a page's refusal speaks the
 // user's language).
@@ -21,6 +23,7 @@ func (s *Server) routes() {
 		s.accessLog,
 		s.recoverPanic,
 		middleware.SecureWithConfig(s.secureConfig()),
+		middleware.GzipWithConfig(middleware.GzipConfig{Skipper: compressed, MinLength: 1024}),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: s.opts.BodyLimit, Skipper: isImportUpload}),
 	)
 
@@ -122,6 +125,18 @@ func (s *Server) routes() {
 	v1.GET("/units/:code/reports/:week", s.handleReport, api)
 	v1.GET("/units/:code/reports/:week/mails", s.handleReportMails, api)
 	v1.POST("/jobs/:name/run", s.handleRunJob, api)
+}
+
+// compressed reports whether the answer to c is compressed already, or is
+// not worth compressing: the XLSX and PDF downloads (a zip file, a
+// deflated PDF) and the metrics a scraper reads often.
+func compressed(c echo.Context) bool {
+	p := c.Request().URL.Path
+	switch f := c.QueryParam("format"); {
+	case strings.HasSuffix(p, ".xlsx"), strings.HasSuffix(p, ".pdf"), f == "xlsx", f == "pdf", p == "/metrics":
+		return true
+	}
+	return false
 }
 
 // secureConfig sets the security headers of every response.
