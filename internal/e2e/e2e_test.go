@@ -110,13 +110,26 @@ func (s *site) patch(p domain.Principal, code string, pt domain.CongressPatch) {
 	}
 }
 
-func (s *site) toPlanApproved(code string) {
+// toPlanApproved walks code to plan approved as the system, its congress
+// plan approved (and the other milestones named).
+func (s *site) toPlanApproved(code string, milestones ...string) {
 	s.t.Helper()
-	if _, err := s.svc.TickMilestone(context.Background(), sys, code, 0, "congress_plan", domain.MilestoneInput{DoneOn: "2020-02-01"}); err != nil {
-		s.t.Fatal(err)
+	for _, m := range append(milestones, "congress_plan") {
+		if _, err := s.svc.TickMilestone(context.Background(), sys, code, 0, m, domain.MilestoneInput{DoneOn: "2020-02-01"}); err != nil {
+			s.t.Fatal(err)
+		}
 	}
 	s.patch(sys, code, domain.CongressPatch{Status: ptr("preparing")})
 	s.patch(sys, code, domain.CongressPatch{Status: ptr("plan_approved"), PlannedDate: ptr("2020-03-20")})
+}
+
+func (s *site) congress(code string) domain.Congress {
+	s.t.Helper()
+	c, err := s.svc.Congress(context.Background(), sys, code, 0)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return c
 }
 
 // chromium finds Debian's chromium.
@@ -130,8 +143,16 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// browser starts a headless chromium window of width × height.
+// browser starts a headless chromium window of width × height, speaking
+// Vietnamese.
 func browser(t *testing.T, width, height int) context.Context {
+	t.Helper()
+	return browserIn(t, width, height, "vi-VN")
+}
+
+// browserIn starts a headless chromium window of width × height whose
+// language (of the browser, the phone) is lang.
+func browserIn(t *testing.T, width, height int, lang string) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium(t)),
@@ -140,14 +161,15 @@ func browser(t *testing.T, width, height int) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", "vi-VN"),
+		chromedp.Flag("lang", lang),
+		chromedp.Flag("accept-lang", lang),
 		chromedp.WindowSize(width, height),
 	)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(cancel3)
 	// The viewport, emulated: headless chromium's windows are at least 500 px wide.
 	var emulate []chromedp.EmulateViewportOption
@@ -221,7 +243,7 @@ func TestSecretaryMarksACellHeldOnAPhoneAndTheBoardSeesIt(t *testing.T) {
 	card := `#u-HN-HBT-BM-1`
 	if err := chromedp.Do(phone,
 		chromedp.Navigate(s.url+"/my"),
-		chromedp.WaitVisible(chromedp.CSS(card+` form`)),
+		chromedp.WaitVisible(chromedp.CSS(card+` form.stack`)),
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +251,7 @@ func TestSecretaryMarksACellHeldOnAPhoneAndTheBoardSeesIt(t *testing.T) {
 	if err := chromedp.Do(phone,
 		chromedp.SetValue(chromedp.CSS(card+` input[name=held_date]`), "2020-03-25"),
 		chromedp.SendKeys(chromedp.CSS(card+` input[name=delegates_present]`), "21"),
-		chromedp.Click(chromedp.CSS(card+` button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(card+` form.stack button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	); err != nil {
 		t.Fatal(err)
@@ -292,13 +314,13 @@ func TestAStaleFormShowsTheConflict(t *testing.T) {
 		t.Fatal(err)
 	}
 	card := `#u-HN-HBT-BM-2`
-	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+"/my"), chromedp.WaitVisible(chromedp.CSS(card+` form`))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+"/my"), chromedp.WaitVisible(chromedp.CSS(card+` form.stack`))); err != nil {
 		t.Fatal(err)
 	}
 	// Meanwhile the district board changes the planned date.
 	s.patch(sys, "HN.HBT.BM.2", domain.CongressPatch{PlannedDate: ptr("2020-03-28")})
 	if err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(card+` button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(card+` form.stack button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(card+` .error`)),
 	); err != nil {
 		t.Fatal(err)
