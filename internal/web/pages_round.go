@@ -21,6 +21,8 @@ type roundPage struct {
 	MayManage              bool
 	Kinds, Categories      []choice
 	History                []unitAudit
+	// Form is the rule's form as typed when it was refused.
+	Form *formState
 }
 
 // handleRoundPage shows the current round.
@@ -29,13 +31,20 @@ func (s *Server) handleRoundPage(c echo.Context) error {
 	if done || err != nil {
 		return err
 	}
+	return s.roundPage(c, p, id, http.StatusOK, nil)
+}
+
+// roundPage renders the round page; form, when set, is the rule's form as
+// typed with its refusals.
+func (s *Server) roundPage(c echo.Context, p *domain.Principal, id int64, status int, form *formState) error {
 	ctx := c.Request().Context()
 	r, err := s.svc.Round(ctx, *p, id)
 	if err != nil {
 		return err
 	}
 	lang := pageLang(c, &p.User)
-	d := roundPage{Name: r.Name, Documents: strings.Join(r.Documents, ", "), Start: r.StartDate.VI(), MayManage: p.CanAnywhere(domain.ActManage)}
+	d := roundPage{Name: r.Name, Documents: strings.Join(r.Documents, ", "), Start: r.StartDate.VI(), MayManage: p.CanAnywhere(domain.ActManage),
+		Form: form}
 	for _, rule := range r.Deadlines {
 		cat := rule.Category
 		for _, k := range domain.Categories {
@@ -55,8 +64,8 @@ func (s *Server) handleRoundPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d.History = auditRows(history, pageLang(c, &p.User))
-	return s.page(c, http.StatusOK, "round.html", &p.User, d)
+	d.History = auditRows(history, lang)
+	return s.page(c, status, "round.html", &p.User, d)
 }
 
 // handleRoundRule sets or changes a deadline rule of the current round.
@@ -66,8 +75,13 @@ func (s *Server) handleRoundRule(c echo.Context) error {
 		return err
 	}
 	_, err = s.svc.SetDeadlineRule(c.Request().Context(), *p, id, domain.DeadlineRuleInput{ScopeCode: c.FormValue("scope_code"), Kind: c.FormValue("kind"),
-		Category: c.FormValue("category"), Deadline: c.FormValue("deadline"), Reason: c.FormValue("reason")})
-	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/round", domain.ENotFound)
+		Category: c.FormValue("category"), Deadline: strings.TrimSpace(c.FormValue("deadline")), Reason: c.FormValue("reason")})
+	if de := domain.AsError(err); de != nil && (de.Code == domain.EInvalid || de.Code == domain.EConflict || de.Code == domain.ENotFound) {
+		form := typedForm(c)
+		form.refuse(err, pageLang(c, &p.User), []string{"scope_code", "deadline", "reason"}, nil)
+		return s.roundPage(c, p, id, http.StatusUnprocessableEntity, form)
+	}
+	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/round")
 }
 
 // roundCaller returns the signed-in caller and the current round; done is

@@ -17,14 +17,18 @@ func TestRoundPageSetsADeadlineRuleWithAReason(t *testing.T) {
 		t.Fatalf("%s", page)
 	}
 	csrf := csrfField.FindStringSubmatch(page)[1]
-	rule := url.Values{"csrf_token": {csrf}, "kind": {"cell"}, "category": {"school"}, "scope_code": {"HN.HBT"}, "deadline": {"2020-04-30"}}
-	t.Run("without a reason: refused in the user's words, nothing written", func(t *testing.T) {
+	rule := url.Values{"csrf_token": {csrf}, "kind": {"cell"}, "category": {"school"}, "scope_code": {"HN.HBT"}, "deadline": {"30/04/2020"}}
+	t.Run("without a reason: refused beside the field in the user's words, as typed, nothing written", func(t *testing.T) {
 		before := f.roundDigest()
-		if res := b.send("POST", "/round/rules", rule); res.Code != http.StatusSeeOther || f.roundDigest() != before {
+		res := b.send("POST", "/round/rules", rule)
+		if res.Code != http.StatusUnprocessableEntity || f.roundDigest() != before {
 			t.Fatalf("%d, wrote %v", res.Code, f.roundDigest() != before)
 		}
-		if !strings.Contains(b.send("GET", "/round", nil).Body.String(), `class="flash"`) {
-			t.Error("no message")
+		body := res.Body.String()
+		for _, want := range []string{`id="reason-round-error" role="alert"`, `value="30/04/2020"`, `value="HN.HBT"`, `<option value="school" selected>`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("lacks %q", want)
+			}
 		}
 	})
 	t.Run("with a reason: the rule, its scope and the history show, and the school's cell follows it", func(t *testing.T) {

@@ -276,3 +276,23 @@ func TestTheAPIReturnsWhatThePagesShowWithTheCallersPermissions(t *testing.T) {
 		t.Errorf("my units' summary %+v", mine.Summary)
 	}
 }
+
+// An approval given in place and refused says why where it was asked for.
+func TestARefusedApprovalInPlaceSaysWhyWhereItWasAsked(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	f.patchStep("secretary", "HN.HBT.A.1", `"status":"preparing",`, http.StatusOK)
+	b := f.browser("")
+	b.login("secretary", testPassword)
+	for _, c := range []struct{ back, where string }{
+		{"/my#u-HN-HBT-A-1", `id="u-HN-HBT-A-1"`},
+		{"/units/HN.HBT.A", `id="waiting"`},
+	} {
+		res := b.send("POST", "/units/HN.HBT.A.1/milestones/congress_plan", url.Values{"csrf_token": {b.csrf()}, "back": {c.back}, "done_on": {"31/12/2999"}})
+		body := res.Body.String()
+		i := strings.Index(body, c.where)
+		if res.Code != http.StatusUnprocessableEntity || i < 0 || !strings.Contains(body[i:], `class="error" role="alert"`) {
+			t.Errorf("back %s: %d, the refusal is not in %s", c.back, res.Code, c.where)
+		}
+	}
+}

@@ -69,6 +69,8 @@ type unitPage struct {
 	// may not give it; the page says who must.
 	ApproverMissing bool
 	Waiting         []domain.PendingApproval
+	// WaitingForm is a refused approval of the list, WaitingForm.Other its refusal.
+	WaitingForm *formState
 	// ResultsForm is set when the congress is held and the caller may
 	// enter its results.
 	ResultsForm *resultsForm
@@ -136,6 +138,9 @@ func (s *Server) unitPage(c echo.Context, p domain.Principal, code string, statu
 	}
 	d.Children = childRows(u.Children, lang)
 	d.Waiting = u.Waiting
+	if form.Which == "waiting" {
+		d.WaitingForm = form.State
+	}
 	for _, m := range u.Milestones {
 		it := unitMilestone{MilestoneItem: m, Name: domain.Text{VI: m.NameVI, EN: m.NameEN}.In(lang), Due: vi(m.DueDate), Done: vi(m.DoneOn)}
 		if form.Which == "milestone:"+m.Code {
@@ -248,8 +253,19 @@ func (s *Server) handleTickMilestonePage(c echo.Context) error {
 	m, err := s.svc.TickMilestone(c.Request().Context(), *p, code, 0, c.Param("milestone"),
 		domain.MilestoneInput{DoneOn: strings.TrimSpace(c.FormValue("done_on"))})
 	if domain.IsCode(err, domain.EInvalid) {
-		form := typedForm(c)
-		form.refuse(err, pageLang(c, &p.User), []string{"done_on"}, nil)
+		// The refusal shows where the form was: on the card of "My units",
+		// on the list of approvals of the unit above, or beside the field.
+		form, lang := typedForm(c), pageLang(c, &p.User)
+		back := localPath(c.FormValue("back"), "")
+		switch above, _ := strings.CutPrefix(back, "/units/"); {
+		case strings.HasPrefix(back, "/my"):
+			form.refuse(err, lang, []string{}, nil)
+			return s.myPage(c, *p, http.StatusUnprocessableEntity, code, form)
+		case above != back && above != code:
+			form.refuse(err, lang, []string{}, nil)
+			return s.unitPage(c, *p, above, http.StatusUnprocessableEntity, unitForm{Which: "waiting", State: form})
+		}
+		form.refuse(err, lang, []string{"done_on"}, nil)
 		return s.unitPage(c, *p, code, http.StatusUnprocessableEntity, unitForm{Which: "milestone:" + c.Param("milestone"), State: form})
 	}
 	if err != nil {
