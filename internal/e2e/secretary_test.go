@@ -175,6 +175,21 @@ func checkPage(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
+// allWithin reports the elements of sel whose right edge is past the
+// window's: what a phone would not show without scrolling sideways.
+func allWithin(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`[...document.querySelectorAll(%q)]
+		.filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.textContent.trim())`, sel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
+	if n == 0 || len(out) > 0 {
+		t.Errorf("of the %d %s, off the screen: %q", n, sel, out)
+	}
+}
+
 // headline is the board's headline on its dashboard.
 func headline(t *testing.T, ctx context.Context, url string) string {
 	t.Helper()
@@ -405,6 +420,9 @@ func TestTheSecretarysPagesAreAccessibleAtBothSizes(t *testing.T) {
 	s := newSecretarySite(t)
 	s.patch(sys, "HN.HBT.NTN.2", domain.CongressPatch{Status: ptr("held"), HeldDate: ptr("2020-04-05")})
 	s.patch(sys, "HN.HBT.NTN.1", domain.CongressPatch{Status: ptr("preparing")}) // its plans wait for the ward's approval
+	if _, err := s.svc.MakeWeeklyReport(context.Background(), sys, "HN.HBT", "2020-W15", false); err != nil {
+		t.Fatal(err)
+	}
 	for _, size := range []struct {
 		w, h int
 		name string
@@ -435,6 +453,12 @@ func TestTheSecretarysPagesAreAccessibleAtBothSizes(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkPage(t, board, "board-dashboard-"+size.name)
+		allWithin(t, board, "#units-table td")
+		if err := chromedp.Do(board, chromedp.Navigate(s.url+"/units/HN.HBT/reports/2020-W15"), chromedp.WaitVisible(chromedp.CSS(`.report-table`))); err != nil {
+			t.Fatal(err)
+		}
+		checkPage(t, board, "weekly-report-"+size.name)
+		allWithin(t, board, ".report-table td")
 	}
 	t.Run("axe-core finds what it should", func(t *testing.T) {
 		ctx := browser(t, phoneW, phoneH)
