@@ -76,12 +76,15 @@ func (s *Server) handleRoundRule(c echo.Context) error {
 	}
 	_, err = s.svc.SetDeadlineRule(c.Request().Context(), *p, id, domain.DeadlineRuleInput{ScopeCode: c.FormValue("scope_code"), Kind: c.FormValue("kind"),
 		Category: c.FormValue("category"), Deadline: strings.TrimSpace(c.FormValue("deadline")), Reason: c.FormValue("reason")})
-	if de := domain.AsError(err); de != nil && (de.Code == domain.EInvalid || de.Code == domain.EConflict || de.Code == domain.ENotFound) {
+	// The form comes back to a board user; anyone else has no form to come
+	// back to, and is told at the top of the page.
+	if de := domain.AsError(err); de != nil && p.CanAnywhere(domain.ActManage) &&
+		(de.Code == domain.EInvalid || de.Code == domain.EConflict || de.Code == domain.ENotFound) {
 		form := typedForm(c)
 		form.refuse(err, pageLang(c, &p.User), []string{"scope_code", "deadline", "reason"}, nil)
 		return s.roundPage(c, p, id, http.StatusUnprocessableEntity, form)
 	}
-	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/round")
+	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/round", domain.ENotFound)
 }
 
 // roundCaller returns the signed-in caller and the current round; done is
