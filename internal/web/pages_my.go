@@ -33,6 +33,19 @@ type waitingUnit struct {
 	Approvals  []domain.Milestone
 }
 
+// waitingUnits groups approvals by unit, in their order.
+func waitingUnits(approvals []domain.PendingApproval) []waitingUnit {
+	var out []waitingUnit
+	for _, a := range approvals {
+		if n := len(out); n > 0 && out[n-1].Code == a.Unit.Code {
+			out[n-1].Approvals = append(out[n-1].Approvals, a.Milestone)
+			continue
+		}
+		out = append(out, waitingUnit{Code: a.Unit.Code, Name: a.Unit.Name, Approvals: []domain.Milestone{a.Milestone}})
+	}
+	return out
+}
+
 type myPage struct {
 	Summary core.MySummary
 	Items   []myItem
@@ -71,14 +84,7 @@ func (s *Server) myPage(c echo.Context, p domain.Principal, status int, code str
 	if err != nil && !domain.IsCode(err, domain.ENotFound) {
 		return err
 	}
-	d := myPage{Summary: list.Summary, Today: domain.TodayDay(s.svc.Clock()).VI()}
-	for _, a := range list.Waiting {
-		if n := len(d.Waiting); n > 0 && d.Waiting[n-1].Code == a.Unit.Code {
-			d.Waiting[n-1].Approvals = append(d.Waiting[n-1].Approvals, a.Milestone)
-			continue
-		}
-		d.Waiting = append(d.Waiting, waitingUnit{Code: a.Unit.Code, Name: a.Unit.Name, Approvals: []domain.Milestone{a.Milestone}})
-	}
+	d := myPage{Summary: list.Summary, Today: domain.TodayDay(s.svc.Clock()).VI(), Waiting: waitingUnits(list.Waiting)}
 	for _, m := range list.Units {
 		it := myItem{MyCongress: m, Deadline: vi(m.Deadline), Planned: vi(m.PlannedDate), Held: vi(m.HeldDate)}
 		if next, ok := nextStep[m.Status]; ok && m.May.Update && !(next == domain.StatusPlanApproved && m.WaitsForPlan()) {

@@ -68,7 +68,7 @@ type unitPage struct {
 	// ApproverMissing: an approval of the unit is not given and the caller
 	// may not give it; the page says who must.
 	ApproverMissing bool
-	Waiting         []domain.PendingApproval
+	Waiting         []waitingUnit
 	// WaitingForm is a refused approval of the list, WaitingForm.Other its refusal.
 	WaitingForm *formState
 	// ResultsForm is set when the congress is held and the caller may
@@ -137,7 +137,7 @@ func (s *Server) unitPage(c echo.Context, p domain.Principal, code string, statu
 		d.DeadlineForm = form.State
 	}
 	d.Children = childRows(u.Children, lang)
-	d.Waiting = u.Waiting
+	d.Waiting = waitingUnits(u.Waiting)
 	if form.Which == "waiting" {
 		d.WaitingForm = form.State
 	}
