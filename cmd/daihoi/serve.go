@@ -32,12 +32,16 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 			return err
 		}
 	}
+	proxies, err := c.cfg.TrustedProxies()
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(a.svc, a.db, web.Options{
 		Addr: c.cfg.Addr, BaseURL: c.cfg.BaseURL, BodyLimit: c.cfg.HTTP.BodyLimit,
 		ReadTimeout: c.cfg.HTTP.ReadTimeout, WriteTimeout: c.cfg.HTTP.WriteTimeout,
 		SessionLifetime: c.cfg.Auth.SessionLifetime, SessionIdleTimeout: c.cfg.Auth.SessionIdleTimeout,
-		CookieSecure: c.cfg.Auth.CookieSecure,
-		Import:       unitfile.Limits{MaxRows: c.cfg.Import.MaxRows, MaxUnpacked: int64(c.cfg.Import.MaxUnpackedMB) << 20},
+		CookieSecure: c.cfg.Auth.CookieSecure, TrustedProxies: proxies,
+		Import: unitfile.Limits{MaxRows: c.cfg.Import.MaxRows, MaxUnpacked: int64(c.cfg.Import.MaxUnpackedMB) << 20},
 	}, c.log)
 	if err != nil {
 		return err

@@ -50,6 +50,7 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.Int64("bytes", res.Size),
 			slog.String("request_id", requestID(c)),
 			slog.String("user", principal(c).User.Username),
+			slog.String("client", clientAddr(c)),
 		)
 		return nil
 	}

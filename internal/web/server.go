@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -45,6 +46,9 @@ type Options struct {
 	SessionLifetime, SessionIdleTimeout time.Duration
 	// CookieSecure sends the session cookie over HTTPS only.
 	CookieSecure bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For tells
+	// the client address (see ipExtractor); none: the connection's peer.
+	TrustedProxies []*net.IPNet
 	// Import bounds a unit file imported on the import page (its size is
 	// bounded by BodyLimit): zero fields take DefaultImportMaxRows and
 	// DefaultImportMaxUnpacked.
@@ -170,6 +174,7 @@ func New(svc *core.Service, db *sqlx.DB, opts Options, log *slog.Logger) (*Serve
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
+	s.echo.IPExtractor = ipExtractor(opts.TrustedProxies)
 	s.routes()
 
 	s.http = &http.Server{
