@@ -51,7 +51,7 @@ func openApp(ctx context.Context, c *cli) (*app, error) {
 	}
 	opts, err := serviceOptions(c)
 	if err == nil {
-		a.svc, err = core.New(ctx, store.New(db), domain.SystemClock{}, opts, c.log)
+		a.svc, err = core.New(ctx, store.New(db), newClock(c), opts, c.log)
 	}
 	if err != nil {
 		a.Close()
@@ -78,6 +78,19 @@ func startEmbedded(ctx context.Context, c *cli) (*pg.Cluster, error) {
 		return nil, err
 	}
 	return cl, nil
+}
+
+// newClock is the services' clock: the system's, or, with clock.start (a
+// trial server's setting, refused by the configuration without its guard),
+// one that reads clock.start now and runs on. A shifted clock is logged.
+func newClock(c *cli) domain.Clock {
+	start, err := c.cfg.ClockStart()
+	if err != nil || start.IsZero() { // an error was refused by config.Load already
+		return domain.SystemClock{}
+	}
+	c.log.Warn("the clock is shifted (clock.start): every figure, deadline and job is as of this time, not the real one",
+		"clock_start", start.Format("2006-01-02T15:04:05Z07:00"))
+	return domain.NewOffsetClock(start)
 }
 
 // serviceOptions are the options of the services from the configuration.

@@ -26,10 +26,17 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer a.Close()
-	demoDay := time.Time{}
+	clockFrom := ""
+	if c.cfg.Clock.Start != "" {
+		clockFrom = "clock.start"
+	}
 	if *seedDemo {
-		if demoDay, err = useDemo(ctx, a); err != nil {
+		demoDay, err := useDemo(ctx, a)
+		if err != nil {
 			return err
+		}
+		if !demoDay.IsZero() && clockFrom == "" {
+			clockFrom = "demo.date"
 		}
 	}
 	proxies, err := c.cfg.TrustedProxies()
@@ -40,7 +47,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		Addr: c.cfg.Addr, BaseURL: c.cfg.BaseURL, BodyLimit: c.cfg.HTTP.BodyLimit,
 		ReadTimeout: c.cfg.HTTP.ReadTimeout, WriteTimeout: c.cfg.HTTP.WriteTimeout,
 		SessionLifetime: c.cfg.Auth.SessionLifetime, SessionIdleTimeout: c.cfg.Auth.SessionIdleTimeout,
-		CookieSecure: c.cfg.Auth.CookieSecure, TrustedProxies: proxies,
+		CookieSecure: c.cfg.Auth.CookieSecure, TrustedProxies: proxies, ShiftedClock: clockFrom != "",
 		Import: unitfile.Limits{MaxRows: c.cfg.Import.MaxRows, MaxUnpacked: int64(c.cfg.Import.MaxUnpackedMB) << 20},
 	}, c.log)
 	if err != nil {
@@ -58,8 +65,9 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Start() }()
 	printWelcome(c, *seedDemo)
-	if !demoDay.IsZero() {
-		fmt.Fprintf(c.stdout, "The demo runs on its date: the clock reads %s 09:00 (demo.date) and runs on.\n\n", demoDay.Format("02/01/2006"))
+	if clockFrom != "" {
+		fmt.Fprintf(c.stdout, "The clock is shifted: it reads %s (%s) and runs on.\n\n",
+			a.svc.Clock().Now().In(domain.Location).Format("02/01/2006 15:04"), clockFrom)
 	}
 
 	select {
@@ -82,8 +90,9 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 }
 
 // useDemo seeds the demo into an empty database; when the database holds
-// the demo, the services run from then on at 09:00 on the demo date, and it
-// returns that date (zero when the database holds something else).
+// the demo, the services run from then on at 09:00 on the demo date (unless
+// clock.start sets the clock), and it returns that date (zero when the
+// database holds something else).
 func useDemo(ctx context.Context, a *app) (time.Time, error) {
 	day, err := a.cfg.DemoDate()
 	if err != nil {
@@ -95,6 +104,9 @@ func useDemo(ctx context.Context, a *app) (time.Time, error) {
 	present, err := demo.Present(ctx, a.svc)
 	if err != nil || !present {
 		return time.Time{}, err
+	}
+	if a.cfg.Clock.Start != "" {
+		return day, nil
 	}
 	return day, a.useClock(ctx, demo.Clock(day))
 }

@@ -18,6 +18,9 @@ func (s *Server) routes() {
 		middleware.SecureWithConfig(s.secureConfig()),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: s.opts.BodyLimit, Skipper: isImportUpload}),
 	)
+	if s.opts.ShiftedClock {
+		e.Use(s.clockHeader)
+	}
 
 	page := s.withSession // HTML pages: scs LoadAndSave
 	api := s.authenticate // /api/v1: bearer token or web session, else 401

@@ -49,6 +49,10 @@ type Options struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For tells
 	// the client address (see ipExtractor); none: the connection's peer.
 	TrustedProxies []*net.IPNet
+	// ShiftedClock tells that the services' clock is not the real one (a
+	// trial server's clock.start, the demo's date): every page shows it in
+	// a banner, every response in the header X-Daihoi-Clock.
+	ShiftedClock bool
 	// Import bounds a unit file imported on the import page (its size is
 	// bounded by BodyLimit): zero fields take DefaultImportMaxRows and
 	// DefaultImportMaxUnpacked.
