@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -62,18 +61,7 @@ func TestServeOnAShiftedClock(t *testing.T) {
 
 	get := func(path, lang, token string) (*http.Response, string) {
 		t.Helper()
-		req, _ := http.NewRequest("GET", base+path, nil)
-		req.Header.Set("Accept-Language", lang)
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp, string(body)
+		return fetch(t, "GET", base+path, token, "", "Accept-Language: "+lang)
 	}
 	for _, tt := range []struct{ lang, want string }{
 		{"vi", "Máy chủ chạy thử với đồng hồ đặt lại: ở đây bây giờ là 20/05/2020 09:0"},

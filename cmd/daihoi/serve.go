@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/daihoi/daihoi/internal/demo"
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/jobs"
+	"github.com/daihoi/daihoi/internal/metrics"
 	"github.com/daihoi/daihoi/internal/unitfile"
 	"github.com/daihoi/daihoi/internal/web"
 )
@@ -43,15 +46,27 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	m := newMetrics(c, a)
+	var instrument echo.MiddlewareFunc
+	if m != nil {
+		instrument = m.Middleware
+	}
 	srv, err := web.New(a.svc, a.db, web.Options{
 		Addr: c.cfg.Addr, BaseURL: c.cfg.BaseURL, BodyLimit: c.cfg.HTTP.BodyLimit,
 		ReadTimeout: c.cfg.HTTP.ReadTimeout, WriteTimeout: c.cfg.HTTP.WriteTimeout,
 		SessionLifetime: c.cfg.Auth.SessionLifetime, SessionIdleTimeout: c.cfg.Auth.SessionIdleTimeout,
 		CookieSecure: c.cfg.Auth.CookieSecure, TrustedProxies: proxies, ShiftedClock: clockFrom != "",
-		Import: unitfile.Limits{MaxRows: c.cfg.Import.MaxRows, MaxUnpacked: int64(c.cfg.Import.MaxUnpackedMB) << 20},
+		Instrument: instrument,
+		Import:     unitfile.Limits{MaxRows: c.cfg.Import.MaxRows, MaxUnpacked: int64(c.cfg.Import.MaxUnpackedMB) << 20},
 	}, c.log)
 	if err != nil {
 		return err
+	}
+	var msrv *metrics.Server
+	if m != nil {
+		if msrv, err = m.Listen(c.cfg.Metrics.Addr); err != nil {
+			return err
+		}
 	}
 	loc, err := time.LoadLocation(c.cfg.Jobs.Timezone)
 	if err != nil {
@@ -62,8 +77,11 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Start() }()
+	if msrv != nil {
+		go func() { errc <- msrv.Serve() }()
+	}
 	printWelcome(c, *seedDemo)
 	if clockFrom != "" {
 		fmt.Fprintf(c.stdout, "The clock is shifted: it reads %s (%s) and runs on.\n\n",
@@ -82,6 +100,11 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	defer cancel()
 	if serr := srv.Shutdown(sctx); serr != nil {
 		c.log.Error("http shutdown", "err", serr)
+	}
+	if msrv != nil {
+		if serr := msrv.Shutdown(sctx); serr != nil {
+			c.log.Error("metrics shutdown", "err", serr)
+		}
 	}
 	if serr := sched.Stop(sctx); serr != nil {
 		c.log.Error("scheduler stop", "err", serr)

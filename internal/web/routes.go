@@ -6,11 +6,15 @@ import (
 )
 
 // routes installs the middleware and lists every route of the server.
-// Middleware runs in this order for every request: request id, access log,
-// panic recovery, security headers, body limit; then per route either the
-// web session (pages) or API authentication (api).
+// Middleware runs in this order for every request: the instrument (metrics)
+// when set, request id, access log, panic recovery, security headers, body
+// limit, the clock header when the clock is shifted; then per route either
+// the web session (pages) or API authentication (api).
 func (s *Server) routes() {
 	e := s.echo
+	if s.opts.Instrument != nil {
+		e.Use(s.opts.Instrument)
+	}
 	e.Use(
 		middleware.RequestID(),
 		s.accessLog,

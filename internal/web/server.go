@@ -53,6 +53,9 @@ type Options struct {
 	// trial server's clock.start, the demo's date): every page shows it in
 	// a banner, every response in the header X-Daihoi-Clock.
 	ShiftedClock bool
+	// Instrument, when set, runs around every request before any other
+	// middleware (the metrics: it sees the route and the final status).
+	Instrument echo.MiddlewareFunc
 	// Import bounds a unit file imported on the import page (its size is
 	// bounded by BodyLimit): zero fields take DefaultImportMaxRows and
 	// DefaultImportMaxUnpacked.
