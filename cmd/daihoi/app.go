@@ -28,15 +28,11 @@ type app struct {
 func openApp(ctx context.Context, c *cli) (*app, error) {
 	a := &app{cli: c}
 	auth.Cost = c.cfg.Auth.BcryptCost
-	url := c.cfg.Database.URL
-	if url == "" {
-		cl, err := startEmbedded(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		a.cluster = cl
-		url = cl.URL(c.cfg.Embedded.Database)
+	url, cl, err := databaseURL(ctx, c)
+	if err != nil {
+		return nil, err
 	}
+	a.cluster = cl
 	db, err := store.Open(ctx, url, c.cfg.Database.MaxConns)
 	if err != nil {
 		a.Close()
@@ -58,6 +54,20 @@ func openApp(ctx context.Context, c *cli) (*app, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// databaseURL returns the URL of daihoi's database: database.url, or else
+// the database of the embedded cluster, which it starts (the caller stops
+// the cluster returned).
+func databaseURL(ctx context.Context, c *cli) (string, *pg.Cluster, error) {
+	if c.cfg.Database.URL != "" {
+		return c.cfg.Database.URL, nil, nil
+	}
+	cl, err := startEmbedded(ctx, c)
+	if err != nil {
+		return "", nil, err
+	}
+	return cl.URL(c.cfg.Embedded.Database), cl, nil
 }
 
 func startEmbedded(ctx context.Context, c *cli) (*pg.Cluster, error) {
