@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -33,21 +34,21 @@ func openApp(ctx context.Context, c *cli) (*app, error) {
 		return nil, err
 	}
 	a.cluster = cl
-	db, err := store.Open(ctx, url, c.cfg.Database.MaxConns)
+	st, err := store.Open(ctx, url, storeOptions(c))
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
-	a.db = db
+	a.db = st.DB()
 	if c.cfg.Database.MigrateOnStart {
-		if err := store.Migrate(ctx, db.DB); err != nil {
+		if err := store.Migrate(ctx, a.db.DB); err != nil {
 			a.Close()
 			return nil, err
 		}
 	}
 	opts, err := serviceOptions(c)
 	if err == nil {
-		a.svc, err = core.New(ctx, store.New(db), newClock(c), opts, c.log)
+		a.svc, err = core.New(ctx, st, newClock(c), opts, c.log)
 	}
 	if err != nil {
 		a.Close()
@@ -101,6 +102,21 @@ func newClock(c *cli) domain.Clock {
 	c.log.Warn("the clock is shifted (clock.start): every figure, deadline and job is as of this time, not the real one",
 		"clock_start", start.Format("2006-01-02T15:04:05Z07:00"))
 	return domain.NewOffsetClock(start)
+}
+
+// storeOptions are the connection settings from the configuration; a
+// timeout of 0s leaves the server's own setting.
+func storeOptions(c *cli) store.Options {
+	d := c.cfg.Database
+	server := func(t time.Duration) time.Duration {
+		if t == 0 {
+			return -1
+		}
+		return t
+	}
+	return store.Options{MaxConns: d.MaxConns, AcquireTimeout: d.AcquireTimeout,
+		StatementTimeout: server(d.StatementTimeout), LockTimeout: server(d.LockTimeout),
+		IdleInTransactionTimeout: server(d.IdleInTransactionSessionTimeout), BulkTimeout: d.BulkTimeout}
 }
 
 // serviceOptions are the options of the services from the configuration.

@@ -57,12 +57,12 @@ func cmdRestore(ctx context.Context, c *cli, args []string) error {
 
 // refuseNonEmpty refuses a restore into a database that holds tables.
 func refuseNonEmpty(ctx context.Context, url string) error {
-	db, err := store.Open(ctx, url, 1)
+	st, err := store.Open(ctx, url, store.Options{MaxConns: 1})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	n, err := store.New(db).CountRelations(ctx)
+	defer st.Close()
+	n, err := st.CountRelations(ctx)
 	if err != nil {
 		return err
 	}

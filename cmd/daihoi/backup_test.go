@@ -38,13 +38,13 @@ func mustCLI(t *testing.T, url, stdin string, args ...string) string {
 func figures(t *testing.T, url string) map[string]string {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, url, 4)
+	st, err := store.Open(ctx, url, store.Options{MaxConns: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer st.Close()
 	at := domain.FixedClock(time.Date(demo.Date.Year(), demo.Date.Month(), demo.Date.Day(), 9, 0, 0, 0, domain.Location))
-	svc, err := core.New(ctx, store.New(db), at, core.Options{}, nil)
+	svc, err := core.New(ctx, st, at, core.Options{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func figures(t *testing.T, url string) map[string]string {
 	add("users", users, err)
 	runs, err := svc.JobRuns(ctx, sys, "", core.MaxJobRuns)
 	add("job runs", runs, err)
-	add("rows", tableRows(t, db), nil)
+	add("rows", tableRows(t, st.DB()), nil)
 	return out
 }
 
@@ -232,12 +232,12 @@ func TestBackupAndRestoreKeepEveryFigure(t *testing.T) {
 		if _, _, err := runCLI(t, empty, "", "restore", filepath.Join(t.TempDir(), "none.dump")); err == nil {
 			t.Error("a missing file was restored")
 		}
-		db, err := store.Open(context.Background(), empty, 1)
+		st, err := store.Open(context.Background(), empty, store.Options{MaxConns: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer db.Close()
-		if n, err := store.New(db).CountRelations(context.Background()); err != nil || n != 0 {
+		defer st.Close()
+		if n, err := st.CountRelations(context.Background()); err != nil || n != 0 {
 			t.Errorf("%d relations after failed restores (%v), want none", n, err)
 		}
 	})

@@ -84,7 +84,7 @@ func TestMetricsAreServedOnTheirOwnAddress(t *testing.T) {
 	bin := buildBinary(t)
 	addr, metricsAddr := freeAddr(t), freeAddr(t)
 	_, exited, _, stderr := startDaihoi(t, bin, []string{"serve", "--demo"}, "DATABASE_URL="+url, "DAIHOI_ADDR="+addr,
-		"DAIHOI_METRICS_ADDR="+metricsAddr, "DAIHOI_JOBS_ENABLED=false", "DAIHOI_AUTH_BCRYPT_COST=4", "DAIHOI_LOG_LEVEL=warn")
+		"DAIHOI_METRICS_ADDR="+metricsAddr, "DAIHOI_JOBS_ENABLED=false", "DAIHOI_DATABASE_MAX_CONNS=7", "DAIHOI_AUTH_BCRYPT_COST=4", "DAIHOI_LOG_LEVEL=warn")
 	base := "http://" + addr
 	waitReady(t, base, exited, stderr)
 
@@ -157,7 +157,6 @@ func TestMetricsAreServedOnTheirOwnAddress(t *testing.T) {
 		{requests, map[string]string{"route": "/api/v1/jobs/:name/run", "method": "POST", "status": "200"}, 1},
 		{requests, map[string]string{"route": "/api/v1/units/:code/reports", "method": "POST", "status": "201"}, 1},
 		{"daihoi_http_requests_in_flight", nil, 0},
-		{"go_sql_max_open_connections", map[string]string{"db_name": "daihoi"}, 20},
 		{"daihoi_job_runs_total", map[string]string{"job": "consistency-check", "outcome": "ok"}, 1},
 		{"daihoi_job_duration_seconds", map[string]string{"job": "consistency-check", "outcome": "ok"}, 1},
 		{"daihoi_rollup_rows_fixed_total", nil, float64(run.Counts["drift_rows"])},
@@ -176,6 +175,13 @@ func TestMetricsAreServedOnTheirOwnAddress(t *testing.T) {
 				t.Errorf("%s %v = %v, want %v", tt.name, tt.labels, got, tt.want)
 			}
 		})
+	}
+	// The pool's limit is database.max_conns and a few connections for the jobs' leases.
+	if limit, ok := sample(m, "go_sql_max_open_connections", map[string]string{"db_name": "daihoi"}); !ok || limit < 7 || limit >= 20 {
+		t.Errorf("go_sql_max_open_connections = %v (%v), want database.max_conns (7) and a few", limit, ok)
+	}
+	if _, ok := sample(m, "go_sql_in_use_connections", map[string]string{"db_name": "daihoi"}); !ok {
+		t.Error("no go_sql_in_use_connections")
 	}
 	last, ok := sample(m, "daihoi_job_last_success_timestamp_seconds", map[string]string{"job": "consistency-check"})
 	if want := float64(run.FinishedAt.UnixMilli()) / 1000; !ok || math.Abs(last-want) > 0.001 {

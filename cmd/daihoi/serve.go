@@ -51,7 +51,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	if m != nil {
 		instrument = m.Middleware
 	}
-	srv, err := web.New(a.svc, a.db, web.Options{
+	srv, err := web.New(a.svc, web.Options{
 		Addr: c.cfg.Addr, BaseURL: c.cfg.BaseURL, BodyLimit: c.cfg.HTTP.BodyLimit,
 		ReadTimeout: c.cfg.HTTP.ReadTimeout, WriteTimeout: c.cfg.HTTP.WriteTimeout,
 		SessionLifetime: c.cfg.Auth.SessionLifetime, SessionIdleTimeout: c.cfg.Auth.SessionIdleTimeout,

@@ -171,7 +171,7 @@ func Run(ctx context.Context, db *sqlx.DB, o Options, w io.Writer) (Figures, err
 		return f, err
 	}
 
-	srv, err := web.New(svc, db, web.Options{}, quiet)
+	srv, err := web.New(svc, web.Options{}, quiet)
 	if err != nil {
 		return f, err
 	}

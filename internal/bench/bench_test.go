@@ -75,11 +75,12 @@ func BenchmarkNational(b *testing.B) {
 	if err := cl.CreateDatabase(ctx, "bench"); err != nil {
 		b.Fatal(err)
 	}
-	db, err := store.Open(ctx, cl.URL("bench"), 40)
+	st, err := store.Open(ctx, cl.URL("bench"), store.Options{MaxConns: 40})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	defer st.Close()
+	db := st.DB()
 	if err := store.Migrate(ctx, db.DB); err != nil {
 		b.Fatal(err)
 	}

@@ -26,6 +26,17 @@ type Config struct {
 		URL            string `koanf:"url"`
 		MaxConns       int    `koanf:"max_conns"`
 		MigrateOnStart bool   `koanf:"migrate_on_start"`
+		// AcquireTimeout is how long a request waits for a connection when
+		// every one is busy before it is answered 503.
+		AcquireTimeout time.Duration `koanf:"acquire_timeout"`
+		// StatementTimeout, LockTimeout and IdleInTransactionSessionTimeout
+		// are set on every connection (0s: the server's own setting).
+		StatementTimeout                time.Duration `koanf:"statement_timeout"`
+		LockTimeout                     time.Duration `koanf:"lock_timeout"`
+		IdleInTransactionSessionTimeout time.Duration `koanf:"idle_in_transaction_session_timeout"`
+		// BulkTimeout bounds the statements and lock waits of bulk work
+		// over a whole tree (imports, new rounds, the jobs).
+		BulkTimeout time.Duration `koanf:"bulk_timeout"`
 	} `koanf:"database"`
 	Embedded struct {
 		DataDir  string `koanf:"data_dir"`
@@ -127,6 +138,14 @@ var defaults = map[string]any{
 	"database.url":              "",
 	"database.max_conns":        20,
 	"database.migrate_on_start": true,
+
+	// The connections' waits and timeouts.
+	"database.acquire_timeout":                     "5s",
+	"database.statement_timeout":                   "60s",
+	"database.lock_timeout":                        "15s",
+	"database.idle_in_transaction_session_timeout": "60s",
+	"database.bulk_timeout":                        "30m",
+
 	"embedded.data_dir":         ".data/postgres",
 	"embedded.port":             0,
 	"embedded.database":         "daihoi",
@@ -233,6 +252,12 @@ func (c Config) validate() error {
 	var bad []string
 	if c.Database.MaxConns < 1 {
 		bad = append(bad, "database.max_conns must be at least 1")
+	}
+	if c.Database.AcquireTimeout <= 0 || c.Database.BulkTimeout <= 0 {
+		bad = append(bad, "database.acquire_timeout and database.bulk_timeout must be positive")
+	}
+	if c.Database.StatementTimeout < 0 || c.Database.LockTimeout < 0 || c.Database.IdleInTransactionSessionTimeout < 0 {
+		bad = append(bad, "database.statement_timeout, lock_timeout and idle_in_transaction_session_timeout must not be negative")
 	}
 	if c.Auth.BcryptCost < 4 || c.Auth.BcryptCost > 31 {
 		bad = append(bad, "auth.bcrypt_cost must be between 4 and 31")

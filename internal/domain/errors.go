@@ -18,7 +18,12 @@ const (
 	EUnauthorized ErrorCode = "unauthorized"
 	// ETooManyRequests: sign-in locked after repeated failures.
 	ETooManyRequests ErrorCode = "too_many_requests"
-	EInternal        ErrorCode = "internal"
+	// EUnavailable: the request was not served, through no fault of its
+	// own, and may succeed if retried shortly (the database is down or
+	// restarting, every connection stayed busy, a lock or a statement
+	// timed out).
+	EUnavailable ErrorCode = "unavailable"
+	EInternal    ErrorCode = "internal"
 )
 
 // Text is a message in both languages of the UI: Vietnamese first, English second.
@@ -126,6 +131,15 @@ func SignInLocked(minutes int) *Error {
 	return &Error{Code: ETooManyRequests, Message: Text{
 		VI: fmt.Sprintf("Tạm khóa đăng nhập do sai nhiều lần. Thử lại sau %d phút.", minutes),
 		EN: fmt.Sprintf("Sign-in is locked after repeated failures. Try again in %d minutes.", minutes),
+	}}
+}
+
+// Unavailable builds the error of a request the database could not serve
+// now; the same request may succeed a little later.
+func Unavailable() *Error {
+	return &Error{Code: EUnavailable, Message: Text{
+		VI: "Hệ thống tạm thời chưa phục vụ được; vui lòng thử lại sau ít phút",
+		EN: "The service is temporarily unavailable; please try again in a moment",
 	}}
 }
 

@@ -20,6 +20,8 @@ func TestErrorCodes(t *testing.T) {
 		{"forbidden", Forbidden(), EForbidden},
 		{"unauthorized", Unauthorized(), EUnauthorized},
 		{"invalid", Invalid("code", "sai", "wrong"), EInvalid},
+		{"unavailable", Unavailable(), EUnavailable},
+		{"an unavailable database beside its cause", fmt.Errorf("%w: %w", Unavailable(), errors.New("connection refused")), EUnavailable},
 		{"a wrapped error keeps its code", fmt.Errorf("store: x: %w", Forbidden()), EForbidden},
 		{"a foreign error is internal", errors.New("boom"), EInternal},
 		{"nil is internal", nil, EInternal},

@@ -86,7 +86,7 @@ func newSite(t *testing.T) *site {
 		s.toPlanApproved(code)
 	}
 	s.patch(sys, "HN.HBT.VT.1", domain.CongressPatch{Status: ptr("held"), HeldDate: ptr("2020-03-12")})
-	srv, err := web.New(svc, db, web.Options{}, log)
+	srv, err := web.New(svc, web.Options{}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

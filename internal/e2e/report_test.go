@@ -40,7 +40,7 @@ func demoSite(t *testing.T) string {
 	if err := demo.Seed(ctx, svc); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(svc, db, web.Options{}, log)
+	srv, err := web.New(svc, web.Options{}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -208,3 +208,25 @@ func TestSchedulesWithSecondsCarryTheirTick(t *testing.T) {
 		t.Fatal("no run within 3s")
 	}
 }
+
+func TestAJobsWorkDoesNotWaitForItsOwnLease(t *testing.T) {
+	// One connection for the work: the job's lease must not take it.
+	st, err := store.Open(context.Background(), testdb.URL(t), store.Options{MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	r := newTestRunner(t, st, "a:1")
+	r.Register(Definition{Name: "reads", Run: func(ctx context.Context) error {
+		n, err := st.CountUnits(ctx)
+		Count(ctx, "units", n)
+		return err
+	}})
+	// The deadline only turns a hang into a failure.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	run, err := r.Run(ctx, "reads", Params{})
+	if err != nil || run.Outcome != domain.JobOK {
+		t.Fatalf("run = %+v, %v", run, err)
+	}
+}

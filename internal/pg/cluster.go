@@ -112,14 +112,16 @@ type Cluster struct {
 // Start starts a PostgreSQL server as described by opts and returns once it
 // accepts connections (or after about 30 s with an error that includes the
 // tail of the server log). ctx bounds the start-up only, not the server's
-// lifetime: call Stop to shut the server down.
-func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
+// lifetime: call Stop to shut the server down. A start that fails leaves
+// no directory of its own behind and returns a nil Cluster.
+func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	binDir := opts.BinDir
 	if binDir == "" {
+		var err error
 		if binDir, err = FindBinaries(); err != nil {
 			return nil, err
 		}
@@ -128,7 +130,7 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c = &Cluster{
+	c := &Cluster{
 		binDir:     binDir,
 		persistent: opts.Persistent,
 		maxConns:   opts.MaxConnections,
@@ -136,53 +138,73 @@ func Start(ctx context.Context, opts Options) (c *Cluster, err error) {
 		cred:       cred,
 		exited:     make(chan struct{}),
 	}
-	defer func() {
-		if err != nil {
-			c.cleanupDirs()
+	if err := c.start(ctx, opts); err != nil {
+		if cerr := c.cleanupDirs(); cerr != nil {
+			err = errors.Join(err, cerr)
 		}
-	}()
-
-	if err := c.prepareDataDir(opts); err != nil {
 		return nil, err
 	}
-	if _, serr := os.Stat(filepath.Join(c.dataDir, versionFileName)); serr != nil {
-		if err := c.initdb(ctx, opts.Fsync); err != nil {
-			return nil, err
-		}
-	} else if port, ok := c.runningHere(); ok && opts.Persistent {
+	return c, nil
+}
+
+func (c *Cluster) start(ctx context.Context, opts Options) error {
+	if err := c.prepareDataDir(opts); err != nil {
+		return err
+	}
+	_, serr := os.Stat(filepath.Join(c.dataDir, versionFileName))
+	fresh := serr != nil
+	if port, ok := c.runningHere(); !fresh && ok && opts.Persistent {
 		// Another daihoi process (a server, or a command run beside it)
 		// already runs a postgres on this kept data directory: share it,
 		// and leave it running when we are done.
 		c.port, c.attached = port, true
-		logger.Info("pg: using the postgres already running on the data dir", "port", port, "datadir", c.dataDir)
-		if err := c.waitReady(ctx); err != nil {
-			return nil, err
+		c.logger.Info("pg: using the postgres already running on the data dir", "port", port, "datadir", c.dataDir)
+		return c.waitReady(ctx)
+	}
+	if opts.Port != 0 {
+		if err := portFree(opts.Port); err != nil {
+			return err
 		}
-		return c, nil
-	} else if err := c.clearStalePID(ctx); err != nil {
-		return nil, err
+	}
+	if fresh {
+		if err := c.initdb(ctx, opts.Fsync); err != nil {
+			return err
+		}
+	} else {
+		if err := c.clearStalePID(ctx); err != nil {
+			return err
+		}
+		if err := c.clearLeftovers(ctx); err != nil {
+			return err
+		}
 	}
 	if err := c.prepareSocketDir(opts.SocketDir); err != nil {
-		return nil, err
+		return err
 	}
 
 	for attempt := 1; ; attempt++ {
 		port := opts.Port
 		if port == 0 {
+			var err error
 			if port, err = freePort(); err != nil {
-				return nil, err
+				return err
 			}
+		} else if err := portFree(port); err != nil {
+			return err
 		}
-		err = c.launch(ctx, port, opts.Fsync)
+		err := c.launch(ctx, port, opts.Fsync)
 		if err == nil {
-			return c, nil
+			return nil
 		}
 		if opts.Port == 0 && attempt < portAttempts && errors.Is(err, errPortInUse) {
-			logger.Info("pg: port was taken, retrying with another one", "port", port)
+			c.logger.Info("pg: port was taken, retrying with another one", "port", port)
 			c.exited = make(chan struct{})
 			continue
 		}
-		return nil, err
+		if errors.Is(err, errPortInUse) {
+			return portTaken(port)
+		}
+		return err
 	}
 }
 
@@ -389,6 +411,25 @@ func emptyDir(dir string) error {
 	}
 	return nil
 }
+
+// portFree returns a portTaken error when another program listens on port
+// of 127.0.0.1.
+func portFree(port int) error {
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return portTaken(port)
+	}
+	return l.Close()
+}
+
+// portTaken is the error of a start on a fixed port another program holds.
+type portTaken int
+
+func (p portTaken) Error() string {
+	return fmt.Sprintf("pg: port %d of 127.0.0.1 is taken by another program; choose a free one, or 0 for any", int(p))
+}
+
+func (p portTaken) Is(target error) bool { return target == errPortInUse }
 
 // freePort asks the kernel for a free TCP port on 127.0.0.1.
 func freePort() (int, error) {

@@ -321,3 +321,129 @@ func TestInitdbLocaleFallback(t *testing.T) {
 		t.Errorf("datcollate = %q, want C", collate)
 	}
 }
+
+func TestAStartOnATakenPortIsAClearError(t *testing.T) {
+	t.Parallel()
+	requireBinaries(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	for _, persistent := range []bool{false, true} {
+		t.Run(fmt.Sprintf("persistent %v", persistent), func(t *testing.T) {
+			dataDir := filepath.Join(t.TempDir(), "data")
+			c, err := Start(context.Background(), Options{DataDir: dataDir, Port: port, Persistent: persistent, Logger: testLogger(t)})
+			if err == nil || c != nil {
+				t.Fatalf("Start on a taken port: %v, %v", c, err)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprintf("port %d of 127.0.0.1 is taken", port)) {
+				t.Errorf("unclear error: %v", err)
+			}
+			if _, serr := os.Stat(dataDir); persistent == errors.Is(serr, os.ErrNotExist) {
+				t.Errorf("persistent %v: data dir left %v", persistent, serr)
+			}
+		})
+	}
+}
+
+// zombie returns the pid of a process named postgres that has exited and
+// not been waited for, as a postmaster killed with its parent is until
+// init reaps it.
+func zombie(t *testing.T) int {
+	t.Helper()
+	name := filepath.Join(t.TempDir(), "postgres")
+	if err := os.Symlink("/bin/true", name); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(name)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Wait() })
+	stat := fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid)
+	for {
+		b, err := os.ReadFile(stat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), ") Z ") {
+			return cmd.Process.Pid
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestAZombiePostmasterIsNotTakenForARunningOne(t *testing.T) {
+	t.Parallel()
+	requireBinaries(t)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	if err := startCluster(t, Options{DataDir: dataDir, Persistent: true}).Stop(); err != nil {
+		t.Fatal(err)
+	}
+	writePIDFile(t, dataDir, zombie(t))
+	c := startCluster(t, Options{DataDir: dataDir, Persistent: true})
+	if c.attached {
+		t.Fatal("attached to a zombie")
+	}
+	var one int
+	if err := open(t, c.URL("postgres")).QueryRow("SELECT 1").Scan(&one); err != nil {
+		t.Fatalf("query: %v", err)
+	}
+}
+
+func TestTheProcessesOfAKilledPostmasterAreWaitedForOrEnded(t *testing.T) {
+	t.Parallel()
+	requireBinaries(t)
+	dataDir := filepath.Join(t.TempDir(), "data")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	first, err := Start(ctx, Options{DataDir: dataDir, Persistent: true, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A backend busy computing does not notice its postmaster's death: it
+	// keeps the shared memory the next postmaster needs.
+	db := open(t, first.URL("postgres"))
+	busy := make(chan error, 1)
+	go func() {
+		_, err := db.Exec(`SELECT count(*) FROM generate_series(1, 1e12)`)
+		busy <- err
+	}()
+	deadline := time.Now().Add(time.Minute)
+	for len(leftovers(dataDir)) < 2 || !strings.Contains(activity(t, first), "generate_series") {
+		if time.Now().After(deadline) {
+			t.Fatal("the busy query did not start")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := first.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-first.exited
+	_ = first.Stop() // only closes its pools: the server is gone
+
+	second := startCluster(t, Options{DataDir: dataDir, Persistent: true})
+	var one int
+	if err := open(t, second.URL("postgres")).QueryRow("SELECT 1").Scan(&one); err != nil {
+		t.Fatalf("query: %v", err)
+	}
+	if err := <-busy; err == nil {
+		t.Error("the busy query of the killed server ended well")
+	}
+}
+
+// activity returns the queries running on c.
+func activity(t *testing.T, c *Cluster) string {
+	t.Helper()
+	db, err := c.adminDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q string
+	if err := db.QueryRow(`SELECT coalesce(string_agg(query, ';'), '') FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid()`).Scan(&q); err != nil {
+		t.Fatal(err)
+	}
+	return q
+}

@@ -10,7 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
+
+// leftoverGrace is how long the processes a dead postmaster left behind
+// are given to exit by themselves.
+const leftoverGrace = 5 * time.Second
 
 // This file deals with postmaster.pid: a server already running on a kept
 // data directory, or a stale file left by a crashed one.
@@ -83,12 +88,6 @@ func (c *Cluster) clearStalePID(ctx context.Context) error {
 	return nil
 }
 
-// processAlive reports whether a process with this pid exists.
-func processAlive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
 // isPostmasterHere reports whether process pid is a postgres server whose
 // working directory is this cluster's data directory (the postmaster chdirs
 // there). known is false when that cannot be determined (no /proc).
@@ -106,4 +105,42 @@ func (c *Cluster) isPostmasterHere(pid int) (running, known bool) {
 		return name == "postgres" || name == "postmaster", true
 	}
 	return false, false
+}
+
+// clearLeftovers waits for the processes a dead postmaster left running in
+// the data directory to exit: idle ones notice their postmaster's death at
+// once, a backend busy in a long query only when the query ends. Those
+// still there after leftoverGrace get SIGQUIT, then SIGKILL, as the
+// postmaster itself would have done: a new server cannot start while they
+// keep the old one's shared memory.
+func (c *Cluster) clearLeftovers(ctx context.Context) error {
+	pids := leftovers(c.dataDir)
+	if len(pids) == 0 {
+		return nil
+	}
+	c.logger.Info("pg: waiting for the processes of a postgres that died to exit", "pids", pids, "datadir", c.dataDir)
+	for _, step := range []struct {
+		sig  syscall.Signal
+		wait time.Duration
+	}{{0, leftoverGrace}, {syscall.SIGQUIT, stopQuitGrace}, {syscall.SIGKILL, stopQuitGrace}} {
+		if step.sig != 0 {
+			c.logger.Warn("pg: ending the processes of a postgres that died", "pids", pids, "signal", step.sig)
+			for _, pid := range pids {
+				_ = syscall.Kill(pid, step.sig)
+			}
+		}
+		deadline := time.Now().Add(step.wait)
+		for len(pids) > 0 && time.Now().Before(deadline) {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
+			pids = leftovers(c.dataDir)
+		}
+		if len(pids) == 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("pg: processes %v of a postgres that died still run in %s", pids, c.dataDir)
 }

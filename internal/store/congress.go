@@ -29,19 +29,19 @@ CROSS JOIN LATERAL (
 const congressSelect = congressCols + congressFrom
 
 // congressByCode is congressSelect for the unit with code $2 in round $1.
-const congressByCode = congressSelect + `WHERE c.round_id = $1 AND u.code = $2`
+var congressByCode = prepare(congressSelect + `WHERE c.round_id = $1 AND u.code = $2`)
 
 // congressWithFacts is congressByCode with what the rules of a congress
 // update need (domain.CongressFacts): the round's start, whether the
 // congress plan is approved and the results recorded, and how many units
 // below have held their congress (from the rollups).
-const congressWithFacts = congressCols + `, r.start_date AS f_round_start,
+var congressWithFacts = prepare(congressCols + `, r.start_date AS f_round_start,
 	EXISTS (SELECT 1 FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
 		WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id AND t.code = 'congress_plan' AND m.done_on IS NOT NULL) AS f_plan_approved,
 	EXISTS (SELECT 1 FROM congress_results cr WHERE cr.round_id = c.round_id AND cr.unit_id = c.unit_id) AS f_results_recorded,
 	coalesce((SELECT sum(total) FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id), 0) AS f_below_total,
 	coalesce((SELECT sum(held) FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id), 0) AS f_below_held` +
-	congressFrom + `JOIN rounds r ON r.id = c.round_id WHERE c.round_id = $1 AND u.code = $2`
+	congressFrom + `JOIN rounds r ON r.id = c.round_id WHERE c.round_id = $1 AND u.code = $2`)
 
 // congressAndFacts is a row of congressWithFacts.
 type congressAndFacts struct {
@@ -53,12 +53,14 @@ type congressAndFacts struct {
 	BelowHeld       int        `db:"f_below_held"`
 }
 
+var lockCongressSQL = prepare(`SELECT 1 FROM congresses c JOIN units u ON u.id = c.unit_id
+	WHERE c.round_id = $1 AND u.code = $2 FOR UPDATE OF c`)
+
 // lockCongress locks the congress of the unit with code in round until the
 // transaction ends: every change of a congress, its milestones or its
 // results takes it first, and reads what it rests on afterwards.
 func lockCongress(ctx context.Context, tx *txn, roundID int64, code string) error {
-	if _, err := tx.execPrepared(ctx, `SELECT 1 FROM congresses c JOIN units u ON u.id = c.unit_id
-		WHERE c.round_id = $1 AND u.code = $2 FOR UPDATE OF c`, roundID, code); err != nil {
+	if _, err := tx.execPrepared(ctx, lockCongressSQL, roundID, code); err != nil {
 		return fmt.Errorf("store: lock congress %s: %w", code, err)
 	}
 	return nil
@@ -74,7 +76,7 @@ func noCongress(code string, roundID int64) error {
 }
 
 // getter runs a query returning one row into dest: Store.get or txn.getPrepared.
-type getter func(ctx context.Context, dest any, query string, args ...any) error
+type getter func(ctx context.Context, dest any, q *query, args ...any) error
 
 func congressOf(ctx context.Context, get getter, roundID int64, code string, today domain.Day) (domain.Congress, error) {
 	var c domain.Congress

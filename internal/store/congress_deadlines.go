@@ -16,11 +16,11 @@ import (
 // old and new deadline and the reason.
 func (s *Store) SetDeadlineRule(ctx context.Context, actor domain.Principal, roundID int64, rule domain.DeadlineRule, reason string) (domain.DeadlineRule, error) {
 	var out domain.DeadlineRule
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inBulkTx(ctx, func(tx *txn) error {
 		var scopeID *int64
 		scopePath := ""
 		if rule.ScopeCode != "" {
-			u, err := unitByCode(ctx, tx.GetContext, rule.ScopeCode)
+			u, err := unitByCode(ctx, tx.getPrepared, rule.ScopeCode)
 			if err != nil {
 				return err
 			}

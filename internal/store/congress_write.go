@@ -34,9 +34,9 @@ import (
 // arguments whenever it estimates a custom plan cheaper, and replanning cost
 // more than the statements of an update themselves. They are statements by
 // key, whose generic plans are those the custom ones would be.
-const lockForChange = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)
+var lockForChange = prepare(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)
 	FROM congresses c JOIN units u ON u.id = c.unit_id
-	WHERE c.round_id = $1 AND u.code = $2 FOR UPDATE OF c`
+	WHERE c.round_id = $1 AND u.code = $2 FOR UPDATE OF c`)
 
 // congressForChange locks the congress of the unit with code in round and
 // reads it with the facts its rules need (steps 1 and 2).
@@ -58,6 +58,8 @@ func congressForChange(ctx context.Context, tx *txn, roundID int64, code string,
 }
 
 // CongressChange describes one change of a congress for UpdateCongress.
+// Its functions run inside the transaction: they must not use the store
+// (see txn).
 type CongressChange struct {
 	// Version is the version the client read; 0 skips the check.
 	Version int
@@ -129,7 +131,7 @@ func (s *Store) UpdateCongress(ctx context.Context, actor domain.Principal, roun
 // writeCongressSQL is step 3: the congress ($3-$12) with a new version, and
 // its auto milestones 'held' (when $13: done on the held date $5, by $14)
 // and 'results_reported' (when $15: done on $16, by $17).
-const writeCongressSQL = `WITH c AS (
+var writeCongressSQL = prepare(`WITH c AS (
 		UPDATE congresses SET status = $3, planned_date = $4, held_date = $5,
 			delegates_expected = $6, delegates_present = $7, is_pilot = $8, lessons_learned = $9,
 			deadline_override = $10, deadline_override_reason = $11, cascade_override_reason = $12,
@@ -143,7 +145,7 @@ const writeCongressSQL = `WITH c AS (
 		('results_reported', $15::boolean, $16::date, $17::bigint)) AS w(auto, apply, done_on, done_by),
 		milestone_templates t
 	WHERE w.apply AND m.round_id = $1 AND m.unit_id = (SELECT unit_id FROM c)
-		AND t.id = m.template_id AND t.auto = w.auto`
+		AND t.id = m.template_id AND t.auto = w.auto`)
 
 // writeCongress stores next in place of cur with the unit's own auto
 // milestones (step 3), and the deadline in force when its override changed.
@@ -189,8 +191,8 @@ func heldChange(cur, next domain.Congress) (d int, check bool) {
 // congressAfterSQL is step 4: the congress as written, and the ids of the
 // ancestors near completion ($4: the unit's path, $5: units held more, $6:
 // the completion lock key, $7: whether to look), their locks taken.
-var congressAfterSQL = congressCols + `, ARRAY(` + nearCompleteSQL("$1", "$4", "$5", "$6", "$7") + `) AS near` +
-	congressFrom + `WHERE c.round_id = $1 AND u.code = $2`
+var congressAfterSQL = prepare(congressCols + `, ARRAY(` + nearCompleteSQL("$1", "$4", "$5", "$6", "$7") + `) AS near` +
+	congressFrom + `WHERE c.round_id = $1 AND u.code = $2`)
 
 // congressAfter reads the congress cur has become and takes the completion
 // locks of its ancestors that its change (d more units held; check: any
@@ -220,10 +222,10 @@ func congressAfter(ctx context.Context, tx *txn, cur domain.Congress, today doma
 // finishCongressSQL is step 5: the deltas of the rollups above the unit
 // ($4: path, $5: kind; $3 more units held), the audit row ($6-$14), and the
 // ancestors' wrong 'children_held' milestones among $2.
-var finishCongressSQL = `WITH adj AS (` + addDeltasSQL("$1", "$4", "$5", "0", "$3") + `),
+var finishCongressSQL = prepare(`WITH adj AS (` + addDeltasSQL("$1", "$4", "$5", "0", "$3") + `),
 	aud AS (INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
 		VALUES ($6, $7, $8, $9, $10, $11, $12, $13, $14)),
-	` + childrenHeldCTEs
+	` + childrenHeldCTEs)
 
 // finishCongress adds the change (d more units held) to the rollups above
 // cur, records the audit row (auditValues), and fixes the 'children_held'

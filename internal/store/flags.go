@@ -56,7 +56,7 @@ const sameFlag = `w.unit_id = f.unit_id AND w.kind = f.kind AND coalesce(w.templ
 // late counts of the rollups are refreshed for asOf in the same transaction.
 func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day, now time.Time, atRiskDays int) (FlagRefresh, error) {
 	r := FlagRefresh{Open: map[domain.FlagKind]int{}}
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inBulkTx(ctx, func(tx *txn) error {
 		r = FlagRefresh{Open: map[domain.FlagKind]int{}}
 		if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
 			return err

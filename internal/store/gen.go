@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -60,7 +61,7 @@ type KindState struct {
 // daihoi gen): it overwrites the congresses and milestones of round.
 func (s *Store) GenerateRoundState(ctx context.Context, actor domain.Principal, roundID int64, spec RoundStateSpec) ([]KindState, error) {
 	var out []KindState
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inBulkTx(ctx, func(tx *txn) error {
 		var start domain.Day
 		if err := tx.GetContext(ctx, &start, `SELECT start_date FROM rounds WHERE id = $1 FOR UPDATE`, roundID); err != nil {
 			return fmt.Errorf("store: generate state: round %d: %w", roundID, err)
@@ -312,9 +313,21 @@ func (g genState) milestones(ctx context.Context) error {
 // Tidy vacuums and analyzes the tables a bulk load (import, a new round, a
 // generated state) has just filled, as autovacuum would in a while: the
 // planner gets statistics of the data as it is, and the visibility map
-// lets index-only scans skip the table. It runs outside any transaction.
+// lets index-only scans skip the table. It runs outside any transaction
+// (so on a connection whose statement timeout is the bulk timeout until
+// it is done).
 func (s *Store) Tidy(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `VACUUM (ANALYZE) units, congresses, milestones, rollups, deadline_rules, flags`); err != nil {
+	err := s.db.onConn(ctx, func(c *sqlx.Conn) error {
+		if _, err := c.ExecContext(ctx, `SELECT set_config('statement_timeout', $1, false)`, millis(s.opts.BulkTimeout)); err != nil {
+			return err
+		}
+		if _, err := c.ExecContext(ctx, `VACUUM (ANALYZE) units, congresses, milestones, rollups, deadline_rules, flags`); err != nil {
+			return err
+		}
+		_, err := c.ExecContext(ctx, `RESET statement_timeout`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("store: vacuum: %w", err)
 	}
 	return nil

@@ -23,6 +23,7 @@ type ImportResult struct {
 
 // ImportCheck turns the rows of an import into a plan, given every unit of
 // the tree as read under the tree lock; an error refuses the whole import.
+// It runs inside the transaction: it must not use the store (see txn).
 type ImportCheck func(existing map[string]domain.ExistingUnit) (domain.ImportPlan, error)
 
 // importReason is the reason recorded in the history of imported units.
@@ -34,7 +35,12 @@ FROM units u LEFT JOIN units p ON p.id = u.parent_id`
 
 // ExistingUnits returns every unit of the tree, active or not, by code.
 func (s *Store) ExistingUnits(ctx context.Context) (map[string]domain.ExistingUnit, error) {
-	return existingUnits(ctx, s.db)
+	var out map[string]domain.ExistingUnit
+	err := s.db.with(ctx, func(q sqlx.QueryerContext) (err error) {
+		out, err = existingUnits(ctx, q)
+		return err
+	})
+	return out, err
 }
 
 func existingUnits(ctx context.Context, q sqlx.QueryerContext) (map[string]domain.ExistingUnit, error) {
@@ -65,7 +71,7 @@ func existingUnits(ctx context.Context, q sqlx.QueryerContext) (map[string]domai
 // plan that changes nothing writes nothing.
 func (s *Store) ApplyImport(ctx context.Context, actor domain.Principal, check ImportCheck) (ImportResult, error) {
 	var res ImportResult
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inBulkTx(ctx, func(tx *txn) error {
 		if err := lockTree(ctx, tx); err != nil {
 			return err
 		}

@@ -21,8 +21,9 @@ const jobLockKey = 7_100_002
 // transaction-level advisory lock, and the job's run row, in a transaction
 // of its own until Finish: the job's work runs in other transactions.
 type JobLease struct {
-	tx  *txn
-	run domain.JobRun
+	tx      *txn
+	release func()
+	run     domain.JobRun
 }
 
 // Run returns the run being recorded.
@@ -36,15 +37,17 @@ func (l *JobLease) Run() domain.JobRun { return l.run }
 // process on the database. A run from the command line or the API (tick
 // nil) waits for the lock, so runs of one job never overlap.
 func (s *Store) StartJobRun(ctx context.Context, job string, tick *time.Time, asOf domain.Day, host string) (*JobLease, error) {
-	tx, err := s.begin(ctx)
+	tx, release, err := s.beginLease(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: job %s: %w", job, err)
 	}
 	lease, err := startJobRun(ctx, tx, job, tick, asOf, host)
 	if err != nil || lease == nil {
 		_ = tx.Rollback()
-		return nil, err
+		release()
+		return nil, typed(ctx, err)
 	}
+	lease.release = release
 	return lease, nil
 }
 
@@ -85,6 +88,7 @@ const jobRunColumns = `id, job, as_of, tick, started_at, finished_at, outcome, c
 // that started is recorded.
 func (l *JobLease) Finish(ctx context.Context, outcome string, counts domain.JobCounts, errText string) (domain.JobRun, error) {
 	ctx = context.WithoutCancel(ctx)
+	defer l.release()
 	defer l.tx.Rollback() //nolint:errcheck // a no-op after commit
 	if counts == nil {
 		counts = domain.JobCounts{}

@@ -88,18 +88,3 @@ func TestMigrationsFromAnEmptyDatabase(t *testing.T) {
 		t.Errorf("seeded unit kinds = %d, want %d", got, want)
 	}
 }
-
-func TestConnectionsRunWithoutJIT(t *testing.T) {
-	db, err := store.Open(context.Background(), testdb.URL(t), 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var jit string
-	if err := db.Get(&jit, `SHOW jit`); err != nil {
-		t.Fatal(err)
-	}
-	if jit != "off" {
-		t.Errorf("jit = %s, want off", jit)
-	}
-}

@@ -19,7 +19,12 @@ LEFT JOIN users us ON us.id = m.done_by `
 // Milestones lists the milestones of the unit with unitID in round, in
 // their order, with due dates from planned and overdue at today.
 func (s *Store) Milestones(ctx context.Context, roundID, unitID int64, planned *domain.Day, today domain.Day) ([]domain.Milestone, error) {
-	return milestonesOf(ctx, s.db, roundID, unitID, planned, today)
+	var out []domain.Milestone
+	err := s.db.with(ctx, func(q sqlx.QueryerContext) (err error) {
+		out, err = milestonesOf(ctx, q, roundID, unitID, planned, today)
+		return err
+	})
+	return out, err
 }
 
 func milestonesOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int64, planned *domain.Day, today domain.Day) ([]domain.Milestone, error) {
@@ -35,7 +40,8 @@ func milestonesOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID in
 }
 
 // MilestoneCheck lets the caller refuse a tick on the locked, current
-// milestone and congress.
+// milestone and congress. It runs inside the transaction: it must not use
+// the store (see txn).
 type MilestoneCheck func(m domain.Milestone, c domain.Congress) error
 
 // SetMilestone marks the milestone with code of the unit with unitCode done

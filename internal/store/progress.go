@@ -117,15 +117,19 @@ func (s *Store) Progress(ctx context.Context, roundID int64, unit domain.Unit, a
 	// The pilots of the round are few (a few per district): read them first
 	// (partial index), then keep those in the subtree. Left to itself the
 	// planner scans the whole subtree of a large unit through the path index.
-	if err := s.db.QueryRowContext(ctx, `WITH c AS MATERIALIZED (
+	var pilots struct {
+		Held  int `db:"held"`
+		Total int `db:"total"`
+	}
+	if err := s.db.GetContext(ctx, &pilots, `WITH c AS MATERIALIZED (
 			SELECT unit_id, held_date FROM congresses WHERE round_id = $1 AND is_pilot
 		)
-		SELECT count(*) FILTER (WHERE `+heldBy+`), count(*)
+		SELECT count(*) FILTER (WHERE `+heldBy+`) AS held, count(*) AS total
 		FROM c JOIN units u ON u.id = c.unit_id
-		WHERE u.active AND u.path <@ $3::ltree`, roundID, asOf, unit.Path).
-		Scan(&f.PilotsHeld, &f.PilotsTotal); err != nil {
+		WHERE u.active AND u.path <@ $3::ltree`, roundID, asOf, unit.Path); err != nil {
 		return f, fmt.Errorf("store: pilots below %s: %w", unit.Code, err)
 	}
+	f.PilotsHeld, f.PilotsTotal = pilots.Held, pilots.Total
 	if f.LateUnits, err = s.lateUnits(ctx, roundID, unit, asOf, f.Source, lateLimit); err != nil {
 		return f, err
 	}

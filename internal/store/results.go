@@ -15,7 +15,12 @@ import (
 // Results returns the results of the congress of the unit with unitID in
 // round, with the percentages; not found when none are recorded.
 func (s *Store) Results(ctx context.Context, roundID, unitID int64) (domain.Results, error) {
-	return resultsOf(ctx, s.db, roundID, unitID)
+	var out domain.Results
+	err := s.db.with(ctx, func(q sqlx.QueryerContext) (err error) {
+		out, err = resultsOf(ctx, q, roundID, unitID)
+		return err
+	})
+	return out, err
 }
 
 func resultsOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int64) (domain.Results, error) {
@@ -40,7 +45,9 @@ func resultsOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int64
 	return r, nil
 }
 
-// ResultsCheck lets the caller refuse results on the locked, current congress.
+// ResultsCheck lets the caller refuse results on the locked, current
+// congress. It runs inside the transaction: it must not use the store (see
+// txn).
 type ResultsCheck func(c domain.Congress) error
 
 // SetResults records (or replaces) the results of the congress of the unit

@@ -192,7 +192,7 @@ func lockRollups(ctx context.Context, tx *txn) error {
 // FoldRollupDeltas folds the deltas of the rollups into their rows, so that
 // reads sum few of them; housekeeping runs it.
 func (s *Store) FoldRollupDeltas(ctx context.Context) error {
-	return s.inTx(ctx, func(tx *txn) error { return lockRollups(ctx, tx) })
+	return s.inBulkTx(ctx, func(tx *txn) error { return lockRollups(ctx, tx) })
 }
 
 // aggregateWorkMem is the work_mem of the transactions that aggregate a
@@ -330,7 +330,7 @@ func syncRollups(ctx context.Context, tx *txn, roundID int64) (RollupDrift, erro
 // the full recompute that `make bench` times); it returns the drift found.
 func (s *Store) RecomputeRollups(ctx context.Context, roundID int64) (RollupDrift, error) {
 	var d RollupDrift
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inBulkTx(ctx, func(tx *txn) error {
 		var err error
 		d, err = syncRollups(ctx, tx, roundID)
 		return err
@@ -345,7 +345,7 @@ func (s *Store) RecomputeRollups(ctx context.Context, roundID int64) (RollupDrif
 // recompute beside it. It returns how long the query took.
 func (s *Store) RecomputeFloor(ctx context.Context, roundID int64) (time.Duration, error) {
 	var took time.Duration
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inBulkTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func roundTree(t *testing.T, cells int) (*Store, int64) {
 // rollupOf reads the rollup of kind at the unit with code.
 func rollupOf(t *testing.T, s *Store, round int64, code, kind string) (total, held, late int) {
 	t.Helper()
-	err := s.db.QueryRow(`SELECT coalesce(sum(total), 0), coalesce(sum(held), 0), coalesce(sum(late), 0) FROM rollups_live r
+	err := s.DB().QueryRow(`SELECT coalesce(sum(total), 0), coalesce(sum(held), 0), coalesce(sum(late), 0) FROM rollups_live r
 		JOIN units u ON u.id = r.unit_id WHERE r.round_id = $1 AND u.code = $2 AND r.kind = $3`, round, code, kind).Scan(&total, &held, &late)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func rollupOf(t *testing.T, s *Store, round int64, code, kind string) (total, he
 // own transaction, so reads of progress never wait for a job. The delta
 // rows it writes stay locked until the commit: do it last.
 func adjustRollups(ctx context.Context, tx *txn, roundID int64, path, kind string, dTotal, dHeld int) error {
-	if _, err := tx.execPrepared(ctx, addDeltasSQL("$1", "$2", "$3", "$4", "$5"), roundID, path, kind, dTotal, dHeld); err != nil {
+	if _, err := tx.ExecContext(ctx, addDeltasSQL("$1", "$2", "$3", "$4", "$5"), roundID, path, kind, dTotal, dHeld); err != nil {
 		return fmt.Errorf("store: adjust rollups: %w", err)
 	}
 	return nil
@@ -73,7 +73,7 @@ func holdInTx(t *testing.T, s *Store, round int64, code, day string, d int) {
 	t.Helper()
 	ctx := context.Background()
 	err := s.inTx(ctx, func(tx *txn) error {
-		u, err := unitByCode(ctx, tx.GetContext, code)
+		u, err := unitByCode(ctx, tx.getPrepared, code)
 		if err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func TestAdjustRollupsHoldsAndUnholdsWithLateCounts(t *testing.T) {
 				}
 			}
 			var valid bool
-			if err := s.db.Get(&valid, `SELECT late_total = total AND late_held = held FROM rollups_live r JOIN units u ON u.id = r.unit_id
+			if err := s.DB().Get(&valid, `SELECT late_total = total AND late_held = held FROM rollups_live r JOIN units u ON u.id = r.unit_id
 				WHERE u.code = 'HN' AND r.kind = 'cell'`); err != nil {
 				t.Fatal(err)
 			}
@@ -130,7 +130,7 @@ func TestAdjustRollupsHoldsAndUnholdsWithLateCounts(t *testing.T) {
 		})
 	}
 	t.Run("a writer that changes held without the late count makes it invalid, not wrong", func(t *testing.T) {
-		if _, err := s.db.Exec(`UPDATE rollups SET held = held + 1 WHERE kind = 'cell'`); err != nil {
+		if _, err := s.DB().Exec(`UPDATE rollups SET held = held + 1 WHERE kind = 'cell'`); err != nil {
 			t.Fatal(err)
 		}
 		u, _ := s.UnitByCode(ctx, "HN")
@@ -164,7 +164,7 @@ func TestAFailingJobLeavesNoPartialState(t *testing.T) {
 	}
 	digest := func() string {
 		var d string
-		if err := s.db.Get(&d, `SELECT md5(
+		if err := s.DB().Get(&d, `SELECT md5(
 			(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM flags x) ||
 			(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM rollups x) ||
 			(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM rollup_deltas x) ||
@@ -195,14 +195,14 @@ func TestAFailingJobLeavesNoPartialState(t *testing.T) {
 					`INSERT INTO rollups (round_id, unit_id, kind, total, held) SELECT $1, id, 'subcommittee', 1, 0 FROM units WHERE code = 'HN'`,
 					`UPDATE rollups SET total = total + 1 WHERE round_id = $1 AND kind = 'grassroots_committee'`,
 				} {
-					if _, err := s.db.Exec(q, round); err != nil {
+					if _, err := s.DB().Exec(q, round); err != nil {
 						t.Fatal(err)
 					}
 				}
 			},
 			func() error { _, err := s.RecomputeRollups(ctx, round); return err }},
 	}
-	if _, err := s.db.Exec(`CREATE FUNCTION fail() RETURNS trigger LANGUAGE plpgsql AS $$
+	if _, err := s.DB().Exec(`CREATE FUNCTION fail() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN RAISE EXCEPTION 'injected failure'; END $$`); err != nil {
 		t.Fatal(err)
 	}
@@ -210,11 +210,11 @@ func TestAFailingJobLeavesNoPartialState(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.setup()
 			before := digest()
-			if _, err := s.db.Exec(tc.trigger); err != nil {
+			if _, err := s.DB().Exec(tc.trigger); err != nil {
 				t.Fatal(err)
 			}
 			defer func() {
-				if _, err := s.db.Exec(`DROP TRIGGER IF EXISTS fail ON rollups; DROP TRIGGER IF EXISTS fail ON progress_snapshots`); err != nil {
+				if _, err := s.DB().Exec(`DROP TRIGGER IF EXISTS fail ON rollups; DROP TRIGGER IF EXISTS fail ON progress_snapshots`); err != nil {
 					t.Fatal(err)
 				}
 			}()
@@ -283,14 +283,14 @@ func TestFoldingRollupDeltasKeepsWhatReadersSee(t *testing.T) {
 	holdInTx(t, s, round, "HN.Q.P.2", "2020-04-01", 1)
 	live := func() string {
 		var out string
-		if err := s.db.Get(&out, `SELECT string_agg(concat_ws(' ', u.code, r.kind, r.total, r.held, r.late, r.late_day, r.late_total, r.late_held), '; ' ORDER BY u.code, r.kind)
+		if err := s.DB().Get(&out, `SELECT string_agg(concat_ws(' ', u.code, r.kind, r.total, r.held, r.late, r.late_day, r.late_total, r.late_held), '; ' ORDER BY u.code, r.kind)
 			FROM rollups_live r JOIN units u ON u.id = r.unit_id WHERE r.round_id = $1`, round); err != nil {
 			t.Fatal(err)
 		}
 		return out
 	}
 	deltas := func() (n int) {
-		if err := s.db.Get(&n, `SELECT count(*) FROM rollup_deltas`); err != nil {
+		if err := s.DB().Get(&n, `SELECT count(*) FROM rollup_deltas`); err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -312,7 +312,7 @@ func TestFoldingRollupDeltasKeepsWhatReadersSee(t *testing.T) {
 		t.Errorf("%d deltas left after the fold", n)
 	}
 	var rows string
-	if err := s.db.Get(&rows, `SELECT concat_ws(' ', r.total, r.held, r.late) FROM rollups r JOIN units u ON u.id = r.unit_id
+	if err := s.DB().Get(&rows, `SELECT concat_ws(' ', r.total, r.held, r.late) FROM rollups r JOIN units u ON u.id = r.unit_id
 		WHERE u.code = 'HN' AND r.kind = 'cell'`); err != nil || rows != "4 2 2" {
 		t.Errorf("the row of HN after the fold: %q (%v), want 4 2 2", rows, err)
 	}

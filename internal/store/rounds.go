@@ -97,16 +97,23 @@ func syncChildrenHeld(ctx context.Context, tx *txn, roundID int64, path string) 
 	if len(above) == 0 {
 		return nil
 	}
-	if _, err := tx.execPrepared(ctx, `SELECT count(pg_advisory_xact_lock($1, x::int))
-		FROM unnest($2::bigint[]) WITH ORDINALITY AS y(x, n)`, completionLockKey, pq.Array(above)); err != nil {
+	if _, err := tx.execPrepared(ctx, lockCompletionSQL, completionLockKey, pq.Array(above)); err != nil {
 		return fmt.Errorf("store: lock units above %s: %w", path, err)
 	}
 	var want []childrenHeldWant
-	if err := tx.selectPrepared(ctx, &want, `WITH `+childrenHeldCTEs, roundID, pq.Array(above), 0); err != nil {
+	if err := tx.selectPrepared(ctx, &want, childrenHeldSQL, roundID, pq.Array(above), 0); err != nil {
 		return fmt.Errorf("store: children held: %w", err)
 	}
 	return setChildrenHeld(ctx, tx, roundID, want)
 }
+
+// lockCompletionSQL takes the completion locks ($1) of the units with ids
+// in $2, in their order.
+var lockCompletionSQL = prepare(`SELECT count(pg_advisory_xact_lock($1, x::int))
+	FROM unnest($2::bigint[]) WITH ORDINALITY AS y(x, n)`)
+
+// childrenHeldSQL is childrenHeldCTEs as a statement.
+var childrenHeldSQL = prepare(`WITH ` + childrenHeldCTEs)
 
 // completionLockKey is the first key of the advisory locks that serialise,
 // per unit (the second key), the writers of its 'children_held' milestone.
@@ -182,7 +189,7 @@ type NewRound struct {
 // deadlines in force and the rollups, and makes it current when asked.
 func (s *Store) CreateRound(ctx context.Context, actor domain.Principal, in NewRound) (domain.RoundDetail, error) {
 	var id int64
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inBulkTx(ctx, func(tx *txn) error {
 		if err := tx.GetContext(ctx, &id, `INSERT INTO rounds (name, documents, start_date) VALUES ($1, $2, $3) RETURNING id`,
 			in.Name, pq.Array(in.Documents), in.StartDate); err != nil {
 			return fmt.Errorf("store: create round: %w", err)
@@ -296,11 +303,13 @@ func (s *Store) Round(ctx context.Context, id int64) (domain.RoundDetail, error)
 	return d, nil
 }
 
+var currentRoundSQL = prepare(`SELECT id FROM rounds WHERE is_current`)
+
 // CurrentRoundID returns the id of the current round, or a not-found error
 // when no round is current.
 func (s *Store) CurrentRoundID(ctx context.Context) (int64, error) {
 	var id int64
-	err := s.get(ctx, &id, `SELECT id FROM rounds WHERE is_current`)
+	err := s.get(ctx, &id, currentRoundSQL)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, domain.NoCurrentRound()
 	}

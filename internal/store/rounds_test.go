@@ -62,11 +62,11 @@ func TestEnsureRoundRowsAndRefreshDeadlinesForASubtree(t *testing.T) {
 		t.Errorf("cell deadline %q", got)
 	}
 	var ms int
-	if err := st.db.Get(&ms, `SELECT count(*) FROM milestones m JOIN units u ON u.id = m.unit_id WHERE u.code LIKE 'D.W2%'`); err != nil || ms != 12 {
+	if err := st.DB().Get(&ms, `SELECT count(*) FROM milestones m JOIN units u ON u.id = m.unit_id WHERE u.code LIKE 'D.W2%'`); err != nil || ms != 12 {
 		t.Errorf("milestones of the new units = %d (%v), want 7 + 5", ms, err)
 	}
 	// A rule added behind the store's back applies only where refreshed.
-	if _, err := st.db.Exec(`INSERT INTO deadline_rules (round_id, kind, category, deadline) VALUES ($1, 'cell', 'school', '2020-03-05')`, r.ID); err != nil {
+	if _, err := st.DB().Exec(`INSERT INTO deadline_rules (round_id, kind, category, deadline) VALUES ($1, 'cell', 'school', '2020-03-05')`, r.ID); err != nil {
 		t.Fatal(err)
 	}
 	inTx(func(tx *txn) error { return refreshDeadlines(ctx, tx, r.ID, w.Path) })

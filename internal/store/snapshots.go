@@ -15,7 +15,7 @@ import (
 // number of rows written.
 func (s *Store) WriteSnapshot(ctx context.Context, roundID int64, day domain.Day) (int, error) {
 	var n int64
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inBulkTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
 			return err
 		}

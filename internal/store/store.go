@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,51 +24,135 @@ import (
 
 // Store is daihoi's PostgreSQL storage.
 type Store struct {
-	db    *sqlx.DB
+	db    *pool
+	opts  Options
 	stmts statements
 }
 
-// New wraps an open database.
-func New(db *sqlx.DB) *Store { return &Store{db: db} }
+// Options are the connection settings of a store. Zero values take the
+// defaults of configs/daihoi.yaml.
+type Options struct {
+	// MaxConns is how many connections statements and transactions use at
+	// once (Open only); the jobs' leases may take a few more.
+	MaxConns int
+	// AcquireTimeout is how long a statement or transaction waits for a
+	// connection of a full pool before it is refused as unavailable.
+	AcquireTimeout time.Duration
+	// StatementTimeout, LockTimeout and IdleInTransactionTimeout are set on
+	// every connection Open makes (PostgreSQL's statement_timeout,
+	// lock_timeout and idle_in_transaction_session_timeout), unless its URL
+	// sets them; a negative value leaves the server's own setting.
+	StatementTimeout, LockTimeout, IdleInTransactionTimeout time.Duration
+	// BulkTimeout is the statement and lock timeout of the transactions of
+	// bulk work over a whole tree (imports, new rounds, generated state,
+	// the jobs' recomputations), set for the transaction only.
+	BulkTimeout time.Duration
+}
 
-// DB returns the underlying database handle.
-func (s *Store) DB() *sqlx.DB { return s.db }
+// Defaults of Options, the same as in configs/daihoi.yaml.
+const (
+	DefaultMaxConns                 = 20
+	DefaultAcquireTimeout           = 5 * time.Second
+	DefaultStatementTimeout         = time.Minute
+	DefaultLockTimeout              = 15 * time.Second
+	DefaultIdleInTransactionTimeout = time.Minute
+	DefaultBulkTimeout              = 30 * time.Minute
+)
 
-// Open connects to the database at url and checks that it answers.
-func Open(ctx context.Context, url string, maxConns int) (*sqlx.DB, error) {
-	db, err := sqlx.Open("postgres", withSessionSettings(url))
+func (o Options) withDefaults() Options {
+	set := func(d *time.Duration, def time.Duration) {
+		if *d == 0 {
+			*d = def
+		}
+	}
+	if o.MaxConns <= 0 {
+		o.MaxConns = DefaultMaxConns
+	}
+	set(&o.AcquireTimeout, DefaultAcquireTimeout)
+	set(&o.StatementTimeout, DefaultStatementTimeout)
+	set(&o.LockTimeout, DefaultLockTimeout)
+	set(&o.IdleInTransactionTimeout, DefaultIdleInTransactionTimeout)
+	set(&o.BulkTimeout, DefaultBulkTimeout)
+	return o
+}
+
+// New wraps an open database with the default Options, for tests and
+// tools: its session settings are the connections' own, and its pool
+// limit, if any, is shared by statements and job leases.
+func New(db *sqlx.DB) *Store {
+	o := Options{}.withDefaults()
+	return &Store{db: newPool(db, db.Stats().MaxOpenConnections, 0, o.AcquireTimeout), opts: o}
+}
+
+// DB returns the underlying database handle. What runs on it directly does
+// not wait for the store's pool slots: tests and migrations only.
+func (s *Store) DB() *sqlx.DB { return s.db.db }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.db.Close() }
+
+// Open connects to the database at url with daihoi's session settings and
+// checks that it answers.
+func Open(ctx context.Context, url string, o Options) (*Store, error) {
+	o = o.withDefaults()
+	conn, err := connector(url, o)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
-	if maxConns > 0 {
-		db.SetMaxOpenConns(maxConns)
-		db.SetMaxIdleConns(maxConns)
-	}
+	db := sqlx.NewDb(sql.OpenDB(conn), "postgres")
+	db.SetMaxOpenConns(o.MaxConns + jobLeases)
+	db.SetMaxIdleConns(o.MaxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	if err := db.PingContext(ctx); err != nil {
+	if err := db.PingContext(pctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return db, nil
+	return &Store{db: newPool(db, o.MaxConns, jobLeases, o.AcquireTimeout), opts: o}, nil
 }
 
-// withSessionSettings adds daihoi's session settings to a connection URL or
-// key=value DSN, unless it sets them itself. JIT compilation is off: daihoi's
-// queries are short, and the planner's row estimates for ltree subtrees cross
-// the JIT threshold, which made a 1 ms status update take 20-70 ms.
-func withSessionSettings(url string) string {
-	if strings.Contains(url, "jit=") {
-		return url
+// connector is lib/pq's connector for url (a postgres:// URL or a key=value
+// DSN, parsed by lib/pq itself) with daihoi's session settings added as
+// run-time parameters, each unless the URL sets it (directly or in its
+// options). JIT compilation is off: daihoi's queries are short, and the
+// planner's row estimates for ltree subtrees cross the JIT threshold, which
+// made a 1 ms status update take 20-70 ms. The timeouts keep a stuck
+// statement, lock wait or forgotten transaction from holding a connection
+// for ever.
+func connector(url string, o Options) (*pq.Connector, error) {
+	cfg, err := pq.NewConfig(url)
+	if err != nil {
+		return nil, err
 	}
-	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
-		if strings.Contains(url, "?") {
-			return url + "&jit=off"
+	if cfg.Runtime == nil {
+		cfg.Runtime = map[string]string{}
+	}
+	settings := []struct {
+		name  string
+		value string
+	}{
+		{"jit", "off"},
+		{"statement_timeout", millis(o.StatementTimeout)},
+		{"lock_timeout", millis(o.LockTimeout)},
+		{"idle_in_transaction_session_timeout", millis(o.IdleInTransactionTimeout)},
+	}
+	for _, st := range settings {
+		if _, ok := cfg.Runtime[st.name]; ok || st.value == "" || strings.Contains(cfg.Options, st.name) {
+			continue
 		}
-		return url + "?jit=off"
+		cfg.Runtime[st.name] = st.value
 	}
-	return url + " jit=off"
+	return pq.NewConnectorConfig(cfg)
+}
+
+// millis is d as a PostgreSQL setting in milliseconds, "" when negative
+// (left to the server).
+func millis(d time.Duration) string {
+	if d < 0 {
+		return ""
+	}
+	return strconv.FormatInt(d.Milliseconds(), 10)
 }
 
 func newProvider(db *sql.DB) (*goose.Provider, error) {
@@ -109,32 +194,50 @@ func MigrationsPending(ctx context.Context, db *sql.DB) (int, error) {
 	return n, nil
 }
 
-// Ready reports an error unless the database answers and every migration is applied.
+// Ready reports an error unless the database answers and every migration
+// is applied. Like any statement it waits for a connection of a full pool
+// at most the acquire timeout.
 func (s *Store) Ready(ctx context.Context) error {
-	if err := s.db.PingContext(ctx); err != nil {
-		return fmt.Errorf("store: ping: %w", err)
-	}
-	n, err := MigrationsPending(ctx, s.db.DB)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		return fmt.Errorf("store: %d migrations pending", n)
-	}
-	return nil
+	return s.db.run(ctx, func() error {
+		if err := s.db.db.PingContext(ctx); err != nil {
+			return fmt.Errorf("store: ping: %w", err)
+		}
+		n, err := MigrationsPending(ctx, s.db.db.DB)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("store: %d migrations pending", n)
+		}
+		return nil
+	})
 }
 
 // inTx runs fn in a transaction, committing when it returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
-	tx, err := s.begin(ctx)
+	tx, release, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
+	defer release()
 	defer tx.Rollback() //nolint:errcheck // a no-op after commit
 	if err := fn(tx); err != nil {
-		return err
+		return typed(ctx, err)
 	}
-	return tx.Commit()
+	return typed(ctx, tx.Commit())
+}
+
+// inBulkTx is inTx for bulk work over a whole tree: its statements may run,
+// and wait for locks, up to the bulk timeout instead of the connections'
+// statement and lock timeouts.
+func (s *Store) inBulkTx(ctx context.Context, fn func(tx *txn) error) error {
+	t := millis(s.opts.BulkTimeout)
+	return s.inTx(ctx, func(tx *txn) error {
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('statement_timeout', $1, true), set_config('lock_timeout', $1, true)`, t); err != nil {
+			return fmt.Errorf("store: bulk timeouts: %w", err)
+		}
+		return fn(tx)
+	})
 }
 
 // treeLockKey serialises changes to the shape of the tree (create, move,
@@ -153,8 +256,8 @@ func audit(ctx context.Context, tx *txn, actor domain.Principal, action, entity 
 
 // auditInsert is the statement writing one audit row; auditValues gives its
 // arguments ($1-$9).
-const auditInsert = `INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+var auditInsert = prepare(`INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`)
 
 // auditValues returns the arguments of auditInsert: who, what, the round (nil
 // for changes outside a round), the unit, before and after as JSON, and why.

@@ -70,9 +70,11 @@ func (s *Store) UnitByCode(ctx context.Context, code string) (domain.Unit, error
 	return unitByCode(ctx, s.get, code)
 }
 
+var unitByCodeSQL = prepare(unitSelect + `WHERE u.code = $1`)
+
 func unitByCode(ctx context.Context, get getter, code string) (domain.Unit, error) {
 	var u domain.Unit
-	err := get(ctx, &u, unitSelect+`WHERE u.code = $1`, code)
+	err := get(ctx, &u, unitByCodeSQL, code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, domain.NotFound(domain.UnitText, code)
 	}
@@ -86,7 +88,7 @@ func unitByCodeForUpdate(ctx context.Context, tx *txn, code string) (domain.Unit
 	if _, err := tx.ExecContext(ctx, `SELECT 1 FROM units WHERE code = $1 FOR UPDATE`, code); err != nil {
 		return domain.Unit{}, fmt.Errorf("store: lock unit %s: %w", code, err)
 	}
-	return unitByCode(ctx, tx.GetContext, code)
+	return unitByCode(ctx, tx.getPrepared, code)
 }
 
 // Children lists the units directly under the unit at parentPath, active ones
@@ -189,7 +191,7 @@ func (s *Store) CreateUnit(ctx context.Context, actor domain.Principal, in domai
 		if err != nil {
 			return fmt.Errorf("store: create unit: %w", err)
 		}
-		if u, err = unitByCode(ctx, tx.GetContext, in.Code); err != nil {
+		if u, err = unitByCode(ctx, tx.getPrepared, in.Code); err != nil {
 			return err
 		}
 		if err := unitCreated(ctx, tx, u.Path); err != nil {
@@ -232,7 +234,7 @@ func (s *Store) UpdateUnit(ctx context.Context, actor domain.Principal, code str
 		if err != nil {
 			return fmt.Errorf("store: update unit: %w", err)
 		}
-		if u, err = unitByCode(ctx, tx.GetContext, code); err != nil {
+		if u, err = unitByCode(ctx, tx.getPrepared, code); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "unit.update", "unit", &u.ID, snapshot(before), snapshot(u), "")
@@ -241,22 +243,23 @@ func (s *Store) UpdateUnit(ctx context.Context, actor domain.Principal, code str
 }
 
 // MoveCheck lets the caller check a move with the locked, current state of
-// the unit and its new parent before it is written.
+// the unit and its new parent before it is written. It runs inside the
+// transaction: it must not use the store (see txn).
 type MoveCheck func(unit, newParent domain.Unit) error
 
 // MoveUnit puts the unit with code under the unit newParent; its whole
 // subtree follows. check runs inside the transaction on the current rows.
 func (s *Store) MoveUnit(ctx context.Context, actor domain.Principal, code, newParent, reason string, check MoveCheck) (domain.Unit, error) {
 	var u domain.Unit
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inBulkTx(ctx, func(tx *txn) error {
 		if err := lockTree(ctx, tx); err != nil {
 			return err
 		}
-		before, err := unitByCode(ctx, tx.GetContext, code)
+		before, err := unitByCode(ctx, tx.getPrepared, code)
 		if err != nil {
 			return err
 		}
-		parent, err := unitByCode(ctx, tx.GetContext, newParent)
+		parent, err := unitByCode(ctx, tx.getPrepared, newParent)
 		if err != nil {
 			return domain.Invalid("parent_code", fmt.Sprintf("Không tìm thấy đơn vị cấp trên %s", newParent),
 				fmt.Sprintf("parent unit %s not found", newParent))
@@ -275,7 +278,7 @@ func (s *Store) MoveUnit(ctx context.Context, actor domain.Principal, code, newP
 		if err := moveWithRounds(ctx, tx, before, &parent); err != nil {
 			return err
 		}
-		if u, err = unitByCode(ctx, tx.GetContext, code); err != nil {
+		if u, err = unitByCode(ctx, tx.getPrepared, code); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "unit.move", "unit", &u.ID, snapshot(before), snapshot(u), reason)
@@ -298,7 +301,8 @@ func moveSubtree(ctx context.Context, tx *txn, unit, parent domain.Unit) error {
 	return nil
 }
 
-// MergeCheck lets the caller check a merge on the locked, current rows.
+// MergeCheck lets the caller check a merge on the locked, current rows. It
+// runs inside the transaction: it must not use the store (see txn).
 type MergeCheck func(survivor domain.Unit, merged []domain.Unit) error
 
 // MergeUnits merges the units with codes into the survivor: their active
@@ -306,18 +310,18 @@ type MergeCheck func(survivor domain.Unit, merged []domain.Unit) error
 // Their history stays readable under their own codes.
 func (s *Store) MergeUnits(ctx context.Context, actor domain.Principal, survivorCode string, codes []string, reason string, check MergeCheck) (domain.Unit, error) {
 	var u domain.Unit
-	err := s.inTx(ctx, func(tx *txn) error {
+	err := s.inBulkTx(ctx, func(tx *txn) error {
 		if err := lockTree(ctx, tx); err != nil {
 			return err
 		}
-		survivor, err := unitByCode(ctx, tx.GetContext, survivorCode)
+		survivor, err := unitByCode(ctx, tx.getPrepared, survivorCode)
 		if err != nil {
 			return err
 		}
 		merged := make([]domain.Unit, 0, len(codes))
 		var v domain.Validation
 		for _, c := range codes {
-			m, err := unitByCode(ctx, tx.GetContext, c)
+			m, err := unitByCode(ctx, tx.getPrepared, c)
 			if domain.IsCode(err, domain.ENotFound) {
 				v.Add("units", fmt.Sprintf("Không tìm thấy đơn vị %s", c), fmt.Sprintf("unit %s not found", c))
 				continue
@@ -364,7 +368,7 @@ func (s *Store) MergeUnits(ctx context.Context, actor domain.Principal, survivor
 				return err
 			}
 		}
-		if u, err = unitByCode(ctx, tx.GetContext, survivorCode); err != nil {
+		if u, err = unitByCode(ctx, tx.getPrepared, survivorCode); err != nil {
 			return err
 		}
 		codesAfter := make([]string, len(merged))

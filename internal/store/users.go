@@ -99,7 +99,12 @@ func (s *Store) Accounts(ctx context.Context) ([]domain.Account, error) {
 // AccountFacts returns what the account rules need to know besides the
 // caller and the account (domain.AccountFacts).
 func (s *Store) AccountFacts(ctx context.Context) (domain.AccountFacts, error) {
-	return accountFacts(ctx, s.db)
+	var f domain.AccountFacts
+	err := s.db.with(ctx, func(q sqlx.QueryerContext) (err error) {
+		f, err = accountFacts(ctx, q)
+		return err
+	})
+	return f, err
 }
 
 func accountFacts(ctx context.Context, q sqlx.QueryerContext) (domain.AccountFacts, error) {
@@ -122,7 +127,8 @@ func accountFacts(ctx context.Context, q sqlx.QueryerContext) (domain.AccountFac
 
 // AccountCheck approves a change to an account, or returns its refusal,
 // seeing the account and the facts as they are in the transaction that
-// makes the change.
+// makes the change. It runs inside that transaction: it must not use the
+// store (see txn).
 type AccountCheck func(domain.Account, domain.AccountFacts) error
 
 // accountsLockKey serialises the changes to accounts, so that what an
@@ -276,9 +282,9 @@ WHERE %s
 ORDER BY nlevel(g.path), g.code, r.role`
 
 var (
-	principalByID    = fmt.Sprintf(principalSelect, "NULL::timestamptz", "users u", "u.id = $1")
-	principalByToken = fmt.Sprintf(principalSelect, "t.last_used_at", "api_tokens t JOIN users u ON u.id = t.user_id",
-		"t.token_hash = $1 AND t.expires_at > $2 AND u.active")
+	principalByID    = prepare(fmt.Sprintf(principalSelect, "NULL::timestamptz", "users u", "u.id = $1"))
+	principalByToken = prepare(fmt.Sprintf(principalSelect, "t.last_used_at", "api_tokens t JOIN users u ON u.id = t.user_id",
+		"t.token_hash = $1 AND t.expires_at > $2 AND u.active"))
 )
 
 type principalRow struct {
@@ -293,14 +299,10 @@ type principalRow struct {
 
 // principalOf runs a principal query (one prepared statement: this runs on
 // every request) and gathers its rows; no row is unauthorized.
-func (s *Store) principalOf(ctx context.Context, query string, args ...any) (domain.Principal, *time.Time, error) {
+func (s *Store) principalOf(ctx context.Context, q *query, args ...any) (domain.Principal, *time.Time, error) {
 	var p domain.Principal
-	st, err := s.prepared(ctx, query)
-	if err != nil {
-		return p, nil, err
-	}
 	var rows []principalRow
-	if err := st.SelectContext(ctx, &rows, args...); err != nil {
+	if err := s.selectRows(ctx, &rows, q, args...); err != nil {
 		return p, nil, fmt.Errorf("store: principal: %w", err)
 	}
 	if len(rows) == 0 {

@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -50,8 +48,14 @@ var statusOf = map[domain.ErrorCode]int{
 	domain.EUnauthorized:    http.StatusUnauthorized,
 	domain.EForbidden:       http.StatusForbidden,
 	domain.ETooManyRequests: http.StatusTooManyRequests,
+	domain.EUnavailable:     http.StatusServiceUnavailable,
 	domain.EInternal:        http.StatusInternalServerError,
 }
+
+// retryAfter is the Retry-After of a 503: the database is restarting, or
+// busy with more requests than its connections; a few seconds are enough
+// to try again.
+const retryAfter = "5"
 
 // httpText names the statuses Echo itself answers with, in both languages.
 var httpText = map[int]struct {
@@ -90,6 +94,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	status, body := s.errorResponse(err, c)
+	if status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", retryAfter)
+	}
 	var werr error
 	switch {
 	case c.Request().Method == http.MethodHead:
@@ -108,6 +115,10 @@ func (s *Server) errorResponse(err error, c echo.Context) (int, errorBody) {
 	l := lang(c)
 	d := errorDetail{RequestID: requestID(c)}
 	if de := domain.AsError(err); de != nil && de.Code != domain.EInternal {
+		if de.Code == domain.EUnavailable { // the cause is for the log only
+			s.log.Warn("web: unavailable", "err", err, "request_id", d.RequestID,
+				"method", c.Request().Method, "path", c.Request().URL.Path)
+		}
 		d.Code = string(de.Code)
 		d.setMessage(de.Message, l)
 		for _, f := range de.Fields {
@@ -150,21 +161,15 @@ func badRequest(vi, en string) error {
 	return &echo.HTTPError{Code: http.StatusBadRequest, Message: domain.Text{VI: vi, EN: en}}
 }
 
-// writeJSON writes v as JSON outside Echo (scs's error callback).
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	if err := json.NewEncoder(w).Encode(v); err != nil {
-		slog.Debug("web: write json", "err", err)
-	}
-}
-
 // errorPage renders an error of a page in the page's language: forbidden,
 // not found and server errors by their own words, other refusals with the
-// error's message.
+// error's message. The user is the one the request already knows, or the
+// session's, but the database is not asked again when it is unavailable.
 func (s *Server) errorPage(c echo.Context, status int, message string) error {
 	var u *domain.User
-	if c.Get(ctxSession) != nil {
+	if p := principal(c); p.User.ID != 0 {
+		u = &p.User
+	} else if c.Get(ctxSession) != nil && status != http.StatusServiceUnavailable {
 		if p, err := s.sessionUser(c); err == nil && p != nil {
 			u = &p.User
 		}
@@ -174,6 +179,8 @@ func (s *Server) errorPage(c echo.Context, status int, message string) error {
 		message = s.text(c, u, "error_forbidden", nil)
 	case status == http.StatusNotFound:
 		message = s.text(c, u, "error_not_found", nil)
+	case status == http.StatusServiceUnavailable:
+		message = s.text(c, u, "error_unavailable", nil)
 	case status >= 500:
 		message = s.text(c, u, "error_internal", nil)
 	}

@@ -70,9 +70,15 @@ var system = domain.SystemPrincipal()
 
 func newFixture(t *testing.T, opts Options) *fixture {
 	t.Helper()
+	return newFixtureOn(t, opts, store.New(testdb.New(t)))
+}
+
+// newFixtureOn is newFixture over the store st (a database with the
+// migrations applied and nothing else).
+func newFixtureOn(t *testing.T, opts Options, st *store.Store) *fixture {
+	t.Helper()
 	ctx := context.Background()
-	db := testdb.New(t)
-	st := store.New(db)
+	db := st.DB()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// Failed sign-ins in a test slow the next ones down by real seconds;
@@ -119,7 +125,7 @@ func newFixture(t *testing.T, opts Options) *fixture {
 		}
 		f.users[name] = u.ID
 	}
-	f.srv, err = New(svc, db, opts, log)
+	f.srv, err = New(svc, opts, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -39,7 +40,10 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		req, res := c.Request(), c.Response()
 		level := slog.LevelInfo
-		if res.Status >= 500 {
+		switch {
+		case res.Status == http.StatusServiceUnavailable: // the cause is logged as a warning
+			level = slog.LevelWarn
+		case res.Status >= 500:
 			level = slog.LevelError
 		}
 		s.log.LogAttrs(req.Context(), level, "http request",
@@ -100,25 +104,44 @@ func (s *Server) withSession(next echo.HandlerFunc) echo.HandlerFunc {
 		res := c.Response()
 		orig := res.Writer
 		defer func() { res.Writer = orig }()
+		call := &sessionCall{c: c}
+		req := c.Request()
 		s.sessions.LoadAndSave(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			call.loaded = true
 			c.SetRequest(r)
 			c.Set(ctxSession, true)
 			res.Writer = w
 			if err := next(c); err != nil {
 				c.Error(err)
 			}
-		})).ServeHTTP(orig, c.Request())
+		})).ServeHTTP(orig, req.WithContext(context.WithValue(req.Context(), sessionCallKey{}, call)))
 		return nil
 	}
 }
 
-// sessionError is scs's error callback: a session that cannot be loaded or
-// saved is a server error, logged and answered like any other.
+// sessionCall is a request in withSession, for sessionError.
+type sessionCall struct {
+	c      echo.Context
+	loaded bool // the session was loaded and the handler called
+}
+
+type sessionCallKey struct{}
+
+// sessionError is scs's error callback. A session that cannot be loaded is
+// answered like any error (503 when the database is unavailable). One that
+// cannot be saved is only logged: scs calls this as the handler's response
+// starts, which then goes out as it is, without the session's change.
 func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error) {
-	s.log.Error("web: session", "err", err, "request_id", w.Header().Get(echo.HeaderXRequestID))
-	body := errorBody{Error: errorDetail{Code: "internal"}}
-	body.Error.setMessage(textInternal, domain.Lang(r.Header.Get("Accept-Language")))
-	writeJSON(w, http.StatusInternalServerError, body)
+	call, _ := r.Context().Value(sessionCallKey{}).(*sessionCall)
+	if call != nil && !call.loaded {
+		s.handleError(fmt.Errorf("web: load session: %w", err), call.c)
+		return
+	}
+	level := slog.LevelError
+	if domain.IsCode(err, domain.EUnavailable) {
+		level = slog.LevelWarn
+	}
+	s.log.Log(r.Context(), level, "web: session not saved", "err", err, "request_id", w.Header().Get(echo.HeaderXRequestID))
 }
 
 // authenticate admits API requests carrying "Authorization: Bearer TOKEN"

@@ -5,7 +5,7 @@
 // place, the server's HTTP error handler (errors.go), which maps the typed
 // domain errors to HTTP statuses and a JSON body in the caller's language.
 // API callers authenticate with a bearer token (POST /api/v1/login) or with
-// the web session (alexedwards/scs on PostgreSQL) that the web UI will open.
+// the web session (alexedwards/scs, kept by the store) that the web UI opens.
 package web
 
 import (
@@ -18,9 +18,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/postgresstore"
 	"github.com/alexedwards/scs/v2"
-	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/gommon/bytes"
 
@@ -134,11 +132,11 @@ type Server struct {
 	http      *http.Server
 }
 
-// New builds the server and registers every route. db is the database the
-// sessions live in (table sessions); it is the same database as svc's store.
-func New(svc *core.Service, db *sqlx.DB, opts Options, log *slog.Logger) (*Server, error) {
-	if svc == nil || db == nil {
-		return nil, errors.New("web: a service and a database are required")
+// New builds the server and registers every route. The web sessions live
+// in svc's store (table sessions).
+func New(svc *core.Service, opts Options, log *slog.Logger) (*Server, error) {
+	if svc == nil {
+		return nil, errors.New("web: a service is required")
 	}
 	if log == nil {
 		log = slog.Default()
@@ -162,12 +160,10 @@ func New(svc *core.Service, db *sqlx.DB, opts Options, log *slog.Logger) (*Serve
 	}
 	s := &Server{svc: svc, opts: opts, bodyLimit: bodyLimit, log: log, pages: pages, catalog: catalog, static: static}
 
-	// No cleanup goroutine: postgresstore's has a data race between
-	// StopCleanup and the goroutine it stops (and leaks when stopped early).
 	// Expired sessions are never served (Find filters on expiry); deleting
 	// their rows is a scheduled job's work, like expired API tokens.
 	s.sessions = scs.New()
-	s.sessions.Store = postgresstore.NewWithCleanupInterval(db.DB, 0)
+	s.sessions.Store = svc.Store().Sessions()
 	s.sessions.Lifetime = opts.SessionLifetime
 	s.sessions.IdleTimeout = opts.SessionIdleTimeout
 	s.sessions.Cookie.Name = SessionCookie
@@ -211,9 +207,8 @@ func (s *Server) Start() error {
 }
 
 // Shutdown stops accepting connections and waits for in-flight requests
-// until ctx ends. The server starts no goroutine of its own (the session
-// store runs without its cleanup goroutine), so nothing else is left to
-// stop. It does not close the database, which belongs to the caller.
+// until ctx ends. The server starts no goroutine of its own, so nothing
+// else is left to stop. It does not close the database, which belongs to the caller.
 func (s *Server) Shutdown(ctx context.Context) error {
 	if err := s.http.Shutdown(ctx); err != nil {
 		return fmt.Errorf("web: shutdown: %w", err)

@@ -37,7 +37,7 @@ func TestProbes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := New(svc, db, Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		srv, err := New(svc, Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			t.Fatal(err)
 		}
