@@ -29,15 +29,11 @@ type app struct {
 func openApp(ctx context.Context, c *cli) (*app, error) {
 	a := &app{cli: c}
 	auth.Cost = c.cfg.Auth.BcryptCost
-	url := c.cfg.Database.URL
-	if url == "" {
-		cl, err := startEmbedded(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		a.cluster = cl
-		url = cl.URL(c.cfg.Embedded.Database)
+	url, cl, err := databaseURL(ctx, c)
+	if err != nil {
+		return nil, err
 	}
+	a.cluster = cl
 	st, err := store.Open(ctx, url, storeOptions(c))
 	if err != nil {
 		a.Close()
@@ -52,13 +48,27 @@ func openApp(ctx context.Context, c *cli) (*app, error) {
 	}
 	opts, err := serviceOptions(c)
 	if err == nil {
-		a.svc, err = core.New(ctx, st, domain.SystemClock{}, opts, c.log)
+		a.svc, err = core.New(ctx, st, newClock(c), opts, c.log)
 	}
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// databaseURL returns the URL of daihoi's database: database.url, or else
+// the database of the embedded cluster, which it starts (the caller stops
+// the cluster returned).
+func databaseURL(ctx context.Context, c *cli) (string, *pg.Cluster, error) {
+	if c.cfg.Database.URL != "" {
+		return c.cfg.Database.URL, nil, nil
+	}
+	cl, err := startEmbedded(ctx, c)
+	if err != nil {
+		return "", nil, err
+	}
+	return cl.URL(c.cfg.Embedded.Database), cl, nil
 }
 
 func startEmbedded(ctx context.Context, c *cli) (*pg.Cluster, error) {
@@ -79,6 +89,19 @@ func startEmbedded(ctx context.Context, c *cli) (*pg.Cluster, error) {
 		return nil, err
 	}
 	return cl, nil
+}
+
+// newClock is the services' clock: the system's, or, with clock.start (a
+// trial server's setting, refused by the configuration without its guard),
+// one that reads clock.start now and runs on. A shifted clock is logged.
+func newClock(c *cli) domain.Clock {
+	start, err := c.cfg.ClockStart()
+	if err != nil || start.IsZero() { // an error was refused by config.Load already
+		return domain.SystemClock{}
+	}
+	c.log.Warn("the clock is shifted (clock.start): every figure, deadline and job is as of this time, not the real one",
+		"clock_start", start.Format("2006-01-02T15:04:05Z07:00"))
+	return domain.NewOffsetClock(start)
 }
 
 // storeOptions are the connection settings from the configuration; a

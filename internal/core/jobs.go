@@ -104,3 +104,22 @@ func (s *Service) JobRuns(ctx context.Context, p domain.Principal, name string, 
 	}
 	return s.store.JobRuns(ctx, name, limit)
 }
+
+// OpsStatus reads what the metrics show of the database at a scrape: the
+// report e-mails by state and when each job last ended well. It names no
+// unit and no user: the metrics listener serves it without sign-in.
+func (s *Service) OpsStatus(ctx context.Context) (domain.OpsStatus, error) {
+	mails, err := s.store.ReportMailsByState(ctx)
+	if err != nil {
+		return domain.OpsStatus{}, err
+	}
+	names := make([]string, 0, len(s.jobs.Jobs()))
+	for _, j := range s.jobs.Jobs() {
+		names = append(names, j.Name)
+	}
+	last, err := s.store.LastJobSuccesses(ctx, names)
+	if err != nil {
+		return domain.OpsStatus{}, err
+	}
+	return domain.OpsStatus{Mails: mails, LastSuccess: last}, nil
+}

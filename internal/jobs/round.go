@@ -103,6 +103,10 @@ func LateFlags(st *store.Store, atRiskDays int) Func {
 	}
 }
 
+// CountDriftRows is the figure of a consistency check's run that counts
+// the rollup rows it found wrong and fixed.
+const CountDriftRows = "drift_rows"
+
 // ConsistencyCheck recomputes every rollup of the round named (else of
 // every round) from scratch and fixes the rows that drifted; the drift
 // goes into the run's counts.
@@ -125,7 +129,7 @@ func ConsistencyCheck(st *store.Store) Func {
 				return err
 			}
 			Count(ctx, "rounds", 1)
-			Count(ctx, "drift_rows", d.Rows())
+			Count(ctx, CountDriftRows, d.Rows())
 			Count(ctx, "updated", d.Updated)
 			Count(ctx, "inserted", d.Inserted)
 			Count(ctx, "deleted", d.Deleted)

@@ -33,6 +33,8 @@ type Runner struct {
 	log   *slog.Logger
 	host  string
 	defs  map[string]Definition
+	// observe, when set, hears of every recorded run (see Observe).
+	observe func(run domain.JobRun, took time.Duration)
 }
 
 // NewRunner returns a runner without jobs recording runs in st, dating them
@@ -55,6 +57,11 @@ func (r *Runner) Register(d Definition) {
 	}
 	r.defs[d.Name] = d
 }
+
+// Observe has fn called after each run of this runner is recorded, with
+// the run and how long its work took (the metrics count them). Call it
+// before the first run: it is not safe to call while jobs run.
+func (r *Runner) Observe(fn func(run domain.JobRun, took time.Duration)) { r.observe = fn }
 
 // Host is how the runs of this process are recorded.
 func (r *Runner) Host() string { return r.host }
@@ -127,7 +134,9 @@ func (r *Runner) run(ctx context.Context, name string, p Params) (domain.JobRun,
 	}
 	c := &counts{m: domain.JobCounts{}}
 	jctx := context.WithValue(WithParams(ctx, p), countsKey{}, c)
+	began := time.Now()
 	runErr := safeRun(jctx, d.Run)
+	took := time.Since(began)
 	outcome, msg := domain.JobOK, ""
 	switch {
 	case errors.Is(runErr, ErrNothingToDo):
@@ -141,6 +150,9 @@ func (r *Runner) run(ctx context.Context, name string, p Params) (domain.JobRun,
 	run, err := lease.Finish(ctx, outcome, figures, msg)
 	if err != nil {
 		return run, true, errors.Join(runErr, err)
+	}
+	if r.observe != nil {
+		r.observe(run, took)
 	}
 	if runErr != nil {
 		return run, true, fmt.Errorf("jobs: %s: %w", name, runErr)

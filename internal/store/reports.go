@@ -383,3 +383,22 @@ func (s *Store) ReportMailFailed(ctx context.Context, id int64, next *time.Time,
 	}
 	return nil
 }
+
+// ReportMailsByState counts the report e-mails by state, every state
+// present (zero included).
+func (s *Store) ReportMailsByState(ctx context.Context) (map[string]int, error) {
+	var rows []struct {
+		Status string `db:"status"`
+		N      int    `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT st.status, count(m.id) AS n
+		FROM unnest(ARRAY['pending', 'sent', 'failed']) AS st(status)
+		LEFT JOIN report_mails m ON m.status = st.status GROUP BY st.status`); err != nil {
+		return nil, fmt.Errorf("store: e-mails by state: %w", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, nil
+}

@@ -7,14 +7,18 @@ import (
 
 // routes installs the middleware and lists every route of the server.
 // HEAD is routed as GET (headAsGet). Middleware runs in this order for every
-// request: request id, access log, panic recovery, security headers, body
-// limit; then per route either the web session (pages) or API
+// request: the instrument (metrics) when set, request id, access log, panic
+// recovery, security headers, body limit, the clock header when the clock is
+// shifted; then per route either the web session (pages) or API
 // authentication (api), each with the check of the path's and query's texts
 // (checkRequestText; in the session, so that a page's refusal speaks the
 // user's language).
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(headAsGet)
+	if s.opts.Instrument != nil {
+		e.Use(s.opts.Instrument)
+	}
 	e.Use(
 		headAgain,
 		middleware.RequestID(),
@@ -23,6 +27,9 @@ func (s *Server) routes() {
 		middleware.SecureWithConfig(s.secureConfig()),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: s.opts.BodyLimit, Skipper: isImportUpload}),
 	)
+	if s.opts.ShiftedClock {
+		e.Use(s.clockHeader)
+	}
 
 	// HTML pages: scs LoadAndSave. /api/v1: bearer token or web session, else 401.
 	page := func(next echo.HandlerFunc) echo.HandlerFunc { return s.withSession(checkRequestText(next)) }
