@@ -49,7 +49,8 @@ func TestJobsCommands(t *testing.T) {
 		wantOut string
 	}{
 		{"a job without a current round is skipped", []string{"jobs", "run", "late-flags"}, false, ": skipped"},
-		{"late flags at a chosen date", []string{"jobs", "run", "late-flags", "--as-of", "2020-04-01"}, false, "as of 2020-04-01: ok [open_at_risk=1 open_late=1"},
+		{"late flags at a chosen date (a late unit is not also at risk)", []string{"jobs", "run", "late-flags", "--as-of", "2020-04-01"}, false,
+			"as of 2020-04-01: ok [open_at_risk=0 open_late=1"},
 		{"the snapshot of a day", []string{"jobs", "run", "progress-snapshot", "--as-of", "2020-04-01"}, false, "rows=6"},
 		{"the consistency check", []string{"jobs", "run", "consistency-check"}, false, "drift_rows=0"},
 		{"the runs are listed, newest first", []string{"jobs", "list"}, false, "#4 consistency-check"},

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/oracle"
 )
 
 func TestResultsShowVotesAsASharOfTheDelegatesPresent(t *testing.T) {
@@ -314,7 +315,7 @@ func TestDeadlineRuleChangesNeedAReasonAndKeepTheOldValue(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, u := range units {
-			want, _ := domain.EffectiveDeadline(nil, rd.Deadlines, u.Kind, u.Category, u.Path)
+			want, _ := oracle.EffectiveDeadline(nil, rd.Deadlines, u.Kind, u.Category, u.Path)
 			if got := f.congressNow(u.Code).Deadline; !domain.SameDay(got, want) {
 				t.Errorf("%s: stored %v, domain %v", u.Code, got, want)
 			}

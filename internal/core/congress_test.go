@@ -234,7 +234,7 @@ func TestWardCannotHoldBeforeItsCellsWithoutTheDistrictBoard(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := f.db.Exec(`DELETE FROM rollups; DELETE FROM rollup_deltas; DELETE FROM milestones; DELETE FROM congresses; DELETE FROM audit_log WHERE round_id IS NOT NULL;
+	if _, err := f.db.Exec(`DELETE FROM rollups; DELETE FROM rollup_deltas; DELETE FROM rollup_days; DELETE FROM milestones; DELETE FROM congresses; DELETE FROM audit_log WHERE round_id IS NOT NULL;
 		DELETE FROM deadline_rules; DELETE FROM rounds`); err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,10 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// MyCongress is one congress on a secretary's list: the record, and whether
-// it is late (days past its deadline without being held).
+// MyCongress is one congress on a secretary's list, with whether it is
+// late today (Late, DaysOverdue).
 type MyCongress struct {
 	domain.Congress
-	Late        bool
-	DaysOverdue int
 }
 
 // MyUnits lists, in the current round, the congresses p may update among
@@ -44,8 +42,7 @@ func (s *Service) MyUnits(ctx context.Context, p domain.Principal) ([]MyCongress
 				continue
 			}
 			seen[c.UnitID] = true
-			late, days := domain.LateOn(c.Deadline, c.Status.Held(), today)
-			out = append(out, MyCongress{Congress: c, Late: late, DaysOverdue: days})
+			out = append(out, MyCongress{Congress: c})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {

@@ -78,38 +78,38 @@ func (s *Service) kindName(code string) domain.Text {
 }
 
 // buildWeeklyReport draws the report of unit u in round for week w from
-// the data as of the week's Sunday: every figure and list is read
+// the data as of the week's Sunday: the figures from the maintained
+// aggregates (as a progress read of that day gives them), the lists read
 // set-based over u's subtree (a fixed number of queries whatever its size).
 func (s *Service) buildWeeklyReport(ctx context.Context, round domain.RoundDetail, u domain.Unit, w domain.Week) (domain.WeeklyReport, error) {
-	today := domain.TodayDay(s.clock)
 	from, to := w.Monday(), w.Sunday()
 	prevTo := to.AddDays(-7)
 	r := domain.WeeklyReport{Version: domain.WeeklyReportVersion, Unit: unitRef(u), KindName: s.kindName(u.Kind),
 		RoundID: round.ID, RoundName: round.Name, Week: w.String(), From: from, To: to, MadeAt: s.clock.Now()}
 
-	cur, err := s.store.Progress(ctx, round.ID, u, to, today, 0)
+	cur, err := s.store.Progress(ctx, round.ID, u, to, s.atRiskDays(), 0)
 	if err != nil {
 		return r, err
 	}
-	prev, err := s.store.Progress(ctx, round.ID, u, prevTo, today, 0)
+	prev, err := s.store.Progress(ctx, round.ID, u, prevTo, s.atRiskDays(), 0)
 	if err != nil {
 		return r, err
 	}
-	_, cells, grassroots, late := domain.CountsByKind(s.rules, cur.Kinds)
-	_, pCells, pGrassroots, pLate := domain.CountsByKind(s.rules, prev.Kinds)
+	now, before := domain.CountsByKind(s.rules, cur.Kinds), domain.CountsByKind(s.rules, prev.Kinds)
 	figure := func(key string, v, t, pv, pt int) domain.ReportFigure {
 		return domain.ReportFigure{Key: key, Name: domain.FigureName(key), Value: v, Total: t, Prev: pv, PrevTotal: pt}
 	}
 	r.Headline = []domain.ReportFigure{
-		figure(domain.FigureCells, cells.Held, cells.Total, pCells.Held, pCells.Total),
-		figure(domain.FigureGrassroots, grassroots.Held, grassroots.Total, pGrassroots.Held, pGrassroots.Total),
+		figure(domain.FigureCells, now.Cells.Held, now.Cells.Total, before.Cells.Held, before.Cells.Total),
+		figure(domain.FigureGrassroots, now.Grassroots.Held, now.Grassroots.Total, before.Grassroots.Held, before.Grassroots.Total),
 		figure(domain.FigurePilots, cur.PilotsHeld, cur.PilotsTotal, prev.PilotsHeld, prev.PilotsTotal),
-		figure(domain.FigureLate, late, 0, pLate, 0),
+		figure(domain.FigureLate, now.Late, 0, before.Late, 0),
 	}
 
-	// Progress by week, from the round's first week, and the unit's forecast.
+	// Progress by week, from the round's first week, and the unit's
+	// forecast, against the unit's own deadline.
 	kinds := s.cellKinds()
-	daily, total, deadline, err := s.store.HeldByDay(ctx, round.ID, u.Path, kinds, round.StartDate, to)
+	daily, total, _, err := s.store.HeldByDay(ctx, round.ID, u, kinds, round.StartDate, to)
 	if err != nil {
 		return r, err
 	}
@@ -125,9 +125,9 @@ func (s *Service) buildWeeklyReport(ctx context.Context, round domain.RoundDetai
 	for _, p := range r.Weeks[max(0, len(r.Weeks)-n-1):] {
 		pace = append(pace, p.Held)
 	}
-	f := domain.ForecastDone(pace, total, to, deadline)
-	r.Forecast = domain.ReportForecast{Weeks: len(pace) - 1, PerWeek: f.PerWeek, Left: total - cells.Held, Done: f.Done,
-		Deadline: deadline, OnTime: f.OnTime, ProjectedLate: []domain.ReportUnitRef{}}
+	f := domain.ForecastDone(pace, total, to, cur.Own.Deadline)
+	r.Forecast = domain.ReportForecast{Weeks: len(pace) - 1, PerWeek: f.PerWeek, Left: total - now.Cells.Held, Done: f.Done,
+		Deadline: cur.Own.Deadline, OnTime: f.OnTime, ProjectedLate: []domain.ReportUnitRef{}}
 
 	// The units below: their cells at the end of each of the last weeks,
 	// their own congress and late units on Sunday.
@@ -139,29 +139,27 @@ func (s *Service) buildWeeklyReport(ctx context.Context, round domain.RoundDetai
 	if err != nil {
 		return r, err
 	}
-	children, _, err := s.store.ProgressChildren(ctx, round.ID, u, to, today)
+	children, err := s.store.ProgressChildren(ctx, round.ID, u, to, s.atRiskDays())
 	if err != nil {
 		return r, err
 	}
 	r.Units = make([]domain.ReportUnit, 0, len(children))
 	for _, c := range children {
 		cs := series[c.ID]
-		_, _, _, lateBelow := domain.CountsByKind(s.rules, c.Kinds)
-		if c.Own.Late {
-			lateBelow++
-		}
-		atRisk := !c.Own.Late && domain.AtRiskOn(c.Own.Held, c.Own.PlannedDate, c.Own.Deadline, to, s.atRiskDays())
+		cp := s.childProgress(c)
 		row := domain.ReportUnit{UnitRef: c.UnitRef, KindName: s.kindName(c.Kind), Total: cs.Total,
 			Status: c.Own.Status, StatusName: c.Own.StatusName, HeldDate: c.Own.HeldDate, PlannedDate: c.Own.PlannedDate,
-			Deadline: c.Own.Deadline, IsPilot: c.Own.IsPilot, LateBelow: lateBelow,
-			Flags: domain.ReportFlagTexts(c.Own.Late, c.Own.DaysOverdue, atRisk, lateBelow-boolInt(c.Own.Late))}
+			Deadline: c.Own.Deadline, IsPilot: c.Own.IsPilot, LateBelow: cp.Late,
+			Flags: domain.ReportFlagTexts(c.Own.Late, c.Own.DaysOverdue, c.Own.AtRisk, cp.Late-boolInt(c.Own.Late))}
 		if cs.Held != nil {
 			row.Held, row.PrevHeld = cs.Held[n], cs.Held[n-1]
-			cf := domain.ForecastDone(cs.Held, cs.Total, to, cs.Deadline)
+			// The projection is about this unit: compared with its own
+			// deadline, the one its row shows.
+			cf := domain.ForecastDone(cs.Held, cs.Total, to, c.Own.Deadline)
 			if row.Held < row.Total {
 				row.Done = cf.Done // none for a unit whose cells have all held
 			}
-			row.ProjectedLate = row.Held < row.Total && (cf.Done == nil || (cs.Deadline != nil && cf.Done.After(*cs.Deadline)))
+			row.ProjectedLate = row.Held < row.Total && (cf.Done == nil || (c.Own.Deadline != nil && !cf.OnTime))
 		}
 		if row.ProjectedLate {
 			r.Forecast.ProjectedLate = append(r.Forecast.ProjectedLate, domain.ReportUnitRef{UnitRef: row.UnitRef, KindName: row.KindName})

@@ -120,8 +120,9 @@ func TestWeeklyReportFiguresAndTheirChangeOverTheWeek(t *testing.T) {
 		rows = append(rows, row{u.Code, u.Held, u.Total, u.PrevHeld, u.ProjectedLate, strings.Join(flags, "; ")})
 	}
 	want := []row{
-		{"HN.HBT.BM", 7, 13, 5, true, "1 đơn vị trực thuộc trễ hạn"},
-		{"HN.HBT.VT", 1, 2, 0, true, ""},
+		// projected against their own deadlines (30/06): on time
+		{"HN.HBT.BM", 7, 13, 5, false, "1 đơn vị trực thuộc trễ hạn"},
+		{"HN.HBT.VT", 1, 2, 0, false, ""},
 		{"HN.HBT.DK", 0, 0, 0, false, ""},
 	}
 	if fmt.Sprint(rows) != fmt.Sprint(want) {
@@ -155,8 +156,22 @@ func TestWeeklyReportFiguresAndTheirChangeOverTheWeek(t *testing.T) {
 	}
 }
 
+// setDeadline overrides the deadline of code's congress.
+func (f *progressFixture) setDeadline(code, day string) {
+	f.t.Helper()
+	c := f.congressNow(code)
+	if _, err := f.svc.SetUnitDeadline(f.ctx, domain.SystemPrincipal(), code, 0, core.UnitDeadlineInput{
+		Deadline: day, Reason: "Điều chỉnh kế hoạch", Version: c.Version}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
 func TestWeeklyReportForecastAtThePaceOfTheLastWeeks(t *testing.T) {
 	f := newReportFixture(t, core.ReportOptions{})
+	// A projection is compared with the deadline of the unit it is about:
+	// the district's own for the report's, each ward's for its row.
+	f.setDeadline("HN.HBT", "2020-04-10")
+	f.setDeadline("HN.HBT.BM", "2020-04-10")
 	r := f.makeReport("HN.HBT", "2020-W12", false).Report
 
 	// From the round's first week (2019-W28) to 2020-W12: 37 weeks.
@@ -173,18 +188,25 @@ func TestWeeklyReportForecastAtThePaceOfTheLastWeeks(t *testing.T) {
 	// 8 held in the last 4 weeks: 2 a week; 7 left: 25 days after 22/03.
 	fc := r.Forecast
 	if fc.Weeks != 4 || fc.PerWeek != 2 || fc.Left != 7 || fc.Done == nil || fc.Done.String() != "2020-04-16" ||
-		fc.Deadline == nil || fc.Deadline.String() != "2020-03-31" || fc.OnTime {
-		t.Fatalf("forecast = %+v, want 2/week, 7 left, done 2020-04-16 after the deadline 2020-03-31", fc)
+		fc.Deadline == nil || fc.Deadline.String() != "2020-04-10" || fc.OnTime {
+		t.Fatalf("forecast = %+v, want 2/week, 7 left, done 2020-04-16 after the district's deadline 2020-04-10", fc)
 	}
-	if got := fc.Verdict().VI; !strings.Contains(got, "16/04/2020") || !strings.Contains(got, "SAU thời hạn 31/03/2020 16 ngày") {
+	if got := fc.Verdict().VI; !strings.Contains(got, "16/04/2020") || !strings.Contains(got, "SAU thời hạn 10/04/2020 6 ngày") {
 		t.Errorf("verdict = %q", got)
+	}
+	// Bạch Mai: 7 of 13 at 1.75 a week, done 15/04, after its 10/04;
+	// Vĩnh Tuy: 1 of 2 at 0.25 a week, done 19/04, before its 30/06.
+	for _, u := range r.Units {
+		if want := u.Code == "HN.HBT.BM"; u.ProjectedLate != want || (u.Done != nil && u.Deadline != nil && u.Done.After(*u.Deadline) != want) {
+			t.Errorf("%s: projected done %v, deadline %v, projected late %v; want late %v", u.Code, u.Done, u.Deadline, u.ProjectedLate, want)
+		}
 	}
 	var projected []string
 	for _, u := range fc.ProjectedLate {
 		projected = append(projected, u.Code)
 	}
-	if got := strings.Join(projected, " "); got != "HN.HBT.BM HN.HBT.VT" {
-		t.Errorf("projected late = %s, want both wards", got)
+	if got := strings.Join(projected, " "); got != "HN.HBT.BM" {
+		t.Errorf("projected late = %s, want Bạch Mai alone", got)
 	}
 
 	// Two weeks of pace: 6 in two weeks, 3 a week, 7 left: 17 days, still late.

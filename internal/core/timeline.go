@@ -40,7 +40,7 @@ func (s *Service) CellsTimeline(ctx context.Context, p domain.Principal, code st
 			kinds = append(kinds, k.Code)
 		}
 	}
-	days, total, deadline, err := s.store.HeldByDay(ctx, id, u.Path, kinds, start, today)
+	days, total, deadline, err := s.store.HeldByDay(ctx, id, u, kinds, start, today)
 	if err != nil {
 		return CellsTimeline{}, err
 	}

@@ -31,7 +31,7 @@ func readState(t *testing.T, svc *core.Service, st *store.Store, day time.Time) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := st.Progress(ctx, id, hbt, domain.DayOf(day), domain.DayOf(day), 10)
+	f, err := st.Progress(ctx, id, hbt, domain.DayOf(day), demo.AtRiskDays, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestDemoRound(t *testing.T) {
 			t.Fatal(err)
 		}
 		id, _ := svc.CurrentRoundID(ctx)
-		f, err := st.Progress(ctx, id, bmUnit, domain.DayOf(demo.Date), domain.DayOf(demo.Date), 10)
+		f, err := st.Progress(ctx, id, bmUnit, domain.DayOf(demo.Date), demo.AtRiskDays, 10)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -37,16 +37,22 @@ type Congress struct {
 	// unit hold its congress before every unit below it had held theirs.
 	CascadeOverrideReason string `json:"cascade_override_reason" db:"cascade_override_reason"`
 
-	Version    int              `json:"version" db:"version"`
-	UpdatedAt  time.Time        `json:"updated_at" db:"updated_at"`
-	Milestones MilestoneSummary `json:"milestones" db:"milestones"`
+	Version   int       `json:"version" db:"version"`
+	UpdatedAt time.Time `json:"updated_at" db:"updated_at"`
+	// Late: its deadline has passed without it held; DaysOverdue counts the
+	// days since the deadline (0 when not late). Both as of today.
+	Late        bool             `json:"late" db:"late"`
+	DaysOverdue int              `json:"days_overdue" db:"days_overdue"`
+	Milestones  MilestoneSummary `json:"milestones" db:"milestones"`
 }
 
-// MilestoneSummary counts a congress's milestones.
+// MilestoneSummary counts a congress's milestones: done, in all, overdue
+// today, and moot (preparation of a congress already held, never done).
 type MilestoneSummary struct {
 	Done    int `json:"done" db:"done"`
 	Total   int `json:"total" db:"total"`
 	Overdue int `json:"overdue" db:"overdue"`
+	Moot    int `json:"moot" db:"moot"`
 }
 
 // Fill sets the fields derived from the stored ones: the status's names and

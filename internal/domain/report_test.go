@@ -98,27 +98,3 @@ func TestForecastVerdictInBothLanguages(t *testing.T) {
 		}
 	}
 }
-
-func TestAtRiskOnFollowsTheLateFlagsRule(t *testing.T) {
-	deadline := dayPtr("2020-03-31")
-	for _, tc := range []struct {
-		name    string
-		held    bool
-		planned *Day
-		asOf    string
-		want    bool
-	}{
-		{"planned after the deadline", false, dayPtr("2020-04-03"), "2020-02-01", true},
-		{"planned before the deadline", false, dayPtr("2020-03-25"), "2020-03-30", false},
-		{"no planned date, 14 days before", false, nil, "2020-03-17", true},
-		{"no planned date, 15 days before", false, nil, "2020-03-16", false},
-		{"held", true, nil, "2020-03-30", false},
-	} {
-		if got := AtRiskOn(tc.held, tc.planned, deadline, day(tc.asOf), 14); got != tc.want {
-			t.Errorf("%s: at risk %v, want %v", tc.name, got, tc.want)
-		}
-	}
-	if AtRiskOn(false, nil, nil, day("2020-03-30"), 14) {
-		t.Error("a congress without a deadline is at risk")
-	}
-}

@@ -137,7 +137,7 @@ func Run(ctx context.Context, svc *core.Service, o Options, asOf time.Time, w io
 	if err := step("flags", func() (string, error) {
 		now := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 9, 0, 0, 0, domain.Location)
 		r, err := st.RefreshFlags(ctx, res.RoundID, domain.DayOf(asOf), now, AtRiskDays)
-		return fmt.Sprintf("late flags at %s: %d opened (%d late, %d at risk, %d milestones overdue); late counts in the rollups",
+		return fmt.Sprintf("late flags at %s: %d opened (%d late, %d at risk, %d milestones overdue)",
 			asOf.Format("2006-01-02"), r.Opened, r.Open[domain.FlagLate], r.Open[domain.FlagAtRisk], r.Open[domain.FlagMilestoneOverdue]), err
 	}); err != nil {
 		return res, err

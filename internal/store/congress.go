@@ -9,19 +9,24 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// congressCols and congressFrom read a congress with its unit and the
-// counts of its milestones done, in all and overdue at $3.
+// congressCols and congressFrom read a congress with its unit, whether it
+// is late at $3 (congress_late_on) and the counts of its milestones done,
+// in all, overdue and moot at $3.
 const congressCols = `SELECT c.round_id, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind,
 	coalesce(u.category, '') AS category, u.path::text AS unit_path,
 	c.status, c.planned_date, c.held_date, c.delegates_expected, c.delegates_present, c.is_pilot, c.lessons_learned,
 	c.deadline, c.deadline_override, c.deadline_override_reason, c.cascade_override_reason, c.version, c.updated_at,
-	ms.done AS "milestones.done", ms.total AS "milestones.total", ms.overdue AS "milestones.overdue"`
+	congress_late_on(c.deadline, c.held_date, $3::date) AS late,
+	CASE WHEN congress_late_on(c.deadline, c.held_date, $3::date) THEN $3::date - c.deadline ELSE 0 END AS days_overdue,
+	ms.done AS "milestones.done", ms.total AS "milestones.total", ms.overdue AS "milestones.overdue", ms.moot AS "milestones.moot"`
 
 const congressFrom = `
 FROM congresses c JOIN units u ON u.id = c.unit_id
 CROSS JOIN LATERAL (
 	SELECT count(*) FILTER (WHERE m.done_on IS NOT NULL) AS done, count(*) AS total,
-		count(*) FILTER (WHERE m.done_on IS NULL AND coalesce(t.due_date, c.planned_date + t.due_offset_days) < $3::date) AS overdue
+		count(*) FILTER (WHERE milestone_overdue_on(milestone_due(t.due_date, t.due_offset_days, c.planned_date),
+			m.done_on, t.after_congress, c.held_date, $3::date)) AS overdue,
+		count(*) FILTER (WHERE milestone_moot_on(m.done_on, t.after_congress, c.held_date, $3::date)) AS moot
 	FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
 	WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id
 ) AS ms `

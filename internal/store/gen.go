@@ -81,7 +81,7 @@ func (s *Store) GenerateRoundState(ctx context.Context, actor domain.Principal, 
 			return err
 		}
 		if err := tx.SelectContext(ctx, &out, `SELECT g.kind, count(*) AS total, count(g.held) AS held,
-				count(*) FILTER (WHERE g.held IS NULL AND g.deadline < $1::date) AS late,
+				count(*) FILTER (WHERE congress_late_on(g.deadline, g.held, $1::date)) AS late,
 				count(*) FILTER (WHERE g.held IS NULL AND g.planned BETWEEN $1::date AND $1::date + 14) AS soon,
 				count(*) FILTER (WHERE g.is_pilot) AS pilots
 			FROM gen_u g JOIN unit_kinds k ON k.code = g.kind

@@ -13,9 +13,10 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// Weekly reports (issue 5): the facts a report is drawn from, each read
-// set-based over the unit's subtree as of the week's last day; the stored
-// reports, their subscribers and the outbox of their e-mails.
+// Weekly reports: the facts a report is drawn from as of the week's last
+// day (figures from the maintained aggregates, lists set-based over the
+// unit's subtree); the stored reports, their subscribers and the outbox of
+// their e-mails.
 
 // ReportLists are the lists of a weekly report, each cut at the limit asked
 // with its full count.
@@ -43,11 +44,17 @@ FROM congresses c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u
 WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND %s
 ORDER BY 5, u.path LIMIT $5`
 
+// atRiskDetail is SQL for why the congress c is at risk (domain.AtRisk...):
+// planned after its deadline (a congress held without a planned date counts
+// as planned on its held date, as congress_at_risk_on says), else no
+// planned date although the deadline is near.
+const atRiskDetail = `CASE WHEN coalesce(c.planned_date, c.held_date) > c.deadline THEN '` + domain.AtRiskPlannedAfterDeadline + `'
+	ELSE '` + domain.AtRiskNoPlannedDate + `' END`
+
 // ReportLists reads the congresses at or below unit held from from to to,
 // those not held by to and planned from nextFrom to nextTo, and the units
-// strictly below late or at risk on to (at risk: planned after the
-// deadline, or without a planned date when the deadline is at most
-// atRiskDays away), at most limit of each.
+// strictly below late or at risk on to (congress_late_on,
+// congress_at_risk_on with atRiskDays), at most limit of each.
 func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit, from, to, nextFrom, nextTo domain.Day, atRiskDays, limit int) (ReportLists, error) {
 	var out ReportLists
 	var held, planned []reportCongressRow
@@ -56,7 +63,7 @@ func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit
 		return out, fmt.Errorf("store: held in week below %s: %w", unit.Code, err)
 	}
 	if err := s.db.SelectContext(ctx, &planned, fmt.Sprintf(reportCongressSelect, "c.planned_date",
-		"(c.held_date IS NULL OR c.held_date > $6::date) AND c.planned_date BETWEEN $3::date AND $4::date"),
+		"NOT congress_held_by(c.held_date, $6::date) AND c.planned_date BETWEEN $3::date AND $4::date"),
 		roundID, unit.Path, nextFrom, nextTo, limit, to); err != nil {
 		return out, fmt.Errorf("store: planned next week below %s: %w", unit.Code, err)
 	}
@@ -70,16 +77,13 @@ func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit
 	}
 	if err := s.db.SelectContext(ctx, &late, `WITH l AS (
 			SELECT u.code, u.name, u.kind, u.path, coalesce(p.name, '') AS parent,
-				CASE WHEN c.deadline < $3::date THEN 'late' ELSE 'at_risk' END AS flag,
+				CASE WHEN congress_late_on(c.deadline, c.held_date, $3::date) THEN 'late' ELSE 'at_risk' END AS flag,
 				c.deadline, c.planned_date,
-				CASE WHEN c.deadline < $3::date THEN ''
-					WHEN c.planned_date > c.deadline THEN '`+domain.AtRiskPlannedAfterDeadline+`'
-					ELSE '`+domain.AtRiskNoPlannedDate+`' END AS detail
+				CASE WHEN congress_late_on(c.deadline, c.held_date, $3::date) THEN '' ELSE `+atRiskDetail+` END AS detail
 			FROM congresses c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u.parent_id
 			WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND u.id <> $4
-				AND c.deadline IS NOT NULL AND (c.held_date IS NULL OR c.held_date > $3::date)
-				AND (c.deadline < $3::date OR c.planned_date > c.deadline
-					OR (c.planned_date IS NULL AND $3::date >= c.deadline - $5::int))
+				AND (congress_late_on(c.deadline, c.held_date, $3::date)
+					OR congress_at_risk_on(c.deadline, c.held_date, c.planned_date, $3::date, $5::int))
 		)
 		SELECT code, name, kind, parent, flag, deadline, planned_date, detail,
 			count(*) FILTER (WHERE flag = 'late') OVER () AS n, count(*) OVER () AS n_all
@@ -105,43 +109,41 @@ func congressRows(rows []reportCongressRow) ([]domain.ReportCongress, int) {
 	return out, n
 }
 
-// CellSeries is how many cells below one unit had held their congress on
-// each of a list of days, how many there are, and the latest of their
-// deadlines.
+// CellSeries is how many cells below one unit (itself included when it is
+// one) had held their congress on each of a list of days, and how many
+// there are.
 type CellSeries struct {
-	Held     []int
-	Total    int
-	Deadline *domain.Day
+	Held  []int
+	Total int
 }
 
 // CellsHeldOnDays counts, for every unit directly below unit, the active
-// units of kinds below it (itself included) held by each of days, in one
-// query grouped by child and day.
+// units of kinds below it (itself included) held by each of days, from the
+// maintained figures (held_below_on) and the unit's own congress.
 func (s *Store) CellsHeldOnDays(ctx context.Context, roundID int64, unit domain.Unit, kinds []string, days []domain.Day) (map[int64]CellSeries, error) {
 	var rows []struct {
-		UnitID   int64       `db:"unit_id"`
-		I        int         `db:"i"`
-		Held     int         `db:"held"`
-		Total    int         `db:"total"`
-		Deadline *domain.Day `db:"deadline"`
+		UnitID int64 `db:"unit_id"`
+		I      int   `db:"i"`
+		Held   int   `db:"held"`
+		Total  int   `db:"total"`
 	}
 	list := make([]string, len(days))
 	for i, d := range days {
 		list[i] = d.String()
 	}
-	// The subtree is counted once, by child and held date (a few thousand
-	// rows at most), and only those counts are summed up to each day.
-	if err := s.db.SelectContext(ctx, &rows, `WITH per AS MATERIALIZED (
-			SELECT ltree2text(subpath(u.path, nlevel($2::ltree), 1))::bigint AS unit_id, c.held_date,
-				count(*) AS n, max(c.deadline) AS deadline
-			FROM congresses c JOIN units u ON u.id = c.unit_id
-			WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.kind = ANY($3)
-			GROUP BY 1, 2
+	if err := s.db.SelectContext(ctx, &rows, `WITH d AS (
+			SELECT day, i FROM unnest($4::date[]) WITH ORDINALITY AS d(day, i)
+		), x AS (
+			SELECT h.unit_id, h.day, h.held, h.total
+			FROM held_below_on($1, ARRAY(SELECT id FROM units WHERE parent_id = $2 AND active), $3, $4::date[]) h
+			UNION ALL
+			SELECT u.id, d.day, congress_held_by(c.held_date, d.day)::int, 1
+			FROM units u JOIN congresses c ON c.round_id = $1 AND c.unit_id = u.id CROSS JOIN d
+			WHERE u.parent_id = $2 AND u.active AND u.kind = ANY($3)
 		)
-		SELECT p.unit_id, d.i, coalesce(sum(p.n) FILTER (WHERE p.held_date <= d.day), 0)::int AS held,
-			sum(p.n)::int AS total, max(p.deadline) AS deadline
-		FROM per p CROSS JOIN unnest($4::date[]) WITH ORDINALITY AS d(day, i)
-		GROUP BY 1, 2`, roundID, unit.Path, pq.Array(kinds), pq.Array(list)); err != nil {
+		SELECT x.unit_id, d.i, sum(x.held)::int AS held, sum(x.total)::int AS total
+		FROM x JOIN d ON d.day = x.day
+		GROUP BY x.unit_id, d.i`, roundID, unit.ID, pq.Array(kinds), pq.Array(list)); err != nil {
 		return nil, fmt.Errorf("store: cells held below the units under %s: %w", unit.Code, err)
 	}
 	out := map[int64]CellSeries{}
@@ -150,7 +152,7 @@ func (s *Store) CellsHeldOnDays(ctx context.Context, roundID int64, unit domain.
 		if !ok {
 			c.Held = make([]int, len(days))
 		}
-		c.Held[r.I-1], c.Total, c.Deadline = r.Held, r.Total, r.Deadline
+		c.Held[r.I-1], c.Total = r.Held, r.Total
 		out[r.UnitID] = c
 	}
 	return out, nil

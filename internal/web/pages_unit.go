@@ -19,7 +19,8 @@ import (
 
 type unitMilestone struct {
 	Code, Name, Due, Done, By string
-	Overdue                   bool
+	// Overdue: due and not done; Moot: it prepared a congress now held.
+	Overdue, Moot bool
 	// Tickable: not done, ticked by a person (not an event), and the caller
 	// may: a secretary of the unit or above, or for an approval a board
 	// user of an ancestor.
@@ -108,8 +109,7 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 		return err
 	}
 	today := domain.TodayDay(s.svc.Clock())
-	_, lateDays := domain.LateOn(cg.Deadline, cg.Status.Held(), today)
-	d.Round, d.StatusID, d.LateDays = true, "status_"+string(cg.Status), lateDays
+	d.Round, d.StatusID, d.LateDays = true, "status_"+string(cg.Status), cg.DaysOverdue
 	d.Deadline, d.Planned, d.Held = vi(cg.Deadline), vi(cg.PlannedDate), vi(cg.HeldDate)
 	d.DelegatesExpected, d.DelegatesPresent = itoa(cg.DelegatesExpected), itoa(cg.DelegatesPresent)
 	d.Pilot, d.Lessons = cg.IsPilot, cg.LessonsLearned
@@ -138,7 +138,7 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 		}
 		tickable := m.DoneOn == nil && m.Auto == "" && ((m.RequiresApproval && mayApprove) || (!m.RequiresApproval && mayUpdate))
 		d.Milestones = append(d.Milestones, unitMilestone{Code: m.Code, Name: name, Due: vi(m.DueDate), Done: vi(m.DoneOn),
-			By: m.DoneBy, Overdue: m.Overdue, Tickable: tickable})
+			By: m.DoneBy, Overdue: m.Overdue, Moot: m.Moot, Tickable: tickable})
 	}
 	r, rerr := s.svc.Results(ctx, *p, code, 0)
 	if cg.Status.Held() && mayUpdate {
