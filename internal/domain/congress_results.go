@@ -2,7 +2,6 @@ package domain
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,17 +16,15 @@ type Percent struct {
 	Base  string  `json:"base,omitempty"`
 }
 
-// PercentOf returns part of whole as a percentage with two decimals,
-// rounded half up with integers (no float drift), and false when whole is
-// not positive.
+// PercentOf returns part of whole as a percentage with two decimals, the
+// way a Share counts it (rounded half up with integers, no float drift),
+// and false when whole is not positive.
 func PercentOf(part, whole int, base string) (Percent, bool) {
 	if whole <= 0 || part < 0 {
 		return Percent{}, false
 	}
-	hundredths := (int64(part)*20000 + int64(whole)) / (2 * int64(whole))
-	s := strconv.FormatInt(hundredths/100, 10) + "." + fmt.Sprintf("%02d", hundredths%100)
-	v, _ := strconv.ParseFloat(s, 64)
-	return Percent{Value: v, VI: strings.Replace(s, ".", ",", 1) + "%", EN: s + "%", Base: base}, true
+	s := NewShare(part, whole)
+	return Percent{Value: s.Percent, VI: s.In("vi"), EN: s.In("en"), Base: base}, true
 }
 
 // Positions of the people a congress elects.

@@ -155,11 +155,8 @@ func (r Result) Print(w io.Writer, asOf time.Time) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "kind\tunits\theld\theld %%\tlate\tplanned ≤14 d\tpilots\t\n")
 	for _, k := range r.Kinds {
-		pct := 0.0
-		if k.Total > 0 {
-			pct = 100 * float64(k.Held) / float64(k.Total)
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%d\t%d\t%d\t\n", k.Kind, k.Total, k.Held, pct, k.Late, k.Soon, k.Pilots)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d\t%d\t%d\t\n", k.Kind, k.Total, k.Held, domain.NewShare(k.Held, k.Total).In("en"),
+			k.Late, k.Soon, k.Pilots)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "round %d at %s: %d units in %s\n", r.RoundID, asOf.Format("2006-01-02"), r.Units, r.Total().Round(time.Millisecond))

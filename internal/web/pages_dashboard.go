@@ -92,19 +92,14 @@ func (f dashFilter) apply(rows []dashChild, kinds, categories map[string]string)
 			out = append(out, r)
 		}
 	}
-	share := func(r dashChild) float64 {
-		if r.CellsTotal == 0 {
-			return 2 // nothing to count: last
-		}
-		return float64(r.CellsHeld) / float64(r.CellsTotal)
-	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		switch f.Sort {
 		case "name":
 			return a.Name < b.Name
 		case "cells":
-			return share(a) < share(b)
+			// by the share of cells held, nothing to count last
+			return domain.NewShare(a.CellsHeld, a.CellsTotal).Compare(domain.NewShare(b.CellsHeld, b.CellsTotal)) < 0
 		}
 		if a.Late+a.LateDays != b.Late+b.LateDays {
 			return a.Late+a.LateDays > b.Late+b.LateDays
@@ -141,7 +136,7 @@ func (s *Server) chartOf(c echo.Context, u *domain.User, tl core.CellsTimeline) 
 		end = *tl.Deadline
 	}
 	pct := func(held int) *float64 {
-		v := math.Round(float64(held)*10000/float64(tl.Total)) / 100
+		v := domain.NewShare(held, tl.Total).Percent
 		return &v
 	}
 	for i, d := 0, first; !d.After(end); i, d = i+1, d.AddDays(1) {
