@@ -38,8 +38,8 @@ func RegisterStandard(r *Runner, st *store.Store, clock domain.Clock, s Settings
 			EN: "Write the progress snapshot of a day (default: yesterday) for every unit with units below"}})
 	r.Register(Definition{Name: JobLateFlags, Run: LateFlags(st, s.AtRiskDays),
 		Description: domain.Text{
-			VI: "Mở và đóng các cảnh báo trễ hạn, quá hạn mốc và có nguy cơ; đếm lại số đơn vị trễ hạn",
-			EN: "Open and resolve the late, milestone-overdue and at-risk flags; recount the late units"}})
+			VI: "Mở và đóng các cảnh báo trễ hạn, quá hạn mốc và có nguy cơ (để liệt kê; số liệu không chờ tác vụ này)",
+			EN: "Open and resolve the late, milestone-overdue and at-risk flags (for lists; no figure waits for it)"}})
 	r.Register(Definition{Name: JobConsistencyCheck, Run: ConsistencyCheck(st),
 		Description: domain.Text{
 			VI: "Tính lại toàn bộ số liệu tổng hợp, báo cáo và sửa sai lệch",
@@ -79,8 +79,8 @@ func ProgressSnapshot(st *store.Store) Func {
 	}
 }
 
-// LateFlags opens and resolves the flags of the round for the run's day and
-// refreshes the late counts of the rollups, in one transaction.
+// LateFlags opens and resolves the flags of the round for the run's day, in
+// one transaction. No figure depends on it: flags are for lists and history.
 func LateFlags(st *store.Store, atRiskDays int) Func {
 	return func(ctx context.Context) error {
 		p := ParamsFrom(ctx)
