@@ -102,6 +102,10 @@ type Figures struct {
 	Root, District         Latency
 	RootCode, DistrictCode string
 
+	// Search is the latency of each unit search query, SearchAll of all.
+	Search    []SearchFigure
+	SearchAll Latency
+
 	Updates      int
 	UpdateErrors int
 	// FirstRefusal is the status and body of the first update refused.
@@ -183,6 +187,9 @@ func Run(ctx context.Context, db *sqlx.DB, o Options, w io.Writer) (Figures, err
 	}
 
 	if err := measureReads(ctx, c, o, &f, w); err != nil {
+		return f, err
+	}
+	if err := measureSearch(ctx, c, o, &f, w); err != nil {
 		return f, err
 	}
 	if err := measureUpdates(ctx, c, st, res.RoundID, o, &f, w); err != nil {
@@ -512,6 +519,7 @@ func (f Figures) Print(w io.Writer) {
 		ms(TargetRootP99), verdict(f.Root.P99 <= TargetRootP99))
 	fmt.Fprintf(tw, "progress %s (district), p50 / p99 of %d\t%s / %s\tp99 ≤ %s %s\t\n", f.DistrictCode, f.District.N, ms(f.District.P50),
 		ms(f.District.P99), ms(TargetDistrictP99), verdict(f.District.P99 <= TargetDistrictP99))
+	f.printSearch(tw, ms, verdict)
 	fmt.Fprintf(tw, "status updates via PATCH, %d clients (%d held, %d refused)\t%.0f /s\t≥ %.0f /s %s\t\n", f.Clients, f.Updates,
 		f.UpdateErrors, f.UpdatesPerSecond(), TargetUpdates, verdict(f.UpdatesPerSecond() >= TargetUpdates && f.UpdateErrors == 0))
 	fmt.Fprintf(tw, "update latency p50 / p99\t%s / %s\t\t\n", ms(f.UpdateLatency.P50), ms(f.UpdateLatency.P99))

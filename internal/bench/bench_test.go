@@ -42,6 +42,9 @@ func TestRunOnASmallTree(t *testing.T) {
 	if f.Units < 1800 || f.Root.N != 20 || f.District.N != 20 || f.DistrictCode == "" {
 		t.Errorf("units %d, reads %d and %d of %q", f.Units, f.Root.N, f.District.N, f.DistrictCode)
 	}
+	if len(f.Search) != 3 || f.SearchAll.N != 60 {
+		t.Errorf("search: %+v, %d timed", f.Search, f.SearchAll.N)
+	}
 	if f.Updates == 0 || f.UpdateErrors != 0 {
 		t.Errorf("updates: %d held, %d refused", f.Updates, f.UpdateErrors)
 	}
@@ -103,6 +106,7 @@ func BenchmarkNational(b *testing.B) {
 	b.ReportMetric(f.Ratio(), "recompute/floor")
 	b.ReportMetric(float64(f.Root.P99.Microseconds())/1000, "root-p99-ms")
 	b.ReportMetric(float64(f.District.P99.Microseconds())/1000, "district-p99-ms")
+	b.ReportMetric(float64(f.SearchAll.P99.Microseconds())/1000, "search-p99-ms")
 	b.ReportMetric(f.UpdatesPerSecond(), "updates/s")
 }
 
