@@ -34,7 +34,8 @@ ALTER TABLE units ADD COLUMN name_folded text COLLATE "C" GENERATED ALWAYS AS (f
 --   2 its folded name starts with the folded query,
 --   3 a later word of its folded name starts with it,
 --   4 its name holds words similar to the query (pg_trgm's word_similarity
---     of at least pg_trgm.word_similarity_threshold, 0.6 by default).
+--     of at least pg_trgm.word_similarity_threshold, 0.6 by default); the
+--     search looks for these only when the query matched nothing else.
 -- STABLE, not IMMUTABLE: the similarity threshold is a setting.
 CREATE FUNCTION search_tier(code text, name_folded text, q_code text, q_fold text) RETURNS integer
     LANGUAGE sql STABLE PARALLEL SAFE

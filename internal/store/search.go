@@ -16,8 +16,15 @@ import (
 // the higher units come first, then by code (by folded name for a name
 // prefix, by similarity first for similar names). Each tier is read from
 // its own index, best tier first, and the search stops as soon as it holds
-// the page asked for: on the national tree (355,505 units) no query reads
-// more than a few thousand rows, whatever it matches. See SearchUnits.
+// the page asked for: on the national tree (355,505 units) the first four
+// tiers read at most a few thousand rows, whatever the query matches.
+//
+// Similar names are looked for only when the query matched nothing else
+// (a misspelling): the trigram index must weigh every name sharing a
+// trigram with the query, and a query made of words most names hold ("dang
+// bo phuong nam tam") sets 30,000 of them against it, which took 100-300
+// ms; a query that matched a name ("dang bo phuong bach mai", one ward)
+// does not pay for that.
 
 // UnitSearch is a search of the active units by code or folded name.
 type UnitSearch struct {
@@ -110,12 +117,16 @@ func (s *Store) searchUnits(ctx context.Context, q UnitSearch, b searchBatches) 
 		q.Query.Text).Scan(&x.fold, &x.dmax); err != nil {
 		return out, fmt.Errorf("store: search: %w", err)
 	}
-	steps := []func(context.Context) error{x.exactCode, x.codePrefix, x.namePrefix, x.words, x.similar}
-	for _, step := range steps {
+	for _, step := range []func(context.Context) error{x.exactCode, x.codePrefix, x.namePrefix, x.words} {
 		if x.need() <= 0 {
 			break
 		}
 		if err := step(ctx); err != nil {
+			return out, err
+		}
+	}
+	if len(x.found) == 0 {
+		if err := x.similar(ctx); err != nil {
 			return out, err
 		}
 	}
@@ -257,7 +268,8 @@ func (x *search) wordWindow(ctx context.Context, d int, size int) (string, bool,
 }
 
 // similar finds the units whose name holds words close to the query, most
-// similar first, among the first b.similar found by the trigram index.
+// similar first, among the first b.similar found by the trigram index; the
+// search looks for them when nothing else matched.
 func (x *search) similar(ctx context.Context) error {
 	if len(x.fold) < 3 {
 		return nil

@@ -113,7 +113,7 @@ var batchSizes = map[string]searchBatches{
 	"small batches":   {window: 3, few: 1, similar: 1000},
 }
 
-func TestSearchRanksExactCodeThenCodePrefixThenNamesThenSimilarNames(t *testing.T) {
+func TestSearchRanksExactCodeThenCodePrefixThenNamesThenSimilarNamesWhenNothingElseMatches(t *testing.T) {
 	s, _ := searchTree(t)
 	for _, tt := range []struct {
 		name, q string
@@ -121,8 +121,12 @@ func TestSearchRanksExactCodeThenCodePrefixThenNamesThenSimilarNames(t *testing.
 	}{
 		{"the exact code first, then codes below it, higher units first", "hn.hbt.mk", []string{
 			"HN.HBT.MK code", "HN.HBT.MK.1 code_prefix", "HN.HBT.MK.2 code_prefix", "HN.HBT.MK.3 code_prefix"}},
-		{"a name starting with the query before a later word, whatever the depth, then similar names", "minh khai", []string{
-			"HN.HBT.MK.2 name_prefix", "HN.HBT.MK word_prefix", "HN.HBT.MK.1 word_prefix", "HN.HBT.MK.3 similar"}},
+		{"a name starting with the query before a later word, whatever the depth", "minh khai", []string{
+			"HN.HBT.MK.2 name_prefix", "HN.HBT.MK word_prefix", "HN.HBT.MK.1 word_prefix"}},
+		{"similar names when nothing else matches, by depth when as similar", "minh khaj", []string{
+			"HN.HBT.MK similar", "HN.HBT.MK.1 similar", "HN.HBT.MK.2 similar", "HN.HBT.MK.3 similar"}},
+		{"the most similar names first", "minh khay 1", []string{
+			"HN.HBT.MK.3 similar", "HN.HBT.MK.1 similar", "HN.HBT.MK similar", "HN.HBT.MK.2 similar"}},
 		{"an exact code before the names", "minh", []string{
 			"MINH code", "HN.HBT.MK.2 name_prefix", "HN.HBT.MK word_prefix", "HN.HBT.MK.1 word_prefix", "HN.HBT.MK.3 word_prefix"}},
 		{"names starting with the query by depth, then by name", "dang bo phuong", []string{
