@@ -25,9 +25,11 @@ type SearchFigure struct {
 
 // measureSearch times GET /api/v1/units?q= as the root's board user, for
 // three queries a user types: a ward's name without diacritics, a
-// district's code, and the first three letters of that ward's place name
-// (a word prefix shared by thousands of units), o.Reads times each after
-// 10 to warm up. The ward is the first below the district of measureReads.
+// district's code, and the first three letters of a word of that ward's
+// place name (a word prefix shared by thousands of units), o.Reads times
+// each after 10 to warm up. The ward is the first below the district of
+// measureReads (a district with a ward or a commune whose place name has a
+// word of three letters or more, as all do).
 func measureSearch(ctx context.Context, c *client, o Options, f *Figures, w io.Writer) error {
 	var wards struct {
 		Units []domain.Unit `json:"units"`
@@ -42,14 +44,20 @@ func measureSearch(ctx context.Context, c *client, o Options, f *Figures, w io.W
 			break
 		}
 	}
-	words := strings.Fields(place)
-	if len(words) < 2 {
-		return fmt.Errorf("bench: no ward below %s", f.DistrictCode)
+	prefix := ""
+	for _, w := range strings.Fields(place)[1:] {
+		if len(w) >= 3 {
+			prefix = w[:3]
+			break
+		}
+	}
+	if prefix == "" {
+		return fmt.Errorf("bench: no ward with a place name below %s", f.DistrictCode)
 	}
 	queries := []struct{ label, q string }{
 		{"a ward's name without diacritics", place},
 		{"a district's code", f.DistrictCode},
-		{"a short prefix", words[1][:min(3, len(words[1]))]},
+		{"a short prefix", prefix},
 	}
 	var all []time.Duration
 	for _, q := range queries {

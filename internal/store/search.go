@@ -180,35 +180,30 @@ func (x *search) namePrefix(ctx context.Context) error {
 // starting with the query, by depth then code. A word may be rare (a
 // ward's name: a few units), common (a word of every cell's name: 150,000
 // units), or common at some depths and absent from others; no index reads
-// them in that order, and the planner cannot tell the three apart (its
-// estimate of a LIKE is one figure for the whole tree). So the search asks
-// the trigram index for the matches, but stops at b.few of them: when it
-// brings back fewer, they are all there are, and are sorted. When it does
-// not, the words are common, and each depth is read on its own: first a
-// window of its first b.window units in code order, which holds enough
-// matches when they are common at that depth; else the trigram index for
-// the rest of the depth (holding few matches, or the window would have
-// held some), up to b.few again; else, the matches being common there but
-// thinly spread, the rest of the depth in code order until the page is full.
+// them in that order, and the planner cannot tell these apart (its
+// estimate of a LIKE is one figure for the whole tree). So each depth is
+// read on its own, from the top: first a window of its first b.window
+// units in code order, which holds enough matches when the word is common
+// there (and the whole depth when it is small: the provinces). When the
+// page is not full yet, the trigram index is asked for the matches after
+// the window, at this depth and below, but only up to b.few of them: when
+// it brings back fewer, they are all there are, and are sorted. When it
+// does not, the word is common: from then on the trigram index is asked,
+// up to b.few again, for each depth's rest alone (few matches left, or
+// the window would have held some); and when even that depth holds more,
+// thinly spread, the rest of the depth is read in code order until the
+// page is full.
 //
 // The LIKE pattern of the trigram reads is a sub-select, so that the
 // planner takes it for rare and reads the index (it scans units in code
 // order for a word it believes common, which reads a whole depth when the
-// word is absent from it); the windows and the last read in code order
-// leave the planner nothing else to use than units_search_code.
+// word is absent from it); the windows and the read in code order leave
+// the planner nothing else to use than units_search_code.
 func (x *search) words(ctx context.Context) error {
 	if x.fold == "" {
 		return nil
 	}
-	all, err := x.codes(ctx, "words", `SELECT f.code FROM (SELECT u.code, nlevel(u.path) AS depth FROM units u
-			WHERE u.active AND u.name_folded LIKE (SELECT '% ' || $4 || '%') AND nlevel(u.path) + 0 >= $5
-				AND search_tier(u.code, u.name_folded, $3, $4) = 3 AND `+scopeSQL+`
-			LIMIT $6) f
-		ORDER BY f.depth, f.code COLLATE "C"`, x.dmin, x.b.few+1)
-	if err != nil || len(all) <= x.b.few {
-		x.add(3, all)
-		return err
-	}
+	common := false
 	for d := x.dmin; d <= x.dmax && x.need() > 0; d++ {
 		last, full, err := x.wordWindow(ctx, d, x.b.window)
 		if err != nil {
@@ -216,6 +211,19 @@ func (x *search) words(ctx context.Context) error {
 		}
 		if !full || x.need() <= 0 {
 			continue
+		}
+		if !common {
+			below, err := x.codes(ctx, "words", `SELECT f.code FROM (SELECT u.code, nlevel(u.path) AS depth FROM units u
+					WHERE u.active AND u.name_folded LIKE (SELECT '% ' || $4 || '%')
+						AND nlevel(u.path) + 0 >= $5 AND (nlevel(u.path) > $5 OR u.code COLLATE "C" > $6)
+						AND search_tier(u.code, u.name_folded, $3, $4) = 3 AND `+scopeSQL+`
+					LIMIT $7) f
+				ORDER BY f.depth, f.code COLLATE "C"`, d, last, x.b.few+1)
+			if err != nil || len(below) <= x.b.few {
+				x.add(3, below)
+				return err
+			}
+			common = true
 		}
 		rest, err := x.codes(ctx, "words at a depth", `SELECT f.code FROM (SELECT u.code FROM units u
 				WHERE u.active AND nlevel(u.path) = $5 AND u.code COLLATE "C" > $6
