@@ -7,11 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/download"
 )
 
 // TargetSearchP99 is the bound on a unit search.
@@ -86,17 +84,7 @@ func measureSearch(ctx context.Context, c *client, o Options, f *Figures, w io.W
 // unaccented is s in lower case without its diacritics, as a user types it
 // on a keyboard without Vietnamese input.
 func unaccented(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'đ' || r == 'Đ':
-			b.WriteRune('d')
-		default:
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
+	return strings.ToLower(strings.ReplaceAll(download.ASCII(s), "-", " "))
 }
 
 // printSearch writes the search rows of the table.

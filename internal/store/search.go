@@ -37,7 +37,7 @@ type UnitSearch struct {
 }
 
 // searchBatches are the sizes the word search reads at a time (see
-// searchWords); tests make them tiny so that every path is taken on a
+// words); tests make them tiny so that every path is taken on a
 // small tree.
 type searchBatches struct {
 	// window is how many units of one depth are read in code order at a time.
@@ -65,9 +65,10 @@ type search struct {
 	found []foundUnit
 }
 
+// foundUnit is a unit found and its tier (search_tier's).
 type foundUnit struct {
-	Code string `db:"code"`
-	Tier int    `db:"tier"`
+	Code string
+	Tier int
 }
 
 // scopeSQL keeps a search within its scope: $1 all, $2 the roots' paths.
@@ -94,7 +95,8 @@ func (x *search) codes(ctx context.Context, what, q string, args ...any) ([]stri
 	return out, nil
 }
 
-// SearchUnits returns the page of q's results and whether more follow.
+// SearchUnits returns the page q asks for of the active units in q's scope
+// matching q, best first, and whether more follow.
 func (s *Store) SearchUnits(ctx context.Context, q UnitSearch) (domain.UnitHits, error) {
 	return s.searchUnits(ctx, q, defaultSearchBatches)
 }
@@ -311,6 +313,7 @@ func (x *search) page(ctx context.Context) (domain.UnitHits, error) {
 		codes[i] = f.Code
 	}
 	var rows []struct {
+		N     int    `db:"n"`
 		Code  string `db:"code"`
 		Name  string `db:"name"`
 		Kind  string `db:"kind"`
@@ -320,7 +323,7 @@ func (x *search) page(ctx context.Context) (domain.UnitHits, error) {
 	// The place: the units above, nearest first, below the top unit of the
 	// scope that holds the unit (below the tree's root for the whole tree);
 	// their ids are the labels of the unit's path.
-	err := x.s.db.SelectContext(ctx, &rows, `SELECT u.code, u.name, u.kind, nlevel(u.path) AS depth,
+	err := x.s.db.SelectContext(ctx, &rows, `SELECT r.n, u.code, u.name, u.kind, nlevel(u.path) AS depth,
 			coalesce((SELECT json_agg(json_build_object('code', a.code, 'name', a.name, 'kind', a.kind) ORDER BY nlevel(a.path) DESC)
 				FROM units a WHERE a.id = ANY(p.above)), '[]') AS place
 		FROM unnest($3::text[]) WITH ORDINALITY AS r(code, n)
@@ -332,9 +335,9 @@ func (x *search) page(ctx context.Context) (domain.UnitHits, error) {
 	if err != nil {
 		return out, fmt.Errorf("store: search results: %w", err)
 	}
-	for i, r := range rows {
+	for _, r := range rows {
 		h := domain.UnitHit{UnitRef: domain.UnitRef{Code: r.Code, Name: r.Name, Kind: r.Kind}, Depth: r.Depth,
-			Match: domain.UnitMatches[page[i].Tier]}
+			Match: domain.UnitMatches[page[r.N-1].Tier]}
 		if err := json.Unmarshal(r.Place, &h.Place); err != nil {
 			return out, fmt.Errorf("store: search results: %w", err)
 		}
