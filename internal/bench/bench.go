@@ -110,6 +110,10 @@ type Figures struct {
 	PastRoot, PastDistrict Latency
 	PastDay                string
 
+	// Search is the latency of each unit search query, SearchAll of all.
+	Search    []SearchFigure
+	SearchAll Latency
+
 	Updates      int
 	UpdateErrors int
 	// FirstRefusal is the status and body of the first update refused.
@@ -192,6 +196,9 @@ func Run(ctx context.Context, db *sqlx.DB, o Options, w io.Writer) (Figures, err
 	}
 
 	if err := measureReads(ctx, c, o, &f, w); err != nil {
+		return f, err
+	}
+	if err := measureSearch(ctx, c, o, &f, w); err != nil {
 		return f, err
 	}
 	if err := measureUpdates(ctx, c, st, res.RoundID, o, &f, w); err != nil {
@@ -537,6 +544,8 @@ func (f Figures) Print(w io.Writer) {
 		ms(f.PastRoot.P50), ms(f.PastRoot.P99), ms(TargetRootP99), verdict(f.PastRoot.P99 <= TargetRootP99))
 	fmt.Fprintf(tw, "progress %s as of %s (district), p50 / p99 of %d\t%s / %s\tp99 ≤ %s %s\t\n", f.DistrictCode, f.PastDay, f.PastDistrict.N,
 		ms(f.PastDistrict.P50), ms(f.PastDistrict.P99), ms(TargetDistrictP99), verdict(f.PastDistrict.P99 <= TargetDistrictP99))
+
+	f.printSearch(tw, ms, verdict)
 	fmt.Fprintf(tw, "status updates via PATCH, %d clients (%d held, %d refused)\t%.0f /s\t≥ %.0f /s %s\t\n", f.Clients, f.Updates,
 		f.UpdateErrors, f.UpdatesPerSecond(), TargetUpdates, verdict(f.UpdatesPerSecond() >= TargetUpdates && f.UpdateErrors == 0))
 	fmt.Fprintf(tw, "update latency p50 / p99\t%s / %s\t\t\n", ms(f.UpdateLatency.P50), ms(f.UpdateLatency.P99))

@@ -43,6 +43,9 @@ func TestRunOnASmallTree(t *testing.T) {
 		t.Errorf("units %d, reads %d and %d of %q, %d and %d of a past day", f.Units, f.Root.N, f.District.N, f.DistrictCode,
 			f.PastRoot.N, f.PastDistrict.N)
 	}
+	if len(f.Search) != 3 || f.SearchAll.N != 60 {
+		t.Errorf("search: %+v, %d timed", f.Search, f.SearchAll.N)
+	}
 	if f.Updates == 0 || f.UpdateErrors != 0 {
 		t.Errorf("updates: %d held, %d refused", f.Updates, f.UpdateErrors)
 	}
@@ -108,6 +111,8 @@ func BenchmarkNational(b *testing.B) {
 	b.ReportMetric(float64(f.PastRoot.P99.Microseconds())/1000, "root-past-p99-ms")
 	b.ReportMetric(float64(f.PastDistrict.P99.Microseconds())/1000, "district-past-p99-ms")
 	b.ReportMetric(float64(f.Check.Microseconds())/1000, "check-ms")
+
+	b.ReportMetric(float64(f.SearchAll.P99.Microseconds())/1000, "search-p99-ms")
 	b.ReportMetric(f.UpdatesPerSecond(), "updates/s")
 }
 

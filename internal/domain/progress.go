@@ -104,7 +104,7 @@ const (
 	SourceComputed = "computed"
 )
 
-// UnitRef names a unit in a report.
+// UnitRef names a unit (in a report, in the place of a unit found).
 type UnitRef struct {
 	Code string `json:"code" db:"code"`
 	Name string `json:"name" db:"name"`

@@ -144,6 +144,8 @@ func TestHostileTextIsInertInEveryPageFileAndEmail(t *testing.T) {
 			switch {
 			case strings.HasSuffix(p, "/reports/compare"):
 				out[i] += "?a=2020-W11&b=2020-W12"
+			case p == "/search" || p == "/api/v1/units":
+				out[i] += "?q=script+alert"
 			case strings.HasPrefix(p, "/api/v1/units/") && strings.HasSuffix(p, "/reports/2020-W12"):
 				out = append(out, p+"?format=html", p+"?format=csv", p+"?format=xlsx")
 			}
@@ -184,7 +186,7 @@ func TestHostileTextIsInertInEveryPageFileAndEmail(t *testing.T) {
 	}
 	t.Logf("%d responses checked", checked)
 	// The pages and files that show users' text must have shown it.
-	for _, route := range []string{"/", "/units/:code", "/units/:code/table.:format", "/admin/users", "/round", "/my",
+	for _, route := range []string{"/", "/units/:code", "/units/:code/table.:format", "/admin/users", "/round", "/my", "/search", "/api/v1/units",
 		"/units/:code/reports", "/units/:code/reports/compare", "/units/:code/reports/:week", "/units/:code/reports/:week/report.:format",
 		"/api/v1/units/:code", "/api/v1/units/:code/children", "/api/v1/units/:code/history", "/api/v1/rounds/:id",
 		"/api/v1/rounds/:id/deadlines/history", "/api/v1/units/:code/congress", "/api/v1/units/:code/pilots",
