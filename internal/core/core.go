@@ -28,6 +28,9 @@ type Options struct {
 	PrincipalTTL time.Duration
 	// Reports tune the weekly reports and their e-mails.
 	Reports ReportOptions
+	// PaperMaxSize bounds the file of a paper, in bytes
+	// (domain.DefaultPaperMaxSize when 0).
+	PaperMaxSize int64
 	// SignIn throttles sign-in attempts (domain.DefaultSignInPolicy for its
 	// zero fields; tests shorten MaxDelay).
 	SignIn domain.SignInPolicy

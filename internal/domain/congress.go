@@ -151,6 +151,8 @@ type CongressFacts struct {
 	PlanApproved bool
 	// ResultsRecorded: the results of the congress have been entered.
 	ResultsRecorded bool
+	// PapersMissing are the required papers not attached (live) yet.
+	PapersMissing []PaperKind
 	// BelowTotal and BelowHeld count the active units below the unit and
 	// how many of them have held their congress (from the rollups).
 	BelowTotal, BelowHeld int
@@ -173,7 +175,8 @@ const MaxLessonsLength = 20_000
 // ApplyCongressPatch applies patch to cur under the rules of a congress:
 // status moves one step forward at a time (plan approved needs the approved
 // congress plan, held needs a held date and every unit below held unless an
-// ancestor's board overrides, results reported needs the results), or one
+// ancestor's board overrides, results reported needs the results and the
+// required papers), or one
 // step back as a correction by an ancestor's board with a reason; dates must
 // exist, a held date cannot be in the future nor before the round started;
 // counts are between 0 and MaxDelegates; only a held pilot carries lessons.
@@ -260,6 +263,10 @@ func checkForward(target CongressStatus, f CongressFacts, override string, v *Va
 	case StatusResultsReported:
 		if !f.ResultsRecorded {
 			v.Add("status", "Chưa nhập kết quả đại hội", "the results of the congress have not been recorded")
+		}
+		if len(f.PapersMissing) > 0 {
+			t := MissingPapersText(f.PapersMissing)
+			v.Add("status", "Chưa gửi đủ văn bản đại hội: còn thiếu "+t.VI, "the papers of the congress are missing: "+t.EN)
 		}
 	}
 }

@@ -51,6 +51,8 @@ func TestApplyCongressPatch(t *testing.T) {
 			with(func(f *CongressFacts) { f.MayCorrect = true }), "", EInvalid, []string{"cascade_override_reason"}},
 		{"results reported without results", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("results_reported")},
 			with(func(f *CongressFacts) { f.ResultsRecorded = false }), "", EInvalid, []string{"status"}},
+		{"results reported without the papers", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("results_reported")},
+			with(func(f *CongressFacts) { f.PapersMissing = []PaperKind{PaperResultsReport} }), "", EInvalid, []string{"status"}},
 		{"results reported", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("results_reported")}, facts, StatusResultsReported, "", nil},
 		{"a step back by the unit itself", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("plan_approved"), Reason: "nhầm"}, facts, "", EForbidden, nil},
 		{"a step back without a reason", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("plan_approved")},

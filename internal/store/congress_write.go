@@ -55,7 +55,7 @@ func congressForChange(ctx context.Context, tx *txn, roundID int64, code string,
 	}
 	row.Congress.Fill()
 	return row.Congress, domain.CongressFacts{RoundStart: row.RoundStart, LastDeadline: row.LastDeadline, PlanApproved: row.PlanApproved,
-		ResultsRecorded: row.ResultsRecorded, BelowTotal: row.BelowTotal, BelowHeld: row.BelowHeld}, nil
+		ResultsRecorded: row.ResultsRecorded, PapersMissing: paperKinds(row.PapersMissing), BelowTotal: row.BelowTotal, BelowHeld: row.BelowHeld}, nil
 }
 
 // CongressChange describes one change of a congress for UpdateCongress.

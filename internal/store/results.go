@@ -57,10 +57,7 @@ type ResultsCheck func(c domain.Congress) error
 func (s *Store) SetResults(ctx context.Context, actor domain.Principal, roundID int64, code string, in domain.ResultsInput, today domain.Day, check ResultsCheck) (domain.Results, error) {
 	var out domain.Results
 	err := s.inTx(ctx, func(tx *txn) error {
-		if err := lockCongress(ctx, tx, roundID, code); err != nil {
-			return err
-		}
-		c, err := congressOf(ctx, tx.getPrepared, roundID, code, today)
+		c, err := lockedCongress(ctx, tx, roundID, code, today)
 		if err != nil {
 			return err
 		}
