@@ -112,6 +112,11 @@ type Config struct {
 		// may unpack to, in megabytes (the command line takes up to 1024).
 		MaxUnpackedMB int `koanf:"max_unpacked_mb"`
 	} `koanf:"import"`
+	Papers struct {
+		// MaxSizeMB bounds the file of one paper of a congress (minutes,
+		// resolution, ...) uploaded on the unit page or through the API.
+		MaxSizeMB int `koanf:"max_size_mb"`
+	} `koanf:"papers"`
 	Demo struct {
 		SeedIfEmpty bool `koanf:"seed_if_empty"`
 		// Date is the day (YYYY-MM-DD) the demo data describes; a server
@@ -183,6 +188,7 @@ var defaults = map[string]any{
 	"mail.attempts":             8,
 	"import.max_rows":           50000,
 	"import.max_unpacked_mb":    32,
+	"papers.max_size_mb":        20,
 	"demo.seed_if_empty":        false,
 	"demo.date":                 "2020-04-15",
 	"clock.start":               "",
@@ -291,6 +297,9 @@ func (c Config) validate() error {
 	}
 	if c.Import.MaxRows < 1 || c.Import.MaxUnpackedMB < 1 || c.Import.MaxUnpackedMB > 1024 {
 		bad = append(bad, "import.max_rows must be at least 1 and import.max_unpacked_mb between 1 and 1024")
+	}
+	if c.Papers.MaxSizeMB < 1 || c.Papers.MaxSizeMB > 1024 {
+		bad = append(bad, "papers.max_size_mb must be between 1 and 1024")
 	}
 	if c.Mail.Attempts < 1 {
 		bad = append(bad, "mail.attempts must be at least 1")

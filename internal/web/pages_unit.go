@@ -72,6 +72,9 @@ type unitPage struct {
 	Results     *unitResults
 	Flags       []string
 	Audit       []unitAudit
+	// Papers of the congress, and the held congresses below missing papers.
+	Papers        *papersView
+	MissingPapers []missingRow
 }
 
 func itoa(n *int) string {
@@ -173,6 +176,12 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 		}
 		d.Results = ur
 	} else if !domain.IsCode(err, domain.ENotFound) {
+		return err
+	}
+	if d.Papers, err = s.unitPapers(c, *p, u, cg, lang); err != nil {
+		return err
+	}
+	if d.MissingPapers, err = s.missingPapers(ctx, *p, code, lang, missingPapersShown); err != nil {
 		return err
 	}
 	fl, err := s.svc.Flags(ctx, *p, code, 0, domain.FlagQuery{State: domain.FlagOpen})

@@ -25,7 +25,7 @@ func (s *Server) routes() {
 		s.accessLog,
 		s.recoverPanic,
 		middleware.SecureWithConfig(s.secureConfig()),
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: s.opts.BodyLimit, Skipper: isImportUpload}),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: s.opts.BodyLimit, Skipper: isUpload}),
 	)
 	if s.opts.ShiftedClock {
 		e.Use(s.clockHeader)
@@ -52,6 +52,9 @@ func (s *Server) routes() {
 	e.POST("/units/:code/milestones/:milestone", s.handleTickMilestonePage, page, s.csrf)
 	e.POST("/units/:code/:what", s.handleUnitManage, page, s.csrf)
 	e.GET("/units/:code/table.:format", s.handleUnitsTable, page)
+	e.POST("/units/:code/papers", s.handleAttachPaperPage, page, s.paperUploadPage, s.csrf)
+	e.GET("/units/:code/papers/:id/file", s.handlePaperFilePage, page)
+	e.POST("/units/:code/papers/:id/delete", s.handleDeletePaperPage, page, s.csrf)
 	e.GET("/admin/import", s.handleImportPage, page)
 	e.POST("/admin/import", s.handleImportSubmit, page, s.importUpload, s.csrf)
 	e.GET("/admin/users", s.handleAdminUsers, page)
@@ -104,6 +107,18 @@ func (s *Server) routes() {
 	v1.GET("/units/:code/results", s.handleResults, api)
 	v1.PUT("/units/:code/results", s.handleSetResults, api)
 	v1.GET("/units/:code/audit", s.handleRoundAudit, api)
+
+	// Papers of a congress: listed, attached (multipart, within
+	// papers.max_size_mb in place of the body limit), downloaded by
+	// version, deleted with a reason; the held congresses below a unit
+	// missing papers; the papers a round requires of each unit kind.
+	v1.GET("/units/:code/papers", s.handlePapers, api)
+	v1.POST("/units/:code/papers", s.handleAttachPaper, api, s.paperUploadAPI)
+	v1.GET("/units/:code/papers/:id/file", s.handlePaperFile, api)
+	v1.DELETE("/units/:code/papers/:id", s.handleDeletePaper, api)
+	v1.GET("/units/:code/missing-papers", s.handleMissingPapers, api)
+	v1.GET("/rounds/:id/required-papers", s.handleRequiredPapers, api)
+	v1.PUT("/rounds/:id/required-papers", s.handleSetRequiredPapers, api)
 
 	// Progress, flags and jobs (issue 3): progress at any day from the
 	// rollups and snapshots, the late/overdue/at-risk flags, and the
