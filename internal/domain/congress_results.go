@@ -50,7 +50,9 @@ func ValidPosition(p string) bool {
 }
 
 // ElectedInput is one person elected, with the votes: votes for / valid
-// ballots / delegates present.
+// ballots / delegates present; and who they are, for the composition of
+// the committee: gender, year of birth (0: not known), from an ethnic
+// minority, re-elected.
 type ElectedInput struct {
 	Position         string `json:"position" input:"required"`
 	FullName         string `json:"full_name" input:"required"`
@@ -58,6 +60,32 @@ type ElectedInput struct {
 	VotesFor         int    `json:"votes_for" input:"required"`
 	ValidBallots     int    `json:"valid_ballots" input:"required"`
 	DelegatesPresent int    `json:"delegates_present" input:"required"`
+	BirthYear        int    `json:"birth_year"`
+	EthnicMinority   bool   `json:"ethnic_minority"`
+	Reelected        bool   `json:"re_elected"`
+}
+
+// MinElectedAge and MaxElectedAge bound the age of a person elected at the
+// congress (from the year of birth): anything outside is a typing mistake.
+const (
+	MinElectedAge = 18
+	MaxElectedAge = 100
+)
+
+// CheckBirthYears refuses a year of birth that makes a person elected at a
+// congress held on held younger than MinElectedAge or older than
+// MaxElectedAge (the field is named elected[i].birth_year).
+func (in ResultsInput) CheckBirthYears(held Day, v *Validation) {
+	for i, e := range in.Elected {
+		if e.BirthYear == 0 {
+			continue
+		}
+		if age := held.Time.Year() - e.BirthYear; age < MinElectedAge || age > MaxElectedAge {
+			v.Add(fmt.Sprintf("elected[%d].birth_year", i),
+				fmt.Sprintf("Năm sinh %d không hợp lý: %d tuổi khi đại hội", e.BirthYear, age),
+				fmt.Sprintf("year of birth %d is not plausible: %d years old at the congress", e.BirthYear, age))
+		}
+	}
 }
 
 // ResultsInput records the results of a congress. Version is the version of
@@ -114,6 +142,9 @@ func (in ResultsInput) Validate(v *Validation) {
 			v.Add(f("position"), fmt.Sprintf("Chức danh %q không tồn tại", e.Position), fmt.Sprintf("unknown position %q", e.Position))
 		}
 		checkName(v, f("full_name"), e.FullName, true)
+		if e.BirthYear != 0 && (e.BirthYear < 1900 || e.BirthYear > 2100) {
+			v.Add(f("birth_year"), "Năm sinh phải có bốn chữ số (bỏ trống nếu không rõ)", "the year of birth has four digits (0 or absent when not known)")
+		}
 		ok := count(f("votes_for"), e.VotesFor)
 		ok = count(f("valid_ballots"), e.ValidBallots) && ok
 		ok = count(f("delegates_present"), e.DelegatesPresent) && ok
@@ -153,8 +184,7 @@ func (in ResultsInput) Same(r Results) bool {
 	}
 	for i, e := range in.Elected {
 		o := r.Elected[i]
-		if e != (ElectedInput{Position: o.Position, FullName: o.FullName, IsWoman: o.IsWoman,
-			VotesFor: o.VotesFor, ValidBallots: o.ValidBallots, DelegatesPresent: o.DelegatesPresent}) {
+		if e != o.Input() {
 			return false
 		}
 	}
@@ -162,15 +192,31 @@ func (in ResultsInput) Same(r Results) bool {
 }
 
 // Elected is one person elected with the votes and their share of the
-// delegates present.
+// delegates present, and their personal data (gender, year of birth,
+// ethnic minority, re-elected): left out (zero, omitted in JSON) for those
+// who may not see them (Principal.MaySeePersonalData; Results.Personal
+// says which).
 type Elected struct {
 	Position         string   `json:"position" db:"position"`
 	FullName         string   `json:"full_name" db:"full_name"`
-	IsWoman          bool     `json:"is_woman" db:"is_woman"`
+	IsWoman          bool     `json:"is_woman,omitempty" db:"is_woman"`
 	VotesFor         int      `json:"votes_for" db:"votes_for"`
 	ValidBallots     int      `json:"valid_ballots" db:"valid_ballots"`
 	DelegatesPresent int      `json:"delegates_present" db:"delegates_present"`
 	Percent          *Percent `json:"percent" db:"-"`
+	BirthYear        *int     `json:"birth_year,omitempty" db:"birth_year"`
+	EthnicMinority   bool     `json:"ethnic_minority,omitempty" db:"ethnic_minority"`
+	Reelected        bool     `json:"re_elected,omitempty" db:"re_elected"`
+}
+
+// Input is the person as entered.
+func (e Elected) Input() ElectedInput {
+	in := ElectedInput{Position: e.Position, FullName: e.FullName, IsWoman: e.IsWoman, VotesFor: e.VotesFor,
+		ValidBallots: e.ValidBallots, DelegatesPresent: e.DelegatesPresent, EthnicMinority: e.EthnicMinority, Reelected: e.Reelected}
+	if e.BirthYear != nil {
+		in.BirthYear = *e.BirthYear
+	}
+	return in
 }
 
 // Results are the results of a congress: the committee elected, the
@@ -186,6 +232,19 @@ type Results struct {
 	Version          int       `json:"version" db:"version"`
 	UpdatedAt        time.Time `json:"updated_at" db:"updated_at"`
 	Elected          []Elected `json:"elected" db:"-"`
+	// Composition is the committee's, from the people entered.
+	Composition Composition `json:"composition" db:"-"`
+	// Personal says whether the people's personal data are shown.
+	Personal bool `json:"personal" db:"-"`
+}
+
+// HidePersonalData leaves out the personal data of the people elected.
+func (r *Results) HidePersonalData() {
+	r.Personal = false
+	for i := range r.Elected {
+		e := &r.Elected[i]
+		e.IsWoman, e.BirthYear, e.EthnicMinority, e.Reelected = false, nil, false, false
+	}
 }
 
 // BaseDelegatesPresent names the base of a vote's percentage: the

@@ -82,6 +82,23 @@ func (r KindRules) Allows(parent, child string) bool {
 	return false
 }
 
+// Within returns the kinds a subtree whose root is of kind may hold: kind
+// itself and every kind that may sit below it, at any depth.
+func (r KindRules) Within(kind string) map[string]bool {
+	out := map[string]bool{}
+	next := []string{kind}
+	for len(next) > 0 {
+		k := next[0]
+		next = next[1:]
+		if out[k] || !r.Known(k) {
+			continue
+		}
+		out[k] = true
+		next = append(next, r.Kinds[k].Children...)
+	}
+	return out
+}
+
 // IsCell reports whether units of kind count as cells (and carry a category).
 func (r KindRules) IsCell(kind string) bool { return r.Kinds[kind].IsCell }
 

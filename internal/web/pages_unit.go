@@ -27,12 +27,14 @@ type unitMilestone struct {
 	Tickable bool
 }
 
-type unitElected struct{ Name, Votes string }
+type unitElected struct{ Name, Votes, Person string }
 
 type unitResults struct {
 	Size, Women, DelegatesElected int
 	WomenShare, Secretary         string
 	Elected                       []unitElected
+	// Composition sums up the committee entered (for every reader).
+	Composition string
 }
 
 type unitAudit struct{ Action, User, At, Reason string }
@@ -72,6 +74,8 @@ type unitPage struct {
 	Results     *unitResults
 	Flags       []string
 	Audit       []unitAudit
+	// Composition of the committees elected in the subtree.
+	Composition *compositionView
 	// Papers of the congress, and the held congresses below missing papers.
 	Papers        *papersView
 	MissingPapers []missingRow
@@ -149,8 +153,7 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 		if rerr == nil {
 			rf.Version, rf.Size, rf.Women, rf.Delegates, rf.Secretary = r.Version, r.CommitteeSize, r.CommitteeWomen, r.DelegatesElected, r.SecretaryName
 			for _, e := range r.Elected {
-				rf.People = append(rf.People, domain.ElectedInput{Position: e.Position, FullName: e.FullName, IsWoman: e.IsWoman,
-					VotesFor: e.VotesFor, ValidBallots: e.ValidBallots, DelegatesPresent: e.DelegatesPresent})
+				rf.People = append(rf.People, e.Input())
 			}
 		}
 		for _, pos := range domain.Positions {
@@ -172,10 +175,14 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 			if e.Percent != nil {
 				votes += " = " + percentIn(*e.Percent, lang)
 			}
-			ur.Elected = append(ur.Elected, unitElected{Name: e.FullName, Votes: votes})
+			ur.Elected = append(ur.Elected, unitElected{Name: e.FullName, Votes: votes, Person: s.personText(c, &p.User, e, r.Personal)})
 		}
+		ur.Composition = s.compositionText(c, &p.User, r.Composition)
 		d.Results = ur
 	} else if !domain.IsCode(err, domain.ENotFound) {
+		return err
+	}
+	if d.Composition, err = s.compositionView(c, *p, u, lang); err != nil {
 		return err
 	}
 	if d.Papers, err = s.unitPapers(c, *p, u, cg, lang); err != nil {
@@ -293,9 +300,14 @@ func resultsInput(c echo.Context) domain.ResultsInput {
 		if strings.TrimSpace(name) == "" {
 			continue
 		}
+		born := 0
+		if v := strings.TrimSpace(at("birth_year", i)); v != "" {
+			born = num(v)
+		}
 		in.Elected = append(in.Elected, domain.ElectedInput{Position: at("position", i), FullName: name,
 			IsWoman: c.FormValue("is_woman_"+strconv.Itoa(i)) == "1", VotesFor: num(at("votes_for", i)),
-			ValidBallots: num(at("valid_ballots", i)), DelegatesPresent: num(at("delegates_present", i))})
+			ValidBallots: num(at("valid_ballots", i)), DelegatesPresent: num(at("delegates_present", i)), BirthYear: born,
+			EthnicMinority: c.FormValue("ethnic_minority_"+strconv.Itoa(i)) == "1", Reelected: c.FormValue("re_elected_"+strconv.Itoa(i)) == "1"})
 	}
 	return in
 }

@@ -55,6 +55,7 @@ func (s *Server) routes() {
 	e.POST("/units/:code/papers", s.handleAttachPaperPage, page, s.paperUploadPage, s.csrf)
 	e.GET("/units/:code/papers/:id/file", s.handlePaperFilePage, page)
 	e.POST("/units/:code/papers/:id/delete", s.handleDeletePaperPage, page, s.csrf)
+	e.POST("/units/:code/composition-plan", s.handleCompositionPlanPage, page, s.csrf)
 	e.GET("/admin/import", s.handleImportPage, page)
 	e.POST("/admin/import", s.handleImportSubmit, page, s.importUpload, s.csrf)
 	e.GET("/admin/users", s.handleAdminUsers, page)
@@ -119,6 +120,13 @@ func (s *Server) routes() {
 	v1.GET("/units/:code/missing-papers", s.handleMissingPapers, api)
 	v1.GET("/rounds/:id/required-papers", s.handleRequiredPapers, api)
 	v1.PUT("/rounds/:id/required-papers", s.handleSetRequiredPapers, api)
+
+	// Composition of the committees elected: a subtree's figures against
+	// the round's targets (set like deadline rules) and the units' plans.
+	v1.GET("/units/:code/composition", s.handleComposition, api)
+	v1.PUT("/units/:code/composition/plan", s.handleSetCompositionPlan, api)
+	v1.GET("/rounds/:id/composition-targets", s.handleCompositionTargets, api)
+	v1.POST("/rounds/:id/composition-targets", s.handleSetCompositionTarget, api)
 
 	// Progress, flags and jobs (issue 3): progress at any day from the
 	// rollups and snapshots, the late/overdue/at-risk flags, and the
