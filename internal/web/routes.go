@@ -111,11 +111,12 @@ func (s *Server) routes() {
 	v1.GET("/units/:code/flags", s.handleFlags, api)
 	v1.GET("/jobs", s.handleJobs, api)
 
-	// Weekly reports (issue 5): a unit's archive, making one, each report
-	// as JSON or a file (?format=html|xlsx|csv|pdf), its e-mails, and the
-	// caller's subscription to the unit's report.
+	// Weekly reports: a unit's archive, making one, each report as JSON or
+	// a file (?format=html|xlsx|csv|pdf), two weeks compared, its e-mails,
+	// and the caller's subscription to the unit's report.
 	v1.GET("/units/:code/reports", s.handleReports, api)
 	v1.POST("/units/:code/reports", s.handleMakeReport, api)
+	v1.GET("/units/:code/reports/compare", s.handleCompareReports, api)
 	v1.GET("/units/:code/reports/subscription", s.handleReportSubscription, api)
 	v1.PUT("/units/:code/reports/subscription", s.handleSetReportSubscription, api)
 	v1.GET("/units/:code/reports/:week", s.handleReport, api)
