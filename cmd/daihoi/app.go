@@ -22,6 +22,7 @@ type app struct {
 	*cli
 	cluster *pg.Cluster
 	db      *sqlx.DB
+	store   *store.Store
 	svc     *core.Service
 }
 
@@ -39,7 +40,7 @@ func openApp(ctx context.Context, c *cli) (*app, error) {
 		a.Close()
 		return nil, err
 	}
-	a.db = st.DB()
+	a.db, a.store = st.DB(), st
 	if c.cfg.Database.MigrateOnStart {
 		if err := store.Migrate(ctx, a.db.DB); err != nil {
 			a.Close()
@@ -142,7 +143,7 @@ func (a *app) useClock(ctx context.Context, clock domain.Clock) error {
 	if err != nil {
 		return err
 	}
-	svc, err := core.New(ctx, a.svc.Store(), clock, opts, a.log)
+	svc, err := core.New(ctx, a.store, clock, opts, a.log)
 	if err != nil {
 		return err
 	}

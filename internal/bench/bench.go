@@ -90,7 +90,7 @@ func latency(d []time.Duration) Latency {
 type Figures struct {
 	Started  time.Time
 	Units    int
-	Kinds    []store.KindState
+	Kinds    []domain.KindState
 	Generate time.Duration
 	Steps    []gen.Step
 	Server   map[string]string
@@ -435,7 +435,7 @@ func (c *client) login(ctx context.Context, svc *core.Service) error {
 		return err
 	}
 	sys := domain.SystemPrincipal()
-	if _, err := svc.Store().CreateUser(ctx, sys, domain.User{Username: user, FullName: "Benchmark", Lang: "vi"}, hash); err != nil {
+	if _, err := svc.SeedUser(ctx, sys, domain.User{Username: user, FullName: "Benchmark", Lang: "vi"}, hash); err != nil {
 		return err
 	}
 	if err := svc.Grant(ctx, sys, user, string(domain.RoleBoard), gen.RootCode); err != nil {

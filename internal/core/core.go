@@ -71,9 +71,6 @@ func New(ctx context.Context, st *store.Store, clock domain.Clock, opts Options,
 	return s, nil
 }
 
-// Store returns the store under the services.
-func (s *Service) Store() *store.Store { return s.store }
-
 // Rules returns the unit kinds and their placement rules.
 func (s *Service) Rules() domain.KindRules { return s.rules }
 

@@ -277,3 +277,11 @@ func HasControl(s string) bool {
 
 // UnitText names units in messages.
 var UnitText = Text{VI: "đơn vị", EN: "unit"}
+
+// SubtreePage is one page of a subtree listing, in tree order (parents before children).
+type SubtreePage struct {
+	Units []Unit `json:"units"`
+	Total int    `json:"total"`
+	// Next is the cursor of the next page, "" on the last one.
+	Next string `json:"next,omitempty"`
+}
