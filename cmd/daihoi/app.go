@@ -126,7 +126,7 @@ func serviceOptions(c *cli) (core.Options, error) {
 	if callers == 0 {
 		callers = -1 // "0s" in the config: no cache
 	}
-	m := c.cfg.Mail
+	m, j := c.cfg.Mail, c.cfg.Jobs
 	mailer, err := mail.New(mail.Config{Host: m.Host, Port: m.Port, Username: m.Username, Password: m.Password,
 		From: m.From, TLS: m.TLS, Timeout: m.Timeout})
 	if err != nil {
@@ -134,7 +134,9 @@ func serviceOptions(c *cli) (core.Options, error) {
 	}
 	return core.Options{TokenTTL: c.cfg.Auth.TokenTTL, AtRiskDays: c.cfg.Jobs.AtRiskDays, PrincipalTTL: callers,
 		Reports: core.ReportOptions{Kinds: c.cfg.Reports.Kinds, ForecastWeeks: c.cfg.Reports.ForecastWeeks,
-			BaseURL: c.cfg.BaseURL, Mailer: mailer, MailAttempts: m.Attempts}}, nil
+			BaseURL: c.cfg.BaseURL, Mailer: mailer, MailAttempts: m.Attempts},
+		Schedules: core.JobSchedules{ProgressSnapshot: j.ProgressSnapshot, LateFlags: j.LateFlags, ConsistencyCheck: j.ConsistencyCheck,
+			Housekeeping: j.Housekeeping, WeeklyReport: j.WeeklyReport, ReportMail: j.ReportMail}}, nil
 }
 
 // useClock rebuilds the services on clock: the demo runs on its demo date.

@@ -31,6 +31,8 @@ type Options struct {
 	// SignIn throttles sign-in attempts (domain.DefaultSignInPolicy for its
 	// zero fields; tests shorten MaxDelay).
 	SignIn domain.SignInPolicy
+	// Schedules are the cron schedules of the jobs.
+	Schedules JobSchedules
 }
 
 // Service is the set of daihoi's use cases.
