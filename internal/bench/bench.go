@@ -1,5 +1,5 @@
 // Package bench measures daihoi on the synthetic national tree of package
-// gen and prints the figures the issue asks for: the full recompute of the
+// gen and prints the figures daihoi is held to: the full recompute of the
 // rollups beside the bare single-pass aggregate over the same cells (the
 // floor), progress read latency at the root and at one district (today,
 // and a past day), and status updates per second through the JSON API,
@@ -37,7 +37,9 @@ import (
 	"github.com/daihoi/daihoi/internal/web"
 )
 
-// Targets of the issue, on a 2-core machine.
+// Targets daihoi is held to on a 2-core machine: the full recompute within
+// twice the floor, progress reads at the root and a district under their
+// p99, and status updates per second.
 const (
 	TargetRatio       = 2.0
 	TargetRootP99     = 50 * time.Millisecond

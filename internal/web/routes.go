@@ -84,7 +84,7 @@ func (s *Server) routes() {
 	v1.POST("/units/:code/move", s.handleMoveUnit, api)
 	v1.POST("/units/:code/merge", s.handleMergeUnits, api)
 
-	// Congress round (issue 3): rounds and deadlines, each unit's congress,
+	// Congress round: rounds and deadlines, each unit's congress,
 	// pilots, milestones and approvals, results, and the round's audit log.
 	// ?round=ID everywhere under a unit; the current round when absent.
 	v1.GET("/rounds", s.handleRounds, api)
@@ -103,7 +103,7 @@ func (s *Server) routes() {
 	v1.PUT("/units/:code/results", s.handleSetResults, api)
 	v1.GET("/units/:code/audit", s.handleRoundAudit, api)
 
-	// Progress, flags and jobs (issue 3): progress at any day from the
+	// Progress, flags and jobs: progress at any day from the
 	// rollups and snapshots, the late/overdue/at-risk flags, and the
 	// scheduled jobs (listed by the board, run by hand by a root admin).
 	v1.GET("/units/:code/progress", s.handleProgress, api)
