@@ -22,6 +22,7 @@ type app struct {
 	*cli
 	cluster *pg.Cluster
 	db      *sqlx.DB
+	store   *store.Store
 	svc     *core.Service
 }
 
@@ -39,7 +40,7 @@ func openApp(ctx context.Context, c *cli) (*app, error) {
 		a.Close()
 		return nil, err
 	}
-	a.db = st.DB()
+	a.db, a.store = st.DB(), st
 	if c.cfg.Database.MigrateOnStart {
 		if err := store.Migrate(ctx, a.db.DB); err != nil {
 			a.Close()
@@ -125,7 +126,7 @@ func serviceOptions(c *cli) (core.Options, error) {
 	if callers == 0 {
 		callers = -1 // "0s" in the config: no cache
 	}
-	m := c.cfg.Mail
+	m, j := c.cfg.Mail, c.cfg.Jobs
 	mailer, err := mail.New(mail.Config{Host: m.Host, Port: m.Port, Username: m.Username, Password: m.Password,
 		From: m.From, TLS: m.TLS, Timeout: m.Timeout})
 	if err != nil {
@@ -134,7 +135,9 @@ func serviceOptions(c *cli) (core.Options, error) {
 	return core.Options{TokenTTL: c.cfg.Auth.TokenTTL, AtRiskDays: c.cfg.Jobs.AtRiskDays, PrincipalTTL: callers,
 		PaperMaxSize: int64(c.cfg.Papers.MaxSizeMB) << 20,
 		Reports: core.ReportOptions{Kinds: c.cfg.Reports.Kinds, ForecastWeeks: c.cfg.Reports.ForecastWeeks,
-			BaseURL: c.cfg.BaseURL, Mailer: mailer, MailAttempts: m.Attempts}}, nil
+			BaseURL: c.cfg.BaseURL, Mailer: mailer, MailAttempts: m.Attempts},
+		Schedules: core.JobSchedules{ProgressSnapshot: j.ProgressSnapshot, LateFlags: j.LateFlags, ConsistencyCheck: j.ConsistencyCheck,
+			Housekeeping: j.Housekeeping, WeeklyReport: j.WeeklyReport, ReportMail: j.ReportMail}}, nil
 }
 
 // useClock rebuilds the services on clock: the demo runs on its demo date.
@@ -143,7 +146,7 @@ func (a *app) useClock(ctx context.Context, clock domain.Clock) error {
 	if err != nil {
 		return err
 	}
-	svc, err := core.New(ctx, a.svc.Store(), clock, opts, a.log)
+	svc, err := core.New(ctx, a.store, clock, opts, a.log)
 	if err != nil {
 		return err
 	}

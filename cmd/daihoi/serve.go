@@ -162,7 +162,7 @@ func cmdSeed(ctx context.Context, c *cli, args []string) error {
 		return errUsage
 	}
 	return withApp(ctx, c, func(a *app) error {
-		n, err := a.svc.Store().CountUnits(ctx)
+		n, err := a.svc.CountUnits(ctx, domain.SystemPrincipal())
 		if err != nil {
 			return err
 		}

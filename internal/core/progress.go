@@ -114,3 +114,10 @@ func (s *Service) childProgress(c store.ChildFigures) domain.ChildProgress {
 func unitRef(u domain.Unit) domain.UnitRef {
 	return domain.UnitRef{Code: u.Code, Name: u.Name, Kind: u.Kind}
 }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/mail"
 	"github.com/daihoi/daihoi/internal/mail/mailtest"
+	"github.com/daihoi/daihoi/internal/report"
 	"github.com/daihoi/daihoi/internal/testdb"
 )
 
@@ -90,10 +91,10 @@ func TestWeeklyReportFiguresAndTheirChangeOverTheWeek(t *testing.T) {
 		key                       string
 		value, total, prev, prevT int
 	}{
-		{domain.FigureCells, 8, 15, 5, 15},
-		{domain.FigureGrassroots, 0, 3, 0, 3},
-		{domain.FigurePilots, 1, 1, 1, 1},
-		{domain.FigureLate, 1, 0, 0, 0},
+		{report.FigureCells, 8, 15, 5, 15},
+		{report.FigureGrassroots, 0, 3, 0, 3},
+		{report.FigurePilots, 1, 1, 1, 1},
+		{report.FigureLate, 1, 0, 0, 0},
 	} {
 		got := r.Figure(tc.key)
 		if got.Value != tc.value || got.Total != tc.total || got.Prev != tc.prev || got.PrevTotal != tc.prevT {
@@ -101,7 +102,7 @@ func TestWeeklyReportFiguresAndTheirChangeOverTheWeek(t *testing.T) {
 				tc.value, tc.total, tc.prev, tc.prevT)
 		}
 	}
-	if got := r.Figure(domain.FigureCells).Share().In("vi"); got != "53,33%" {
+	if got := r.Figure(report.FigureCells).Share().In("vi"); got != "53,33%" {
 		t.Errorf("cells share = %s, want 53,33%%", got)
 	}
 
@@ -227,17 +228,17 @@ func TestWeeklyReportStaysAsMadeUnlessForced(t *testing.T) {
 	f.hold("HN.HBT.BM.C09", "2020-03-18") // entered late, dated in the week
 
 	again := f.makeReport("HN.HBT", "2020-W12", false)
-	if again.Written || again.Report.Figure(domain.FigureCells).Value != 8 || !again.Report.MadeAt.Equal(first.Report.MadeAt) {
-		t.Errorf("made again without force: written %v, cells %d; want the stored report (8)", again.Written, again.Report.Figure(domain.FigureCells).Value)
+	if again.Written || again.Report.Figure(report.FigureCells).Value != 8 || !again.Report.MadeAt.Equal(first.Report.MadeAt) {
+		t.Errorf("made again without force: written %v, cells %d; want the stored report (8)", again.Written, again.Report.Figure(report.FigureCells).Value)
 	}
 	stored, err := f.svc.WeeklyReport(f.ctx, f.as("bantochuc"), "HN.HBT", "2020-W12")
-	if err != nil || stored.Figure(domain.FigureCells).Value != 8 {
-		t.Fatalf("stored report: cells %d, %v; want 8", stored.Figure(domain.FigureCells).Value, err)
+	if err != nil || stored.Figure(report.FigureCells).Value != 8 {
+		t.Fatalf("stored report: cells %d, %v; want 8", stored.Figure(report.FigureCells).Value, err)
 	}
 
 	forced := f.makeReport("HN.HBT", "2020-W12", true)
-	if !forced.Replaced || forced.Report.Figure(domain.FigureCells).Value != 9 {
-		t.Errorf("forced: replaced %v, cells %d; want replaced with 9", forced.Replaced, forced.Report.Figure(domain.FigureCells).Value)
+	if !forced.Replaced || forced.Report.Figure(report.FigureCells).Value != 9 {
+		t.Errorf("forced: replaced %v, cells %d; want replaced with 9", forced.Replaced, forced.Report.Figure(report.FigureCells).Value)
 	}
 	var actions []string
 	if err := f.db.Select(&actions, `SELECT action FROM audit_log WHERE action LIKE 'report.%' ORDER BY id`); err != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
-	"github.com/daihoi/daihoi/internal/store"
 )
 
 // Date is the default day the demo round stands at (setting demo.date):
@@ -126,14 +125,14 @@ func seedRound(ctx context.Context, svc *core.Service, at time.Time) error {
 	if _, err := svc.SetDeadlineRule(ctx, sys, r.ID, DeadlineChange()); err != nil {
 		return fmt.Errorf("demo: deadline change: %w", err)
 	}
-	spec := store.RoundStateSpec{AsOf: domain.DayOf(at), Seed: stateSeed, Share: 0.86}
+	spec := domain.RoundStateSpec{AsOf: domain.DayOf(at), Seed: stateSeed, Share: 0.86}
 	for _, p := range Pilots() {
 		if _, err := svc.SetPilot(ctx, sys, p.Code, r.ID, true); err != nil {
 			return fmt.Errorf("demo: pilot %s: %w", p.Code, err)
 		}
-		spec.Pilots = append(spec.Pilots, store.PilotDay{Code: p.Code, Held: domain.DayOf(p.Held)})
+		spec.Pilots = append(spec.Pilots, domain.PilotDay{Code: p.Code, Held: domain.DayOf(p.Held)})
 	}
-	if _, err := svc.Store().GenerateRoundState(ctx, sys, r.ID, spec); err != nil {
+	if _, err := svc.GenerateRoundState(ctx, sys, r.ID, spec); err != nil {
 		return fmt.Errorf("demo: state: %w", err)
 	}
 	for _, p := range Pilots() {
@@ -144,7 +143,7 @@ func seedRound(ctx context.Context, svc *core.Service, at time.Time) error {
 			return fmt.Errorf("demo: pilot %s: %w", p.Code, err)
 		}
 	}
-	if err := seedHistory(ctx, svc.Store(), r.ID, at); err != nil {
+	if err := seedHistory(ctx, svc, r.ID, at); err != nil {
 		return err
 	}
 	return seedReports(ctx, svc, at)
@@ -177,17 +176,18 @@ var snapshotsFrom = day(2020, 1, 1)
 
 // seedHistory raises the late flags of the demo date (at 09:00) and writes
 // the daily snapshots of the days before it, as the jobs would have.
-func seedHistory(ctx context.Context, st *store.Store, roundID int64, at time.Time) error {
+func seedHistory(ctx context.Context, svc *core.Service, roundID int64, at time.Time) error {
+	sys := domain.SystemPrincipal()
 	now := time.Date(at.Year(), at.Month(), at.Day(), 9, 0, 0, 0, domain.Location)
-	if _, err := st.RefreshFlags(ctx, roundID, domain.DayOf(at), now, AtRiskDays); err != nil {
+	if _, err := svc.RefreshFlags(ctx, sys, roundID, domain.DayOf(at), now, AtRiskDays); err != nil {
 		return fmt.Errorf("demo: late flags: %w", err)
 	}
 	for d := snapshotsFrom; d.Before(at); d = d.AddDate(0, 0, 1) {
-		if _, err := st.WriteSnapshot(ctx, roundID, domain.DayOf(d)); err != nil {
+		if _, err := svc.WriteSnapshot(ctx, sys, roundID, domain.DayOf(d)); err != nil {
 			return fmt.Errorf("demo: snapshot of %s: %w", d.Format("2006-01-02"), err)
 		}
 	}
-	return st.Tidy(ctx)
+	return svc.Tidy(ctx, sys)
 }
 
 // seedPilot records a held pilot's delegates, lessons and results, and
@@ -224,7 +224,7 @@ func seedPilot(ctx context.Context, svc *core.Service, roundID int64, p Pilot) e
 // Present reports whether the database holds the demo: the demo district
 // and the demo round as the current round.
 func Present(ctx context.Context, svc *core.Service) (bool, error) {
-	if _, err := svc.Store().UnitByCode(ctx, DistrictCode); domain.IsCode(err, domain.ENotFound) {
+	if _, err := svc.Unit(ctx, domain.SystemPrincipal(), DistrictCode); domain.IsCode(err, domain.ENotFound) {
 		return false, nil
 	} else if err != nil {
 		return false, err

@@ -9,6 +9,7 @@ import (
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/demo"
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/report"
 	"github.com/daihoi/daihoi/internal/store"
 )
 
@@ -277,7 +278,7 @@ func TestDemoHasTheDistrictsWeeklyReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cells := r.Figure(domain.FigureCells); cells.Value != p.Cells.Held || cells.Total != p.Cells.Total || cells.Total < 400 {
+	if cells := r.Figure(report.FigureCells); cells.Value != p.Cells.Held || cells.Total != p.Cells.Total || cells.Total < 400 {
 		t.Errorf("W15 cells = %d/%d, progress on 12/04 = %d/%d", cells.Value, cells.Total, p.Cells.Held, p.Cells.Total)
 	}
 	if len(r.Units) < 20 || r.Forecast.Deadline == nil {

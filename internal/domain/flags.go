@@ -221,3 +221,13 @@ func AtRiskDetail(code string) (Text, bool) {
 	}
 	return Text{}, false
 }
+
+// FlagRefresh counts what a run of the late flags did: flags opened,
+// resolved, and still open whose due date or detail changed; and the flags
+// open after the run, by kind.
+type FlagRefresh struct {
+	Opened   int
+	Resolved int
+	Updated  int
+	Open     map[FlagKind]int
+}

@@ -304,3 +304,27 @@ func (r KindRules) Ordered() []UnitKind {
 	}
 	return out
 }
+
+// DayCount is how many units had held their congress by a day.
+type DayCount struct {
+	Day  Day `db:"day"`
+	Held int `db:"held"`
+}
+
+// RollupDrift counts the rollup rows a recompute found wrong and fixed:
+// updated (other counts), inserted (missing) and deleted (for units or
+// kinds with nothing below any more), in rollups and rollup_days. Rows of
+// zeros are not drift.
+type RollupDrift struct {
+	Updated  int `json:"updated" db:"updated"`
+	Inserted int `json:"inserted" db:"inserted"`
+	Deleted  int `json:"deleted" db:"deleted"`
+}
+
+// Rows is the number of rollup rows that were wrong.
+func (d RollupDrift) Rows() int { return d.Updated + d.Inserted + d.Deleted }
+
+// Add is the drift of two recomputes together.
+func (d RollupDrift) Add(o RollupDrift) RollupDrift {
+	return RollupDrift{Updated: d.Updated + o.Updated, Inserted: d.Inserted + o.Inserted, Deleted: d.Deleted + o.Deleted}
+}

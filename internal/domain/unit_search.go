@@ -2,7 +2,6 @@ package domain
 
 import (
 	"fmt"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -63,11 +62,11 @@ type SearchQuery struct {
 // without control characters (NUL included), and be at most
 // MaxSearchLength characters long.
 func ParseSearchQuery(field, q string, v *Validation) SearchQuery {
-	switch q = strings.TrimSpace(q); {
-	case !utf8.ValidString(q):
-		v.Add(field, "Nội dung tìm kiếm không phải UTF-8 hợp lệ", "the search is not valid UTF-8")
-	case HasControl(q):
-		v.Add(field, "Nội dung tìm kiếm chứa ký tự điều khiển", "the search contains control characters")
+	var broken Validation
+	q = CheckText(&broken, 0, field, q, OneLine)
+	switch {
+	case broken.Err() != nil:
+		v.Fields = append(v.Fields, broken.Fields...)
 	case q == "":
 		v.Add(field, "Hãy nhập tên hoặc mã đơn vị cần tìm", "type the name or the code of the unit to find")
 	case utf8.RuneCountInString(q) > MaxSearchLength:

@@ -23,9 +23,9 @@ func TestTheObserverHearsEveryRecordedRun(t *testing.T) {
 		heard = append(heard, run)
 	})
 	for _, r := range []*Runner{a, b} {
-		r.Register(Definition{Name: "ok", Run: func(ctx context.Context) error { return nil }})
-		r.Register(Definition{Name: "fails", Run: func(ctx context.Context) error { return errors.New("disk on fire") }})
-		r.Register(Definition{Name: "idle", Run: func(ctx context.Context) error { return ErrNothingToDo }})
+		r.Register(Definition{Name: "ok", Run: func(ctx context.Context, p Params) error { return nil }})
+		r.Register(Definition{Name: "fails", Run: func(ctx context.Context, p Params) error { return errors.New("disk on fire") }})
+		r.Register(Definition{Name: "idle", Run: func(ctx context.Context, p Params) error { return ErrNothingToDo }})
 	}
 	var want []domain.JobRun
 	for _, name := range []string{"ok", "fails", "idle"} {

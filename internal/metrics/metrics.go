@@ -25,8 +25,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
-	"github.com/daihoi/daihoi/internal/jobs"
 )
 
 // Namespace prefixes the name of every daihoi metric.
@@ -132,8 +132,8 @@ func method(m string) string {
 func (m *Metrics) JobDone(run domain.JobRun, took time.Duration) {
 	m.jobRuns.WithLabelValues(run.Job, run.Outcome).Inc()
 	m.jobDuration.WithLabelValues(run.Job, run.Outcome).Observe(took.Seconds())
-	if run.Job == jobs.JobConsistencyCheck {
-		m.rollupFixed.Add(float64(run.Counts[jobs.CountDriftRows]))
+	if run.Job == core.JobConsistencyCheck {
+		m.rollupFixed.Add(float64(run.Counts[core.CountDriftRows]))
 	}
 }
 

@@ -16,8 +16,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
-	"github.com/daihoi/daihoi/internal/jobs"
 )
 
 // requestCount is how many requests were measured with the labels.
@@ -75,16 +75,16 @@ func TestMiddlewareLabelsRequestsByRouteTemplate(t *testing.T) {
 
 func TestJobDoneCountsRunsAndFixedRollupRows(t *testing.T) {
 	m := New("test", nil)
-	m.JobDone(domain.JobRun{Job: jobs.JobConsistencyCheck, Outcome: domain.JobOK, Counts: domain.JobCounts{jobs.CountDriftRows: 3}}, time.Second)
-	m.JobDone(domain.JobRun{Job: jobs.JobConsistencyCheck, Outcome: domain.JobOK, Counts: domain.JobCounts{jobs.CountDriftRows: 0}}, time.Second)
-	m.JobDone(domain.JobRun{Job: jobs.JobLateFlags, Outcome: domain.JobFailed, Counts: domain.JobCounts{jobs.CountDriftRows: 9}}, time.Second)
+	m.JobDone(domain.JobRun{Job: core.JobConsistencyCheck, Outcome: domain.JobOK, Counts: domain.JobCounts{core.CountDriftRows: 3}}, time.Second)
+	m.JobDone(domain.JobRun{Job: core.JobConsistencyCheck, Outcome: domain.JobOK, Counts: domain.JobCounts{core.CountDriftRows: 0}}, time.Second)
+	m.JobDone(domain.JobRun{Job: core.JobLateFlags, Outcome: domain.JobFailed, Counts: domain.JobCounts{core.CountDriftRows: 9}}, time.Second)
 	for _, tt := range []struct {
 		name string
 		c    prometheus.Collector
 		want float64
 	}{
-		{"consistency checks ok", m.jobRuns.WithLabelValues(jobs.JobConsistencyCheck, domain.JobOK), 2},
-		{"late flags failed", m.jobRuns.WithLabelValues(jobs.JobLateFlags, domain.JobFailed), 1},
+		{"consistency checks ok", m.jobRuns.WithLabelValues(core.JobConsistencyCheck, domain.JobOK), 2},
+		{"late flags failed", m.jobRuns.WithLabelValues(core.JobLateFlags, domain.JobFailed), 1},
 		{"rollup rows fixed, by the consistency check only", m.rollupFixed, 3},
 	} {
 		if got := testutil.ToFloat64(tt.c); got != tt.want {

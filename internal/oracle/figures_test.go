@@ -101,7 +101,7 @@ func (w *world) load() ([]unit, oracle.Round, []domain.DeadlineRule) {
 			Status: domain.CongressStatus(x.Status), Override: x.Override, Deadline: x.Deadline, Held: x.Held, Planned: x.Planned,
 			PlanApproved: x.PlanApproved, Reported: x.Reported})
 	}
-	rd, err := w.svc.Store().Round(w.ctx, w.round)
+	rd, err := w.svc.Round(w.ctx, domain.SystemPrincipal(), w.round)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -9,16 +9,6 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// FlagRefresh counts what a run of the late flags did: flags opened,
-// resolved, and still open whose due date or detail changed; and the flags
-// open after the run, by kind.
-type FlagRefresh struct {
-	Opened   int
-	Resolved int
-	Updated  int
-	Open     map[domain.FlagKind]int
-}
-
 // wantFlagsSQL fills flags_want with the flags that should be open in round
 // $1 on day $2, at-risk days $3, by the rules of the figures
 // (migrations/00018_figures.sql): a unit late (congress_late_on), a unit at
@@ -67,10 +57,10 @@ const sameFlag = `w.unit_id = f.unit_id AND w.kind = f.kind AND coalesce(w.templ
 // run is idempotent and a flag is never open twice (the unique index
 // flags_one_open guards it too). Flags are for lists and history: no figure
 // depends on a run.
-func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day, now time.Time, atRiskDays int) (FlagRefresh, error) {
-	r := FlagRefresh{Open: map[domain.FlagKind]int{}}
+func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day, now time.Time, atRiskDays int) (domain.FlagRefresh, error) {
+	r := domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
 	err := s.inBulkTx(ctx, func(tx *txn) error {
-		r = FlagRefresh{Open: map[domain.FlagKind]int{}}
+		r = domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
 		if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
 			return err
 		}

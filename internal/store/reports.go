@@ -182,18 +182,15 @@ type SaveResult struct {
 	Mails int
 }
 
-// SaveWeeklyReport stores r for its unit and week unless one is stored
-// already (then it is left as it was, unless force replaces it), and, when
-// mail is set, for a report stored with something new, queues one e-mail to each
-// subscriber of the unit with a board or supervisor role covering it and
-// an e-mail address, due at now, in the same transaction.
-func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, unit domain.Unit, r domain.WeeklyReport, force, mail bool, now time.Time) (SaveResult, error) {
+// SaveWeeklyReport stores report r of unit (its RoundID, Week, WeekStart,
+// MadeAt, NothingNew and Content) unless one is stored for the unit and
+// week already (then it is left as it was, unless force replaces it), and,
+// when mail is set, for a report stored with something new, queues one
+// e-mail to each subscriber of the unit with a board or supervisor role
+// covering it and an e-mail address, due at now, in the same transaction.
+func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, unit domain.Unit, r StoredReport, force, mail bool, now time.Time) (SaveResult, error) {
 	var res SaveResult
-	content, err := json.Marshal(r)
-	if err != nil {
-		return res, fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
-	}
-	err = s.inTx(ctx, func(tx *txn) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		res = SaveResult{}
 		var old sql.NullInt64
 		if err := tx.GetContext(ctx, &old, `SELECT id FROM weekly_reports WHERE unit_id = $1 AND week = $2 FOR UPDATE`, unit.ID, r.Week); err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -206,18 +203,18 @@ func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, un
 		case old.Valid:
 			res.ID, res.Replaced = old.Int64, true
 			if _, err := tx.ExecContext(ctx, `UPDATE weekly_reports SET round_id = $2, made_at = $3, made_by = $4, nothing_new = $5, content = $6
-				WHERE id = $1`, res.ID, r.RoundID, r.MadeAt, actor.User.Username, r.NothingNew(), content); err != nil {
+				WHERE id = $1`, res.ID, r.RoundID, r.MadeAt, actor.User.Username, r.NothingNew, r.Content); err != nil {
 				return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
 			}
 		default:
 			if err := tx.GetContext(ctx, &res.ID, `INSERT INTO weekly_reports (unit_id, round_id, week, week_start, made_at, made_by, nothing_new, content)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-				unit.ID, r.RoundID, r.Week, r.From, r.MadeAt, actor.User.Username, r.NothingNew(), content); err != nil {
+				unit.ID, r.RoundID, r.Week, r.WeekStart, r.MadeAt, actor.User.Username, r.NothingNew, r.Content); err != nil {
 				return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
 			}
 		}
 		res.Written = true
-		if mail && !r.NothingNew() {
+		if mail && !r.NothingNew {
 			q, err := tx.ExecContext(ctx, `INSERT INTO report_mails (report_id, user_id, email, lang, next_attempt_at)
 				SELECT $1, u.id, u.email, u.lang, $3 FROM report_subscriptions s JOIN users u ON u.id = s.user_id
 				WHERE s.unit_id = $2 AND u.active AND u.email <> '' AND EXISTS (
@@ -229,7 +226,7 @@ func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, un
 			}
 			res.Mails = affected(q)
 		}
-		after := map[string]any{"week": r.Week, "nothing_new": r.NothingNew(), "mails": res.Mails, "replaced": res.Replaced}
+		after := map[string]any{"week": r.Week, "nothing_new": r.NothingNew, "mails": res.Mails, "replaced": res.Replaced}
 		return auditRound(ctx, tx, actor, r.RoundID, "report.weekly", "weekly_report", &unit.ID, nil, after, "")
 	})
 	return res, err
@@ -250,16 +247,15 @@ func (s *Store) WeeklyReport(ctx context.Context, unitID int64, week string) (St
 }
 
 // ReportSummary is a stored report in a unit's archive: its week and
-// headline figures, without the rest of its content.
+// headline figures (as stored, JSON), without the rest of its content.
 type ReportSummary struct {
-	Week       string                `db:"week" json:"week"`
-	WeekStart  domain.Day            `db:"week_start" json:"from"`
-	MadeAt     time.Time             `db:"made_at" json:"made_at"`
-	MadeBy     string                `db:"made_by" json:"made_by"`
-	NothingNew bool                  `db:"nothing_new" json:"nothing_new"`
-	HeldInWeek int                   `db:"held_in_week" json:"held_in_week"`
-	Headline   []domain.ReportFigure `db:"-" json:"headline"`
-	RawHead    json.RawMessage       `db:"headline" json:"-"`
+	Week       string          `db:"week"`
+	WeekStart  domain.Day      `db:"week_start"`
+	MadeAt     time.Time       `db:"made_at"`
+	MadeBy     string          `db:"made_by"`
+	NothingNew bool            `db:"nothing_new"`
+	HeldInWeek int             `db:"held_in_week"`
+	Headline   json.RawMessage `db:"headline"`
 }
 
 // WeeklyReports lists the stored reports of the unit, the latest week
@@ -270,11 +266,6 @@ func (s *Store) WeeklyReports(ctx context.Context, unitID int64, limit int) ([]R
 			coalesce((content->>'held_in_week_count')::int, 0) AS held_in_week, content->'headline' AS headline
 		FROM weekly_reports WHERE unit_id = $1 ORDER BY week_start DESC LIMIT $2`, unitID, limit); err != nil {
 		return nil, fmt.Errorf("store: reports of unit %d: %w", unitID, err)
-	}
-	for i := range out {
-		if err := json.Unmarshal(out[i].RawHead, &out[i].Headline); err != nil {
-			return nil, fmt.Errorf("store: report %s: headline: %w", out[i].Week, err)
-		}
 	}
 	return out, nil
 }
@@ -322,31 +313,14 @@ func (s *Store) ReportSubscribed(ctx context.Context, userID, unitID int64) (boo
 	return ok, nil
 }
 
-// ReportMail is one queued e-mail of a report.
-type ReportMail struct {
-	ID            int64      `db:"id" json:"-"`
-	ReportID      int64      `db:"report_id" json:"-"`
-	UnitID        int64      `db:"unit_id" json:"-"`
-	Username      string     `db:"username" json:"username"`
-	Email         string     `db:"email" json:"email"`
-	Lang          string     `db:"lang" json:"lang"`
-	Status        string     `db:"status" json:"status"`
-	Attempts      int        `db:"attempts" json:"attempts"`
-	NextAttemptAt time.Time  `db:"next_attempt_at" json:"next_attempt_at"`
-	LastError     string     `db:"last_error" json:"last_error"`
-	SentAt        *time.Time `db:"sent_at" json:"sent_at"`
-	Week          string     `db:"week" json:"week"`
-	UnitCode      string     `db:"unit_code" json:"unit"`
-}
-
 const reportMailSelect = `SELECT m.id, m.report_id, r.unit_id, usr.username, m.email, m.lang, m.status, m.attempts,
 	m.next_attempt_at, m.last_error, m.sent_at, r.week, un.code AS unit_code
 FROM report_mails m JOIN weekly_reports r ON r.id = m.report_id JOIN users usr ON usr.id = m.user_id
 JOIN units un ON un.id = r.unit_id `
 
 // DueReportMails lists the pending e-mails due by now, the oldest first.
-func (s *Store) DueReportMails(ctx context.Context, now time.Time, limit int) ([]ReportMail, error) {
-	out := []ReportMail{}
+func (s *Store) DueReportMails(ctx context.Context, now time.Time, limit int) ([]domain.ReportMail, error) {
+	out := []domain.ReportMail{}
 	if err := s.db.SelectContext(ctx, &out, reportMailSelect+`WHERE m.status = 'pending' AND m.next_attempt_at <= $1
 		ORDER BY m.next_attempt_at, m.id LIMIT $2`, now, limit); err != nil {
 		return nil, fmt.Errorf("store: e-mails due: %w", err)
@@ -355,8 +329,8 @@ func (s *Store) DueReportMails(ctx context.Context, now time.Time, limit int) ([
 }
 
 // ReportMailsOf lists the e-mails of the unit's report of week.
-func (s *Store) ReportMailsOf(ctx context.Context, unitID int64, week string) ([]ReportMail, error) {
-	out := []ReportMail{}
+func (s *Store) ReportMailsOf(ctx context.Context, unitID int64, week string) ([]domain.ReportMail, error) {
+	out := []domain.ReportMail{}
 	if err := s.db.SelectContext(ctx, &out, reportMailSelect+`WHERE r.unit_id = $1 AND r.week = $2 ORDER BY usr.username`, unitID, week); err != nil {
 		return nil, fmt.Errorf("store: e-mails of report %s: %w", week, err)
 	}

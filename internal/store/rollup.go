@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/daihoi/daihoi/internal/domain"
 )
 
 // The rollups hold, for a unit, a round and a kind, the active units of that
@@ -300,23 +302,6 @@ func aggregateDaysBelow(ctx context.Context, tx *txn, roundID int64) error {
 	}
 }
 
-// RollupDrift counts the rollup rows a recompute found wrong and fixed:
-// updated (other counts), inserted (missing) and deleted (for units or
-// kinds with nothing below any more), in rollups and rollup_days. Rows of
-// zeros are not drift.
-type RollupDrift struct {
-	Updated  int `json:"updated" db:"updated"`
-	Inserted int `json:"inserted" db:"inserted"`
-	Deleted  int `json:"deleted" db:"deleted"`
-}
-
-// Rows is the number of rollup rows that were wrong.
-func (d RollupDrift) Rows() int { return d.Updated + d.Inserted + d.Deleted }
-
-func (d RollupDrift) add(o RollupDrift) RollupDrift {
-	return RollupDrift{Updated: d.Updated + o.Updated, Inserted: d.Inserted + o.Inserted, Deleted: d.Deleted + o.Deleted}
-}
-
 // recomputeRollups recomputes every rollup of round (rollups and
 // rollup_days) from the congresses of the active units and writes the rows
 // that differ. The writers of rollups wait meanwhile, so that no change is
@@ -328,8 +313,8 @@ func recomputeRollups(ctx context.Context, tx *txn, roundID int64) error {
 
 // syncRollups is recomputeRollups, returning the drift it fixed; rollup_days
 // only when days.
-func syncRollups(ctx context.Context, tx *txn, roundID int64, days bool) (RollupDrift, error) {
-	var d RollupDrift
+func syncRollups(ctx context.Context, tx *txn, roundID int64, days bool) (domain.RollupDrift, error) {
+	var d domain.RollupDrift
 	if err := lockRollups(ctx, tx); err != nil {
 		return d, err
 	}
@@ -374,14 +359,14 @@ func syncRollups(ctx context.Context, tx *txn, roundID int64, days bool) (Rollup
 		return d, nil
 	}
 	dd, err := syncRollupDays(ctx, tx, roundID)
-	return d.add(dd), err
+	return d.Add(dd), err
 }
 
 // syncRollupDays recomputes rollup_days of round (the caller holds
 // lockRollups) and writes the rows that differ, returning them. Rows whose
 // counts are all zero are left out: they say nothing.
-func syncRollupDays(ctx context.Context, tx *txn, roundID int64) (RollupDrift, error) {
-	var d RollupDrift
+func syncRollupDays(ctx context.Context, tx *txn, roundID int64) (domain.RollupDrift, error) {
+	var d domain.RollupDrift
 	if err := aggregateDaysBelow(ctx, tx, roundID); err != nil {
 		return d, err
 	}
@@ -430,19 +415,19 @@ func syncRollupDays(ctx context.Context, tx *txn, roundID int64) (RollupDrift, e
 // RecomputeRollups recomputes every rollup of round from scratch in one
 // transaction, rollups and rollup_days, and fixes the rows that differ (the
 // consistency check); it returns the drift found.
-func (s *Store) RecomputeRollups(ctx context.Context, roundID int64) (RollupDrift, error) {
+func (s *Store) RecomputeRollups(ctx context.Context, roundID int64) (domain.RollupDrift, error) {
 	return s.recompute(ctx, roundID, true)
 }
 
 // RecomputeTotals is RecomputeRollups for the rollups of totals and held
 // only (not rollup_days): the full recompute `make bench` times against the
 // floor.
-func (s *Store) RecomputeTotals(ctx context.Context, roundID int64) (RollupDrift, error) {
+func (s *Store) RecomputeTotals(ctx context.Context, roundID int64) (domain.RollupDrift, error) {
 	return s.recompute(ctx, roundID, false)
 }
 
-func (s *Store) recompute(ctx context.Context, roundID int64, days bool) (RollupDrift, error) {
-	var d RollupDrift
+func (s *Store) recompute(ctx context.Context, roundID int64, days bool) (domain.RollupDrift, error) {
+	var d domain.RollupDrift
 	err := s.inBulkTx(ctx, func(tx *txn) error {
 		var err error
 		d, err = syncRollups(ctx, tx, roundID, days)

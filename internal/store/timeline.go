@@ -9,20 +9,14 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// DayCount is how many units had held their congress by a day.
-type DayCount struct {
-	Day  domain.Day `db:"day"`
-	Held int        `db:"held"`
-}
-
 // HeldByDay returns, for each day from from to to, how many of the active
 // units of kinds strictly below unit had held their congress in round by
 // that day; their number; and the latest of their deadlines (nil when
 // none), from the maintained figures (held_below_on): a few hundred rows
 // whatever the size of the subtree.
-func (s *Store) HeldByDay(ctx context.Context, roundID int64, unit domain.Unit, kinds []string, from, to domain.Day) ([]DayCount, int, *domain.Day, error) {
+func (s *Store) HeldByDay(ctx context.Context, roundID int64, unit domain.Unit, kinds []string, from, to domain.Day) ([]domain.DayCount, int, *domain.Day, error) {
 	var rows []struct {
-		DayCount
+		domain.DayCount
 		Total    int         `db:"total"`
 		Deadline *domain.Day `db:"latest_deadline"`
 	}
@@ -31,7 +25,7 @@ func (s *Store) HeldByDay(ctx context.Context, roundID int64, unit domain.Unit, 
 		ORDER BY day`, roundID, unit.ID, pq.Array(kinds), from, to); err != nil {
 		return nil, 0, nil, fmt.Errorf("store: held by day below %s: %w", unit.Code, err)
 	}
-	out := make([]DayCount, 0, len(rows))
+	out := make([]domain.DayCount, 0, len(rows))
 	total, deadline := 0, (*domain.Day)(nil)
 	for _, r := range rows {
 		out = append(out, r.DayCount)
@@ -39,7 +33,7 @@ func (s *Store) HeldByDay(ctx context.Context, roundID int64, unit domain.Unit, 
 	}
 	if len(rows) == 0 { // nothing of kinds below: every day at zero
 		for d := from; !d.After(to); d = d.AddDays(1) {
-			out = append(out, DayCount{Day: d})
+			out = append(out, domain.DayCount{Day: d})
 		}
 	}
 	return out, total, deadline, nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/report"
 )
 
 // chartHeld reads the dashboard's chart data: the share of cells held by
@@ -111,9 +112,9 @@ func TestABackDatedHoldChangesThePastEverywhere(t *testing.T) {
 			label(held), chartBefore[label(held)], chart[label(held)], chart[label(before)])
 	}
 
-	var stored, remade domain.WeeklyReport
+	var stored, remade report.Weekly
 	f.do("GET", "/api/v1/units/HN.HBT/reports/"+week.String(), f.tokens["board"], "").decode(t, &stored)
-	if v := stored.Figure(domain.FigureCells).Value; v != 0 {
+	if v := stored.Figure(report.FigureCells).Value; v != 0 {
 		t.Errorf("the report made before the hold now counts %d cells held, want the 0 it was made with", v)
 	}
 	res := f.do("POST", "/api/v1/units/HN.HBT/reports", f.tokens["board"], `{"week":"`+week.String()+`","force":true}`)
@@ -122,7 +123,7 @@ func TestABackDatedHoldChangesThePastEverywhere(t *testing.T) {
 	}
 	res.decode(t, &remade)
 	last := remade.Weeks[len(remade.Weeks)-1]
-	if c := remade.Figure(domain.FigureCells); c.Value != 1 || c.Total != 4 || remade.HeldInWeekCount != 1 ||
+	if c := remade.Figure(report.FigureCells); c.Value != 1 || c.Total != 4 || remade.HeldInWeekCount != 1 ||
 		last.Week != week.String() || last.Held != 1 || last.Total != 4 {
 		t.Errorf("remade report: cells %d/%d, held in the week %d, its chart's last point %+v; want 1/4 with the hold in the week",
 			c.Value, c.Total, remade.HeldInWeekCount, last)

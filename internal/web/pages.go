@@ -95,7 +95,7 @@ func (s *Server) page(c echo.Context, status int, name string, u *domain.User, d
 	if err != nil {
 		return err
 	}
-	t.Funcs(template.FuncMap{"t": translator(s.catalog, lang, &terr)})
+	t.Funcs(template.FuncMap{"t": s.catalog.Func(lang, &terr)})
 	d := pageData{Lang: lang, User: u, Data: data}
 	if s.opts.ShiftedClock {
 		d.Clock = s.svc.Clock().Now().In(domain.Location).Format("02/01/2006 15:04")

@@ -90,7 +90,7 @@ func (s *Server) routes() {
 	v1.POST("/units/:code/move", s.handleMoveUnit, api)
 	v1.POST("/units/:code/merge", s.handleMergeUnits, api)
 
-	// Congress round (issue 3): rounds and deadlines, each unit's congress,
+	// Congress round: rounds and deadlines, each unit's congress,
 	// pilots, milestones and approvals, results, and the round's audit log.
 	// ?round=ID everywhere under a unit; the current round when absent.
 	v1.GET("/rounds", s.handleRounds, api)
@@ -128,7 +128,7 @@ func (s *Server) routes() {
 	v1.GET("/rounds/:id/composition-targets", s.handleCompositionTargets, api)
 	v1.POST("/rounds/:id/composition-targets", s.handleSetCompositionTarget, api)
 
-	// Progress, flags and jobs (issue 3): progress at any day from the
+	// Progress, flags and jobs: progress at any day from the
 	// rollups and snapshots, the late/overdue/at-risk flags, and the
 	// scheduled jobs (listed by the board, run by hand by a root admin).
 	v1.GET("/units/:code/progress", s.handleProgress, api)
@@ -136,11 +136,12 @@ func (s *Server) routes() {
 	v1.GET("/units/:code/flags", s.handleFlags, api)
 	v1.GET("/jobs", s.handleJobs, api)
 
-	// Weekly reports (issue 5): a unit's archive, making one, each report
-	// as JSON or a file (?format=html|xlsx|csv|pdf), its e-mails, and the
-	// caller's subscription to the unit's report.
+	// Weekly reports: a unit's archive, making one, each report as JSON or
+	// a file (?format=html|xlsx|csv|pdf), two weeks compared, its e-mails,
+	// and the caller's subscription to the unit's report.
 	v1.GET("/units/:code/reports", s.handleReports, api)
 	v1.POST("/units/:code/reports", s.handleMakeReport, api)
+	v1.GET("/units/:code/reports/compare", s.handleCompareReports, api)
 	v1.GET("/units/:code/reports/subscription", s.handleReportSubscription, api)
 	v1.PUT("/units/:code/reports/subscription", s.handleSetReportSubscription, api)
 	v1.GET("/units/:code/reports/:week", s.handleReport, api)

@@ -168,7 +168,7 @@ func TestSearchPageListsUnitsWithKindPlaceAndLinkWithoutJavaScript(t *testing.T)
 	})
 	t.Run("a refused query is said, with a 422", func(t *testing.T) {
 		res := b.send("GET", "/search?q=a%00b", nil)
-		if res.Code != http.StatusUnprocessableEntity || !strings.Contains(res.Body.String(), "ký tự điều khiển") {
+		if res.Code != http.StatusUnprocessableEntity || !strings.Contains(res.Body.String(), "q: Chứa ký tự NUL không hợp lệ") {
 			t.Errorf("%d %s", res.Code, res.Body)
 		}
 	})

@@ -163,7 +163,7 @@ func New(svc *core.Service, opts Options, log *slog.Logger) (*Server, error) {
 	// Expired sessions are never served (Find filters on expiry); deleting
 	// their rows is a scheduled job's work, like expired API tokens.
 	s.sessions = scs.New()
-	s.sessions.Store = svc.Store().Sessions()
+	s.sessions.Store = svc.Sessions()
 	s.sessions.Lifetime = opts.SessionLifetime
 	s.sessions.IdleTimeout = opts.SessionIdleTimeout
 	s.sessions.Cookie.Name = SessionCookie

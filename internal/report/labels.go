@@ -1,4 +1,4 @@
-package reportfile
+package report
 
 import "github.com/daihoi/daihoi/internal/domain"
 
@@ -80,7 +80,7 @@ var labels = struct {
 	None: domain.Text{VI: "Không có", EN: "None"},
 	// NeverAtPace: no cell held in the last weeks, so no day to project.
 	NeverAtPace: domain.Text{VI: "Không (nhịp độ 0)", EN: "Never (pace 0)"},
-	// Shown notes a list cut at domain.ReportListLimit: shown, then all.
+	// Shown notes a list cut at ListLimit: shown, then all.
 	Shown:      domain.Text{VI: "Chỉ liệt kê %d trên tổng số %d.", EN: "Showing %d of %d."},
 	ChartTitle: domain.Text{VI: "Tỷ lệ chi bộ đã đại hội theo tuần", EN: "Share of cells held, by week"},
 	// Page numbers the PDF's pages: this page, then the alias of the last.

@@ -1,4 +1,4 @@
-package reportfile
+package report
 
 import (
 	"bytes"
@@ -8,13 +8,11 @@ import (
 	"testing"
 
 	"github.com/ledongthuc/pdf"
-
-	"github.com/daihoi/daihoi/internal/domain"
 )
 
 // pdfPages renders r as PDF and reads the text of each page back with
 // ledongthuc/pdf.
-func pdfPages(t *testing.T, r domain.WeeklyReport, lang string) ([]string, []byte) {
+func pdfPages(t *testing.T, r Weekly, lang string) ([]string, []byte) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := PDF(&buf, r, lang); err != nil {

@@ -1,4 +1,4 @@
-package reportfile
+package report
 
 import (
 	"fmt"
@@ -33,7 +33,7 @@ type table struct {
 	cols []column
 	rows [][]any
 	// count is the length of the whole list when rows is cut at
-	// domain.ReportListLimit (0 or len(rows): not cut).
+	// ListLimit (0 or len(rows): not cut).
 	count int
 }
 
@@ -109,7 +109,7 @@ func isNumber(v any) bool {
 }
 
 // particulars are the report's who, what and when.
-func particulars(r domain.WeeklyReport, lang string) []pair {
+func particulars(r Weekly, lang string) []pair {
 	return []pair{
 		{labels.Unit, r.Unit.Name},
 		{labels.UnitCode, r.Unit.Code},
@@ -122,7 +122,7 @@ func particulars(r domain.WeeklyReport, lang string) []pair {
 }
 
 // forecastPairs are the numbers behind the forecast's verdict.
-func forecastPairs(f domain.ReportForecast, lang string) []pair {
+func forecastPairs(f Forecast, lang string) []pair {
 	done := any(f.Done)
 	if f.Done == nil && f.Left > 0 {
 		done = labels.NeverAtPace.In(lang)
@@ -139,7 +139,7 @@ func forecastPairs(f domain.ReportForecast, lang string) []pair {
 
 // headlineTable lists the headline figures, each against the week before.
 // Late units have no total, hence no share.
-func headlineTable(r domain.WeeklyReport, lang string) table {
+func headlineTable(r Weekly, lang string) table {
 	t := table{name: labels.Headline, cols: []column{
 		{labels.Figure, 34, 40},
 		{labels.Value, 14, 14},
@@ -161,7 +161,7 @@ func headlineTable(r domain.WeeklyReport, lang string) table {
 
 // unitsTable is the table of the units directly below: the same columns in
 // the XLSX sheet and the CSV; the PDF keeps those with a pdf width.
-func unitsTable(r domain.WeeklyReport, lang string) table {
+func unitsTable(r Weekly, lang string) table {
 	t := table{name: labels.SheetUnits, cols: []column{
 		{labels.Code, 14, 0},
 		{labels.Unit, 34, 32},
@@ -203,7 +203,7 @@ func unitsTable(r domain.WeeklyReport, lang string) table {
 // weeksTable is the progress of the cells at the end of each week, the
 // data of the charts (the PDF draws only its chart). Its share column is
 // the fifth (E in the sheet), the XLSX chart's values.
-func weeksTable(r domain.WeeklyReport) table {
+func weeksTable(r Weekly) table {
 	t := table{name: labels.SheetWeeks, cols: []column{
 		{labels.Week, 11, 30},
 		{labels.WeekEnd, 14, 30},
@@ -236,18 +236,18 @@ func congressTable(name, dateHead domain.Text, list []domain.ReportCongress, cou
 }
 
 // heldTable lists the congresses held from From to To.
-func heldTable(r domain.WeeklyReport, lang string) table {
+func heldTable(r Weekly, lang string) table {
 	return congressTable(labels.SheetHeld, labels.HeldOn, r.HeldInWeek, r.HeldInWeekCount, lang)
 }
 
 // plannedTable lists the congresses planned in the week after.
-func plannedTable(r domain.WeeklyReport, lang string) table {
+func plannedTable(r Weekly, lang string) table {
 	return congressTable(labels.SheetPlanned, labels.PlannedFor, r.PlannedNextWeek, r.PlannedNextWeekCount, lang)
 }
 
 // lateTable lists the units late on To, then those at risk; days overdue
 // are negative for a deadline still ahead.
-func lateTable(r domain.WeeklyReport, lang string) table {
+func lateTable(r Weekly, lang string) table {
 	t := table{name: labels.SheetLate, count: r.LateCount + r.AtRiskCount, cols: []column{
 		{labels.Code, 16, 0},
 		{labels.Unit, 34, 32},
@@ -267,7 +267,7 @@ func lateTable(r domain.WeeklyReport, lang string) table {
 }
 
 // projectedLateTable lists the units below whose forecast misses their deadline.
-func projectedLateTable(r domain.WeeklyReport, lang string) table {
+func projectedLateTable(r Weekly, lang string) table {
 	t := table{name: labels.ProjectedLate, cols: []column{
 		{labels.Code, 16, 40},
 		{labels.Unit, 34, 90},

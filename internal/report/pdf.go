@@ -1,4 +1,4 @@
-package reportfile
+package report
 
 import (
 	"bytes"
@@ -38,7 +38,7 @@ const (
 // units late or at risk. Tables wrap their cells and repeat their header on
 // each new page; the footer numbers the pages. The text is in DejaVu Sans,
 // embedded, and reads back as Unicode text (see fixToUnicode).
-func PDF(w io.Writer, r domain.WeeklyReport, lang string) error {
+func PDF(w io.Writer, r Weekly, lang string) error {
 	lang = domain.Lang(lang)
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetMargins(margin, margin, margin)
@@ -82,14 +82,14 @@ func PDF(w io.Writer, r domain.WeeklyReport, lang string) error {
 
 	var buf bytes.Buffer
 	if err := p.Output(&buf); err != nil {
-		return fmt.Errorf("reportfile: pdf: %w", err)
+		return fmt.Errorf("report: pdf: %w", err)
 	}
 	out, err := fixToUnicode(buf.Bytes())
 	if err != nil {
-		return fmt.Errorf("reportfile: pdf: %w", err)
+		return fmt.Errorf("report: pdf: %w", err)
 	}
 	if _, err := w.Write(out); err != nil {
-		return fmt.Errorf("reportfile: pdf: %w", err)
+		return fmt.Errorf("report: pdf: %w", err)
 	}
 	return nil
 }
@@ -111,7 +111,7 @@ func (d *doc) needs(h float64) {
 }
 
 // title writes the report's title and particulars.
-func (d *doc) title(r domain.WeeklyReport) {
+func (d *doc) title(r Weekly) {
 	d.font("B", 13)
 	d.p.MultiCell(0, 6, pdfText(r.Title(d.lang)), "", "L", false)
 	d.p.Ln(1)
@@ -150,7 +150,7 @@ func (d *doc) note(s string) {
 }
 
 // forecast writes the forecast's verdict and the units projected late.
-func (d *doc) forecast(r domain.WeeklyReport) {
+func (d *doc) forecast(r Weekly) {
 	d.heading(labels.Forecast)
 	d.font("", 9)
 	d.p.MultiCell(0, 4.8, pdfText(r.Forecast.Verdict().In(d.lang)), "", "L", false)

@@ -1,11 +1,9 @@
-package reportfile
+package report
 
 import (
 	"fmt"
 	"math"
 	"strings"
-
-	"github.com/daihoi/daihoi/internal/domain"
 )
 
 // Tables of the PDF, in points (fonts) and millimetres.
@@ -130,7 +128,7 @@ func (d *doc) row(cols []pdfColumn, row []any, head bool) {
 
 // chart draws the share of cells held at the end of each week as bars,
 // from 0 to 100%, the weeks under them.
-func (d *doc) chart(weeks []domain.ReportWeekPoint) {
+func (d *doc) chart(weeks []WeekPoint) {
 	if len(weeks) == 0 {
 		d.note(labels.None.In(d.lang))
 		return

@@ -1,4 +1,4 @@
-package reportfile
+package report
 
 import (
 	"fmt"
@@ -32,12 +32,12 @@ var (
 // 9 of 13 cells held (6 a week before), two wards below, one of them late
 // by 5 days and projected late, two congresses held in the week, none
 // planned for the next, four weeks of progress.
-func fixture() domain.WeeklyReport {
-	figure := func(key string, value, total, prev int) domain.ReportFigure {
-		return domain.ReportFigure{Key: key, Name: domain.FigureName(key), Value: value, Total: total, Prev: prev, PrevTotal: total}
+func fixture() Weekly {
+	figure := func(key string, value, total, prev int) Figure {
+		return Figure{Key: key, Name: FigureName(key), Value: value, Total: total, Prev: prev, PrevTotal: total}
 	}
-	return domain.WeeklyReport{
-		Version:   domain.WeeklyReportVersion,
+	return Weekly{
+		Version:   Version,
 		Unit:      domain.UnitRef{Code: "HN.HBT", Name: "Quận Hai Bà Trưng", Kind: "district"},
 		KindName:  kindDistrict,
 		RoundID:   1,
@@ -46,13 +46,13 @@ func fixture() domain.WeeklyReport {
 		From:      fixDay("2020-03-30"),
 		To:        fixDay("2020-04-05"),
 		MadeAt:    time.Date(2020, 4, 6, 1, 0, 0, 0, time.UTC), // 08:00 in Hà Nội
-		Headline: []domain.ReportFigure{
-			figure(domain.FigureCells, 9, 13, 6),
-			figure(domain.FigureGrassroots, 1, 2, 0),
-			figure(domain.FigurePilots, 1, 1, 1),
-			figure(domain.FigureLate, 1, 0, 0),
+		Headline: []Figure{
+			figure(FigureCells, 9, 13, 6),
+			figure(FigureGrassroots, 1, 2, 0),
+			figure(FigurePilots, 1, 1, 1),
+			figure(FigureLate, 1, 0, 0),
 		},
-		Units: []domain.ReportUnit{
+		Units: []Unit{
 			{
 				UnitRef: bachDang, KindName: kindWard, Held: 6, Total: 7, PrevHeld: 4,
 				Status: domain.StatusHeld, StatusName: domain.Text{VI: "Đã đại hội", EN: "Held"},
@@ -63,7 +63,7 @@ func fixture() domain.WeeklyReport {
 				UnitRef: dongNhan, KindName: kindWard, Held: 3, Total: 6, PrevHeld: 2,
 				Status: domain.StatusPreparing, StatusName: domain.Text{VI: "Đang chuẩn bị", EN: "Preparing"},
 				PlannedDate: fixDayPtr("2020-04-20"), Deadline: fixDayPtr("2020-03-31"), LateBelow: 1,
-				Flags:         domain.ReportFlagTexts(true, 5, false, 1),
+				Flags:         FlagTexts(true, 5, false, 1),
 				ProjectedLate: true, Done: fixDayPtr("2020-04-26"),
 			},
 		},
@@ -85,26 +85,26 @@ func fixture() domain.WeeklyReport {
 		},
 		LateCount:   1,
 		AtRiskCount: 1,
-		Weeks: []domain.ReportWeekPoint{
+		Weeks: []WeekPoint{
 			{Week: "2020-W11", To: fixDay("2020-03-15"), Held: 2, Total: 13},
 			{Week: "2020-W12", To: fixDay("2020-03-22"), Held: 4, Total: 13},
 			{Week: "2020-W13", To: fixDay("2020-03-29"), Held: 6, Total: 13},
 			{Week: "2020-W14", To: fixDay("2020-04-05"), Held: 9, Total: 13},
 		},
-		Forecast: domain.ReportForecast{
+		Forecast: Forecast{
 			Weeks: 4, PerWeek: 2.3, Left: 4, Done: fixDayPtr("2020-04-18"), Deadline: fixDayPtr("2020-04-30"), OnTime: true,
-			ProjectedLate: []domain.ReportUnitRef{{UnitRef: dongNhan, KindName: kindWard}},
+			ProjectedLate: []Ref{{UnitRef: dongNhan, KindName: kindWard}},
 		},
 	}
 }
 
 // manyUnits is the fixture with n wards below, to spread the units table
 // over pages.
-func manyUnits(n int) domain.WeeklyReport {
+func manyUnits(n int) Weekly {
 	r := fixture()
 	r.Units = nil
 	for i := range n {
-		r.Units = append(r.Units, domain.ReportUnit{
+		r.Units = append(r.Units, Unit{
 			UnitRef:  domain.UnitRef{Code: fmt.Sprintf("HN.HBT.P%03d", i), Name: fmt.Sprintf("Phường số %03d", i), Kind: "ward"},
 			KindName: kindWard, Held: i % 7, Total: 7, PrevHeld: i % 5,
 			StatusName: domain.Text{VI: "Đang chuẩn bị", EN: "Preparing"}, Deadline: fixDayPtr("2020-04-30"),

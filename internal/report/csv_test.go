@@ -1,4 +1,4 @@
-package reportfile
+package report
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 )
 
 // readCSV renders r as CSV and reads it back.
-func readCSV(t *testing.T, r domain.WeeklyReport, lang string) [][]string {
+func readCSV(t *testing.T, r Weekly, lang string) [][]string {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := CSV(&buf, r, lang); err != nil {
@@ -101,7 +101,7 @@ func TestFileNameIsASCIIAndSafeForAHeader(t *testing.T) {
 		{"dots at the ends go", "..HN.", "2020-W14", "csv", "bao-cao-tuan-HN-2020-W14.csv"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := domain.WeeklyReport{Unit: domain.UnitRef{Code: tc.code}, Week: tc.week}
+			r := Weekly{Unit: domain.UnitRef{Code: tc.code}, Week: tc.week}
 			got := FileName(r, tc.format)
 			if got != tc.want {
 				t.Errorf("FileName = %q, want %q", got, tc.want)
@@ -160,7 +160,7 @@ func TestCSVKeepsUserTextFromRunningAsAFormula(t *testing.T) {
 }
 
 func TestAnEmptyReportRendersInEveryFormat(t *testing.T) {
-	var r domain.WeeklyReport
+	var r Weekly
 	for _, lang := range []string{"vi", "en"} {
 		for name, render := range map[string]func(*bytes.Buffer) error{
 			"xlsx": func(b *bytes.Buffer) error { return XLSX(b, r, lang) },

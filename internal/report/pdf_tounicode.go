@@ -1,4 +1,4 @@
-package reportfile
+package report
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package jobs
+package core_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/store"
 	"github.com/daihoi/daihoi/internal/testdb"
@@ -33,10 +34,10 @@ func TestHousekeepingDeletesOnlyWhatExpired(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	run := Housekeeping(st, domain.FixedClock(now), testLogger(t))
+	f := fixtureOn(t, db, domain.FixedClock(now))
 	for range 2 { // idempotent
-		if err := run(ctx); err != nil {
-			t.Fatal(err)
+		if run, err := f.svc.RunJob(ctx, domain.SystemPrincipal(), core.JobHousekeeping, "", 0); err != nil || run.Outcome != domain.JobOK {
+			t.Fatalf("run = %+v, %v", run, err)
 		}
 	}
 	var sessions, tokens, signIns int

@@ -1,4 +1,4 @@
-package reportfile
+package report
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 // and shares as "69,23%" (vi) or "69.23%" (en); text that a spreadsheet
 // would take for a formula is made inert (tablefile.Inert). A report without units below has
 // one row saying so.
-func CSV(w io.Writer, r domain.WeeklyReport, lang string) error {
+func CSV(w io.Writer, r Weekly, lang string) error {
 	lang = domain.Lang(lang)
 	t := unitsTable(r, lang)
 	out := tablefile.Table{Header: heads(t, lang)}
@@ -33,7 +33,7 @@ func CSV(w io.Writer, r domain.WeeklyReport, lang string) error {
 		out.Rows = [][]any{{labels.None.In(lang)}}
 	}
 	if err := tablefile.WriteCSV(w, out); err != nil {
-		return fmt.Errorf("reportfile: csv: %w", err)
+		return fmt.Errorf("report: csv: %w", err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package reportfile
+package report
 
 import (
 	"archive/zip"
@@ -11,12 +11,10 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/daihoi/daihoi/internal/domain"
 )
 
 // writeXLSX renders r and opens the workbook again.
-func writeXLSX(t *testing.T, r domain.WeeklyReport, lang string) (*excelize.File, []byte) {
+func writeXLSX(t *testing.T, r Weekly, lang string) (*excelize.File, []byte) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := XLSX(&buf, r, lang); err != nil {

@@ -1,4 +1,4 @@
-package reportfile
+package report
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ import (
 // units late or at risk. Headers are bold and frozen. Numbers are numbers:
 // shares are fractions formatted "0.00%", changes "+0;-0;0", and days are
 // date cells formatted dd/mm/yyyy (vi) or yyyy-mm-dd (en).
-func XLSX(w io.Writer, r domain.WeeklyReport, lang string) error {
+func XLSX(w io.Writer, r Weekly, lang string) error {
 	lang = domain.Lang(lang)
 	f := excelize.NewFile()
 	defer f.Close()
@@ -33,11 +33,11 @@ func XLSX(w io.Writer, r domain.WeeklyReport, lang string) error {
 	b.tableSheet(lateTable(r, lang))
 	b.check(f.SetDocProps(&excelize.DocProperties{Title: r.Title(lang), Creator: "daihoi", Language: lang}))
 	if b.err != nil {
-		return fmt.Errorf("reportfile: xlsx: %w", b.err)
+		return fmt.Errorf("report: xlsx: %w", b.err)
 	}
 	f.SetActiveSheet(0)
 	if _, err := f.WriteTo(w); err != nil {
-		return fmt.Errorf("reportfile: xlsx: %w", err)
+		return fmt.Errorf("report: xlsx: %w", err)
 	}
 	return nil
 }
@@ -220,7 +220,7 @@ func (b *book) tableSheet(t table) string {
 
 // summary writes the first sheet: particulars, headline figures, forecast
 // and the units projected late, one block under the other.
-func (b *book) summary(r domain.WeeklyReport) {
+func (b *book) summary(r Weekly) {
 	sheet := labels.SheetSummary.In(b.lang)
 	b.newSheet(sheet)
 	for col, w := range []float64{36, 30, 14, 14, 14, 16, 12} {
@@ -261,7 +261,7 @@ func (b *book) summary(r domain.WeeklyReport) {
 
 // weeksSheet writes the progress by week and its line chart: the share
 // column (E) by week (A), from row 2 to the last week.
-func (b *book) weeksSheet(r domain.WeeklyReport) {
+func (b *book) weeksSheet(r Weekly) {
 	t := weeksTable(r)
 	sheet := b.tableSheet(t)
 	n := len(t.rows)

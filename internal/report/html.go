@@ -1,4 +1,4 @@
-package web
+package report
 
 import (
 	"bytes"
@@ -17,11 +17,12 @@ import (
 // ("report_body", also drawn inside the web page) and a standalone document
 // around it ("report_document", with its stylesheet inline) for the
 // command line, the API's html format and the download. Both print on A4.
-// The template gets a reportView: every figure already written in the
+// The template gets a View: every figure already written in the
 // report's language.
 
-// reportView is a weekly report written out in one language.
-type reportView struct {
+// View is a weekly report written out in one language: what the
+// template report_body draws.
+type View struct {
 	Lang, Title, Unit, UnitCode, Kind, Round string
 	Week, From, To, MadeAt                   string
 	Headline                                 []figureView
@@ -92,9 +93,9 @@ func signed(n int) string {
 	return "0"
 }
 
-// newReportView writes r out in lang.
-func newReportView(r domain.WeeklyReport, lang string) reportView {
-	v := reportView{Lang: lang, Title: r.Title(lang), Unit: r.Unit.Name, UnitCode: r.Unit.Code, Kind: r.KindName.In(lang),
+// NewView writes r out in lang.
+func NewView(r Weekly, lang string) View {
+	v := View{Lang: lang, Title: r.Title(lang), Unit: r.Unit.Name, UnitCode: r.Unit.Code, Kind: r.KindName.In(lang),
 		Round: r.RoundName, Week: r.Week, From: r.From.VI(), To: r.To.VI(),
 		MadeAt:    r.MadeAt.In(domain.Location).Format("02/01/2006 15:04"),
 		HeldCount: r.HeldInWeekCount, PlannedCount: r.PlannedNextWeekCount,
@@ -112,7 +113,7 @@ func newReportView(r domain.WeeklyReport, lang string) reportView {
 	for _, u := range r.Units {
 		row := unitRowView{Code: u.Code, Name: u.Name, Kind: u.KindName.In(lang), Held: fmt.Sprintf("%d / %d", u.Held, u.Total),
 			Share: u.Share().In(lang), Change: signed(u.Change()), Status: u.StatusName.In(lang),
-			Planned: vi(u.PlannedDate), HeldOn: vi(u.HeldDate), Deadline: vi(u.Deadline), Done: vi(u.Done),
+			Planned: domain.ShowDay(u.PlannedDate), HeldOn: domain.ShowDay(u.HeldDate), Deadline: domain.ShowDay(u.Deadline), Done: domain.ShowDay(u.Done),
 			Pilot: u.IsPilot, Warn: len(u.Flags) > 0, ProjectedLate: u.ProjectedLate}
 		for _, f := range u.Flags {
 			row.Flags = append(row.Flags, f.In(lang))
@@ -129,7 +130,7 @@ func newReportView(r domain.WeeklyReport, lang string) reportView {
 	v.Held, v.Planned = congresses(r.HeldInWeek), congresses(r.PlannedNextWeek)
 	for _, l := range r.Late {
 		lv := lateView{Code: l.Code, Name: l.Name, Kind: l.KindName.In(lang), Parent: l.Parent, Flag: l.FlagName.In(lang),
-			Deadline: l.Deadline.VI(), Planned: vi(l.PlannedDate), Detail: l.Detail.In(lang), Days: l.DaysOverdue, Late: l.Flag == domain.FlagLate}
+			Deadline: l.Deadline.VI(), Planned: domain.ShowDay(l.PlannedDate), Detail: l.Detail.In(lang), Days: l.DaysOverdue, Late: l.Flag == domain.FlagLate}
 		if !lv.Late {
 			lv.Days = -lv.Days // days left
 		}
@@ -143,7 +144,7 @@ func newReportView(r domain.WeeklyReport, lang string) reportView {
 }
 
 // newChart draws the share of cells held at the end of each week.
-func newChart(weeks []domain.ReportWeekPoint, lang string) chartView {
+func newChart(weeks []WeekPoint, lang string) chartView {
 	const width, height, left, right, top, bottom = 720, 200, 36.0, 24.0, 8.0, 22.0
 	c := chartView{Width: width, Height: height}
 	plot := float64(height) - top - bottom
@@ -191,46 +192,30 @@ func reportTemplate() (*template.Template, template.CSS, error) {
 	return reportTmpl, reportCSS, reportTmplErr
 }
 
-// ReportHTML writes the weekly report r as a standalone HTML document in
+// HTML writes the weekly report r as a standalone HTML document in
 // lang, its words from cat.
-func ReportHTML(w io.Writer, cat *i18n.Catalog, r domain.WeeklyReport, lang string) error {
+func HTML(w io.Writer, cat *i18n.Catalog, r Weekly, lang string) error {
 	t, css, err := reportTemplate()
 	if err != nil {
-		return fmt.Errorf("web: report template: %w", err)
+		return fmt.Errorf("report: html template: %w", err)
 	}
 	t, err = t.Clone()
 	if err != nil {
 		return err
 	}
 	var terr error
-	t.Funcs(template.FuncMap{"t": translator(cat, lang, &terr)})
+	t.Funcs(template.FuncMap{"t": cat.Func(lang, &terr)})
 	var buf bytes.Buffer
 	data := struct {
-		reportView
+		View
 		CSS template.CSS
-	}{newReportView(r, lang), css}
+	}{NewView(r, lang), css}
 	if err := t.ExecuteTemplate(&buf, "report_document", data); err != nil {
-		return fmt.Errorf("web: report %s: %w", r.Week, err)
+		return fmt.Errorf("report: html %s: %w", r.Week, err)
 	}
 	if terr != nil {
-		return fmt.Errorf("web: report %s: %w", r.Week, terr)
+		return fmt.Errorf("report: html %s: %w", r.Week, terr)
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
-}
-
-// translator is the template function t in lang: the message id with its
-// arguments as name, value pairs; the first failure is kept in *terr.
-func translator(cat *i18n.Catalog, lang string, terr *error) func(string, ...any) string {
-	return func(id string, kv ...any) string {
-		args := map[string]any{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			args[fmt.Sprint(kv[i])] = kv[i+1]
-		}
-		out, err := cat.T(lang, id, args)
-		if err != nil && *terr == nil {
-			*terr = err
-		}
-		return out
-	}
 }
