@@ -9,6 +9,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/pdfutf8"
 )
 
 // The fonts of the PDF: DejaVu Sans, which has every letter of Vietnamese
@@ -37,7 +38,7 @@ const (
 // congresses held during the week, those planned for the next and the
 // units late or at risk. Tables wrap their cells and repeat their header on
 // each new page; the footer numbers the pages. The text is in DejaVu Sans,
-// embedded, and reads back as Unicode text (see fixToUnicode).
+// embedded, and reads back as Unicode text (see pdfutf8.Fix).
 func PDF(w io.Writer, r Weekly, lang string) error {
 	lang = domain.Lang(lang)
 	p := fpdf.New("P", "mm", "A4", "")
@@ -54,7 +55,7 @@ func PDF(w io.Writer, r Weekly, lang string) error {
 		p.SetCreationDate(r.MadeAt)
 		p.SetModificationDate(r.MadeAt)
 	}
-	footer := pdfText(r.Unit.Name + " · " + r.Week + " · ")
+	footer := pdfutf8.Text(r.Unit.Name + " · " + r.Week + " · ")
 	p.SetFooterFunc(func() {
 		p.SetY(-11)
 		p.SetFont(fontFamily, "", 7)
@@ -84,7 +85,7 @@ func PDF(w io.Writer, r Weekly, lang string) error {
 	if err := p.Output(&buf); err != nil {
 		return fmt.Errorf("report: pdf: %w", err)
 	}
-	out, err := fixToUnicode(buf.Bytes())
+	out, err := pdfutf8.Fix(buf.Bytes())
 	if err != nil {
 		return fmt.Errorf("report: pdf: %w", err)
 	}
@@ -113,7 +114,7 @@ func (d *doc) needs(h float64) {
 // title writes the report's title and particulars.
 func (d *doc) title(r Weekly) {
 	d.font("B", 13)
-	d.p.MultiCell(0, 6, pdfText(r.Title(d.lang)), "", "L", false)
+	d.p.MultiCell(0, 6, pdfutf8.Text(r.Title(d.lang)), "", "L", false)
 	d.p.Ln(1)
 	d.font("", 8.5)
 	line := fmt.Sprintf("%s: %s · %s: %s", labels.Round.In(d.lang), r.RoundName, labels.Kind.In(d.lang), r.KindName.In(d.lang))
@@ -121,7 +122,7 @@ func (d *doc) title(r Weekly) {
 		t := r.MadeAt.In(domain.Location)
 		line += fmt.Sprintf(" · %s: %s %s", labels.MadeAt.In(d.lang), dayText(domain.DayOf(t), d.lang), t.Format("15:04"))
 	}
-	d.p.MultiCell(0, 4, pdfText(line), "", "L", false)
+	d.p.MultiCell(0, 4, pdfutf8.Text(line), "", "L", false)
 }
 
 // heading starts a section, on a new page when little room is left.
@@ -129,7 +130,7 @@ func (d *doc) heading(t domain.Text) {
 	d.needs(28)
 	d.p.Ln(4)
 	d.font("B", 10.5)
-	d.p.CellFormat(0, 6, pdfText(t.In(d.lang)), "B", 1, "L", false, 0, "")
+	d.p.CellFormat(0, 6, pdfutf8.Text(t.In(d.lang)), "B", 1, "L", false, 0, "")
 	d.p.Ln(1.5)
 }
 
@@ -138,14 +139,14 @@ func (d *doc) subheading(t domain.Text) {
 	d.needs(16)
 	d.p.Ln(1.5)
 	d.font("B", 9)
-	d.p.CellFormat(0, 5, pdfText(t.In(d.lang)), "", 1, "L", false, 0, "")
+	d.p.CellFormat(0, 5, pdfutf8.Text(t.In(d.lang)), "", 1, "L", false, 0, "")
 }
 
 // note writes a line of small grey text: an empty list, a cut list.
 func (d *doc) note(s string) {
 	d.font("", 8)
 	d.p.SetTextColor(90, 90, 90)
-	d.p.MultiCell(0, 4.5, pdfText(s), "", "L", false)
+	d.p.MultiCell(0, 4.5, pdfutf8.Text(s), "", "L", false)
 	d.p.SetTextColor(0, 0, 0)
 }
 
@@ -153,7 +154,7 @@ func (d *doc) note(s string) {
 func (d *doc) forecast(r Weekly) {
 	d.heading(labels.Forecast)
 	d.font("", 9)
-	d.p.MultiCell(0, 4.8, pdfText(r.Forecast.Verdict().In(d.lang)), "", "L", false)
+	d.p.MultiCell(0, 4.8, pdfutf8.Text(r.Forecast.Verdict().In(d.lang)), "", "L", false)
 	d.subheading(labels.ProjectedLate)
 	d.table(projectedLateTable(r, d.lang))
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/daihoi/daihoi/internal/pdfutf8"
 )
 
 // Tables of the PDF, in points (fonts) and millimetres.
@@ -12,21 +14,6 @@ const (
 	lineH     = 2.9
 	cellPad   = 1.0
 )
-
-// pdfText makes s safe for fpdf: characters beyond the Basic Multilingual
-// Plane (which fpdf's UTF-8 fonts cannot hold) become U+FFFD, and control
-// characters spaces.
-func pdfText(s string) string {
-	return strings.Map(func(c rune) rune {
-		switch {
-		case c > 0xFFFF:
-			return '\uFFFD'
-		case c < ' ' && c != '\n':
-			return ' '
-		}
-		return c
-	}, s)
-}
 
 // pdfColumn is a column of a table as drawn: which cell of the row, how wide.
 type pdfColumn struct {
@@ -83,7 +70,7 @@ func (d *doc) lines(cols []pdfColumn, row []any, head bool) [][]string {
 	}
 	out := make([][]string, len(cols))
 	for i, c := range cols {
-		out[i] = d.p.SplitText(pdfText(cellText(row[c.index], d.lang)), c.width)
+		out[i] = d.p.SplitText(pdfutf8.Text(cellText(row[c.index], d.lang)), c.width)
 	}
 	return out
 }
@@ -140,7 +127,7 @@ func (d *doc) chart(weeks []WeekPoint) {
 	p := d.p
 	d.needs(height + 16)
 	d.font("B", 8)
-	p.CellFormat(0, 5, pdfText(labels.ChartTitle.In(d.lang)), "", 1, "C", false, 0, "")
+	p.CellFormat(0, 5, pdfutf8.Text(labels.ChartTitle.In(d.lang)), "", 1, "C", false, 0, "")
 	x0, y0 := margin+axisW, p.GetY()+2
 	width := usableWidth - axisW
 	bottom := y0 + height

@@ -37,6 +37,8 @@ type papersView struct {
 	MayAttach bool
 	Kinds     []choice
 	MaxSize   string
+	// Documents are the standard documents, filled in, to download.
+	Documents []docLink
 }
 
 // missingPapersShown bounds the congresses missing papers a page lists.
@@ -68,7 +70,7 @@ func (s *Server) unitPapers(c echo.Context, p domain.Principal, u domain.Unit, c
 	}
 	v := &papersView{Code: u.Code, CSRF: s.csrfToken(c), MaxSize: core.SizeText(s.svc.PaperMaxSize(), lang),
 		Missing: domain.MissingPapersText(ps.Missing).In(lang), Required: domain.MissingPapersText(ps.Required).In(lang),
-		MayAttach: cg.Status.Held() && p.Can(domain.ActUpdate, u.Path)}
+		MayAttach: cg.Status.Held() && p.Can(domain.ActUpdate, u.Path), Documents: documentLinks(u.Code, lang)}
 	for _, k := range domain.PaperKinds {
 		v.Kinds = append(v.Kinds, choice{Code: string(k.Kind), Name: k.Name.In(lang)})
 	}

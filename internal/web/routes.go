@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	e.GET("/units/:code/papers/:id/file", s.handlePaperFilePage, page)
 	e.POST("/units/:code/papers/:id/delete", s.handleDeletePaperPage, page, s.csrf)
 	e.POST("/units/:code/composition-plan", s.handleCompositionPlanPage, page, s.csrf)
+	e.GET("/units/:code/documents/:doc", s.handleDocumentPage, page)
 	e.GET("/admin/import", s.handleImportPage, page)
 	e.POST("/admin/import", s.handleImportSubmit, page, s.importUpload, s.csrf)
 	e.GET("/admin/users", s.handleAdminUsers, page)
@@ -120,6 +121,7 @@ func (s *Server) routes() {
 	v1.GET("/units/:code/missing-papers", s.handleMissingPapers, api)
 	v1.GET("/rounds/:id/required-papers", s.handleRequiredPapers, api)
 	v1.PUT("/rounds/:id/required-papers", s.handleSetRequiredPapers, api)
+	v1.GET("/units/:code/documents/:doc", s.handleDocument, api)
 
 	// Composition of the committees elected: a subtree's figures against
 	// the round's targets (set like deadline rules) and the units' plans.

@@ -98,7 +98,7 @@ func schemaProps(doc openAPIDoc, op map[string]any) map[string]string {
 // param, which gets bad.
 func fill(path, param, bad string, round int64) string {
 	good := map[string]string{"code": "HN.HBT.A.1", "id": fmt.Sprint(round), "milestone": "draft_report",
-		"week": "2020-W10", "name": "nope"}
+		"week": "2020-W10", "name": "nope", "doc": "invitation"}
 	for p, v := range good {
 		if p == param {
 			v = bad

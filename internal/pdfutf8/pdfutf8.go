@@ -1,4 +1,8 @@
-package report
+// Package pdfutf8 makes the PDFs fpdf writes with a UTF-8 font read back
+// as the text they show: Fix rewrites fpdf's ToUnicode CMap, Text makes a
+// string safe to write. The weekly report and the standard documents of a
+// congress use it.
+package pdfutf8
 
 import (
 	"bytes"
@@ -16,7 +20,7 @@ import (
 // byte. Readers that keep to the rule (ledongthuc/pdf, PDFium in Chrome)
 // then read every character above U+00FF wrongly ("Quận" comes out
 // "Qu\u00adn"), so searching, copying or indexing the PDF's Vietnamese
-// fails. fixToUnicode replaces it with the same mapping written in 256-code
+// fails. Fix replaces it with the same mapping written in 256-code
 // ranges.
 const fpdfToUnicode = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n1 beginbfrange\n<0000> <FFFF> <0000>\nendbfrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
 
@@ -42,11 +46,11 @@ func identityToUnicode() string {
 	return b.String()
 }
 
-// fixToUnicode returns the PDF doc written by fpdf with every ToUnicode
+// Fix returns the PDF doc written by fpdf with every ToUnicode
 // CMap of fpdfToUnicode replaced by identityToUnicode (compressed), and its
 // cross-reference table moved to match. A document without that CMap is
 // returned as it is.
-func fixToUnicode(doc []byte) ([]byte, error) {
+func Fix(doc []byte) ([]byte, error) {
 	old := []byte(fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(fpdfToUnicode), fpdfToUnicode))
 	if !bytes.Contains(doc, old) {
 		return doc, nil
@@ -115,4 +119,19 @@ func fixToUnicode(doc []byte) ([]byte, error) {
 	out.WriteString(strings.Join(lines, "\n"))
 	fmt.Fprintf(&out, "\nstartxref\n%d\n%%%%EOF\n", newXrefAt)
 	return out.Bytes(), nil
+}
+
+// Text makes s safe for fpdf: characters beyond the Basic Multilingual
+// Plane (which fpdf's UTF-8 fonts cannot hold) become U+FFFD, and control
+// characters spaces.
+func Text(s string) string {
+	return strings.Map(func(c rune) rune {
+		switch {
+		case c > 0xFFFF:
+			return '\uFFFD'
+		case c < ' ' && c != '\n':
+			return ' '
+		}
+		return c
+	}, s)
 }
