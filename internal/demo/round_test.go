@@ -182,6 +182,45 @@ func TestDemoRound(t *testing.T) {
 			t.Errorf("the lung hospital's secretary: %+v, want 35/35/39", e)
 		}
 	})
+	t.Run("every congress reported has its papers; some held lately have not sent them", func(t *testing.T) {
+		var reportedMissing, heldMissing int
+		if err := st.DB().Get(&reportedMissing, `SELECT count(*) FROM congresses c JOIN units u ON u.id = c.unit_id
+			WHERE c.status = 'results_reported' AND cardinality(papers_missing(c.round_id, c.unit_id, u.kind)) > 0`); err != nil {
+			t.Fatal(err)
+		}
+		m, err := svc.MissingPapers(ctx, sys, demo.DistrictCode, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		heldMissing = len(m)
+		if reportedMissing != 0 || heldMissing < 10 || heldMissing > 100 {
+			t.Errorf("%d reported without papers, %d held missing papers", reportedMissing, heldMissing)
+		}
+		ps, err := svc.Papers(ctx, sys, demo.LungHospitalCode, 0)
+		if err != nil || len(ps.Missing) != 0 || len(ps.Papers) != 2 {
+			t.Errorf("the hospital's papers: %+v, %v", ps, err)
+		}
+	})
+	t.Run("the district planned 52% women, under the round's targets", func(t *testing.T) {
+		c, err := svc.Composition(ctx, sys, demo.DistrictCode, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Plans) != 1 || c.Plans[0].UnitCode != demo.DistrictCode || c.Plans[0].Percent != 52 || c.Plans[0].Measure != domain.MeasureWomen {
+			t.Errorf("plans %+v", c.Plans)
+		}
+		var targets int
+		for _, k := range c.Kinds {
+			targets += len(k.Targets)
+		}
+		if targets < 5 {
+			t.Errorf("%d targets in force", targets)
+		}
+		r, err := svc.Results(ctx, sys, demo.LungHospitalCode, 0)
+		if err != nil || r.Composition.Members != 3 || r.Composition.Women != 2 || r.Composition.Reelected != 1 || r.Composition.Youth != 2 {
+			t.Errorf("the hospital's composition %+v, %v", r.Composition, err)
+		}
+	})
 	t.Run("some congresses are planned within the next 14 days", func(t *testing.T) {
 		var soon int
 		if err := st.DB().Get(&soon, `SELECT count(*) FROM congresses c JOIN units u ON u.id = c.unit_id
