@@ -25,7 +25,13 @@ func (s *Service) Composition(ctx context.Context, p domain.Principal, code stri
 	if err != nil {
 		return domain.CompositionReport{}, err
 	}
-	kinds, err := s.store.CompositionByKind(ctx, id, u.Path)
+	return s.compositionOf(ctx, id, u, domain.TodayDay(s.clock))
+}
+
+// compositionOf is the composition report of the subtree of u in round
+// with the committees elected by asOf.
+func (s *Service) compositionOf(ctx context.Context, id int64, u domain.Unit, asOf domain.Day) (domain.CompositionReport, error) {
+	kinds, err := s.store.CompositionByKind(ctx, id, u.Path, asOf)
 	if err != nil {
 		return domain.CompositionReport{}, err
 	}
@@ -33,7 +39,7 @@ func (s *Service) Composition(ctx context.Context, p domain.Principal, code stri
 	if err != nil {
 		return domain.CompositionReport{}, err
 	}
-	plans, err := s.store.PlansWithin(ctx, id, u.Path, MaxPlansShown)
+	plans, err := s.store.PlansWithin(ctx, id, u.Path, asOf, MaxPlansShown)
 	if err != nil {
 		return domain.CompositionReport{}, err
 	}

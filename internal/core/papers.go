@@ -138,7 +138,8 @@ func (s *Service) MissingPapers(ctx context.Context, p domain.Principal, code st
 	if limit <= 0 || limit > MaxMissingPapers {
 		limit = MaxMissingPapers
 	}
-	return s.store.MissingPapers(ctx, id, u.Path, domain.TodayDay(s.clock), limit)
+	out, _, err := s.store.MissingPapers(ctx, id, u.Path, domain.TodayDay(s.clock), limit)
+	return out, err
 }
 
 // RequiredPapers lists the papers each unit kind must send in round (0:

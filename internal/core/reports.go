@@ -124,6 +124,14 @@ func (s *Service) buildWeeklyReport(ctx context.Context, round domain.RoundDetai
 	f.Held, f.HeldCount = lists.Held, lists.HeldCount
 	f.Planned, f.PlannedCount = lists.Planned, lists.PlannedCount
 	f.Late, f.LateCount, f.AtRiskCount = lists.Late, lists.LateCount, lists.AtRiskCount
+	if f.MissingPapers, f.MissingPapersCount, err = s.store.MissingPapers(ctx, round.ID, u.Path, to, report.ListLimit); err != nil {
+		return report.Weekly{}, err
+	}
+	comp, err := s.compositionOf(ctx, round.ID, u, to)
+	if err != nil {
+		return report.Weekly{}, err
+	}
+	f.Composition = &comp
 	return report.Build(f), nil
 }
 

@@ -332,3 +332,11 @@ func (r *CompositionReport) Check(targets []CompositionTarget, names func(kind s
 // or board user above, an admin). Viewers and supervisors see the
 // aggregated figures only.
 func (p Principal) MaySeePersonalData(path string) bool { return p.Can(ActUpdate, path) }
+
+// In returns the percentage as written in lang: "89,74%" (vi), "89.74%" (en).
+func (p Percent) In(lang string) string {
+	if Lang(lang) == "en" {
+		return p.EN
+	}
+	return p.VI
+}

@@ -39,6 +39,10 @@ type Facts struct {
 	HeldCount, PlannedCount int
 	Late                    []domain.ReportLate
 	LateCount, AtRiskCount  int
+	// The papers and the people elected (see Weekly).
+	MissingPapers      []domain.CongressMissingPapers
+	MissingPapersCount int
+	Composition        *domain.CompositionReport
 }
 
 // Child is a unit directly below and its facts on To.
@@ -55,7 +59,8 @@ type Child struct {
 func Build(f Facts) Weekly {
 	from, to := f.Week.Monday(), f.Week.Sunday()
 	r := Weekly{Version: Version, Unit: f.Unit, KindName: f.Rules.Name(f.Unit.Kind), RoundID: f.Round.ID, RoundName: f.Round.Name,
-		Week: f.Week.String(), From: from, To: to, MadeAt: f.MadeAt}
+		Week: f.Week.String(), From: from, To: to, MadeAt: f.MadeAt,
+		MissingPapers: f.MissingPapers, MissingPapersCount: f.MissingPapersCount, Composition: f.Composition}
 	now, before := f.Now, f.Before
 	figure := func(key string, v, t, pv, pt int) Figure {
 		return Figure{Key: key, Name: FigureName(key), Value: v, Total: t, Prev: pv, PrevTotal: pt}

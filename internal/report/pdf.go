@@ -80,6 +80,10 @@ func PDF(w io.Writer, r Weekly, lang string) error {
 	d.table(plannedTable(r, lang))
 	d.heading(labels.SheetLate)
 	d.table(lateTable(r, lang))
+	d.heading(paperLabels.SheetMissing)
+	d.table(missingPapersTable(r, lang))
+	d.heading(paperLabels.SheetComposition)
+	d.table(compositionTable(r, lang))
 
 	var buf bytes.Buffer
 	if err := p.Output(&buf); err != nil {

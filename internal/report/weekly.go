@@ -48,6 +48,13 @@ type Weekly struct {
 	// up to this one: the chart of progress by week.
 	Weeks    []WeekPoint `json:"weeks"`
 	Forecast Forecast    `json:"forecast"`
+	// MissingPapers are the congresses below held by To without every
+	// required paper (as the report is made), the longest held first;
+	// MissingPapersCount counts them all. Composition is that of the
+	// committees elected by To against the targets and plans.
+	MissingPapers      []domain.CongressMissingPapers `json:"missing_papers,omitempty"`
+	MissingPapersCount int                            `json:"missing_papers_count,omitempty"`
+	Composition        *domain.CompositionReport      `json:"composition,omitempty"`
 }
 
 // Version is the layout written today.

@@ -31,6 +31,8 @@ func XLSX(w io.Writer, r Weekly, lang string) error {
 	b.tableSheet(heldTable(r, lang))
 	b.tableSheet(plannedTable(r, lang))
 	b.tableSheet(lateTable(r, lang))
+	b.tableSheet(missingPapersTable(r, lang))
+	b.tableSheet(compositionTable(r, lang))
 	b.check(f.SetDocProps(&excelize.DocProperties{Title: r.Title(lang), Creator: "daihoi", Language: lang}))
 	if b.err != nil {
 		return fmt.Errorf("report: xlsx: %w", b.err)

@@ -50,9 +50,12 @@ func TestXLSXNamesItsSheetsInTheLanguage(t *testing.T) {
 		lang string
 		want []string
 	}{
-		{"vi", []string{"Tổng hợp", "Đơn vị trực thuộc", "Tiến độ theo tuần", "Đã đại hội trong tuần", "Dự kiến tuần tới", "Trễ hạn và có nguy cơ"}},
-		{"en", []string{"Summary", "Units", "Progress by week", "Held during the week", "Planned next week", "Late and at risk"}},
-		{"", []string{"Tổng hợp", "Đơn vị trực thuộc", "Tiến độ theo tuần", "Đã đại hội trong tuần", "Dự kiến tuần tới", "Trễ hạn và có nguy cơ"}},
+		{"vi", []string{"Tổng hợp", "Đơn vị trực thuộc", "Tiến độ theo tuần", "Đã đại hội trong tuần", "Dự kiến tuần tới", "Trễ hạn và có nguy cơ",
+			"Chưa gửi đủ văn bản", "Cơ cấu cấp ủy"}},
+		{"en", []string{"Summary", "Units", "Progress by week", "Held during the week", "Planned next week", "Late and at risk",
+			"Papers missing", "Committee composition"}},
+		{"", []string{"Tổng hợp", "Đơn vị trực thuộc", "Tiến độ theo tuần", "Đã đại hội trong tuần", "Dự kiến tuần tới", "Trễ hạn và có nguy cơ",
+			"Chưa gửi đủ văn bản", "Cơ cấu cấp ủy"}},
 	} {
 		t.Run("lang "+tc.lang, func(t *testing.T) {
 			f, _ := writeXLSX(t, fixture(), tc.lang)

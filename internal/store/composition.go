@@ -24,16 +24,17 @@ JOIN congresses c ON c.round_id = e.round_id AND c.unit_id = e.unit_id AND c.hel
 JOIN units u ON u.id = e.unit_id AND u.active
 `
 
-// compositionWhere keeps the committee members of round $1 in the subtree at $2.
-const compositionWhere = `WHERE e.round_id = $1 AND u.path <@ $2::ltree AND committee_member(e.position) `
+// compositionWhere keeps the committee members of round $1 in the subtree
+// at $2 elected at congresses held by $3.
+const compositionWhere = `WHERE e.round_id = $1 AND u.path <@ $2::ltree AND committee_member(e.position) AND c.held_date <= $3::date `
 
 // CompositionByKind returns the composition of the committees elected in
-// round in the subtree at path (its root included), one per unit kind that
-// has any.
-func (s *Store) CompositionByKind(ctx context.Context, roundID int64, path string) ([]domain.KindComposition, error) {
+// round by asOf in the subtree at path (its root included), one per unit
+// kind that has any.
+func (s *Store) CompositionByKind(ctx context.Context, roundID int64, path string, asOf domain.Day) ([]domain.KindComposition, error) {
 	out := []domain.KindComposition{}
 	if err := s.db.SelectContext(ctx, &out, compositionCols+`, u.kind `+compositionFrom+compositionWhere+`
-		GROUP BY u.kind ORDER BY u.kind`, roundID, path); err != nil {
+		GROUP BY u.kind ORDER BY u.kind`, roundID, path, asOf); err != nil {
 		return nil, fmt.Errorf("store: composition: %w", err)
 	}
 	return out, nil
@@ -121,15 +122,15 @@ const planChecks = `SELECT u.code AS unit_code, u.name AS unit_name, p.measure, 
 		WHEN 'ethnic_minority' THEN m.ethnic_minority ELSE m.re_elected END, 0) AS count
 FROM composition_plans p JOIN units u ON u.id = p.unit_id
 LEFT JOIN LATERAL (` + compositionCols + compositionFrom + `WHERE e.round_id = p.round_id AND e.unit_id = p.unit_id
-	AND committee_member(e.position)) m ON true
+	AND committee_member(e.position) AND c.held_date <= $4::date) m ON true
 WHERE p.round_id = $1 AND u.path <@ $2::ltree AND u.active `
 
 // PlansWithin lists the composition plans of round of the units in the
-// subtree at path (its root first), with their committees once elected; at
-// most limit.
-func (s *Store) PlansWithin(ctx context.Context, roundID int64, path string, limit int) ([]domain.PlanCheck, error) {
+// subtree at path (its root first), with their committees once elected (by
+// asOf); at most limit.
+func (s *Store) PlansWithin(ctx context.Context, roundID int64, path string, asOf domain.Day, limit int) ([]domain.PlanCheck, error) {
 	out := []domain.PlanCheck{}
-	if err := s.db.SelectContext(ctx, &out, planChecks+`ORDER BY nlevel(u.path), u.code, p.measure LIMIT $3`, roundID, path, limit); err != nil {
+	if err := s.db.SelectContext(ctx, &out, planChecks+`ORDER BY nlevel(u.path), u.code, p.measure LIMIT $3`, roundID, path, limit, asOf); err != nil {
 		return nil, fmt.Errorf("store: composition plans: %w", err)
 	}
 	return out, nil

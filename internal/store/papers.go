@@ -309,29 +309,33 @@ func (s *Store) WritePaperContent(ctx context.Context, versionID int64, chunks i
 	return nil
 }
 
-// MissingPapers lists the held congresses strictly below the unit at path
-// in round that lack a required paper, the longest held first, with the
-// days since they were held at today; at most limit.
-func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, today domain.Day, limit int) ([]domain.CongressMissingPapers, error) {
+// MissingPapers lists the congresses strictly below the unit at path in
+// round held by asOf that lack a required paper (as the papers stand now),
+// the longest held first, with the days since they were held at asOf; at
+// most limit; and how many there are in all.
+func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, asOf domain.Day, limit int) ([]domain.CongressMissingPapers, int, error) {
 	var rows []struct {
 		domain.CongressMissingPapers
 		Missing pq.StringArray `db:"missing"`
+		Total   int            `db:"total"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, `SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, c.held_date,
-			$3::date - c.held_date AS days_since, m.missing
+			$3::date - c.held_date AS days_since, m.missing, count(*) OVER () AS total
 		FROM congresses c JOIN units u ON u.id = c.unit_id
 		CROSS JOIN LATERAL (SELECT papers_missing(c.round_id, c.unit_id, u.kind) AS missing) m
 		WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active
-			AND c.held_date IS NOT NULL AND cardinality(m.missing) > 0
-		ORDER BY c.held_date, u.code LIMIT $4`, roundID, path, today, limit); err != nil {
-		return nil, fmt.Errorf("store: missing papers: %w", err)
+			AND c.held_date <= $3::date AND cardinality(m.missing) > 0
+		ORDER BY c.held_date, u.code LIMIT $4`, roundID, path, asOf, limit); err != nil {
+		return nil, 0, fmt.Errorf("store: missing papers: %w", err)
 	}
 	out := make([]domain.CongressMissingPapers, len(rows))
+	total := 0
 	for i, r := range rows {
 		out[i] = r.CongressMissingPapers
 		out[i].Missing = paperKinds(r.Missing)
+		total = r.Total
 	}
-	return out, nil
+	return out, total, nil
 }
 
 // RequiredPapersRules lists the papers each unit kind must send in round:

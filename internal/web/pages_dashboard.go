@@ -49,6 +49,10 @@ type dashboard struct {
 	Filter                    dashFilter
 	Statuses                  []domain.CongressStatus
 	Kinds, Categories         []choice
+	// MissingPapers are the held congresses below without their papers;
+	// Composition the committees elected so far against targets and plans.
+	MissingPapers []missingRow
+	Composition   *compositionView
 }
 
 // dashFilter narrows and orders the table of units below: by their own
@@ -232,6 +236,19 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 			it.DaysBefore = *pc.DaysBeforeOthers
 		}
 		d.PilotList = append(d.PilotList, it)
+	}
+	if d.MissingPapers, err = s.missingPapers(ctx, p, top.UnitCode, lang, missingPapersShown); err != nil {
+		return d, err
+	}
+	u, err := s.svc.Unit(ctx, p, top.UnitCode)
+	if err != nil {
+		return d, err
+	}
+	if d.Composition, err = s.compositionView(c, p, u, lang); err != nil {
+		return d, err
+	}
+	if d.Composition != nil {
+		d.Composition.MayPlan = false // set on the unit page
 	}
 	soon, err := s.svc.PlannedSoon(ctx, p, top.UnitCode, 14)
 	if err != nil {

@@ -214,12 +214,7 @@ func (s *Server) handleUnitPage(c echo.Context) error {
 }
 
 // percentIn is a percent as the language writes it.
-func percentIn(p domain.Percent, lang string) string {
-	if lang == "en" {
-		return p.EN
-	}
-	return p.VI
-}
+func percentIn(p domain.Percent, lang string) string { return p.In(lang) }
 
 // handleTickMilestonePage records a milestone of the unit as done on the form's
 // day, and goes back to the unit page with what happened (the service's

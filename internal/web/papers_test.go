@@ -229,6 +229,10 @@ func TestASecretaryAttachesAPaperFromTheUnitPage(t *testing.T) {
 				t.Errorf("ward page lacks %q", want)
 			}
 		}
+		home := board.send("GET", "/", nil).Body.String()
+		if !strings.Contains(home, "Đại hội đã tổ chức nhưng chưa gửi đủ văn bản") || !strings.Contains(home, "Chi bộ tổ dân phố 2") {
+			t.Errorf("the dashboard lacks the congresses missing papers")
+		}
 		cell := board.send("GET", "/units/HN.HBT.A.1", nil).Body.String()
 		href := regexpHref.FindStringSubmatch(cell)
 		if href == nil {
