@@ -1,6 +1,7 @@
 package web
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -9,6 +10,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -19,6 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/net/html"
 
+	"github.com/daihoi/daihoi/internal/congressdoc"
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/mail"
@@ -139,6 +142,7 @@ func TestHostileTextIsInertInEveryPageFileAndEmail(t *testing.T) {
 		expand(":week", "2020-W12")
 		expand(":id", fmt.Sprint(roundID))
 		expand(":lang", "en")
+		expand(":doc", "invitation", "results_report")
 		expand("*", "daihoi.css")
 		for i, p := range out {
 			switch {
@@ -191,7 +195,8 @@ func TestHostileTextIsInertInEveryPageFileAndEmail(t *testing.T) {
 		"/api/v1/units/:code", "/api/v1/units/:code/children", "/api/v1/units/:code/history", "/api/v1/rounds/:id",
 		"/api/v1/rounds/:id/deadlines/history", "/api/v1/units/:code/congress", "/api/v1/units/:code/pilots",
 		"/api/v1/units/:code/milestones", "/api/v1/units/:code/results", "/api/v1/units/:code/audit",
-		"/api/v1/units/:code/reports/:week", "/api/v1/units/:code/reports/:week/mails"} {
+		"/api/v1/units/:code/reports/:week", "/api/v1/units/:code/reports/:week/mails",
+		"/units/:code/documents/:doc", "/api/v1/units/:code/documents/:doc"} {
 		if !seen[route] {
 			t.Errorf("GET %s never showed the hostile text: the test did not reach its data", route)
 		}
@@ -272,8 +277,39 @@ func checkInert(t *testing.T, name string, res response) bool {
 		return checkCSV(t, name, body)
 	case strings.Contains(ctype, "spreadsheetml"):
 		return checkXLSX(t, name, body)
+	case strings.Contains(ctype, "wordprocessingml"):
+		return checkDOCX(t, name, body)
 	}
 	return false
+}
+
+// checkDOCX fails on the hostile text's markup raw in the document's XML,
+// and reports whether the document reads back with the hostile text.
+func checkDOCX(t *testing.T, name string, body []byte) bool {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Errorf("%s: %v", name, err)
+		return false
+	}
+	for _, f := range z.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			return false
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		if bytes.Contains(b, []byte("<script>")) || bytes.Contains(b, []byte("<img")) {
+			t.Errorf("%s: %s holds raw markup", name, f.Name)
+		}
+	}
+	text, err := congressdoc.Text(body)
+	if err != nil {
+		t.Errorf("%s: %v", name, err)
+		return false
+	}
+	return strings.Contains(strings.ToLower(text), "<script>alert(1)</script>")
 }
 
 // scriptSrc are the scripts the pages load, all from this site.
