@@ -79,3 +79,28 @@ func TestThePeopleElectedArePersonalDataShownToTheirUnitOnly(t *testing.T) {
 		}
 	})
 }
+
+func TestTheBoardSetsACompositionTargetOnTheRoundPage(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	b := f.browser("")
+	b.login("board", testPassword)
+	page := b.send("GET", "/round", nil).Body.String()
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil || !strings.Contains(page, `action="/round/targets"`) || !strings.Contains(page, "biên bản đại hội, báo cáo kết quả đại hội") {
+		t.Fatalf("no targets form or required papers")
+	}
+	form := url.Values{"csrf_token": {m[1]}, "scope_code": {"HN.HBT"}, "kind": {"cell"}, "measure": {"women"}, "comparison": {"at_least"},
+		"percent": {"15"}, "reason": {"Hướng dẫn nhân sự"}}
+	if res := b.send("POST", "/round/targets", form); res.Code != http.StatusSeeOther {
+		t.Fatalf("%d %s", res.Code, res.Body)
+	}
+	if page := b.send("GET", "/round", nil).Body.String(); !strings.Contains(page, "Nữ ít nhất 15%") {
+		t.Errorf("the target is not listed")
+	}
+	form.Set("percent", "150")
+	b.send("POST", "/round/targets", form)
+	if page := b.send("GET", "/round", nil).Body.String(); !strings.Contains(page, "Tỷ lệ phải từ 0 đến 100") {
+		t.Errorf("the refusal is not said")
+	}
+}

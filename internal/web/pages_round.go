@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -21,7 +22,16 @@ type roundPage struct {
 	MayManage              bool
 	Kinds, Categories      []choice
 	History                []unitAudit
+	// Required are the papers each unit kind sends before its results
+	// are reported; Targets the composition targets.
+	Required                []roundRequired
+	Targets                 []roundTarget
+	Measures, ComparisonsOf []choice
 }
+
+type roundRequired struct{ Kind, Papers string }
+
+type roundTarget struct{ Kind, Scope, Text string }
 
 // handleRoundPage shows the current round.
 func (s *Server) handleRoundPage(c echo.Context) error {
@@ -51,6 +61,26 @@ func (s *Server) handleRoundPage(c echo.Context) error {
 	for _, k := range domain.Categories {
 		d.Categories = append(d.Categories, choice{Code: k.Code, Name: k.Name.In(lang)})
 	}
+	req, err := s.svc.RequiredPapers(ctx, *p, id)
+	if err != nil {
+		return err
+	}
+	for _, rq := range req {
+		d.Required = append(d.Required, roundRequired{Kind: s.kindName(rq.Kind, lang), Papers: domain.MissingPapersText(rq.Papers).In(lang)})
+	}
+	targets, err := s.svc.CompositionTargets(ctx, *p, id)
+	if err != nil {
+		return err
+	}
+	for _, t := range targets {
+		d.Targets = append(d.Targets, roundTarget{Kind: s.kindName(t.Kind, lang), Scope: t.ScopeName, Text: t.Text().In(lang)})
+	}
+	for _, m := range domain.Measures {
+		d.Measures = append(d.Measures, choice{Code: string(m.Code), Name: m.Name.In(lang)})
+	}
+	for _, c := range domain.Comparisons {
+		d.ComparisonsOf = append(d.ComparisonsOf, choice{Code: string(c.Code), Name: c.Name.In(lang)})
+	}
 	history, err := s.svc.DeadlineHistory(ctx, *p, id)
 	if err != nil {
 		return err
@@ -68,6 +98,21 @@ func (s *Server) handleRoundRule(c echo.Context) error {
 	_, err = s.svc.SetDeadlineRule(c.Request().Context(), *p, id, domain.DeadlineRuleInput{ScopeCode: c.FormValue("scope_code"), Kind: c.FormValue("kind"),
 		Category: c.FormValue("category"), Deadline: c.FormValue("deadline"), Reason: c.FormValue("reason")})
 	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/round", domain.ENotFound)
+}
+
+// handleRoundTarget sets or changes a composition target of the current round.
+func (s *Server) handleRoundTarget(c echo.Context) error {
+	p, id, done, err := s.roundCaller(c)
+	if done || err != nil {
+		return err
+	}
+	pc, perr := strconv.ParseFloat(strings.Replace(strings.TrimSpace(c.FormValue("percent")), ",", ".", 1), 64)
+	if perr != nil {
+		pc = -1 // refused by the rules, with their message
+	}
+	_, err = s.svc.SetCompositionTarget(c.Request().Context(), *p, id, domain.CompositionTargetInput{ScopeCode: c.FormValue("scope_code"),
+		Kind: c.FormValue("kind"), Measure: c.FormValue("measure"), Comparison: c.FormValue("comparison"), Percent: pc, Reason: c.FormValue("reason")})
+	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/round#targets", domain.ENotFound)
 }
 
 // roundCaller returns the signed-in caller and the current round; done is

@@ -64,6 +64,7 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:username/:action", s.handleAdminAction, page, s.csrf)
 	e.GET("/round", s.handleRoundPage, page)
 	e.POST("/round/rules", s.handleRoundRule, page, s.csrf)
+	e.POST("/round/targets", s.handleRoundTarget, page, s.csrf)
 	e.GET("/my", s.handleMyUnits, page)
 	e.POST("/my/:code", s.handleMyUnitSubmit, page, s.csrf)
 	e.GET("/units/:code/reports", s.handleReportsPage, page)
