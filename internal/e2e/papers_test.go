@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,19 +81,7 @@ func TestASecretaryAttachesTheMinutesFromAPhoneAndTheBoardSeesThem(t *testing.T)
 	if p, _ := text(board, "#papers ul.papers"); !strings.Contains(p, "Biên bản đại hội chi bộ.pdf") || !strings.Contains(p, "bachmai") {
 		t.Errorf("the board does not see the paper: %q", p)
 	}
-	raw, err := chromedp.Run(board, chromedp.Evaluate[string](`Promise.all([...document.querySelectorAll("#papers a[download]")].map(async a => {
-		const r = await fetch(a.href);
-		const b = new Uint8Array(await r.arrayBuffer());
-		return {format: a.getAttribute("href"), status: r.status, type: r.headers.get("Content-Type"),
-			name: r.headers.get("Content-Disposition"), size: b.length, head: String.fromCharCode(...b.slice(0, 5))};
-	})).then(JSON.stringify)`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []download
-	if err := json.Unmarshal([]byte(raw), &got); err != nil {
-		t.Fatal(err)
-	}
+	got := downloads(t, board, "#papers a[download]", `a.getAttribute("href")`)
 	documents := 0
 	for _, d := range got {
 		switch {

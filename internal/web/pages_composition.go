@@ -127,6 +127,16 @@ func (s *Server) compositionText(c echo.Context, u *domain.User, k domain.Compos
 		"Youth": share(domain.MeasureYouth), "Minority": share(domain.MeasureEthnicMinority), "Reelected": share(domain.MeasureReelected)})
 }
 
+// formPercent reads the form's percent, "52,5" or "52.5"; what is not a
+// number becomes -1, which the rules refuse with their message.
+func formPercent(c echo.Context) float64 {
+	pc, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(c.FormValue("percent")), ",", ".", 1), 64)
+	if err != nil {
+		return -1
+	}
+	return pc
+}
+
 // handleCompositionPlanPage sets the unit's planned share of a measure
 // from the form, and goes back to the unit page.
 func (s *Server) handleCompositionPlanPage(c echo.Context) error {
@@ -138,11 +148,7 @@ func (s *Server) handleCompositionPlanPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pc, perr := strconv.ParseFloat(strings.Replace(strings.TrimSpace(c.FormValue("percent")), ",", ".", 1), 64)
-	if perr != nil {
-		pc = -1 // refused by the rules, with their message
-	}
 	_, err = s.svc.SetCompositionPlan(c.Request().Context(), *p, code, 0, domain.CompositionPlanInput{Measure: c.FormValue("measure"),
-		Percent: pc, Reason: c.FormValue("reason")})
+		Percent: formPercent(c), Reason: c.FormValue("reason")})
 	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "composition_plan_saved", nil), "/units/"+code+"#composition")
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -106,12 +105,8 @@ func (s *Server) handleRoundTarget(c echo.Context) error {
 	if done || err != nil {
 		return err
 	}
-	pc, perr := strconv.ParseFloat(strings.Replace(strings.TrimSpace(c.FormValue("percent")), ",", ".", 1), 64)
-	if perr != nil {
-		pc = -1 // refused by the rules, with their message
-	}
 	_, err = s.svc.SetCompositionTarget(c.Request().Context(), *p, id, domain.CompositionTargetInput{ScopeCode: c.FormValue("scope_code"),
-		Kind: c.FormValue("kind"), Measure: c.FormValue("measure"), Comparison: c.FormValue("comparison"), Percent: pc, Reason: c.FormValue("reason")})
+		Kind: c.FormValue("kind"), Measure: c.FormValue("measure"), Comparison: c.FormValue("comparison"), Percent: formPercent(c), Reason: c.FormValue("reason")})
 	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/round#targets", domain.ENotFound)
 }
 
