@@ -23,7 +23,8 @@ test: vet
 ## fuzz: run each fuzz target of a decoder for $(FUZZTIME), from its corpus in testdata/fuzz (about a minute in all)
 FUZZTIME ?= 3s
 FUZZ_TARGETS := internal/web:FuzzDecodeJSON internal/web:FuzzReadForm internal/unitfile:FuzzReadUnitFile \
-	internal/domain:FuzzParseDate internal/domain:FuzzParseDay internal/domain:FuzzParseWeek internal/domain:FuzzCleanText
+	internal/domain:FuzzParseDate internal/domain:FuzzParseDay internal/domain:FuzzParseWeek internal/domain:FuzzCleanText \
+	internal/paperfile:FuzzSniff
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		$(GO) test -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(FUZZTIME) ./$${t%%:*} || exit 1; \

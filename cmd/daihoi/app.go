@@ -22,6 +22,7 @@ type app struct {
 	*cli
 	cluster *pg.Cluster
 	db      *sqlx.DB
+	store   *store.Store
 	svc     *core.Service
 }
 
@@ -29,21 +30,17 @@ type app struct {
 func openApp(ctx context.Context, c *cli) (*app, error) {
 	a := &app{cli: c}
 	auth.Cost = c.cfg.Auth.BcryptCost
-	url := c.cfg.Database.URL
-	if url == "" {
-		cl, err := startEmbedded(ctx, c)
-		if err != nil {
-			return nil, err
-		}
-		a.cluster = cl
-		url = cl.URL(c.cfg.Embedded.Database)
+	url, cl, err := databaseURL(ctx, c)
+	if err != nil {
+		return nil, err
 	}
+	a.cluster = cl
 	st, err := store.Open(ctx, url, storeOptions(c))
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
-	a.db = st.DB()
+	a.db, a.store = st.DB(), st
 	if c.cfg.Database.MigrateOnStart {
 		if err := store.Migrate(ctx, a.db.DB); err != nil {
 			a.Close()
@@ -52,13 +49,27 @@ func openApp(ctx context.Context, c *cli) (*app, error) {
 	}
 	opts, err := serviceOptions(c)
 	if err == nil {
-		a.svc, err = core.New(ctx, st, domain.SystemClock{}, opts, c.log)
+		a.svc, err = core.New(ctx, st, newClock(c), opts, c.log)
 	}
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// databaseURL returns the URL of daihoi's database: database.url, or else
+// the database of the embedded cluster, which it starts (the caller stops
+// the cluster returned).
+func databaseURL(ctx context.Context, c *cli) (string, *pg.Cluster, error) {
+	if c.cfg.Database.URL != "" {
+		return c.cfg.Database.URL, nil, nil
+	}
+	cl, err := startEmbedded(ctx, c)
+	if err != nil {
+		return "", nil, err
+	}
+	return cl.URL(c.cfg.Embedded.Database), cl, nil
 }
 
 func startEmbedded(ctx context.Context, c *cli) (*pg.Cluster, error) {
@@ -79,6 +90,19 @@ func startEmbedded(ctx context.Context, c *cli) (*pg.Cluster, error) {
 		return nil, err
 	}
 	return cl, nil
+}
+
+// newClock is the services' clock: the system's, or, with clock.start (a
+// trial server's setting, refused by the configuration without its guard),
+// one that reads clock.start now and runs on. A shifted clock is logged.
+func newClock(c *cli) domain.Clock {
+	start, err := c.cfg.ClockStart()
+	if err != nil || start.IsZero() { // an error was refused by config.Load already
+		return domain.SystemClock{}
+	}
+	c.log.Warn("the clock is shifted (clock.start): every figure, deadline and job is as of this time, not the real one",
+		"clock_start", start.Format("2006-01-02T15:04:05Z07:00"))
+	return domain.NewOffsetClock(start)
 }
 
 // storeOptions are the connection settings from the configuration; a
@@ -102,15 +126,18 @@ func serviceOptions(c *cli) (core.Options, error) {
 	if callers == 0 {
 		callers = -1 // "0s" in the config: no cache
 	}
-	m := c.cfg.Mail
+	m, j := c.cfg.Mail, c.cfg.Jobs
 	mailer, err := mail.New(mail.Config{Host: m.Host, Port: m.Port, Username: m.Username, Password: m.Password,
 		From: m.From, TLS: m.TLS, Timeout: m.Timeout})
 	if err != nil {
 		return core.Options{}, err
 	}
 	return core.Options{TokenTTL: c.cfg.Auth.TokenTTL, AtRiskDays: c.cfg.Jobs.AtRiskDays, PrincipalTTL: callers,
+		PaperMaxSize: int64(c.cfg.Papers.MaxSizeMB) << 20,
 		Reports: core.ReportOptions{Kinds: c.cfg.Reports.Kinds, ForecastWeeks: c.cfg.Reports.ForecastWeeks,
-			BaseURL: c.cfg.BaseURL, Mailer: mailer, MailAttempts: m.Attempts}}, nil
+			BaseURL: c.cfg.BaseURL, Mailer: mailer, MailAttempts: m.Attempts},
+		Schedules: core.JobSchedules{ProgressSnapshot: j.ProgressSnapshot, LateFlags: j.LateFlags, ConsistencyCheck: j.ConsistencyCheck,
+			Housekeeping: j.Housekeeping, WeeklyReport: j.WeeklyReport, ReportMail: j.ReportMail}}, nil
 }
 
 // useClock rebuilds the services on clock: the demo runs on its demo date.
@@ -119,7 +146,7 @@ func (a *app) useClock(ctx context.Context, clock domain.Clock) error {
 	if err != nil {
 		return err
 	}
-	svc, err := core.New(ctx, a.svc.Store(), clock, opts, a.log)
+	svc, err := core.New(ctx, a.store, clock, opts, a.log)
 	if err != nil {
 		return err
 	}

@@ -114,28 +114,16 @@ func printRun(c *cli, r domain.JobRun) {
 // scheduleJobs puts every job on the scheduler with its configured
 // schedule, each tick run once across every daihoi process on the
 // database; when jobs are enabled it starts the scheduler and runs the
-// late flags once now (start-up), in the background.
+// start-up jobs (the late flags) once now, in the background.
 func scheduleJobs(c *cli, a *app, sched *jobs.Scheduler) error {
 	runner := a.svc.Jobs()
-	for _, j := range []struct{ name, spec string }{
-		{jobs.JobProgressSnapshot, c.cfg.Jobs.ProgressSnapshot},
-		{jobs.JobLateFlags, c.cfg.Jobs.LateFlags},
-		{jobs.JobConsistencyCheck, c.cfg.Jobs.ConsistencyCheck},
-		{jobs.JobHousekeeping, c.cfg.Jobs.Housekeeping},
-		{jobs.JobWeeklyReport, c.cfg.Jobs.WeeklyReport},
-		{jobs.JobReportMail, c.cfg.Jobs.ReportMail},
-	} {
-		if err := sched.Add(jobs.Job{Name: j.name, Schedule: j.spec, Run: runner.Scheduled(j.name)}); err != nil {
-			return err
-		}
+	if err := runner.Schedule(sched); err != nil {
+		return err
 	}
 	if !c.cfg.Jobs.Enabled {
 		return nil
 	}
 	sched.Start()
-	sched.Go(jobs.Job{Name: jobs.JobLateFlags + " (start-up)", Run: func(ctx context.Context) error {
-		_, err := runner.Run(ctx, jobs.JobLateFlags, jobs.Params{})
-		return err
-	}})
+	runner.RunAtStart(sched)
 	return nil
 }

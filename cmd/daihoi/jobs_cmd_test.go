@@ -16,6 +16,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/jobs"
 	"github.com/daihoi/daihoi/internal/store"
 	"github.com/daihoi/daihoi/internal/testdb"
 )
@@ -49,7 +50,8 @@ func TestJobsCommands(t *testing.T) {
 		wantOut string
 	}{
 		{"a job without a current round is skipped", []string{"jobs", "run", "late-flags"}, false, ": skipped"},
-		{"late flags at a chosen date", []string{"jobs", "run", "late-flags", "--as-of", "2020-04-01"}, false, "as of 2020-04-01: ok [open_at_risk=1 open_late=1"},
+		{"late flags at a chosen date (a late unit is not also at risk)", []string{"jobs", "run", "late-flags", "--as-of", "2020-04-01"}, false,
+			"as of 2020-04-01: ok [open_at_risk=0 open_late=1"},
 		{"the snapshot of a day", []string{"jobs", "run", "progress-snapshot", "--as-of", "2020-04-01"}, false, "rows=6"},
 		{"the consistency check", []string{"jobs", "run", "consistency-check"}, false, "drift_rows=0"},
 		{"the runs are listed, newest first", []string{"jobs", "list"}, false, "#4 consistency-check"},
@@ -232,4 +234,31 @@ func (w *syncWriter) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.buf.String()
+}
+
+// TestEveryJobRunsOnTheScheduleOfItsSetting: each job the services register
+// takes its schedule from the setting it names (here set through the
+// environment, DAIHOI_JOBS_...), and the scheduler accepts every one.
+func TestEveryJobRunsOnTheScheduleOfItsSetting(t *testing.T) {
+	specs := []string{"1 1 1 1 *", "2 2 2 2 *", "3 3 3 3 *", "4 4 4 4 *", "5 5 5 5 *", "6 6 6 6 *"}
+	want := map[string]string{}
+	env := []string{"DAIHOI_JOBS_ENABLED=false"}
+	for i, setting := range []string{"jobs.progress_snapshot", "jobs.late_flags", "jobs.consistency_check", "jobs.housekeeping",
+		"jobs.weekly_report", "jobs.report_mail"} {
+		want[setting] = specs[i]
+		env = append(env, "DAIHOI_"+strings.ToUpper(strings.ReplaceAll(setting, ".", "_"))+"="+specs[i])
+	}
+	a := openTestApp(t, env...)
+	defs := a.svc.Jobs().Definitions()
+	if len(defs) != len(want) {
+		t.Fatalf("%d jobs registered, want %d", len(defs), len(want))
+	}
+	for _, d := range defs {
+		if spec, ok := want[d.Setting]; !ok || d.Schedule != spec {
+			t.Errorf("%s runs on %q from setting %q, want %q", d.Name, d.Schedule, d.Setting, spec)
+		}
+	}
+	if err := scheduleJobs(a.cli, a, jobs.NewScheduler(domain.Location, nil)); err != nil {
+		t.Fatal(err)
+	}
 }

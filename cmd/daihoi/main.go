@@ -51,6 +51,11 @@ Commands:
   report weekly --unit CODE [--week 2020-W14] [--format html|xlsx|csv|pdf] [--out FILE] [--lang vi|en] [--force]
                                          the weekly progress report of a unit (made and stored when not yet)
   report weekly [--week 2020-W14] [--force]   make the week's reports of every unit the weekly job covers
+  backup FILE                            dump the database (database.url, else the embedded one) to FILE
+                                         with pg_dump, custom format; FILE is written whole or not at all
+  restore [--clean] FILE                 load a backup into the database, in one transaction; the database
+                                         must be empty unless --clean (drops what the backup holds first);
+                                         stop every daihoi process on the database before
   version                                print the version
 
 Settings come from configs/daihoi.yaml (or --config) and DAIHOI_* environment variables.
@@ -152,6 +157,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdGen(ctx, c, rest)
 	case "report":
 		return cmdReport(ctx, c, rest)
+	case "backup":
+		return cmdBackup(ctx, c, rest)
+	case "restore":
+		return cmdRestore(ctx, c, rest)
 	case "version":
 		fmt.Fprintln(stdout, "daihoi", version)
 		return nil

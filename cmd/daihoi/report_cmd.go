@@ -11,7 +11,7 @@ import (
 
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/i18n"
-	"github.com/daihoi/daihoi/internal/web"
+	"github.com/daihoi/daihoi/internal/report"
 )
 
 const reportUsage = `usage:
@@ -47,7 +47,7 @@ func cmdReport(ctx context.Context, c *cli, args []string) error {
 			f = "html"
 		}
 	}
-	if !web.ValidReportFormat(f) {
+	if !report.ValidFormat(f) {
 		fmt.Fprintf(c.stderr, "unknown format %q: use html, xlsx, csv or pdf\n", f)
 		return errUsage
 	}
@@ -72,7 +72,7 @@ func cmdReport(ctx context.Context, c *cli, args []string) error {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := web.WriteReport(&buf, cat, m.Report, f, *lang); err != nil {
+		if err := report.Write(&buf, cat, m.Report, f, *lang); err != nil {
 			return err
 		}
 		how := "stored report"

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/daihoi/daihoi/internal/demo"
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/jobs"
+	"github.com/daihoi/daihoi/internal/metrics"
 	"github.com/daihoi/daihoi/internal/unitfile"
 	"github.com/daihoi/daihoi/internal/web"
 )
@@ -27,21 +30,44 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	defer a.Close()
-	demoDay := time.Time{}
+	clockFrom := ""
+	if c.cfg.Clock.Start != "" {
+		clockFrom = "clock.start"
+	}
 	if *seedDemo {
-		if demoDay, err = useDemo(ctx, a); err != nil {
+		demoDay, err := useDemo(ctx, a)
+		if err != nil {
 			return err
 		}
+		if !demoDay.IsZero() && clockFrom == "" {
+			clockFrom = "demo.date"
+		}
+	}
+	proxies, err := c.cfg.TrustedProxies()
+	if err != nil {
+		return err
+	}
+	m := newMetrics(c, a)
+	var instrument echo.MiddlewareFunc
+	if m != nil {
+		instrument = m.Middleware
 	}
 	srv, err := web.New(a.svc, web.Options{
 		Addr: c.cfg.Addr, BaseURL: c.cfg.BaseURL, BodyLimit: c.cfg.HTTP.BodyLimit,
 		ReadTimeout: c.cfg.HTTP.ReadTimeout, WriteTimeout: c.cfg.HTTP.WriteTimeout,
 		SessionLifetime: c.cfg.Auth.SessionLifetime, SessionIdleTimeout: c.cfg.Auth.SessionIdleTimeout,
-		CookieSecure: c.cfg.Auth.CookieSecure,
-		Import:       unitfile.Limits{MaxRows: c.cfg.Import.MaxRows, MaxUnpacked: int64(c.cfg.Import.MaxUnpackedMB) << 20},
+		CookieSecure: c.cfg.Auth.CookieSecure, TrustedProxies: proxies, ShiftedClock: clockFrom != "",
+		Instrument: instrument,
+		Import:     unitfile.Limits{MaxRows: c.cfg.Import.MaxRows, MaxUnpacked: int64(c.cfg.Import.MaxUnpackedMB) << 20},
 	}, c.log)
 	if err != nil {
 		return err
+	}
+	var msrv *metrics.Server
+	if m != nil {
+		if msrv, err = m.Listen(c.cfg.Metrics.Addr); err != nil {
+			return err
+		}
 	}
 	loc, err := time.LoadLocation(c.cfg.Jobs.Timezone)
 	if err != nil {
@@ -52,11 +78,15 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Start() }()
+	if msrv != nil {
+		go func() { errc <- msrv.Serve() }()
+	}
 	printWelcome(c, *seedDemo)
-	if !demoDay.IsZero() {
-		fmt.Fprintf(c.stdout, "The demo runs on its date: the clock reads %s 09:00 (demo.date) and runs on.\n\n", demoDay.Format("02/01/2006"))
+	if clockFrom != "" {
+		fmt.Fprintf(c.stdout, "The clock is shifted: it reads %s (%s) and runs on.\n\n",
+			a.svc.Clock().Now().In(domain.Location).Format("02/01/2006 15:04"), clockFrom)
 	}
 
 	select {
@@ -72,6 +102,11 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	if serr := srv.Shutdown(sctx); serr != nil {
 		c.log.Error("http shutdown", "err", serr)
 	}
+	if msrv != nil {
+		if serr := msrv.Shutdown(sctx); serr != nil {
+			c.log.Error("metrics shutdown", "err", serr)
+		}
+	}
 	if serr := sched.Stop(sctx); serr != nil {
 		c.log.Error("scheduler stop", "err", serr)
 	}
@@ -79,23 +114,30 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 }
 
 // useDemo seeds the demo into an empty database; when the database holds
-// the demo, the services run from then on at 09:00 on the demo date, and it
-// returns that date (zero when the database holds something else, whose
-// services keep the system clock). The seed itself runs on the demo clock,
-// so that its changes are recorded at the demo date too.
+// the demo, the services run from then on at 09:00 on the demo date (unless
+// clock.start sets the clock), and it returns that date (zero when the
+// database holds something else, whose services keep their clock). The seed
+// itself runs on that clock, so that its changes are recorded at the demo
+// date (or clock.start's) too.
 func useDemo(ctx context.Context, a *app) (time.Time, error) {
 	day, err := a.cfg.DemoDate()
 	if err != nil {
 		return time.Time{}, err
 	}
-	if err := a.useClock(ctx, demo.Clock(day)); err != nil {
-		return time.Time{}, err
+	shifted := a.cfg.Clock.Start != ""
+	if !shifted {
+		if err := a.useClock(ctx, demo.Clock(day)); err != nil {
+			return time.Time{}, err
+		}
 	}
 	if err := demo.SeedOn(ctx, a.svc, day); err != nil {
 		return time.Time{}, err
 	}
 	present, err := demo.Present(ctx, a.svc)
 	if err != nil || !present {
+		if shifted {
+			return time.Time{}, err
+		}
 		return time.Time{}, errors.Join(err, a.useClock(ctx, domain.SystemClock{}))
 	}
 	return day, nil
@@ -129,7 +171,7 @@ func cmdSeed(ctx context.Context, c *cli, args []string) error {
 		return errUsage
 	}
 	return withApp(ctx, c, func(a *app) error {
-		n, err := a.svc.Store().CountUnits(ctx)
+		n, err := a.svc.CountUnits(ctx, domain.SystemPrincipal())
 		if err != nil {
 			return err
 		}

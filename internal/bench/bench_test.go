@@ -39,8 +39,12 @@ func TestRunOnASmallTree(t *testing.T) {
 	var table bytes.Buffer
 	f.Print(&table)
 	t.Log(table.String())
-	if f.Units < 1800 || f.Root.N != 20 || f.District.N != 20 || f.DistrictCode == "" {
-		t.Errorf("units %d, reads %d and %d of %q", f.Units, f.Root.N, f.District.N, f.DistrictCode)
+	if f.Units < 1800 || f.Root.N != 20 || f.District.N != 20 || f.DistrictCode == "" || f.PastRoot.N != 20 || f.PastDistrict.N != 20 {
+		t.Errorf("units %d, reads %d and %d of %q, %d and %d of a past day", f.Units, f.Root.N, f.District.N, f.DistrictCode,
+			f.PastRoot.N, f.PastDistrict.N)
+	}
+	if len(f.Search) != 3 || f.SearchAll.N != 60 {
+		t.Errorf("search: %+v, %d timed", f.Search, f.SearchAll.N)
 	}
 	if f.Updates == 0 || f.UpdateErrors != 0 {
 		t.Errorf("updates: %d held, %d refused", f.Updates, f.UpdateErrors)
@@ -51,8 +55,8 @@ func TestRunOnASmallTree(t *testing.T) {
 	if f.Reports != 9 || f.ReportsElapsed <= 0 || f.RootReport <= 0 {
 		t.Errorf("weekly reports: %d made in %v, root's in %v; want the 9 districts'", f.Reports, f.ReportsElapsed, f.RootReport)
 	}
-	if f.Recompute <= 0 || f.Floor <= 0 {
-		t.Errorf("recompute %v, floor %v", f.Recompute, f.Floor)
+	if f.Recompute <= 0 || f.Floor <= 0 || f.Check <= 0 {
+		t.Errorf("recompute %v, floor %v, whole check %v", f.Recompute, f.Floor, f.Check)
 	}
 }
 
@@ -104,6 +108,11 @@ func BenchmarkNational(b *testing.B) {
 	b.ReportMetric(f.Ratio(), "recompute/floor")
 	b.ReportMetric(float64(f.Root.P99.Microseconds())/1000, "root-p99-ms")
 	b.ReportMetric(float64(f.District.P99.Microseconds())/1000, "district-p99-ms")
+	b.ReportMetric(float64(f.PastRoot.P99.Microseconds())/1000, "root-past-p99-ms")
+	b.ReportMetric(float64(f.PastDistrict.P99.Microseconds())/1000, "district-past-p99-ms")
+	b.ReportMetric(float64(f.Check.Microseconds())/1000, "check-ms")
+
+	b.ReportMetric(float64(f.SearchAll.P99.Microseconds())/1000, "search-p99-ms")
 	b.ReportMetric(f.UpdatesPerSecond(), "updates/s")
 }
 

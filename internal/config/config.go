@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"github.com/knadh/koanf/providers/env/v2"
 	"github.com/knadh/koanf/providers/file"
 	"github.com/knadh/koanf/v2"
+
+	"github.com/daihoi/daihoi/internal/domain"
 )
 
 // Config is every setting of daihoi. configs/daihoi.yaml documents each one.
@@ -49,6 +52,10 @@ type Config struct {
 		ReadTimeout     time.Duration `koanf:"read_timeout"`
 		WriteTimeout    time.Duration `koanf:"write_timeout"`
 		ShutdownTimeout time.Duration `koanf:"shutdown_timeout"`
+		// TrustedProxies are the addresses (CIDR ranges or single IPs) of
+		// the reverse proxies whose X-Forwarded-For header tells the client
+		// address; empty: the socket's peer is the client.
+		TrustedProxies []string `koanf:"trusted_proxies"`
 	} `koanf:"http"`
 	Auth struct {
 		TokenTTL           time.Duration `koanf:"token_ttl"`
@@ -105,12 +112,28 @@ type Config struct {
 		// may unpack to, in megabytes (the command line takes up to 1024).
 		MaxUnpackedMB int `koanf:"max_unpacked_mb"`
 	} `koanf:"import"`
+	Papers struct {
+		// MaxSizeMB bounds the file of one paper of a congress (minutes,
+		// resolution, ...) uploaded on the unit page or through the API.
+		MaxSizeMB int `koanf:"max_size_mb"`
+	} `koanf:"papers"`
 	Demo struct {
 		SeedIfEmpty bool `koanf:"seed_if_empty"`
 		// Date is the day (YYYY-MM-DD) the demo data describes; a server
 		// with the demo data runs its clock from 09:00 that day.
 		Date string `koanf:"date"`
 	} `koanf:"demo"`
+	Clock struct {
+		// Start, when set (YYYY-MM-DDTHH:MM in Asia/Ho_Chi_Minh), is what
+		// the clock reads when the process starts; it runs on from there.
+		// For trials and benchmarks: refused unless AllowShifted.
+		Start        string `koanf:"start"`
+		AllowShifted bool   `koanf:"allow_shifted"`
+	} `koanf:"clock"`
+	Metrics struct {
+		// Addr is where /metrics is served (Prometheus); empty: nowhere.
+		Addr string `koanf:"addr"`
+	} `koanf:"metrics"`
 }
 
 // defaults mirror configs/daihoi.yaml, so the binary runs without the file.
@@ -137,6 +160,7 @@ var defaults = map[string]any{
 	"http.read_timeout":         "30s",
 	"http.write_timeout":        "60s",
 	"http.shutdown_timeout":     "15s",
+	"http.trusted_proxies":      []string{},
 	"auth.token_ttl":            "720h",
 	"auth.session_lifetime":     "12h",
 	"auth.session_idle_timeout": "2h",
@@ -164,8 +188,12 @@ var defaults = map[string]any{
 	"mail.attempts":             8,
 	"import.max_rows":           50000,
 	"import.max_unpacked_mb":    32,
+	"papers.max_size_mb":        20,
 	"demo.seed_if_empty":        false,
 	"demo.date":                 "2020-04-15",
+	"clock.start":               "",
+	"clock.allow_shifted":       false,
+	"metrics.addr":              "",
 }
 
 // EnvName is the environment variable that overrides key.
@@ -255,6 +283,12 @@ func (c Config) validate() error {
 	if _, err := c.DemoDate(); err != nil {
 		bad = append(bad, err.Error())
 	}
+	if _, err := c.ClockStart(); err != nil {
+		bad = append(bad, err.Error())
+	}
+	if _, err := c.TrustedProxies(); err != nil {
+		bad = append(bad, err.Error())
+	}
 	if len(c.Reports.Kinds) == 0 {
 		bad = append(bad, "reports.kinds must name at least one unit kind")
 	}
@@ -263,6 +297,9 @@ func (c Config) validate() error {
 	}
 	if c.Import.MaxRows < 1 || c.Import.MaxUnpackedMB < 1 || c.Import.MaxUnpackedMB > 1024 {
 		bad = append(bad, "import.max_rows must be at least 1 and import.max_unpacked_mb between 1 and 1024")
+	}
+	if c.Papers.MaxSizeMB < 1 || c.Papers.MaxSizeMB > 1024 {
+		bad = append(bad, "papers.max_size_mb must be between 1 and 1024")
 	}
 	if c.Mail.Attempts < 1 {
 		bad = append(bad, "mail.attempts must be at least 1")
@@ -287,6 +324,57 @@ func (c Config) DemoDate() (time.Time, error) {
 	return d, nil
 }
 
+// clockLayouts are the forms clock.start may take.
+var clockLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05"}
+
+// ClockStart returns clock.start as an instant in Asia/Ho_Chi_Minh (zero
+// when unset). A start without clock.allow_shifted is refused: a shifted
+// clock changes every figure and deadline, so it is for trial servers only.
+func (c Config) ClockStart() (time.Time, error) {
+	if c.Clock.Start == "" {
+		return time.Time{}, nil
+	}
+	var t time.Time
+	err := fmt.Errorf("clock.start must be a time YYYY-MM-DDTHH:MM (Asia/Ho_Chi_Minh), not %q", c.Clock.Start)
+	for _, layout := range clockLayouts {
+		if p, perr := time.ParseInLocation(layout, c.Clock.Start, domain.Location); perr == nil {
+			t, err = p, nil
+			break
+		}
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !c.Clock.AllowShifted {
+		return time.Time{}, fmt.Errorf("clock.start (%s) shifts the clock of every figure and deadline, for trials and "+
+			"benchmarks only: it is refused unless clock.allow_shifted is true, which no production server sets", c.Clock.Start)
+	}
+	return t, nil
+}
+
+// TrustedProxies returns http.trusted_proxies as address ranges (a single
+// IP is a range of one).
+func (c Config) TrustedProxies() ([]*net.IPNet, error) {
+	out := make([]*net.IPNet, 0, len(c.HTTP.TrustedProxies))
+	for _, s := range c.HTTP.TrustedProxies {
+		s = strings.TrimSpace(s)
+		if ip := net.ParseIP(s); ip != nil {
+			bits := 8 * len(ip.To16())
+			if ip4 := ip.To4(); ip4 != nil {
+				ip, bits = ip4, 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			return nil, fmt.Errorf("http.trusted_proxies: %q is neither an IP address nor a CIDR range (10.0.0.0/8)", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
 // Masked returns the settings as key=value pairs with secrets hidden, for the log.
 func (c Config) Masked() map[string]any {
 	url := c.Database.URL
@@ -299,7 +387,8 @@ func (c Config) Masked() map[string]any {
 	}
 	return map[string]any{"addr": c.Addr, "database.url": url, "database.max_conns": c.Database.MaxConns,
 		"embedded.data_dir": c.Embedded.DataDir, "log.level": c.Log.Level, "jobs.enabled": c.Jobs.Enabled,
-		"mail.host": c.Mail.Host, "reports.kinds": c.Reports.Kinds}
+		"mail.host": c.Mail.Host, "reports.kinds": c.Reports.Kinds,
+		"http.trusted_proxies": c.HTTP.TrustedProxies, "metrics.addr": c.Metrics.Addr, "clock.start": c.Clock.Start}
 }
 
 // splitList reads a list from the environment: "district, city".

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,7 +63,7 @@ func TestShippedFileMatchesDefaults(t *testing.T) {
 
 func TestInvalidSettingsAreRefused(t *testing.T) {
 	for _, env := range []string{"DAIHOI_DATABASE_MAX_CONNS=0", "DAIHOI_AUTH_BCRYPT_COST=2", "DAIHOI_JOBS_TIMEZONE=Mars/Base", "DAIHOI_LOG_FORMAT=xml", "DAIHOI_DEMO_DATE=2020-02-30",
-		"DAIHOI_REPORTS_FORECAST_WEEKS=0", "DAIHOI_MAIL_ATTEMPTS=0"} {
+		"DAIHOI_REPORTS_FORECAST_WEEKS=0", "DAIHOI_MAIL_ATTEMPTS=0", "DAIHOI_HTTP_TRUSTED_PROXIES=10.0.0.0/8,proxy.local"} {
 		t.Run(env, func(t *testing.T) {
 			if _, err := Load("", false, []string{env}); err == nil {
 				t.Errorf("Load accepted %s", env)
@@ -117,5 +118,69 @@ func TestReportKindsFromTheEnvironmentAreAList(t *testing.T) {
 	}
 	if !reflect.DeepEqual(c.Reports.Kinds, []string{"district", "city"}) {
 		t.Errorf("reports.kinds = %q, want district and city", c.Reports.Kinds)
+	}
+}
+
+func TestClockStart(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     []string
+		want    string // the start in Asia/Ho_Chi_Minh; "" for the real clock
+		refused string // part of the error; "" when accepted
+	}{
+		{"unset: the real clock", nil, "", ""},
+		{"refused without the guard", []string{"DAIHOI_CLOCK_START=2020-04-15T09:00"}, "", "clock.allow_shifted"},
+		{"refused when the guard is off", []string{"DAIHOI_CLOCK_START=2020-04-15T09:00", "DAIHOI_CLOCK_ALLOW_SHIFTED=false"}, "", "clock.allow_shifted"},
+		{"accepted with the guard", []string{"DAIHOI_CLOCK_START=2020-04-15T09:00", "DAIHOI_CLOCK_ALLOW_SHIFTED=true"}, "2020-04-15 09:00:00 +07", ""},
+		{"with seconds", []string{"DAIHOI_CLOCK_START=2020-05-20T07:30:15", "DAIHOI_CLOCK_ALLOW_SHIFTED=true"}, "2020-05-20 07:30:15 +07", ""},
+		{"a date alone is refused", []string{"DAIHOI_CLOCK_START=2020-04-15", "DAIHOI_CLOCK_ALLOW_SHIFTED=true"}, "", "YYYY-MM-DDTHH:MM"},
+		{"a day that does not exist is refused", []string{"DAIHOI_CLOCK_START=2020-02-30T09:00", "DAIHOI_CLOCK_ALLOW_SHIFTED=true"}, "", "YYYY-MM-DDTHH:MM"},
+		{"the guard alone changes nothing", []string{"DAIHOI_CLOCK_ALLOW_SHIFTED=true"}, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load("", false, tt.env)
+			if tt.refused != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.refused) {
+					t.Fatalf("Load: %v, want an error naming %q", err, tt.refused)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			start, err := c.ClockStart()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if !start.IsZero() {
+				got = start.In(time.FixedZone("", 7*3600)).Format("2006-01-02 15:04:05 -07")
+			}
+			if got != tt.want {
+				t.Errorf("start = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load("", false, []string{"DAIHOI_HTTP_TRUSTED_PROXIES=127.0.0.1, 10.0.0.0/8,::1,fd00::/8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nets, err := c.TrustedProxies()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range nets {
+		got = append(got, n.String())
+	}
+	if want := []string{"127.0.0.1/32", "10.0.0.0/8", "::1/128", "fd00::/8"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("trusted proxies %v, want %v", got, want)
+	}
+	if c, _ := Load("", false, nil); len(c.HTTP.TrustedProxies) != 0 {
+		t.Errorf("trusted by default: %v", c.HTTP.TrustedProxies)
 	}
 }

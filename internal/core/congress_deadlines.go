@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/daihoi/daihoi/internal/domain"
 )
@@ -23,26 +22,8 @@ func (s *Service) SetDeadlineRule(ctx context.Context, p domain.Principal, round
 	}
 	in.Normalize()
 	var v domain.Validation
-	if in.ScopeCode == "" {
-		ok, err := s.mayManageWholeTree(ctx, p)
-		if err != nil {
-			return domain.DeadlineRule{}, err
-		}
-		if !ok {
-			return domain.DeadlineRule{}, domain.Forbidden()
-		}
-	} else {
-		u, err := s.unitByCode(ctx, in.ScopeCode)
-		switch {
-		case domain.IsCode(err, domain.ENotFound) || (err == nil && !p.Can(domain.ActRead, u.Path)):
-			v.Add("scope_code", fmt.Sprintf("Không tìm thấy đơn vị %s", in.ScopeCode), fmt.Sprintf("unit %s not found", in.ScopeCode))
-		case err != nil:
-			return domain.DeadlineRule{}, err
-		case !p.Can(domain.ActManage, u.Path):
-			return domain.DeadlineRule{}, domain.Forbidden()
-		case !u.Active:
-			v.Add("scope_code", fmt.Sprintf("Đơn vị %s đã ngừng hoạt động", u.Code), fmt.Sprintf("unit %s is inactive", u.Code))
-		}
+	if err := s.mayScope(ctx, p, in.ScopeCode, &v); err != nil {
+		return domain.DeadlineRule{}, err
 	}
 	day := in.Validate(s.rules, true, "", &v)
 	if v.OK() {

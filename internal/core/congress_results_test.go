@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/oracle"
 )
 
 func TestResultsShowVotesAsASharOfTheDelegatesPresent(t *testing.T) {
@@ -66,7 +67,12 @@ func TestResultsShowVotesAsASharOfTheDelegatesPresent(t *testing.T) {
 		_, err := f.svc.SetResults(f.ctx, bithu, "HN.HBT.BM.C1", 0, in) // version 0, but results exist
 		wantCode(t, err, domain.EConflict)
 	})
-	t.Run("results reported once recorded", func(t *testing.T) {
+	t.Run("results reported once recorded and the papers sent", func(t *testing.T) {
+		for _, k := range []string{"minutes", "results_report"} {
+			if _, err := f.attach(bithu, "HN.HBT.BM.C1", k, k+".pdf", pdfOf(k, 200)); err != nil {
+				t.Fatal(err)
+			}
+		}
 		c, err := f.patchCongress(bithu, "HN.HBT.BM.C1", domain.CongressPatch{Status: strp("results_reported")})
 		wantCode(t, err, "")
 		if c.Status != domain.StatusResultsReported {
@@ -328,7 +334,7 @@ func TestDeadlineRuleChangesNeedAReasonAndKeepTheOldValue(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, u := range units {
-			want, _ := domain.EffectiveDeadline(nil, rd.Deadlines, u.Kind, u.Category, u.Path)
+			want, _ := oracle.EffectiveDeadline(nil, rd.Deadlines, u.Kind, u.Category, u.Path)
 			if got := f.congressNow(u.Code).Deadline; !domain.SameDay(got, want) {
 				t.Errorf("%s: stored %v, domain %v", u.Code, got, want)
 			}

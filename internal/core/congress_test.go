@@ -17,7 +17,7 @@ func intp(n int) *int       { return &n }
 func (f *fixture) roundDigest() string {
 	f.t.Helper()
 	var out []string
-	for _, table := range []string{"congresses", "milestones", "rollups", "rollup_deltas", "audit_log", "congress_results", "elected_people", "deadline_rules"} {
+	for _, table := range []string{"congresses", "milestones", "rollups", "rollup_deltas", "audit_log", "congress_results", "elected_people", "deadline_rules", "papers", "paper_versions", "paper_chunks", "round_required_papers"} {
 		var d string
 		if err := f.db.Get(&d, `SELECT coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)), '') FROM `+table+` x`); err != nil {
 			f.t.Fatal(err)
@@ -39,7 +39,13 @@ func (f *fixture) patchCongress(p domain.Principal, code string, pt domain.Congr
 // approve records the congress plan of code as approved by the district board.
 func (f *fixture) approvePlan(code string) {
 	f.t.Helper()
-	if _, err := f.svc.TickMilestone(f.ctx, f.as("bantochuc"), code, 0, "congress_plan", domain.MilestoneInput{DoneOn: "2020-01-10"}); err != nil {
+	f.approvePlanAs(f.as("bantochuc"), code)
+}
+
+// approvePlanAs records the congress plan of code as approved by p.
+func (f *fixture) approvePlanAs(p domain.Principal, code string) {
+	f.t.Helper()
+	if _, err := f.svc.TickMilestone(f.ctx, p, code, 0, "congress_plan", domain.MilestoneInput{DoneOn: "2020-01-10"}); err != nil {
 		f.t.Fatalf("approve %s: %v", code, err)
 	}
 }
@@ -47,8 +53,14 @@ func (f *fixture) approvePlan(code string) {
 // hold walks the congress of code to held on day, as the system.
 func (f *fixture) holdCongress(code, day string) {
 	f.t.Helper()
+	f.holdCongressApprovedBy(f.as("bantochuc"), code, day)
+}
+
+// holdCongressApprovedBy is holdCongress with the plan approved by approver.
+func (f *fixture) holdCongressApprovedBy(approver domain.Principal, code, day string) {
+	f.t.Helper()
 	sys := domain.SystemPrincipal()
-	f.approvePlan(code)
+	f.approvePlanAs(approver, code)
 	for _, pt := range []domain.CongressPatch{
 		{Status: strp("preparing")},
 		{Status: strp("plan_approved"), PlannedDate: strp(day)},
@@ -236,7 +248,7 @@ func TestWardCannotHoldBeforeItsCellsWithoutTheDistrictBoard(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := f.db.Exec(`DELETE FROM rollups; DELETE FROM rollup_deltas; DELETE FROM milestones; DELETE FROM congresses; DELETE FROM audit_log WHERE round_id IS NOT NULL;
+	if _, err := f.db.Exec(`DELETE FROM rollups; DELETE FROM rollup_deltas; DELETE FROM rollup_days; DELETE FROM milestones; DELETE FROM congresses; DELETE FROM audit_log WHERE round_id IS NOT NULL;
 		DELETE FROM deadline_rules; DELETE FROM rounds`); err != nil {
 		t.Fatal(err)
 	}

@@ -28,9 +28,14 @@ type Options struct {
 	PrincipalTTL time.Duration
 	// Reports tune the weekly reports and their e-mails.
 	Reports ReportOptions
+	// PaperMaxSize bounds the file of a paper, in bytes
+	// (domain.DefaultPaperMaxSize when 0).
+	PaperMaxSize int64
 	// SignIn throttles sign-in attempts (domain.DefaultSignInPolicy for its
 	// zero fields; tests shorten MaxDelay).
 	SignIn domain.SignInPolicy
+	// Schedules are the cron schedules of the jobs.
+	Schedules JobSchedules
 }
 
 // Service is the set of daihoi's use cases.
@@ -72,9 +77,6 @@ func New(ctx context.Context, st *store.Store, clock domain.Clock, opts Options,
 	s.jobs = newJobRunner(s)
 	return s, nil
 }
-
-// Store returns the store under the services.
-func (s *Service) Store() *store.Store { return s.store }
 
 // Rules returns the unit kinds and their placement rules.
 func (s *Service) Rules() domain.KindRules { return s.rules }

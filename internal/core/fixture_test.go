@@ -54,6 +54,14 @@ const fixturePassword = "matkhau-2020"
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := emptyFixture(t)
+	f.addTree()
+	return f
+}
+
+// addTree creates the fixture's tree and users (see newFixture).
+func (f *fixture) addTree() {
+	t := f.t
+	t.Helper()
 	sys := domain.SystemPrincipal()
 	for _, in := range []domain.UnitInput{
 		{Code: "HN", Name: "Đảng bộ Thành phố Hà Nội", Kind: "city"},
@@ -78,7 +86,6 @@ func newFixture(t *testing.T) *fixture {
 		}
 	}
 	f.addFixtureUsers()
-	return f
 }
 
 // addFixtureUsers creates the users of fixtureUsers with their roles:

@@ -60,8 +60,8 @@ func TestLateFlagsOpenTheDayAfterTheDeadlineAndResolveWhenHeld(t *testing.T) {
 		t.Errorf("run counts = %v, want 7 late in the round", run.Counts)
 	}
 	p := f.progress("HN.HBT.BM", "")
-	if p.Late.Count != 4 || p.Late.CountSource != "rollups" || len(p.Late.Units) != 4 || p.Late.Units[0].DaysOverdue != 1 {
-		t.Errorf("progress late = %+v, want 4 listed, 1 day overdue, counted by the run", p.Late)
+	if p.Late.Count != 4 || len(p.Late.Units) != 4 || p.Late.Units[0].DaysOverdue != 1 {
+		t.Errorf("progress late = %+v, want 4 listed, 1 day overdue", p.Late)
 	}
 
 	t.Run("flags are never duplicated across runs", func(t *testing.T) {
@@ -89,7 +89,7 @@ func TestLateFlagsOpenTheDayAfterTheDeadlineAndResolveWhenHeld(t *testing.T) {
 		f.hold(others[0], "2020-04-01")
 		p := f.progress("HN.HBT.BM", "")
 		if p.Late.Count != 3 || len(p.Late.Units) != 3 {
-			t.Errorf("late after holding %s = %d (%s), listed %d, want 3", others[0], p.Late.Count, p.Late.CountSource, len(p.Late.Units))
+			t.Errorf("late after holding %s = %d, listed %d, want 3", others[0], p.Late.Count, len(p.Late.Units))
 		}
 	})
 
@@ -231,5 +231,113 @@ func TestFlagsArePagedMostOverdueFirst(t *testing.T) {
 		if all[i].DaysOverdue > all[i-1].DaysOverdue {
 			t.Fatalf("flag %d is %d days overdue after one %d days overdue", i, all[i].DaysOverdue, all[i-1].DaysOverdue)
 		}
+	}
+}
+
+// A cell held three days after its deadline, entered a fortnight later:
+// the late flag the runs kept open until then is resolved with the real
+// delay and the day it was held, not the day of the run.
+func TestAResolvedFlagCarriesTheRealDelay(t *testing.T) {
+	f := newProgressFixture(t)
+	f.clock.setDay("2020-04-01")
+	f.runJob("late-flags", "")
+	f.clock.setDay("2020-04-15")
+	f.runJob("late-flags", "")
+	f.hold("HN.HBT.VT.C1", "2020-04-03")
+	f.runJob("late-flags", "")
+	resolved := f.flagsOf("HN.HBT.VT.C1", domain.FlagResolved, domain.FlagLate)
+	if len(resolved) != 1 {
+		t.Fatalf("resolved late flags of VT.C1 = %d, want 1", len(resolved))
+	}
+	fl := resolved[0]
+	if fl.DaysOverdue != 3 || fl.EndedOn == nil || fl.EndedOn.String() != "2020-04-03" || fl.ResolvedAt == nil || !fl.ResolvedAt.Equal(f.clock.Now()) {
+		t.Errorf("resolved flag: %d days overdue, ended %v, resolved at %v; want 3 days, ended on the held date 03/04, closed by the run",
+			fl.DaysOverdue, fl.EndedOn, fl.ResolvedAt)
+	}
+	if open := f.flagsOf("HN.HBT.VT.C2", domain.FlagOpen, domain.FlagLate); len(open) != 1 || open[0].DaysOverdue != 15 {
+		t.Errorf("the late flag still open on VT.C2: %+v, want 15 days overdue on 15/04", open)
+	}
+}
+
+// A unit past its deadline without a planned date is late, not also at
+// risk: the dashboard lists it once.
+func TestALateUnitIsNotAlsoAtRisk(t *testing.T) {
+	f := newProgressFixture(t)
+	f.clock.setDay("2020-03-20")
+	f.runJob("late-flags", "")
+	if risk := codesOf(f.flagsOf("HN.HBT.VT", domain.FlagOpen, domain.FlagAtRisk)); !slices.Equal(risk, []string{"HN.HBT.VT.C1", "HN.HBT.VT.C2"}) {
+		t.Fatalf("at risk on 20/03 = %v, want the two cells of VT (no planned date, deadline 31/03)", risk)
+	}
+	f.clock.setDay("2020-04-15")
+	run := f.runJob("late-flags", "")
+	late := codesOf(f.flagsOf("HN", domain.FlagOpen, domain.FlagLate))
+	for _, code := range codesOf(f.flagsOf("HN", domain.FlagOpen, domain.FlagAtRisk)) {
+		if slices.Contains(late, code) {
+			t.Errorf("%s is late and at risk", code)
+		}
+	}
+	if !slices.Contains(late, "HN.HBT.VT.C1") || run.Counts["open_at_risk"] != 0 {
+		t.Errorf("on 15/04: late %v, %d at risk; want VT.C1 late and nobody at risk", late, run.Counts["open_at_risk"])
+	}
+	for _, fl := range f.flagsOf("HN.HBT.VT", domain.FlagResolved, domain.FlagAtRisk) {
+		if fl.EndedOn == nil || fl.EndedOn.String() != "2020-04-01" {
+			t.Errorf("%s: at risk until %v, want until it became late on 01/04", fl.Unit.Code, fl.EndedOn)
+		}
+	}
+	if p := f.progress("HN.HBT.VT", ""); p.Late.Count != 2 || p.AtRisk != 0 {
+		t.Errorf("progress of VT: %d late, %d at risk; want 2 and 0", p.Late.Count, p.AtRisk)
+	}
+}
+
+// The preparation milestones of a congress held are moot, not overdue:
+// neither counted nor flagged; the results report, due after it, still is.
+func TestAHeldCongressHasNoOverduePreparation(t *testing.T) {
+	f := newProgressFixture(t)
+	sys := domain.SystemPrincipal()
+	f.clock.setDay("2020-03-01")
+	// Planned on 10/03: its draft report (due 24/02) and personnel plan
+	// (29/02) are overdue; it is held on 10/03 without them.
+	c := f.congressNow("HN.HBT.VT.C1")
+	preparing, planned := "preparing", "2020-03-10"
+	if _, err := f.svc.UpdateCongress(f.ctx, sys, "HN.HBT.VT.C1", 0, domain.CongressPatch{Status: &preparing, PlannedDate: &planned, Version: c.Version}); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.congressNow("HN.HBT.VT.C1"); c.Milestones.Overdue != 2 || c.Milestones.Moot != 0 {
+		t.Fatalf("before the congress: %+v, want 2 overdue", c.Milestones)
+	}
+	f.clock.setDay("2020-03-20")
+	f.hold("HN.HBT.VT.C1", "2020-03-10")
+	f.runJob("late-flags", "")
+	c = f.congressNow("HN.HBT.VT.C1")
+	if c.Milestones.Overdue != 1 || c.Milestones.Moot != 2 {
+		t.Errorf("held: milestones %+v, want the results report overdue (due 17/03) and the 2 preparations moot", c.Milestones)
+	}
+	ms, err := f.svc.Milestones(f.ctx, sys, "HN.HBT.VT.C1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var moot, overdue []string
+	for _, m := range ms {
+		if m.Moot {
+			moot = append(moot, m.Code)
+		}
+		if m.Overdue {
+			overdue = append(overdue, m.Code)
+		}
+	}
+	if !slices.Equal(moot, []string{"draft_report", "personnel_plan"}) || !slices.Equal(overdue, []string{"results_reported"}) {
+		t.Errorf("moot %v, overdue %v; want the draft report and personnel plan moot, the results report overdue", moot, overdue)
+	}
+	var flagged []string
+	for _, fl := range f.flagsOf("HN.HBT.VT.C1", domain.FlagOpen, domain.FlagMilestoneOverdue) {
+		flagged = append(flagged, fl.Milestone.Code)
+	}
+	if !slices.Equal(flagged, []string{"results_reported"}) {
+		t.Errorf("milestones flagged overdue = %v, want the results report only", flagged)
+	}
+	// On 05/03 the congress plan (due 03/03, approved on 10/03) was overdue too.
+	if p := f.progress("HN.HBT.VT.C1", "2020-03-05"); p.Own.Milestones.Overdue != 3 || p.Own.Milestones.Moot != 0 ||
+		p.Own.Status != domain.StatusPreparing || p.Own.Current.Status != domain.StatusHeld || p.Own.HeldDate != nil {
+		t.Errorf("on 05/03: %+v, want 3 overdue, preparing then (held now, labelled current), no held date yet", p.Own)
 	}
 }

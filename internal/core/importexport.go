@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/daihoi/daihoi/internal/domain"
-	"github.com/daihoi/daihoi/internal/store"
 	"github.com/daihoi/daihoi/internal/unitfile"
 )
 
@@ -20,10 +19,10 @@ import (
 // parent is outside that scope is a bad row, and a row that would create a
 // root makes the import forbidden. The demo seed calls this with rows built
 // in Go, numbered from 1.
-func (s *Service) ImportUnits(ctx context.Context, p domain.Principal, rows []domain.ImportRow) (store.ImportResult, error) {
+func (s *Service) ImportUnits(ctx context.Context, p domain.Principal, rows []domain.ImportRow) (domain.ImportResult, error) {
 	defer s.principals.forget() // an import may move granted units
 	if !p.System && !p.CanAnywhere(domain.ActManage) {
-		return store.ImportResult{}, domain.Forbidden()
+		return domain.ImportResult{}, domain.Forbidden()
 	}
 	res, err := s.store.ApplyImport(ctx, p, func(existing map[string]domain.ExistingUnit) (domain.ImportPlan, error) {
 		return domain.PlanImport(s.rules, p, rows, existing)
@@ -39,17 +38,17 @@ func (s *Service) ImportUnits(ctx context.Context, p domain.Principal, rows []do
 // ImportUnitsFile reads a unit file (.csv or .xlsx, chosen by the extension
 // of filename) from r within lim and imports it with ImportUnits. A file
 // over the limits is refused before anything is written.
-func (s *Service) ImportUnitsFile(ctx context.Context, p domain.Principal, filename string, r io.Reader, lim unitfile.Limits) (store.ImportResult, error) {
+func (s *Service) ImportUnitsFile(ctx context.Context, p domain.Principal, filename string, r io.Reader, lim unitfile.Limits) (domain.ImportResult, error) {
 	format, err := unitfile.FormatOf(filename)
 	if err != nil {
-		return store.ImportResult{}, err
+		return domain.ImportResult{}, err
 	}
 	if !p.System && !p.CanAnywhere(domain.ActManage) {
-		return store.ImportResult{}, domain.Forbidden()
+		return domain.ImportResult{}, domain.Forbidden()
 	}
 	rows, err := unitfile.Read(format, r, lim)
 	if err != nil {
-		return store.ImportResult{}, err
+		return domain.ImportResult{}, err
 	}
 	return s.ImportUnits(ctx, p, rows)
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/domain"
-	"github.com/daihoi/daihoi/internal/store"
 	"github.com/daihoi/daihoi/internal/unitfile"
 )
 
@@ -20,7 +19,7 @@ func csvOf(lines ...string) string {
 }
 
 // importCSV imports a CSV file as p.
-func (f *fixture) importCSV(p domain.Principal, file string) (store.ImportResult, error) {
+func (f *fixture) importCSV(p domain.Principal, file string) (domain.ImportResult, error) {
 	return f.svc.ImportUnitsFile(f.ctx, p, "units.csv", strings.NewReader(file), unitfile.Limits{})
 }
 
@@ -46,7 +45,7 @@ func badRows(t *testing.T, err error) []string {
 	return out
 }
 
-func summary(r store.ImportResult) string {
+func summary(r domain.ImportResult) string {
 	return fmt.Sprintf("%d created, %d updated, %d moved, %d unchanged", r.Created, r.Updated, r.Moved, r.Unchanged)
 }
 

@@ -14,7 +14,7 @@ func (s *Service) Milestones(ctx context.Context, p domain.Principal, code strin
 	if err != nil {
 		return nil, err
 	}
-	return s.store.Milestones(ctx, c.RoundID, c.UnitID, c.PlannedDate, domain.TodayDay(s.clock))
+	return s.store.Milestones(ctx, c.RoundID, c.UnitID, domain.TodayDay(s.clock))
 }
 
 // TickMilestone records the milestone of the unit with code as done (on

@@ -13,11 +13,9 @@ import (
 // gives them.
 type MyCongress struct {
 	domain.Congress
-	Late        bool              `json:"late"`
-	DaysOverdue int               `json:"days_overdue"`
-	Cell        bool              `json:"cell"`
-	Attendance  domain.Attendance `json:"attendance"`
-	May         Permissions       `json:"may"`
+	Cell       bool              `json:"cell"`
+	Attendance domain.Attendance `json:"attendance"`
+	May        Permissions       `json:"may"`
 	// Pending are the approvals the congress waits for while it is
 	// prepared; the caller gives them when May.Approve, else Approver.
 	Pending  []domain.Milestone `json:"pending"`
@@ -87,9 +85,8 @@ func (s *Service) MyUnits(ctx context.Context, p domain.Principal) (MyUnitsList,
 			}
 			seen[c.UnitID] = true
 			ids = append(ids, c.UnitID)
-			late, days := domain.LateOn(c.Deadline, c.Status.Held(), today)
 			cell := s.rules.IsCell(c.UnitKind)
-			out.Units = append(out.Units, MyCongress{Congress: c, Late: late, DaysOverdue: days, Cell: cell,
+			out.Units = append(out.Units, MyCongress{Congress: c, Cell: cell,
 				Attendance: c.Attendance(cell), May: s.permissionsOn(p, c.UnitPath, c.UnitKind)})
 		}
 	}
@@ -192,7 +189,8 @@ func (s *Service) FollowedUnits(ctx context.Context, p domain.Principal) ([]doma
 				if err != nil {
 					return nil, err
 				}
-				out = append(out, domain.ChildProgress{UnitRef: unitRef(u), Category: u.Category, Own: pr.Own, Cells: pr.Cells, Late: pr.Late.Count})
+				out = append(out, domain.ChildProgress{UnitRef: unitRef(u), Category: u.Category, Own: pr.Own, Cells: pr.Cells,
+					Late: pr.Late.Count, AtRisk: pr.AtRisk})
 			}
 			continue
 		}
@@ -200,7 +198,7 @@ func (s *Service) FollowedUnits(ctx context.Context, p domain.Principal) ([]doma
 		if err != nil {
 			return nil, err
 		}
-		figures, _, err := s.store.ProgressChildren(ctx, roundID, parent, today, today)
+		figures, err := s.store.ProgressChildren(ctx, roundID, parent, today, s.atRiskDays())
 		if err != nil {
 			return nil, err
 		}
@@ -208,9 +206,9 @@ func (s *Service) FollowedUnits(ctx context.Context, p domain.Principal) ([]doma
 		for _, u := range byParent[code] {
 			want[u.Code] = true
 		}
-		for _, c := range s.childRows(figures) {
-			if want[c.Code] {
-				out = append(out, c)
+		for _, f := range figures {
+			if want[f.Code] {
+				out = append(out, s.childProgress(f))
 			}
 		}
 	}

@@ -38,11 +38,13 @@ func ParseAsOf(raw string, today domain.Day) (domain.Day, error) {
 
 // Progress returns the state of round (0: the current one) below and at
 // the unit with code on the day asOf ("" for today): the share of cells
-// that have held their congress (the board's headline), the same for the
-// grassroots organizations and each kind below, the unit's own congress and
-// milestones, the pilots, and the late units. Today's figures come from the
-// rollups, kept current by every change; a past day's from its snapshot,
-// else counted from the held dates. Texts are in Vietnamese (Localize).
+// that had held their congress by then (the board's headline), the same for
+// the grassroots organizations and each kind below, the unit's own congress
+// and milestones, the pilots, and the units late and at risk. Any day's
+// figures come from the maintained aggregates and count what is recorded
+// now (a congress entered later as held on or before that day counts), so
+// they agree with the weekly reports whatever day they are asked for. Texts
+// are in Vietnamese (Localize).
 func (s *Service) Progress(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.Progress, error) {
 	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
 	if err != nil {
@@ -53,22 +55,31 @@ func (s *Service) Progress(ctx context.Context, p domain.Principal, code string,
 	if err != nil {
 		return domain.Progress{}, err
 	}
-	f, err := s.store.Progress(ctx, id, u, day, today, LateListed)
+	f, err := s.store.Progress(ctx, id, u, day, s.atRiskDays(), LateListed)
 	if err != nil {
 		return domain.Progress{}, err
 	}
-	out := domain.Progress{RoundID: id, Unit: unitRef(u), AsOf: day, Source: f.Source, Own: f.Own,
+	out := domain.Progress{RoundID: id, Unit: unitRef(u), AsOf: day, Source: sourceOf(day, today), Own: f.Own,
 		Pilots: domain.NewShare(f.PilotsHeld, f.PilotsTotal)}
-	var late int
-	out.Kinds, out.Cells, out.Grassroots, late = domain.CountsByKind(s.rules, f.Kinds)
-	out.Late = domain.LateSummary{Count: late, CountSource: f.LateSource, Units: f.LateUnits, Limit: LateListed}
+	k := domain.CountsByKind(s.rules, f.Kinds)
+	out.Kinds, out.Cells, out.Grassroots, out.AtRisk = k.Kinds, k.Cells, k.Grassroots, k.AtRisk
+	out.Late = domain.LateSummary{Count: k.Late, Units: f.LateUnits, Limit: LateListed}
 	out.Localize("vi")
 	return out, nil
 }
 
+// sourceOf says which day a progress read is of.
+func sourceOf(day, today domain.Day) string {
+	if day.Before(today) {
+		return domain.SourceComputed
+	}
+	return domain.SourceLive
+}
+
 // ProgressChildren returns the breakdown of a unit's progress by the units
 // directly below it: each one's own congress, the share of cells below it
-// that have held theirs, and its late units (itself included), on asOf.
+// that had held theirs, and its units late and at risk (itself included),
+// on asOf.
 func (s *Service) ProgressChildren(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.ChildrenProgress, error) {
 	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
 	if err != nil {
@@ -79,30 +90,34 @@ func (s *Service) ProgressChildren(ctx context.Context, p domain.Principal, code
 	if err != nil {
 		return domain.ChildrenProgress{}, err
 	}
-	figures, source, err := s.store.ProgressChildren(ctx, id, u, day, today)
+	figures, err := s.store.ProgressChildren(ctx, id, u, day, s.atRiskDays())
 	if err != nil {
 		return domain.ChildrenProgress{}, err
 	}
-	out := domain.ChildrenProgress{RoundID: id, Unit: unitRef(u), AsOf: day, Source: source, Children: s.childRows(figures)}
+	out := domain.ChildrenProgress{RoundID: id, Unit: unitRef(u), AsOf: day, Source: sourceOf(day, today),
+		Children: make([]domain.ChildProgress, 0, len(figures))}
+	for _, c := range figures {
+		out.Children = append(out.Children, s.childProgress(c))
+	}
 	out.Localize("vi")
 	return out, nil
 }
 
-// childRows are the figures of units as rows of the units below a unit:
-// their own congress, the share of the cells below them held, and their
-// late units (themselves included).
-func (s *Service) childRows(figures []store.ChildFigures) []domain.ChildProgress {
-	out := make([]domain.ChildProgress, 0, len(figures))
-	for _, c := range figures {
-		_, cells, _, late := domain.CountsByKind(s.rules, c.Kinds)
-		if c.Own.Late {
-			late++
-		}
-		out = append(out, domain.ChildProgress{UnitRef: c.UnitRef, Category: c.Category, Own: c.Own, Cells: cells, Late: late})
-	}
-	return out
+// childProgress is the row of a unit directly below: its cells and its
+// units late and at risk, itself included.
+func (s *Service) childProgress(c store.ChildFigures) domain.ChildProgress {
+	k := domain.CountsByKind(s.rules, c.Kinds)
+	return domain.ChildProgress{UnitRef: c.UnitRef, Category: c.Category, Own: c.Own, Cells: k.Cells,
+		Late: k.Late + boolInt(c.Own.Late), AtRisk: k.AtRisk + boolInt(c.Own.AtRisk)}
 }
 
 func unitRef(u domain.Unit) domain.UnitRef {
 	return domain.UnitRef{Code: u.Code, Name: u.Name, Kind: u.Kind}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -250,24 +250,30 @@ func TestProgressOnAPastDay(t *testing.T) {
 			t.Error("C09, held on 19/02, shows held on 15/02")
 		}
 	})
-	t.Run("with a snapshot it reads the snapshot", func(t *testing.T) {
+	t.Run("a snapshot keeps what was known; figures count what is recorded now", func(t *testing.T) {
 		run := f.runJob("progress-snapshot", "2020-02-15")
 		if run.Outcome != domain.JobOK || run.Counts["rows"] == 0 {
 			t.Fatalf("snapshot run = %+v", run)
 		}
-		p := f.progress("HN.HBT.BM", "2020-02-15")
-		if p.Source != domain.SourceSnapshot || p.Cells.Held != 5 || p.Cells.Total != 13 {
-			t.Errorf("15/02: source %s, cells %d/%d, want snapshot 5/13", p.Source, p.Cells.Held, p.Cells.Total)
+		// Entered on 01/03 as held on 14/02: the past changes, for the
+		// ward and every unit above it, while the snapshot stays as written.
+		f.hold("HN.HBT.BM.C10", "2020-02-14")
+		for _, code := range []string{"HN.HBT.BM", "HN.HBT", "HN"} {
+			p := f.progress(code, "2020-02-15")
+			if p.Source != domain.SourceComputed || p.Cells.Held != 6 {
+				t.Errorf("%s on 15/02: source %s, cells %d/%d, want computed with 6 held", code, p.Source, p.Cells.Held, p.Cells.Total)
+			}
+			if p := f.progress(code, "2020-02-13"); p.Cells.Held != 3 {
+				t.Errorf("%s on 13/02: %d held, want 3 (the hold of 14/02 not yet)", code, p.Cells.Held)
+			}
 		}
-		// A snapshot is what was recorded: a later change of the past does not alter it.
-		if _, err := f.db.Exec(`UPDATE progress_snapshots SET held = 4 WHERE unit_id = (SELECT id FROM units WHERE code = 'HN.HBT.BM') AND day = '2020-02-15'`); err != nil {
-			t.Fatal(err)
-		}
-		if p := f.progress("HN.HBT.BM", "2020-02-15"); p.Cells.Held != 4 {
-			t.Errorf("read %d held, want the snapshot's 4", p.Cells.Held)
+		var snap int
+		if err := f.db.Get(&snap, `SELECT held FROM progress_snapshots s JOIN units u ON u.id = s.unit_id
+			WHERE u.code = 'HN.HBT.BM' AND s.day = '2020-02-15' AND s.kind = 'cell'`); err != nil || snap != 5 {
+			t.Errorf("the snapshot of 15/02 holds %d (%v), want the 5 known when it was written", snap, err)
 		}
 		c, err := f.svc.ProgressChildren(f.ctx, domain.SystemPrincipal(), "HN.HBT", 0, "2020-02-15")
-		if err != nil || c.Source != domain.SourceSnapshot {
+		if err != nil || c.Source != domain.SourceComputed {
 			t.Fatalf("children: %v, source %s", err, c.Source)
 		}
 	})
@@ -315,8 +321,8 @@ func TestProgressChildrenBreakdown(t *testing.T) {
 	if dk := got["HN.HBT.DK"]; dk.Cells.Total != 0 || dk.Late != 0 {
 		t.Errorf("Đoàn Kết = %+v, want no cells and not late (deadline 30/06)", dk)
 	}
-	t.Run("the counts hold without the late-flags run", func(t *testing.T) {
-		if _, err := f.db.Exec(`UPDATE rollups SET late_day = NULL`); err != nil {
+	t.Run("the counts hold without any late-flags run", func(t *testing.T) {
+		if _, err := f.db.Exec(`DELETE FROM flags; DELETE FROM job_runs`); err != nil {
 			t.Fatal(err)
 		}
 		c, err := f.svc.ProgressChildren(f.ctx, domain.SystemPrincipal(), "HN.HBT", 0, "")
@@ -324,8 +330,9 @@ func TestProgressChildrenBreakdown(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, ch := range c.Children {
-			if ch.Late != got[ch.Code].Late {
-				t.Errorf("%s: %d late counted live, %d from the rollups", ch.Code, ch.Late, got[ch.Code].Late)
+			if ch.Late != got[ch.Code].Late || ch.AtRisk != got[ch.Code].AtRisk {
+				t.Errorf("%s: %d late, %d at risk without the run; %d, %d after it", ch.Code, ch.Late, ch.AtRisk,
+					got[ch.Code].Late, got[ch.Code].AtRisk)
 			}
 		}
 	})

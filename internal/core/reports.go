@@ -1,7 +1,6 @@
 package core
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,7 +10,7 @@ import (
 
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/mail"
-	"github.com/daihoi/daihoi/internal/reportfile"
+	"github.com/daihoi/daihoi/internal/report"
 	"github.com/daihoi/daihoi/internal/store"
 )
 
@@ -69,131 +68,71 @@ func (s *Service) cellKinds() []string {
 	return kinds
 }
 
-// kindName is the name of a unit kind in both languages.
-func (s *Service) kindName(code string) domain.Text {
-	if k, ok := s.rules.Kinds[code]; ok {
-		return domain.Text{VI: k.NameVI, EN: k.NameEN}
-	}
-	return domain.Text{VI: code, EN: code}
-}
-
-// buildWeeklyReport draws the report of unit u in round for week w from
-// the data as of the week's Sunday: every figure and list is read
-// set-based over u's subtree (a fixed number of queries whatever its size).
-func (s *Service) buildWeeklyReport(ctx context.Context, round domain.RoundDetail, u domain.Unit, w domain.Week) (domain.WeeklyReport, error) {
-	today := domain.TodayDay(s.clock)
+// buildWeeklyReport reads the facts of the report of unit u in round for
+// week w as of the week's Sunday and the Sunday before, and has package
+// report draw it: the figures from the maintained aggregates (as a
+// progress read of that day gives them), the lists read set-based over
+// u's subtree (a fixed number of queries whatever its size).
+func (s *Service) buildWeeklyReport(ctx context.Context, round domain.RoundDetail, u domain.Unit, w domain.Week) (report.Weekly, error) {
 	from, to := w.Monday(), w.Sunday()
-	prevTo := to.AddDays(-7)
-	r := domain.WeeklyReport{Version: domain.WeeklyReportVersion, Unit: unitRef(u), KindName: s.kindName(u.Kind),
-		RoundID: round.ID, RoundName: round.Name, Week: w.String(), From: from, To: to, MadeAt: s.clock.Now()}
-
-	cur, err := s.store.Progress(ctx, round.ID, u, to, today, 0)
-	if err != nil {
-		return r, err
-	}
-	prev, err := s.store.Progress(ctx, round.ID, u, prevTo, today, 0)
-	if err != nil {
-		return r, err
-	}
-	_, cells, grassroots, late := domain.CountsByKind(s.rules, cur.Kinds)
-	_, pCells, pGrassroots, pLate := domain.CountsByKind(s.rules, prev.Kinds)
-	figure := func(key string, v, t, pv, pt int) domain.ReportFigure {
-		return domain.ReportFigure{Key: key, Name: domain.FigureName(key), Value: v, Total: t, Prev: pv, PrevTotal: pt}
-	}
-	r.Headline = []domain.ReportFigure{
-		figure(domain.FigureCells, cells.Held, cells.Total, pCells.Held, pCells.Total),
-		figure(domain.FigureGrassroots, grassroots.Held, grassroots.Total, pGrassroots.Held, pGrassroots.Total),
-		figure(domain.FigurePilots, cur.PilotsHeld, cur.PilotsTotal, prev.PilotsHeld, prev.PilotsTotal),
-		figure(domain.FigureLate, late, 0, pLate, 0),
-	}
-
-	// Progress by week, from the round's first week, and the unit's forecast.
-	kinds := s.cellKinds()
-	daily, total, deadline, err := s.store.HeldByDay(ctx, round.ID, u.Path, kinds, round.StartDate, to)
-	if err != nil {
-		return r, err
-	}
-	heldOn := map[domain.Day]int{}
-	for _, d := range daily {
-		heldOn[d.Day] = d.Held
-	}
-	for wk := domain.WeekOf(round.StartDate); !wk.Sunday().After(to); wk = domain.WeekOf(wk.Sunday().AddDays(1)) {
-		r.Weeks = append(r.Weeks, domain.ReportWeekPoint{Week: wk.String(), To: wk.Sunday(), Held: heldOn[wk.Sunday()], Total: total})
-	}
 	n := s.opts.Reports.ForecastWeeks
-	var pace []int
-	for _, p := range r.Weeks[max(0, len(r.Weeks)-n-1):] {
-		pace = append(pace, p.Held)
+	f := report.Facts{Unit: unitRef(u), Round: round, Week: w, MadeAt: s.clock.Now(), Rules: s.rules, ForecastWeeks: n}
+	cur, err := s.store.Progress(ctx, round.ID, u, to, s.atRiskDays(), 0)
+	if err != nil {
+		return report.Weekly{}, err
 	}
-	f := domain.ForecastDone(pace, total, to, deadline)
-	r.Forecast = domain.ReportForecast{Weeks: len(pace) - 1, PerWeek: f.PerWeek, Left: total - cells.Held, Done: f.Done,
-		Deadline: deadline, OnTime: f.OnTime, ProjectedLate: []domain.ReportUnitRef{}}
+	prev, err := s.store.Progress(ctx, round.ID, u, to.AddDays(-7), s.atRiskDays(), 0)
+	if err != nil {
+		return report.Weekly{}, err
+	}
+	f.Now, f.Before = domain.CountsByKind(s.rules, cur.Kinds), domain.CountsByKind(s.rules, prev.Kinds)
+	f.PilotsHeld, f.PilotsTotal, f.PrevPilotsHeld, f.PrevPilotsTotal = cur.PilotsHeld, cur.PilotsTotal, prev.PilotsHeld, prev.PilotsTotal
+	f.Deadline = cur.Own.Deadline
 
-	// The units below: their cells at the end of each of the last weeks,
-	// their own congress and late units on Sunday.
+	kinds := s.cellKinds()
+	daily, total, _, err := s.store.HeldByDay(ctx, round.ID, u, kinds, round.StartDate, to)
+	if err != nil {
+		return report.Weekly{}, err
+	}
+	f.HeldOn, f.Cells = make(map[domain.Day]int, len(daily)), total
+	for _, d := range daily {
+		f.HeldOn[d.Day] = d.Held
+	}
+
 	days := make([]domain.Day, n+1)
 	for i := range days {
 		days[i] = to.AddDays(-7 * (n - i))
 	}
 	series, err := s.store.CellsHeldOnDays(ctx, round.ID, u, kinds, days)
 	if err != nil {
-		return r, err
+		return report.Weekly{}, err
 	}
-	children, _, err := s.store.ProgressChildren(ctx, round.ID, u, to, today)
+	children, err := s.store.ProgressChildren(ctx, round.ID, u, to, s.atRiskDays())
 	if err != nil {
-		return r, err
+		return report.Weekly{}, err
 	}
-	r.Units = make([]domain.ReportUnit, 0, len(children))
+	f.Children = make([]report.Child, 0, len(children))
 	for _, c := range children {
 		cs := series[c.ID]
-		_, _, _, lateBelow := domain.CountsByKind(s.rules, c.Kinds)
-		if c.Own.Late {
-			lateBelow++
-		}
-		atRisk := !c.Own.Late && domain.AtRiskOn(c.Own.Held, c.Own.PlannedDate, c.Own.Deadline, to, s.atRiskDays())
-		row := domain.ReportUnit{UnitRef: c.UnitRef, KindName: s.kindName(c.Kind), Total: cs.Total,
-			Status: c.Own.Status, StatusName: c.Own.StatusName, HeldDate: c.Own.HeldDate, PlannedDate: c.Own.PlannedDate,
-			Deadline: c.Own.Deadline, IsPilot: c.Own.IsPilot, LateBelow: lateBelow,
-			Flags: domain.ReportFlagTexts(c.Own.Late, c.Own.DaysOverdue, atRisk, lateBelow-boolInt(c.Own.Late))}
-		if cs.Held != nil {
-			row.Held, row.PrevHeld = cs.Held[n], cs.Held[n-1]
-			cf := domain.ForecastDone(cs.Held, cs.Total, to, cs.Deadline)
-			if row.Held < row.Total {
-				row.Done = cf.Done // none for a unit whose cells have all held
-			}
-			row.ProjectedLate = row.Held < row.Total && (cf.Done == nil || (cs.Deadline != nil && cf.Done.After(*cs.Deadline)))
-		}
-		if row.ProjectedLate {
-			r.Forecast.ProjectedLate = append(r.Forecast.ProjectedLate, domain.ReportUnitRef{UnitRef: row.UnitRef, KindName: row.KindName})
-		}
-		r.Units = append(r.Units, row)
+		f.Children = append(f.Children, report.Child{ChildProgress: s.childProgress(c), Held: cs.Held, Cells: cs.Total})
 	}
 
-	lists, err := s.store.ReportLists(ctx, round.ID, u, from, to, to.AddDays(1), to.AddDays(7), s.atRiskDays(), domain.ReportListLimit)
+	lists, err := s.store.ReportLists(ctx, round.ID, u, from, to, to.AddDays(1), to.AddDays(7), s.atRiskDays(), report.ListLimit)
 	if err != nil {
-		return r, err
+		return report.Weekly{}, err
 	}
-	r.HeldInWeek, r.HeldInWeekCount = lists.Held, lists.HeldCount
-	r.PlannedNextWeek, r.PlannedNextWeekCount = lists.Planned, lists.PlannedCount
-	r.Late, r.LateCount, r.AtRiskCount = lists.Late, lists.LateCount, lists.AtRiskCount
-	for i := range r.HeldInWeek {
-		r.HeldInWeek[i].KindName = s.kindName(r.HeldInWeek[i].Kind)
+	f.Held, f.HeldCount = lists.Held, lists.HeldCount
+	f.Planned, f.PlannedCount = lists.Planned, lists.PlannedCount
+	f.Late, f.LateCount, f.AtRiskCount = lists.Late, lists.LateCount, lists.AtRiskCount
+	if f.MissingPapers, f.MissingPapersCount, err = s.store.MissingPapers(ctx, round.ID, u.Path, to, report.ListLimit); err != nil {
+		return report.Weekly{}, err
 	}
-	for i := range r.PlannedNextWeek {
-		r.PlannedNextWeek[i].KindName = s.kindName(r.PlannedNextWeek[i].Kind)
+	comp, err := s.compositionOf(ctx, round.ID, u, to)
+	if err != nil {
+		return report.Weekly{}, err
 	}
-	for i := range r.Late {
-		r.Late[i].KindName = s.kindName(r.Late[i].Kind)
-		r.Late[i].Fill(to)
-	}
-	return r, nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	f.Composition = &comp
+	return report.Build(f), nil
 }
 
 func (s *Service) atRiskDays() int {
@@ -205,8 +144,19 @@ func (s *Service) atRiskDays() int {
 
 // MadeReport is a report made or found by MakeWeeklyReport.
 type MadeReport struct {
-	Report domain.WeeklyReport
-	store.SaveResult
+	Report report.Weekly
+	// ID is the stored report's.
+	ID int64
+	// Written: the report was stored (new, or replaced when forced).
+	Written bool
+	// Replaced: an earlier report of the unit and week was replaced.
+	Replaced bool
+	// Mails counts the e-mails queued for its subscribers.
+	Mails int
+}
+
+func madeReport(r report.Weekly, res store.SaveResult) MadeReport {
+	return MadeReport{Report: r, ID: res.ID, Written: res.Written, Replaced: res.Replaced, Mails: res.Mails}
 }
 
 // MakeWeeklyReport makes the weekly report of the unit with code for week
@@ -256,7 +206,7 @@ func (s *Service) makeWeeklyReport(ctx context.Context, p domain.Principal, roun
 	if !force {
 		if stored, err := s.store.WeeklyReport(ctx, u.ID, w.String()); err == nil {
 			r, err := decodeReport(stored)
-			return MadeReport{Report: r, SaveResult: store.SaveResult{ID: stored.ID}}, err
+			return MadeReport{Report: r, ID: stored.ID}, err
 		} else if !domain.IsCode(err, domain.ENotFound) {
 			return MadeReport{}, err
 		}
@@ -268,7 +218,12 @@ func (s *Service) makeWeeklyReport(ctx context.Context, p domain.Principal, roun
 	if at != nil {
 		r.MadeAt = *at
 	}
-	res, err := s.store.SaveWeeklyReport(ctx, p, u, r, force, at == nil, s.clock.Now())
+	content, err := json.Marshal(r)
+	if err != nil {
+		return MadeReport{}, fmt.Errorf("core: report %s %s: %w", u.Code, r.Week, err)
+	}
+	row := store.StoredReport{RoundID: r.RoundID, Week: r.Week, WeekStart: r.From, MadeAt: r.MadeAt, NothingNew: r.NothingNew(), Content: content}
+	res, err := s.store.SaveWeeklyReport(ctx, p, u, row, force, at == nil, s.clock.Now())
 	if err != nil {
 		return MadeReport{}, err
 	}
@@ -278,14 +233,14 @@ func (s *Service) makeWeeklyReport(ctx context.Context, p domain.Principal, roun
 			return MadeReport{}, err
 		}
 		r, err = decodeReport(stored)
-		return MadeReport{Report: r, SaveResult: res}, err
+		return madeReport(r, res), err
 	}
-	return MadeReport{Report: r, SaveResult: res}, nil
+	return madeReport(r, res), nil
 }
 
-func decodeReport(st store.StoredReport) (domain.WeeklyReport, error) {
-	var r domain.WeeklyReport
-	if err := json.Unmarshal(st.Content, &r); err != nil {
+func decodeReport(st store.StoredReport) (report.Weekly, error) {
+	r, err := report.Decode(st.Content)
+	if err != nil {
 		return r, fmt.Errorf("core: report %s: %w", st.Week, err)
 	}
 	return r, nil
@@ -293,26 +248,50 @@ func decodeReport(st store.StoredReport) (domain.WeeklyReport, error) {
 
 // WeeklyReport returns the stored weekly report of the unit with code for
 // week; p needs to be able to read the unit.
-func (s *Service) WeeklyReport(ctx context.Context, p domain.Principal, code, week string) (domain.WeeklyReport, error) {
+func (s *Service) WeeklyReport(ctx context.Context, p domain.Principal, code, week string) (report.Weekly, error) {
 	u, err := s.unitFor(ctx, p, domain.ActRead, code)
 	if err != nil {
-		return domain.WeeklyReport{}, err
+		return report.Weekly{}, err
 	}
+	return s.weeklyReportOf(ctx, u, week)
+}
+
+// weeklyReportOf is the stored report of u for week.
+func (s *Service) weeklyReportOf(ctx context.Context, u domain.Unit, week string) (report.Weekly, error) {
 	w, err := domain.ParseWeek(strings.TrimSpace(week))
 	if err != nil {
-		return domain.WeeklyReport{}, err
+		return report.Weekly{}, err
 	}
 	st, err := s.store.WeeklyReport(ctx, u.ID, w.String())
 	if err != nil {
-		return domain.WeeklyReport{}, err
+		return report.Weekly{}, err
 	}
 	return decodeReport(st)
 }
 
+// CompareWeeklyReports puts the stored reports of weeks a and b of the
+// unit with code side by side (report.Compare), the earlier as A; p needs
+// to be able to read the unit.
+func (s *Service) CompareWeeklyReports(ctx context.Context, p domain.Principal, code, a, b string) (report.Comparison, error) {
+	u, err := s.unitFor(ctx, p, domain.ActRead, code)
+	if err != nil {
+		return report.Comparison{}, err
+	}
+	ra, err := s.weeklyReportOf(ctx, u, a)
+	if err != nil {
+		return report.Comparison{}, err
+	}
+	rb, err := s.weeklyReportOf(ctx, u, b)
+	if err != nil {
+		return report.Comparison{}, err
+	}
+	return report.Compare(ra, rb), nil
+}
+
 // ReportArchive is a unit's stored weekly reports, the latest first.
 type ReportArchive struct {
-	Unit    domain.UnitRef        `json:"unit"`
-	Reports []store.ReportSummary `json:"reports"`
+	Unit    domain.UnitRef   `json:"unit"`
+	Reports []report.Summary `json:"reports"`
 }
 
 // WeeklyReports lists the stored weekly reports of the unit with code.
@@ -322,12 +301,23 @@ func (s *Service) WeeklyReports(ctx context.Context, p domain.Principal, code st
 		return ReportArchive{}, err
 	}
 	list, err := s.store.WeeklyReports(ctx, u.ID, reportArchiveLimit)
-	return ReportArchive{Unit: unitRef(u), Reports: list}, err
+	if err != nil {
+		return ReportArchive{}, err
+	}
+	a := ReportArchive{Unit: unitRef(u), Reports: make([]report.Summary, 0, len(list))}
+	for _, r := range list {
+		sum := report.Summary{Week: r.Week, From: r.WeekStart, MadeAt: r.MadeAt, MadeBy: r.MadeBy, NothingNew: r.NothingNew, HeldInWeek: r.HeldInWeek}
+		if err := json.Unmarshal(r.Headline, &sum.Headline); err != nil {
+			return ReportArchive{}, fmt.Errorf("core: report %s: headline: %w", r.Week, err)
+		}
+		a.Reports = append(a.Reports, sum)
+	}
+	return a, nil
 }
 
 // ReportMails lists the e-mails of the unit's report of week, for a
 // board user of the unit (ActManage).
-func (s *Service) ReportMails(ctx context.Context, p domain.Principal, code, week string) ([]store.ReportMail, error) {
+func (s *Service) ReportMails(ctx context.Context, p domain.Principal, code, week string) ([]domain.ReportMail, error) {
 	u, err := s.unitFor(ctx, p, domain.ActManage, code)
 	if err != nil {
 		return nil, err
@@ -480,7 +470,7 @@ func (s *Service) SendReportMails(ctx context.Context) (MailRun, error) {
 	if err != nil {
 		return run, err
 	}
-	reports := map[int64]domain.WeeklyReport{}
+	reports := map[int64]report.Weekly{}
 	for _, d := range due {
 		r, ok := reports[d.ReportID]
 		if !ok {
@@ -493,7 +483,7 @@ func (s *Service) SendReportMails(ctx context.Context) (MailRun, error) {
 			}
 			reports[d.ReportID] = r
 		}
-		msg, err := s.reportMessage(r, d)
+		msg, err := report.Mail(r, d.Email, d.Lang, s.ReportURL(r.Unit.Code, r.Week))
 		if err == nil {
 			err = m.Send(ctx, msg)
 		}
@@ -528,34 +518,4 @@ func (s *Service) SendReportMails(ctx context.Context) (MailRun, error) {
 // ReportURL is the address of the report's page in the web app.
 func (s *Service) ReportURL(code, week string) string {
 	return s.opts.Reports.BaseURL + "/units/" + code + "/reports/" + week
-}
-
-// reportMessage writes the e-mail of report r to d's address: the headline
-// figures and the forecast in the text, the XLSX attached, a link to the page.
-func (s *Service) reportMessage(r domain.WeeklyReport, d store.ReportMail) (mail.Message, error) {
-	var x bytes.Buffer
-	if err := reportfile.XLSX(&x, r, d.Lang); err != nil {
-		return mail.Message{}, err
-	}
-	lang := d.Lang
-	var b strings.Builder
-	b.WriteString(r.Title(lang) + "\n\n")
-	for _, f := range r.Headline {
-		fmt.Fprintf(&b, "- %s: %s\n", f.Name.In(lang), figureLine(f, lang))
-	}
-	fmt.Fprintf(&b, "\n%s\n", r.Forecast.Verdict().In(lang))
-	held := domain.Text{VI: "Số đơn vị tổ chức đại hội trong tuần", EN: "Congresses held during the week"}
-	fmt.Fprintf(&b, "%s: %d\n", held.In(lang), r.HeldInWeekCount)
-	link := domain.Text{VI: "Xem báo cáo", EN: "See the report"}
-	fmt.Fprintf(&b, "\n%s: %s\n", link.In(lang), s.ReportURL(r.Unit.Code, r.Week))
-	return mail.Message{To: d.Email, Subject: r.Title(lang), Text: b.String(),
-		Attachments: []mail.Attachment{{Name: reportfile.FileName(r, "xlsx"), ContentType: reportfile.ContentType("xlsx"), Data: x.Bytes()}}}, nil
-}
-
-// figureLine words a headline figure and its change: "68 / 100 (68,00%), +5".
-func figureLine(f domain.ReportFigure, lang string) string {
-	if !f.HasTotal() {
-		return fmt.Sprintf("%d (%+d)", f.Value, f.Change())
-	}
-	return fmt.Sprintf("%d / %d (%s), %+d", f.Value, f.Total, f.Share().In(lang), f.Change())
 }

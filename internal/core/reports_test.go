@@ -13,6 +13,7 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/mail"
 	"github.com/daihoi/daihoi/internal/mail/mailtest"
+	"github.com/daihoi/daihoi/internal/report"
 	"github.com/daihoi/daihoi/internal/testdb"
 )
 
@@ -90,10 +91,10 @@ func TestWeeklyReportFiguresAndTheirChangeOverTheWeek(t *testing.T) {
 		key                       string
 		value, total, prev, prevT int
 	}{
-		{domain.FigureCells, 8, 15, 5, 15},
-		{domain.FigureGrassroots, 0, 3, 0, 3},
-		{domain.FigurePilots, 1, 1, 1, 1},
-		{domain.FigureLate, 1, 0, 0, 0},
+		{report.FigureCells, 8, 15, 5, 15},
+		{report.FigureGrassroots, 0, 3, 0, 3},
+		{report.FigurePilots, 1, 1, 1, 1},
+		{report.FigureLate, 1, 0, 0, 0},
 	} {
 		got := r.Figure(tc.key)
 		if got.Value != tc.value || got.Total != tc.total || got.Prev != tc.prev || got.PrevTotal != tc.prevT {
@@ -101,7 +102,7 @@ func TestWeeklyReportFiguresAndTheirChangeOverTheWeek(t *testing.T) {
 				tc.value, tc.total, tc.prev, tc.prevT)
 		}
 	}
-	if got := r.Figure(domain.FigureCells).Share().In("vi"); got != "53,33%" {
+	if got := r.Figure(report.FigureCells).Share().In("vi"); got != "53,33%" {
 		t.Errorf("cells share = %s, want 53,33%%", got)
 	}
 
@@ -120,8 +121,9 @@ func TestWeeklyReportFiguresAndTheirChangeOverTheWeek(t *testing.T) {
 		rows = append(rows, row{u.Code, u.Held, u.Total, u.PrevHeld, u.ProjectedLate, strings.Join(flags, "; ")})
 	}
 	want := []row{
-		{"HN.HBT.BM", 7, 13, 5, true, "1 đơn vị trực thuộc trễ hạn"},
-		{"HN.HBT.VT", 1, 2, 0, true, ""},
+		// projected against their own deadlines (30/06): on time
+		{"HN.HBT.BM", 7, 13, 5, false, "1 đơn vị trực thuộc trễ hạn"},
+		{"HN.HBT.VT", 1, 2, 0, false, ""},
 		{"HN.HBT.DK", 0, 0, 0, false, ""},
 	}
 	if fmt.Sprint(rows) != fmt.Sprint(want) {
@@ -155,8 +157,22 @@ func TestWeeklyReportFiguresAndTheirChangeOverTheWeek(t *testing.T) {
 	}
 }
 
+// setDeadline overrides the deadline of code's congress.
+func (f *progressFixture) setDeadline(code, day string) {
+	f.t.Helper()
+	c := f.congressNow(code)
+	if _, err := f.svc.SetUnitDeadline(f.ctx, domain.SystemPrincipal(), code, 0, core.UnitDeadlineInput{
+		Deadline: day, Reason: "Điều chỉnh kế hoạch", Version: c.Version}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
 func TestWeeklyReportForecastAtThePaceOfTheLastWeeks(t *testing.T) {
 	f := newReportFixture(t, core.ReportOptions{})
+	// A projection is compared with the deadline of the unit it is about:
+	// the district's own for the report's, each ward's for its row.
+	f.setDeadline("HN.HBT", "2020-04-10")
+	f.setDeadline("HN.HBT.BM", "2020-04-10")
 	r := f.makeReport("HN.HBT", "2020-W12", false).Report
 
 	// From the round's first week (2019-W28) to 2020-W12: 37 weeks.
@@ -173,18 +189,25 @@ func TestWeeklyReportForecastAtThePaceOfTheLastWeeks(t *testing.T) {
 	// 8 held in the last 4 weeks: 2 a week; 7 left: 25 days after 22/03.
 	fc := r.Forecast
 	if fc.Weeks != 4 || fc.PerWeek != 2 || fc.Left != 7 || fc.Done == nil || fc.Done.String() != "2020-04-16" ||
-		fc.Deadline == nil || fc.Deadline.String() != "2020-03-31" || fc.OnTime {
-		t.Fatalf("forecast = %+v, want 2/week, 7 left, done 2020-04-16 after the deadline 2020-03-31", fc)
+		fc.Deadline == nil || fc.Deadline.String() != "2020-04-10" || fc.OnTime {
+		t.Fatalf("forecast = %+v, want 2/week, 7 left, done 2020-04-16 after the district's deadline 2020-04-10", fc)
 	}
-	if got := fc.Verdict().VI; !strings.Contains(got, "16/04/2020") || !strings.Contains(got, "SAU thời hạn 31/03/2020 16 ngày") {
+	if got := fc.Verdict().VI; !strings.Contains(got, "16/04/2020") || !strings.Contains(got, "SAU thời hạn 10/04/2020 6 ngày") {
 		t.Errorf("verdict = %q", got)
+	}
+	// Bạch Mai: 7 of 13 at 1.75 a week, done 15/04, after its 10/04;
+	// Vĩnh Tuy: 1 of 2 at 0.25 a week, done 19/04, before its 30/06.
+	for _, u := range r.Units {
+		if want := u.Code == "HN.HBT.BM"; u.ProjectedLate != want || (u.Done != nil && u.Deadline != nil && u.Done.After(*u.Deadline) != want) {
+			t.Errorf("%s: projected done %v, deadline %v, projected late %v; want late %v", u.Code, u.Done, u.Deadline, u.ProjectedLate, want)
+		}
 	}
 	var projected []string
 	for _, u := range fc.ProjectedLate {
 		projected = append(projected, u.Code)
 	}
-	if got := strings.Join(projected, " "); got != "HN.HBT.BM HN.HBT.VT" {
-		t.Errorf("projected late = %s, want both wards", got)
+	if got := strings.Join(projected, " "); got != "HN.HBT.BM" {
+		t.Errorf("projected late = %s, want Bạch Mai alone", got)
 	}
 
 	// Two weeks of pace: 6 in two weeks, 3 a week, 7 left: 17 days, still late.
@@ -205,17 +228,17 @@ func TestWeeklyReportStaysAsMadeUnlessForced(t *testing.T) {
 	f.hold("HN.HBT.BM.C09", "2020-03-18") // entered late, dated in the week
 
 	again := f.makeReport("HN.HBT", "2020-W12", false)
-	if again.Written || again.Report.Figure(domain.FigureCells).Value != 8 || !again.Report.MadeAt.Equal(first.Report.MadeAt) {
-		t.Errorf("made again without force: written %v, cells %d; want the stored report (8)", again.Written, again.Report.Figure(domain.FigureCells).Value)
+	if again.Written || again.Report.Figure(report.FigureCells).Value != 8 || !again.Report.MadeAt.Equal(first.Report.MadeAt) {
+		t.Errorf("made again without force: written %v, cells %d; want the stored report (8)", again.Written, again.Report.Figure(report.FigureCells).Value)
 	}
 	stored, err := f.svc.WeeklyReport(f.ctx, f.as("bantochuc"), "HN.HBT", "2020-W12")
-	if err != nil || stored.Figure(domain.FigureCells).Value != 8 {
-		t.Fatalf("stored report: cells %d, %v; want 8", stored.Figure(domain.FigureCells).Value, err)
+	if err != nil || stored.Figure(report.FigureCells).Value != 8 {
+		t.Fatalf("stored report: cells %d, %v; want 8", stored.Figure(report.FigureCells).Value, err)
 	}
 
 	forced := f.makeReport("HN.HBT", "2020-W12", true)
-	if !forced.Replaced || forced.Report.Figure(domain.FigureCells).Value != 9 {
-		t.Errorf("forced: replaced %v, cells %d; want replaced with 9", forced.Replaced, forced.Report.Figure(domain.FigureCells).Value)
+	if !forced.Replaced || forced.Report.Figure(report.FigureCells).Value != 9 {
+		t.Errorf("forced: replaced %v, cells %d; want replaced with 9", forced.Replaced, forced.Report.Figure(report.FigureCells).Value)
 	}
 	var actions []string
 	if err := f.db.Select(&actions, `SELECT action FROM audit_log WHERE action LIKE 'report.%' ORDER BY id`); err != nil {

@@ -8,13 +8,30 @@ import (
 
 // Results returns the results of the congress of the unit with code in
 // round (0: current), with each person's percentage of the delegates
-// present and the women's share of the committee.
+// present, the women's share and the composition of the committee; the
+// people's personal data only for those who may see them
+// (domain.Principal.MaySeePersonalData).
 func (s *Service) Results(ctx context.Context, p domain.Principal, code string, roundID int64) (domain.Results, error) {
 	c, err := s.Congress(ctx, p, code, roundID)
 	if err != nil {
 		return domain.Results{}, err
 	}
-	return s.store.Results(ctx, c.RoundID, c.UnitID)
+	r, err := s.store.Results(ctx, c.RoundID, c.UnitID)
+	if err != nil {
+		return r, err
+	}
+	return personalFor(p, c.UnitPath, r), nil
+}
+
+// personalFor returns r with the people's personal data when p may see
+// them at the unit at path, without them otherwise.
+func personalFor(p domain.Principal, path string, r domain.Results) domain.Results {
+	if p.MaySeePersonalData(path) {
+		r.Personal = true
+	} else {
+		r.HidePersonalData()
+	}
+	return r
 }
 
 // SetResults records the results of the congress of the unit with code, once
@@ -31,12 +48,18 @@ func (s *Service) SetResults(ctx context.Context, p domain.Principal, code strin
 	if err := v.Err(); err != nil {
 		return domain.Results{}, err
 	}
-	return s.store.SetResults(ctx, p, id, u.Code, in, domain.TodayDay(s.clock), func(c domain.Congress) error {
+	r, err := s.store.SetResults(ctx, p, id, u.Code, in, domain.TodayDay(s.clock), func(c domain.Congress) error {
 		if !c.Status.Held() {
 			return domain.NotHeldYet()
 		}
-		return nil
+		var v domain.Validation
+		in.CheckBirthYears(*c.HeldDate, &v)
+		return v.Err()
 	})
+	if err != nil {
+		return r, err
+	}
+	return personalFor(p, u.Path, r), nil
 }
 
 // Pilots lists the pilot congresses of round in the subtree of the unit

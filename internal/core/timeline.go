@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/daihoi/daihoi/internal/domain"
-	"github.com/daihoi/daihoi/internal/store"
 )
 
 // timelineDays bounds how far back a timeline goes.
@@ -13,7 +12,7 @@ const timelineDays = 180
 // CellsTimeline is how many cells below a unit had held their congress on
 // each day of the current round, up to today, and by when all must have.
 type CellsTimeline struct {
-	Days     []store.DayCount
+	Days     []domain.DayCount
 	Total    int
 	Deadline *domain.Day
 }
@@ -40,7 +39,7 @@ func (s *Service) CellsTimeline(ctx context.Context, p domain.Principal, code st
 			kinds = append(kinds, k.Code)
 		}
 	}
-	days, total, deadline, err := s.store.HeldByDay(ctx, id, u.Path, kinds, start, today)
+	days, total, deadline, err := s.store.HeldByDay(ctx, id, u, kinds, start, today)
 	if err != nil {
 		return CellsTimeline{}, err
 	}

@@ -25,13 +25,17 @@ type Permissions struct {
 	// Override: hold the congress before every unit below has held theirs
 	// (a unit that has units below, and Manage).
 	Override bool `json:"override"`
+	// Plan: set the unit's planned composition of its committee, as its
+	// board or a board user above (domain.ActManage on the unit:
+	// SetCompositionPlan).
+	Plan bool `json:"plan"`
 }
 
 // permissionsOn is what p may do on the congress of the unit at path, of kind.
 func (s *Service) permissionsOn(p domain.Principal, path, kind string) Permissions {
 	manage := mayManageAbove(p, domain.Unit{Path: path})
 	return Permissions{Update: p.Can(domain.ActUpdate, path), Approve: p.MayApprove(path), Manage: manage,
-		Override: manage && !s.rules.IsCell(kind)}
+		Override: manage && !s.rules.IsCell(kind), Plan: p.Can(domain.ActManage, path)}
 }
 
 // MilestoneItem is a milestone with whether the caller may tick it now (it
@@ -61,9 +65,11 @@ func approverOf(p domain.Principal, parent domain.UnitRef, parentPath string) *A
 
 // UnitPage is the page of a unit in the current round: where it stands in
 // the tree, its congress and what the caller may do on it, its milestones,
-// the units below, its results, its open flags, its recorded changes, the
-// approvals of the units directly below that wait for the caller, and who
-// gives its own approvals.
+// the units below, its results (the people's personal data for those who
+// may see them), its papers, the composition of the committees elected in
+// its subtree, its open flags, its recorded changes, the approvals of the
+// units directly below that wait for the caller, and who gives its own
+// approvals.
 type UnitPage struct {
 	Unit      domain.Unit   `json:"unit"`
 	Ancestors []domain.Unit `json:"ancestors"`
@@ -82,7 +88,18 @@ type UnitPage struct {
 	Waiting []domain.PendingApproval `json:"waiting"`
 	// Approver gives the unit's approvals (nil for a root).
 	Approver *Approver `json:"approver"`
+	// Papers are the papers of the congress, with the kinds required and
+	// missing; MissingPapers the held congresses below that miss some (at
+	// most UnitPageMissingPapers).
+	Papers        *domain.Papers                 `json:"papers"`
+	MissingPapers []domain.CongressMissingPapers `json:"missing_papers"`
+	// Composition is that of the committees elected in the subtree, against
+	// the round's targets and the units' plans.
+	Composition *domain.CompositionReport `json:"composition"`
 }
+
+// UnitPageMissingPapers bounds the congresses missing papers a unit page lists.
+const UnitPageMissingPapers = 50
 
 // unitPageAudit is how many recorded changes the unit page shows.
 const unitPageAudit = 20
@@ -115,7 +132,8 @@ func (s *Service) UnitPage(ctx context.Context, p domain.Principal, code string)
 	out.Congress = &cg
 	out.Attendance = cg.Attendance(s.rules.IsCell(u.Kind))
 	out.May = s.permissionsOn(p, u.Path, u.Kind)
-	ms, err := s.store.Milestones(ctx, cg.RoundID, u.ID, cg.PlannedDate, domain.TodayDay(s.clock))
+	today := domain.TodayDay(s.clock)
+	ms, err := s.store.Milestones(ctx, cg.RoundID, u.ID, today)
 	if err != nil {
 		return out, err
 	}
@@ -128,10 +146,24 @@ func (s *Service) UnitPage(ctx context.Context, p domain.Principal, code string)
 	r, err := s.store.Results(ctx, cg.RoundID, u.ID)
 	switch {
 	case err == nil:
+		r = personalFor(p, u.Path, r)
 		out.Results = &r
 	case !domain.IsCode(err, domain.ENotFound):
 		return out, err
 	}
+	papers, err := s.store.Papers(ctx, cg.RoundID, u.ID)
+	if err != nil {
+		return out, err
+	}
+	out.Papers = &papers
+	if out.MissingPapers, _, err = s.store.MissingPapers(ctx, cg.RoundID, u.Path, today, UnitPageMissingPapers); err != nil {
+		return out, err
+	}
+	comp, err := s.compositionOf(ctx, cg.RoundID, u, today)
+	if err != nil {
+		return out, err
+	}
+	out.Composition = &comp
 	fl, err := s.Flags(ctx, p, u.Code, cg.RoundID, domain.FlagQuery{State: domain.FlagOpen})
 	if err != nil {
 		return out, err

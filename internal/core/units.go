@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/daihoi/daihoi/internal/domain"
-	"github.com/daihoi/daihoi/internal/store"
 )
 
 // Unit returns the unit with code if p may read it.
@@ -26,16 +25,16 @@ func (s *Service) Children(ctx context.Context, p domain.Principal, code string)
 const MaxPageSize = 1000
 
 // Subtree lists a page of the subtree of the unit with code, after cursor.
-func (s *Service) Subtree(ctx context.Context, p domain.Principal, code, cursor string, limit int) (store.SubtreePage, error) {
+func (s *Service) Subtree(ctx context.Context, p domain.Principal, code, cursor string, limit int) (domain.SubtreePage, error) {
 	u, err := s.unitFor(ctx, p, domain.ActRead, code)
 	if err != nil {
-		return store.SubtreePage{}, err
+		return domain.SubtreePage{}, err
 	}
 	if limit <= 0 || limit > MaxPageSize {
-		return store.SubtreePage{}, domain.Invalid("limit", fmt.Sprintf("limit phải từ 1 đến %d", MaxPageSize), fmt.Sprintf("limit must be between 1 and %d", MaxPageSize))
+		return domain.SubtreePage{}, domain.Invalid("limit", fmt.Sprintf("limit phải từ 1 đến %d", MaxPageSize), fmt.Sprintf("limit must be between 1 and %d", MaxPageSize))
 	}
 	if cursor != "" && !domain.IsWithin(cursor, u.Path) {
-		return store.SubtreePage{}, domain.Invalid("cursor", "Con trỏ trang không hợp lệ", "invalid page cursor")
+		return domain.SubtreePage{}, domain.Invalid("cursor", "Con trỏ trang không hợp lệ", "invalid page cursor")
 	}
 	return s.store.Subtree(ctx, u.Path, cursor, limit)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
 )
 
 func TestLogin(t *testing.T) {
@@ -394,7 +395,7 @@ func TestCachedCallersFollowChanges(t *testing.T) {
 	})
 	t.Run("a change by another process is seen within the time", func(t *testing.T) {
 		const ttl = 200 * time.Millisecond
-		svc, err := core.New(f.ctx, f.svc.Store(), f.svc.Clock(), core.Options{PrincipalTTL: ttl}, nil)
+		svc, err := core.New(f.ctx, store.New(f.db), f.svc.Clock(), core.Options{PrincipalTTL: ttl}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

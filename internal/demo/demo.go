@@ -57,15 +57,14 @@ func Seed(ctx context.Context, svc *core.Service) error { return SeedOn(ctx, svc
 
 // SeedOn is Seed with the demo round as it stood on day (setting demo.date).
 func SeedOn(ctx context.Context, svc *core.Service, day time.Time) error {
-	st := svc.Store()
-	n, err := st.CountUnits(ctx)
+	sys := domain.SystemPrincipal()
+	n, err := svc.CountUnits(ctx, sys)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	if n > 0 {
 		return nil
 	}
-	sys := domain.SystemPrincipal()
 	if _, err := svc.ImportUnits(ctx, sys, Units()); err != nil {
 		return fmt.Errorf("demo: units: %w", err)
 	}
@@ -75,7 +74,7 @@ func SeedOn(ctx context.Context, svc *core.Service, day time.Time) error {
 		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		if _, err := st.CreateUser(ctx, sys, domain.User{Username: l.Username, FullName: l.FullName, Lang: "vi"}, hash); err != nil {
+		if _, err := svc.SeedUser(ctx, sys, domain.User{Username: l.Username, FullName: l.FullName, Lang: "vi"}, hash); err != nil {
 			return fmt.Errorf("demo: user %s: %w", l.Username, err)
 		}
 		for _, code := range l.Units {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
-	"github.com/daihoi/daihoi/internal/store"
 )
 
 // Date is the default day the demo round stands at (setting demo.date):
@@ -73,8 +72,9 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 // in March). The people are made up; the Lung Hospital's secretary has the
 // figure the district reported, 35/35/39 = 89,74%.
 func Pilots() []Pilot {
-	elected := func(pos, name string, woman bool, votes, valid, present int) domain.ElectedInput {
-		return domain.ElectedInput{Position: pos, FullName: name, IsWoman: woman, VotesFor: votes, ValidBallots: valid, DelegatesPresent: present}
+	elected := func(pos, name string, woman bool, votes, valid, present, born int, again bool) domain.ElectedInput {
+		return domain.ElectedInput{Position: pos, FullName: name, IsWoman: woman, VotesFor: votes, ValidBallots: valid, DelegatesPresent: present,
+			BirthYear: born, Reelected: again}
 	}
 	return []Pilot{
 		{Code: BachMaiCode, Held: day(2020, 3, 19), DelegatesExpected: 120, DelegatesPresent: 118,
@@ -82,27 +82,27 @@ func Pilots() []Pilot {
 				"báo cáo, dành thời gian cho tham luận; thực hiện quy trình bầu cử theo mẫu thống nhất của Ban Tổ chức Quận ủy.",
 			Results: domain.ResultsInput{CommitteeSize: 15, CommitteeWomen: 7, SecretaryName: "Lê Thị Thu Hà", DelegatesElected: 12,
 				Elected: []domain.ElectedInput{
-					elected("secretary", "Lê Thị Thu Hà", true, 112, 117, 118),
-					elected("deputy_secretary", "Nguyễn Văn Hải", false, 109, 117, 118),
-					elected("committee", "Trần Thị Minh Phương", true, 104, 117, 118),
-					elected("committee", "Phạm Đức Long", false, 101, 117, 118),
+					elected("secretary", "Lê Thị Thu Hà", true, 112, 117, 118, 1972, true),
+					elected("deputy_secretary", "Nguyễn Văn Hải", false, 109, 117, 118, 1978, true),
+					elected("committee", "Trần Thị Minh Phương", true, 104, 117, 118, 1984, false),
+					elected("committee", "Phạm Đức Long", false, 101, 117, 118, 1969, true),
 				}}},
 		{Code: LungHospitalCode, Held: day(2020, 3, 26), DelegatesExpected: 40, DelegatesPresent: 39,
 			Lessons: "Đại hội điểm khối bệnh viện: bố trí đại hội ngoài giờ khám chữa bệnh, không ảnh hưởng ca trực; thực hiện nghiêm " +
 				"các biện pháp phòng, chống dịch COVID-19 (khẩu trang, giãn cách, khai báo y tế) trong suốt đại hội.",
 			Results: domain.ResultsInput{CommitteeSize: 9, CommitteeWomen: 5, SecretaryName: "Đỗ Quang Vinh", DelegatesElected: 8,
 				Elected: []domain.ElectedInput{
-					elected("secretary", "Đỗ Quang Vinh", false, 35, 35, 39),
-					elected("deputy_secretary", "Hoàng Thị Lan", true, 34, 35, 39),
-					elected("committee", "Vũ Thị Hương", true, 33, 35, 39),
+					elected("secretary", "Đỗ Quang Vinh", false, 35, 35, 39, 1970, true),
+					elected("deputy_secretary", "Hoàng Thị Lan", true, 34, 35, 39, 1981, false),
+					elected("committee", "Vũ Thị Hương", true, 33, 35, 39, 1986, false),
 				}}},
 		{Code: DoanKetCode, Held: day(2020, 3, 12), DelegatesExpected: 23, DelegatesPresent: 22,
 			Lessons: "Đại hội điểm chi bộ cơ sở trường học: tổ chức vào cuối tuần để đủ đảng viên dự; chuẩn bị phương án nhân sự chi ủy " +
 				"sớm, kịch bản điều hành ngắn gọn theo mẫu của quận.",
 			Results: domain.ResultsInput{CommitteeSize: 3, CommitteeWomen: 2, SecretaryName: "Ngô Thị Thanh Mai", DelegatesElected: 2,
 				Elected: []domain.ElectedInput{
-					elected("secretary", "Ngô Thị Thanh Mai", true, 21, 22, 22),
-					elected("deputy_secretary", "Bùi Minh Tuấn", false, 20, 22, 22),
+					elected("secretary", "Ngô Thị Thanh Mai", true, 21, 22, 22, 1979, true),
+					elected("deputy_secretary", "Bùi Minh Tuấn", false, 20, 22, 22, 1988, false),
 				}}},
 	}
 }
@@ -126,14 +126,14 @@ func seedRound(ctx context.Context, svc *core.Service, at time.Time) error {
 	if _, err := svc.SetDeadlineRule(ctx, sys, r.ID, DeadlineChange()); err != nil {
 		return fmt.Errorf("demo: deadline change: %w", err)
 	}
-	spec := store.RoundStateSpec{AsOf: domain.DayOf(at), Seed: stateSeed, Share: 0.86}
+	spec := domain.RoundStateSpec{AsOf: domain.DayOf(at), Seed: stateSeed, Share: 0.86}
 	for _, p := range Pilots() {
 		if _, err := svc.SetPilot(ctx, sys, p.Code, r.ID, true); err != nil {
 			return fmt.Errorf("demo: pilot %s: %w", p.Code, err)
 		}
-		spec.Pilots = append(spec.Pilots, store.PilotDay{Code: p.Code, Held: domain.DayOf(p.Held)})
+		spec.Pilots = append(spec.Pilots, domain.PilotDay{Code: p.Code, Held: domain.DayOf(p.Held)})
 	}
-	if _, err := svc.Store().GenerateRoundState(ctx, sys, r.ID, spec); err != nil {
+	if _, err := svc.GenerateRoundState(ctx, sys, r.ID, spec); err != nil {
 		return fmt.Errorf("demo: state: %w", err)
 	}
 	for _, p := range Pilots() {
@@ -144,7 +144,13 @@ func seedRound(ctx context.Context, svc *core.Service, at time.Time) error {
 			return fmt.Errorf("demo: pilot %s: %w", p.Code, err)
 		}
 	}
-	if err := seedHistory(ctx, svc.Store(), r.ID, at); err != nil {
+	if err := seedComposition(ctx, svc, r.ID); err != nil {
+		return err
+	}
+	if err := seedPapers(ctx, svc, r.ID); err != nil {
+		return err
+	}
+	if err := seedHistory(ctx, svc, r.ID, at); err != nil {
 		return err
 	}
 	return seedReports(ctx, svc, at)
@@ -177,17 +183,18 @@ var snapshotsFrom = day(2020, 1, 1)
 
 // seedHistory raises the late flags of the demo date (at 09:00) and writes
 // the daily snapshots of the days before it, as the jobs would have.
-func seedHistory(ctx context.Context, st *store.Store, roundID int64, at time.Time) error {
+func seedHistory(ctx context.Context, svc *core.Service, roundID int64, at time.Time) error {
+	sys := domain.SystemPrincipal()
 	now := time.Date(at.Year(), at.Month(), at.Day(), 9, 0, 0, 0, domain.Location)
-	if _, err := st.RefreshFlags(ctx, roundID, domain.DayOf(at), now, AtRiskDays); err != nil {
+	if _, err := svc.RefreshFlags(ctx, sys, roundID, domain.DayOf(at), now, AtRiskDays); err != nil {
 		return fmt.Errorf("demo: late flags: %w", err)
 	}
 	for d := snapshotsFrom; d.Before(at); d = d.AddDate(0, 0, 1) {
-		if _, err := st.WriteSnapshot(ctx, roundID, domain.DayOf(d)); err != nil {
+		if _, err := svc.WriteSnapshot(ctx, sys, roundID, domain.DayOf(d)); err != nil {
 			return fmt.Errorf("demo: snapshot of %s: %w", d.Format("2006-01-02"), err)
 		}
 	}
-	return st.Tidy(ctx)
+	return svc.Tidy(ctx, sys)
 }
 
 // seedPilot records a held pilot's delegates, lessons and results, and
@@ -213,6 +220,9 @@ func seedPilot(ctx context.Context, svc *core.Service, roundID int64, p Pilot) e
 	if _, err := svc.SetResults(ctx, sys, p.Code, roundID, in); err != nil {
 		return err
 	}
+	if err := attachPapers(ctx, svc, roundID, p.Code); err != nil {
+		return err
+	}
 	if c.Status == domain.StatusResultsReported {
 		return nil
 	}
@@ -224,7 +234,7 @@ func seedPilot(ctx context.Context, svc *core.Service, roundID int64, p Pilot) e
 // Present reports whether the database holds the demo: the demo district
 // and the demo round as the current round.
 func Present(ctx context.Context, svc *core.Service) (bool, error) {
-	if _, err := svc.Store().UnitByCode(ctx, DistrictCode); domain.IsCode(err, domain.ENotFound) {
+	if _, err := svc.Unit(ctx, domain.SystemPrincipal(), DistrictCode); domain.IsCode(err, domain.ENotFound) {
 		return false, nil
 	} else if err != nil {
 		return false, err

@@ -9,6 +9,7 @@ import (
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/demo"
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/report"
 	"github.com/daihoi/daihoi/internal/store"
 )
 
@@ -31,7 +32,7 @@ func readState(t *testing.T, svc *core.Service, st *store.Store, day time.Time) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := st.Progress(ctx, id, hbt, domain.DayOf(day), domain.DayOf(day), 10)
+	f, err := st.Progress(ctx, id, hbt, domain.DayOf(day), demo.AtRiskDays, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func TestDemoRound(t *testing.T) {
 			t.Fatal(err)
 		}
 		id, _ := svc.CurrentRoundID(ctx)
-		f, err := st.Progress(ctx, id, bmUnit, domain.DayOf(demo.Date), domain.DayOf(demo.Date), 10)
+		f, err := st.Progress(ctx, id, bmUnit, domain.DayOf(demo.Date), demo.AtRiskDays, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,6 +180,45 @@ func TestDemoRound(t *testing.T) {
 		}
 		if e := r.Elected[0]; e.VotesFor != 35 || e.ValidBallots != 35 || e.DelegatesPresent != 39 || e.Percent == nil {
 			t.Errorf("the lung hospital's secretary: %+v, want 35/35/39", e)
+		}
+	})
+	t.Run("every congress reported has its papers; some held lately have not sent them", func(t *testing.T) {
+		var reportedMissing, heldMissing int
+		if err := st.DB().Get(&reportedMissing, `SELECT count(*) FROM congresses c JOIN units u ON u.id = c.unit_id
+			WHERE c.status = 'results_reported' AND cardinality(papers_missing(c.round_id, c.unit_id, u.kind)) > 0`); err != nil {
+			t.Fatal(err)
+		}
+		m, err := svc.MissingPapers(ctx, sys, demo.DistrictCode, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		heldMissing = len(m)
+		if reportedMissing != 0 || heldMissing < 10 || heldMissing > 100 {
+			t.Errorf("%d reported without papers, %d held missing papers", reportedMissing, heldMissing)
+		}
+		ps, err := svc.Papers(ctx, sys, demo.LungHospitalCode, 0)
+		if err != nil || len(ps.Missing) != 0 || len(ps.Papers) != 2 {
+			t.Errorf("the hospital's papers: %+v, %v", ps, err)
+		}
+	})
+	t.Run("the district planned 52% women, under the round's targets", func(t *testing.T) {
+		c, err := svc.Composition(ctx, sys, demo.DistrictCode, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Plans) != 1 || c.Plans[0].UnitCode != demo.DistrictCode || c.Plans[0].Percent != 52 || c.Plans[0].Measure != domain.MeasureWomen {
+			t.Errorf("plans %+v", c.Plans)
+		}
+		var targets int
+		for _, k := range c.Kinds {
+			targets += len(k.Targets)
+		}
+		if targets < 5 {
+			t.Errorf("%d targets in force", targets)
+		}
+		r, err := svc.Results(ctx, sys, demo.LungHospitalCode, 0)
+		if err != nil || r.Composition.Members != 3 || r.Composition.Women != 2 || r.Composition.Reelected != 1 || r.Composition.Youth != 2 {
+			t.Errorf("the hospital's composition %+v, %v", r.Composition, err)
 		}
 	})
 	t.Run("some congresses are planned within the next 14 days", func(t *testing.T) {
@@ -277,7 +317,7 @@ func TestDemoHasTheDistrictsWeeklyReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cells := r.Figure(domain.FigureCells); cells.Value != p.Cells.Held || cells.Total != p.Cells.Total || cells.Total < 400 {
+	if cells := r.Figure(report.FigureCells); cells.Value != p.Cells.Held || cells.Total != p.Cells.Total || cells.Total < 400 {
 		t.Errorf("W15 cells = %d/%d, progress on 12/04 = %d/%d", cells.Value, cells.Total, p.Cells.Held, p.Cells.Total)
 	}
 	if len(r.Units) < 20 || r.Forecast.Deadline == nil {

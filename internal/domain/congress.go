@@ -39,16 +39,22 @@ type Congress struct {
 	// unit hold its congress before every unit below it had held theirs.
 	CascadeOverrideReason string `json:"cascade_override_reason" db:"cascade_override_reason"`
 
-	Version    int              `json:"version" db:"version"`
-	UpdatedAt  time.Time        `json:"updated_at" db:"updated_at"`
-	Milestones MilestoneSummary `json:"milestones" db:"milestones"`
+	Version   int       `json:"version" db:"version"`
+	UpdatedAt time.Time `json:"updated_at" db:"updated_at"`
+	// Late: its deadline has passed without it held; DaysOverdue counts the
+	// days since the deadline (0 when not late). Both as of today.
+	Late        bool             `json:"late" db:"late"`
+	DaysOverdue int              `json:"days_overdue" db:"days_overdue"`
+	Milestones  MilestoneSummary `json:"milestones" db:"milestones"`
 }
 
-// MilestoneSummary counts a congress's milestones.
+// MilestoneSummary counts a congress's milestones: done, in all, overdue
+// today, and moot (preparation of a congress already held, never done).
 type MilestoneSummary struct {
 	Done    int `json:"done" db:"done"`
 	Total   int `json:"total" db:"total"`
 	Overdue int `json:"overdue" db:"overdue"`
+	Moot    int `json:"moot" db:"moot"`
 }
 
 // Fill sets the fields derived from the stored ones: the status's names and
@@ -147,6 +153,8 @@ type CongressFacts struct {
 	PlanApproved bool
 	// ResultsRecorded: the results of the congress have been entered.
 	ResultsRecorded bool
+	// PapersMissing are the required papers not attached (live) yet.
+	PapersMissing []PaperKind
 	// BelowTotal and BelowHeld count the active units below the unit and
 	// how many of them have held their congress (from the rollups).
 	BelowTotal, BelowHeld int
@@ -171,7 +179,8 @@ const MaxLessonsLength = 20_000
 // ApplyCongressPatch applies patch to cur under the rules of a congress:
 // status moves one step forward at a time (plan approved needs the approved
 // congress plan, held needs a held date and every unit below held unless an
-// ancestor's board overrides, results reported needs the results), or one
+// ancestor's board overrides, results reported needs the results and the
+// required papers), or one
 // step back as a correction by an ancestor's board with a reason; dates must
 // exist, a held date cannot be in the future nor before the round started;
 // counts are between 0 and MaxDelegates; only a held pilot carries lessons.
@@ -261,6 +270,10 @@ func checkForward(target CongressStatus, f CongressFacts, override string, v *Va
 	case StatusResultsReported:
 		if !f.ResultsRecorded {
 			v.Add("status", "Chưa nhập kết quả đại hội", "the results of the congress have not been recorded")
+		}
+		if len(f.PapersMissing) > 0 {
+			t := MissingPapersText(f.PapersMissing)
+			v.Add("status", "Chưa gửi đủ văn bản đại hội: còn thiếu "+t.VI, "the papers of the congress are missing: "+t.EN)
 		}
 	}
 }

@@ -26,6 +26,14 @@ func (d Day) String() string { return d.Time.Format("2006-01-02") }
 // VI returns the day as the Vietnamese UI shows it: dd/mm/yyyy.
 func (d Day) VI() string { return d.Time.Format("02/01/2006") }
 
+// ShowDay writes an optional day as the Vietnamese UI shows it, "" for none.
+func ShowDay(d *Day) string {
+	if d == nil {
+		return ""
+	}
+	return d.VI()
+}
+
 // Before reports whether d is before e.
 func (d Day) Before(e Day) bool { return d.Time.Before(e.Time) }
 

@@ -18,33 +18,20 @@ type Milestone struct {
 	NameEN     string `json:"name_en" db:"name_en"`
 	// DueDate is the absolute due date, else the planned date plus
 	// DueOffsetDays; null when it depends on a planned date not yet set.
-	DueDate       *Day `json:"due_date" db:"-"`
-	AbsoluteDue   *Day `json:"-" db:"abs_due"`
+	DueDate       *Day `json:"due_date" db:"due_date"`
 	DueOffsetDays *int `json:"due_offset_days" db:"due_offset_days"`
 	// RequiresApproval: an approval, recorded only by a board user of an ancestor.
 	RequiresApproval bool `json:"requires_approval" db:"requires_approval"`
 	// Auto names the event that ticks the milestone ('held', ...); "" when a person does.
-	Auto    string     `json:"auto" db:"auto"`
-	DoneOn  *Day       `json:"done_on" db:"done_on"`
-	DoneBy  string     `json:"done_by" db:"done_by"`
-	DoneAt  *time.Time `json:"done_at" db:"done_at"`
-	Note    string     `json:"note" db:"note"`
-	Overdue bool       `json:"overdue" db:"-"`
-}
-
-// Compute sets the due date from the planned congress date and whether the
-// milestone is overdue at today: due before today and not done.
-func (m *Milestone) Compute(planned *Day, today Day) {
-	m.DueDate = nil
-	switch {
-	case m.AbsoluteDue != nil:
-		d := *m.AbsoluteDue
-		m.DueDate = &d
-	case m.DueOffsetDays != nil && planned != nil:
-		d := planned.AddDays(*m.DueOffsetDays)
-		m.DueDate = &d
-	}
-	m.Overdue = m.DoneOn == nil && m.DueDate != nil && m.DueDate.Before(today)
+	Auto   string     `json:"auto" db:"auto"`
+	DoneOn *Day       `json:"done_on" db:"done_on"`
+	DoneBy string     `json:"done_by" db:"done_by"`
+	DoneAt *time.Time `json:"done_at" db:"done_at"`
+	Note   string     `json:"note" db:"note"`
+	// Overdue: due before today, not done, and not moot.
+	Overdue bool `json:"overdue" db:"overdue"`
+	// Moot: not done, and it prepared a congress that has been held.
+	Moot bool `json:"moot" db:"moot"`
 }
 
 // MilestoneSnapshot is what the audit log keeps of a milestone.

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,17 +16,15 @@ type Percent struct {
 	Base  string  `json:"base,omitempty"`
 }
 
-// PercentOf returns part of whole as a percentage with two decimals,
-// rounded half up with integers (no float drift), and false when whole is
-// not positive.
+// PercentOf returns part of whole as a percentage with two decimals, the
+// way a Share counts it (rounded half up with integers, no float drift),
+// and false when whole is not positive.
 func PercentOf(part, whole int, base string) (Percent, bool) {
 	if whole <= 0 || part < 0 {
 		return Percent{}, false
 	}
-	hundredths := (int64(part)*20000 + int64(whole)) / (2 * int64(whole))
-	s := strconv.FormatInt(hundredths/100, 10) + "." + fmt.Sprintf("%02d", hundredths%100)
-	v, _ := strconv.ParseFloat(s, 64)
-	return Percent{Value: v, VI: strings.Replace(s, ".", ",", 1) + "%", EN: s + "%", Base: base}, true
+	s := NewShare(part, whole)
+	return Percent{Value: s.Percent, VI: s.In("vi"), EN: s.In("en"), Base: base}, true
 }
 
 // Positions of the people a congress elects.
@@ -53,7 +50,9 @@ func ValidPosition(p string) bool {
 }
 
 // ElectedInput is one person elected, with the votes: votes for / valid
-// ballots / delegates present.
+// ballots / delegates present; and who they are, for the composition of
+// the committee: gender, year of birth (0: not known), from an ethnic
+// minority, re-elected.
 type ElectedInput struct {
 	Position         string `json:"position" input:"required"`
 	FullName         string `json:"full_name" input:"required"`
@@ -61,6 +60,32 @@ type ElectedInput struct {
 	VotesFor         int    `json:"votes_for" input:"required"`
 	ValidBallots     int    `json:"valid_ballots" input:"required"`
 	DelegatesPresent int    `json:"delegates_present" input:"required"`
+	BirthYear        int    `json:"birth_year"`
+	EthnicMinority   bool   `json:"ethnic_minority"`
+	Reelected        bool   `json:"re_elected"`
+}
+
+// MinElectedAge and MaxElectedAge bound the age of a person elected at the
+// congress (from the year of birth): anything outside is a typing mistake.
+const (
+	MinElectedAge = 18
+	MaxElectedAge = 100
+)
+
+// CheckBirthYears refuses a year of birth that makes a person elected at a
+// congress held on held younger than MinElectedAge or older than
+// MaxElectedAge (the field is named elected[i].birth_year).
+func (in ResultsInput) CheckBirthYears(held Day, v *Validation) {
+	for i, e := range in.Elected {
+		if e.BirthYear == 0 {
+			continue
+		}
+		if age := held.Time.Year() - e.BirthYear; age < MinElectedAge || age > MaxElectedAge {
+			v.Add(fmt.Sprintf("elected[%d].birth_year", i),
+				fmt.Sprintf("Năm sinh %d không hợp lý: %d tuổi khi đại hội", e.BirthYear, age),
+				fmt.Sprintf("year of birth %d is not plausible: %d years old at the congress", e.BirthYear, age))
+		}
+	}
 }
 
 // ResultsInput records the results of a congress. Version is the version of
@@ -139,6 +164,9 @@ func (in ResultsInput) Validate(v *Validation) {
 			v.Add(f("position"), fmt.Sprintf("Chức danh %q không tồn tại", e.Position), fmt.Sprintf("unknown position %q", e.Position))
 		}
 		checkName(v, f("full_name"), e.FullName, true)
+		if e.BirthYear != 0 && (e.BirthYear < 1900 || e.BirthYear > 2100) {
+			v.Add(f("birth_year"), "Năm sinh phải có bốn chữ số (bỏ trống nếu không rõ)", "the year of birth has four digits (0 or absent when not known)")
+		}
 		ok := count(f("votes_for"), e.VotesFor)
 		ok = count(f("valid_ballots"), e.ValidBallots) && ok
 		ok = count(f("delegates_present"), e.DelegatesPresent) && ok
@@ -178,8 +206,7 @@ func (in ResultsInput) Same(r Results) bool {
 	}
 	for i, e := range in.Elected {
 		o := r.Elected[i]
-		if e != (ElectedInput{Position: o.Position, FullName: o.FullName, IsWoman: o.IsWoman,
-			VotesFor: o.VotesFor, ValidBallots: o.ValidBallots, DelegatesPresent: o.DelegatesPresent}) {
+		if e != o.Input() {
 			return false
 		}
 	}
@@ -187,15 +214,31 @@ func (in ResultsInput) Same(r Results) bool {
 }
 
 // Elected is one person elected with the votes and their share of the
-// delegates present.
+// delegates present, and their personal data (gender, year of birth,
+// ethnic minority, re-elected): left out (zero, omitted in JSON) for those
+// who may not see them (Principal.MaySeePersonalData; Results.Personal
+// says which).
 type Elected struct {
 	Position         string   `json:"position" db:"position"`
 	FullName         string   `json:"full_name" db:"full_name"`
-	IsWoman          bool     `json:"is_woman" db:"is_woman"`
+	IsWoman          bool     `json:"is_woman,omitempty" db:"is_woman"`
 	VotesFor         int      `json:"votes_for" db:"votes_for"`
 	ValidBallots     int      `json:"valid_ballots" db:"valid_ballots"`
 	DelegatesPresent int      `json:"delegates_present" db:"delegates_present"`
 	Percent          *Percent `json:"percent" db:"-"`
+	BirthYear        *int     `json:"birth_year,omitempty" db:"birth_year"`
+	EthnicMinority   bool     `json:"ethnic_minority,omitempty" db:"ethnic_minority"`
+	Reelected        bool     `json:"re_elected,omitempty" db:"re_elected"`
+}
+
+// Input is the person as entered.
+func (e Elected) Input() ElectedInput {
+	in := ElectedInput{Position: e.Position, FullName: e.FullName, IsWoman: e.IsWoman, VotesFor: e.VotesFor,
+		ValidBallots: e.ValidBallots, DelegatesPresent: e.DelegatesPresent, EthnicMinority: e.EthnicMinority, Reelected: e.Reelected}
+	if e.BirthYear != nil {
+		in.BirthYear = *e.BirthYear
+	}
+	return in
 }
 
 // Results are the results of a congress: the committee elected, the
@@ -211,6 +254,19 @@ type Results struct {
 	Version          int       `json:"version" db:"version"`
 	UpdatedAt        time.Time `json:"updated_at" db:"updated_at"`
 	Elected          []Elected `json:"elected" db:"-"`
+	// Composition is the committee's, from the people entered.
+	Composition Composition `json:"composition" db:"-"`
+	// Personal says whether the people's personal data are shown.
+	Personal bool `json:"personal" db:"-"`
+}
+
+// HidePersonalData leaves out the personal data of the people elected.
+func (r *Results) HidePersonalData() {
+	r.Personal = false
+	for i := range r.Elected {
+		e := &r.Elected[i]
+		e.IsWoman, e.BirthYear, e.EthnicMinority, e.Reelected = false, nil, false, false
+	}
 }
 
 // BaseDelegatesPresent names the base of a vote's percentage: the

@@ -64,6 +64,8 @@ func TestApplyCongressPatch(t *testing.T) {
 			with(func(f *CongressFacts) { f.MayCorrect = true }), "", EInvalid, []string{"cascade_override_reason"}},
 		{"results reported without results", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("results_reported")},
 			with(func(f *CongressFacts) { f.ResultsRecorded = false }), "", EInvalid, []string{"status"}},
+		{"results reported without the papers", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("results_reported")},
+			with(func(f *CongressFacts) { f.PapersMissing = []PaperKind{PaperResultsReport} }), "", EInvalid, []string{"status"}},
 		{"results reported", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("results_reported")}, facts, StatusResultsReported, "", nil},
 		{"a step back by the unit itself", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("plan_approved"), Reason: "nhầm"}, facts, "", EForbidden, nil},
 		{"a step back without a reason", cgAt(StatusHeld, "2020-03-01"), CongressPatch{Status: cgStr("plan_approved")},
@@ -160,38 +162,8 @@ func TestApplyCongressPatch(t *testing.T) {
 	})
 }
 
-func TestMilestoneDueDatesAndOverdue(t *testing.T) {
-	today := cgDay("2020-04-15")
-	planned := DayPtr(cgDay("2020-04-20").Time)
-	cases := []struct {
-		name    string
-		m       Milestone
-		planned *Day
-		due     string
-		overdue bool
-	}{
-		{"relative to the planned date", Milestone{DueOffsetDays: cgInt(-15)}, planned, "2020-04-05", true},
-		{"after the planned date", Milestone{DueOffsetDays: cgInt(7)}, planned, "2020-04-27", false},
-		{"no planned date yet", Milestone{DueOffsetDays: cgInt(-15)}, nil, "", false},
-		{"an absolute date", Milestone{AbsoluteDue: DayPtr(cgDay("2020-03-01").Time)}, nil, "2020-03-01", true},
-		{"done in time is not overdue", Milestone{AbsoluteDue: DayPtr(cgDay("2020-03-01").Time), DoneOn: DayPtr(cgDay("2020-03-05").Time)}, nil, "2020-03-01", false},
-		{"due today is not overdue yet", Milestone{DueOffsetDays: cgInt(-5)}, planned, "2020-04-15", false},
+func TestAutoMilestonesAreNotTickedByHand(t *testing.T) {
+	if err := CheckTick(Milestone{Code: "held", Auto: "held"}, Congress{}, true); ErrorCodeOf(err) != EInvalid {
+		t.Errorf("error %v", err)
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			c.m.Compute(c.planned, today)
-			got := ""
-			if c.m.DueDate != nil {
-				got = c.m.DueDate.String()
-			}
-			if got != c.due || c.m.Overdue != c.overdue {
-				t.Errorf("due %q overdue %v, want %q %v", got, c.m.Overdue, c.due, c.overdue)
-			}
-		})
-	}
-	t.Run("auto milestones are not ticked by hand", func(t *testing.T) {
-		if err := CheckTick(Milestone{Code: "held", Auto: "held"}, Congress{}, true); ErrorCodeOf(err) != EInvalid {
-			t.Errorf("error %v", err)
-		}
-	})
 }

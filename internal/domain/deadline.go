@@ -22,63 +22,11 @@ type DeadlineRule struct {
 	Version   int    `json:"version" db:"version"`
 }
 
-// depth is the number of levels of the rule's scope, 0 for the whole tree.
-func (r DeadlineRule) depth() int {
-	if r.ScopePath == "" {
-		return 0
-	}
-	return strings.Count(r.ScopePath, ".") + 1
-}
-
-// Matches reports whether the rule covers a unit of kind and category at path.
-func (r DeadlineRule) Matches(kind, category, path string) bool {
-	return r.Kind == kind &&
-		(r.Category == "" || r.Category == category) &&
-		(r.ScopePath == "" || IsWithin(path, r.ScopePath))
-}
-
-// Outranks reports whether r takes precedence over o when both match a unit:
-// the deeper scope wins, then a rule for a category over a general one.
-func (r DeadlineRule) Outranks(o DeadlineRule) bool {
-	if r.depth() != o.depth() {
-		return r.depth() > o.depth()
-	}
-	return r.Category != "" && o.Category == ""
-}
-
 // Deadline sources: where the deadline in force of a unit comes from.
 const (
 	DeadlineFromOverride = "override"
 	DeadlineFromRule     = "rule"
 )
-
-// BestDeadlineRule returns the rule that sets the deadline of a unit of kind
-// and category at path, and false when no rule covers it. The store computes
-// the same choice in SQL (refreshDeadlines); this is the reference.
-func BestDeadlineRule(rules []DeadlineRule, kind, category, path string) (DeadlineRule, bool) {
-	var best DeadlineRule
-	found := false
-	for _, r := range rules {
-		if r.Matches(kind, category, path) && (!found || r.Outranks(best)) {
-			best, found = r, true
-		}
-	}
-	return best, found
-}
-
-// EffectiveDeadline returns the deadline in force of a unit: its override
-// when set, else the best matching rule; source says which ("" when none).
-func EffectiveDeadline(override *Day, rules []DeadlineRule, kind, category, path string) (*Day, string) {
-	if override != nil {
-		d := *override
-		return &d, DeadlineFromOverride
-	}
-	if r, ok := BestDeadlineRule(rules, kind, category, path); ok {
-		d := r.Deadline
-		return &d, DeadlineFromRule
-	}
-	return nil, ""
-}
 
 // DeadlineRuleInput creates or changes the rule of a round for a kind (and
 // category) within the subtree of a scope unit ("" for the whole tree). A

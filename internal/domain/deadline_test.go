@@ -15,60 +15,6 @@ func cgDay(s string) Day {
 	return DayOf(t)
 }
 
-func TestBestDeadlineRulePrecedence(t *testing.T) {
-	// The tree: 1 city, 1.2 district, 1.2.3 ward, 1.2.3.4 cell.
-	rules := []DeadlineRule{
-		{ID: 1, Kind: "cell", Deadline: cgDay("2020-03-31")},
-		{ID: 2, Kind: "cell", Category: "residential", Deadline: cgDay("2020-03-25")},
-		{ID: 3, ScopePath: "1.2", Kind: "cell", Deadline: cgDay("2020-03-20")},
-		{ID: 4, ScopePath: "1.2", Kind: "cell", Category: "residential", Deadline: cgDay("2020-03-15")},
-		{ID: 5, ScopePath: "1.2.3", Kind: "cell", Category: "school", Deadline: cgDay("2020-03-10")},
-		{ID: 6, Kind: "grassroots_committee", Deadline: cgDay("2020-06-30")},
-		{ID: 7, ScopePath: "1.9", Kind: "cell", Deadline: cgDay("2020-02-01")},
-	}
-	cases := []struct {
-		name, kind, category, path string
-		want                       int64
-	}{
-		{"a cell elsewhere takes the whole-tree rule", "cell", "agency", "5.6.7", 1},
-		{"a residential cell elsewhere takes the category rule", "cell", "residential", "5.6.7", 2},
-		{"the district's general rule beats a whole-tree category rule", "cell", "agency", "1.2.8.9", 3},
-		{"the district's category rule beats its general rule", "cell", "residential", "1.2.8.9", 4},
-		{"the ward's category rule beats the district's", "cell", "school", "1.2.3.4", 5},
-		{"a category rule of another category does not apply", "cell", "residential", "1.2.3.4", 4},
-		{"a rule of another subtree does not apply", "cell", "hospital", "1.2.3.4", 3},
-		{"a prefix of a label is not an ancestor", "cell", "", "1.22.3", 1},
-		{"a ward takes the rule of its kind", "grassroots_committee", "", "1.2.3", 6},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, ok := BestDeadlineRule(rules, c.kind, c.category, c.path)
-			if !ok || got.ID != c.want {
-				t.Errorf("rule %d (%v), want %d", got.ID, ok, c.want)
-			}
-		})
-	}
-	t.Run("no rule for a kind", func(t *testing.T) {
-		if _, ok := BestDeadlineRule(rules, "district", "", "1.2"); ok {
-			t.Error("found a rule")
-		}
-		if d, src := EffectiveDeadline(nil, rules, "district", "", "1.2"); d != nil || src != "" {
-			t.Errorf("deadline %v from %q", d, src)
-		}
-	})
-	t.Run("an override beats every rule", func(t *testing.T) {
-		o := cgDay("2020-05-01")
-		d, src := EffectiveDeadline(&o, rules, "cell", "school", "1.2.3.4")
-		if d.String() != "2020-05-01" || src != DeadlineFromOverride {
-			t.Errorf("deadline %v from %q", d, src)
-		}
-		d, src = EffectiveDeadline(nil, rules, "cell", "school", "1.2.3.4")
-		if d.String() != "2020-03-10" || src != DeadlineFromRule {
-			t.Errorf("deadline %v from %q", d, src)
-		}
-	})
-}
-
 func TestDeadlineRuleInputValidation(t *testing.T) {
 	rules := testRules()
 	cases := []struct {

@@ -16,8 +16,9 @@ const (
 	FlagLate FlagKind = "late"
 	// FlagMilestoneOverdue: a milestone's due date has passed without it done.
 	FlagMilestoneOverdue FlagKind = "milestone_overdue"
-	// FlagAtRisk: the unit plans its congress after its deadline, or has no
-	// planned date although the deadline is near (AtRiskDays).
+	// FlagAtRisk: the unit is not late yet but likely to be: it plans its
+	// congress after its deadline, or has no planned date although the
+	// deadline is near (AtRiskDays). Never both late and at risk.
 	FlagAtRisk FlagKind = "at_risk"
 )
 
@@ -88,14 +89,20 @@ type Flag struct {
 	Milestone *FlagMilestone `json:"milestone,omitempty" db:"-"`
 	// DueDate is the deadline (late, at_risk) or the milestone's due date.
 	DueDate *Day `json:"due_date" db:"due_date"`
-	// DaysOverdue counts the days from the due date to today (open flags) or
-	// to the day it was resolved; negative when the due date is ahead
-	// (at_risk before the deadline).
+	// DaysOverdue counts the days from the due date to today (open flags)
+	// or to the day the flag's condition ended (resolved ones: a late
+	// congress's real delay, its held date minus its deadline); negative
+	// when the due date is ahead (at_risk before the deadline).
 	DaysOverdue int        `json:"days_overdue" db:"-"`
 	Detail      string     `json:"detail" db:"detail"`
 	DetailText  Text       `json:"detail_text" db:"-"`
 	OpenedAt    time.Time  `json:"opened_at" db:"opened_at"`
 	ResolvedAt  *time.Time `json:"resolved_at" db:"resolved_at"`
+	// EndedOn is the day the condition of a resolved flag ended: the day the
+	// congress was held (late, at_risk), the milestone done or made moot by
+	// the congress held (milestone_overdue); else the day of the run that
+	// found it over. ResolvedAt is when that run closed the flag.
+	EndedOn *Day `json:"ended_on" db:"ended_on"`
 
 	MilestoneCode   *string `json:"-" db:"milestone_code"`
 	MilestoneNameVI *string `json:"-" db:"milestone_name_vi"`
@@ -112,7 +119,10 @@ func (f *Flag) Fill(today Day) {
 		}
 	}
 	end := today
-	if f.ResolvedAt != nil {
+	switch {
+	case f.EndedOn != nil:
+		end = *f.EndedOn
+	case f.ResolvedAt != nil:
 		end = DayOf(DateOf(*f.ResolvedAt))
 	}
 	if f.DueDate != nil {
@@ -212,16 +222,12 @@ func AtRiskDetail(code string) (Text, bool) {
 	return Text{}, false
 }
 
-// AtRiskOn reports whether a congress not held by asOf is at risk on that
-// day (the late-flags job's rule): it plans its congress after its
-// deadline, or has no planned date and the deadline is at most atRiskDays
-// away (or passed).
-func AtRiskOn(held bool, planned, deadline *Day, asOf Day, atRiskDays int) bool {
-	if held || deadline == nil {
-		return false
-	}
-	if planned != nil {
-		return planned.After(*deadline)
-	}
-	return !asOf.Before(deadline.AddDays(-atRiskDays))
+// FlagRefresh counts what a run of the late flags did: flags opened,
+// resolved, and still open whose due date or detail changed; and the flags
+// open after the run, by kind.
+type FlagRefresh struct {
+	Opened   int
+	Resolved int
+	Updated  int
+	Open     map[FlagKind]int
 }

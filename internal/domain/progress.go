@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -51,17 +52,34 @@ func (s Share) In(lang string) string {
 // Localize sets Text in lang.
 func (s *Share) Localize(lang string) { s.Text = s.In(lang) }
 
+// Compare orders shares by their ratio, exactly (no rounding): -1 when s
+// is the smaller, 1 when the larger, 0 when equal. A share with nothing to
+// count comes after every other.
+func (s Share) Compare(o Share) int {
+	switch {
+	case s.Total <= 0 && o.Total <= 0:
+		return 0
+	case s.Total <= 0:
+		return 1
+	case o.Total <= 0:
+		return -1
+	}
+	return cmp.Compare(int64(s.Held)*int64(o.Total), int64(o.Held)*int64(s.Total))
+}
+
 // Add returns the sum of two shares.
 func (s Share) Add(o Share) Share { return NewShare(s.Held+o.Held, s.Total+o.Total) }
 
 // KindCount is, for one kind, how many active units of that kind lie below
-// a unit, how many of them have held their congress, and how many are late
-// (deadline passed, congress not held).
+// a unit, how many of them had held their congress by a day, how many were
+// late on that day (deadline passed, congress not held) and how many at
+// risk (not late yet, likely to be).
 type KindCount struct {
-	Kind  string `db:"kind"`
-	Total int    `db:"total"`
-	Held  int    `db:"held"`
-	Late  int    `db:"late"`
+	Kind   string `db:"kind"`
+	Total  int    `db:"total"`
+	Held   int    `db:"held"`
+	Late   int    `db:"late"`
+	AtRisk int    `db:"at_risk"`
 }
 
 // KindProgress is the progress of the units of one kind below a unit.
@@ -71,64 +89,65 @@ type KindProgress struct {
 	IsCell       bool   `json:"is_cell"`
 	IsGrassroots bool   `json:"is_grassroots"`
 	Share
-	Late int `json:"late"`
+	Late   int `json:"late"`
+	AtRisk int `json:"at_risk"`
 }
 
-// Progress sources: where the figures of a progress read come from.
+// Progress sources: which day the figures of a progress read are of. Both
+// come from the same maintained aggregates and count what is recorded now.
 const (
-	// SourceLive: today's figures, from the rollups kept current by every change.
+	// SourceLive: today's figures.
 	SourceLive = "live"
-	// SourceSnapshot: a past day's figures, from that day's snapshot.
-	SourceSnapshot = "snapshot"
-	// SourceComputed: a past day without a snapshot, counted from the held
-	// dates (units and deadlines as they stand now).
+	// SourceComputed: a past day's figures, computed from what is recorded
+	// now (a congress entered later as held on or before that day counts as
+	// held on it), with the units and deadlines as they stand now.
 	SourceComputed = "computed"
 )
 
-// UnitRef names a unit in a report.
+// UnitRef names a unit (in a report, in the place of a unit found).
 type UnitRef struct {
 	Code string `json:"code" db:"code"`
 	Name string `json:"name" db:"name"`
 	Kind string `json:"kind" db:"kind"`
 }
 
-// OwnCongress is a unit's own congress as of a day: its status now, whether
-// it had been held by that day, its dates, and its milestones done by then.
+// OwnCongress is a unit's own congress as of a day: its status on that day,
+// whether it had been held by then, its dates, and its milestones done by
+// then. Current is what is recorded now, labelled as such.
 type OwnCongress struct {
-	Status      CongressStatus `json:"status" db:"status"`
-	StatusName  Text           `json:"status_name" db:"-"`
-	Held        bool           `json:"held" db:"held"`
-	HeldDate    *Day           `json:"held_date" db:"held_date"`
-	PlannedDate *Day           `json:"planned_date" db:"planned_date"`
-	Deadline    *Day           `json:"deadline" db:"deadline"`
-	IsPilot     bool           `json:"pilot" db:"is_pilot"`
+	Status     CongressStatus `json:"status" db:"status"`
+	StatusName Text           `json:"status_name" db:"-"`
+	Held       bool           `json:"held" db:"held"`
+	// HeldDate is set when the congress was held by the day.
+	HeldDate *Day `json:"held_date" db:"held_date"`
+	// PlannedDate and Deadline are as recorded now (planned dates keep no
+	// history; the deadline is the one in force now).
+	PlannedDate *Day `json:"planned_date" db:"planned_date"`
+	Deadline    *Day `json:"deadline" db:"deadline"`
+	IsPilot     bool `json:"pilot" db:"is_pilot"`
 	// Late: the deadline had passed by the day without the congress held;
 	// DaysOverdue counts the days since the deadline (0 when not late).
-	Late        bool `json:"late" db:"-"`
-	DaysOverdue int  `json:"days_overdue" db:"-"`
-	// Milestones counts the milestones done by the day among all of them.
-	Milestones MilestoneCount `json:"milestones" db:"milestones"`
+	Late        bool `json:"late" db:"late"`
+	DaysOverdue int  `json:"days_overdue" db:"days_overdue"`
+	// AtRisk: not late on the day, but likely to be (never both).
+	AtRisk bool `json:"at_risk" db:"at_risk"`
+	// Milestones counts the milestones done by the day among all of them,
+	// those overdue on the day, and those made moot by the congress held.
+	Milestones MilestoneSummary `json:"milestones" db:"milestones"`
+	Current    CurrentCongress  `json:"current" db:"current"`
 }
 
-// MilestoneCount is how many of a unit's milestones were done by a day.
-type MilestoneCount struct {
-	Done  int `json:"done" db:"done"`
-	Total int `json:"total" db:"total"`
+// CurrentCongress is a congress as recorded now, beside its state on a past day.
+type CurrentCongress struct {
+	Status     CongressStatus `json:"status" db:"status"`
+	StatusName Text           `json:"status_name" db:"-"`
+	HeldDate   *Day           `json:"held_date" db:"held_date"`
 }
 
-// Fill derives the status name, lateness on asOf and the milestones share.
-func (o *OwnCongress) Fill(asOf Day) {
+// Fill derives the status names.
+func (o *OwnCongress) Fill() {
 	o.StatusName = o.Status.Name()
-	o.Late, o.DaysOverdue = LateOn(o.Deadline, o.Held, asOf)
-}
-
-// LateOn reports whether a congress with deadline, held by asOf or not, is
-// late on asOf, and by how many days.
-func LateOn(deadline *Day, held bool, asOf Day) (bool, int) {
-	if held || deadline == nil || !deadline.Before(asOf) {
-		return false, 0
-	}
-	return true, DaysBetween(deadline.Time, asOf.Time)
+	o.Current.StatusName = o.Current.Status.Name()
 }
 
 // LateUnit is a unit below whose deadline has passed without its congress held.
@@ -137,17 +156,13 @@ type LateUnit struct {
 	Status      CongressStatus `json:"status" db:"status"`
 	Deadline    Day            `json:"deadline" db:"deadline"`
 	PlannedDate *Day           `json:"planned_date" db:"planned_date"`
-	DaysOverdue int            `json:"days_overdue" db:"-"`
+	DaysOverdue int            `json:"days_overdue" db:"days_overdue"`
 }
 
 // LateSummary counts the late units below a unit and lists the most overdue.
 type LateSummary struct {
-	Count int `json:"count"`
-	// CountSource: "rollups" (counted by the last late-flags run today and
-	// kept current by every change since), "snapshot" (a past day's
-	// snapshot) or "live" (counted for this read).
-	CountSource string     `json:"count_source"`
-	Units       []LateUnit `json:"units"`
+	Count int        `json:"count"`
+	Units []LateUnit `json:"units"`
 	// Limit is how many units the list shows at most, the most overdue first.
 	Limit int `json:"limit"`
 }
@@ -170,17 +185,20 @@ type Progress struct {
 	// Pilots counts the pilot congresses at or below the unit held by the day.
 	Pilots Share       `json:"pilots"`
 	Late   LateSummary `json:"late"`
+	// AtRisk counts the units below at risk on the day.
+	AtRisk int `json:"at_risk"`
 }
 
 // ChildProgress is one unit directly below in a progress breakdown: its own
-// congress, the share of cells below it held, and its late units (itself
-// included).
+// congress, the share of cells below it held, and its late units and those
+// at risk (itself included).
 type ChildProgress struct {
 	UnitRef
 	Category string      `json:"category,omitempty"`
 	Own      OwnCongress `json:"own"`
 	Cells    Share       `json:"cells"`
 	Late     int         `json:"late"`
+	AtRisk   int         `json:"at_risk"`
 }
 
 // ChildrenProgress is the per-child breakdown of a unit's progress.
@@ -192,47 +210,57 @@ type ChildrenProgress struct {
 	Children []ChildProgress `json:"children"`
 }
 
+// KindFigures are per-kind counts turned into the kinds of a progress and
+// its headline shares.
+type KindFigures struct {
+	Kinds        []KindProgress
+	Cells        Share
+	Grassroots   Share
+	Late, AtRisk int
+}
+
 // CountsByKind turns per-kind counts into the kinds of a progress (in the
-// kinds' order) and the cell and grassroots shares. Cells are the kinds that
-// are cells and not grassroots organizations (the chi bộ trực thuộc); the
-// grassroots are the grassroots kinds.
-func CountsByKind(rules KindRules, counts []KindCount) (kinds []KindProgress, cells, grassroots Share, late int) {
+// kinds' order), the cell and grassroots shares, and the late and at-risk
+// units of every kind. Cells are the kinds that are cells and not grassroots
+// organizations (the chi bộ trực thuộc); the grassroots are the grassroots
+// kinds.
+func CountsByKind(rules KindRules, counts []KindCount) KindFigures {
 	byKind := map[string]KindCount{}
 	for _, c := range counts {
 		k := byKind[c.Kind]
-		k.Kind, k.Total, k.Held, k.Late = c.Kind, k.Total+c.Total, k.Held+c.Held, k.Late+c.Late
+		k.Kind, k.Total, k.Held, k.Late, k.AtRisk = c.Kind, k.Total+c.Total, k.Held+c.Held, k.Late+c.Late, k.AtRisk+c.AtRisk
 		byKind[c.Kind] = k
 	}
-	kinds = []KindProgress{}
+	out := KindFigures{Kinds: []KindProgress{}}
 	for _, k := range rules.Ordered() {
 		c, ok := byKind[k.Code]
 		if !ok || c.Total == 0 {
 			continue
 		}
 		s := NewShare(c.Held, c.Total)
-		kinds = append(kinds, KindProgress{Kind: k.Code, Name: Text{VI: k.NameVI, EN: k.NameEN},
-			IsCell: k.IsCell, IsGrassroots: k.IsGrassroots, Share: s, Late: c.Late})
+		out.Kinds = append(out.Kinds, KindProgress{Kind: k.Code, Name: Text{VI: k.NameVI, EN: k.NameEN},
+			IsCell: k.IsCell, IsGrassroots: k.IsGrassroots, Share: s, Late: c.Late, AtRisk: c.AtRisk})
 		if k.IsCell && !k.IsGrassroots {
-			cells = cells.Add(s)
+			out.Cells = out.Cells.Add(s)
 		}
 		if k.IsGrassroots {
-			grassroots = grassroots.Add(s)
+			out.Grassroots = out.Grassroots.Add(s)
 		}
-		late += c.Late
+		out.Late += c.Late
+		out.AtRisk += c.AtRisk
 	}
-	if cells.Total == 0 {
-		cells = NewShare(0, 0)
+	if out.Cells.Total == 0 {
+		out.Cells = NewShare(0, 0)
 	}
-	if grassroots.Total == 0 {
-		grassroots = NewShare(0, 0)
+	if out.Grassroots.Total == 0 {
+		out.Grassroots = NewShare(0, 0)
 	}
-	return kinds, cells, grassroots, late
+	return out
 }
 
 // CellsHeldOf returns the share of cells held among per-kind counts.
 func CellsHeldOf(rules KindRules, counts []KindCount) Share {
-	_, cells, _, _ := CountsByKind(rules, counts)
-	return cells
+	return CountsByKind(rules, counts).Cells
 }
 
 // HeadlineText is the board's headline: the share of cells that have held
@@ -275,4 +303,28 @@ func (r KindRules) Ordered() []UnitKind {
 		}
 	}
 	return out
+}
+
+// DayCount is how many units had held their congress by a day.
+type DayCount struct {
+	Day  Day `db:"day"`
+	Held int `db:"held"`
+}
+
+// RollupDrift counts the rollup rows a recompute found wrong and fixed:
+// updated (other counts), inserted (missing) and deleted (for units or
+// kinds with nothing below any more), in rollups and rollup_days. Rows of
+// zeros are not drift.
+type RollupDrift struct {
+	Updated  int `json:"updated" db:"updated"`
+	Inserted int `json:"inserted" db:"inserted"`
+	Deleted  int `json:"deleted" db:"deleted"`
+}
+
+// Rows is the number of rollup rows that were wrong.
+func (d RollupDrift) Rows() int { return d.Updated + d.Inserted + d.Deleted }
+
+// Add is the drift of two recomputes together.
+func (d RollupDrift) Add(o RollupDrift) RollupDrift {
+	return RollupDrift{Updated: d.Updated + o.Updated, Inserted: d.Inserted + o.Inserted, Deleted: d.Deleted + o.Deleted}
 }

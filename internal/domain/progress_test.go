@@ -40,43 +40,20 @@ func TestCountsByKindSplitsCellsFromGrassroots(t *testing.T) {
 		{Code: "grassroots_cell", IsCell: true, IsGrassroots: true, SortOrder: 40},
 		{Code: "cell", IsCell: true, SortOrder: 60},
 	})
-	kinds, cells, grassroots, late := CountsByKind(rules, []KindCount{
-		{Kind: "cell", Total: 13, Held: 9, Late: 4},
+	k := CountsByKind(rules, []KindCount{
+		{Kind: "cell", Total: 13, Held: 9, Late: 4, AtRisk: 2},
 		{Kind: "grassroots_cell", Total: 1, Held: 1},
-		{Kind: "grassroots_committee", Total: 3, Held: 0, Late: 1},
+		{Kind: "grassroots_committee", Total: 3, Held: 0, Late: 1, AtRisk: 1},
 	})
+	kinds, cells, grassroots, late := k.Kinds, k.Cells, k.Grassroots, k.Late
 	if cells.Held != 9 || cells.Total != 13 {
 		t.Errorf("cells = %+v, want only the cells that are not grassroots organizations", cells)
 	}
 	if grassroots.Held != 1 || grassroots.Total != 4 {
 		t.Errorf("grassroots = %+v, want committees and grassroots cells", grassroots)
 	}
-	if late != 5 || len(kinds) != 3 || kinds[0].Kind != "grassroots_committee" || kinds[2].Kind != "cell" {
-		t.Errorf("late %d, kinds %+v", late, kinds)
-	}
-}
-
-func TestLateOn(t *testing.T) {
-	day := func(s string) *Day { d, _ := ParseDate(s); return DayPtr(d) }
-	cases := []struct {
-		name     string
-		deadline *Day
-		held     bool
-		asOf     string
-		late     bool
-		days     int
-	}{
-		{"on the deadline", day("2020-03-31"), false, "2020-03-31", false, 0},
-		{"the day after", day("2020-03-31"), false, "2020-04-01", true, 1},
-		{"held", day("2020-03-31"), true, "2020-04-10", false, 0},
-		{"no deadline", nil, false, "2020-04-10", false, 0},
-		{"a fortnight after", day("2020-03-31"), false, "2020-04-14", true, 14},
-	}
-	for _, tc := range cases {
-		late, days := LateOn(tc.deadline, tc.held, *day(tc.asOf))
-		if late != tc.late || days != tc.days {
-			t.Errorf("%s: %v %d, want %v %d", tc.name, late, days, tc.late, tc.days)
-		}
+	if late != 5 || k.AtRisk != 3 || len(kinds) != 3 || kinds[0].Kind != "grassroots_committee" || kinds[2].Kind != "cell" {
+		t.Errorf("late %d, at risk %d, kinds %+v", late, k.AtRisk, kinds)
 	}
 }
 

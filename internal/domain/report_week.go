@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// The weekly progress report (issue 5) covers one ISO week, Monday to
-// Sunday, named as "2020-W14". These are its rules about weeks and about the
-// forecast of when a unit's cells will all have held their congress.
+// The weekly progress report covers one ISO week, Monday to Sunday, named
+// as "2020-W14". These are its rules about weeks and about the forecast of
+// when a unit's cells will all have held their congress.
 
 // Week is an ISO week.
 type Week struct {

@@ -57,6 +57,14 @@ func NewKindRules(kinds []UnitKind) KindRules {
 	return KindRules{Kinds: m}
 }
 
+// Name is the name of kind in both languages (its code when unknown).
+func (r KindRules) Name(kind string) Text {
+	if k, ok := r.Kinds[kind]; ok {
+		return Text{VI: k.NameVI, EN: k.NameEN}
+	}
+	return Text{VI: kind, EN: kind}
+}
+
 // Known reports whether kind exists.
 func (r KindRules) Known(kind string) bool { _, ok := r.Kinds[kind]; return ok }
 
@@ -80,6 +88,23 @@ func (r KindRules) Allows(parent, child string) bool {
 		}
 	}
 	return false
+}
+
+// Within returns the kinds a subtree whose root is of kind may hold: kind
+// itself and every kind that may sit below it, at any depth.
+func (r KindRules) Within(kind string) map[string]bool {
+	out := map[string]bool{}
+	next := []string{kind}
+	for len(next) > 0 {
+		k := next[0]
+		next = next[1:]
+		if out[k] || !r.Known(k) {
+			continue
+		}
+		out[k] = true
+		next = append(next, r.Kinds[k].Children...)
+	}
+	return out
 }
 
 // IsCell reports whether units of kind count as cells (and carry a category).
@@ -269,3 +294,11 @@ func HasControl(s string) bool {
 
 // UnitText names units in messages.
 var UnitText = Text{VI: "đơn vị", EN: "unit"}
+
+// SubtreePage is one page of a subtree listing, in tree order (parents before children).
+type SubtreePage struct {
+	Units []Unit `json:"units"`
+	Total int    `json:"total"`
+	// Next is the cursor of the next page, "" on the last one.
+	Next string `json:"next,omitempty"`
+}

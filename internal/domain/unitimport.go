@@ -475,3 +475,13 @@ func sortFieldsByRow(f []FieldError) {
 		return col(f[a].Field) < col(f[b].Field)
 	})
 }
+
+// ImportResult counts what an import did. A unit whose fields changed and
+// which moved counts as updated and as moved; Unchanged counts the rows that
+// changed nothing.
+type ImportResult struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Moved     int `json:"moved"`
+	Unchanged int `json:"unchanged"`
+}

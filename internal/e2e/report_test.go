@@ -51,6 +51,26 @@ func demoSite(t *testing.T) string {
 
 var mediaBox = regexp.MustCompile(`/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]`)
 
+// downloads fetches every link the page's selector finds and reports
+// each: format is the JavaScript expression naming it (from its anchor a).
+func downloads(t *testing.T, ctx context.Context, selector, format string) []download {
+	t.Helper()
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Promise.all([...document.querySelectorAll(`+strconv.Quote(selector)+`)].map(async a => {
+		const r = await fetch(a.href);
+		const b = new Uint8Array(await r.arrayBuffer());
+		return {format: `+format+`, status: r.status, type: r.headers.get("Content-Type"),
+			name: r.headers.get("Content-Disposition"), size: b.length, head: String.fromCharCode(...b.slice(0, 5))};
+	})).then(JSON.stringify)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []download
+	if err := json.Unmarshal([]byte(raw), &got); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 type download struct {
 	Format string `json:"format"`
 	Status int    `json:"status"`
@@ -91,19 +111,7 @@ func TestTheBoardOpensTheDemoWeekReportAndDownloadsItInFourFormats(t *testing.T)
 	}
 	shot(t, ctx, "report-desktop")
 
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Promise.all([...document.querySelectorAll(".report-tools a.download")].map(async a => {
-		const r = await fetch(a.href);
-		const b = new Uint8Array(await r.arrayBuffer());
-		return {format: a.textContent.trim(), status: r.status, type: r.headers.get("Content-Type"),
-			name: r.headers.get("Content-Disposition"), size: b.length, head: String.fromCharCode(...b.slice(0, 5))};
-	})).then(JSON.stringify)`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []download
-	if err := json.Unmarshal([]byte(raw), &got); err != nil {
-		t.Fatal(err)
-	}
+	got := downloads(t, ctx, ".report-tools a.download", "a.textContent.trim()")
 	want := map[string]struct{ ctype, head string }{
 		"html": {"text/html", "<!doc"}, "xlsx": {"spreadsheetml", "PK"}, "csv": {"text/csv", "\u00ef\u00bb\u00bf"}, "pdf": {"application/pdf", "%PDF-"},
 	}

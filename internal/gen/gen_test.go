@@ -110,7 +110,7 @@ func TestRunOnASmallTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[string]store.KindState{}
+	kinds := map[string]domain.KindState{}
 	for _, k := range res.Kinds {
 		kinds[k.Kind] = k
 	}
@@ -149,7 +149,7 @@ func TestRunOnASmallTree(t *testing.T) {
 		}
 	})
 	t.Run("the rollups match a recompute", func(t *testing.T) {
-		d, err := svc.Store().RecomputeRollups(ctx, res.RoundID)
+		d, err := svc.CheckConsistency(ctx, domain.SystemPrincipal(), res.RoundID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
-	"github.com/daihoi/daihoi/internal/store"
 )
 
 // DefaultAsOf is the day the generated round stands at by default: the
@@ -60,7 +59,7 @@ type Step struct {
 type Result struct {
 	RoundID int64
 	Units   int
-	Kinds   []store.KindState
+	Kinds   []domain.KindState
 	Steps   []Step
 }
 
@@ -79,8 +78,8 @@ func (r Result) Total() time.Duration {
 // raises the late flags of that day. Progress lines go to w as each step ends.
 func Run(ctx context.Context, svc *core.Service, o Options, asOf time.Time, w io.Writer) (Result, error) {
 	var res Result
-	st := svc.Store()
-	n, err := st.CountUnits(ctx)
+	sys := domain.SystemPrincipal()
+	n, err := svc.CountUnits(ctx, sys)
 	if err != nil {
 		return res, err
 	}
@@ -89,7 +88,6 @@ func Run(ctx context.Context, svc *core.Service, o Options, asOf time.Time, w io
 			fmt.Sprintf("Cơ sở dữ liệu đã có %d đơn vị; chỉ sinh dữ liệu vào cơ sở dữ liệu trống", n),
 			fmt.Sprintf("the database already has %d units; gen only loads into an empty database", n))
 	}
-	sys := domain.SystemPrincipal()
 	step := func(name string, fn func() (string, error)) error {
 		start := time.Now()
 		detail, err := fn()
@@ -126,7 +124,7 @@ func Run(ctx context.Context, svc *core.Service, o Options, asOf time.Time, w io
 	}
 	if err := step("state", func() (string, error) {
 		var err error
-		res.Kinds, err = st.GenerateRoundState(ctx, sys, res.RoundID, store.RoundStateSpec{
+		res.Kinds, err = svc.GenerateRoundState(ctx, sys, res.RoundID, domain.RoundStateSpec{
 			AsOf: domain.DayOf(asOf), Seed: int64(o.Seed), AutoPilots: 3,
 			AutoPilotFrom: domain.DayOf(time.Date(2020, 3, 16, 0, 0, 0, 0, time.UTC)),
 		})
@@ -136,14 +134,14 @@ func Run(ctx context.Context, svc *core.Service, o Options, asOf time.Time, w io
 	}
 	if err := step("flags", func() (string, error) {
 		now := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 9, 0, 0, 0, domain.Location)
-		r, err := st.RefreshFlags(ctx, res.RoundID, domain.DayOf(asOf), now, AtRiskDays)
-		return fmt.Sprintf("late flags at %s: %d opened (%d late, %d at risk, %d milestones overdue); late counts in the rollups",
+		r, err := svc.RefreshFlags(ctx, sys, res.RoundID, domain.DayOf(asOf), now, AtRiskDays)
+		return fmt.Sprintf("late flags at %s: %d opened (%d late, %d at risk, %d milestones overdue)",
 			asOf.Format("2006-01-02"), r.Opened, r.Open[domain.FlagLate], r.Open[domain.FlagAtRisk], r.Open[domain.FlagMilestoneOverdue]), err
 	}); err != nil {
 		return res, err
 	}
 	if err := step("vacuum", func() (string, error) {
-		return "tables vacuumed and analyzed", st.Tidy(ctx)
+		return "tables vacuumed and analyzed", svc.Tidy(ctx, sys)
 	}); err != nil {
 		return res, err
 	}
@@ -155,11 +153,8 @@ func (r Result) Print(w io.Writer, asOf time.Time) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "kind\tunits\theld\theld %%\tlate\tplanned ≤14 d\tpilots\t\n")
 	for _, k := range r.Kinds {
-		pct := 0.0
-		if k.Total > 0 {
-			pct = 100 * float64(k.Held) / float64(k.Total)
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%d\t%d\t%d\t\n", k.Kind, k.Total, k.Held, pct, k.Late, k.Soon, k.Pilots)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d\t%d\t%d\t\n", k.Kind, k.Total, k.Held, domain.NewShare(k.Held, k.Total).In("en"),
+			k.Late, k.Soon, k.Pilots)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "round %d at %s: %d units in %s\n", r.RoundID, asOf.Format("2006-01-02"), r.Units, r.Total().Round(time.Millisecond))

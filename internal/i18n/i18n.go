@@ -57,6 +57,23 @@ func (c *Catalog) T(lang, id string, data map[string]any) (string, error) {
 	return l.Localize(lc)
 }
 
+// Func is the template function t in lang: the message id with its
+// arguments as name, value pairs; the first failure is kept in *failed, so
+// that the caller refuses the page rather than show a message id.
+func (c *Catalog) Func(lang string, failed *error) func(string, ...any) string {
+	return func(id string, kv ...any) string {
+		args := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			args[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		out, err := c.T(lang, id, args)
+		if err != nil && *failed == nil {
+			*failed = err
+		}
+		return out
+	}
+}
+
 // Pick returns the language for a request: the user's own choice when they
 // have one, else the first spoken language of an Accept-Language header,
 // else Vietnamese.

@@ -1,7 +1,6 @@
 package jobs
 
 import (
-	"context"
 	"errors"
 	"sync"
 	"time"
@@ -9,8 +8,8 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// Params are what one run of a job is about. The Runner puts them in the
-// context of the job's Func, which reads them with ParamsFrom.
+// Params are what one run of a job is about, given to its Func by the
+// Runner.
 type Params struct {
 	// AsOf is the day the job works for: today by the runner's clock
 	// unless a run from the command line or the API names another day
@@ -23,19 +22,19 @@ type Params struct {
 	// Tick is the scheduled time of a scheduled run; nil for a run from
 	// the command line or the API.
 	Tick *time.Time
+	// counts gathers the figures the run reports (Count).
+	counts *counts
 }
 
-type paramsKey struct{}
-
-// WithParams returns ctx carrying p for a job's Func.
-func WithParams(ctx context.Context, p Params) context.Context {
-	return context.WithValue(ctx, paramsKey{}, p)
-}
-
-// ParamsFrom returns the params of the run in ctx (zero when none).
-func ParamsFrom(ctx context.Context) Params {
-	p, _ := ctx.Value(paramsKey{}).(Params)
-	return p
+// Count adds n to the figure name of the run (recorded in its job_runs
+// row); on Params that are not a run's it does nothing.
+func (p Params) Count(name string, n int) {
+	if p.counts == nil {
+		return
+	}
+	p.counts.mu.Lock()
+	p.counts.m[name] += int64(n)
+	p.counts.mu.Unlock()
 }
 
 // counts gathers the figures a run reports.
@@ -44,33 +43,13 @@ type counts struct {
 	m  domain.JobCounts
 }
 
-type countsKey struct{}
-
-// Count adds n to the figure name of the run in ctx (recorded in its
-// job_runs row); outside a run it does nothing.
-func Count(ctx context.Context, name string, n int) {
-	c, _ := ctx.Value(countsKey{}).(*counts)
-	if c == nil {
-		return
-	}
+// figures returns the figures counted so far.
+func (c *counts) figures() domain.JobCounts {
 	c.mu.Lock()
-	c.m[name] += int64(n)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	return c.m
 }
 
 // ErrNothingToDo is what a job returns when it had nothing to work on (no
 // current round): the run is recorded as skipped, not failed.
 var ErrNothingToDo = errors.New("jobs: nothing to do")
-
-type tickKey struct{}
-
-// withTick returns ctx carrying the scheduled time of a run.
-func withTick(ctx context.Context, tick time.Time) context.Context {
-	return context.WithValue(ctx, tickKey{}, tick)
-}
-
-// TickFrom returns the scheduled time the Scheduler put in ctx.
-func TickFrom(ctx context.Context) (time.Time, bool) {
-	t, ok := ctx.Value(tickKey{}).(time.Time)
-	return t, ok
-}

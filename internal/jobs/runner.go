@@ -13,10 +13,20 @@ import (
 	"github.com/daihoi/daihoi/internal/store"
 )
 
+// Func is the body of a job, given what its run is about. It must be
+// idempotent: running it twice for the same day leaves the same state.
+type Func func(ctx context.Context, p Params) error
+
 // Definition is a job the Runner knows by name.
 type Definition struct {
 	Name        string
 	Description domain.Text
+	// Setting names the setting of Schedule (e.g. "jobs.late_flags").
+	Setting string
+	// Schedule is the job's cron schedule (see Job).
+	Schedule string
+	// AtStart: the job also runs once when the scheduler starts.
+	AtStart bool
 	// DefaultAsOf is the day a run works for when none is given; nil means today.
 	DefaultAsOf func(today domain.Day) domain.Day
 	Run         Func
@@ -33,6 +43,10 @@ type Runner struct {
 	log   *slog.Logger
 	host  string
 	defs  map[string]Definition
+	// order lists the jobs in the order they were registered.
+	order []string
+	// observe, when set, hears of every recorded run (see Observe).
+	observe func(run domain.JobRun, took time.Duration)
 }
 
 // NewRunner returns a runner without jobs recording runs in st, dating them
@@ -54,7 +68,47 @@ func (r *Runner) Register(d Definition) {
 		panic("jobs: " + d.Name + " registered twice")
 	}
 	r.defs[d.Name] = d
+	r.order = append(r.order, d.Name)
 }
+
+// Definitions lists the registered jobs, in the order registered.
+func (r *Runner) Definitions() []Definition {
+	out := make([]Definition, 0, len(r.order))
+	for _, name := range r.order {
+		out = append(out, r.defs[name])
+	}
+	return out
+}
+
+// Schedule puts every registered job on s with its schedule, each tick run
+// once across every daihoi process on the database (Scheduled).
+func (r *Runner) Schedule(s *Scheduler) error {
+	for _, d := range r.Definitions() {
+		if err := s.Add(Job{Name: d.Name, Schedule: d.Schedule, Run: r.Scheduled(d.Name)}); err != nil {
+			return fmt.Errorf("%w (setting %s)", err, d.Setting)
+		}
+	}
+	return nil
+}
+
+// RunAtStart runs once now, in the background on s, each job to run when
+// the scheduler starts.
+func (r *Runner) RunAtStart(s *Scheduler) {
+	for _, d := range r.Definitions() {
+		if !d.AtStart {
+			continue
+		}
+		s.Go(Job{Name: d.Name + " (start-up)", Run: func(ctx context.Context, _ time.Time) error {
+			_, err := r.Run(ctx, d.Name, Params{})
+			return err
+		}})
+	}
+}
+
+// Observe has fn called after each run of this runner is recorded, with
+// the run and how long its work took (the metrics count them). Call it
+// before the first run: it is not safe to call while jobs run.
+func (r *Runner) Observe(fn func(run domain.JobRun, took time.Duration)) { r.observe = fn }
 
 // Host is how the runs of this process are recorded.
 func (r *Runner) Host() string { return r.host }
@@ -88,12 +142,12 @@ func (r *Runner) RunTick(ctx context.Context, name string, tick time.Time) (run 
 	return r.run(ctx, name, Params{Tick: &tick})
 }
 
-// Scheduled returns the Func to schedule for the job name: it runs the job
-// once per tick across every process (the tick comes from the Scheduler).
-func (r *Runner) Scheduled(name string) Func {
-	return func(ctx context.Context) error {
-		tick, ok := TickFrom(ctx)
-		if !ok {
+// Scheduled returns the Task to schedule for the job name: it runs the job
+// once per tick across every process (the tick comes from the Scheduler;
+// the zero time stands for now by the runner's clock).
+func (r *Runner) Scheduled(name string) Task {
+	return func(ctx context.Context, tick time.Time) error {
+		if tick.IsZero() {
 			tick = r.clock.Now()
 		}
 		run, ran, err := r.RunTick(ctx, name, tick)
@@ -125,9 +179,10 @@ func (r *Runner) run(ctx context.Context, name string, p Params) (domain.JobRun,
 	if err != nil || lease == nil {
 		return domain.JobRun{}, false, err
 	}
-	c := &counts{m: domain.JobCounts{}}
-	jctx := context.WithValue(WithParams(ctx, p), countsKey{}, c)
-	runErr := safeRun(jctx, d.Run)
+	p.counts = &counts{m: domain.JobCounts{}}
+	began := time.Now()
+	runErr := safeRun(ctx, d.Run, p)
+	took := time.Since(began)
 	outcome, msg := domain.JobOK, ""
 	switch {
 	case errors.Is(runErr, ErrNothingToDo):
@@ -135,12 +190,12 @@ func (r *Runner) run(ctx context.Context, name string, p Params) (domain.JobRun,
 	case runErr != nil:
 		outcome, msg = domain.JobFailed, runErr.Error()
 	}
-	c.mu.Lock()
-	figures := c.m
-	c.mu.Unlock()
-	run, err := lease.Finish(ctx, outcome, figures, msg)
+	run, err := lease.Finish(ctx, outcome, p.counts.figures(), msg)
 	if err != nil {
 		return run, true, errors.Join(runErr, err)
+	}
+	if r.observe != nil {
+		r.observe(run, took)
 	}
 	if runErr != nil {
 		return run, true, fmt.Errorf("jobs: %s: %w", name, runErr)
@@ -149,11 +204,11 @@ func (r *Runner) run(ctx context.Context, name string, p Params) (domain.JobRun,
 }
 
 // safeRun runs fn, turning a panic into an error so that the run is recorded.
-func safeRun(ctx context.Context, fn Func) (err error) {
+func safeRun(ctx context.Context, fn Func, p Params) (err error) {
 	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("panic: %v", p)
+		if x := recover(); x != nil {
+			err = fmt.Errorf("panic: %v", x)
 		}
 	}()
-	return fn(ctx)
+	return fn(ctx, p)
 }

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -27,17 +28,17 @@ func TestRunnerRecordsEveryRun(t *testing.T) {
 	ctx := context.Background()
 	r := newTestRunner(t, st, "a:1")
 	var seen Params
-	r.Register(Definition{Name: "ok", Run: func(ctx context.Context) error {
-		seen = ParamsFrom(ctx)
-		Count(ctx, "rows", 3)
-		Count(ctx, "rows", 2)
+	r.Register(Definition{Name: "ok", Run: func(ctx context.Context, p Params) error {
+		seen = p
+		p.Count("rows", 3)
+		p.Count("rows", 2)
 		return nil
 	}})
-	r.Register(Definition{Name: "fails", Run: func(ctx context.Context) error { Count(ctx, "rows", 1); return errors.New("disk on fire") }})
-	r.Register(Definition{Name: "panics", Run: func(ctx context.Context) error { panic("boom") }})
-	r.Register(Definition{Name: "idle", Run: func(ctx context.Context) error { return ErrNothingToDo }})
+	r.Register(Definition{Name: "fails", Run: func(ctx context.Context, p Params) error { p.Count("rows", 1); return errors.New("disk on fire") }})
+	r.Register(Definition{Name: "panics", Run: func(ctx context.Context, p Params) error { panic("boom") }})
+	r.Register(Definition{Name: "idle", Run: func(ctx context.Context, p Params) error { return ErrNothingToDo }})
 	r.Register(Definition{Name: "yesterday", DefaultAsOf: func(d domain.Day) domain.Day { return d.AddDays(-1) },
-		Run: func(ctx context.Context) error { return nil }})
+		Run: func(ctx context.Context, p Params) error { return nil }})
 
 	cases := []struct {
 		job, asOf, outcome, errText, wantAsOf string
@@ -85,7 +86,7 @@ func TestATickRunsOnceAcrossProcesses(t *testing.T) {
 	ctx := context.Background()
 	var running, runs atomic.Int32
 	release := make(chan struct{})
-	job := Definition{Name: "slow", Run: func(ctx context.Context) error {
+	job := Definition{Name: "slow", Run: func(ctx context.Context, p Params) error {
 		if running.Add(1) > 1 {
 			t.Error("two runs at once")
 		}
@@ -187,11 +188,7 @@ func TestLastActivationIsTheScheduledTime(t *testing.T) {
 func TestSchedulesWithSecondsCarryTheirTick(t *testing.T) {
 	s := NewScheduler(domain.Location, testLogger(t))
 	ticks := make(chan time.Time, 5)
-	if err := s.Add(Job{Name: "every second", Schedule: "* * * * * *", Run: func(ctx context.Context) error {
-		tick, ok := TickFrom(ctx)
-		if !ok {
-			t.Error("no tick in the context")
-		}
+	if err := s.Add(Job{Name: "every second", Schedule: "* * * * * *", Run: func(ctx context.Context, tick time.Time) error {
 		ticks <- tick
 		return nil
 	}}); err != nil {
@@ -217,9 +214,9 @@ func TestAJobsWorkDoesNotWaitForItsOwnLease(t *testing.T) {
 	}
 	defer st.Close()
 	r := newTestRunner(t, st, "a:1")
-	r.Register(Definition{Name: "reads", Run: func(ctx context.Context) error {
+	r.Register(Definition{Name: "reads", Run: func(ctx context.Context, p Params) error {
 		n, err := st.CountUnits(ctx)
-		Count(ctx, "units", n)
+		p.Count("units", n)
 		return err
 	}})
 	// The deadline only turns a hang into a failure.
@@ -228,5 +225,47 @@ func TestAJobsWorkDoesNotWaitForItsOwnLease(t *testing.T) {
 	run, err := r.Run(ctx, "reads", Params{})
 	if err != nil || run.Outcome != domain.JobOK {
 		t.Fatalf("run = %+v, %v", run, err)
+	}
+}
+
+func TestTheRunnerSchedulesEveryJobAndRunsTheStartUpOnesOnce(t *testing.T) {
+	st := store.New(testdb.New(t))
+	r := newTestRunner(t, st, "a:1")
+	var seen Params
+	r.Register(Definition{Name: "weekly", Setting: "jobs.weekly", Schedule: "0 7 * * 1", Run: func(ctx context.Context, p Params) error { return nil }})
+	r.Register(Definition{Name: "flags", Setting: "jobs.flags", Schedule: "@hourly", AtStart: true, Run: func(ctx context.Context, p Params) error {
+		seen = p
+		return nil
+	}})
+	s := NewScheduler(domain.Location, testLogger(t))
+	if err := r.Schedule(s); err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	r.RunAtStart(s)
+	var runs []domain.JobRun
+	for deadline := time.Now().Add(10 * time.Second); len(runs) == 0 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		var err error
+		if runs, err = st.JobRuns(context.Background(), "", 10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"weekly", "flags"} {
+		if s.Next(name).IsZero() {
+			t.Errorf("%s is not scheduled", name)
+		}
+	}
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 1 || runs[0].Job != "flags" || runs[0].Tick != nil || !seen.Now.Equal(testNow) {
+		t.Errorf("runs = %+v, want the start-up run of flags only, by hand now", runs)
+	}
+
+	bad := newTestRunner(t, st, "b:2")
+	bad.Register(Definition{Name: "typo", Setting: "jobs.typo", Schedule: "every monday", Run: func(ctx context.Context, p Params) error { return nil }})
+	if err := bad.Schedule(NewScheduler(domain.Location, testLogger(t))); err == nil || !strings.Contains(err.Error(), "jobs.typo") {
+		t.Errorf("a bad schedule: %v, want an error naming its setting", err)
 	}
 }

@@ -1,9 +1,11 @@
 // Package jobs runs daihoi's scheduled jobs on robfig/cron: each job is a
-// func(ctx) error with a schedule from the configuration, run in the
-// configured time zone, recovered from panics, never overlapping itself,
-// and stopped cleanly with the server. The Runner runs the jobs by name,
-// records every run in job_runs and makes each scheduled tick run once
-// across every daihoi process on the database.
+// func(ctx, Params) error with a schedule from the configuration, run in
+// the configured time zone, recovered from panics, never overlapping
+// itself, and stopped cleanly with the server. The Runner runs the jobs by
+// name, records every run in job_runs and makes each scheduled tick run
+// once across every daihoi process on the database. The jobs themselves
+// are registered in one place, by package core (core/jobs.go), whose
+// services they use.
 package jobs
 
 import (
@@ -16,17 +18,17 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// Func is the body of a job. It must be idempotent: running it twice for the
-// same moment leaves the same state.
-type Func func(ctx context.Context) error
+// Task is what the Scheduler runs: given the scheduled time of its tick
+// (the zero time for a run started by Go).
+type Task func(ctx context.Context, tick time.Time) error
 
-// Job is a named job and its cron schedule: five fields (minute hour
+// Job is a named task and its cron schedule: five fields (minute hour
 // day-of-month month day-of-week: "0 * * * *"), six with seconds first
 // ("*/10 * * * * *"), or a descriptor ("@hourly", "@every 1h").
 type Job struct {
 	Name     string
 	Schedule string
-	Run      Func
+	Run      Task
 }
 
 // Scheduler runs jobs on their schedules until stopped.
@@ -67,7 +69,7 @@ func NewScheduler(loc *time.Location, log *slog.Logger) *Scheduler {
 }
 
 // Add schedules a job; a bad schedule or a name used twice is an error.
-// Each run's context carries the scheduled time of its tick (TickFrom).
+// Each run is given the scheduled time of its tick.
 func (s *Scheduler) Add(j Job) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -80,7 +82,7 @@ func (s *Scheduler) Add(j Job) error {
 	}
 	s.names[j.Name] = s.cron.Schedule(sched, cron.FuncJob(func() {
 		tick := lastActivation(sched, time.Now().In(s.loc))
-		s.runJob(withTick(s.ctx, tick), j)
+		s.runJob(s.ctx, tick, j)
 	}))
 	return nil
 }
@@ -96,13 +98,13 @@ func (s *Scheduler) Go(j Job) {
 				s.log.Error("job panicked", "job", j.Name, "panic", fmt.Sprint(p))
 			}
 		}()
-		s.runJob(s.ctx, j)
+		s.runJob(s.ctx, time.Time{}, j)
 	}()
 }
 
-func (s *Scheduler) runJob(ctx context.Context, j Job) {
+func (s *Scheduler) runJob(ctx context.Context, tick time.Time, j Job) {
 	start := time.Now()
-	if err := j.Run(ctx); err != nil {
+	if err := j.Run(ctx, tick); err != nil {
 		s.log.Error("job failed", "job", j.Name, "err", err, "duration", time.Since(start))
 		return
 	}

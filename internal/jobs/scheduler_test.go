@@ -16,7 +16,7 @@ func TestSchedulerRunsJobsAndStopsCleanly(t *testing.T) {
 	var runs atomic.Int32
 	var cancelled atomic.Bool
 	started := make(chan struct{}, 10)
-	if err := s.Add(Job{Name: "tick", Schedule: "@every 1s", Run: func(ctx context.Context) error {
+	if err := s.Add(Job{Name: "tick", Schedule: "@every 1s", Run: func(ctx context.Context, _ time.Time) error {
 		runs.Add(1)
 		started <- struct{}{}
 		<-ctx.Done() // a long job: only Stop ends it
@@ -48,8 +48,8 @@ func TestSchedulerRunsJobsAndStopsCleanly(t *testing.T) {
 func TestSchedulerRecoversFromPanicsAndFailures(t *testing.T) {
 	s := NewScheduler(domain.Location, nil)
 	var after atomic.Int32
-	_ = s.Add(Job{Name: "panics", Schedule: "@every 1s", Run: func(context.Context) error { panic("boom") }})
-	_ = s.Add(Job{Name: "fails", Schedule: "@every 1s", Run: func(context.Context) error { after.Add(1); return errors.New("nope") }})
+	_ = s.Add(Job{Name: "panics", Schedule: "@every 1s", Run: func(context.Context, time.Time) error { panic("boom") }})
+	_ = s.Add(Job{Name: "fails", Schedule: "@every 1s", Run: func(context.Context, time.Time) error { after.Add(1); return errors.New("nope") }})
 	s.Start()
 	deadline := time.Now().Add(5 * time.Second)
 	for after.Load() < 2 && time.Now().Before(deadline) {
@@ -65,7 +65,7 @@ func TestSchedulerRecoversFromPanicsAndFailures(t *testing.T) {
 
 func TestSchedulerRefusesBadSchedulesAndDuplicates(t *testing.T) {
 	s := NewScheduler(domain.Location, nil)
-	noop := func(context.Context) error { return nil }
+	noop := func(context.Context, time.Time) error { return nil }
 	if err := s.Add(Job{Name: "bad", Schedule: "every tuesday", Run: noop}); err == nil {
 		t.Error("a bad schedule was accepted")
 	}
@@ -79,7 +79,7 @@ func TestSchedulerRefusesBadSchedulesAndDuplicates(t *testing.T) {
 
 func TestSchedulesAreInTheConfiguredZone(t *testing.T) {
 	s := NewScheduler(domain.Location, nil)
-	if err := s.Add(Job{Name: "monday", Schedule: "0 7 * * 1", Run: func(context.Context) error { return nil }}); err != nil {
+	if err := s.Add(Job{Name: "monday", Schedule: "0 7 * * 1", Run: func(context.Context, time.Time) error { return nil }}); err != nil {
 		t.Fatal(err)
 	}
 	s.Start()

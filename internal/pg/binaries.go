@@ -85,7 +85,11 @@ func findInPath() (string, bool) {
 
 // findDebian returns the bin directory of the highest PostgreSQL version
 // installed under debianRoot.
-func findDebian() (string, bool) {
+func findDebian() (string, bool) { return highestDebian(hasPrograms) }
+
+// highestDebian returns the bin directory of the highest PostgreSQL version
+// under debianRoot for which has is true.
+func highestDebian(has func(dir string) bool) (string, bool) {
 	entries, err := os.ReadDir(debianRoot)
 	if err != nil {
 		return "", false
@@ -101,7 +105,7 @@ func findDebian() (string, bool) {
 			continue
 		}
 		dir := filepath.Join(debianRoot, e.Name(), "bin")
-		if hasPrograms(dir) {
+		if has(dir) {
 			cands = append(cands, cand{dir, ver})
 		}
 	}
@@ -139,12 +143,36 @@ func versionLess(a, b []int) bool {
 // executable regular file (symlinks are followed).
 func hasPrograms(dir string) bool {
 	for _, p := range serverPrograms {
-		st, err := os.Stat(filepath.Join(dir, p))
-		if err != nil || !st.Mode().IsRegular() || st.Mode().Perm()&0o111 == 0 {
+		if !isExecutable(filepath.Join(dir, p)) {
 			return false
 		}
 	}
 	return true
+}
+
+// isExecutable reports whether path is an executable regular file
+// (symlinks are followed).
+func isExecutable(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o111 != 0
+}
+
+// FindProgram returns the path of the PostgreSQL program name, e.g. the
+// clients pg_dump and pg_restore: beside the server programs when
+// FindBinaries finds them (the same version as the embedded cluster), else
+// in the highest /usr/lib/postgresql/*/bin that has it (a machine with the
+// client package only), else in PATH. The error says how to install it.
+func FindProgram(name string) (string, error) {
+	if dir, err := FindBinaries(); err == nil && isExecutable(filepath.Join(dir, name)) {
+		return filepath.Join(dir, name), nil
+	}
+	if dir, ok := highestDebian(func(dir string) bool { return isExecutable(filepath.Join(dir, name)) }); ok {
+		return filepath.Join(dir, name), nil
+	}
+	if path, err := exec.LookPath(name); err == nil {
+		return path, nil
+	}
+	return "", fmt.Errorf("pg: %s not found in /usr/lib/postgresql/*/bin nor in PATH; install the Debian package postgresql-client", name)
 }
 
 // installLockPath serialises concurrent installs (e.g. several test binaries

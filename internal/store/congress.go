@@ -6,22 +6,29 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/lib/pq"
+
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// congressCols and congressFrom read a congress with its unit and the
-// counts of its milestones done, in all and overdue at $3.
+// congressCols and congressFrom read a congress with its unit, whether it
+// is late at $3 (congress_late_on) and the counts of its milestones done,
+// in all, overdue and moot at $3.
 const congressCols = `SELECT c.round_id, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind,
 	coalesce(u.category, '') AS category, u.path::text AS unit_path, u.members AS unit_members,
 	c.status, c.planned_date, c.held_date, c.delegates_expected, c.delegates_present, c.is_pilot, c.lessons_learned,
 	c.deadline, c.deadline_override, c.deadline_override_reason, c.cascade_override_reason, c.version, c.updated_at,
-	ms.done AS "milestones.done", ms.total AS "milestones.total", ms.overdue AS "milestones.overdue"`
+	congress_late_on(c.deadline, c.held_date, $3::date) AS late,
+	CASE WHEN congress_late_on(c.deadline, c.held_date, $3::date) THEN $3::date - c.deadline ELSE 0 END AS days_overdue,
+	ms.done AS "milestones.done", ms.total AS "milestones.total", ms.overdue AS "milestones.overdue", ms.moot AS "milestones.moot"`
 
 const congressFrom = `
 FROM congresses c JOIN units u ON u.id = c.unit_id
 CROSS JOIN LATERAL (
 	SELECT count(*) FILTER (WHERE m.done_on IS NOT NULL) AS done, count(*) AS total,
-		count(*) FILTER (WHERE m.done_on IS NULL AND coalesce(t.due_date, c.planned_date + t.due_offset_days) < $3::date) AS overdue
+		count(*) FILTER (WHERE milestone_overdue_on(milestone_due(t.due_date, t.due_offset_days, c.planned_date),
+			m.done_on, t.after_congress, c.held_date, $3::date)) AS overdue,
+		count(*) FILTER (WHERE milestone_moot_on(m.done_on, t.after_congress, c.held_date, $3::date)) AS moot
 	FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
 	WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id
 ) AS ms `
@@ -33,13 +40,15 @@ var congressByCode = prepare(congressSelect + `WHERE c.round_id = $1 AND u.code 
 
 // congressWithFacts is congressByCode with what the rules of a congress
 // update need (domain.CongressFacts): the round's start and last deadline, whether the
-// congress plan is approved and the results recorded, and how many units
+// congress plan is approved, the results recorded and the required papers
+// attached, and how many units
 // below have held their congress (from the rollups).
 var congressWithFacts = prepare(congressCols + `, r.start_date AS f_round_start,
 	(SELECT max(dr.deadline) FROM deadline_rules dr WHERE dr.round_id = $1) AS f_last_deadline,
 	EXISTS (SELECT 1 FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
 		WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id AND t.code = 'congress_plan' AND m.done_on IS NOT NULL) AS f_plan_approved,
 	EXISTS (SELECT 1 FROM congress_results cr WHERE cr.round_id = c.round_id AND cr.unit_id = c.unit_id) AS f_results_recorded,
+	papers_missing(c.round_id, c.unit_id, u.kind) AS f_papers_missing,
 	coalesce((SELECT sum(total) FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id), 0) AS f_below_total,
 	coalesce((SELECT sum(held) FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id), 0) AS f_below_held` +
 	congressFrom + `JOIN rounds r ON r.id = c.round_id WHERE c.round_id = $1 AND u.code = $2`)
@@ -47,12 +56,13 @@ var congressWithFacts = prepare(congressCols + `, r.start_date AS f_round_start,
 // congressAndFacts is a row of congressWithFacts.
 type congressAndFacts struct {
 	domain.Congress
-	RoundStart      domain.Day  `db:"f_round_start"`
-	LastDeadline    *domain.Day `db:"f_last_deadline"`
-	PlanApproved    bool        `db:"f_plan_approved"`
-	ResultsRecorded bool        `db:"f_results_recorded"`
-	BelowTotal      int         `db:"f_below_total"`
-	BelowHeld       int         `db:"f_below_held"`
+	RoundStart      domain.Day     `db:"f_round_start"`
+	LastDeadline    *domain.Day    `db:"f_last_deadline"`
+	PlanApproved    bool           `db:"f_plan_approved"`
+	ResultsRecorded bool           `db:"f_results_recorded"`
+	PapersMissing   pq.StringArray `db:"f_papers_missing"`
+	BelowTotal      int            `db:"f_below_total"`
+	BelowHeld       int            `db:"f_below_held"`
 }
 
 var lockCongressSQL = prepare(`SELECT 1 FROM congresses c JOIN units u ON u.id = c.unit_id
@@ -66,6 +76,15 @@ func lockCongress(ctx context.Context, tx *txn, roundID int64, code string) erro
 		return fmt.Errorf("store: lock congress %s: %w", code, err)
 	}
 	return nil
+}
+
+// lockedCongress locks the congress of the unit with code in round
+// (lockCongress) and reads it, with overdue milestones counted at today.
+func lockedCongress(ctx context.Context, tx *txn, roundID int64, code string, today domain.Day) (domain.Congress, error) {
+	if err := lockCongress(ctx, tx, roundID, code); err != nil {
+		return domain.Congress{}, err
+	}
+	return congressOf(ctx, tx.getPrepared, roundID, code, today)
 }
 
 // noCongress is the error when a unit has no congress in a round (it was

@@ -49,7 +49,7 @@ func (s *Store) SetDeadlineRule(ctx context.Context, actor domain.Principal, rou
 		if err != nil {
 			return fmt.Errorf("store: set deadline rule: %w", err)
 		}
-		if err := refreshDeadlines(ctx, tx, roundID, scopePath); err != nil {
+		if err := refreshDeadlines(ctx, tx, roundID, scopePath, true); err != nil {
 			return err
 		}
 		if err := tx.GetContext(ctx, &out, ruleSelect+`WHERE r.id = $1`, id); err != nil {

@@ -22,9 +22,10 @@ import (
 //  3. write it with its own auto milestones ('held', 'results_reported');
 //  4. read it back, and take the completion locks of the ancestors that
 //     this change may complete or un-complete;
-//  5. add the change to the ancestors' rollups (their delta rows stay locked
-//     only from here to the commit), write the audit row, and find the
-//     ancestors' 'children_held' milestones that are now wrong;
+//  5. add the change to the ancestors' rollups (what it changes in the
+//     figure events of every day: their delta rows stay locked only from
+//     here to the commit), write the audit row, and find the ancestors'
+//     'children_held' milestones that are now wrong;
 //  6. commit.
 //
 // A deadline override and a 'children_held' milestone to fix add one
@@ -55,7 +56,7 @@ func congressForChange(ctx context.Context, tx *txn, roundID int64, code string,
 	}
 	row.Congress.Fill()
 	return row.Congress, domain.CongressFacts{RoundStart: row.RoundStart, LastDeadline: row.LastDeadline, PlanApproved: row.PlanApproved,
-		ResultsRecorded: row.ResultsRecorded, BelowTotal: row.BelowTotal, BelowHeld: row.BelowHeld}, nil
+		ResultsRecorded: row.ResultsRecorded, PapersMissing: paperKinds(row.PapersMissing), BelowTotal: row.BelowTotal, BelowHeld: row.BelowHeld}, nil
 }
 
 // CongressChange describes one change of a congress for UpdateCongress.
@@ -131,7 +132,7 @@ func changeCongress(ctx context.Context, tx *txn, actor domain.Principal, roundI
 	if err != nil {
 		return cur, err
 	}
-	return out, finishCongress(ctx, tx, cur, d, near, audit)
+	return out, finishCongress(ctx, tx, cur, out, d, near, audit)
 }
 
 // CongressRow is one change of UpdateCongresses: the unit's code and the change.
@@ -294,20 +295,22 @@ func congressAfter(ctx context.Context, tx *txn, cur domain.Congress, today doma
 }
 
 // finishCongressSQL is step 5: the deltas of the rollups above the unit
-// ($4: path, $5: kind; $3 more units held), the audit row ($6-$15), and the
-// ancestors' wrong 'children_held' milestones among $2.
-var finishCongressSQL = prepare(`WITH adj AS (` + addDeltasSQL("$1", "$4", "$5", "0", "$3") + `),
+// ($4: path, $5: kind) for its change from deadline, held and planned dates
+// $16-$18 to $19-$21, the audit row ($6-$15), and the ancestors' wrong
+// 'children_held' milestones among $2 ($3 more units held).
+var finishCongressSQL = prepare(`WITH adj AS (` + changeDeltasSQL("$1", "$4", "$5", [3]string{"$16", "$17", "$18"}, [3]string{"$19", "$20", "$21"}) + `),
 	aud AS (INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id, at)
 		VALUES ($6, $7, $8, $9, $10, $11, $12, $13, $14, $15)),
 	` + childrenHeldCTEs)
 
-// finishCongress adds the change (d more units held) to the rollups above
-// cur, records the audit row (auditValues), and fixes the 'children_held'
-// milestones of the ancestors near (whose locks congressAfter took), read
-// with the change counted.
-func finishCongress(ctx context.Context, tx *txn, cur domain.Congress, d int, near []int64, audit []any) error {
+// finishCongress adds the change from cur to next (d more units held) to
+// the rollups above it, records the audit row (auditValues), and fixes the
+// 'children_held' milestones of the ancestors near (whose locks
+// congressAfter took), read with the change counted.
+func finishCongress(ctx context.Context, tx *txn, cur, next domain.Congress, d int, near []int64, audit []any) error {
 	var want []childrenHeldWant
 	args := append([]any{cur.RoundID, pq.Array(near), d, cur.UnitPath, cur.UnitKind}, audit...)
+	args = append(args, cur.Deadline, cur.HeldDate, cur.PlannedDate, next.Deadline, next.HeldDate, next.PlannedDate)
 	if err := tx.selectPrepared(ctx, &want, finishCongressSQL, args...); err != nil {
 		return fmt.Errorf("store: record the change of %s: %w", cur.UnitCode, err)
 	}

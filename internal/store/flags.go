@@ -9,41 +9,43 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// FlagRefresh counts what a run of the late flags did: flags opened,
-// resolved, and still open whose due date or detail changed; and the flags
-// open after the run, by kind.
-type FlagRefresh struct {
-	Opened   int
-	Resolved int
-	Updated  int
-	Open     map[domain.FlagKind]int
-}
-
 // wantFlagsSQL fills flags_want with the flags that should be open in round
-// $1 on day $2, at-risk days $3. A unit is late when its deadline is
-// before the day and its congress was not held by then; a milestone is
-// overdue when its due date (absolute, or the planned date plus the
-// offset; none without a planned date) is before the day and it was not
-// done by then; a unit not held by the day is at risk when it plans its
-// congress after its deadline, or has no planned date and the deadline is
-// at most $3 days away (or passed).
+// $1 on day $2, at-risk days $3, by the rules of the figures
+// (migrations/00018_figures.sql): a unit late (congress_late_on), a unit at
+// risk (congress_at_risk_on: never a late one), a milestone overdue
+// (milestone_overdue_on: not the preparation of a congress already held).
+// ended_on is the day the flag's condition would end if it ended now: for
+// a resolved flag, the day it did.
 const wantFlagsSQL = `INSERT INTO flags_want (unit_id, kind, template_id, due_date, detail)
 	SELECT c.unit_id, 'late', NULL::bigint, c.deadline, ''
 	FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
-	WHERE c.round_id = $1 AND ` + lateOn + `
+	WHERE c.round_id = $1 AND congress_late_on(c.deadline, c.held_date, $2)
 	UNION ALL
 	SELECT c.unit_id, 'at_risk', NULL, c.deadline,
-		CASE WHEN c.planned_date > c.deadline THEN '` + domain.AtRiskPlannedAfterDeadline + `' ELSE '` + domain.AtRiskNoPlannedDate + `' END
+		CASE WHEN coalesce(c.planned_date, c.held_date) > c.deadline THEN '` + domain.AtRiskPlannedAfterDeadline + `'
+			ELSE '` + domain.AtRiskNoPlannedDate + `' END
 	FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
-	WHERE c.round_id = $1 AND c.deadline IS NOT NULL AND (c.held_date IS NULL OR c.held_date > $2)
-		AND (c.planned_date > c.deadline OR (c.planned_date IS NULL AND $2 >= c.deadline - $3::int))
+	WHERE c.round_id = $1 AND congress_at_risk_on(c.deadline, c.held_date, c.planned_date, $2, $3::int)
 	UNION ALL
 	SELECT m.unit_id, 'milestone_overdue', m.template_id, d.due, t.code
 	FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
 	JOIN congresses c ON c.round_id = m.round_id AND c.unit_id = m.unit_id
 	JOIN units u ON u.id = m.unit_id AND u.active
-	CROSS JOIN LATERAL (SELECT coalesce(t.due_date, c.planned_date + t.due_offset_days) AS due) d
-	WHERE m.round_id = $1 AND d.due < $2 AND (m.done_on IS NULL OR m.done_on > $2)`
+	CROSS JOIN LATERAL (SELECT milestone_due(t.due_date, t.due_offset_days, c.planned_date) AS due) d
+	WHERE m.round_id = $1 AND milestone_overdue_on(d.due, m.done_on, t.after_congress, c.held_date, $2)`
+
+// flagEndedOn is SQL for the day the condition of the open flag f ended,
+// resolved on day $2: the day its unit's congress was held (late, at risk,
+// a milestone made moot), the day its milestone was done, the day after
+// the deadline of a unit at risk that became late; else $2 (the deadline
+// moved, the unit left the tree).
+const flagEndedOn = `(SELECT CASE
+		WHEN f.kind = 'milestone_overdue' AND congress_held_by(m.done_on, $2) THEN m.done_on
+		WHEN congress_held_by(c.held_date, $2) THEN c.held_date
+		WHEN f.kind = 'at_risk' AND c.deadline < $2 THEN c.deadline + 1
+		ELSE $2 END
+	FROM congresses c LEFT JOIN milestones m ON m.round_id = c.round_id AND m.unit_id = c.unit_id AND m.template_id = f.template_id
+	WHERE c.round_id = f.round_id AND c.unit_id = f.unit_id)`
 
 // sameFlag is SQL: the wanted flag w and the stored flag f are the same flag.
 const sameFlag = `w.unit_id = f.unit_id AND w.kind = f.kind AND coalesce(w.template_id, 0) = coalesce(f.template_id, 0)`
@@ -51,13 +53,14 @@ const sameFlag = `w.unit_id = f.unit_id AND w.kind = f.kind AND coalesce(w.templ
 // RefreshFlags brings the flags of round in line with the day asOf, in one
 // transaction: the flags that should be open are computed set-based, the
 // missing ones opened (at now), the open ones no longer true resolved (at
-// now), and the rest left alone, so a run is idempotent and a flag is
-// never open twice (the unique index flags_one_open guards it too). The
-// late counts of the rollups are refreshed for asOf in the same transaction.
-func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day, now time.Time, atRiskDays int) (FlagRefresh, error) {
-	r := FlagRefresh{Open: map[domain.FlagKind]int{}}
+// now, with the day their condition ended), and the rest left alone, so a
+// run is idempotent and a flag is never open twice (the unique index
+// flags_one_open guards it too). Flags are for lists and history: no figure
+// depends on a run.
+func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day, now time.Time, atRiskDays int) (domain.FlagRefresh, error) {
+	r := domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
 	err := s.inBulkTx(ctx, func(tx *txn) error {
-		r = FlagRefresh{Open: map[domain.FlagKind]int{}}
+		r = domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
 		if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
 			return err
 		}
@@ -89,9 +92,9 @@ func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day
 			return fmt.Errorf("store: update flags: %w", err)
 		}
 		r.Updated = affected(res)
-		if res, err = tx.ExecContext(ctx, `UPDATE flags f SET resolved_at = $2
+		if res, err = tx.ExecContext(ctx, `UPDATE flags f SET resolved_at = $3, ended_on = coalesce(`+flagEndedOn+`, $2)
 			WHERE f.round_id = $1 AND f.resolved_at IS NULL
-				AND NOT EXISTS (SELECT 1 FROM flags_want w WHERE `+sameFlag+`)`, roundID, now); err != nil {
+				AND NOT EXISTS (SELECT 1 FROM flags_want w WHERE `+sameFlag+`)`, roundID, asOf, now); err != nil {
 			return fmt.Errorf("store: resolve flags: %w", err)
 		}
 		r.Resolved = affected(res)
@@ -105,7 +108,7 @@ func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day
 		for _, o := range open {
 			r.Open[o.Kind] = o.N
 		}
-		return refreshLateCounts(ctx, tx, roundID, asOf)
+		return nil
 	})
 	return r, err
 }
@@ -150,7 +153,7 @@ func (s *Store) Flags(ctx context.Context, roundID int64, unit domain.Unit, q do
 	}
 	var rows []domain.Flag
 	err := s.db.SelectContext(ctx, &rows, `SELECT f.id, f.round_id, u.code AS "unit.code", u.name AS "unit.name", u.kind AS "unit.kind",
-			f.kind, f.due_date, f.detail, f.opened_at, f.resolved_at,
+			f.kind, f.due_date, f.detail, f.opened_at, f.resolved_at, f.ended_on,
 			t.code AS milestone_code, t.name_vi AS milestone_name_vi, t.name_en AS milestone_name_en
 		FROM flags f JOIN units u ON u.id = f.unit_id LEFT JOIN milestone_templates t ON t.id = f.template_id
 		WHERE f.round_id = $1 AND `+state+` AND `+where+` AND ($3 = '' OR f.kind = $3)

@@ -10,45 +10,6 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// RoundStateSpec describes a made-up but plausible state of a round at a
-// day, for the demo data and the synthetic national tree (daihoi gen). The
-// same spec on the same tree gives the same state.
-type RoundStateSpec struct {
-	// AsOf is the day the state describes: nothing is held after it.
-	AsOf domain.Day
-	// Seed varies the state; every draw is a hash of a unit's code and the seed.
-	Seed int64
-	// Share is the chance that a unit whose window has passed has held its
-	// congress, before the pace of its organization shifts it (0: 0.78).
-	Share float64
-	// Pilots are pilot congresses held on a set day, every unit below them
-	// held in the seven to three weeks before (when that is not after AsOf).
-	Pilots []PilotDay
-	// AutoPilots picks that many grassroots organizations under each parent
-	// of grassroots organizations as pilots, held on a day of the two weeks
-	// from AutoPilotFrom.
-	AutoPilots    int
-	AutoPilotFrom domain.Day
-}
-
-// PilotDay is a pilot congress and the day it was held.
-type PilotDay struct {
-	Code string     `json:"code"`
-	Held domain.Day `json:"held"`
-}
-
-// KindState counts the congresses of one unit kind in a generated state.
-type KindState struct {
-	Kind string `db:"kind"`
-	// Total active units of the kind, Held of them held (results reported included).
-	Total int `db:"total"`
-	Held  int `db:"held"`
-	// Late: deadline before AsOf, not held. Soon: planned within 14 days from AsOf.
-	Late   int `db:"late"`
-	Soon   int `db:"soon"`
-	Pilots int `db:"pilots"`
-}
-
 // GenerateRoundState writes a state of round at spec.AsOf over the whole
 // tree, set-based, in one transaction, then recomputes the rollups: the
 // congresses held (bottom-up: a unit only once everything below it has held
@@ -59,8 +20,8 @@ type KindState struct {
 // 90 days before its deadline in force; units without a deadline are left
 // not started. It is meant for a round nobody has worked in yet (the demo,
 // daihoi gen): it overwrites the congresses and milestones of round.
-func (s *Store) GenerateRoundState(ctx context.Context, actor domain.Principal, roundID int64, spec RoundStateSpec) ([]KindState, error) {
-	var out []KindState
+func (s *Store) GenerateRoundState(ctx context.Context, actor domain.Principal, roundID int64, spec domain.RoundStateSpec) ([]domain.KindState, error) {
+	var out []domain.KindState
 	err := s.inBulkTx(ctx, func(tx *txn) error {
 		var start domain.Day
 		if err := tx.GetContext(ctx, &start, `SELECT start_date FROM rounds WHERE id = $1 FOR UPDATE`, roundID); err != nil {
@@ -81,7 +42,7 @@ func (s *Store) GenerateRoundState(ctx context.Context, actor domain.Principal, 
 			return err
 		}
 		if err := tx.SelectContext(ctx, &out, `SELECT g.kind, count(*) AS total, count(g.held) AS held,
-				count(*) FILTER (WHERE g.held IS NULL AND g.deadline < $1::date) AS late,
+				count(*) FILTER (WHERE congress_late_on(g.deadline, g.held, $1::date)) AS late,
 				count(*) FILTER (WHERE g.held IS NULL AND g.planned BETWEEN $1::date AND $1::date + 14) AS soon,
 				count(*) FILTER (WHERE g.is_pilot) AS pilots
 			FROM gen_u g JOIN unit_kinds k ON k.code = g.kind
@@ -100,7 +61,7 @@ func (s *Store) GenerateRoundState(ctx context.Context, actor domain.Principal, 
 type genState struct {
 	tx    *txn
 	round int64
-	spec  RoundStateSpec
+	spec  domain.RoundStateSpec
 	start domain.Day
 }
 

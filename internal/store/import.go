@@ -11,16 +11,6 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// ImportResult counts what an import did. A unit whose fields changed and
-// which moved counts as updated and as moved; Unchanged counts the rows that
-// changed nothing.
-type ImportResult struct {
-	Created   int `json:"created"`
-	Updated   int `json:"updated"`
-	Moved     int `json:"moved"`
-	Unchanged int `json:"unchanged"`
-}
-
 // ImportCheck turns the rows of an import into a plan, given every unit of
 // the tree as read under the tree lock; an error refuses the whole import.
 // It runs inside the transaction: it must not use the store (see txn).
@@ -69,8 +59,8 @@ func existingUnits(ctx context.Context, q sqlx.QueryerContext) (map[string]domai
 // re-parented with their subtrees (parents first), and every created,
 // updated or moved unit gets its row in the audit log (one statement). A
 // plan that changes nothing writes nothing.
-func (s *Store) ApplyImport(ctx context.Context, actor domain.Principal, check ImportCheck) (ImportResult, error) {
-	var res ImportResult
+func (s *Store) ApplyImport(ctx context.Context, actor domain.Principal, check ImportCheck) (domain.ImportResult, error) {
+	var res domain.ImportResult
 	err := s.inBulkTx(ctx, func(tx *txn) error {
 		if err := lockTree(ctx, tx); err != nil {
 			return err
@@ -83,7 +73,7 @@ func (s *Store) ApplyImport(ctx context.Context, actor domain.Principal, check I
 		if err != nil {
 			return err
 		}
-		res = ImportResult{Created: len(plan.Creates), Updated: len(plan.Updates), Moved: len(plan.Moves), Unchanged: plan.Unchanged}
+		res = domain.ImportResult{Created: len(plan.Creates), Updated: len(plan.Updates), Moved: len(plan.Moves), Unchanged: plan.Unchanged}
 		if plan.Empty() {
 			return nil
 		}
@@ -108,7 +98,7 @@ func (s *Store) ApplyImport(ctx context.Context, actor domain.Principal, check I
 		return log.insert(ctx, tx, actor, importReason)
 	})
 	if err != nil {
-		return ImportResult{}, err
+		return domain.ImportResult{}, err
 	}
 	return res, nil
 }

@@ -55,13 +55,13 @@ func urows(lines ...string) []domain.ImportRow {
 }
 
 // apply imports rows as the system, planned by domain.PlanImport.
-func (im *importer) apply(rows []domain.ImportRow) (store.ImportResult, error) {
+func (im *importer) apply(rows []domain.ImportRow) (domain.ImportResult, error) {
 	return im.st.ApplyImport(im.ctx, domain.SystemPrincipal(), func(existing map[string]domain.ExistingUnit) (domain.ImportPlan, error) {
 		return domain.PlanImport(im.rules, domain.SystemPrincipal(), rows, existing)
 	})
 }
 
-func (im *importer) mustApply(rows []domain.ImportRow) store.ImportResult {
+func (im *importer) mustApply(rows []domain.ImportRow) domain.ImportResult {
 	im.t.Helper()
 	res, err := im.apply(rows)
 	if err != nil {
@@ -99,7 +99,7 @@ func (im *importer) parentOf(code string) string {
 	return u.ParentCode
 }
 
-func resultString(r store.ImportResult) string {
+func resultString(r domain.ImportResult) string {
 	return fmt.Sprintf("%d created, %d updated, %d moved, %d unchanged", r.Created, r.Updated, r.Moved, r.Unchanged)
 }
 

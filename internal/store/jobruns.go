@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
@@ -120,4 +122,25 @@ func (s *Store) RoundIDs(ctx context.Context) ([]int64, error) {
 		return nil, fmt.Errorf("store: rounds: %w", err)
 	}
 	return ids, nil
+}
+
+// LastJobSuccesses returns when each of jobs last ended well (outcome ok),
+// in any process; a job that never did is absent. Each job is one probe of
+// the index on (job, id).
+func (s *Store) LastJobSuccesses(ctx context.Context, jobs []string) (map[string]time.Time, error) {
+	var rows []struct {
+		Job        string    `db:"job"`
+		FinishedAt time.Time `db:"finished_at"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT j.job, r.finished_at FROM unnest($1::text[]) AS j(job)
+		CROSS JOIN LATERAL (SELECT finished_at FROM job_runs
+			WHERE job = j.job AND outcome = 'ok' AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1) r`,
+		pq.Array(jobs)); err != nil {
+		return nil, fmt.Errorf("store: last successes of jobs: %w", err)
+	}
+	out := make(map[string]time.Time, len(rows))
+	for _, r := range rows {
+		out[r.Job] = r.FinishedAt
+	}
+	return out, nil
 }

@@ -12,30 +12,25 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-const milestoneSelect = `SELECT t.id AS template_id, t.seq, t.code, t.name_vi, t.name_en, t.due_date AS abs_due,
-	t.due_offset_days, t.requires_approval, t.auto, m.done_on, coalesce(us.username, '') AS done_by, m.done_at, m.note
+// milestoneSelect reads milestones with their due date, and whether they
+// are overdue or moot on day $3 (milestone_due, milestone_overdue_on,
+// milestone_moot_on).
+const milestoneSelect = `SELECT t.id AS template_id, t.seq, t.code, t.name_vi, t.name_en,
+	milestone_due(t.due_date, t.due_offset_days, c.planned_date) AS due_date,
+	t.due_offset_days, t.requires_approval, t.auto, m.done_on, coalesce(us.username, '') AS done_by, m.done_at, m.note,
+	milestone_overdue_on(milestone_due(t.due_date, t.due_offset_days, c.planned_date), m.done_on, t.after_congress, c.held_date, $3::date) AS overdue,
+	milestone_moot_on(m.done_on, t.after_congress, c.held_date, $3::date) AS moot
 FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
+JOIN congresses c ON c.round_id = m.round_id AND c.unit_id = m.unit_id
 LEFT JOIN users us ON us.id = m.done_by `
 
 // Milestones lists the milestones of the unit with unitID in round, in
-// their order, with due dates from planned and overdue at today.
-func (s *Store) Milestones(ctx context.Context, roundID, unitID int64, planned *domain.Day, today domain.Day) ([]domain.Milestone, error) {
-	var out []domain.Milestone
-	err := s.db.with(ctx, func(q sqlx.QueryerContext) (err error) {
-		out, err = milestonesOf(ctx, q, roundID, unitID, planned, today)
-		return err
-	})
-	return out, err
-}
-
-func milestonesOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int64, planned *domain.Day, today domain.Day) ([]domain.Milestone, error) {
+// their order, with due dates from the planned date and overdue at today.
+func (s *Store) Milestones(ctx context.Context, roundID, unitID int64, today domain.Day) ([]domain.Milestone, error) {
 	out := []domain.Milestone{}
-	if err := sqlx.SelectContext(ctx, q, &out, milestoneSelect+`WHERE m.round_id = $1 AND m.unit_id = $2 ORDER BY t.seq, t.code`,
-		roundID, unitID); err != nil {
+	if err := s.db.SelectContext(ctx, &out, milestoneSelect+`WHERE m.round_id = $1 AND m.unit_id = $2
+		ORDER BY t.seq, t.code`, roundID, unitID, today); err != nil {
 		return nil, fmt.Errorf("store: milestones: %w", err)
-	}
-	for i := range out {
-		out[i].Compute(planned, today)
 	}
 	return out, nil
 }
@@ -60,7 +55,7 @@ func (s *Store) SetMilestone(ctx context.Context, actor domain.Principal, roundI
 		if err != nil {
 			return err
 		}
-		m, err := milestoneOf(ctx, tx, roundID, c.UnitID, code)
+		m, err := milestoneOf(ctx, tx, roundID, c.UnitID, code, today)
 		if err != nil {
 			return err
 		}
@@ -76,7 +71,6 @@ func (s *Store) SetMilestone(ctx context.Context, actor domain.Principal, roundI
 		}
 		if domain.SameDay(m.DoneOn, day) && (day == nil || m.Note == note) {
 			out = m // a tick that changes nothing writes nothing
-			out.Compute(c.PlannedDate, today)
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE milestones SET done_on = $4, done_by = $5, note = $6,
@@ -85,10 +79,9 @@ func (s *Store) SetMilestone(ctx context.Context, actor domain.Principal, roundI
 			roundID, c.UnitID, m.TemplateID, day, by, note); err != nil {
 			return fmt.Errorf("store: set milestone %s: %w", code, err)
 		}
-		if out, err = milestoneOf(ctx, tx, roundID, c.UnitID, code); err != nil {
+		if out, err = milestoneOf(ctx, tx, roundID, c.UnitID, code, today); err != nil {
 			return err
 		}
-		out.Compute(c.PlannedDate, today)
 		action := "milestone.done"
 		if day == nil {
 			action = "milestone.undone"
@@ -98,9 +91,9 @@ func (s *Store) SetMilestone(ctx context.Context, actor domain.Principal, roundI
 	return out, err
 }
 
-func milestoneOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int64, code string) (domain.Milestone, error) {
+func milestoneOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int64, code string, today domain.Day) (domain.Milestone, error) {
 	var m domain.Milestone
-	err := sqlx.GetContext(ctx, q, &m, milestoneSelect+`WHERE m.round_id = $1 AND m.unit_id = $2 AND t.code = $3`, roundID, unitID, code)
+	err := sqlx.GetContext(ctx, q, &m, milestoneSelect+`WHERE m.round_id = $1 AND m.unit_id = $2 AND t.code = $4`, roundID, unitID, today, code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, domain.NotFound(domain.MilestoneText, code)
 	}
@@ -141,17 +134,16 @@ func (s *Store) ApprovalsPending(ctx context.Context, roundID int64, ids, parent
 	if len(ids) == 0 && len(parents) == 0 {
 		return out, nil
 	}
-	var rows []struct {
-		domain.PendingApproval
-		Planned *domain.Day `db:"planned_date"`
-	}
-	err := s.db.SelectContext(ctx, &rows, `SELECT u.code AS "unit.code", u.name AS "unit.name", u.kind AS "unit.kind",
-			u.path::text AS unit_path, c.status, c.planned_date,
+	err := s.db.SelectContext(ctx, &out, `SELECT u.code AS "unit.code", u.name AS "unit.name", u.kind AS "unit.kind",
+			u.path::text AS unit_path, c.status,
 			coalesce(pu.code, '') AS "parent.code", coalesce(pu.name, '') AS "parent.name", coalesce(pu.kind, '') AS "parent.kind",
 			coalesce(pu.path::text, '') AS parent_path,
 			t.id AS "m.template_id", t.seq AS "m.seq", t.code AS "m.code", t.name_vi AS "m.name_vi", t.name_en AS "m.name_en",
-			t.due_date AS "m.abs_due", t.due_offset_days AS "m.due_offset_days", t.requires_approval AS "m.requires_approval",
-			t.auto AS "m.auto", m.done_on AS "m.done_on", '' AS "m.done_by", m.done_at AS "m.done_at", m.note AS "m.note"
+			milestone_due(t.due_date, t.due_offset_days, c.planned_date) AS "m.due_date",
+			t.due_offset_days AS "m.due_offset_days", t.requires_approval AS "m.requires_approval",
+			t.auto AS "m.auto", m.done_on AS "m.done_on", '' AS "m.done_by", m.done_at AS "m.done_at", m.note AS "m.note",
+			milestone_overdue_on(milestone_due(t.due_date, t.due_offset_days, c.planned_date), m.done_on, t.after_congress, c.held_date, $4::date) AS "m.overdue",
+			milestone_moot_on(m.done_on, t.after_congress, c.held_date, $4::date) AS "m.moot"
 		FROM milestones m
 		JOIN milestone_templates t ON t.id = m.template_id AND t.requires_approval
 		JOIN congresses c ON c.round_id = m.round_id AND c.unit_id = m.unit_id
@@ -159,13 +151,9 @@ func (s *Store) ApprovalsPending(ctx context.Context, roundID int64, ids, parent
 		LEFT JOIN units pu ON pu.id = u.parent_id
 		WHERE m.round_id = $1 AND m.done_on IS NULL AND c.status IN ('preparing', 'plan_approved')
 			AND (u.id = ANY($2::bigint[]) OR u.parent_id = ANY($3::bigint[]))
-		ORDER BY u.name COLLATE vietnamese, u.code, t.seq`, roundID, pq.Array(ids), pq.Array(parents))
+		ORDER BY u.name COLLATE vietnamese, u.code, t.seq`, roundID, pq.Array(ids), pq.Array(parents), today)
 	if err != nil {
 		return nil, fmt.Errorf("store: approvals pending: %w", err)
-	}
-	for _, r := range rows {
-		r.Milestone.Compute(r.Planned, today)
-		out = append(out, r.PendingApproval)
 	}
 	return out, nil
 }

@@ -5,114 +5,100 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/lib/pq"
 
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// Reads of progress. Today's figures come from the rollups (a few rows per
-// unit, whatever the size of its subtree); a past day's from that day's
-// snapshot, or, without one, from the held dates in one set-based query
-// over the unit's subtree. All of them are set-based over the ltree paths:
-// never a query per unit.
+// Reads of progress. The figures of any day, today's or a past one's, come
+// from rollup_days through figures_below (a few hundred rows per unit,
+// whatever the size of its subtree, exact whether a job has run or not):
+// never a count over a subtree. A unit's own congress is read by key with
+// the rules of migrations/00018_figures.sql, and the lists (the most
+// overdue units, the pilots) walk indexes and stop at their limit.
 
 // ProgressFigures are the raw figures of a unit's progress on a day, which
 // core turns into a domain.Progress with the unit kinds.
 type ProgressFigures struct {
-	Source string
-	Own    domain.OwnCongress
+	Own domain.OwnCongress
 	// Kinds counts the active units below, per kind.
-	Kinds []domain.KindCount
-	// LateSource is "rollups" when Kinds' late counts come from the
-	// rollups, "snapshot" from a snapshot, "live" when counted for this read.
-	LateSource              string
+	Kinds                   []domain.KindCount
 	PilotsHeld, PilotsTotal int
 	// LateUnits are the most overdue units below, at most the limit asked.
 	LateUnits []domain.LateUnit
 }
 
-// Late count sources.
-const (
-	LateFromRollups = "rollups"
-	LateCountedLive = "live"
-)
+// milestoneDays is SQL (a LATERAL subquery named ms, on the congress c) for
+// the counts of c's milestones done, overdue and moot on day $3, and the
+// days its congress plan was approved and its results reported.
+const milestoneDays = `LEFT JOIN LATERAL (
+	SELECT count(*) FILTER (WHERE congress_held_by(m.done_on, $3::date)) AS done, count(*) AS total,
+		count(*) FILTER (WHERE milestone_overdue_on(milestone_due(t.due_date, t.due_offset_days, c.planned_date),
+			m.done_on, t.after_congress, c.held_date, $3::date)) AS overdue,
+		count(*) FILTER (WHERE milestone_moot_on(m.done_on, t.after_congress, c.held_date, $3::date)) AS moot,
+		max(m.done_on) FILTER (WHERE t.code = 'congress_plan') AS plan_approved,
+		max(m.done_on) FILTER (WHERE t.auto = 'results_reported') AS reported
+	FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
+	WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id
+) ms ON true `
 
-// ownSelect reads a unit's own congress as of day $3 (round $1, unit $2).
-const ownSelect = `SELECT c.status, coalesce(c.held_date <= $3::date, false) AS held, c.held_date, c.planned_date,
-	c.deadline, c.is_pilot,
-	(SELECT count(*) FILTER (WHERE m.done_on <= $3::date) FROM milestones m WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id) AS "milestones.done",
-	(SELECT count(*) FROM milestones m WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id) AS "milestones.total"
-FROM congresses c WHERE c.round_id = $1 AND c.unit_id = $2`
-
-// heldBy is SQL: the congress c was held by day $2.
-const heldBy = `c.held_date <= $2`
-
-// rollupRow is a rollup as stored.
-type rollupRow struct {
-	UnitID    int64       `db:"unit_id"`
-	Kind      string      `db:"kind"`
-	Total     int         `db:"total"`
-	Held      int         `db:"held"`
-	Late      int         `db:"late"`
-	LateDay   *domain.Day `db:"late_day"`
-	LateTotal *int        `db:"late_total"`
-	LateHeld  *int        `db:"late_held"`
+// ownColumns is SQL for the columns of a domain.OwnCongress, each named
+// prefix + its field, from the congress c (and milestoneDays ms) on day $3
+// with at-risk days $4.
+func ownColumns(prefix string) string {
+	col := func(expr, name string) string { return expr + ` AS "` + prefix + name + `"` }
+	return col(`coalesce(congress_status_on(c.status, c.held_date, ms.plan_approved, ms.reported, $3::date), 'not_started')`, "status") + `, ` +
+		col(`congress_held_by(c.held_date, $3::date)`, "held") + `, ` +
+		col(`CASE WHEN congress_held_by(c.held_date, $3::date) THEN c.held_date END`, "held_date") + `, ` +
+		col(`c.planned_date`, "planned_date") + `, ` +
+		col(`c.deadline`, "deadline") + `, ` +
+		col(`coalesce(c.is_pilot, false)`, "is_pilot") + `, ` +
+		col(`congress_late_on(c.deadline, c.held_date, $3::date)`, "late") + `, ` +
+		col(`CASE WHEN congress_late_on(c.deadline, c.held_date, $3::date) THEN $3::date - c.deadline ELSE 0 END`, "days_overdue") + `, ` +
+		col(`congress_at_risk_on(c.deadline, c.held_date, c.planned_date, $3::date, $4::int)`, "at_risk") + `, ` +
+		col(`coalesce(ms.done, 0)`, "milestones.done") + `, ` +
+		col(`coalesce(ms.total, 0)`, "milestones.total") + `, ` +
+		col(`coalesce(ms.overdue, 0)`, "milestones.overdue") + `, ` +
+		col(`coalesce(ms.moot, 0)`, "milestones.moot") + `, ` +
+		col(`coalesce(c.status, 'not_started')`, "current.status") + `, ` +
+		col(`c.held_date`, "current.held_date")
 }
 
-// lateValidOn reports whether the row's late count is that of day: counted
-// for it, and total and held unchanged since but by writers that kept it.
-func (r rollupRow) lateValidOn(day domain.Day) bool {
-	return r.LateDay != nil && r.LateDay.Time.Equal(day.Time) &&
-		r.LateTotal != nil && *r.LateTotal == r.Total && r.LateHeld != nil && *r.LateHeld == r.Held
-}
+// ownSelect reads a unit's own congress as of day $3 (round $1, unit $2,
+// at-risk days $4).
+var ownSelect = prepare(`SELECT ` + ownColumns("") + ` FROM congresses c ` + milestoneDays + `WHERE c.round_id = $1 AND c.unit_id = $2`)
 
-func (r rollupRow) count() domain.KindCount {
-	return domain.KindCount{Kind: r.Kind, Total: r.Total, Held: r.Held, Late: r.Late}
-}
+// figuresOf reads the figures of the units $2::bigint[] in round $1 on
+// day $3 with at-risk days $4, per kind (figures_below).
+var figuresOf = prepare(`SELECT unit_id, kind, total, held, late, at_risk FROM figures_below($1, $2::bigint[], $3::date, $4::int)`)
 
-// HasSnapshot reports whether the snapshot of round on day was written.
-func (s *Store) HasSnapshot(ctx context.Context, roundID int64, day domain.Day) (bool, error) {
-	var ok bool
-	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM progress_snapshots WHERE round_id = $1 AND day = $2)`, roundID, day)
-	if err != nil {
-		return false, fmt.Errorf("store: snapshot of %s: %w", day, err)
-	}
-	return ok, nil
-}
-
-// progressSource says where the figures of day come from: today's rollups,
-// the day's snapshot, or a count from the held dates.
-func (s *Store) progressSource(ctx context.Context, roundID int64, asOf, today domain.Day) (string, error) {
-	if !asOf.Before(today) {
-		return domain.SourceLive, nil
-	}
-	ok, err := s.HasSnapshot(ctx, roundID, asOf)
-	if err != nil || !ok {
-		return domain.SourceComputed, err
-	}
-	return domain.SourceSnapshot, nil
+// figureRow is a row of figuresOf.
+type figureRow struct {
+	UnitID int64 `db:"unit_id"`
+	domain.KindCount
 }
 
 // Progress reads the progress figures of unit in round on asOf (today or
-// before), with at most lateLimit late units listed.
-func (s *Store) Progress(ctx context.Context, roundID int64, unit domain.Unit, asOf, today domain.Day, lateLimit int) (ProgressFigures, error) {
+// before), with at-risk days atRiskDays and at most lateLimit late units
+// listed.
+func (s *Store) Progress(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, atRiskDays, lateLimit int) (ProgressFigures, error) {
 	var f ProgressFigures
-	err := s.db.GetContext(ctx, &f.Own, ownSelect, roundID, unit.ID, asOf)
+	err := s.get(ctx, &f.Own, ownSelect, roundID, unit.ID, asOf, atRiskDays)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, noCongress(unit.Code, roundID)
 	}
 	if err != nil {
 		return f, fmt.Errorf("store: progress of %s: %w", unit.Code, err)
 	}
-	f.Own.Fill(asOf)
-	if f.Source, err = s.progressSource(ctx, roundID, asOf, today); err != nil {
-		return f, err
+	f.Own.Fill()
+	var rows []figureRow
+	if err := s.selectRows(ctx, &rows, figuresOf, roundID, pq.Array([]int64{unit.ID}), asOf, atRiskDays); err != nil {
+		return f, fmt.Errorf("store: figures of %s: %w", unit.Code, err)
 	}
-	if f.Kinds, f.LateSource, err = s.kindsBelow(ctx, roundID, unit, asOf, f.Source); err != nil {
-		return f, err
+	f.Kinds = make([]domain.KindCount, 0, len(rows))
+	for _, r := range rows {
+		f.Kinds = append(f.Kinds, r.KindCount)
 	}
 	// The pilots of the round are few (a few per district): read them first
 	// (partial index), then keep those in the subtree. Left to itself the
@@ -124,100 +110,56 @@ func (s *Store) Progress(ctx context.Context, roundID int64, unit domain.Unit, a
 	if err := s.db.GetContext(ctx, &pilots, `WITH c AS MATERIALIZED (
 			SELECT unit_id, held_date FROM congresses WHERE round_id = $1 AND is_pilot
 		)
-		SELECT count(*) FILTER (WHERE `+heldBy+`) AS held, count(*) AS total
+		SELECT count(*) FILTER (WHERE congress_held_by(c.held_date, $2::date)) AS held, count(*) AS total
 		FROM c JOIN units u ON u.id = c.unit_id
 		WHERE u.active AND u.path <@ $3::ltree`, roundID, asOf, unit.Path); err != nil {
 		return f, fmt.Errorf("store: pilots below %s: %w", unit.Code, err)
 	}
 	f.PilotsHeld, f.PilotsTotal = pilots.Held, pilots.Total
-	if f.LateUnits, err = s.lateUnits(ctx, roundID, unit, asOf, f.Source, lateLimit); err != nil {
+	if f.LateUnits, err = s.lateUnits(ctx, roundID, unit, asOf, lateLimit); err != nil {
 		return f, err
 	}
 	return f, nil
 }
 
-// kindsBelow counts the units below unit per kind on asOf, from source.
-func (s *Store) kindsBelow(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, source string) ([]domain.KindCount, string, error) {
-	out := []domain.KindCount{}
-	switch source {
-	case domain.SourceLive:
-		var rows []rollupRow
-		if err := s.db.SelectContext(ctx, &rows, `SELECT unit_id, kind, total, held, late, late_day, late_total, late_held
-			FROM rollups_live WHERE round_id = $1 AND unit_id = $2`, roundID, unit.ID); err != nil {
-			return nil, "", fmt.Errorf("store: rollups of %s: %w", unit.Code, err)
-		}
-		fresh := true
-		for _, r := range rows {
-			out = append(out, r.count())
-			fresh = fresh && r.lateValidOn(asOf)
-		}
-		if fresh {
-			return out, LateFromRollups, nil
-		}
-		var late []struct {
-			Kind string `db:"kind"`
-			Late int    `db:"late"`
-		}
-		if err := s.db.SelectContext(ctx, &late, `SELECT u.kind, count(*) AS late
-			FROM congresses c JOIN units u ON u.id = c.unit_id
-			WHERE c.round_id = $1 AND c.held_date IS NULL AND c.deadline < $2 AND u.active
-				AND u.path <@ $3::ltree AND u.id <> $4
-			GROUP BY u.kind`, roundID, asOf, unit.Path, unit.ID); err != nil {
-			return nil, "", fmt.Errorf("store: late below %s: %w", unit.Code, err)
-		}
-		for i := range out {
-			out[i].Late = 0
-			for _, l := range late {
-				if l.Kind == out[i].Kind {
-					out[i].Late = l.Late
-				}
-			}
-		}
-		return out, LateCountedLive, nil
-	case domain.SourceSnapshot:
-		if err := s.db.SelectContext(ctx, &out, `SELECT kind, total, held, late FROM progress_snapshots
-			WHERE round_id = $1 AND unit_id = $2 AND day = $3`, roundID, unit.ID, asOf); err != nil {
-			return nil, "", fmt.Errorf("store: snapshot of %s: %w", unit.Code, err)
-		}
-		return out, domain.SourceSnapshot, nil
-	}
-	if err := s.db.SelectContext(ctx, &out, `SELECT u.kind, count(*) AS total,
-			count(*) FILTER (WHERE `+heldBy+`) AS held, count(*) FILTER (WHERE `+lateOn+`) AS late
+// lateUnitsSQL lists at most $5 units strictly below the unit $4 at path
+// $3 late on day $2 (congress_late_on), the most overdue first, with their
+// status on that day. Those late on a day are either not held now (walked
+// in deadline order in congresses_not_held) or held later than the day
+// after their deadline (in congresses_held_late): each arm walks its index
+// and stops at the limit. The conditions besides congress_late_on are
+// implied by it; they let the planner use the indexes.
+const lateUnitsSQL = `WITH x AS (
+	(SELECT c.round_id, c.unit_id, c.status, c.deadline, c.planned_date, c.held_date
 		FROM congresses c JOIN units u ON u.id = c.unit_id
-		WHERE c.round_id = $1 AND u.active AND u.path <@ $3::ltree AND u.id <> $4
-		GROUP BY u.kind`, roundID, asOf, unit.Path, unit.ID); err != nil {
-		return nil, "", fmt.Errorf("store: progress below %s: %w", unit.Code, err)
-	}
-	return out, LateCountedLive, nil
-}
+		WHERE c.round_id = $1 AND c.held_date IS NULL AND c.deadline < $2::date
+			AND congress_late_on(c.deadline, c.held_date, $2::date) AND u.active AND u.path <@ $3::ltree AND u.id <> $4
+		ORDER BY c.deadline LIMIT $5)
+	UNION ALL
+	(SELECT c.round_id, c.unit_id, c.status, c.deadline, c.planned_date, c.held_date
+		FROM congresses c JOIN units u ON u.id = c.unit_id
+		WHERE c.round_id = $1 AND c.held_date > c.deadline + 1 AND c.deadline < $2::date
+			AND congress_late_on(c.deadline, c.held_date, $2::date) AND u.active AND u.path <@ $3::ltree AND u.id <> $4
+		ORDER BY c.deadline LIMIT $5)
+)
+SELECT u.code, u.name, u.kind,
+	congress_status_on(x.status, x.held_date,
+		(SELECT m.done_on FROM milestones m JOIN milestone_templates t ON t.id = m.template_id AND t.code = 'congress_plan'
+			WHERE m.round_id = x.round_id AND m.unit_id = x.unit_id), NULL, $2::date) AS status,
+	x.deadline, x.planned_date, $2::date - x.deadline AS days_overdue
+FROM x JOIN units u ON u.id = x.unit_id
+ORDER BY x.deadline, u.code LIMIT $5`
 
 // lateUnits lists at most limit units below unit late on asOf, the most
-// overdue first. Today's list walks the partial index of congresses not
-// held in deadline order and stops at limit.
-func (s *Store) lateUnits(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, source string, limit int) ([]domain.LateUnit, error) {
+// overdue first.
+func (s *Store) lateUnits(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, limit int) ([]domain.LateUnit, error) {
 	out := []domain.LateUnit{}
 	if limit <= 0 {
 		return out, nil
 	}
-	notHeld := `c.held_date IS NULL AND c.deadline < $2`
-	if source != domain.SourceLive {
-		notHeld = lateOn
-	}
-	if err := s.db.SelectContext(ctx, &out, `SELECT u.code, u.name, u.kind, c.status, c.deadline, c.planned_date
-		FROM congresses c JOIN units u ON u.id = c.unit_id
-		WHERE c.round_id = $1 AND `+notHeld+` AND u.active AND u.path <@ $3::ltree AND u.id <> $4
-		ORDER BY c.deadline LIMIT $5`, roundID, asOf, unit.Path, unit.ID, limit); err != nil {
+	if err := s.db.SelectContext(ctx, &out, lateUnitsSQL, roundID, asOf, unit.Path, unit.ID, limit); err != nil {
 		return nil, fmt.Errorf("store: late units below %s: %w", unit.Code, err)
 	}
-	for i := range out {
-		_, out[i].DaysOverdue = domain.LateOn(&out[i].Deadline, false, asOf)
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].Deadline.Time.Equal(out[j].Deadline.Time) {
-			return out[i].Deadline.Before(out[j].Deadline)
-		}
-		return out[i].Code < out[j].Code
-	})
 	return out, nil
 }
 
@@ -233,104 +175,37 @@ type ChildFigures struct {
 }
 
 // ProgressChildren reads, for every active unit directly below unit, its
-// own congress on asOf and its per-kind counts below, in three set-based
-// queries whatever the number of children. It returns the source.
-func (s *Store) ProgressChildren(ctx context.Context, roundID int64, unit domain.Unit, asOf, today domain.Day) ([]ChildFigures, string, error) {
-	source, err := s.progressSource(ctx, roundID, asOf, today)
-	if err != nil {
-		return nil, "", err
-	}
+// own congress on asOf and its per-kind figures below, in two set-based
+// queries whatever the number of children.
+func (s *Store) ProgressChildren(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
 	children := []ChildFigures{}
-	err = s.db.SelectContext(ctx, &children, `SELECT u.id, u.code, u.name, u.kind, coalesce(u.category, '') AS category,
-			coalesce(c.status, 'not_started') AS "own.status", coalesce(c.held_date <= $3::date, false) AS "own.held",
-			c.held_date AS "own.held_date", c.planned_date AS "own.planned_date", c.deadline AS "own.deadline",
-			coalesce(c.is_pilot, false) AS "own.is_pilot", coalesce(m.done, 0) AS "own.milestones.done",
-			coalesce(m.total, 0) AS "own.milestones.total"
+	err := s.db.SelectContext(ctx, &children, `SELECT u.id, u.code, u.name, u.kind, coalesce(u.category, '') AS category,
+			`+ownColumns("own.")+`
 		FROM units u JOIN unit_kinds k ON k.code = u.kind
 		LEFT JOIN congresses c ON c.round_id = $1 AND c.unit_id = u.id
-		LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE mm.done_on <= $3::date) AS done, count(*) AS total
-			FROM milestones mm WHERE mm.round_id = $1 AND mm.unit_id = u.id) m ON true
+		`+milestoneDays+`
 		WHERE u.parent_id = $2 AND u.active
-		ORDER BY k.sort_order, u.name COLLATE vietnamese, u.code`, roundID, unit.ID, asOf)
+		ORDER BY k.sort_order, u.name COLLATE vietnamese, u.code`, roundID, unit.ID, asOf, atRiskDays)
 	if err != nil {
-		return nil, "", fmt.Errorf("store: children of %s: %w", unit.Code, err)
+		return nil, fmt.Errorf("store: children of %s: %w", unit.Code, err)
 	}
 	if len(children) == 0 {
-		return children, source, nil
+		return children, nil
 	}
 	ids := make([]int64, len(children))
 	at := make(map[int64]int, len(children))
 	for i := range children {
-		children[i].Own.Fill(asOf)
+		children[i].Own.Fill()
 		ids[i], at[children[i].ID] = children[i].ID, i
 	}
-	var rows []rollupRow
-	switch source {
-	case domain.SourceLive:
-		err = s.db.SelectContext(ctx, &rows, `SELECT unit_id, kind, total, held, late, late_day, late_total, late_held
-			FROM rollups_live WHERE round_id = $1 AND unit_id = ANY($2::bigint[])`, roundID, pq.Array(ids))
-	case domain.SourceSnapshot:
-		err = s.db.SelectContext(ctx, &rows, `SELECT unit_id, kind, total, held, late, day AS late_day,
-				total AS late_total, held AS late_held
-			FROM progress_snapshots WHERE round_id = $1 AND day = $3 AND unit_id = ANY($2::bigint[])`, roundID, pq.Array(ids), asOf)
-	default:
-		err = s.db.SelectContext(ctx, &rows, `SELECT ltree2text(subpath(u.path, $4::int, 1))::bigint AS unit_id, u.kind,
-				count(*) AS total, count(*) FILTER (WHERE `+heldBy+`) AS held, count(*) FILTER (WHERE `+lateOn+`) AS late,
-				$2::date AS late_day, count(*) AS late_total, count(*) FILTER (WHERE `+heldBy+`) AS late_held
-			FROM congresses c JOIN units u ON u.id = c.unit_id
-			WHERE c.round_id = $1 AND u.active AND u.path <@ $3::ltree AND nlevel(u.path) > $4::int + 1
-			GROUP BY 1, 2`, roundID, asOf, unit.Path, strings.Count(unit.Path, ".")+1)
+	var rows []figureRow
+	if err := s.selectRows(ctx, &rows, figuresOf, roundID, pq.Array(ids), asOf, atRiskDays); err != nil {
+		return nil, fmt.Errorf("store: figures below the children of %s: %w", unit.Code, err)
 	}
-	if err != nil {
-		return nil, "", fmt.Errorf("store: progress below the children of %s: %w", unit.Code, err)
-	}
-	stale := false
 	for _, r := range rows {
-		i, ok := at[r.UnitID]
-		if !ok {
-			continue
-		}
-		children[i].Kinds = append(children[i].Kinds, r.count())
-		stale = stale || !r.lateValidOn(asOf)
-	}
-	if stale {
-		if err := s.liveLateOfChildren(ctx, roundID, unit, asOf, children, at); err != nil {
-			return nil, "", err
+		if i, ok := at[r.UnitID]; ok {
+			children[i].Kinds = append(children[i].Kinds, r.KindCount)
 		}
 	}
-	return children, source, nil
-}
-
-// liveLateOfChildren counts today's late units below each child of unit in
-// one query grouped by child, for rollups whose late counts are not of today.
-func (s *Store) liveLateOfChildren(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, children []ChildFigures, at map[int64]int) error {
-	var late []struct {
-		UnitID int64  `db:"unit_id"`
-		Kind   string `db:"kind"`
-		Late   int    `db:"late"`
-	}
-	if err := s.db.SelectContext(ctx, &late, `SELECT ltree2text(subpath(u.path, $4::int, 1))::bigint AS unit_id, u.kind, count(*) AS late
-		FROM congresses c JOIN units u ON u.id = c.unit_id
-		WHERE c.round_id = $1 AND c.held_date IS NULL AND c.deadline < $2 AND u.active
-			AND u.path <@ $3::ltree AND nlevel(u.path) > $4::int + 1
-		GROUP BY 1, 2`, roundID, asOf, unit.Path, strings.Count(unit.Path, ".")+1); err != nil {
-		return fmt.Errorf("store: late below the children of %s: %w", unit.Code, err)
-	}
-	for i := range children {
-		for k := range children[i].Kinds {
-			children[i].Kinds[k].Late = 0
-		}
-	}
-	for _, l := range late {
-		i, ok := at[l.UnitID]
-		if !ok {
-			continue
-		}
-		for k := range children[i].Kinds {
-			if children[i].Kinds[k].Kind == l.Kind {
-				children[i].Kinds[k].Late = l.Late
-			}
-		}
-	}
-	return nil
+	return children, nil
 }

@@ -13,9 +13,10 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// Weekly reports (issue 5): the facts a report is drawn from, each read
-// set-based over the unit's subtree as of the week's last day; the stored
-// reports, their subscribers and the outbox of their e-mails.
+// Weekly reports: the facts a report is drawn from as of the week's last
+// day (figures from the maintained aggregates, lists set-based over the
+// unit's subtree); the stored reports, their subscribers and the outbox of
+// their e-mails.
 
 // ReportLists are the lists of a weekly report, each cut at the limit asked
 // with its full count.
@@ -43,11 +44,17 @@ FROM congresses c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u
 WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND %s
 ORDER BY 5, u.path LIMIT $5`
 
+// atRiskDetail is SQL for why the congress c is at risk (domain.AtRisk...):
+// planned after its deadline (a congress held without a planned date counts
+// as planned on its held date, as congress_at_risk_on says), else no
+// planned date although the deadline is near.
+const atRiskDetail = `CASE WHEN coalesce(c.planned_date, c.held_date) > c.deadline THEN '` + domain.AtRiskPlannedAfterDeadline + `'
+	ELSE '` + domain.AtRiskNoPlannedDate + `' END`
+
 // ReportLists reads the congresses at or below unit held from from to to,
 // those not held by to and planned from nextFrom to nextTo, and the units
-// strictly below late or at risk on to (at risk: planned after the
-// deadline, or without a planned date when the deadline is at most
-// atRiskDays away), at most limit of each.
+// strictly below late or at risk on to (congress_late_on,
+// congress_at_risk_on with atRiskDays), at most limit of each.
 func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit, from, to, nextFrom, nextTo domain.Day, atRiskDays, limit int) (ReportLists, error) {
 	var out ReportLists
 	var held, planned []reportCongressRow
@@ -56,7 +63,7 @@ func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit
 		return out, fmt.Errorf("store: held in week below %s: %w", unit.Code, err)
 	}
 	if err := s.db.SelectContext(ctx, &planned, fmt.Sprintf(reportCongressSelect, "c.planned_date",
-		"(c.held_date IS NULL OR c.held_date > $6::date) AND c.planned_date BETWEEN $3::date AND $4::date"),
+		"NOT congress_held_by(c.held_date, $6::date) AND c.planned_date BETWEEN $3::date AND $4::date"),
 		roundID, unit.Path, nextFrom, nextTo, limit, to); err != nil {
 		return out, fmt.Errorf("store: planned next week below %s: %w", unit.Code, err)
 	}
@@ -70,16 +77,13 @@ func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit
 	}
 	if err := s.db.SelectContext(ctx, &late, `WITH l AS (
 			SELECT u.code, u.name, u.kind, u.path, coalesce(p.name, '') AS parent,
-				CASE WHEN c.deadline < $3::date THEN 'late' ELSE 'at_risk' END AS flag,
+				CASE WHEN congress_late_on(c.deadline, c.held_date, $3::date) THEN 'late' ELSE 'at_risk' END AS flag,
 				c.deadline, c.planned_date,
-				CASE WHEN c.deadline < $3::date THEN ''
-					WHEN c.planned_date > c.deadline THEN '`+domain.AtRiskPlannedAfterDeadline+`'
-					ELSE '`+domain.AtRiskNoPlannedDate+`' END AS detail
+				CASE WHEN congress_late_on(c.deadline, c.held_date, $3::date) THEN '' ELSE `+atRiskDetail+` END AS detail
 			FROM congresses c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u.parent_id
 			WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND u.id <> $4
-				AND c.deadline IS NOT NULL AND (c.held_date IS NULL OR c.held_date > $3::date)
-				AND (c.deadline < $3::date OR c.planned_date > c.deadline
-					OR (c.planned_date IS NULL AND $3::date >= c.deadline - $5::int))
+				AND (congress_late_on(c.deadline, c.held_date, $3::date)
+					OR congress_at_risk_on(c.deadline, c.held_date, c.planned_date, $3::date, $5::int))
 		)
 		SELECT code, name, kind, parent, flag, deadline, planned_date, detail,
 			count(*) FILTER (WHERE flag = 'late') OVER () AS n, count(*) OVER () AS n_all
@@ -105,43 +109,41 @@ func congressRows(rows []reportCongressRow) ([]domain.ReportCongress, int) {
 	return out, n
 }
 
-// CellSeries is how many cells below one unit had held their congress on
-// each of a list of days, how many there are, and the latest of their
-// deadlines.
+// CellSeries is how many cells below one unit (itself included when it is
+// one) had held their congress on each of a list of days, and how many
+// there are.
 type CellSeries struct {
-	Held     []int
-	Total    int
-	Deadline *domain.Day
+	Held  []int
+	Total int
 }
 
 // CellsHeldOnDays counts, for every unit directly below unit, the active
-// units of kinds below it (itself included) held by each of days, in one
-// query grouped by child and day.
+// units of kinds below it (itself included) held by each of days, from the
+// maintained figures (held_below_on) and the unit's own congress.
 func (s *Store) CellsHeldOnDays(ctx context.Context, roundID int64, unit domain.Unit, kinds []string, days []domain.Day) (map[int64]CellSeries, error) {
 	var rows []struct {
-		UnitID   int64       `db:"unit_id"`
-		I        int         `db:"i"`
-		Held     int         `db:"held"`
-		Total    int         `db:"total"`
-		Deadline *domain.Day `db:"deadline"`
+		UnitID int64 `db:"unit_id"`
+		I      int   `db:"i"`
+		Held   int   `db:"held"`
+		Total  int   `db:"total"`
 	}
 	list := make([]string, len(days))
 	for i, d := range days {
 		list[i] = d.String()
 	}
-	// The subtree is counted once, by child and held date (a few thousand
-	// rows at most), and only those counts are summed up to each day.
-	if err := s.db.SelectContext(ctx, &rows, `WITH per AS MATERIALIZED (
-			SELECT ltree2text(subpath(u.path, nlevel($2::ltree), 1))::bigint AS unit_id, c.held_date,
-				count(*) AS n, max(c.deadline) AS deadline
-			FROM congresses c JOIN units u ON u.id = c.unit_id
-			WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.kind = ANY($3)
-			GROUP BY 1, 2
+	if err := s.db.SelectContext(ctx, &rows, `WITH d AS (
+			SELECT day, i FROM unnest($4::date[]) WITH ORDINALITY AS d(day, i)
+		), x AS (
+			SELECT h.unit_id, h.day, h.held, h.total
+			FROM held_below_on($1, ARRAY(SELECT id FROM units WHERE parent_id = $2 AND active), $3, $4::date[]) h
+			UNION ALL
+			SELECT u.id, d.day, congress_held_by(c.held_date, d.day)::int, 1
+			FROM units u JOIN congresses c ON c.round_id = $1 AND c.unit_id = u.id CROSS JOIN d
+			WHERE u.parent_id = $2 AND u.active AND u.kind = ANY($3)
 		)
-		SELECT p.unit_id, d.i, coalesce(sum(p.n) FILTER (WHERE p.held_date <= d.day), 0)::int AS held,
-			sum(p.n)::int AS total, max(p.deadline) AS deadline
-		FROM per p CROSS JOIN unnest($4::date[]) WITH ORDINALITY AS d(day, i)
-		GROUP BY 1, 2`, roundID, unit.Path, pq.Array(kinds), pq.Array(list)); err != nil {
+		SELECT x.unit_id, d.i, sum(x.held)::int AS held, sum(x.total)::int AS total
+		FROM x JOIN d ON d.day = x.day
+		GROUP BY x.unit_id, d.i`, roundID, unit.ID, pq.Array(kinds), pq.Array(list)); err != nil {
 		return nil, fmt.Errorf("store: cells held below the units under %s: %w", unit.Code, err)
 	}
 	out := map[int64]CellSeries{}
@@ -150,7 +152,7 @@ func (s *Store) CellsHeldOnDays(ctx context.Context, roundID int64, unit domain.
 		if !ok {
 			c.Held = make([]int, len(days))
 		}
-		c.Held[r.I-1], c.Total, c.Deadline = r.Held, r.Total, r.Deadline
+		c.Held[r.I-1], c.Total = r.Held, r.Total
 		out[r.UnitID] = c
 	}
 	return out, nil
@@ -180,18 +182,15 @@ type SaveResult struct {
 	Mails int
 }
 
-// SaveWeeklyReport stores r for its unit and week unless one is stored
-// already (then it is left as it was, unless force replaces it), and, when
-// mail is set, for a report stored with something new, queues one e-mail to each
-// subscriber of the unit with a board or supervisor role covering it and
-// an e-mail address, due at now, in the same transaction.
-func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, unit domain.Unit, r domain.WeeklyReport, force, mail bool, now time.Time) (SaveResult, error) {
+// SaveWeeklyReport stores report r of unit (its RoundID, Week, WeekStart,
+// MadeAt, NothingNew and Content) unless one is stored for the unit and
+// week already (then it is left as it was, unless force replaces it), and,
+// when mail is set, for a report stored with something new, queues one
+// e-mail to each subscriber of the unit with a board or supervisor role
+// covering it and an e-mail address, due at now, in the same transaction.
+func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, unit domain.Unit, r StoredReport, force, mail bool, now time.Time) (SaveResult, error) {
 	var res SaveResult
-	content, err := json.Marshal(r)
-	if err != nil {
-		return res, fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
-	}
-	err = s.inTx(ctx, func(tx *txn) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		res = SaveResult{}
 		var old sql.NullInt64
 		if err := tx.GetContext(ctx, &old, `SELECT id FROM weekly_reports WHERE unit_id = $1 AND week = $2 FOR UPDATE`, unit.ID, r.Week); err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -204,18 +203,18 @@ func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, un
 		case old.Valid:
 			res.ID, res.Replaced = old.Int64, true
 			if _, err := tx.ExecContext(ctx, `UPDATE weekly_reports SET round_id = $2, made_at = $3, made_by = $4, nothing_new = $5, content = $6
-				WHERE id = $1`, res.ID, r.RoundID, r.MadeAt, actor.User.Username, r.NothingNew(), content); err != nil {
+				WHERE id = $1`, res.ID, r.RoundID, r.MadeAt, actor.User.Username, r.NothingNew, r.Content); err != nil {
 				return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
 			}
 		default:
 			if err := tx.GetContext(ctx, &res.ID, `INSERT INTO weekly_reports (unit_id, round_id, week, week_start, made_at, made_by, nothing_new, content)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-				unit.ID, r.RoundID, r.Week, r.From, r.MadeAt, actor.User.Username, r.NothingNew(), content); err != nil {
+				unit.ID, r.RoundID, r.Week, r.WeekStart, r.MadeAt, actor.User.Username, r.NothingNew, r.Content); err != nil {
 				return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
 			}
 		}
 		res.Written = true
-		if mail && !r.NothingNew() {
+		if mail && !r.NothingNew {
 			q, err := tx.ExecContext(ctx, `INSERT INTO report_mails (report_id, user_id, email, lang, next_attempt_at)
 				SELECT $1, u.id, u.email, u.lang, $3 FROM report_subscriptions s JOIN users u ON u.id = s.user_id
 				WHERE s.unit_id = $2 AND u.active AND u.email <> '' AND EXISTS (
@@ -227,7 +226,7 @@ func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, un
 			}
 			res.Mails = affected(q)
 		}
-		after := map[string]any{"week": r.Week, "nothing_new": r.NothingNew(), "mails": res.Mails, "replaced": res.Replaced}
+		after := map[string]any{"week": r.Week, "nothing_new": r.NothingNew, "mails": res.Mails, "replaced": res.Replaced}
 		return auditRound(ctx, tx, actor, r.RoundID, "report.weekly", "weekly_report", &unit.ID, nil, after, "")
 	})
 	return res, err
@@ -248,16 +247,15 @@ func (s *Store) WeeklyReport(ctx context.Context, unitID int64, week string) (St
 }
 
 // ReportSummary is a stored report in a unit's archive: its week and
-// headline figures, without the rest of its content.
+// headline figures (as stored, JSON), without the rest of its content.
 type ReportSummary struct {
-	Week       string                `db:"week" json:"week"`
-	WeekStart  domain.Day            `db:"week_start" json:"from"`
-	MadeAt     time.Time             `db:"made_at" json:"made_at"`
-	MadeBy     string                `db:"made_by" json:"made_by"`
-	NothingNew bool                  `db:"nothing_new" json:"nothing_new"`
-	HeldInWeek int                   `db:"held_in_week" json:"held_in_week"`
-	Headline   []domain.ReportFigure `db:"-" json:"headline"`
-	RawHead    json.RawMessage       `db:"headline" json:"-"`
+	Week       string          `db:"week"`
+	WeekStart  domain.Day      `db:"week_start"`
+	MadeAt     time.Time       `db:"made_at"`
+	MadeBy     string          `db:"made_by"`
+	NothingNew bool            `db:"nothing_new"`
+	HeldInWeek int             `db:"held_in_week"`
+	Headline   json.RawMessage `db:"headline"`
 }
 
 // WeeklyReports lists the stored reports of the unit, the latest week
@@ -268,11 +266,6 @@ func (s *Store) WeeklyReports(ctx context.Context, unitID int64, limit int) ([]R
 			coalesce((content->>'held_in_week_count')::int, 0) AS held_in_week, content->'headline' AS headline
 		FROM weekly_reports WHERE unit_id = $1 ORDER BY week_start DESC LIMIT $2`, unitID, limit); err != nil {
 		return nil, fmt.Errorf("store: reports of unit %d: %w", unitID, err)
-	}
-	for i := range out {
-		if err := json.Unmarshal(out[i].RawHead, &out[i].Headline); err != nil {
-			return nil, fmt.Errorf("store: report %s: headline: %w", out[i].Week, err)
-		}
 	}
 	return out, nil
 }
@@ -320,31 +313,14 @@ func (s *Store) ReportSubscribed(ctx context.Context, userID, unitID int64) (boo
 	return ok, nil
 }
 
-// ReportMail is one queued e-mail of a report.
-type ReportMail struct {
-	ID            int64      `db:"id" json:"-"`
-	ReportID      int64      `db:"report_id" json:"-"`
-	UnitID        int64      `db:"unit_id" json:"-"`
-	Username      string     `db:"username" json:"username"`
-	Email         string     `db:"email" json:"email"`
-	Lang          string     `db:"lang" json:"lang"`
-	Status        string     `db:"status" json:"status"`
-	Attempts      int        `db:"attempts" json:"attempts"`
-	NextAttemptAt time.Time  `db:"next_attempt_at" json:"next_attempt_at"`
-	LastError     string     `db:"last_error" json:"last_error"`
-	SentAt        *time.Time `db:"sent_at" json:"sent_at"`
-	Week          string     `db:"week" json:"week"`
-	UnitCode      string     `db:"unit_code" json:"unit"`
-}
-
 const reportMailSelect = `SELECT m.id, m.report_id, r.unit_id, usr.username, m.email, m.lang, m.status, m.attempts,
 	m.next_attempt_at, m.last_error, m.sent_at, r.week, un.code AS unit_code
 FROM report_mails m JOIN weekly_reports r ON r.id = m.report_id JOIN users usr ON usr.id = m.user_id
 JOIN units un ON un.id = r.unit_id `
 
 // DueReportMails lists the pending e-mails due by now, the oldest first.
-func (s *Store) DueReportMails(ctx context.Context, now time.Time, limit int) ([]ReportMail, error) {
-	out := []ReportMail{}
+func (s *Store) DueReportMails(ctx context.Context, now time.Time, limit int) ([]domain.ReportMail, error) {
+	out := []domain.ReportMail{}
 	if err := s.db.SelectContext(ctx, &out, reportMailSelect+`WHERE m.status = 'pending' AND m.next_attempt_at <= $1
 		ORDER BY m.next_attempt_at, m.id LIMIT $2`, now, limit); err != nil {
 		return nil, fmt.Errorf("store: e-mails due: %w", err)
@@ -353,8 +329,8 @@ func (s *Store) DueReportMails(ctx context.Context, now time.Time, limit int) ([
 }
 
 // ReportMailsOf lists the e-mails of the unit's report of week.
-func (s *Store) ReportMailsOf(ctx context.Context, unitID int64, week string) ([]ReportMail, error) {
-	out := []ReportMail{}
+func (s *Store) ReportMailsOf(ctx context.Context, unitID int64, week string) ([]domain.ReportMail, error) {
+	out := []domain.ReportMail{}
 	if err := s.db.SelectContext(ctx, &out, reportMailSelect+`WHERE r.unit_id = $1 AND r.week = $2 ORDER BY usr.username`, unitID, week); err != nil {
 		return nil, fmt.Errorf("store: e-mails of report %s: %w", week, err)
 	}
@@ -382,4 +358,23 @@ func (s *Store) ReportMailFailed(ctx context.Context, id int64, next *time.Time,
 		return fmt.Errorf("store: e-mail %d failed: %w", id, err)
 	}
 	return nil
+}
+
+// ReportMailsByState counts the report e-mails by state, every state
+// present (zero included).
+func (s *Store) ReportMailsByState(ctx context.Context) (map[string]int, error) {
+	var rows []struct {
+		Status string `db:"status"`
+		N      int    `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT st.status, count(m.id) AS n
+		FROM unnest(ARRAY['pending', 'sent', 'failed']) AS st(status)
+		LEFT JOIN report_mails m ON m.status = st.status GROUP BY st.status`); err != nil {
+		return nil, fmt.Errorf("store: e-mails by state: %w", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, nil
 }

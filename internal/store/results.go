@@ -37,10 +37,16 @@ func resultsOf(ctx context.Context, q sqlx.QueryerContext, roundID, unitID int64
 		return r, fmt.Errorf("store: results: %w", err)
 	}
 	r.Elected = []domain.Elected{}
-	if err := sqlx.SelectContext(ctx, q, &r.Elected, `SELECT position, full_name, is_woman, votes_for, valid_ballots, delegates_present
+	if err := sqlx.SelectContext(ctx, q, &r.Elected, `SELECT position, full_name, is_woman, votes_for, valid_ballots, delegates_present,
+			birth_year, ethnic_minority, re_elected
 		FROM elected_people WHERE round_id = $1 AND unit_id = $2 ORDER BY id`, roundID, unitID); err != nil {
 		return r, fmt.Errorf("store: elected people: %w", err)
 	}
+	if err := sqlx.GetContext(ctx, q, &r.Composition, compositionCols+compositionFrom+`WHERE e.round_id = $1 AND e.unit_id = $2 AND committee_member(e.position)`,
+		roundID, unitID); err != nil {
+		return r, fmt.Errorf("store: composition: %w", err)
+	}
+	r.Composition.Fill()
 	r.Fill()
 	return r, nil
 }
@@ -57,10 +63,7 @@ type ResultsCheck func(c domain.Congress) error
 func (s *Store) SetResults(ctx context.Context, actor domain.Principal, roundID int64, code string, in domain.ResultsInput, today domain.Day, check ResultsCheck) (domain.Results, error) {
 	var out domain.Results
 	err := s.inTx(ctx, func(tx *txn) error {
-		if err := lockCongress(ctx, tx, roundID, code); err != nil {
-			return err
-		}
-		c, err := congressOf(ctx, tx.getPrepared, roundID, code, today)
+		c, err := lockedCongress(ctx, tx, roundID, code, today)
 		if err != nil {
 			return err
 		}
@@ -115,17 +118,20 @@ func insertElected(ctx context.Context, tx *txn, roundID, unitID int64, people [
 	}
 	n := len(people)
 	pos, names := make([]string, n), make([]string, n)
-	women := make([]bool, n)
-	votes, ballots, present := make([]int64, n), make([]int64, n), make([]int64, n)
+	women, minority, again := make([]bool, n), make([]bool, n), make([]bool, n)
+	votes, ballots, present, born := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	for i, p := range people {
-		pos[i], names[i], women[i] = p.Position, p.FullName, p.IsWoman
-		votes[i], ballots[i], present[i] = int64(p.VotesFor), int64(p.ValidBallots), int64(p.DelegatesPresent)
+		pos[i], names[i], women[i], minority[i], again[i] = p.Position, p.FullName, p.IsWoman, p.EthnicMinority, p.Reelected
+		votes[i], ballots[i], present[i], born[i] = int64(p.VotesFor), int64(p.ValidBallots), int64(p.DelegatesPresent), int64(p.BirthYear)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO elected_people (round_id, unit_id, position, full_name, is_woman, votes_for, valid_ballots, delegates_present)
-		SELECT $1, $2, x.position, x.full_name, x.is_woman, x.votes_for, x.valid_ballots, x.delegates_present
-		FROM unnest($3::text[], $4::text[], $5::boolean[], $6::int[], $7::int[], $8::int[])
-			WITH ORDINALITY AS x(position, full_name, is_woman, votes_for, valid_ballots, delegates_present, n)
-		ORDER BY x.n`, roundID, unitID, pq.Array(pos), pq.Array(names), pq.Array(women), pq.Array(votes), pq.Array(ballots), pq.Array(present))
+	_, err := tx.ExecContext(ctx, `INSERT INTO elected_people (round_id, unit_id, position, full_name, is_woman, votes_for, valid_ballots,
+			delegates_present, birth_year, ethnic_minority, re_elected)
+		SELECT $1, $2, x.position, x.full_name, x.is_woman, x.votes_for, x.valid_ballots, x.delegates_present,
+			nullif(x.birth_year, 0), x.ethnic_minority, x.re_elected
+		FROM unnest($3::text[], $4::text[], $5::boolean[], $6::int[], $7::int[], $8::int[], $9::int[], $10::boolean[], $11::boolean[])
+			WITH ORDINALITY AS x(position, full_name, is_woman, votes_for, valid_ballots, delegates_present, birth_year, ethnic_minority, re_elected, n)
+		ORDER BY x.n`, roundID, unitID, pq.Array(pos), pq.Array(names), pq.Array(women), pq.Array(votes), pq.Array(ballots), pq.Array(present),
+		pq.Array(born), pq.Array(minority), pq.Array(again))
 	if err != nil {
 		return fmt.Errorf("store: elected people: %w", err)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -11,21 +12,23 @@ import (
 )
 
 // The rollups hold, for a unit, a round and a kind, the active units of that
-// kind strictly below the unit that have a congress in the round (total),
-// how many of them have held it (held), and how many were late on late_day
-// (late: counted by the late-flags job, valid while late_total and
-// late_held still equal total and held). Every change that adds, removes,
-// moves or holds a unit keeps them current in its own transaction, so that
-// reads of progress never wait for a job; the consistency check recomputes
-// them from scratch.
+// kind strictly below the unit that have a congress in the round (total)
+// and how many of them have held it (held): what a status update needs to
+// know of the units below (is everything below held?). rollup_days hold the
+// figures of any day: the events of congress_figure_events summed per unit,
+// kind and day (see migrations/00018_figures.sql for the math), from which
+// figures_below reads held by, late on and at risk on any day. Every change
+// that adds, removes, moves, holds or re-plans a unit, or moves a deadline,
+// keeps both current in its own transaction, so that reads of progress never
+// wait for a job; the consistency check recomputes them from scratch.
 //
 // Those changes add to rollup_deltas, not to the rows: one delta row per
-// rollup row and shard, the shard being drawn by each statement (one of 32),
-// so that concurrent holds below one district do not queue on the rows of
-// the nation, the province and the district. Readers read rollups_live (a
-// row plus its deltas). The jobs that rewrite rows (the consistency check,
-// the late counts) and housekeeping fold the deltas into the rows first,
-// under lockRollups.
+// unit, kind, day and shard, the shard being drawn by each statement (one
+// of 32), so that concurrent holds below one district do not queue on the
+// rows of the nation, the province and the district. Readers read a row
+// plus its deltas (rollups_live, figures_below). The consistency check and
+// housekeeping fold the deltas into both tables (summed over the days into
+// rollups, by day into rollup_days), under lockRollups.
 
 // deltaShard is SQL for the shard of rollup_deltas a statement writes: one
 // of 32, drawn once per statement.
@@ -39,27 +42,43 @@ func ancestorsOf(path string) string {
 	return `string_to_array(ltree2text(subpath(` + path + `::ltree, 0, nlevel(` + path + `::ltree) - 1)), '.')::bigint[]`
 }
 
-// addDeltasSQL is the statement adding dTotal units of kind, dHeld of them
-// held, to the rollups of every unit above the unit at path in round: each
-// argument is SQL (a parameter, or a constant). The late counts follow: a
-// unit late on a row's late_day (deadline before it, not held) that is held
-// or removed leaves the count. Rows are locked root first, the order in
-// which every writer locks them.
-func addDeltasSQL(round, path, kind, dTotal, dHeld string) string {
-	return `INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, shard, total, held, late)
-		SELECT ` + round + `, a.id, ` + kind + `, ` + deltaShard + `, ` + dTotal + `::int, ` + dHeld + `::int,
-			CASE WHEN (SELECT c.deadline FROM congresses c WHERE c.round_id = ` + round + `
-				AND c.unit_id = ltree2text(subpath(` + path + `::ltree, -1))::bigint) < r.late_day
-			THEN ` + dTotal + `::int - ` + dHeld + `::int ELSE 0 END
+// figureColumns are the counts of rollup_deltas and rollup_days, in the
+// order congress_figure_events returns them.
+const figureColumns = `total, held, late, risk_after, risk_nodate, due`
+
+// changeDeltasSQL is the statement adding to the rollups of every unit
+// above the unit at path in round, for its kind, what a change of its
+// congress from (deadline, held, planned: was) to (is) changes in its
+// figure events (congress_figure_change): nothing when nothing that counts
+// changed. Each argument is SQL (a parameter, or a constant). Rows are
+// locked root first, then by day: the order in which every writer locks them.
+func changeDeltasSQL(round, path, kind string, was, is [3]string) string {
+	return `INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, ` + figureColumns + `)
+		SELECT ` + round + `, a.id, ` + kind + `, ch.day, ` + deltaShard + `, ch.total, ch.held, ch.late, ch.risk_after, ch.risk_nodate, ch.due
 		FROM unnest(` + ancestorsOf(path) + `) WITH ORDINALITY AS a(id, n)
-		LEFT JOIN rollups r ON r.round_id = ` + round + ` AND r.unit_id = a.id AND r.kind = ` + kind + `
-		WHERE ` + dTotal + `::int <> 0 OR ` + dHeld + `::int <> 0
-		ORDER BY a.n` + addDeltas
+		CROSS JOIN congress_figure_change(` + was[0] + `::date, ` + was[1] + `::date, ` + was[2] + `::date, ` +
+		is[0] + `::date, ` + is[1] + `::date, ` + is[2] + `::date) AS ch
+		ORDER BY a.n, ch.day` + addDeltas
 }
 
 // addDeltas is SQL ending an INSERT INTO rollup_deltas AS d: same key, add.
-const addDeltas = ` ON CONFLICT (round_id, unit_id, kind, shard) DO UPDATE
-	SET total = d.total + EXCLUDED.total, held = d.held + EXCLUDED.held, late = d.late + EXCLUDED.late`
+const addDeltas = ` ON CONFLICT (round_id, unit_id, kind, day, shard) DO UPDATE
+	SET total = d.total + EXCLUDED.total, held = d.held + EXCLUDED.held, late = d.late + EXCLUDED.late,
+		risk_after = d.risk_after + EXCLUDED.risk_after, risk_nodate = d.risk_nodate + EXCLUDED.risk_nodate,
+		due = d.due + EXCLUDED.due`
+
+// eventSums is SQL summing the events e of congress_figure_events, times
+// the SQL sign, into the columns figureColumns.
+func eventSums(sign string) string {
+	var b strings.Builder
+	for i, c := range strings.Split(figureColumns, ", ") {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(sign + ` * sum(e.` + c + `)::int AS ` + c)
+	}
+	return b.String()
+}
 
 // nearComplete is SQL for how many units below a unit may still be to hold
 // (as a transaction sees them) for a hold to possibly complete it: the
@@ -99,27 +118,26 @@ func nearCompleteSQL(round, path, dHeld, key, check string) string {
 // subtree at subtreePath, the unit at its top included, in every round
 // where they have a congress, to or from the rollups of the units whose ids
 // are the labels of ancestorsPath (all of them: "1.7" is units 1 and 7; ""
-// is none). A move removes a subtree from its old ancestors before it moves
-// and adds it to the new ones after; a merge removes the merged unit; a
-// create adds the new unit. One statement for every round and kind.
+// is none), with the figure events of their congresses as they stand. A
+// move removes a subtree from its old ancestors before it moves and adds it
+// to the new ones after; a merge removes the merged unit; a create adds the
+// new unit. One statement for every round, kind and day.
 func shiftRollups(ctx context.Context, tx *txn, subtreePath, ancestorsPath string, sign int) error {
 	if ancestorsPath == "" {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `WITH s AS (
-			SELECT c.round_id, u.kind, c.deadline, count(*)::int AS t, (count(*) FILTER (WHERE c.held_date IS NOT NULL))::int AS h
+			SELECT c.round_id, u.kind, e.day, `+eventSums("$3")+`
 			FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
-			WHERE u.path <@ $1::ltree GROUP BY c.round_id, u.kind, c.deadline
-		), k AS (
-			SELECT round_id, kind, sum(t)::int AS t, sum(h)::int AS h FROM s GROUP BY round_id, kind
+			CROSS JOIN LATERAL congress_figure_events(c.deadline, c.held_date, c.planned_date) AS e
+			WHERE u.path <@ $1::ltree GROUP BY c.round_id, u.kind, e.day
 		), a AS (
 			SELECT x::bigint AS unit_id, n FROM unnest(string_to_array($2, '.')) WITH ORDINALITY AS y(x, n)
 		)
-		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, shard, total, held, late)
-		SELECT k.round_id, a.unit_id, k.kind, `+deltaShard+`, $3 * k.t, $3 * k.h,
-			$3 * (SELECT coalesce(sum(s.t - s.h), 0) FROM s WHERE s.round_id = k.round_id AND s.kind = k.kind AND s.deadline < r.late_day)
-		FROM k CROSS JOIN a LEFT JOIN rollups r ON r.round_id = k.round_id AND r.unit_id = a.unit_id AND r.kind = k.kind
-		ORDER BY a.n, k.round_id, k.kind`+addDeltas,
+		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, `+figureColumns+`)
+		SELECT s.round_id, a.unit_id, s.kind, s.day, `+deltaShard+`, s.total, s.held, s.late, s.risk_after, s.risk_nodate, s.due
+		FROM s CROSS JOIN a
+		ORDER BY a.n, s.round_id, s.kind, s.day`+addDeltas,
 		subtreePath, ancestorsPath, sign)
 	if err != nil {
 		return fmt.Errorf("store: shift rollups: %w", err)
@@ -135,21 +153,16 @@ func addUnitsToRollups(ctx context.Context, tx *txn, ids []int64) error {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `WITH s AS (
-			SELECT c.round_id, a::bigint AS unit_id, n, u.kind, c.deadline,
-				count(*)::int AS t, (count(*) FILTER (WHERE c.held_date IS NOT NULL))::int AS h
+			SELECT c.round_id, a::bigint AS unit_id, min(n) AS n, u.kind, e.day, `+eventSums("1")+`
 			FROM units u JOIN congresses c ON c.unit_id = u.id
 			CROSS JOIN LATERAL unnest(string_to_array(ltree2text(subpath(u.path, 0, nlevel(u.path) - 1)), '.')) WITH ORDINALITY AS x(a, n)
+			CROSS JOIN LATERAL congress_figure_events(c.deadline, c.held_date, c.planned_date) AS e
 			WHERE u.id = ANY($1::bigint[]) AND u.active
-			GROUP BY c.round_id, a, n, u.kind, c.deadline
-		), k AS (
-			SELECT s.round_id, s.unit_id, min(s.n) AS n, s.kind, sum(s.t)::int AS t, sum(s.h)::int AS h,
-				sum(s.t - s.h) FILTER (WHERE s.deadline < r.late_day)::int AS late
-			FROM s LEFT JOIN rollups r ON r.round_id = s.round_id AND r.unit_id = s.unit_id AND r.kind = s.kind
-			GROUP BY s.round_id, s.unit_id, s.kind
+			GROUP BY c.round_id, a, u.kind, e.day
 		)
-		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, shard, total, held, late)
-		SELECT k.round_id, k.unit_id, k.kind, `+deltaShard+`, k.t, k.h, coalesce(k.late, 0)
-		FROM k ORDER BY k.n, k.unit_id, k.round_id, k.kind`+addDeltas,
+		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, `+figureColumns+`)
+		SELECT s.round_id, s.unit_id, s.kind, s.day, `+deltaShard+`, s.total, s.held, s.late, s.risk_after, s.risk_nodate, s.due
+		FROM s ORDER BY s.n, s.unit_id, s.round_id, s.kind, s.day`+addDeltas,
 		pq.Array(ids))
 	if err != nil {
 		return fmt.Errorf("store: add units to rollups: %w", err)
@@ -158,31 +171,39 @@ func addUnitsToRollups(ctx context.Context, tx *txn, ids []int64) error {
 }
 
 // lockRollups makes the writers of rollups and their deltas wait until the
-// transaction ends (readers go on) and folds the deltas into the rows. A
-// recompute or a refresh of late counts takes it first; both tables are
-// locked in this order by everyone who locks them both.
+// transaction ends (readers go on) and folds the deltas into the rows: into
+// rollups summed over the days, into rollup_days by day. A recompute takes
+// it first; the tables are locked in this order by everyone who locks them.
 func lockRollups(ctx context.Context, tx *txn) error {
-	if _, err := tx.ExecContext(ctx, `LOCK TABLE rollup_deltas, rollups IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+	if _, err := tx.ExecContext(ctx, `LOCK TABLE rollup_deltas, rollups, rollup_days IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 		return fmt.Errorf("store: lock rollups: %w", err)
 	}
-	// The rows change by what their deltas add up to; a unit and kind with
-	// deltas and no row gets one. A count that would go out of bounds is
-	// drift, kept within them here and repaired by the consistency check.
+	// The rows change by what their deltas add up to; a unit and kind (and
+	// day) with deltas and no row gets one. A count of rollups that would go
+	// out of bounds is drift, kept within them here and repaired by the
+	// consistency check.
 	_, err := tx.ExecContext(ctx, `WITH d AS (
-			DELETE FROM rollup_deltas RETURNING round_id, unit_id, kind, total, held, late
+			DELETE FROM rollup_deltas RETURNING round_id, unit_id, kind, day, `+figureColumns+`
 		), s AS (
-			SELECT round_id, unit_id, kind, sum(total)::int AS t, sum(held)::int AS h, sum(late)::int AS l
+			SELECT round_id, unit_id, kind, sum(total)::int AS t, sum(held)::int AS h
 			FROM d GROUP BY round_id, unit_id, kind
 		), up AS (
 			UPDATE rollups r SET total = greatest(r.total + s.t, 0),
-				held = least(greatest(r.held + s.h, 0), greatest(r.total + s.t, 0)),
-				late = greatest(r.late + s.l, 0), late_total = r.late_total + s.t, late_held = r.late_held + s.h
+				held = least(greatest(r.held + s.h, 0), greatest(r.total + s.t, 0))
 			FROM s WHERE r.round_id = s.round_id AND r.unit_id = s.unit_id AND r.kind = s.kind
 			RETURNING r.round_id, r.unit_id, r.kind
+		), ins AS (
+			INSERT INTO rollups (round_id, unit_id, kind, total, held)
+			SELECT s.round_id, s.unit_id, s.kind, greatest(s.t, 0), least(greatest(s.h, 0), greatest(s.t, 0)) FROM s
+			WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.round_id = s.round_id AND up.unit_id = s.unit_id AND up.kind = s.kind)
 		)
-		INSERT INTO rollups (round_id, unit_id, kind, total, held)
-		SELECT s.round_id, s.unit_id, s.kind, greatest(s.t, 0), least(greatest(s.h, 0), greatest(s.t, 0)) FROM s
-		WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.round_id = s.round_id AND up.unit_id = s.unit_id AND up.kind = s.kind)`)
+		INSERT INTO rollup_days AS r (round_id, unit_id, kind, day, `+figureColumns+`)
+		SELECT round_id, unit_id, kind, day, sum(total), sum(held), sum(late), sum(risk_after), sum(risk_nodate), sum(due)
+		FROM d GROUP BY round_id, unit_id, kind, day
+		ON CONFLICT (round_id, unit_id, kind, day) DO UPDATE
+		SET total = r.total + EXCLUDED.total, held = r.held + EXCLUDED.held, late = r.late + EXCLUDED.late,
+			risk_after = r.risk_after + EXCLUDED.risk_after, risk_nodate = r.risk_nodate + EXCLUDED.risk_nodate,
+			due = r.due + EXCLUDED.due`)
 	if err != nil {
 		return fmt.Errorf("store: fold rollup deltas: %w", err)
 	}
@@ -199,53 +220,34 @@ func (s *Store) FoldRollupDeltas(ctx context.Context) error {
 // whole round: the hash of ~50,000 parents of a national tree fits in it.
 const aggregateWorkMem = `SET LOCAL work_mem = '64MB'`
 
-// belowSpec says what aggregateBelow counts: held and late are SQL
-// conditions on the congress c ($2 is the day when they need one); only
-// congresses matching where are counted ("true" for all).
-type belowSpec struct {
-	held, late, where string
-}
-
-var (
-	// belowNow counts the held congresses as they stand (today's rollups).
-	belowNow = belowSpec{held: "c.held_date IS NOT NULL", late: "false", where: "true"}
-	// belowOn counts, on day $2, the congresses held by then and the late ones.
-	belowOn = belowSpec{held: "c.held_date <= $2", late: lateOn, where: "true"}
-	// lateBelowOn counts only the congresses late on day $2.
-	lateBelowOn = belowSpec{held: "false", late: "true", where: lateOn}
-)
-
-// lateOn is SQL: the congress c was late on day $2 (deadline passed, not held by then).
-const lateOn = `c.deadline < $2 AND (c.held_date IS NULL OR c.held_date > $2)`
-
 // aggregateBelow fills the temporary table rollup_agg (dropped at commit)
 // with, for every unit with active units below it in round, and each kind
-// of them, the counts of spec over the active units of that kind strictly
-// below it, bottom-up: the congresses of the active units are aggregated
-// once into their parents (one pass, like the floor), then the much smaller
-// parent aggregates are rolled up one level at a time, each level's rows
-// into their parents' (a loop over the levels of the tree, not over units;
-// each parent is found by its primary key). A unit and kind may have
-// several rows (one per level they came from): sum them.
-func aggregateBelow(ctx context.Context, tx *txn, roundID int64, spec belowSpec, args ...any) error {
+// of them, how many active units of that kind there are strictly below it
+// and how many have held their congress, bottom-up: the congresses of the
+// active units are aggregated once into their parents (one pass, like the
+// floor), then the much smaller parent aggregates are rolled up one level
+// at a time, each level's rows into their parents' (a loop over the levels
+// of the tree, not over units; each parent is found by its primary key). A
+// unit and kind may have several rows (one per level they came from): sum
+// them.
+func aggregateBelow(ctx context.Context, tx *txn, roundID int64) error {
 	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS pg_temp.rollup_agg`); err != nil {
 		return fmt.Errorf("store: aggregate: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE rollup_agg (unit_id bigint NOT NULL, level int NOT NULL,
-		kind text NOT NULL, total bigint NOT NULL, held bigint NOT NULL, late bigint NOT NULL) ON COMMIT DROP`); err != nil {
+		kind text NOT NULL, total bigint NOT NULL, held bigint NOT NULL) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("store: aggregate: %w", err)
 	}
-	params := append([]any{roundID}, args...)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO rollup_agg
-		SELECT u.parent_id, 0, u.kind, count(*), count(*) FILTER (WHERE `+spec.held+`), count(*) FILTER (WHERE `+spec.late+`)
+		SELECT u.parent_id, 0, u.kind, count(*), count(*) FILTER (WHERE c.held_date IS NOT NULL)
 		FROM congresses c JOIN units u ON u.id = c.unit_id
-		WHERE c.round_id = $1 AND u.active AND u.parent_id IS NOT NULL AND `+spec.where+`
-		GROUP BY u.parent_id, u.kind`, params...); err != nil {
+		WHERE c.round_id = $1 AND u.active AND u.parent_id IS NOT NULL
+		GROUP BY u.parent_id, u.kind`, roundID); err != nil {
 		return fmt.Errorf("store: aggregate into parents: %w", err)
 	}
 	for level := 0; ; level++ {
 		res, err := tx.ExecContext(ctx, `INSERT INTO rollup_agg
-			SELECT p.parent_id, $1::int + 1, a.kind, sum(a.total), sum(a.held), sum(a.late)
+			SELECT p.parent_id, $1::int + 1, a.kind, sum(a.total), sum(a.held)
 			FROM rollup_agg a CROSS JOIN LATERAL (SELECT parent_id FROM units WHERE id = a.unit_id) p
 			WHERE a.level = $1 AND p.parent_id IS NOT NULL
 			GROUP BY p.parent_id, a.kind`, level)
@@ -258,37 +260,68 @@ func aggregateBelow(ctx context.Context, tx *txn, roundID int64, spec belowSpec,
 	}
 }
 
-// RollupDrift counts the rollup rows a recompute found wrong and fixed:
-// updated (other counts), inserted (missing) and deleted (for units or
-// kinds with nothing below any more). Rows of zeros are not drift.
-type RollupDrift struct {
-	Updated  int `json:"updated" db:"updated"`
-	Inserted int `json:"inserted" db:"inserted"`
-	Deleted  int `json:"deleted" db:"deleted"`
+// nonZeroSums is SQL: a group of events e counts for something.
+const nonZeroSums = `sum(e.total) <> 0 OR sum(e.held) <> 0 OR sum(e.late) <> 0 OR sum(e.risk_after) <> 0
+	OR sum(e.risk_nodate) <> 0 OR sum(e.due) <> 0`
+
+// aggregateDaysBelow is aggregateBelow for rollup_days: it fills the
+// temporary table day_agg with the figure events of the congresses of the
+// active units strictly below every unit of round, per kind and day.
+func aggregateDaysBelow(ctx context.Context, tx *txn, roundID int64) error {
+	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS pg_temp.day_agg`); err != nil {
+		return fmt.Errorf("store: aggregate days: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE day_agg (unit_id bigint NOT NULL, level int NOT NULL,
+		kind text NOT NULL, day date NOT NULL, total int NOT NULL, held int NOT NULL, late int NOT NULL,
+		risk_after int NOT NULL, risk_nodate int NOT NULL, due int NOT NULL) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("store: aggregate days: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO day_agg
+		SELECT u.parent_id, 0, u.kind, e.day, `+eventSums("1")+`
+		FROM congresses c JOIN units u ON u.id = c.unit_id
+		CROSS JOIN LATERAL congress_figure_events(c.deadline, c.held_date, c.planned_date) AS e
+		WHERE c.round_id = $1 AND u.active AND u.parent_id IS NOT NULL
+		GROUP BY u.parent_id, u.kind, e.day
+		HAVING `+nonZeroSums+``, roundID); err != nil {
+		return fmt.Errorf("store: aggregate days into parents: %w", err)
+	}
+	for level := 0; ; level++ {
+		res, err := tx.ExecContext(ctx, `INSERT INTO day_agg
+			SELECT p.parent_id, $1::int + 1, a.kind, a.day, sum(a.total), sum(a.held), sum(a.late),
+				sum(a.risk_after), sum(a.risk_nodate), sum(a.due)
+			FROM day_agg a JOIN units p ON p.id = a.unit_id
+			WHERE a.level = $1 AND p.parent_id IS NOT NULL
+			GROUP BY p.parent_id, a.kind, a.day
+			HAVING `+strings.ReplaceAll(nonZeroSums, "(e.", "(a.")+``, level)
+		if err != nil {
+			return fmt.Errorf("store: aggregate days level %d: %w", level+1, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+	}
 }
 
-// Rows is the number of rollup rows that were wrong.
-func (d RollupDrift) Rows() int { return d.Updated + d.Inserted + d.Deleted }
-
-// recomputeRollups recomputes every rollup of round from the congresses of
-// the active units and writes the rows that differ. The writers of rollups
-// wait meanwhile, so that no change is lost between the count and the write.
+// recomputeRollups recomputes every rollup of round (rollups and
+// rollup_days) from the congresses of the active units and writes the rows
+// that differ. The writers of rollups wait meanwhile, so that no change is
+// lost between the count and the write.
 func recomputeRollups(ctx context.Context, tx *txn, roundID int64) error {
-	_, err := syncRollups(ctx, tx, roundID)
+	_, err := syncRollups(ctx, tx, roundID, true)
 	return err
 }
 
-// syncRollups is recomputeRollups, returning the drift it fixed. Rows it
-// changes lose their late count (late_day NULL) until the next late-flags run.
-func syncRollups(ctx context.Context, tx *txn, roundID int64) (RollupDrift, error) {
-	var d RollupDrift
+// syncRollups is recomputeRollups, returning the drift it fixed; rollup_days
+// only when days.
+func syncRollups(ctx context.Context, tx *txn, roundID int64, days bool) (domain.RollupDrift, error) {
+	var d domain.RollupDrift
 	if err := lockRollups(ctx, tx); err != nil {
 		return d, err
 	}
 	if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
 		return d, fmt.Errorf("store: recompute rollups: %w", err)
 	}
-	if err := aggregateBelow(ctx, tx, roundID, belowNow); err != nil {
+	if err := aggregateBelow(ctx, tx, roundID); err != nil {
 		return d, err
 	}
 	// The rows that differ, found with one full join; usually none.
@@ -305,7 +338,7 @@ func syncRollups(ctx context.Context, tx *txn, roundID int64) (RollupDrift, erro
 		return d, fmt.Errorf("store: recompute rollups: %w", err)
 	}
 	err := tx.GetContext(ctx, &d, `WITH upd AS (
-			UPDATE rollups r SET total = x.total, held = x.held, late_day = NULL FROM rollup_diff x
+			UPDATE rollups r SET total = x.total, held = x.held FROM rollup_diff x
 			WHERE r.round_id = $1 AND r.unit_id = x.unit_id AND r.kind = x.kind AND x.total IS NOT NULL AND x.old_total IS NOT NULL
 			RETURNING 1
 		), ins AS (
@@ -322,17 +355,82 @@ func syncRollups(ctx context.Context, tx *txn, roundID int64) (RollupDrift, erro
 	if err != nil {
 		return d, fmt.Errorf("store: recompute rollups: %w", err)
 	}
+	if !days {
+		return d, nil
+	}
+	dd, err := syncRollupDays(ctx, tx, roundID)
+	return d.Add(dd), err
+}
+
+// syncRollupDays recomputes rollup_days of round (the caller holds
+// lockRollups) and writes the rows that differ, returning them. Rows whose
+// counts are all zero are left out: they say nothing.
+func syncRollupDays(ctx context.Context, tx *txn, roundID int64) (domain.RollupDrift, error) {
+	var d domain.RollupDrift
+	if err := aggregateDaysBelow(ctx, tx, roundID); err != nil {
+		return d, err
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS pg_temp.day_diff`); err != nil {
+		return d, fmt.Errorf("store: recompute rollup days: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE day_diff ON COMMIT DROP AS
+		SELECT coalesce(f.unit_id, r.unit_id) AS unit_id, coalesce(f.kind, r.kind) AS kind, coalesce(f.day, r.day) AS day,
+			f.total, f.held, f.late, f.risk_after, f.risk_nodate, f.due, r.total AS old_total,
+			r.total <> 0 OR r.held <> 0 OR r.late <> 0 OR r.risk_after <> 0 OR r.risk_nodate <> 0 OR r.due <> 0 AS old_counts
+		FROM (SELECT unit_id, kind, day, sum(total)::int AS total, sum(held)::int AS held, sum(late)::int AS late,
+				sum(risk_after)::int AS risk_after, sum(risk_nodate)::int AS risk_nodate, sum(due)::int AS due
+			FROM day_agg GROUP BY unit_id, kind, day) f
+		FULL JOIN (SELECT unit_id, kind, day, `+figureColumns+` FROM rollup_days WHERE round_id = $1) r
+			ON r.unit_id = f.unit_id AND r.kind = f.kind AND r.day = f.day
+		WHERE (f.total, f.held, f.late, f.risk_after, f.risk_nodate, f.due)
+			IS DISTINCT FROM (r.total, r.held, r.late, r.risk_after, r.risk_nodate, r.due)`, roundID); err != nil {
+		return d, fmt.Errorf("store: recompute rollup days: %w", err)
+	}
+	err := tx.GetContext(ctx, &d, `WITH upd AS (
+			UPDATE rollup_days r SET total = x.total, held = x.held, late = x.late, risk_after = x.risk_after,
+				risk_nodate = x.risk_nodate, due = x.due
+			FROM day_diff x
+			WHERE r.round_id = $1 AND r.unit_id = x.unit_id AND r.kind = x.kind AND r.day = x.day
+				AND x.total IS NOT NULL AND x.old_total IS NOT NULL
+			RETURNING 1
+		), ins AS (
+			INSERT INTO rollup_days (round_id, unit_id, kind, day, `+figureColumns+`)
+			SELECT $1, x.unit_id, x.kind, x.day, x.total, x.held, x.late, x.risk_after, x.risk_nodate, x.due
+			FROM day_diff x WHERE x.old_total IS NULL
+				AND (x.total <> 0 OR x.held <> 0 OR x.late <> 0 OR x.risk_after <> 0 OR x.risk_nodate <> 0 OR x.due <> 0)
+			RETURNING 1
+		), del AS (
+			DELETE FROM rollup_days r USING day_diff x
+			WHERE r.round_id = $1 AND r.unit_id = x.unit_id AND r.kind = x.kind AND r.day = x.day AND x.total IS NULL
+			RETURNING x.old_counts AS drift
+		)
+		SELECT (SELECT count(*) FROM upd) AS updated, (SELECT count(*) FROM ins) AS inserted,
+			(SELECT count(*) FILTER (WHERE drift) FROM del) AS deleted`, roundID)
+	if err != nil {
+		return d, fmt.Errorf("store: recompute rollup days: %w", err)
+	}
 	return d, nil
 }
 
 // RecomputeRollups recomputes every rollup of round from scratch in one
-// transaction and fixes the rows that differ (the consistency check, and
-// the full recompute that `make bench` times); it returns the drift found.
-func (s *Store) RecomputeRollups(ctx context.Context, roundID int64) (RollupDrift, error) {
-	var d RollupDrift
+// transaction, rollups and rollup_days, and fixes the rows that differ (the
+// consistency check); it returns the drift found.
+func (s *Store) RecomputeRollups(ctx context.Context, roundID int64) (domain.RollupDrift, error) {
+	return s.recompute(ctx, roundID, true)
+}
+
+// RecomputeTotals is RecomputeRollups for the rollups of totals and held
+// only (not rollup_days): the full recompute `make bench` times against the
+// floor.
+func (s *Store) RecomputeTotals(ctx context.Context, roundID int64) (domain.RollupDrift, error) {
+	return s.recompute(ctx, roundID, false)
+}
+
+func (s *Store) recompute(ctx context.Context, roundID int64, days bool) (domain.RollupDrift, error) {
+	var d domain.RollupDrift
 	err := s.inBulkTx(ctx, func(tx *txn) error {
 		var err error
-		d, err = syncRollups(ctx, tx, roundID)
+		d, err = syncRollups(ctx, tx, roundID, days)
 		return err
 	})
 	return d, err
@@ -367,35 +465,4 @@ func (s *Store) RecomputeFloor(ctx context.Context, roundID int64) (time.Duratio
 		return 0, fmt.Errorf("store: recompute floor: %w", err)
 	}
 	return took, nil
-}
-
-// refreshLateCounts counts, for every rollup row of round, the units of its
-// kind below its unit that were late on day (deadline before it, not held
-// by then), and stamps the row with day and the total and held the count
-// goes with. Only rows that change are written.
-func refreshLateCounts(ctx context.Context, tx *txn, roundID int64, day domain.Day) error {
-	if err := lockRollups(ctx, tx); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
-		return fmt.Errorf("store: late counts: %w", err)
-	}
-	if err := aggregateBelow(ctx, tx, roundID, lateBelowOn, day); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `WITH x AS (
-			SELECT unit_id, kind, sum(late)::int AS late FROM rollup_agg GROUP BY unit_id, kind
-		), want AS (
-			SELECT r.unit_id, r.kind, coalesce(x.late, 0) AS late
-			FROM rollups r LEFT JOIN x ON x.unit_id = r.unit_id AND x.kind = r.kind
-			WHERE r.round_id = $1
-		)
-		UPDATE rollups r SET late = want.late, late_day = $2, late_total = r.total, late_held = r.held FROM want
-		WHERE r.round_id = $1 AND r.unit_id = want.unit_id AND r.kind = want.kind
-			AND (r.late <> want.late OR r.late_day IS DISTINCT FROM $2::date
-				OR r.late_total IS DISTINCT FROM r.total OR r.late_held IS DISTINCT FROM r.held)`, roundID, day)
-	if err != nil {
-		return fmt.Errorf("store: late counts: %w", err)
-	}
-	return nil
 }

@@ -87,7 +87,7 @@ func moveWithRounds(ctx context.Context, tx *txn, unit domain.Unit, parent *doma
 		return err
 	}
 	for _, r := range rounds {
-		if err := refreshDeadlines(ctx, tx, r, newPath); err != nil {
+		if err := refreshDeadlines(ctx, tx, r, newPath, false); err != nil {
 			return err
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/testdb"
 )
@@ -45,31 +47,29 @@ func roundTree(t *testing.T, cells int) (*Store, int64) {
 	return s, r.ID
 }
 
-// rollupOf reads the rollup of kind at the unit with code.
-func rollupOf(t *testing.T, s *Store, round int64, code, kind string) (total, held, late int) {
+// kindFigures reads the figures of kind below the unit with code on day
+// (at-risk days 14), as progress reads them.
+func kindFigures(t *testing.T, s *Store, round int64, code, kind, day string) domain.KindCount {
 	t.Helper()
-	err := s.DB().QueryRow(`SELECT coalesce(sum(total), 0), coalesce(sum(held), 0), coalesce(sum(late), 0) FROM rollups_live r
-		JOIN units u ON u.id = r.unit_id WHERE r.round_id = $1 AND u.code = $2 AND r.kind = $3`, round, code, kind).Scan(&total, &held, &late)
+	u, err := s.UnitByCode(context.Background(), code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return total, held, late
-}
-
-// adjustRollups adds, as a status update does, dTotal units of kind, dHeld of them held, to the
-// rollups of every unit strictly above the unit at path, in round; either
-// may be negative (addDeltasSQL). Every change of held state does it in its
-// own transaction, so reads of progress never wait for a job. The delta
-// rows it writes stay locked until the commit: do it last.
-func adjustRollups(ctx context.Context, tx *txn, roundID int64, path, kind string, dTotal, dHeld int) error {
-	if _, err := tx.ExecContext(ctx, addDeltasSQL("$1", "$2", "$3", "$4", "$5"), roundID, path, kind, dTotal, dHeld); err != nil {
-		return fmt.Errorf("store: adjust rollups: %w", err)
+	var rows []figureRow
+	if err := s.selectRows(context.Background(), &rows, figuresOf, round, pq.Array([]int64{u.ID}), dayOf(day), 14); err != nil {
+		t.Fatal(err)
 	}
-	return nil
+	for _, r := range rows {
+		if r.Kind == kind {
+			return r.KindCount
+		}
+	}
+	return domain.KindCount{Kind: kind}
 }
 
-// holdInTx marks the congress of code held on day and adjusts the rollups, as a status change does.
-func holdInTx(t *testing.T, s *Store, round int64, code, day string, d int) {
+// holdInTx marks the congress of code held on day (un-held when day is "")
+// and adds the change to the rollups, as a status change does.
+func holdInTx(t *testing.T, s *Store, round int64, code, day string) {
 	t.Helper()
 	ctx := context.Background()
 	err := s.inTx(ctx, func(tx *txn) error {
@@ -78,70 +78,58 @@ func holdInTx(t *testing.T, s *Store, round int64, code, day string, d int) {
 			return err
 		}
 		status, held := "held", any(day)
-		if d < 0 {
+		if day == "" {
 			status, held = "preparing", nil
+		}
+		var old struct {
+			Deadline, Held, Planned *domain.Day
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT deadline, held_date, planned_date FROM congresses WHERE round_id = $1 AND unit_id = $2`,
+			round, u.ID).Scan(&old.Deadline, &old.Held, &old.Planned); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(`UPDATE congresses SET status = $3, held_date = $4 WHERE round_id = $1 AND unit_id = $2`, round, u.ID, status, held); err != nil {
 			return err
 		}
-		return adjustRollups(ctx, tx, round, u.Path, u.Kind, 0, d)
+		_, err = tx.ExecContext(ctx, changeDeltasSQL("$1", "$2", "$3", [3]string{"$4", "$5", "$6"}, [3]string{"$4", "$7", "$6"}),
+			round, u.Path, u.Kind, old.Deadline, old.Held, old.Planned, held)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-func TestAdjustRollupsHoldsAndUnholdsWithLateCounts(t *testing.T) {
+func TestHoldsChangeTheFiguresOfEveryAncestorAtEveryDay(t *testing.T) {
 	s, round := roundTree(t, 3)
-	ctx := context.Background()
-	if _, err := s.RefreshFlags(ctx, round, dayOf("2020-04-01"), time.Now(), 14); err != nil {
-		t.Fatal(err)
-	}
-	if total, held, late := rollupOf(t, s, round, "HN.Q.P", "cell"); total != 3 || held != 0 || late != 3 {
-		t.Fatalf("ward before: %d/%d, %d late; want 0/3, 3 late", held, total, late)
-	}
+	type want struct{ held, late int }
 	steps := []struct {
-		name                  string
-		code, day             string
-		d                     int
-		wantHeld, wantLate    int
-		wantLateValidAtTheTop bool
+		name      string
+		code, day string
+		// the cells of every ancestor on 20/03, 01/04 and 10/04
+		want [3]want
 	}{
-		{"a hold adds one held and takes one late away on every ancestor", "HN.Q.P.1", "2020-04-01", 1, 1, 2, true},
-		{"a second hold", "HN.Q.P.2", "2020-04-01", 1, 2, 1, true},
-		{"a step back (negative delta) is accepted", "HN.Q.P.2", "", -1, 1, 2, true},
+		{"before any hold: all three late from 01/04", "", "", [3]want{{0, 0}, {0, 3}, {0, 3}}},
+		{"a hold on time counts from its day and is never late", "HN.Q.P.1", "2020-03-20", [3]want{{1, 0}, {1, 2}, {1, 2}}},
+		{"a hold after the deadline, entered later, was late the days between", "HN.Q.P.2", "2020-04-05", [3]want{{1, 0}, {1, 2}, {2, 1}}},
+		{"a step back takes the hold away again", "HN.Q.P.2", "", [3]want{{1, 0}, {1, 2}, {1, 2}}},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
-			holdInTx(t, s, round, st.code, st.day, st.d)
+			if st.code != "" {
+				holdInTx(t, s, round, st.code, st.day)
+			}
 			for _, code := range []string{"HN", "HN.Q", "HN.Q.P"} {
-				if total, held, late := rollupOf(t, s, round, code, "cell"); total != 3 || held != st.wantHeld || late != st.wantLate {
-					t.Errorf("%s: %d/%d, %d late; want %d/3, %d late", code, held, total, late, st.wantHeld, st.wantLate)
+				for i, day := range []string{"2020-03-20", "2020-04-01", "2020-04-10"} {
+					f := kindFigures(t, s, round, code, "cell", day)
+					if f.Total != 3 || f.Held != st.want[i].held || f.Late != st.want[i].late {
+						t.Errorf("%s on %s: %d/%d held, %d late; want %d/3, %d late", code, day, f.Held, f.Total, f.Late,
+							st.want[i].held, st.want[i].late)
+					}
 				}
-			}
-			var valid bool
-			if err := s.DB().Get(&valid, `SELECT late_total = total AND late_held = held FROM rollups_live r JOIN units u ON u.id = r.unit_id
-				WHERE u.code = 'HN' AND r.kind = 'cell'`); err != nil {
-				t.Fatal(err)
-			}
-			if valid != st.wantLateValidAtTheTop {
-				t.Errorf("late count valid = %v", valid)
 			}
 		})
 	}
-	t.Run("a writer that changes held without the late count makes it invalid, not wrong", func(t *testing.T) {
-		if _, err := s.DB().Exec(`UPDATE rollups SET held = held + 1 WHERE kind = 'cell'`); err != nil {
-			t.Fatal(err)
-		}
-		u, _ := s.UnitByCode(ctx, "HN")
-		f, err := s.Progress(ctx, round, u, dayOf("2020-04-01"), dayOf("2020-04-01"), 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.LateSource != LateCountedLive || f.Kinds[0].Late != 2 {
-			t.Errorf("late %+v from %s, want 2 counted live", f.Kinds, f.LateSource)
-		}
-	})
 }
 
 func dayOf(s string) domain.Day {
@@ -155,7 +143,7 @@ func dayOf(s string) domain.Day {
 func TestAFailingJobLeavesNoPartialState(t *testing.T) {
 	s, round := roundTree(t, 4)
 	ctx := context.Background()
-	holdInTx(t, s, round, "HN.Q.P.1", "2020-03-10", 1)
+	holdInTx(t, s, round, "HN.Q.P.1", "2020-03-10")
 	if _, err := s.RefreshFlags(ctx, round, dayOf("2020-04-01"), time.Now(), 14); err != nil {
 		t.Fatal(err)
 	}
@@ -168,6 +156,7 @@ func TestAFailingJobLeavesNoPartialState(t *testing.T) {
 			(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM flags x) ||
 			(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM rollups x) ||
 			(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM rollup_deltas x) ||
+			(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM rollup_days x) ||
 			(SELECT coalesce(string_agg(x::text, ',' ORDER BY x::text), '') FROM progress_snapshots x))`); err != nil {
 			t.Fatal(err)
 		}
@@ -180,9 +169,16 @@ func TestAFailingJobLeavesNoPartialState(t *testing.T) {
 		setup         func()
 		run           func() error
 	}{
-		{"late flags fail refreshing the late counts, after resolving a flag",
-			`CREATE TRIGGER fail BEFORE UPDATE ON rollups FOR EACH STATEMENT EXECUTE FUNCTION fail()`,
-			func() { holdInTx(t, s, round, "HN.Q.P.2", "2020-04-02", 1) },
+		{"late flags fail resolving a flag, after opening one",
+			`CREATE TRIGGER fail BEFORE UPDATE ON flags FOR EACH STATEMENT EXECUTE FUNCTION fail()`,
+			func() {
+				holdInTx(t, s, round, "HN.Q.P.2", "2020-04-02")
+				// the ward plans its congress after its deadline: at risk
+				if _, err := s.DB().Exec(`UPDATE congresses SET planned_date = '2020-07-10'
+					WHERE round_id = $1 AND unit_id = (SELECT id FROM units WHERE code = 'HN.Q.P')`, round); err != nil {
+					t.Fatal(err)
+				}
+			},
 			func() error { _, err := s.RefreshFlags(ctx, round, dayOf("2020-04-03"), time.Now(), 14); return err }},
 		{"a snapshot fails inserting, after deleting the day's rows",
 			`CREATE TRIGGER fail BEFORE INSERT ON progress_snapshots FOR EACH STATEMENT EXECUTE FUNCTION fail()`,
@@ -214,7 +210,8 @@ func TestAFailingJobLeavesNoPartialState(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer func() {
-				if _, err := s.DB().Exec(`DROP TRIGGER IF EXISTS fail ON rollups; DROP TRIGGER IF EXISTS fail ON progress_snapshots`); err != nil {
+				if _, err := s.DB().Exec(`DROP TRIGGER IF EXISTS fail ON rollups; DROP TRIGGER IF EXISTS fail ON progress_snapshots;
+					DROP TRIGGER IF EXISTS fail ON flags`); err != nil {
 					t.Fatal(err)
 				}
 			}()
@@ -240,7 +237,7 @@ func TestAFailingJobLeavesNoPartialState(t *testing.T) {
 func TestFlagListingsOfSmallAndLargeSubtreesAgree(t *testing.T) {
 	s, round := roundTree(t, 6)
 	ctx := context.Background()
-	holdInTx(t, s, round, "HN.Q.P.1", "2020-03-10", 1)
+	holdInTx(t, s, round, "HN.Q.P.1", "2020-03-10")
 	if _, err := s.RefreshFlags(ctx, round, dayOf("2020-06-20"), time.Now(), 14); err != nil {
 		t.Fatal(err)
 	}
@@ -272,22 +269,26 @@ func TestFlagListingsOfSmallAndLargeSubtreesAgree(t *testing.T) {
 }
 
 // Holds are written as deltas; folding them into the rows changes nothing a
-// reader sees, late counts included, and leaves no delta behind.
+// reader sees, the figures of every day included, and leaves no delta behind.
 func TestFoldingRollupDeltasKeepsWhatReadersSee(t *testing.T) {
 	s, round := roundTree(t, 4)
 	ctx := context.Background()
-	if err := s.inTx(ctx, func(tx *txn) error { return refreshLateCounts(ctx, tx, round, dayOf("2020-04-01")) }); err != nil {
-		t.Fatal(err)
-	}
-	holdInTx(t, s, round, "HN.Q.P.1", "2020-03-20", 1)
-	holdInTx(t, s, round, "HN.Q.P.2", "2020-04-01", 1)
+	holdInTx(t, s, round, "HN.Q.P.1", "2020-03-20")
+	holdInTx(t, s, round, "HN.Q.P.2", "2020-04-03")
 	live := func() string {
-		var out string
-		if err := s.DB().Get(&out, `SELECT string_agg(concat_ws(' ', u.code, r.kind, r.total, r.held, r.late, r.late_day, r.late_total, r.late_held), '; ' ORDER BY u.code, r.kind)
-			FROM rollups_live r JOIN units u ON u.id = r.unit_id WHERE r.round_id = $1`, round); err != nil {
-			t.Fatal(err)
+		var out []string
+		for _, code := range []string{"HN", "HN.Q", "HN.Q.P"} {
+			var total, held int
+			if err := s.DB().QueryRow(`SELECT total, held FROM rollups_live r JOIN units u ON u.id = r.unit_id
+				WHERE r.round_id = $1 AND u.code = $2 AND r.kind = 'cell'`, round, code).Scan(&total, &held); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%s %d/%d", code, held, total))
+			for _, day := range []string{"2020-03-20", "2020-04-02", "2020-04-05"} {
+				out = append(out, fmt.Sprintf("%s %+v", day, kindFigures(t, s, round, code, "cell", day)))
+			}
 		}
-		return out
+		return strings.Join(out, "; ")
 	}
 	deltas := func() (n int) {
 		if err := s.DB().Get(&n, `SELECT count(*) FROM rollup_deltas`); err != nil {
@@ -299,8 +300,8 @@ func TestFoldingRollupDeltasKeepsWhatReadersSee(t *testing.T) {
 	if deltas() == 0 {
 		t.Fatal("the holds wrote no delta")
 	}
-	if !strings.Contains(before, "HN cell 4 2 2 2020-04-01 4 2") {
-		t.Fatalf("rollups before the fold: %s", before)
+	if want := "HN 2/4; 2020-03-20 {Kind:cell Total:4 Held:1 Late:0 AtRisk:3}; 2020-04-02 {Kind:cell Total:4 Held:1 Late:3 AtRisk:0}"; !strings.HasPrefix(before, want) {
+		t.Fatalf("figures before the fold: %s\nwant them to start with %s", before, want)
 	}
 	if err := s.FoldRollupDeltas(ctx); err != nil {
 		t.Fatal(err)
@@ -311,9 +312,7 @@ func TestFoldingRollupDeltasKeepsWhatReadersSee(t *testing.T) {
 	if n := deltas(); n != 0 {
 		t.Errorf("%d deltas left after the fold", n)
 	}
-	var rows string
-	if err := s.DB().Get(&rows, `SELECT concat_ws(' ', r.total, r.held, r.late) FROM rollups r JOIN units u ON u.id = r.unit_id
-		WHERE u.code = 'HN' AND r.kind = 'cell'`); err != nil || rows != "4 2 2" {
-		t.Errorf("the row of HN after the fold: %q (%v), want 4 2 2", rows, err)
+	if d, err := s.RecomputeRollups(ctx, round); err != nil || d.Rows() != 0 {
+		t.Errorf("the consistency check after the fold found %+v (%v), want no drift", d, err)
 	}
 }

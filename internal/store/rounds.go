@@ -40,34 +40,54 @@ func ensureRoundRows(ctx context.Context, tx *txn, roundID int64, subtreePath st
 // bestRuleDeadline is SQL for the deadline of the best rule of round $1 for
 // the unit u: same kind; category NULL or the unit's; scope NULL or an
 // ancestor-or-self of the unit; the deepest scope first, then a category
-// rule over a general one (domain.BestDeadlineRule). NULL when none matches.
+// rule over a general one. NULL when none matches. The one definition of the
+// rule: domain.BestDeadlineRule is its test oracle, checked against it on
+// the demo and on generated trees.
 const bestRuleDeadline = `(SELECT dr.deadline FROM deadline_rules dr LEFT JOIN units s ON s.id = dr.scope_unit_id
 	WHERE dr.round_id = $1 AND dr.kind = u.kind AND (dr.category IS NULL OR dr.category = u.category)
 		AND (dr.scope_unit_id IS NULL OR s.path @> u.path)
 	ORDER BY coalesce(nlevel(s.path), 0) DESC, (dr.category IS NOT NULL) DESC LIMIT 1)`
 
-// refreshDeadlines recomputes, in one UPDATE, the deadline in force of every
-// congress of round in the subtree at subtreePath ("" for the whole tree):
-// the unit's override, else the best matching rule (same kind; category
-// NULL or the unit's; scope NULL or an ancestor-or-self of the unit), the
-// deepest scope first, then a category rule over a general one. It mirrors
-// domain.BestDeadlineRule. Only rows whose deadline changes are written.
-func refreshDeadlines(ctx context.Context, tx *txn, roundID int64, subtreePath string) error {
+// refreshDeadlines recomputes, in one statement, the deadline in force of
+// every congress of round in the subtree at subtreePath ("" for the whole
+// tree): the unit's override, else the best matching rule (same kind;
+// category NULL or the unit's; scope NULL or an ancestor-or-self of the
+// unit), the deepest scope first, then a category rule over a general one
+// (bestRuleDeadline; domain.BestDeadlineRule is its test oracle). Only rows
+// whose deadline changes are written. With deltas, what the new deadlines
+// change in the figure events goes to the rollups above each unit, in the
+// same statement (set-based: every changed congress, ancestor and day at
+// once); without, the caller shifts the rollups itself (a move).
+func refreshDeadlines(ctx context.Context, tx *txn, roundID int64, subtreePath string, deltas bool) error {
 	_, err := tx.ExecContext(ctx, `WITH x AS (
-			SELECT c.unit_id, coalesce(c.deadline_override, `+bestRuleDeadline+`) AS deadline
+			SELECT c.unit_id, c.deadline AS old, coalesce(c.deadline_override, `+bestRuleDeadline+`) AS deadline
 			FROM congresses c JOIN units u ON u.id = c.unit_id
 			WHERE c.round_id = $1 AND ($2 = '' OR u.path <@ $2::ltree)
+		), upd AS (
+			UPDATE congresses c SET deadline = x.deadline
+			FROM x WHERE c.round_id = $1 AND c.unit_id = x.unit_id AND c.deadline IS DISTINCT FROM x.deadline
+			RETURNING c.unit_id, x.old, c.deadline, c.held_date, c.planned_date
+		), ch AS (
+			SELECT a.id::bigint AS unit_id, min(a.n) AS n, u.kind, e.day, `+eventSums("1")+`
+			FROM upd JOIN units u ON u.id = upd.unit_id AND u.active
+			CROSS JOIN LATERAL unnest(string_to_array(ltree2text(subpath(u.path, 0, nlevel(u.path) - 1)), '.')) WITH ORDINALITY AS a(id, n)
+			CROSS JOIN LATERAL congress_figure_change(upd.old, upd.held_date, upd.planned_date,
+				upd.deadline, upd.held_date, upd.planned_date) AS e
+			WHERE $3 AND nlevel(u.path) > 1
+			GROUP BY a.id, u.kind, e.day
 		)
-		UPDATE congresses c SET deadline = x.deadline
-		FROM x WHERE c.round_id = $1 AND c.unit_id = x.unit_id AND c.deadline IS DISTINCT FROM x.deadline`,
-		roundID, subtreePath)
+		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, `+figureColumns+`)
+		SELECT $1, ch.unit_id, ch.kind, ch.day, `+deltaShard+`, ch.total, ch.held, ch.late, ch.risk_after, ch.risk_nodate, ch.due
+		FROM ch ORDER BY ch.n, ch.unit_id, ch.kind, ch.day`+addDeltas,
+		roundID, subtreePath, deltas)
 	if err != nil {
 		return fmt.Errorf("store: refresh deadlines of round %d: %w", roundID, err)
 	}
 	return nil
 }
 
-// refreshDeadlineOf is refreshDeadlines for the congress of one unit.
+// refreshDeadlineOf is refreshDeadlines for the congress of one unit,
+// without deltas: the status update that calls it adds its whole change.
 func refreshDeadlineOf(ctx context.Context, tx *txn, roundID, unitID int64) error {
 	_, err := tx.ExecContext(ctx, `UPDATE congresses c SET deadline = x.deadline
 		FROM (SELECT coalesce(c.deadline_override, `+bestRuleDeadline+`) AS deadline

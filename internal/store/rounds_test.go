@@ -69,11 +69,11 @@ func TestEnsureRoundRowsAndRefreshDeadlinesForASubtree(t *testing.T) {
 	if _, err := st.DB().Exec(`INSERT INTO deadline_rules (round_id, kind, category, deadline) VALUES ($1, 'cell', 'school', '2020-03-05')`, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	inTx(func(tx *txn) error { return refreshDeadlines(ctx, tx, r.ID, w.Path) })
+	inTx(func(tx *txn) error { return refreshDeadlines(ctx, tx, r.ID, w.Path, true) })
 	if got := deadline("D.W2.1"); got != "2020-03-31" {
 		t.Errorf("cell outside the refreshed subtree moved to %q", got)
 	}
-	inTx(func(tx *txn) error { return refreshDeadlines(ctx, tx, r.ID, "") })
+	inTx(func(tx *txn) error { return refreshDeadlines(ctx, tx, r.ID, "", true) })
 	if got := deadline("D.W2.1"); got != "2020-03-05" {
 		t.Errorf("school cell deadline %q after a full refresh", got)
 	}

@@ -9,41 +9,34 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// DayCount is how many units had held their congress by a day.
-type DayCount struct {
-	Day  domain.Day `db:"day"`
-	Held int        `db:"held"`
-}
-
 // HeldByDay returns, for each day from from to to, how many of the active
-// units of kinds strictly below the unit at path had held their congress in
-// round by that day; their number; and the latest of their deadlines (nil
-// when none). Set-based: the held dates are counted per day once, then
-// summed up to each day.
-func (s *Store) HeldByDay(ctx context.Context, roundID int64, path string, kinds []string, from, to domain.Day) ([]DayCount, int, *domain.Day, error) {
-	var meta struct {
+// units of kinds strictly below unit had held their congress in round by
+// that day; their number; and the latest of their deadlines (nil when
+// none), from the maintained figures (held_below_on): a few hundred rows
+// whatever the size of the subtree.
+func (s *Store) HeldByDay(ctx context.Context, roundID int64, unit domain.Unit, kinds []string, from, to domain.Day) ([]domain.DayCount, int, *domain.Day, error) {
+	var rows []struct {
+		domain.DayCount
 		Total    int         `db:"total"`
-		Deadline *domain.Day `db:"deadline"`
+		Deadline *domain.Day `db:"latest_deadline"`
 	}
-	const below = `FROM congresses c JOIN units u ON u.id = c.unit_id
-		WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.kind = ANY($3)`
-	if err := s.db.GetContext(ctx, &meta, `SELECT count(*) AS total, max(c.deadline) AS deadline `+below,
-		roundID, path, pq.Array(kinds)); err != nil {
-		return nil, 0, nil, fmt.Errorf("store: units below %s: %w", path, err)
+	if err := s.db.SelectContext(ctx, &rows, `SELECT day, held, total, latest_deadline
+		FROM held_below_on($1, ARRAY[$2::bigint], $3, ARRAY(SELECT generate_series($4::date, $5::date, interval '1 day')::date))
+		ORDER BY day`, roundID, unit.ID, pq.Array(kinds), from, to); err != nil {
+		return nil, 0, nil, fmt.Errorf("store: held by day below %s: %w", unit.Code, err)
 	}
-	out := []DayCount{}
-	// MATERIALIZED: referenced once, the CTE would be inlined into the
-	// per-day subquery and the subtree counted again for every day.
-	err := s.db.SelectContext(ctx, &out, `WITH h AS MATERIALIZED (
-			SELECT c.held_date, count(*) AS n `+below+` AND c.held_date IS NOT NULL GROUP BY c.held_date
-		)
-		SELECT d.day::date AS day, coalesce((SELECT sum(n) FROM h WHERE h.held_date <= d.day), 0)::int AS held
-		FROM generate_series($4::date, $5::date, interval '1 day') AS d(day) ORDER BY 1`,
-		roundID, path, pq.Array(kinds), from, to)
-	if err != nil {
-		return nil, 0, nil, fmt.Errorf("store: held by day below %s: %w", path, err)
+	out := make([]domain.DayCount, 0, len(rows))
+	total, deadline := 0, (*domain.Day)(nil)
+	for _, r := range rows {
+		out = append(out, r.DayCount)
+		total, deadline = r.Total, r.Deadline
 	}
-	return out, meta.Total, meta.Deadline, nil
+	if len(rows) == 0 { // nothing of kinds below: every day at zero
+		for d := from; !d.After(to); d = d.AddDays(1) {
+			out = append(out, domain.DayCount{Day: d})
+		}
+	}
+	return out, total, deadline, nil
 }
 
 // PlannedBetween lists the congresses of the active units strictly below the

@@ -103,18 +103,10 @@ func (s *Store) Children(ctx context.Context, parentID int64, all bool) ([]domai
 	return out, nil
 }
 
-// SubtreePage is one page of a subtree listing, in tree order (parents before children).
-type SubtreePage struct {
-	Units []domain.Unit `json:"units"`
-	Total int           `json:"total"`
-	// Next is the cursor of the next page, "" on the last one.
-	Next string `json:"next,omitempty"`
-}
-
 // Subtree lists the active units of the subtree rooted at rootPath (the root
 // included), limit at a time, after the cursor of the previous page.
-func (s *Store) Subtree(ctx context.Context, rootPath, after string, limit int) (SubtreePage, error) {
-	var page SubtreePage
+func (s *Store) Subtree(ctx context.Context, rootPath, after string, limit int) (domain.SubtreePage, error) {
+	var page domain.SubtreePage
 	if err := s.db.GetContext(ctx, &page.Total, `SELECT count(*) FROM units WHERE path <@ $1::ltree AND active`, rootPath); err != nil {
 		return page, fmt.Errorf("store: subtree count: %w", err)
 	}

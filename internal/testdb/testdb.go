@@ -119,12 +119,28 @@ func New(t testing.TB) *sqlx.DB {
 func URL(t testing.TB) string {
 	t.Helper()
 	s := mustServer(t)
+	return s.newDatabase(t, s.template)
+}
+
+// EmptyURL creates a new database without anything in it (from template0,
+// no migration) and returns its connection URL, like URL: for tests that
+// load a database themselves, e.g. restore a dump into it. The database is
+// dropped when the test ends.
+func EmptyURL(t testing.TB) string {
+	t.Helper()
+	return mustServer(t).newDatabase(t, "template0")
+}
+
+// newDatabase creates a database from template, dropped when the test
+// ends, and returns its URL.
+func (s *server) newDatabase(t testing.TB, template string) string {
+	t.Helper()
 	name := "test_" + randomSuffix()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if _, err := s.admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name)+
-		" TEMPLATE "+pq.QuoteIdentifier(s.template)); err != nil {
-		t.Fatalf("testdb: create test database from template %s: %v", s.template, err)
+		" TEMPLATE "+pq.QuoteIdentifier(template)); err != nil {
+		t.Fatalf("testdb: create test database from template %s: %v", template, err)
 	}
 	t.Cleanup(func() {
 		if err := s.drop(name); err != nil {

@@ -108,3 +108,31 @@ func TestAdminURLCanCreateDatabases(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestEmptyURLHasNoMigrationAndIsDropped(t *testing.T) {
+	admin, err := sql.Open("postgres", AdminURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+
+	var name string
+	t.Run("use", func(t *testing.T) {
+		db, err := sql.Open("postgres", EmptyURL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var items sql.NullString
+		if err := db.QueryRow("SELECT current_database(), to_regclass('items')").Scan(&name, &items); err != nil {
+			t.Fatal(err)
+		}
+		if items.Valid {
+			t.Errorf("the empty database %s has the migrated table items", name)
+		}
+	})
+	var exists bool
+	if err := admin.QueryRow("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil || exists {
+		t.Errorf("database %q still exists after its test ended (%v)", name, err)
+	}
+}

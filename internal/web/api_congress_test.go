@@ -46,7 +46,8 @@ func (f *fixture) withRound2020() int64 {
 func (f *fixture) roundDigest() string {
 	f.t.Helper()
 	var out []string
-	for _, table := range []string{"congresses", "milestones", "rollups", "rollup_deltas", "audit_log", "congress_results", "elected_people", "deadline_rules"} {
+	for _, table := range []string{"congresses", "milestones", "rollups", "rollup_deltas", "audit_log", "congress_results", "elected_people",
+		"deadline_rules", "papers", "paper_versions", "paper_chunks"} {
 		var d string
 		if err := f.db.Get(&d, `SELECT coalesce(md5(string_agg(x::text, ',' ORDER BY x::text)), '') FROM `+table+` x`); err != nil {
 			f.t.Fatal(err)

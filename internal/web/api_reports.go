@@ -2,8 +2,6 @@ package web
 
 import (
 	"bytes"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 
@@ -11,37 +9,12 @@ import (
 
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/download"
-	"github.com/daihoi/daihoi/internal/i18n"
-	"github.com/daihoi/daihoi/internal/reportfile"
+	"github.com/daihoi/daihoi/internal/report"
 )
 
-// Weekly reports (issue 5) in the API: a unit's archive, making one (board
-// users), each report in JSON or as a file (html, xlsx, csv, pdf), its
-// e-mails, and the caller's subscription.
-
-// ReportFormats are the file formats of a weekly report.
-var ReportFormats = []string{"html", "xlsx", "csv", "pdf"}
-
-// WriteReport writes the weekly report r as a file in format (html, xlsx,
-// csv, pdf) and lang; the html words come from cat.
-func WriteReport(w io.Writer, cat *i18n.Catalog, r domain.WeeklyReport, format, lang string) error {
-	switch format {
-	case "html":
-		return ReportHTML(w, cat, r, lang)
-	case "xlsx":
-		return reportfile.XLSX(w, r, lang)
-	case "csv":
-		return reportfile.CSV(w, r, lang)
-	case "pdf":
-		return reportfile.PDF(w, r, lang)
-	}
-	return badFormat(format)
-}
-
-func badFormat(format string) error {
-	return domain.Invalid("format", fmt.Sprintf("Định dạng %q không có; chọn html, xlsx, csv hoặc pdf", format),
-		fmt.Sprintf("no format %q; use html, xlsx, csv or pdf", format))
-}
+// Weekly reports in the API: a unit's archive, making one (board users),
+// each report in JSON or as a file (html, xlsx, csv, pdf), two weeks
+// compared, a report's e-mails, and the caller's subscription.
 
 // standaloneCSP is the policy of a report served as an HTML document: no
 // script, no request, its own inline stylesheet.
@@ -49,20 +22,20 @@ const standaloneCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src da
 
 // sendReport answers with r as a file in format and lang: HTML shown in the
 // browser (inline), the others downloaded.
-func (s *Server) sendReport(c echo.Context, r domain.WeeklyReport, format, lang string) error {
+func (s *Server) sendReport(c echo.Context, r report.Weekly, format, lang string) error {
 	var buf bytes.Buffer
-	if err := WriteReport(&buf, s.catalog, r, format, lang); err != nil {
+	if err := report.Write(&buf, s.catalog, r, format, lang); err != nil {
 		return err
 	}
 	h := c.Response().Header()
-	disposition := download.Attachment(reportfile.DownloadName(r, format))
-	if format == "html" {
-		disposition = download.Inline(reportfile.DownloadName(r, format))
+	disposition := download.Attachment(report.DownloadName(r, format))
+	if format == report.FormatHTML {
+		disposition = download.Inline(report.DownloadName(r, format))
 		h.Set("Content-Security-Policy", standaloneCSP)
 	}
 	h.Set(echo.HeaderContentDisposition, disposition)
 	h.Set(echo.HeaderCacheControl, "private, no-cache")
-	return c.Blob(http.StatusOK, reportfile.ContentType(format), buf.Bytes())
+	return c.Blob(http.StatusOK, report.ContentType(format), buf.Bytes())
 }
 
 // handleReports lists the stored weekly reports of a unit, the latest first.
@@ -114,8 +87,8 @@ func (s *Server) handleReport(c echo.Context) error {
 		return err
 	}
 	format := strings.ToLower(strings.TrimSpace(c.QueryParam("format")))
-	if format != "" && format != "json" && !ValidReportFormat(format) {
-		return badFormat(format)
+	if format != "" && format != "json" && !report.ValidFormat(format) {
+		return report.BadFormat(format)
 	}
 	r, err := s.svc.WeeklyReport(c.Request().Context(), principal(c), code, c.Param("week"))
 	if err != nil {
@@ -131,14 +104,19 @@ func (s *Server) handleReport(c echo.Context) error {
 	return s.sendReport(c, r, format, l)
 }
 
-// ValidReportFormat reports whether f is one of ReportFormats.
-func ValidReportFormat(f string) bool {
-	for _, x := range ReportFormats {
-		if x == f {
-			return true
-		}
+// handleCompareReports puts the stored reports of two weeks (?a=, ?b=)
+// side by side, the earlier as a: the headline figures, the units below,
+// the congresses held in each week, the units at risk and the forecasts.
+func (s *Server) handleCompareReports(c echo.Context) error {
+	code, err := codeParam(c)
+	if err != nil {
+		return err
 	}
-	return false
+	cmp, err := s.svc.CompareWeeklyReports(c.Request().Context(), principal(c), code, c.QueryParam("a"), c.QueryParam("b"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, cmp)
 }
 
 // handleReportMails lists the e-mails of a report and how they went

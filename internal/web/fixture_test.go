@@ -83,13 +83,20 @@ func newFixtureAt(t *testing.T, opts Options, clock domain.Clock) *fixture {
 // migrations applied and nothing else), on clock.
 func newFixtureOn(t *testing.T, opts Options, st *store.Store, clock domain.Clock) *fixture {
 	t.Helper()
+	return newFixtureWith(t, opts, st, clock, core.Options{})
+}
+
+// newFixtureWith is newFixtureOn with the services' options copts.
+func newFixtureWith(t *testing.T, opts Options, st *store.Store, clock domain.Clock, copts core.Options) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	db := st.DB()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// Failed sign-ins in a test slow the next ones down by real seconds;
 	// the throttle's counts are under test, not its waits.
-	svc, err := core.New(ctx, st, clock, core.Options{SignIn: domain.SignInPolicy{MaxDelay: time.Millisecond}}, log)
+	copts.SignIn = domain.SignInPolicy{MaxDelay: time.Millisecond}
+	svc, err := core.New(ctx, st, clock, copts, log)
 	if err != nil {
 		t.Fatal(err)
 	}

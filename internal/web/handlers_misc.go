@@ -33,7 +33,7 @@ func (s *Server) handleHealthz(c echo.Context) error {
 func (s *Server) handleReadyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), readyTimeout)
 	defer cancel()
-	if err := s.svc.Store().Ready(ctx); err != nil {
+	if err := s.svc.Ready(ctx); err != nil {
 		s.log.Warn("web: not ready", "err", err, "request_id", requestID(c))
 		return c.JSON(http.StatusServiceUnavailable, statusResponse{Status: "unavailable", Reason: err.Error()})
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -9,6 +10,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -19,6 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/net/html"
 
+	"github.com/daihoi/daihoi/internal/congressdoc"
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/mail"
@@ -139,11 +142,14 @@ func TestHostileTextIsInertInEveryPageFileAndEmail(t *testing.T) {
 		expand(":week", "2020-W12")
 		expand(":id", fmt.Sprint(roundID))
 		expand(":lang", "en")
+		expand(":doc", "invitation", "results_report")
 		expand("*", "daihoi.css")
 		for i, p := range out {
 			switch {
 			case strings.HasSuffix(p, "/reports/compare"):
 				out[i] += "?a=2020-W11&b=2020-W12"
+			case p == "/search" || p == "/api/v1/units":
+				out[i] += "?q=script+alert"
 			case strings.HasPrefix(p, "/api/v1/units/") && strings.HasSuffix(p, "/reports/2020-W12"):
 				out = append(out, p+"?format=html", p+"?format=csv", p+"?format=xlsx")
 			}
@@ -184,12 +190,13 @@ func TestHostileTextIsInertInEveryPageFileAndEmail(t *testing.T) {
 	}
 	t.Logf("%d responses checked", checked)
 	// The pages and files that show users' text must have shown it.
-	for _, route := range []string{"/", "/units/:code", "/units/:code/table.:format", "/admin/users", "/round", "/my",
+	for _, route := range []string{"/", "/units/:code", "/units/:code/table.:format", "/admin/users", "/round", "/my", "/search", "/api/v1/units",
 		"/units/:code/reports", "/units/:code/reports/compare", "/units/:code/reports/:week", "/units/:code/reports/:week/report.:format",
 		"/api/v1/units/:code", "/api/v1/units/:code/children", "/api/v1/units/:code/history", "/api/v1/rounds/:id",
 		"/api/v1/rounds/:id/deadlines/history", "/api/v1/units/:code/congress", "/api/v1/units/:code/pilots",
 		"/api/v1/units/:code/milestones", "/api/v1/units/:code/results", "/api/v1/units/:code/audit",
-		"/api/v1/units/:code/reports/:week", "/api/v1/units/:code/reports/:week/mails"} {
+		"/api/v1/units/:code/reports/:week", "/api/v1/units/:code/reports/:week/mails",
+		"/units/:code/documents/:doc", "/api/v1/units/:code/documents/:doc"} {
 		if !seen[route] {
 			t.Errorf("GET %s never showed the hostile text: the test did not reach its data", route)
 		}
@@ -270,8 +277,39 @@ func checkInert(t *testing.T, name string, res response) bool {
 		return checkCSV(t, name, body)
 	case strings.Contains(ctype, "spreadsheetml"):
 		return checkXLSX(t, name, body)
+	case strings.Contains(ctype, "wordprocessingml"):
+		return checkDOCX(t, name, body)
 	}
 	return false
+}
+
+// checkDOCX fails on the hostile text's markup raw in the document's XML,
+// and reports whether the document reads back with the hostile text.
+func checkDOCX(t *testing.T, name string, body []byte) bool {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Errorf("%s: %v", name, err)
+		return false
+	}
+	for _, f := range z.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			return false
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		if bytes.Contains(b, []byte("<script>")) || bytes.Contains(b, []byte("<img")) {
+			t.Errorf("%s: %s holds raw markup", name, f.Name)
+		}
+	}
+	text, err := congressdoc.Text(body)
+	if err != nil {
+		t.Errorf("%s: %v", name, err)
+		return false
+	}
+	return strings.Contains(strings.ToLower(text), "<script>alert(1)</script>")
 }
 
 // scriptSrc are the scripts the pages load, all from this site.
@@ -416,15 +454,21 @@ func checkXLSX(t *testing.T, name string, body []byte) bool {
 
 // TestNoPageTrustsTextAsMarkup: html/template escapes every value unless
 // the code calls it safe (template.HTML, JS, URL, ...). The only such value
-// of this package is the report's own stylesheet; any other use of these
-// types must be looked at (and added here) before it ships.
+// of the pages and of the report's HTML document (package report) is the
+// report's own stylesheet; any other use of these types must be looked at
+// (and added here) before it ships.
 func TestNoPageTrustsTextAsMarkup(t *testing.T) {
 	trusted := map[string]bool{"HTML": true, "HTMLAttr": true, "JS": true, "JSStr": true, "URL": true, "Srcset": true, "CSS": true}
-	allowed := map[string]bool{"report_html.go: template.CSS": true}
+	allowed := map[string]bool{"../report/html.go: template.CSS": true}
 	names, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
+	report, err := filepath.Glob("../report/*.go")
+	if err != nil || len(report) == 0 {
+		t.Fatalf("the report's files: %v", err)
+	}
+	names = append(names, report...)
 	fset := token.NewFileSet()
 	for _, name := range names {
 		if strings.HasSuffix(name, "_test.go") {

@@ -54,8 +54,22 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.Int64("bytes", res.Size),
 			slog.String("request_id", requestID(c)),
 			slog.String("user", principal(c).User.Username),
+			slog.String("client", clientAddr(c)),
 		)
 		return nil
+	}
+}
+
+// HeaderClock carries the time by the server's clock on every response of a
+// server whose clock is shifted (Options.ShiftedClock), RFC 3339.
+const HeaderClock = "X-Daihoi-Clock"
+
+// clockHeader tells API clients (and pages) that the server's clock is not
+// the real one: what it reads, in the header HeaderClock.
+func (s *Server) clockHeader(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set(HeaderClock, s.svc.Clock().Now().In(domain.Location).Format(time.RFC3339))
+		return next(c)
 	}
 }
 

@@ -44,6 +44,9 @@ type pageData struct {
 	Admin bool
 	CSRF  string
 	Flash string
+	// Clock is the time by a shifted clock (Options.ShiftedClock), shown in
+	// a banner; empty on the real clock.
+	Clock string
 	Data  any
 }
 
@@ -95,6 +98,9 @@ func (s *Server) page(c echo.Context, status int, name string, u *domain.User, d
 	}
 	t.Funcs(langFuncs(s.catalog, lang, &terr))
 	d := pageData{Lang: lang, User: u, Data: data}
+	if s.opts.ShiftedClock {
+		d.Clock = s.svc.Clock().Now().In(domain.Location).Format("02/01/2006 15:04")
+	}
 	if p := principal(c); u != nil && p.User.ID == u.ID {
 		d.Admin = p.CanAnywhere(domain.ActAdmin)
 	}

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"net"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -84,14 +82,4 @@ func (s *Server) handleLogoutSubmit(c echo.Context) error {
 	}
 	s.flash(c, msg)
 	return c.Redirect(http.StatusSeeOther, "/login")
-}
-
-// clientAddr is the address the request came from (the proxy's when behind
-// one: daihoi does not trust forwarding headers it cannot check).
-func clientAddr(c echo.Context) string {
-	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
-	if err != nil {
-		return strings.TrimSpace(c.Request().RemoteAddr)
-	}
-	return host
 }

@@ -51,6 +51,10 @@ type dashboard struct {
 	Filter            dashFilter
 	Statuses          []domain.CongressStatus
 	Kinds, Categories []choice
+	// MissingPapers are the held congresses below without their papers;
+	// Composition the committees elected so far against targets and plans.
+	MissingPapers []missingRow
+	Composition   *compositionView
 }
 
 // dashFilter narrows and orders the table of units below: by their own
@@ -95,19 +99,14 @@ func (f dashFilter) apply(rows []dashChild, kinds, categories map[string]string)
 			out = append(out, r)
 		}
 	}
-	share := func(r dashChild) float64 {
-		if r.CellsTotal == 0 {
-			return 2 // nothing to count: last
-		}
-		return float64(r.CellsHeld) / float64(r.CellsTotal)
-	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		switch f.Sort {
 		case "name":
 			return a.Name < b.Name
 		case "cells":
-			return share(a) < share(b)
+			// by the share of cells held, nothing to count last
+			return domain.NewShare(a.CellsHeld, a.CellsTotal).Compare(domain.NewShare(b.CellsHeld, b.CellsTotal)) < 0
 		}
 		if a.Late+a.LateDays != b.Late+b.LateDays {
 			return a.Late+a.LateDays > b.Late+b.LateDays
@@ -144,7 +143,7 @@ func (s *Server) chartOf(c echo.Context, u *domain.User, tl core.CellsTimeline) 
 		end = *tl.Deadline
 	}
 	pct := func(held int) *float64 {
-		v := math.Round(float64(held)*10000/float64(tl.Total)) / 100
+		v := domain.NewShare(held, tl.Total).Percent
 		return &v
 	}
 	for i, d := 0, first; !d.After(end); i, d = i+1, d.AddDays(1) {
@@ -253,6 +252,16 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 		}
 		d.PilotList = append(d.PilotList, it)
 	}
+	missing, err := s.svc.MissingPapers(ctx, p, top.UnitCode, 0, core.UnitPageMissingPapers)
+	if err != nil {
+		return d, err
+	}
+	d.MissingPapers = missingRows(missing, lang)
+	comp, err := s.svc.Composition(ctx, p, top.UnitCode, 0)
+	if err != nil {
+		return d, err
+	}
+	d.Composition = s.compositionViewOf(c, comp, top.UnitCode, false, lang) // planned on the unit page
 	soon, err := s.svc.PlannedSoon(ctx, p, top.UnitCode, 14)
 	if err != nil {
 		return d, err

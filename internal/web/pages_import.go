@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,51 +15,20 @@ import (
 // to the body limit, Options.Import's rows and unpacked size: a larger one
 // is refused on the page, saying the limit, before anything is written.
 
-// uploadMemory is how much of an upload is kept in memory (the rest goes
-// to a temporary file); the body limit is usually below it.
-const uploadMemory = 8 << 20
-
-// isImportUpload tells the upload of the import page, which importUpload
-// bounds in place of the body limit middleware.
-func isImportUpload(c echo.Context) bool {
-	return c.Request().Method == http.MethodPost && c.Path() == "/admin/import"
-}
-
-// importUpload reads the upload of the import page within the body limit,
-// before the CSRF check reads the form: a file too large is refused on the
-// import page naming the limit (not as a missing CSRF token, nor by the
-// bare error page).
+// importUpload reads the upload of the import page within the body limit
+// (upload): a file too large is refused on the import page naming the
+// limit.
 func (s *Server) importUpload(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r := c.Request()
-		tooLarge := r.ContentLength > s.bodyLimit
-		// Only a multipart body is read here; any other is readForm's to
-		// refuse (a body parsed once reads as an empty form after).
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); !tooLarge && mt == echo.MIMEMultipartForm {
-			r.Body = http.MaxBytesReader(c.Response(), r.Body, s.bodyLimit)
-			var mbe *http.MaxBytesError
-			err := r.ParseMultipartForm(uploadMemory)
-			tooLarge = errors.As(err, &mbe)
-			if err != nil && !tooLarge {
-				return badRequest("Dữ liệu biểu mẫu không đọc được", "the form data could not be read")
-			}
-		}
-		if !tooLarge {
-			return next(c)
-		}
-		p, err := s.sessionUser(c)
-		if err != nil || p == nil {
-			return s.signInFirst(c, err)
-		}
+	return s.upload(func() int64 { return s.bodyLimit }, uploadMemory, func(c echo.Context, p *domain.Principal, limit int64) error {
 		u := &p.User
 		// The body limit in megabytes as set ("4M" is 4,000,000 bytes): "4 MB", "2,5 MB".
-		limit := strconv.FormatFloat(float64(s.bodyLimit)/1e6, 'g', 3, 64) + " MB"
+		text := strconv.FormatFloat(float64(limit)/1e6, 'g', 3, 64) + " MB"
 		if pageLang(c, u) == "vi" {
-			limit = strings.Replace(limit, ".", ",", 1)
+			text = strings.Replace(text, ".", ",", 1)
 		}
 		return s.page(c, http.StatusRequestEntityTooLarge, "admin_import.html", u, importView{Errors: []importLine{{Field: "file",
-			Message: s.text(c, u, "import_too_large", map[string]any{"Limit": limit})}}})
-	}
+			Message: s.text(c, u, "import_too_large", map[string]any{"Limit": text})}}})
+	})(next)
 }
 
 type importLine struct {

@@ -65,12 +65,8 @@ var nextStep = map[domain.CongressStatus]domain.CongressStatus{
 	domain.StatusPlanApproved: domain.StatusHeld,
 }
 
-func vi(d *domain.Day) string {
-	if d == nil {
-		return ""
-	}
-	return d.VI()
-}
+// vi writes an optional day as dd/mm/yyyy ("" for none).
+func vi(d *domain.Day) string { return domain.ShowDay(d) }
 
 // holdable reports whether the bulk form may mark m held: a cell whose plan
 // is approved, that the user updates.

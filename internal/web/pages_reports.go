@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,7 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/daihoi/daihoi/internal/domain"
-	"github.com/daihoi/daihoi/internal/store"
+	"github.com/daihoi/daihoi/internal/report"
 )
 
 // The weekly report pages: a unit's archive of weeks (with the forms to
@@ -17,15 +16,9 @@ import (
 // (the same body as the standalone HTML file, with its downloads), and two
 // weeks compared. Everything through the services, within the caller's scope.
 
-type archiveRow struct {
-	Week, From, To, Cells, Change, MadeAt, MadeBy string
-	Held                                          int
-	NothingNew                                    bool
-}
-
 type reportsPage struct {
 	Code, Name string
-	Reports    []archiveRow
+	Reports    []report.SummaryView
 	// Weeks lists the stored weeks for the compare form; A and B are the
 	// latest two.
 	Weeks                []string
@@ -70,7 +63,7 @@ func (s *Server) handleReportsPage(c echo.Context) error {
 	}
 	d.SubscribedNoEmailMsg = d.Subscribed && strings.TrimSpace(p.User.Email) == ""
 	for _, r := range a.Reports {
-		d.Reports = append(d.Reports, archiveRowOf(r, lang))
+		d.Reports = append(d.Reports, report.NewSummaryView(r, lang))
 		d.Weeks = append(d.Weeks, r.Week)
 	}
 	if len(d.Weeks) > 0 {
@@ -80,18 +73,6 @@ func (s *Server) handleReportsPage(c echo.Context) error {
 		d.A = d.Weeks[1]
 	}
 	return s.page(c, http.StatusOK, "reports.html", &p.User, d)
-}
-
-func archiveRowOf(r store.ReportSummary, lang string) archiveRow {
-	row := archiveRow{Week: r.Week, From: r.WeekStart.VI(), To: r.WeekStart.AddDays(6).VI(), Held: r.HeldInWeek,
-		NothingNew: r.NothingNew, MadeAt: r.MadeAt.In(domain.Location).Format("02/01/2006 15:04"), MadeBy: r.MadeBy}
-	for _, f := range r.Headline {
-		if f.Key == domain.FigureCells {
-			row.Cells = fmt.Sprintf("%d / %d (%s)", f.Value, f.Total, f.Share().In(lang))
-			row.Change = signed(f.Change())
-		}
-	}
-	return row
 }
 
 // handleMakeReportPage makes the report of a week (board users) and shows
@@ -146,7 +127,7 @@ func (s *Server) handleReportEmailPage(c echo.Context) error {
 
 type reportPage struct {
 	Code, Name, Week string
-	Report           reportView
+	Report           report.View
 	Formats          []string
 	MayManage        bool
 	Mails            []mailRow
@@ -166,7 +147,7 @@ func (s *Server) handleReportPage(c echo.Context) error {
 		return err
 	}
 	lang := pageLang(c, &p.User)
-	d := reportPage{Code: u.Code, Name: u.Name, Week: r.Week, Report: newReportView(r, lang), Formats: ReportFormats,
+	d := reportPage{Code: u.Code, Name: u.Name, Week: r.Week, Report: report.NewView(r, lang), Formats: report.Formats,
 		MayManage: p.Can(domain.ActManage, u.Path)}
 	if d.MayManage {
 		mails, err := s.svc.ReportMails(ctx, *p, u.Code, r.Week)
@@ -194,7 +175,7 @@ func (s *Server) handleReportFilePage(c echo.Context) error {
 		return err
 	}
 	format := c.Param("format")
-	if !ValidReportFormat(format) {
+	if !report.ValidFormat(format) {
 		return echo.ErrNotFound
 	}
 	r, err := s.svc.WeeklyReport(c.Request().Context(), *p, u.Code, c.Param("week"))
@@ -204,23 +185,10 @@ func (s *Server) handleReportFilePage(c echo.Context) error {
 	return s.sendReport(c, r, format, pageLang(c, &p.User))
 }
 
-type compareFigure struct{ Name, A, B, Diff string }
-
-type compareUnit struct {
-	Code, Name, A, B, Diff string
-	OnlyIn                 string
-}
-
 type comparePage struct {
-	Code, Name             string
-	A, B                   string
-	AFrom, ATo, BFrom, BTo string
-	AVerdict, BVerdict     string
-	Headline               []compareFigure
-	Units                  []compareUnit
-	AHeld, BHeld           int
-	AAt, BAt               int
-	Weeks                  []string
+	report.CompareView
+	Code, Name string
+	Weeks      []string
 }
 
 // handleCompareReportsPage puts the stored reports of two weeks (?a=, ?b=)
@@ -232,64 +200,17 @@ func (s *Server) handleCompareReportsPage(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	ra, err := s.svc.WeeklyReport(ctx, *p, u.Code, c.QueryParam("a"))
+	cmp, err := s.svc.CompareWeeklyReports(ctx, *p, u.Code, c.QueryParam("a"), c.QueryParam("b"))
 	if err != nil {
 		return err
-	}
-	rb, err := s.svc.WeeklyReport(ctx, *p, u.Code, c.QueryParam("b"))
-	if err != nil {
-		return err
-	}
-	if rb.From.Before(ra.From) {
-		ra, rb = rb, ra
 	}
 	a, err := s.svc.WeeklyReports(ctx, *p, u.Code)
 	if err != nil {
 		return err
 	}
-	d := compareReports(ra, rb, pageLang(c, &p.User))
-	d.Code, d.Name = u.Code, u.Name
+	d := comparePage{CompareView: report.NewCompareView(cmp, pageLang(c, &p.User)), Code: u.Code, Name: u.Name}
 	for _, r := range a.Reports {
 		d.Weeks = append(d.Weeks, r.Week)
 	}
 	return s.page(c, http.StatusOK, "report_compare.html", &p.User, d)
-}
-
-// compareReports writes two reports side by side in lang, a the earlier.
-func compareReports(a, b domain.WeeklyReport, lang string) comparePage {
-	d := comparePage{A: a.Week, B: b.Week, AFrom: a.From.VI(), ATo: a.To.VI(), BFrom: b.From.VI(), BTo: b.To.VI(),
-		AVerdict: a.Forecast.Verdict().In(lang), BVerdict: b.Forecast.Verdict().In(lang),
-		AHeld: a.HeldInWeekCount, BHeld: b.HeldInWeekCount, AAt: a.AtRiskCount, BAt: b.AtRiskCount}
-	for _, fb := range b.Headline {
-		fa := a.Figure(fb.Key)
-		cf := compareFigure{Name: fb.Name.In(lang), A: fmt.Sprint(fa.Value), B: fmt.Sprint(fb.Value), Diff: signed(fb.Value - fa.Value)}
-		if fb.HasTotal() {
-			cf.A = fmt.Sprintf("%d / %d (%s)", fa.Value, fa.Total, fa.Share().In(lang))
-			cf.B = fmt.Sprintf("%d / %d (%s)", fb.Value, fb.Total, fb.Share().In(lang))
-		}
-		d.Headline = append(d.Headline, cf)
-	}
-	inA := map[string]domain.ReportUnit{}
-	for _, u := range a.Units {
-		inA[u.Code] = u
-	}
-	seen := map[string]bool{}
-	for _, ub := range b.Units {
-		seen[ub.Code] = true
-		cu := compareUnit{Code: ub.Code, Name: ub.Name, B: fmt.Sprintf("%d / %d (%s)", ub.Held, ub.Total, ub.Share().In(lang))}
-		if ua, ok := inA[ub.Code]; ok {
-			cu.A = fmt.Sprintf("%d / %d (%s)", ua.Held, ua.Total, ua.Share().In(lang))
-			cu.Diff = signed(ub.Held - ua.Held)
-		} else {
-			cu.OnlyIn = b.Week
-		}
-		d.Units = append(d.Units, cu)
-	}
-	for _, ua := range a.Units {
-		if !seen[ua.Code] {
-			d.Units = append(d.Units, compareUnit{Code: ua.Code, Name: ua.Name, OnlyIn: a.Week,
-				A: fmt.Sprintf("%d / %d (%s)", ua.Held, ua.Total, ua.Share().In(lang))})
-		}
-	}
-	return d
 }

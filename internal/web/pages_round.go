@@ -21,9 +21,22 @@ type roundPage struct {
 	MayManage              bool
 	Kinds, Categories      []choice
 	History                []unitAudit
-	// Form is the rule's form as typed when it was refused.
-	Form *formState
+	// Required are the papers each unit kind sends before its results
+	// are reported; Targets the composition targets.
+	Required                []roundRequired
+	Targets                 []roundTarget
+	Measures, ComparisonsOf []choice
+	// Form is the refused form shown again as typed.
+	Form roundForm
 }
+
+// roundForm is the refused form of the round page, as typed: the deadline
+// rule's (Rule) or the composition target's (Target); nil when not refused.
+type roundForm struct{ Rule, Target *formState }
+
+type roundRequired struct{ Kind, Papers string }
+
+type roundTarget struct{ Kind, Scope, Text string }
 
 // handleRoundPage shows the current round.
 func (s *Server) handleRoundPage(c echo.Context) error {
@@ -31,12 +44,12 @@ func (s *Server) handleRoundPage(c echo.Context) error {
 	if done || err != nil {
 		return err
 	}
-	return s.roundPage(c, p, id, http.StatusOK, nil)
+	return s.roundPage(c, p, id, http.StatusOK, roundForm{})
 }
 
-// roundPage renders the round page; form, when set, is the rule's form as
+// roundPage renders the round page; form is a refused form shown again as
 // typed with its refusals.
-func (s *Server) roundPage(c echo.Context, p *domain.Principal, id int64, status int, form *formState) error {
+func (s *Server) roundPage(c echo.Context, p *domain.Principal, id int64, status int, form roundForm) error {
 	ctx := c.Request().Context()
 	r, err := s.svc.Round(ctx, *p, id)
 	if err != nil {
@@ -60,6 +73,26 @@ func (s *Server) roundPage(c echo.Context, p *domain.Principal, id int64, status
 	for _, k := range domain.Categories {
 		d.Categories = append(d.Categories, choice{Code: k.Code, Name: k.Name.In(lang)})
 	}
+	req, err := s.svc.RequiredPapers(ctx, *p, id)
+	if err != nil {
+		return err
+	}
+	for _, rq := range req {
+		d.Required = append(d.Required, roundRequired{Kind: s.kindName(rq.Kind, lang), Papers: domain.MissingPapersText(rq.Papers).In(lang)})
+	}
+	targets, err := s.svc.CompositionTargets(ctx, *p, id)
+	if err != nil {
+		return err
+	}
+	for _, t := range targets {
+		d.Targets = append(d.Targets, roundTarget{Kind: s.kindName(t.Kind, lang), Scope: t.ScopeName, Text: t.Text().In(lang)})
+	}
+	for _, m := range domain.Measures {
+		d.Measures = append(d.Measures, choice{Code: string(m.Code), Name: m.Name.In(lang)})
+	}
+	for _, c := range domain.Comparisons {
+		d.ComparisonsOf = append(d.ComparisonsOf, choice{Code: string(c.Code), Name: c.Name.In(lang)})
+	}
 	history, err := s.svc.DeadlineHistory(ctx, *p, id)
 	if err != nil {
 		return err
@@ -76,15 +109,38 @@ func (s *Server) handleRoundRule(c echo.Context) error {
 	}
 	_, err = s.svc.SetDeadlineRule(c.Request().Context(), *p, id, domain.DeadlineRuleInput{ScopeCode: c.FormValue("scope_code"), Kind: c.FormValue("kind"),
 		Category: c.FormValue("category"), Deadline: strings.TrimSpace(c.FormValue("deadline")), Reason: c.FormValue("reason")})
-	// The form comes back to a board user; anyone else has no form to come
-	// back to, and is told at the top of the page.
-	if de := domain.AsError(err); de != nil && p.CanAnywhere(domain.ActManage) &&
-		(de.Code == domain.EInvalid || de.Code == domain.EConflict || de.Code == domain.ENotFound) {
-		form := typedForm(c)
-		form.refuse(err, pageLang(c, &p.User), []string{"scope_code", "deadline", "reason"}, nil)
-		return s.roundPage(c, p, id, http.StatusUnprocessableEntity, form)
+	if form := s.refusedRoundForm(c, p, err, []string{"scope_code", "deadline", "reason"}); form != nil {
+		return s.roundPage(c, p, id, http.StatusUnprocessableEntity, roundForm{Rule: form})
 	}
 	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/round", domain.ENotFound)
+}
+
+// refusedRoundForm is the form of the request as typed with err's
+// refusals beside fields, when err refuses it and the form comes back: to
+// a board user; anyone else has no form to come back to, and is told at the
+// top of the page (nil).
+func (s *Server) refusedRoundForm(c echo.Context, p *domain.Principal, err error, fields []string) *formState {
+	de := domain.AsError(err)
+	if de == nil || !p.CanAnywhere(domain.ActManage) || (de.Code != domain.EInvalid && de.Code != domain.EConflict && de.Code != domain.ENotFound) {
+		return nil
+	}
+	form := typedForm(c)
+	form.refuse(err, pageLang(c, &p.User), fields, nil)
+	return form
+}
+
+// handleRoundTarget sets or changes a composition target of the current round.
+func (s *Server) handleRoundTarget(c echo.Context) error {
+	p, id, done, err := s.roundCaller(c)
+	if done || err != nil {
+		return err
+	}
+	_, err = s.svc.SetCompositionTarget(c.Request().Context(), *p, id, domain.CompositionTargetInput{ScopeCode: c.FormValue("scope_code"),
+		Kind: c.FormValue("kind"), Measure: c.FormValue("measure"), Comparison: c.FormValue("comparison"), Percent: formPercent(c), Reason: c.FormValue("reason")})
+	if form := s.refusedRoundForm(c, p, err, []string{"kind", "scope_code", "measure", "comparison", "percent", "reason"}); form != nil {
+		return s.roundPage(c, p, id, http.StatusUnprocessableEntity, roundForm{Target: form})
+	}
+	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "admin_done", nil), "/round#targets", domain.ENotFound)
 }
 
 // roundCaller returns the signed-in caller and the current round; done is

@@ -244,7 +244,7 @@ func TestTheAPIReturnsWhatThePagesShowWithTheCallersPermissions(t *testing.T) {
 	}{
 		{"secretary", "HN.HBT.A.1", core.Permissions{Update: true, Approve: true}, map[string]bool{"congress_plan": true, "draft_report": true, "held": false}, 0},
 		{"secretary", "HN.HBT.A", core.Permissions{Update: true}, map[string]bool{"congress_plan": false, "draft_report": true}, 2},
-		{"board", "HN.HBT.A", core.Permissions{Update: true, Approve: true, Manage: true, Override: true}, map[string]bool{"congress_plan": true}, 2},
+		{"board", "HN.HBT.A", core.Permissions{Update: true, Approve: true, Manage: true, Override: true, Plan: true}, map[string]bool{"congress_plan": true}, 2},
 		{"supervisor", "HN.HBT.A.1", core.Permissions{}, map[string]bool{"congress_plan": false, "draft_report": false}, 0},
 	} {
 		t.Run(c.role+" on "+c.code, func(t *testing.T) {

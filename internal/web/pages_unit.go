@@ -27,20 +27,22 @@ type unitMilestone struct {
 	Form *formState
 }
 
-type unitElected struct{ Name, Votes string }
+type unitElected struct{ Name, Votes, Person string }
 
 type unitResults struct {
 	Size, Women, DelegatesElected int
 	WomenShare, Secretary         string
 	Elected                       []unitElected
+	// Composition sums up the committee entered (for every reader).
+	Composition string
 }
 
 type unitAudit struct{ Summary, User, At, Reason string }
 
 // personRow is one person of the results form, as typed or as recorded.
 type personRow struct {
-	Position, FullName, VotesFor, ValidBallots, Present string
-	IsWoman                                             bool
+	Position, FullName, VotesFor, ValidBallots, Present, BirthYear string
+	IsWoman, EthnicMinority, Reelected                             bool
 }
 
 type resultsForm struct {
@@ -81,6 +83,11 @@ type unitPage struct {
 	// form changing it as typed when it was refused.
 	Override     string
 	DeadlineForm *formState
+	// Composition of the committees elected in the subtree.
+	Composition *compositionView
+	// Papers of the congress, and the held congresses below missing papers.
+	Papers        *papersView
+	MissingPapers []missingRow
 }
 
 // unitForm is the refused form a unit page shows again: which one, and as
@@ -124,9 +131,7 @@ func (s *Server) unitPage(c echo.Context, p domain.Principal, code string, statu
 		return s.page(c, status, "unit.html", &p.User, d)
 	}
 	cg := u.Congress
-	today := domain.TodayDay(s.svc.Clock())
-	_, d.LateDays = domain.LateOn(cg.Deadline, cg.Status.Held(), today)
-	d.Round = true
+	d.Round, d.LateDays = true, cg.DaysOverdue
 	d.Deadline, d.Planned, d.Held = vi(cg.Deadline), vi(cg.PlannedDate), vi(cg.HeldDate)
 	d.Delegates = itoa(cg.DelegatesExpected) + " / " + itoa(cg.DelegatesPresent)
 	if d.Delegates == " / " {
@@ -146,7 +151,7 @@ func (s *Server) unitPage(c echo.Context, p domain.Principal, code string, statu
 		if form.Which == "milestone:"+m.Code {
 			it.Form = form.State
 		}
-		if m.RequiresApproval && m.DoneOn == nil && !m.MayTick {
+		if m.RequiresApproval && m.DoneOn == nil && !m.Moot && !m.MayTick {
 			d.ApproverMissing = true
 		}
 		d.Milestones = append(d.Milestones, it)
@@ -167,10 +172,14 @@ func (s *Server) unitPage(c echo.Context, p domain.Principal, code string, statu
 			if e.Percent != nil {
 				votes += " = " + percentIn(*e.Percent, lang)
 			}
-			ur.Elected = append(ur.Elected, unitElected{Name: e.FullName, Votes: votes})
+			ur.Elected = append(ur.Elected, unitElected{Name: e.FullName, Votes: votes, Person: s.personText(c, &p.User, e, r.Personal)})
 		}
+		ur.Composition = s.compositionText(c, &p.User, r.Composition)
 		d.Results = ur
 	}
+	d.Composition = s.compositionViewOf(c, *u.Composition, u.Unit.Code, u.May.Plan, lang)
+	d.Papers = s.papersViewOf(c, *u.Papers, u.Unit.Code, cg.Status.Held() && u.May.Update, lang)
+	d.MissingPapers = missingRows(u.MissingPapers, lang)
 	for _, f := range u.Flags {
 		text := f.KindName.In(lang)
 		if f.Milestone != nil {
@@ -196,8 +205,13 @@ func resultsFormOf(r *domain.Results, lang string) *resultsForm {
 		rf.Version, rf.Secretary = r.Version, r.SecretaryName
 		rf.Size, rf.Delegates, rf.Women = strconv.Itoa(r.CommitteeSize), strconv.Itoa(r.DelegatesElected), r.CommitteeWomen
 		for _, e := range r.Elected {
-			rf.People = append(rf.People, personRow{Position: e.Position, FullName: e.FullName, IsWoman: e.IsWoman,
-				VotesFor: strconv.Itoa(e.VotesFor), ValidBallots: strconv.Itoa(e.ValidBallots), Present: strconv.Itoa(e.DelegatesPresent)})
+			row := personRow{Position: e.Position, FullName: e.FullName, IsWoman: e.IsWoman,
+				VotesFor: strconv.Itoa(e.VotesFor), ValidBallots: strconv.Itoa(e.ValidBallots), Present: strconv.Itoa(e.DelegatesPresent),
+				EthnicMinority: e.EthnicMinority, Reelected: e.Reelected}
+			if e.BirthYear != nil {
+				row.BirthYear = strconv.Itoa(*e.BirthYear)
+			}
+			rf.People = append(rf.People, row)
 		}
 	}
 	rf.pad()
@@ -219,9 +233,11 @@ func (rf *resultsForm) fromTyped(f *formState) {
 	rf.Version, _ = strconv.Atoi(f.Value("version"))
 	rf.People = nil
 	for i := 0; f.Values.Has(personField(i, "full_name")); i++ {
-		rf.People = append(rf.People, personRow{Position: f.Value(personField(i, "position")), FullName: f.Value(personField(i, "full_name")),
-			IsWoman: f.Value(personField(i, "is_woman")) == "1", VotesFor: f.Value(personField(i, "votes_for")),
-			ValidBallots: f.Value(personField(i, "valid_ballots")), Present: f.Value(personField(i, "delegates_present"))})
+		field := func(name string) string { return f.Value(personField(i, name)) }
+		rf.People = append(rf.People, personRow{Position: field("position"), FullName: field("full_name"),
+			IsWoman: field("is_woman") == "1", VotesFor: field("votes_for"), ValidBallots: field("valid_ballots"),
+			Present: field("delegates_present"), BirthYear: field("birth_year"),
+			EthnicMinority: field("ethnic_minority") == "1", Reelected: field("re_elected") == "1"})
 	}
 	in, _ := resultsInput(f.Values)
 	rf.Women = in.CommitteeWomen
@@ -229,12 +245,7 @@ func (rf *resultsForm) fromTyped(f *formState) {
 }
 
 // percentIn is a percent as the language writes it.
-func percentIn(p domain.Percent, lang string) string {
-	if lang == "en" {
-		return p.EN
-	}
-	return p.VI
-}
+func percentIn(p domain.Percent, lang string) string { return p.In(lang) }
 
 // handleTickMilestonePage records a milestone of the unit as done on the
 // form's day (today when empty) and goes back to the page the form names
@@ -372,14 +383,19 @@ func resultsInput(form map[string][]string) (domain.ResultsInput, []int) {
 		if _, ok := form[personField(i, "full_name")]; !ok {
 			break
 		}
-		name, votes, valid, present := get(personField(i, "full_name")), get(personField(i, "votes_for")),
-			get(personField(i, "valid_ballots")), get(personField(i, "delegates_present"))
-		if name == "" && votes == "" && valid == "" && present == "" {
+		name, votes, valid, present, born := get(personField(i, "full_name")), get(personField(i, "votes_for")),
+			get(personField(i, "valid_ballots")), get(personField(i, "delegates_present")), get(personField(i, "birth_year"))
+		if name == "" && votes == "" && valid == "" && present == "" && born == "" {
 			continue
 		}
 		rowOf = append(rowOf, i)
-		in.Elected = append(in.Elected, domain.ElectedInput{Position: get(personField(i, "position")), FullName: name,
-			IsWoman: get(personField(i, "is_woman")) == "1", VotesFor: num(votes), ValidBallots: num(valid), DelegatesPresent: num(present)})
+		e := domain.ElectedInput{Position: get(personField(i, "position")), FullName: name,
+			IsWoman: get(personField(i, "is_woman")) == "1", VotesFor: num(votes), ValidBallots: num(valid), DelegatesPresent: num(present),
+			EthnicMinority: get(personField(i, "ethnic_minority")) == "1", Reelected: get(personField(i, "re_elected")) == "1"}
+		if born != "" { // not known: left blank
+			e.BirthYear = num(born)
+		}
+		in.Elected = append(in.Elected, e)
 	}
 	in.CountWomen()
 	return in, rowOf

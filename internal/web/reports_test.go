@@ -12,7 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/report"
 )
 
 // withReportWeek is the fixture with a round in which HN.HBT.A.2 held its
@@ -34,9 +34,9 @@ func TestReportAPIMakesStoresAndServesEveryFormat(t *testing.T) {
 	if res.Code != http.StatusCreated {
 		t.Fatalf("make: %d %s", res.Code, res.Body)
 	}
-	var r domain.WeeklyReport
+	var r report.Weekly
 	res.decode(t, &r)
-	if cells := r.Figure(domain.FigureCells); r.Week != "2020-W12" || cells.Value != 2 || cells.Total != 4 || cells.Prev != 1 {
+	if cells := r.Figure(report.FigureCells); r.Week != "2020-W12" || cells.Value != 2 || cells.Total != 4 || cells.Prev != 1 {
 		t.Fatalf("report = %s cells %+v, want 2020-W12 with 2/4, 1 the week before", r.Week, cells)
 	}
 	if again := f.do("POST", "/api/v1/units/HN.HBT/reports", board, `{"week":"2020-W12"}`); again.Code != http.StatusOK {
@@ -48,8 +48,8 @@ func TestReportAPIMakesStoresAndServesEveryFormat(t *testing.T) {
 
 	var archive struct {
 		Reports []struct {
-			Week     string                `json:"week"`
-			Headline []domain.ReportFigure `json:"headline"`
+			Week     string          `json:"week"`
+			Headline []report.Figure `json:"headline"`
 		} `json:"reports"`
 	}
 	f.do("GET", "/api/v1/units/HN.HBT/reports", f.tokens["viewer"], "").decode(t, &archive)
@@ -86,6 +86,41 @@ func TestReportAPIMakesStoresAndServesEveryFormat(t *testing.T) {
 	}
 }
 
+func TestReportAPIComparesTwoWeeksAsThePageDoes(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withReportWeek()
+	for _, week := range []string{"2020-W11", "2020-W12"} {
+		if res := f.do("POST", "/api/v1/units/HN.HBT/reports", f.tokens["board"], `{"week":"`+week+`"}`); res.Code != http.StatusCreated {
+			t.Fatalf("make %s: %d %s", week, res.Code, res.Body)
+		}
+	}
+	var cmp report.Comparison
+	res := f.do("GET", "/api/v1/units/HN.HBT/reports/compare?a=2020-W12&b=2020-W11", f.tokens["viewer"], "")
+	if res.Code != http.StatusOK {
+		t.Fatalf("compare: %d %s", res.Code, res.Body)
+	}
+	res.decode(t, &cmp)
+	if cmp.Unit.Code != "HN.HBT" || cmp.A.Week != "2020-W11" || cmp.B.Week != "2020-W12" {
+		t.Fatalf("compared %s: %s and %s, want HN.HBT: 2020-W11 (the earlier) and 2020-W12", cmp.Unit.Code, cmp.A.Week, cmp.B.Week)
+	}
+	if len(cmp.Headline) == 0 {
+		t.Fatal("no headline figures")
+	}
+	if cells := cmp.Headline[0]; cells.Key != report.FigureCells || cells.A != (report.Count{Value: 1, Total: 4}) ||
+		cells.B != (report.Count{Value: 2, Total: 4}) || cells.Change != 1 {
+		t.Errorf("cells = %+v, want 1/4 then 2/4, +1", cells)
+	}
+	if cmp.B.HeldInWeek != 1 || cmp.B.Verdict.EN == "" {
+		t.Errorf("week b = %+v, want one congress held and a verdict", cmp.B)
+	}
+	b := f.browser("")
+	b.login("board", testPassword)
+	page := html.UnescapeString(b.send("GET", "/units/HN.HBT/reports/compare?a=2020-W11&b=2020-W12", nil).Body.String())
+	if !strings.Contains(page, "1 / 4 (25,00%)") || !strings.Contains(page, "2 / 4 (50,00%)") {
+		t.Errorf("the page does not show the comparison the API gives:\n%s", page)
+	}
+}
+
 func TestReportAPIRefusals(t *testing.T) {
 	f := newFixture(t, Options{})
 	f.withReportWeek()
@@ -104,6 +139,9 @@ func TestReportAPIRefusals(t *testing.T) {
 		{"a secretary cannot subscribe", "PUT", "/api/v1/units/HN.HBT.A/reports/subscription", "secretary", `{"subscribed":true}`, 422, "subscribe"},
 		{"a subscription needs its value", "PUT", "/api/v1/units/HN.HBT/reports/subscription", "board", `{}`, 422, "subscribed"},
 		{"a viewer does not see the e-mails", "GET", "/api/v1/units/HN.HBT/reports/2020-W12/mails", "viewer", "", 403, ""},
+		{"a comparison with a week not made", "GET", "/api/v1/units/HN.HBT/reports/compare?a=2020-W11&b=2020-W12", "viewer", "", 404, ""},
+		{"a comparison without its weeks", "GET", "/api/v1/units/HN.HBT/reports/compare", "viewer", "", 422, "week"},
+		{"a comparison out of scope", "GET", "/api/v1/units/HN.DD/reports/compare?a=2020-W11&b=2020-W12", "secretary", "", 404, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, audits := f.counts()

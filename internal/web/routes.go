@@ -9,14 +9,19 @@ import (
 
 // routes installs the middleware and lists every route of the server.
 // HEAD is routed as GET (headAsGet). Middleware runs in this order for every
-// request: request id, access log, panic recovery, security headers, gzip
-// (of answers of 1 KB and more, when the client takes it), body limit; then per route either the web session (pages) or API
+// request: the instrument (metrics) when set, request id, access log, panic
+// recovery, security headers, gzip (of answers of 1 KB and more, when the
+// client takes it), body limit, the clock header when the clock is shifted;
+// then per route either the web session (pages) or API
 // authentication (api), each with the check of the path's and query's texts
 // (checkRequestText; in the session, so that a page's refusal speaks the
 // user's language).
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(headAsGet)
+	if s.opts.Instrument != nil {
+		e.Use(s.opts.Instrument)
+	}
 	e.Use(
 		headAgain,
 		middleware.RequestID(),
@@ -24,8 +29,11 @@ func (s *Server) routes() {
 		s.recoverPanic,
 		middleware.SecureWithConfig(s.secureConfig()),
 		middleware.GzipWithConfig(middleware.GzipConfig{Skipper: compressed, MinLength: 1024}),
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: s.opts.BodyLimit, Skipper: isImportUpload}),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: s.opts.BodyLimit, Skipper: isUpload}),
 	)
+	if s.opts.ShiftedClock {
+		e.Use(s.clockHeader)
+	}
 
 	// HTML pages: scs LoadAndSave. /api/v1: bearer token or web session, else 401.
 	page := func(next echo.HandlerFunc) echo.HandlerFunc { return s.withSession(checkRequestText(next)) }
@@ -46,10 +54,16 @@ func (s *Server) routes() {
 	e.POST("/profile/email", s.handleEmailSubmit, page, s.csrf)
 	e.GET("/password", s.handleProfilePage, page)
 	e.POST("/password", s.handlePasswordSubmit, page, s.csrf)
+	e.GET("/search", s.handleSearchPage, page)
 	e.GET("/units/:code", s.handleUnitPage, page)
 	e.POST("/units/:code/milestones/:milestone", s.handleTickMilestonePage, page, s.csrf)
 	e.POST("/units/:code/:what", s.handleUnitManage, page, s.csrf)
 	e.GET("/units/:code/table.:format", s.handleUnitsTable, page)
+	e.POST("/units/:code/papers", s.handleAttachPaperPage, page, s.paperUploadPage, s.csrf)
+	e.GET("/units/:code/papers/:id/file", s.handlePaperFilePage, page)
+	e.POST("/units/:code/papers/:id/delete", s.handleDeletePaperPage, page, s.csrf)
+	e.POST("/units/:code/composition-plan", s.handleCompositionPlanPage, page, s.csrf)
+	e.GET("/units/:code/documents/:doc", s.handleDocumentPage, page)
 	e.GET("/admin/import", s.handleImportPage, page)
 	e.POST("/admin/import", s.handleImportSubmit, page, s.importUpload, s.csrf)
 	e.GET("/admin/users", s.handleAdminUsers, page)
@@ -57,6 +71,7 @@ func (s *Server) routes() {
 	e.POST("/admin/users/:username/:action", s.handleAdminAction, page, s.csrf)
 	e.GET("/round", s.handleRoundPage, page)
 	e.POST("/round/rules", s.handleRoundRule, page, s.csrf)
+	e.POST("/round/targets", s.handleRoundTarget, page, s.csrf)
 	e.GET("/my", s.handleMyUnits, page)
 	e.GET("/my/hold", s.handleHoldPage, page)
 	e.POST("/my/hold", s.handleHoldSubmit, page, s.csrf)
@@ -77,6 +92,7 @@ func (s *Server) routes() {
 	v1.GET("/me", s.handleMe, api)
 	v1.GET("/me/units", s.handleMyUnitsAPI, api)
 	v1.GET("/unit-kinds", s.handleUnitKinds, api)
+	v1.GET("/units", s.handleSearchUnits, api)
 	v1.POST("/units", s.handleCreateUnit, api)
 	v1.GET("/units/:code", s.handleUnit, api)
 	v1.PATCH("/units/:code", s.handleUpdateUnit, api)
@@ -86,7 +102,7 @@ func (s *Server) routes() {
 	v1.POST("/units/:code/move", s.handleMoveUnit, api)
 	v1.POST("/units/:code/merge", s.handleMergeUnits, api)
 
-	// Congress round (issue 3): rounds and deadlines, each unit's congress,
+	// Congress round: rounds and deadlines, each unit's congress,
 	// pilots, milestones and approvals, results, and the round's audit log.
 	// ?round=ID everywhere under a unit; the current round when absent.
 	v1.GET("/rounds", s.handleRounds, api)
@@ -107,7 +123,27 @@ func (s *Server) routes() {
 	v1.PUT("/units/:code/results", s.handleSetResults, api)
 	v1.GET("/units/:code/audit", s.handleRoundAudit, api)
 
-	// Progress, flags and jobs (issue 3): progress at any day from the
+	// Papers of a congress: listed, attached (multipart, within
+	// papers.max_size_mb in place of the body limit), downloaded by
+	// version, deleted with a reason; the held congresses below a unit
+	// missing papers; the papers a round requires of each unit kind.
+	v1.GET("/units/:code/papers", s.handlePapers, api)
+	v1.POST("/units/:code/papers", s.handleAttachPaper, api, s.paperUploadAPI)
+	v1.GET("/units/:code/papers/:id/file", s.handlePaperFile, api)
+	v1.DELETE("/units/:code/papers/:id", s.handleDeletePaper, api)
+	v1.GET("/units/:code/missing-papers", s.handleMissingPapers, api)
+	v1.GET("/rounds/:id/required-papers", s.handleRequiredPapers, api)
+	v1.PUT("/rounds/:id/required-papers", s.handleSetRequiredPapers, api)
+	v1.GET("/units/:code/documents/:doc", s.handleDocument, api)
+
+	// Composition of the committees elected: a subtree's figures against
+	// the round's targets (set like deadline rules) and the units' plans.
+	v1.GET("/units/:code/composition", s.handleComposition, api)
+	v1.PUT("/units/:code/composition/plan", s.handleSetCompositionPlan, api)
+	v1.GET("/rounds/:id/composition-targets", s.handleCompositionTargets, api)
+	v1.POST("/rounds/:id/composition-targets", s.handleSetCompositionTarget, api)
+
+	// Progress, flags and jobs: progress at any day from the
 	// rollups and snapshots, the late/overdue/at-risk flags, and the
 	// scheduled jobs (listed by the board, run by hand by a root admin).
 	v1.GET("/units/:code/progress", s.handleProgress, api)
@@ -115,11 +151,12 @@ func (s *Server) routes() {
 	v1.GET("/units/:code/flags", s.handleFlags, api)
 	v1.GET("/jobs", s.handleJobs, api)
 
-	// Weekly reports (issue 5): a unit's archive, making one, each report
-	// as JSON or a file (?format=html|xlsx|csv|pdf), its e-mails, and the
-	// caller's subscription to the unit's report.
+	// Weekly reports: a unit's archive, making one, each report as JSON or
+	// a file (?format=html|xlsx|csv|pdf), two weeks compared, its e-mails,
+	// and the caller's subscription to the unit's report.
 	v1.GET("/units/:code/reports", s.handleReports, api)
 	v1.POST("/units/:code/reports", s.handleMakeReport, api)
+	v1.GET("/units/:code/reports/compare", s.handleCompareReports, api)
 	v1.GET("/units/:code/reports/subscription", s.handleReportSubscription, api)
 	v1.PUT("/units/:code/reports/subscription", s.handleSetReportSubscription, api)
 	v1.GET("/units/:code/reports/:week", s.handleReport, api)
@@ -128,12 +165,14 @@ func (s *Server) routes() {
 }
 
 // compressed reports whether the answer to c is compressed already, or is
-// not worth compressing: the XLSX and PDF downloads (a zip file, a
-// deflated PDF) and the metrics a scraper reads often.
+// not worth compressing: the XLSX, DOCX and PDF downloads (zip files, a
+// deflated PDF) and the papers' files (PDF, JPEG, PNG, DOCX).
 func compressed(c echo.Context) bool {
 	p := c.Request().URL.Path
 	switch f := c.QueryParam("format"); {
-	case strings.HasSuffix(p, ".xlsx"), strings.HasSuffix(p, ".pdf"), f == "xlsx", f == "pdf", p == "/metrics":
+	case strings.HasSuffix(p, ".xlsx"), strings.HasSuffix(p, ".pdf"), f == "xlsx", f == "pdf", f == "docx":
+		return true
+	case strings.Contains(p, "/papers/") && strings.HasSuffix(p, "/file"):
 		return true
 	}
 	return false

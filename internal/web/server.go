@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -43,6 +44,16 @@ type Options struct {
 	SessionLifetime, SessionIdleTimeout time.Duration
 	// CookieSecure sends the session cookie over HTTPS only.
 	CookieSecure bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For tells
+	// the client address (see ipExtractor); none: the connection's peer.
+	TrustedProxies []*net.IPNet
+	// ShiftedClock tells that the services' clock is not the real one (a
+	// trial server's clock.start, the demo's date): every page shows it in
+	// a banner, every response in the header X-Daihoi-Clock.
+	ShiftedClock bool
+	// Instrument, when set, runs around every request before any other
+	// middleware (the metrics: it sees the route and the final status).
+	Instrument echo.MiddlewareFunc
 	// Import bounds a unit file imported on the import page (its size is
 	// bounded by BodyLimit): zero fields take DefaultImportMaxRows and
 	// DefaultImportMaxUnpacked.
@@ -152,7 +163,7 @@ func New(svc *core.Service, opts Options, log *slog.Logger) (*Server, error) {
 	// Expired sessions are never served (Find filters on expiry); deleting
 	// their rows is a scheduled job's work, like expired API tokens.
 	s.sessions = scs.New()
-	s.sessions.Store = svc.Store().Sessions()
+	s.sessions.Store = svc.Sessions()
 	s.sessions.Lifetime = opts.SessionLifetime
 	s.sessions.IdleTimeout = opts.SessionIdleTimeout
 	s.sessions.Cookie.Name = SessionCookie
@@ -166,6 +177,7 @@ func New(svc *core.Service, opts Options, log *slog.Logger) (*Server, error) {
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
+	s.echo.IPExtractor = ipExtractor(opts.TrustedProxies)
 	s.routes()
 
 	s.http = &http.Server{

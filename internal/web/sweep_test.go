@@ -40,6 +40,7 @@ var badQueryValues = map[string][]string{
 var wrongJSON = map[string][]string{
 	"string":  {`null`, `123`, `true`, `[]`, `{}`, `"a\u0000b"`, `"x\ud800"`, `"\udfff"`, "\"\xff\xfe\"", `"a\u001bb"`},
 	"integer": {`null`, `"1"`, `1.5`, `1e400`, `99999999999999999999`, `true`, `[]`, `"\u0000"`},
+	"number":  {`null`, `"1"`, `1e400`, `-1`, `true`, `[]`, `"\u0000"`},
 	"boolean": {`null`, `"true"`, `1`, `[]`, `"\u0000"`},
 	"array":   {`null`, `"x"`, `1`, `{}`, `[null]`, `["a\u0000"]`, `[1]`, `[{}]`},
 	"object":  {`null`, `"x"`, `1`, `[]`},
@@ -97,7 +98,7 @@ func schemaProps(doc openAPIDoc, op map[string]any) map[string]string {
 // param, which gets bad.
 func fill(path, param, bad string, round int64) string {
 	good := map[string]string{"code": "HN.HBT.A.1", "id": fmt.Sprint(round), "milestone": "draft_report",
-		"week": "2020-W10", "name": "nope"}
+		"week": "2020-W10", "name": "nope", "doc": "invitation"}
 	for p, v := range good {
 		if p == param {
 			v = bad

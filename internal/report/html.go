@@ -1,0 +1,237 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"sync"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/i18n"
+	"github.com/daihoi/daihoi/templates"
+)
+
+// The weekly report as HTML: templates/report/weekly.html holds its body
+// ("report_body", also drawn inside the web page) and a standalone document
+// around it ("report_document", with its stylesheet inline) for the
+// command line, the API's html format and the download. Both print on A4.
+// The template gets a View: every figure already written in the
+// report's language.
+
+// View is a weekly report written out in one language: what the
+// template report_body draws.
+type View struct {
+	Lang, Title, Unit, UnitCode, Kind, Round string
+	Week, From, To, MadeAt                   string
+	Headline                                 []figureView
+	Units                                    []unitRowView
+	Held, Planned                            []congressView
+	HeldCount, PlannedCount                  int
+	HeldMore, PlannedMore                    int
+	Late                                     []lateView
+	LateCount, AtRiskCount, LateMore         int
+	Verdict                                  string
+	OnTime                                   bool
+	Projected                                []string
+	Chart                                    chartView
+	// MissingPapers and Composition are the tables of the papers and the
+	// people elected.
+	MissingPapers, Composition paperRows
+}
+
+type figureView struct {
+	Name, Value, Prev, Change string
+	// Up: the figure grew (good for held, bad for late).
+	Up, Down, Late bool
+}
+
+type unitRowView struct {
+	Code, Name, Kind, Held, Share, Change, Status string
+	Planned, HeldOn, Deadline, Done               string
+	Flags                                         []string
+	Pilot, Warn, ProjectedLate                    bool
+}
+
+type congressView struct {
+	Code, Name, Kind, Parent, Date string
+	Pilot                          bool
+}
+
+type lateView struct {
+	Code, Name, Kind, Parent, Flag, Deadline, Planned, Detail string
+	Days                                                      int
+	Late                                                      bool
+}
+
+// chartView is the share of cells held by week as SVG bars (no script:
+// it prints, and shows in the standalone file).
+type chartView struct {
+	Width, Height int
+	Bars          []chartBar
+	// Ticks are the 0, 50 and 100% lines.
+	Ticks []chartTick
+}
+
+type chartBar struct {
+	X, Y, W, H, LabelX float64
+	Title              string
+	Label              string
+}
+
+type chartTick struct {
+	Y     float64
+	Label string
+}
+
+// signed writes a change with its sign: "+3", "0", "−2".
+func signed(n int) string {
+	switch {
+	case n > 0:
+		return fmt.Sprintf("+%d", n)
+	case n < 0:
+		return fmt.Sprintf("−%d", -n)
+	}
+	return "0"
+}
+
+// NewView writes r out in lang.
+func NewView(r Weekly, lang string) View {
+	v := View{Lang: lang, Title: r.Title(lang), Unit: r.Unit.Name, UnitCode: r.Unit.Code, Kind: r.KindName.In(lang),
+		Round: r.RoundName, Week: r.Week, From: r.From.VI(), To: r.To.VI(),
+		MadeAt:    r.MadeAt.In(domain.Location).Format("02/01/2006 15:04"),
+		HeldCount: r.HeldInWeekCount, PlannedCount: r.PlannedNextWeekCount,
+		HeldMore: r.HeldInWeekCount - len(r.HeldInWeek), PlannedMore: r.PlannedNextWeekCount - len(r.PlannedNextWeek),
+		LateCount: r.LateCount, AtRiskCount: r.AtRiskCount, LateMore: r.LateCount + r.AtRiskCount - len(r.Late), Verdict: r.Forecast.Verdict().In(lang), OnTime: r.Forecast.OnTime || r.Forecast.Left == 0,
+		MissingPapers: tableRows(missingPapersTable(r, lang), lang), Composition: tableRows(compositionTable(r, lang), lang)}
+	for _, f := range r.Headline {
+		fv := figureView{Name: f.Name.In(lang), Value: fmt.Sprint(f.Value), Prev: fmt.Sprint(f.Prev), Change: signed(f.Change()),
+			Up: f.Change() > 0, Down: f.Change() < 0, Late: !f.HasTotal()}
+		if f.HasTotal() {
+			fv.Value = fmt.Sprintf("%d / %d (%s)", f.Value, f.Total, f.Share().In(lang))
+			fv.Prev = fmt.Sprintf("%d / %d (%s)", f.Prev, f.PrevTotal, f.PrevShare().In(lang))
+		}
+		v.Headline = append(v.Headline, fv)
+	}
+	for _, u := range r.Units {
+		row := unitRowView{Code: u.Code, Name: u.Name, Kind: u.KindName.In(lang), Held: fmt.Sprintf("%d / %d", u.Held, u.Total),
+			Share: u.Share().In(lang), Change: signed(u.Change()), Status: u.StatusName.In(lang),
+			Planned: domain.ShowDay(u.PlannedDate), HeldOn: domain.ShowDay(u.HeldDate), Deadline: domain.ShowDay(u.Deadline), Done: domain.ShowDay(u.Done),
+			Pilot: u.IsPilot, Warn: len(u.Flags) > 0, ProjectedLate: u.ProjectedLate}
+		for _, f := range u.Flags {
+			row.Flags = append(row.Flags, f.In(lang))
+		}
+		v.Units = append(v.Units, row)
+	}
+	congresses := func(list []domain.ReportCongress) []congressView {
+		out := make([]congressView, 0, len(list))
+		for _, c := range list {
+			out = append(out, congressView{Code: c.Code, Name: c.Name, Kind: c.KindName.In(lang), Parent: c.Parent, Date: c.Date.VI(), Pilot: c.IsPilot})
+		}
+		return out
+	}
+	v.Held, v.Planned = congresses(r.HeldInWeek), congresses(r.PlannedNextWeek)
+	for _, l := range r.Late {
+		lv := lateView{Code: l.Code, Name: l.Name, Kind: l.KindName.In(lang), Parent: l.Parent, Flag: l.FlagName.In(lang),
+			Deadline: l.Deadline.VI(), Planned: domain.ShowDay(l.PlannedDate), Detail: l.Detail.In(lang), Days: l.DaysOverdue, Late: l.Flag == domain.FlagLate}
+		if !lv.Late {
+			lv.Days = -lv.Days // days left
+		}
+		v.Late = append(v.Late, lv)
+	}
+	for _, p := range r.Forecast.ProjectedLate {
+		v.Projected = append(v.Projected, p.Name)
+	}
+	v.Chart = newChart(r.Weeks, lang)
+	return v
+}
+
+// newChart draws the share of cells held at the end of each week.
+func newChart(weeks []WeekPoint, lang string) chartView {
+	const width, height, left, right, top, bottom = 720, 200, 36.0, 24.0, 8.0, 22.0
+	c := chartView{Width: width, Height: height}
+	plot := float64(height) - top - bottom
+	for _, pct := range []int{0, 50, 100} {
+		c.Ticks = append(c.Ticks, chartTick{Y: top + plot*(1-float64(pct)/100), Label: fmt.Sprintf("%d%%", pct)})
+	}
+	if len(weeks) == 0 {
+		return c
+	}
+	step := (float64(width) - left - right) / float64(len(weeks))
+	every := max(1, len(weeks)/8)
+	for i, w := range weeks {
+		s := w.Share()
+		h := plot * s.Percent / 100
+		b := chartBar{X: left + float64(i)*step + step*0.15, W: step * 0.7, Y: top + plot - h, H: h, LabelX: left + (float64(i)+0.5)*step,
+			Title: fmt.Sprintf("%s: %d / %d (%s)", w.Week, w.Held, w.Total, s.In(lang))}
+		if i%every == 0 || i == len(weeks)-1 {
+			b.Label = w.Week[2:] // "20-W14"
+		}
+		c.Bars = append(c.Bars, b)
+	}
+	return c
+}
+
+var (
+	reportTmplOnce sync.Once
+	reportTmpl     *template.Template
+	reportCSS      template.CSS
+	reportTmplErr  error
+)
+
+// reportTemplate parses templates/report once, with the stylesheet the
+// standalone document carries inline.
+func reportTemplate() (*template.Template, template.CSS, error) {
+	reportTmplOnce.Do(func() {
+		reportTmpl, reportTmplErr = template.New("report").Funcs(Funcs(nil, "", nil)).
+			ParseFS(templates.FS, "report/*.html")
+		if reportTmplErr != nil {
+			return
+		}
+		var css []byte
+		css, reportTmplErr = fs.ReadFile(templates.FS, "static/report.css")
+		reportCSS = template.CSS(css) //nolint:gosec // our own stylesheet
+	})
+	return reportTmpl, reportCSS, reportTmplErr
+}
+
+// HTML writes the weekly report r as a standalone HTML document in
+// lang, its words from cat.
+func HTML(w io.Writer, cat *i18n.Catalog, r Weekly, lang string) error {
+	t, css, err := reportTemplate()
+	if err != nil {
+		return fmt.Errorf("report: html template: %w", err)
+	}
+	t, err = t.Clone()
+	if err != nil {
+		return err
+	}
+	var terr error
+	t.Funcs(Funcs(cat, lang, &terr))
+	var buf bytes.Buffer
+	data := struct {
+		View
+		CSS template.CSS
+	}{NewView(r, lang), css}
+	if err := t.ExecuteTemplate(&buf, "report_document", data); err != nil {
+		return fmt.Errorf("report: html %s: %w", r.Week, err)
+	}
+	if terr != nil {
+		return fmt.Errorf("report: html %s: %w", r.Week, terr)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// Funcs are the template functions a report's templates use, bound to
+// lang: t (a message of cat; the first failure is kept in *terr) and status
+// (the name of a congress status, from the glossary of package domain).
+// With a nil catalog they are the stand-ins a template is parsed with.
+func Funcs(cat *i18n.Catalog, lang string, terr *error) template.FuncMap {
+	if cat == nil {
+		return template.FuncMap{"t": func(string, ...any) string { return "" }, "status": func(any) string { return "" }}
+	}
+	return template.FuncMap{"t": cat.Func(lang, terr),
+		"status": func(s any) string { return domain.CongressStatus(fmt.Sprint(s)).Name().In(lang) }}
+}
