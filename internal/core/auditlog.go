@@ -12,7 +12,9 @@ const MaxAudit = 1000
 
 // RoundAudit lists the recorded changes of round (0: current) on the unit
 // with code, or on every unit of its subtree when subtree is set, newest
-// first, each with the sentence that says it (domain.AuditEntry.Describe);
+// first, each with the sentence that says it (domain.AuditEntry.Describe),
+// the personal data of the people elected left out of the changes of
+// results that p may not see them in (domain.Principal.MaySeePersonalData);
 // limit is between 1 and MaxAudit (0: 100).
 func (s *Service) RoundAudit(ctx context.Context, p domain.Principal, code string, roundID int64, subtree bool, limit int) ([]domain.AuditEntry, error) {
 	if limit == 0 {
@@ -35,6 +37,9 @@ func (s *Service) RoundAudit(ctx context.Context, p domain.Principal, code strin
 	}
 	for i := range out {
 		out[i].Summary = out[i].Describe(func(code string) domain.Text { return names[code] })
+		if !p.MaySeePersonalData(out[i].UnitPath) {
+			out[i].HidePersonalData()
+		}
 	}
 	return out, nil
 }

@@ -401,6 +401,7 @@ type AuditEntry struct {
 	Entity   string    `json:"entity" db:"entity"`
 	UnitCode string    `json:"unit_code,omitempty" db:"unit_code"`
 	UnitName string    `json:"unit_name,omitempty" db:"unit_name"`
+	UnitPath string    `json:"-" db:"unit_path"`
 	Before   RawJSON   `json:"before" db:"before"`
 	After    RawJSON   `json:"after" db:"after"`
 	Reason   string    `json:"reason,omitempty" db:"reason"`

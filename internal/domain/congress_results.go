@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -266,6 +267,35 @@ func (r *Results) HidePersonalData() {
 	for i := range r.Elected {
 		e := &r.Elected[i]
 		e.IsWoman, e.BirthYear, e.EthnicMinority, e.Reelected = false, nil, false, false
+	}
+}
+
+// ResultsEntity names the results of a congress in the audit log.
+const ResultsEntity = "results"
+
+// HidePersonalData leaves out of a recorded change of results the personal
+// data of the people elected (Results.HidePersonalData, before and after);
+// a document it cannot read is left out whole. Other changes are kept.
+func (a *AuditEntry) HidePersonalData() {
+	if a.Entity != ResultsEntity {
+		return
+	}
+	for _, doc := range []*RawJSON{&a.Before, &a.After} {
+		if len(*doc) == 0 || string(*doc) == "null" {
+			continue
+		}
+		var r Results
+		if err := json.Unmarshal(*doc, &r); err != nil {
+			*doc = nil
+			continue
+		}
+		r.HidePersonalData()
+		b, err := json.Marshal(r)
+		if err != nil {
+			*doc = nil
+			continue
+		}
+		*doc = b
 	}
 }
 

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -78,5 +79,41 @@ func TestCountWomenCountsTheWomenOnTheCommitteeOnce(t *testing.T) {
 	in.CountWomen()
 	if in.CommitteeWomen != 2 {
 		t.Errorf("CommitteeWomen = %d, want 2", in.CommitteeWomen)
+	}
+}
+
+func TestARecordedChangeOfResultsHidesThePeoplesPersonalData(t *testing.T) {
+	after := `{"committee_size":1,"elected":[{"position":"secretary","full_name":"Nguyễn Thị Hoa","is_woman":true,"birth_year":1985,"ethnic_minority":true,"re_elected":true,"votes_for":35,"valid_ballots":35,"delegates_present":39}],"personal":true}`
+	for _, tc := range []struct {
+		name          string
+		entry         AuditEntry
+		before, after string // what must stay, "" when left out
+		hidden        []string
+	}{
+		{"results: no personal field stays", AuditEntry{Entity: ResultsEntity, After: RawJSON(after)}, "", "Nguyễn Thị Hoa",
+			[]string{`"is_woman"`, `"birth_year"`, `"ethnic_minority":true`, `"re_elected":true`, `"personal":true`}},
+		{"results before and after", AuditEntry{Entity: ResultsEntity, Before: RawJSON(after), After: RawJSON(after)}, "Nguyễn Thị Hoa", "Nguyễn Thị Hoa",
+			[]string{`"birth_year"`}},
+		{"an unreadable document is left out", AuditEntry{Entity: ResultsEntity, After: RawJSON(`{"elected":7}`)}, "", "", nil},
+		{"other changes are kept", AuditEntry{Entity: "congress", After: RawJSON(`{"birth_year":1}`)}, "", "birth_year", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := tc.entry
+			e.HidePersonalData()
+			for _, doc := range []struct {
+				got  RawJSON
+				want string
+			}{{e.Before, tc.before}, {e.After, tc.after}} {
+				s := string(doc.got)
+				if (doc.want == "") != (len(doc.got) == 0) || !strings.Contains(s, doc.want) {
+					t.Errorf("%s, want it holding %q", s, doc.want)
+				}
+				for _, h := range tc.hidden {
+					if strings.Contains(s, h) {
+						t.Errorf("%s still holds %s", s, h)
+					}
+				}
+			}
+		})
 	}
 }

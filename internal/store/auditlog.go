@@ -17,7 +17,7 @@ func auditRound(ctx context.Context, tx *txn, actor domain.Principal, roundID in
 }
 
 const auditSelect = `SELECT a.id, a.at, a.username, a.action, a.entity, coalesce(u.code, '') AS unit_code,
-	coalesce(u.name, '') AS unit_name, a.before, a.after, a.reason
+	coalesce(u.name, '') AS unit_name, coalesce(u.path::text, '') AS unit_path, a.before, a.after, a.reason
 FROM audit_log a LEFT JOIN units u ON u.id = a.unit_id `
 
 // RoundAudit lists the changes of round recorded on the unit with unitID,

@@ -106,7 +106,7 @@ func (s *Store) SetResults(ctx context.Context, actor domain.Principal, roundID 
 		if out, err = resultsOf(ctx, tx, roundID, c.UnitID); err != nil {
 			return err
 		}
-		return auditRound(ctx, tx, actor, roundID, "results.set", "results", &c.UnitID, before, out, "")
+		return auditRound(ctx, tx, actor, roundID, "results.set", domain.ResultsEntity, &c.UnitID, before, out, "")
 	})
 	return out, err
 }

@@ -53,6 +53,10 @@ func TestThePeopleElectedArePersonalDataShownToTheirUnitOnly(t *testing.T) {
 			!strings.Contains(body, `"personal":false`) || !strings.Contains(body, `"women":1`) {
 			t.Errorf("API: %d %s", res.Code, body)
 		}
+		res = f.do("GET", "/api/v1/units/"+cell+"/overview", f.tokens["viewer"], "")
+		if body := res.Body.String(); res.Code != http.StatusOK || strings.Contains(body, `"birth_year":`) || !strings.Contains(body, `"personal":false`) {
+			t.Errorf("the unit's overview shows the viewer personal data: %d %s", res.Code, body)
+		}
 		res = f.do("GET", "/api/v1/units/"+cell+"/results", f.tokens["supervisor"], "")
 		if strings.Contains(res.Body.String(), `"birth_year":`) {
 			t.Errorf("a supervisor sees personal data: %s", res.Body)
