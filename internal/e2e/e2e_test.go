@@ -207,8 +207,11 @@ func text(ctx context.Context, sel string) (string, error) {
 	return chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 }
 
+// shot saves a screenshot of the whole page, which must be no wider than
+// the window (notWider).
 func shot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	notWider(t, ctx, name)
 	if err := os.MkdirAll(*shots, 0o755); err != nil {
 		t.Fatal(err)
 	}

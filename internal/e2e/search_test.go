@@ -31,6 +31,7 @@ func TestTheBoardSearchesBachMaiWithoutDiacriticsAndOpensTheWard(t *testing.T) {
 			if err := signIn(ctx, url, "bantochuc", demo.Password); err != nil {
 				t.Fatal(err)
 			}
+			notWider(t, ctx, "search-box-"+size.name)
 			viewShot(t, ctx, "search-box-"+size.name)
 			first := `#search-results ol.hits li:first-child a`
 			// On a phone the header keeps one bar: its search is a link to
@@ -58,6 +59,7 @@ func TestTheBoardSearchesBachMaiWithoutDiacriticsAndOpensTheWard(t *testing.T) {
 			if place, _ := text(ctx, `#search-results ol.hits li:nth-child(2) .hit-place`); place != "Đảng bộ phường Bạch Mai" {
 				t.Errorf("the place of the second result: %q", place)
 			}
+			notWider(t, ctx, "search-"+size.name)
 			viewShot(t, ctx, "search-"+size.name)
 			if err := chromedp.Do(ctx,
 				chromedp.Click(chromedp.CSS(first)),
