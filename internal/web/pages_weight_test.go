@@ -2,6 +2,7 @@ package web
 
 import (
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -24,11 +25,16 @@ func (b *browser) getAs(path string, headers ...string) response {
 }
 
 // Answers are gzipped for a client that takes it, but for downloads that
-// are compressed already, and a secretary's pages do not load Chart.js.
+// are compressed already (tables, standard documents, papers' files), and
+// a secretary's pages do not load Chart.js.
 func TestAnswersAreCompressedAndASecretarysPagesLeaveChartJSOut(t *testing.T) {
 	f := newFixture(t, Options{})
 	f.withRound()
 	f.holdAPI("HN.HBT.A.1", "2020-03-20")
+	var paper struct {
+		ID int64 `json:"id"`
+	}
+	f.uploadAPI(f.tokens["secretary"], "HN.HBT.A.1", "minutes", "bien-ban.pdf", aPDF(4000)).decode(t, &paper)
 	board := f.browser("")
 	board.login("board", testPassword)
 	secretary := f.browser("")
@@ -46,6 +52,9 @@ func TestAnswersAreCompressedAndASecretarysPagesLeaveChartJSOut(t *testing.T) {
 		{board, "/units/HN.HBT.A", true, "Chi bộ tổ dân phố 1"},
 		{board, "/healthz", false, ""}, // too short to be worth it
 		{board, "/units/HN.HBT/table.xlsx", false, "PK"},
+		{secretary, "/units/HN.HBT.A.1/documents/agenda?format=docx", false, "PK"},
+		{secretary, "/units/HN.HBT.A.1/documents/agenda?format=pdf", false, "%PDF"},
+		{secretary, fmt.Sprintf("/units/HN.HBT.A.1/papers/%d/file", paper.ID), false, "%PDF"},
 	} {
 		t.Run(c.path, func(t *testing.T) {
 			res := c.b.getAs(c.path, "Accept-Encoding: gzip")
