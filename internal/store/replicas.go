@@ -377,43 +377,20 @@ func lagBehind(samples []walSample, replayed lsn.LSN, now time.Time) time.Durati
 	return 0
 }
 
-// ReadStats counts the reads of the dashboards, reports, exports and
-// search by where they ran, since the store opened.
-type ReadStats struct {
-	// Primary and Replica count the reads sent to each.
-	Primary, Replica int64
-	// Fallbacks counts the statements of reads sent to a replica that ran
-	// on the primary instead, the replica failing.
-	Fallbacks int64
-	// Replicas tells how each replica was at its last measure.
-	Replicas []ReplicaState
-}
-
-// ReplicaState is how a replica was at its last measure.
-type ReplicaState struct {
-	Name string
-	// Usable: it may serve reads now.
-	Usable bool
-	// Lag is how far behind the primary it was, at most; Replayed how far
-	// it had replayed the log; Err why it is not usable, if it is down.
-	Lag      time.Duration
-	Replayed lsn.LSN
-	Err      string
-}
-
 // ReadStats returns where the reads of the dashboards, reports, exports and
-// search ran; the zero ReadStats when the store has no replica.
-func (s *Store) ReadStats() ReadStats {
+// search ran since the store opened, and how each replica was at its last
+// measure; the zero ReadStats when the store has no replica.
+func (s *Store) ReadStats() domain.ReadStats {
 	rs := s.replicas
 	if rs == nil {
-		return ReadStats{}
+		return domain.ReadStats{}
 	}
-	out := ReadStats{Primary: rs.reads.primary.Load(), Replica: rs.reads.replica.Load(), Fallbacks: rs.reads.fallback.Load()}
+	out := domain.ReadStats{Primary: rs.reads.primary.Load(), Replica: rs.reads.replica.Load(), Fallbacks: rs.reads.fallback.Load()}
 	now := time.Now()
 	for _, r := range rs.list {
 		_, usable := r.usableAt(now)
 		r.mu.Lock()
-		st := ReplicaState{Name: r.name, Usable: usable, Lag: r.lag, Replayed: r.replayed}
+		st := domain.ReplicaState{Name: r.name, Usable: usable, Lag: r.lag, Replayed: r.replayed.String()}
 		if r.err != nil {
 			st.Err = r.err.Error()
 		}
