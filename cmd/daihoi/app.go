@@ -117,7 +117,8 @@ func storeOptions(c *cli) store.Options {
 	}
 	return store.Options{MaxConns: d.MaxConns, AcquireTimeout: d.AcquireTimeout,
 		StatementTimeout: server(d.StatementTimeout), LockTimeout: server(d.LockTimeout),
-		IdleInTransactionTimeout: server(d.IdleInTransactionSessionTimeout), BulkTimeout: d.BulkTimeout}
+		IdleInTransactionTimeout: server(d.IdleInTransactionSessionTimeout), BulkTimeout: d.BulkTimeout,
+		Replicas: d.ReplicaURLs, ReplicaMaxLag: d.ReplicaMaxLag, ReplicaMaxConns: d.ReplicaMaxConns}
 }
 
 // serviceOptions are the options of the services from the configuration.

@@ -37,6 +37,14 @@ type Config struct {
 		// BulkTimeout bounds the statements and lock waits of bulk work
 		// over a whole tree (imports, new rounds, the jobs).
 		BulkTimeout time.Duration `koanf:"bulk_timeout"`
+		// ReplicaURLs are streaming replicas of the database, which serve
+		// the reads of the dashboards, reports, exports and search once they
+		// have replayed the caller's writes.
+		ReplicaURLs []string `koanf:"replica_urls"`
+		// ReplicaMaxLag: a replica further behind is not read from.
+		ReplicaMaxLag time.Duration `koanf:"replica_max_lag"`
+		// ReplicaMaxConns is the connections to each replica (0: max_conns).
+		ReplicaMaxConns int `koanf:"replica_max_conns"`
 	} `koanf:"database"`
 	Embedded struct {
 		DataDir  string `koanf:"data_dir"`
@@ -150,6 +158,11 @@ var defaults = map[string]any{
 	"database.lock_timeout":                        "15s",
 	"database.idle_in_transaction_session_timeout": "60s",
 	"database.bulk_timeout":                        "30m",
+
+	// Read replicas.
+	"database.replica_urls":      []string{},
+	"database.replica_max_lag":   "10s",
+	"database.replica_max_conns": 0,
 
 	"embedded.data_dir":         ".data/postgres",
 	"embedded.port":             0,
@@ -265,6 +278,14 @@ func (c Config) validate() error {
 	if c.Database.StatementTimeout < 0 || c.Database.LockTimeout < 0 || c.Database.IdleInTransactionSessionTimeout < 0 {
 		bad = append(bad, "database.statement_timeout, lock_timeout and idle_in_transaction_session_timeout must not be negative")
 	}
+	if c.Database.ReplicaMaxLag <= 0 || c.Database.ReplicaMaxConns < 0 {
+		bad = append(bad, "database.replica_max_lag must be positive and database.replica_max_conns not negative")
+	}
+	for i, u := range c.Database.ReplicaURLs {
+		if strings.TrimSpace(u) == "" || u == c.Database.URL {
+			bad = append(bad, fmt.Sprintf("database.replica_urls: replica %d is empty or the primary's url", i+1))
+		}
+	}
 	if c.Auth.BcryptCost < 4 || c.Auth.BcryptCost > 31 {
 		bad = append(bad, "auth.bcrypt_cost must be between 4 and 31")
 	}
@@ -377,18 +398,29 @@ func (c Config) TrustedProxies() ([]*net.IPNet, error) {
 
 // Masked returns the settings as key=value pairs with secrets hidden, for the log.
 func (c Config) Masked() map[string]any {
-	url := c.Database.URL
+	url := maskURL(c.Database.URL)
 	if url == "" {
 		url = "(embedded)"
-	} else if i := strings.Index(url, "@"); i > 0 {
-		if j := strings.Index(url, "://"); j > 0 && j < i {
-			url = url[:j+3] + "***" + url[i:]
-		}
+	}
+	replicas := make([]string, len(c.Database.ReplicaURLs))
+	for i, u := range c.Database.ReplicaURLs {
+		replicas[i] = maskURL(u)
 	}
 	return map[string]any{"addr": c.Addr, "database.url": url, "database.max_conns": c.Database.MaxConns,
+		"database.replica_urls": replicas, "database.replica_max_lag": c.Database.ReplicaMaxLag.String(),
 		"embedded.data_dir": c.Embedded.DataDir, "log.level": c.Log.Level, "jobs.enabled": c.Jobs.Enabled,
 		"mail.host": c.Mail.Host, "reports.kinds": c.Reports.Kinds,
 		"http.trusted_proxies": c.HTTP.TrustedProxies, "metrics.addr": c.Metrics.Addr, "clock.start": c.Clock.Start}
+}
+
+// maskURL hides the credentials of a postgres:// URL.
+func maskURL(url string) string {
+	if i := strings.LastIndex(url, "@"); i > 0 {
+		if j := strings.Index(url, "://"); j > 0 && j < i {
+			return url[:j+3] + "***" + url[i:]
+		}
+	}
+	return url
 }
 
 // splitList reads a list from the environment: "district, city".

@@ -73,15 +73,15 @@ func (s *Service) cellKinds() []string {
 // report draw it: the figures from the maintained aggregates (as a
 // progress read of that day gives them), the lists read set-based over
 // u's subtree (a fixed number of queries whatever its size).
-func (s *Service) buildWeeklyReport(ctx context.Context, round domain.RoundDetail, u domain.Unit, w domain.Week) (report.Weekly, error) {
+func (s *Service) buildWeeklyReport(ctx context.Context, st *store.Store, round domain.RoundDetail, u domain.Unit, w domain.Week) (report.Weekly, error) {
 	from, to := w.Monday(), w.Sunday()
 	n := s.opts.Reports.ForecastWeeks
 	f := report.Facts{Unit: unitRef(u), Round: round, Week: w, MadeAt: s.clock.Now(), Rules: s.rules, ForecastWeeks: n}
-	cur, err := s.store.Progress(ctx, round.ID, u, to, s.atRiskDays(), 0)
+	cur, err := st.Progress(ctx, round.ID, u, to, s.atRiskDays(), 0)
 	if err != nil {
 		return report.Weekly{}, err
 	}
-	prev, err := s.store.Progress(ctx, round.ID, u, to.AddDays(-7), s.atRiskDays(), 0)
+	prev, err := st.Progress(ctx, round.ID, u, to.AddDays(-7), s.atRiskDays(), 0)
 	if err != nil {
 		return report.Weekly{}, err
 	}
@@ -90,7 +90,7 @@ func (s *Service) buildWeeklyReport(ctx context.Context, round domain.RoundDetai
 	f.Deadline = cur.Own.Deadline
 
 	kinds := s.cellKinds()
-	daily, total, _, err := s.store.HeldByDay(ctx, round.ID, u, kinds, round.StartDate, to)
+	daily, total, _, err := st.HeldByDay(ctx, round.ID, u, kinds, round.StartDate, to)
 	if err != nil {
 		return report.Weekly{}, err
 	}
@@ -107,7 +107,7 @@ func (s *Service) buildWeeklyReport(ctx context.Context, round domain.RoundDetai
 	if err != nil {
 		return report.Weekly{}, err
 	}
-	children, err := s.store.ProgressChildren(ctx, round.ID, u, to, s.atRiskDays())
+	children, err := st.ProgressChildren(ctx, round.ID, u, to, s.atRiskDays())
 	if err != nil {
 		return report.Weekly{}, err
 	}
@@ -203,15 +203,18 @@ func (s *Service) makeWeeklyReport(ctx context.Context, p domain.Principal, roun
 	if err := domain.ReportableWeek(w, domain.TodayDay(s.clock), round.StartDate); err != nil {
 		return MadeReport{}, err
 	}
+	// Made from the primary: the figures come from several statements,
+	// which replicas at different points of the log would not agree on.
+	st := s.store.Primary()
 	if !force {
-		if stored, err := s.store.WeeklyReport(ctx, u.ID, w.String()); err == nil {
+		if stored, err := st.WeeklyReport(ctx, u.ID, w.String()); err == nil {
 			r, err := decodeReport(stored)
 			return MadeReport{Report: r, ID: stored.ID}, err
 		} else if !domain.IsCode(err, domain.ENotFound) {
 			return MadeReport{}, err
 		}
 	}
-	r, err := s.buildWeeklyReport(ctx, round, u, w)
+	r, err := s.buildWeeklyReport(ctx, st, round, u, w)
 	if err != nil {
 		return MadeReport{}, err
 	}
@@ -223,12 +226,12 @@ func (s *Service) makeWeeklyReport(ctx context.Context, p domain.Principal, roun
 		return MadeReport{}, fmt.Errorf("core: report %s %s: %w", u.Code, r.Week, err)
 	}
 	row := store.StoredReport{RoundID: r.RoundID, Week: r.Week, WeekStart: r.From, MadeAt: r.MadeAt, NothingNew: r.NothingNew(), Content: content}
-	res, err := s.store.SaveWeeklyReport(ctx, p, u, row, force, at == nil, s.clock.Now())
+	res, err := st.SaveWeeklyReport(ctx, p, u, row, force, at == nil, s.clock.Now())
 	if err != nil {
 		return MadeReport{}, err
 	}
 	if !res.Written { // made at the same time by another run: keep the stored one
-		stored, err := s.store.WeeklyReport(ctx, u.ID, w.String())
+		stored, err := st.WeeklyReport(ctx, u.ID, w.String())
 		if err != nil {
 			return MadeReport{}, err
 		}

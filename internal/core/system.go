@@ -97,3 +97,7 @@ func (s *Service) Tidy(ctx context.Context, p domain.Principal) error {
 	}
 	return s.store.Tidy(ctx)
 }
+
+// ReadStats tells where the reads of the dashboards, reports, exports and
+// search ran, and how the read replicas are, for the metrics.
+func (s *Service) ReadStats() domain.ReadStats { return s.store.ReadStats() }

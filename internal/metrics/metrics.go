@@ -1,8 +1,8 @@
 // Package metrics exposes how daihoi runs to Prometheus, on a listener of
 // its own (setting metrics.addr), from a private registry: the HTTP
 // requests by route template and status and those in flight, the database
-// pool, the runs of the jobs, the report e-mails by state, and the rollup
-// rows the consistency check fixed.
+// pool, the runs of the jobs, the report e-mails by state, the rollup
+// rows the consistency check fixed, and the reads served by replicas.
 //
 // The web server takes the middleware (Middleware), the job runner the
 // observer (JobDone); the pool and the figures read from the database at
@@ -154,6 +154,55 @@ func (m *Metrics) WatchStatus(status func(context.Context) (domain.OpsStatus, er
 		lastSuccess: prometheus.NewDesc(Namespace+"_job_last_success_timestamp_seconds",
 			"When each job last ended well, in any daihoi process on the database (Unix time).", []string{"job"}, nil),
 	})
+}
+
+// WatchReads adds, for a store with read replicas, where the reads of the
+// dashboards, reports, exports and search ran (daihoi_db_reads_total by
+// target, primary or replica; daihoi_db_replica_fallbacks_total, the
+// statements a failing replica left to the primary) and each replica's
+// last measure (daihoi_db_replica_usable, daihoi_db_replica_lag_seconds by
+// replica, its host:port/database), read from stats when scraped.
+func (m *Metrics) WatchReads(stats func() domain.ReadStats) {
+	m.reg.MustRegister(&readsCollector{stats: stats,
+		reads: prometheus.NewDesc(Namespace+"_db_reads_total",
+			"Reads of the dashboards, reports, exports and search, by the server they were sent to (primary, replica).", []string{"target"}, nil),
+		fallbacks: prometheus.NewDesc(Namespace+"_db_replica_fallbacks_total",
+			"Statements of reads sent to a replica that ran on the primary, the replica failing.", nil, nil),
+		usable: prometheus.NewDesc(Namespace+"_db_replica_usable",
+			"Whether the replica may serve reads now (1) or is down or too far behind (0).", []string{"replica"}, nil),
+		lag: prometheus.NewDesc(Namespace+"_db_replica_lag_seconds",
+			"How far behind the primary the replica was at its last measure, at most.", []string{"replica"}, nil),
+	})
+}
+
+// readsCollector collects domain.ReadStats when scraped.
+type readsCollector struct {
+	stats                         func() domain.ReadStats
+	reads, fallbacks, usable, lag *prometheus.Desc
+}
+
+func (rc *readsCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- rc.reads
+	ch <- rc.fallbacks
+	ch <- rc.usable
+	ch <- rc.lag
+}
+
+func (rc *readsCollector) Collect(ch chan<- prometheus.Metric) {
+	st := rc.stats()
+	ch <- prometheus.MustNewConstMetric(rc.reads, prometheus.CounterValue, float64(st.Primary), "primary")
+	ch <- prometheus.MustNewConstMetric(rc.reads, prometheus.CounterValue, float64(st.Replica), "replica")
+	ch <- prometheus.MustNewConstMetric(rc.fallbacks, prometheus.CounterValue, float64(st.Fallbacks))
+	for _, r := range st.Replicas {
+		usable := 0.0
+		if r.Usable {
+			usable = 1
+		}
+		ch <- prometheus.MustNewConstMetric(rc.usable, prometheus.GaugeValue, usable, r.Name)
+		if r.Err == "" {
+			ch <- prometheus.MustNewConstMetric(rc.lag, prometheus.GaugeValue, r.Lag.Seconds(), r.Name)
+		}
+	}
 }
 
 // statusCollector collects domain.OpsStatus when scraped.

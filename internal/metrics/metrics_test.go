@@ -115,3 +115,33 @@ func TestAStatusReadThatTimesOutLeavesTheOtherMetrics(t *testing.T) {
 		t.Errorf("the failed read is not logged: %q", logs.String())
 	}
 }
+
+func TestWatchReadsTellsWhereReadsRanAndHowFarBehindEachReplicaIs(t *testing.T) {
+	m := New("test", nil)
+	m.WatchReads(func() domain.ReadStats {
+		return domain.ReadStats{Primary: 3, Replica: 5, Fallbacks: 1, Replicas: []domain.ReplicaState{
+			{Name: "db2:5432/daihoi", Usable: true, Lag: 1500 * time.Millisecond},
+			{Name: "db3:5432/daihoi", Err: "connection refused"},
+		}}
+	})
+	want := `
+# HELP daihoi_db_reads_total Reads of the dashboards, reports, exports and search, by the server they were sent to (primary, replica).
+# TYPE daihoi_db_reads_total counter
+daihoi_db_reads_total{target="primary"} 3
+daihoi_db_reads_total{target="replica"} 5
+# HELP daihoi_db_replica_fallbacks_total Statements of reads sent to a replica that ran on the primary, the replica failing.
+# TYPE daihoi_db_replica_fallbacks_total counter
+daihoi_db_replica_fallbacks_total 1
+# HELP daihoi_db_replica_lag_seconds How far behind the primary the replica was at its last measure, at most.
+# TYPE daihoi_db_replica_lag_seconds gauge
+daihoi_db_replica_lag_seconds{replica="db2:5432/daihoi"} 1.5
+# HELP daihoi_db_replica_usable Whether the replica may serve reads now (1) or is down or too far behind (0).
+# TYPE daihoi_db_replica_usable gauge
+daihoi_db_replica_usable{replica="db2:5432/daihoi"} 1
+daihoi_db_replica_usable{replica="db3:5432/daihoi"} 0
+`
+	if err := testutil.GatherAndCompare(m.reg, strings.NewReader(want), "daihoi_db_reads_total", "daihoi_db_replica_fallbacks_total",
+		"daihoi_db_replica_lag_seconds", "daihoi_db_replica_usable"); err != nil {
+		t.Error(err)
+	}
+}

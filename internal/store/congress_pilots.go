@@ -10,6 +10,7 @@ import (
 // Pilots lists the pilot congresses of round in the subtree at path, and
 // compares them, kind by kind, with the other active units of the subtree.
 func (s *Store) Pilots(ctx context.Context, roundID int64, path string) (pilots []domain.PilotCongress, cmp []domain.PilotComparison, err error) {
+	s = s.reading(ctx)
 	pilots = []domain.PilotCongress{}
 	if err := s.db.SelectContext(ctx, &pilots, `SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind,
 			c.status, c.planned_date, c.held_date, c.deadline, c.lessons_learned

@@ -131,6 +131,7 @@ var bigSubtree = 20000
 // ones the most recently resolved first, in the order of an index so that
 // a page never sorts them all. Days overdue are counted at today.
 func (s *Store) Flags(ctx context.Context, roundID int64, unit domain.Unit, q domain.FlagQuery, today domain.Day) (domain.FlagList, error) {
+	s = s.reading(ctx)
 	out := domain.FlagList{RoundID: roundID, Unit: domain.UnitRef{Code: unit.Code, Name: unit.Name, Kind: unit.Kind},
 		State: q.State, Subtree: q.Subtree, Limit: q.Limit, Offset: q.Offset, Flags: []domain.Flag{}}
 	state, order := `f.resolved_at IS NULL`, `f.due_date, f.id`

@@ -319,6 +319,7 @@ ORDER BY k.sort_order, u.name COLLATE vietnamese, u.code`
 // ("" for the whole tree) in tree order: each unit followed by its subtree,
 // children by kind, then name, then code.
 func (s *Store) ExportUnits(ctx context.Context, rootPath string) ([]domain.Unit, error) {
+	s = s.reading(ctx)
 	var all []domain.Unit
 	if err := s.db.SelectContext(ctx, &all, exportSelect, rootPath); err != nil {
 		return nil, fmt.Errorf("store: export units: %w", err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"reflect"
 	"syscall"
 	"time"
 
@@ -38,6 +39,11 @@ type pool struct {
 	slots  chan struct{} // nil: no limit, nothing to wait for
 	leases chan struct{} // nil: no limit
 	wait   time.Duration
+	// stmts are the store's prepared queries on this pool's connections.
+	stmts statements
+	// replica is the replica whose pool this is (nil: the primary's): a
+	// statement the replica cannot serve now runs on the primary instead.
+	replica *replica
 }
 
 // newPool gates db with slots and leases (0: no limit).
@@ -111,6 +117,26 @@ func (p *pool) release() {
 	}
 }
 
+// do runs fn on the pool holding a slot, and types its error. On a
+// replica's pool, a statement the replica cannot serve now (it is down,
+// busy, or cancelled the statement to replay the log) runs on the primary
+// instead, as does every statement after the replica was found down.
+func (p *pool) do(ctx context.Context, fn func(t *pool) error) error {
+	r := p.replica
+	if r == nil {
+		return p.run(ctx, func() error { return fn(p) })
+	}
+	if r.usable() {
+		err := p.run(ctx, func() error { return fn(p) })
+		if !r.passOver(ctx, err) {
+			return err
+		}
+	}
+	r.set.reads.fallback.Add(1)
+	prim := r.set.primary
+	return prim.run(ctx, func() error { return fn(prim) })
+}
+
 // with runs fn holding a slot, on the database, for the helpers that read
 // with a sqlx.QueryerContext (the database or a transaction).
 func (p *pool) with(ctx context.Context, fn func(q sqlx.QueryerContext) error) error {
@@ -137,12 +163,29 @@ func (p *pool) onConn(ctx context.Context, fn func(c *sqlx.Conn) error) error {
 
 // GetContext runs a query returning one row into dest.
 func (p *pool) GetContext(ctx context.Context, dest any, query string, args ...any) error {
-	return p.run(ctx, func() error { return p.db.GetContext(ctx, dest, query, args...) })
+	return p.do(ctx, func(t *pool) error { return t.db.GetContext(ctx, dest, query, args...) })
 }
 
 // SelectContext runs a query returning rows into dest.
 func (p *pool) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
-	return p.run(ctx, func() error { return p.db.SelectContext(ctx, dest, query, args...) })
+	again := rowsInto(dest)
+	return p.do(ctx, func(t *pool) error {
+		again()
+		return t.db.SelectContext(ctx, dest, query, args...)
+	})
+}
+
+// rowsInto returns a function that cuts the slice dest points to, if it
+// does, back to its length now: sqlx appends the rows it reads, and those
+// of a statement that failed part-way on a replica must not stay when it
+// runs again on the primary.
+func rowsInto(dest any) func() {
+	v := reflect.ValueOf(dest)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Slice {
+		return func() {}
+	}
+	rows, n := v.Elem(), v.Elem().Len()
+	return func() { rows.SetLen(n) }
 }
 
 // ExecContext runs a statement.
@@ -186,13 +229,33 @@ func typed(ctx context.Context, err error) error {
 }
 
 // transient reports whether err says the database cannot serve now but may
-// shortly: no connection (refused, reset, broken: lib/pq turns a FATAL
-// error such as admin shutdown into driver.ErrBadConn and marks the
-// connection bad, so the pool drops it), the server starting up or shutting
-// down, too many connections, and the timeouts set on every connection
-// (lock_timeout, statement_timeout), a deadlock or a serialization failure:
-// the request was fine, a retry may pass.
+// shortly: it cannot be reached (unreachable), or one of the timeouts set
+// on every connection (lock_timeout, statement_timeout), a deadlock or a
+// serialization failure stopped the statement: the request was fine, a
+// retry may pass.
 func transient(err error) bool {
+	if unreachable(err) {
+		return true
+	}
+	switch pqCode(err) {
+	case "55P03", // lock not available: lock_timeout
+		statementTimeout, // a cancelled context is told apart first
+		"40001", "40P01": // serialization failure, deadlock detected
+		return true
+	}
+	return false
+}
+
+// statementTimeout is the SQLSTATE of a query cancelled, by its
+// statement_timeout or by its client.
+const statementTimeout = "57014"
+
+// unreachable reports whether err says the server cannot be reached or
+// used now: no connection (refused, reset, broken: lib/pq turns a FATAL
+// error such as admin shutdown into driver.ErrBadConn and marks the
+// connection bad, so the pool drops it), the server starting up or
+// shutting down, or too many connections.
+func unreachable(err error) bool {
 	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
@@ -211,10 +274,7 @@ func transient(err error) bool {
 	}
 	switch pe.Code {
 	case "57P01", "57P02", "57P03", // admin shutdown, crash shutdown, cannot connect now
-		"53300",          // too many connections
-		"55P03",          // lock not available: lock_timeout
-		"57014",          // query canceled: statement_timeout (a cancelled context is told apart first)
-		"40001", "40P01": // serialization failure, deadlock detected
+		"53300": // too many connections
 		return true
 	}
 	return false

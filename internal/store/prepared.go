@@ -49,7 +49,7 @@ func prepare(sql string) *query {
 	return q
 }
 
-// statements are the queries prepared on the pool. They are prepared all at
+// statements are the queries prepared on a pool. They are prepared all at
 // once, outside any transaction, before the first one begins (database/sql
 // needs a connection of the pool to prepare a statement of the pool); a
 // transaction then binds them to its own connection (Tx.StmtContext), which
@@ -90,7 +90,7 @@ func (s *Store) begin(ctx context.Context) (*txn, func(), error) {
 	if err := s.db.acquire(ctx); err != nil {
 		return nil, nil, err
 	}
-	stmts, err := s.stmts.prepared(ctx, s.db.db)
+	stmts, err := s.db.stmts.prepared(ctx, s.db.db)
 	if err != nil {
 		s.db.release()
 		return nil, nil, typed(ctx, err)
@@ -132,13 +132,17 @@ func (s *Store) get(ctx context.Context, dest any, q *query, args ...any) error 
 
 // selectRows runs a prepared query returning rows into dest, outside a transaction.
 func (s *Store) selectRows(ctx context.Context, dest any, q *query, args ...any) error {
-	return s.withPrepared(ctx, q, func(st *sqlx.Stmt) error { return st.SelectContext(ctx, dest, args...) })
+	again := rowsInto(dest)
+	return s.withPrepared(ctx, q, func(st *sqlx.Stmt) error {
+		again()
+		return st.SelectContext(ctx, dest, args...)
+	})
 }
 
 // withPrepared runs fn with the prepared query q on the pool, holding a slot.
 func (s *Store) withPrepared(ctx context.Context, q *query, fn func(st *sqlx.Stmt) error) error {
-	return s.db.run(ctx, func() error {
-		stmts, err := s.stmts.prepared(ctx, s.db.db)
+	return s.db.do(ctx, func(p *pool) error {
+		stmts, err := p.stmts.prepared(ctx, p.db)
 		if err != nil {
 			return err
 		}

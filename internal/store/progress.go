@@ -83,6 +83,7 @@ type figureRow struct {
 // before), with at-risk days atRiskDays and at most lateLimit late units
 // listed.
 func (s *Store) Progress(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, atRiskDays, lateLimit int) (ProgressFigures, error) {
+	s = s.reading(ctx)
 	var f ProgressFigures
 	err := s.get(ctx, &f.Own, ownSelect, roundID, unit.ID, asOf, atRiskDays)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -178,6 +179,7 @@ type ChildFigures struct {
 // own congress on asOf and its per-kind figures below, in two set-based
 // queries whatever the number of children.
 func (s *Store) ProgressChildren(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
+	s = s.reading(ctx)
 	children := []ChildFigures{}
 	err := s.db.SelectContext(ctx, &children, `SELECT u.id, u.code, u.name, u.kind, coalesce(u.category, '') AS category,
 			`+ownColumns("own.")+`

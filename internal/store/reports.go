@@ -234,6 +234,7 @@ func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, un
 
 // WeeklyReport returns the stored report of the unit for week.
 func (s *Store) WeeklyReport(ctx context.Context, unitID int64, week string) (StoredReport, error) {
+	s = s.reading(ctx)
 	var r StoredReport
 	err := s.db.GetContext(ctx, &r, `SELECT id, unit_id, round_id, week, week_start, made_at, made_by, nothing_new, content
 		FROM weekly_reports WHERE unit_id = $1 AND week = $2`, unitID, week)
@@ -261,6 +262,7 @@ type ReportSummary struct {
 // WeeklyReports lists the stored reports of the unit, the latest week
 // first, at most limit.
 func (s *Store) WeeklyReports(ctx context.Context, unitID int64, limit int) ([]ReportSummary, error) {
+	s = s.reading(ctx)
 	out := []ReportSummary{}
 	if err := s.db.SelectContext(ctx, &out, `SELECT week, week_start, made_at, made_by, nothing_new,
 			coalesce((content->>'held_in_week_count')::int, 0) AS held_in_week, content->'headline' AS headline

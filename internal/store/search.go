@@ -98,6 +98,7 @@ func (x *search) codes(ctx context.Context, what, q string, args ...any) ([]stri
 // SearchUnits returns the page q asks for of the active units in q's scope
 // matching q, best first, and whether more follow.
 func (s *Store) SearchUnits(ctx context.Context, q UnitSearch) (domain.UnitHits, error) {
+	s = s.reading(ctx)
 	return s.searchUnits(ctx, q, defaultSearchBatches)
 }
 

@@ -20,16 +20,22 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/lsn"
 	"github.com/daihoi/daihoi/migrations"
 )
 
 // Store is daihoi's PostgreSQL storage.
 type Store struct {
-	db    *pool
-	opts  Options
-	stmts statements
+	db   *pool
+	opts Options
+	// replicas, when the store has any, may serve the reads of the
+	// dashboards, reports, exports and search (see reading); onPrimary
+	// keeps this Store's reads on the primary (Primary).
+	replicas  *replicaSet
+	onPrimary bool
 	// clock times the audit log (UseClock); the system clock when unset.
-	clock atomic.Pointer[domain.Clock]
+	// A pointer, shared by the copies reading and Primary make.
+	clock *atomic.Pointer[domain.Clock]
 }
 
 // UseClock makes the store time its audit log on c: a demo server records
@@ -62,6 +68,16 @@ type Options struct {
 	// bulk work over a whole tree (imports, new rounds, generated state,
 	// the jobs' recomputations), set for the transaction only.
 	BulkTimeout time.Duration
+	// Replicas are the URLs of streaming replicas of the database (Open
+	// only), with the same session settings. The reads of the dashboards,
+	// reports, exports and search go to one that has replayed the caller's
+	// writes (see reading).
+	Replicas []string
+	// ReplicaMaxLag: a replica further behind the primary is not read from.
+	ReplicaMaxLag time.Duration
+	// ReplicaMaxConns is how many connections each replica's pool uses at
+	// once; 0: MaxConns.
+	ReplicaMaxConns int
 }
 
 // Defaults of Options, the same as in configs/daihoi.yaml.
@@ -72,6 +88,7 @@ const (
 	DefaultLockTimeout              = 15 * time.Second
 	DefaultIdleInTransactionTimeout = time.Minute
 	DefaultBulkTimeout              = 30 * time.Minute
+	DefaultReplicaMaxLag            = 10 * time.Second
 )
 
 func (o Options) withDefaults() Options {
@@ -88,6 +105,10 @@ func (o Options) withDefaults() Options {
 	set(&o.LockTimeout, DefaultLockTimeout)
 	set(&o.IdleInTransactionTimeout, DefaultIdleInTransactionTimeout)
 	set(&o.BulkTimeout, DefaultBulkTimeout)
+	set(&o.ReplicaMaxLag, DefaultReplicaMaxLag)
+	if o.ReplicaMaxConns <= 0 {
+		o.ReplicaMaxConns = o.MaxConns
+	}
 	return o
 }
 
@@ -96,21 +117,32 @@ func (o Options) withDefaults() Options {
 // limit, if any, is shared by statements and job leases.
 func New(db *sqlx.DB) *Store {
 	o := Options{}.withDefaults()
-	return &Store{db: newPool(db, db.Stats().MaxOpenConnections, 0, o.AcquireTimeout), opts: o}
+	return &Store{db: newPool(db, db.Stats().MaxOpenConnections, 0, o.AcquireTimeout), opts: o, clock: new(atomic.Pointer[domain.Clock])}
 }
 
 // DB returns the underlying database handle. What runs on it directly does
 // not wait for the store's pool slots: tests and migrations only.
 func (s *Store) DB() *sqlx.DB { return s.db.db }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.db.Close() }
+// Close closes the database and its replicas.
+func (s *Store) Close() error {
+	var err error
+	if s.replicas != nil {
+		err = s.replicas.close()
+	}
+	return errors.Join(s.db.db.Close(), err)
+}
 
 // Open connects to the database at url with daihoi's session settings and
-// checks that it answers.
+// checks that it answers. Its replicas (o.Replicas) are not asked: one that
+// does not answer is passed over until it does.
 func Open(ctx context.Context, url string, o Options) (*Store, error) {
 	o = o.withDefaults()
-	conn, err := connector(url, o)
+	cfg, err := sessionConfig(url, o)
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	conn, err := pq.NewConnectorConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
@@ -124,21 +156,28 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &Store{db: newPool(db, o.MaxConns, jobLeases, o.AcquireTimeout), opts: o}, nil
+	s := &Store{db: newPool(db, o.MaxConns, jobLeases, o.AcquireTimeout), opts: o, clock: new(atomic.Pointer[domain.Clock])}
+	if len(o.Replicas) > 0 {
+		if s.replicas, err = openReplicas(s.db, o.Replicas, o); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
-// connector is lib/pq's connector for url (a postgres:// URL or a key=value
-// DSN, parsed by lib/pq itself) with daihoi's session settings added as
+// sessionConfig is lib/pq's configuration for url (a postgres:// URL or a
+// key=value DSN, parsed by lib/pq itself) with daihoi's session settings added as
 // run-time parameters, each unless the URL sets it (directly or in its
 // options). JIT compilation is off: daihoi's queries are short, and the
 // planner's row estimates for ltree subtrees cross the JIT threshold, which
 // made a 1 ms status update take 20-70 ms. The timeouts keep a stuck
 // statement, lock wait or forgotten transaction from holding a connection
 // for ever.
-func connector(url string, o Options) (*pq.Connector, error) {
+func sessionConfig(url string, o Options) (pq.Config, error) {
 	cfg, err := pq.NewConfig(url)
 	if err != nil {
-		return nil, err
+		return cfg, err
 	}
 	if cfg.Runtime == nil {
 		cfg.Runtime = map[string]string{}
@@ -158,7 +197,7 @@ func connector(url string, o Options) (*pq.Connector, error) {
 		}
 		cfg.Runtime[st.name] = st.value
 	}
-	return pq.NewConnectorConfig(cfg)
+	return cfg, nil
 }
 
 // millis is d as a PostgreSQL setting in milliseconds, "" when negative
@@ -239,7 +278,43 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 	if err := fn(tx); err != nil {
 		return typed(ctx, err)
 	}
-	return typed(ctx, tx.Commit())
+	caller := lsn.From(ctx)
+	wrote, err := tx.commit(ctx, s.replicas != nil && caller != nil)
+	if err != nil {
+		return typed(ctx, err)
+	}
+	if wrote {
+		s.recordWrite(ctx, caller)
+	}
+	return nil
+}
+
+// commit commits the transaction; with track, it first asks whether the
+// transaction wrote anything (an id was assigned to it), and says so.
+func (t *txn) commit(ctx context.Context, track bool) (wrote bool, err error) {
+	if track {
+		if err := t.GetContext(ctx, &wrote, `SELECT pg_current_xact_id_if_assigned() IS NOT NULL`); err != nil {
+			return false, err
+		}
+	}
+	return wrote, t.Commit()
+}
+
+// recordWrite records in the caller of a request (on a store with
+// replicas) how far the log had reached once the commit of a write was in
+// it: a replica that has replayed that far shows the write. That is the
+// log's insert position read just after the commit (the commit record
+// comes after anything read before it; the insert position, unlike the
+// write position, covers it even when synchronous_commit is off). A
+// position that cannot be read then (the connection lost at that moment)
+// is left unrecorded: the write is made, and its caller may read from a
+// replica that lags at most max lag. Call it holding the transaction's
+// slot, after its commit.
+func (s *Store) recordWrite(ctx context.Context, caller *lsn.Caller) {
+	var at lsn.LSN
+	if err := s.db.db.GetContext(ctx, &at, `SELECT pg_current_wal_insert_lsn()`); err == nil {
+		caller.Wrote(at)
+	}
 }
 
 // inBulkTx is inTx for bulk work over a whole tree: its statements may run,

@@ -15,6 +15,7 @@ import (
 // none), from the maintained figures (held_below_on): a few hundred rows
 // whatever the size of the subtree.
 func (s *Store) HeldByDay(ctx context.Context, roundID int64, unit domain.Unit, kinds []string, from, to domain.Day) ([]domain.DayCount, int, *domain.Day, error) {
+	s = s.reading(ctx)
 	var rows []struct {
 		domain.DayCount
 		Total    int         `db:"total"`
@@ -43,6 +44,7 @@ func (s *Store) HeldByDay(ctx context.Context, roundID int64, unit domain.Unit, 
 // unit at path (and its own) not held yet and planned from from to to, the
 // soonest first.
 func (s *Store) PlannedBetween(ctx context.Context, roundID int64, path string, from, to domain.Day, limit int) ([]domain.Congress, error) {
+	s = s.reading(ctx)
 	out := []domain.Congress{}
 	if err := s.db.SelectContext(ctx, &out, congressSelect+`WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree
 			AND c.held_date IS NULL AND c.planned_date BETWEEN $3::date AND $4::date

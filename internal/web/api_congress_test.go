@@ -80,15 +80,16 @@ func (f *fixture) patchStep(role, code, fields string, want int) response {
 	return res
 }
 
-// holdAPI walks a unit's congress to held on day through the API.
-func (f *fixture) holdAPI(code, day string) {
+// holdAPI walks a unit's congress to held on day through the API, and
+// returns the response to the last step.
+func (f *fixture) holdAPI(code, day string) response {
 	f.t.Helper()
 	if res := f.do("POST", "/api/v1/units/"+code+"/milestones/congress_plan", f.tokens["board"], `{"done_on":"2020-01-10"}`); res.Code != http.StatusOK {
 		f.t.Fatalf("approve %s: %d %s", code, res.Code, res.Body)
 	}
 	f.patchStep("secretary", code, `"status":"preparing",`, 200)
 	f.patchStep("secretary", code, `"status":"plan_approved",`, 200)
-	f.patchStep("secretary", code, `"status":"held","held_date":"`+day+`",`, 200)
+	return f.patchStep("secretary", code, `"status":"held","held_date":"`+day+`",`, 200)
 }
 
 func TestRoundParamDefaultsToTheCurrentRound(t *testing.T) {

@@ -12,8 +12,9 @@ import (
 // request: the instrument (metrics) when set, request id, access log, panic
 // recovery, security headers, gzip (of answers of 1 KB and more, when the
 // client takes it), body limit, the clock header when the clock is shifted;
-// then per route either the web session (pages) or API
-// authentication (api), each with the check of the path's and query's texts
+// then per route either the web session (pages) or API authentication
+// (api), each tracking the caller's writes (lsn.go) and with the check of
+// the path's and query's texts
 // (checkRequestText; in the session, so that a page's refusal speaks the
 // user's language).
 func (s *Server) routes() {
@@ -36,8 +37,13 @@ func (s *Server) routes() {
 	}
 
 	// HTML pages: scs LoadAndSave. /api/v1: bearer token or web session, else 401.
-	page := func(next echo.HandlerFunc) echo.HandlerFunc { return s.withSession(checkRequestText(next)) }
-	api := func(next echo.HandlerFunc) echo.HandlerFunc { return checkRequestText(s.authenticate(next)) }
+	// Both track how far the caller's writes reached (lsn.go).
+	page := func(next echo.HandlerFunc) echo.HandlerFunc {
+		return s.withSession(s.trackPage(checkRequestText(next)))
+	}
+	api := func(next echo.HandlerFunc) echo.HandlerFunc {
+		return checkRequestText(s.authenticate(s.trackAPI(next)))
+	}
 
 	// Probes, static files and pages. Pages run in the web session; those
 	// that change something need the session's CSRF token.
