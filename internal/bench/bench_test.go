@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"
 
 	"github.com/daihoi/daihoi/internal/bench"
 	"github.com/daihoi/daihoi/internal/gen"
@@ -28,10 +33,20 @@ func TestMain(m *testing.M) { testdb.Main(m, store.Migrate) }
 // TestRunOnASmallTree runs the whole benchmark on a small tree, so that
 // `make test` keeps it working; it checks the run, not the speed.
 func TestRunOnASmallTree(t *testing.T) {
-	db := testdb.New(t)
 	o := bench.DefaultOptions()
+	o.URL = testdb.URL(t)
+	db, err := sqlx.Open("postgres", o.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	bin, err := pg.EnsureBinaries(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	o.Tree = gen.Options{Provinces: 3, Districts: 9, Grassroots: 300, Cells: 1500, Seed: 7}
-	o.Recomputes, o.Reads, o.Updates, o.Clients = 2, 20, 60, 4
+	o.Recomputes, o.Reads, o.Updates, o.Clients, o.ReadFor = 2, 20, 60, 4, 300*time.Millisecond
+	o.PgBench = bench.PgBench{BinDir: bin, URL: testdb.URL(t), Scale: 1, Clients: 2, Duration: time.Second}
 	f, err := bench.Run(context.Background(), db, o, testWriter{t})
 	if err != nil {
 		t.Fatal(err)
@@ -39,9 +54,36 @@ func TestRunOnASmallTree(t *testing.T) {
 	var table bytes.Buffer
 	f.Print(&table)
 	t.Log(table.String())
-	if f.Units < 1800 || f.Root.N != 20 || f.District.N != 20 || f.DistrictCode == "" || f.PastRoot.N != 20 || f.PastDistrict.N != 20 {
-		t.Errorf("units %d, reads %d and %d of %q, %d and %d of a past day", f.Units, f.Root.N, f.District.N, f.DistrictCode,
-			f.PastRoot.N, f.PastDistrict.N)
+	if f.Units < 1800 || f.DistrictCode == "" || f.PastRoot.N != 20 || f.PastDistrict.N != 20 {
+		t.Errorf("units %d, district %q, %d and %d reads of a past day", f.Units, f.DistrictCode, f.PastRoot.N, f.PastDistrict.N)
+	}
+	if f.Healthz.N == 0 || f.Healthz.Conns != bench.ReadConns {
+		t.Errorf("/healthz: %+v; want reads at %d connections", f.Healthz, bench.ReadConns)
+	}
+	// Two states (mid-round, after every deadline), each before and after
+	// its late flags, each with the root's progress, the district's and its
+	// children read at 50 connections.
+	if len(f.States) != 4 {
+		t.Fatalf("%d states read; want 4", len(f.States))
+	}
+	for _, st := range f.States {
+		if len(st.Reads) != 3 {
+			t.Errorf("%s (late flags run: %v): %d paths read; want 3", st.Name, st.AfterFlags, len(st.Reads))
+		}
+		for _, r := range st.Reads {
+			if r.N == 0 || r.Conns != bench.ReadConns || r.PerSecond <= 0 {
+				t.Errorf("%s (late flags run: %v), %s: %+v", st.Name, st.AfterFlags, r.Label, r)
+			}
+		}
+	}
+	if f.States[0].Day == f.States[2].Day || f.States[0].AfterFlags || !f.States[1].AfterFlags {
+		t.Errorf("states: %+v", f.States)
+	}
+	if f.MaxRSS <= 0 || f.HWM <= 0 {
+		t.Errorf("server memory: largest RSS %d kB, peak %d kB", f.MaxRSS, f.HWM)
+	}
+	if f.PgBenchTPS <= 0 || f.UpdatesPerTPS() <= 0 {
+		t.Errorf("pgbench: %.0f tps, updates/tps %.2f", f.PgBenchTPS, f.UpdatesPerTPS())
 	}
 	if len(f.Search) != 3 || f.SearchAll.N != 60 {
 		t.Errorf("search: %+v, %d timed", f.Search, f.SearchAll.N)
@@ -79,6 +121,9 @@ func BenchmarkNational(b *testing.B) {
 	if err := cl.CreateDatabase(ctx, "bench"); err != nil {
 		b.Fatal(err)
 	}
+	if err := cl.CreateDatabase(ctx, "pgbench"); err != nil {
+		b.Fatal(err)
+	}
 	st, err := store.Open(ctx, cl.URL("bench"), store.Options{MaxConns: 40})
 	if err != nil {
 		b.Fatal(err)
@@ -89,7 +134,8 @@ func BenchmarkNational(b *testing.B) {
 		b.Fatal(err)
 	}
 	o := bench.DefaultOptions()
-	o.Clients, o.Updates = *clients, *updates
+	o.Clients, o.Updates, o.URL = *clients, *updates, cl.URL("bench")
+	o.PgBench.BinDir, o.PgBench.URL = bin, cl.URL("pgbench")
 	if *scale != 1 {
 		t := &o.Tree
 		t.Districts = max(t.Provinces, int(float64(t.Districts)**scale))
@@ -106,8 +152,13 @@ func BenchmarkNational(b *testing.B) {
 	b.ReportMetric(float64(f.Recompute.Microseconds())/1000, "recompute-ms")
 	b.ReportMetric(float64(f.Floor.Microseconds())/1000, "floor-ms")
 	b.ReportMetric(f.Ratio(), "recompute/floor")
-	b.ReportMetric(float64(f.Root.P99.Microseconds())/1000, "root-p99-ms")
-	b.ReportMetric(float64(f.District.P99.Microseconds())/1000, "district-p99-ms")
+	for _, st := range f.States {
+		for _, r := range st.Reads {
+			b.ReportMetric(float64(r.P99.Microseconds())/1000, fmt.Sprintf("%s-%s-flags%v-p99-ms", strings.ReplaceAll(r.Label, " ", "-"), st.Day, st.AfterFlags))
+		}
+	}
+	b.ReportMetric(f.UpdatesPerTPS(), "updates/tps")
+	b.ReportMetric(float64(max(f.MaxRSS, f.HWM))/1024, "server-rss-MB")
 	b.ReportMetric(float64(f.PastRoot.P99.Microseconds())/1000, "root-past-p99-ms")
 	b.ReportMetric(float64(f.PastDistrict.P99.Microseconds())/1000, "district-past-p99-ms")
 	b.ReportMetric(float64(f.Check.Microseconds())/1000, "check-ms")

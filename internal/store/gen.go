@@ -328,3 +328,13 @@ func (s *Store) ServerSettings(ctx context.Context, names ...string) (map[string
 	}
 	return out, nil
 }
+
+// LastCongressDeadline returns the latest deadline of a congress of the
+// round (the day after which every congress is held or late).
+func (s *Store) LastCongressDeadline(ctx context.Context, roundID int64) (domain.Day, error) {
+	var d domain.Day
+	if err := s.db.GetContext(ctx, &d, `SELECT max(deadline) FROM congresses WHERE round_id = $1`, roundID); err != nil {
+		return d, fmt.Errorf("store: last deadline of round %d: %w", roundID, err)
+	}
+	return d, nil
+}

@@ -1,0 +1,130 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// LoadFigure is one path read by Conns open keep-alive connections, each
+// sending its next request as soon as the previous one is answered (a
+// closed loop, as wrk does), for a fixed time.
+type LoadFigure struct {
+	Label, Path string
+	Conns       int
+	Latency
+	PerSecond float64
+}
+
+// load reads path from base with conns connections for d, after each
+// connection has read it twice to warm up; a status other than 200 or 304
+// ends it with an error.
+func load(ctx context.Context, base, token, path string, conns int, d time.Duration) (LoadFigure, error) {
+	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr}
+	get := func() error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+		if err != nil {
+			return err
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if err == nil && res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNotModified {
+			err = fmt.Errorf("bench: GET %s: status %d", path, res.StatusCode)
+		}
+		return err
+	}
+	var (
+		wg    sync.WaitGroup
+		ready sync.WaitGroup
+		begin = make(chan struct{})
+		lats  = make([][]time.Duration, conns)
+		errs  = make([]error, conns)
+	)
+	for k := range conns {
+		wg.Add(1)
+		ready.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 2 {
+				if err := get(); err != nil {
+					errs[k] = err
+					ready.Done()
+					return
+				}
+			}
+			ready.Done()
+			<-begin
+			end := time.Now().Add(d)
+			for time.Now().Before(end) {
+				t := time.Now()
+				if err := get(); err != nil {
+					errs[k] = err
+					return
+				}
+				lats[k] = append(lats[k], time.Since(t))
+			}
+		}()
+	}
+	ready.Wait()
+	start := time.Now()
+	close(begin)
+	wg.Wait()
+	elapsed := time.Since(start)
+	var all []time.Duration
+	for k := range conns {
+		if errs[k] != nil {
+			return LoadFigure{}, errs[k]
+		}
+		all = append(all, lats[k]...)
+	}
+	return LoadFigure{Path: path, Conns: conns, Latency: latency(all), PerSecond: float64(len(all)) / elapsed.Seconds()}, nil
+}
+
+// PgBench says where to run pgbench's TPC-B-like test, the database floor of
+// the updates: its binaries' directory and a database of its own on the same
+// cluster as daihoi's.
+type PgBench struct {
+	BinDir, URL string
+	// Scale is pgbench -i -s; Clients and Duration those of the run.
+	Scale, Clients int
+	Duration       time.Duration
+}
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+
+// runPgBench initializes pgbench's tables and runs its default TPC-B-like
+// script, returning its transactions per second.
+func runPgBench(ctx context.Context, p PgBench) (float64, error) {
+	bin := filepath.Join(p.BinDir, "pgbench")
+	if out, err := exec.CommandContext(ctx, bin, "-i", "-q", "-s", strconv.Itoa(max(1, p.Scale)), p.URL).CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("bench: pgbench -i: %w: %s", err, out)
+	}
+	secs := max(1, int(p.Duration.Round(time.Second)/time.Second))
+	clients := max(1, p.Clients)
+	out, err := exec.CommandContext(ctx, bin, "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(2, clients)),
+		"-T", strconv.Itoa(secs), p.URL).CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("bench: pgbench: %w: %s", err, out)
+	}
+	m := tpsLine.FindSubmatch(out)
+	if m == nil {
+		return 0, fmt.Errorf("bench: pgbench printed no tps: %s", out)
+	}
+	return strconv.ParseFloat(string(m[1]), 64)
+}
