@@ -142,6 +142,12 @@ type Config struct {
 		// Addr is where /metrics is served (Prometheus); empty: nowhere.
 		Addr string `koanf:"addr"`
 	} `koanf:"metrics"`
+	Cache struct {
+		// ProgressTTL is how long the figures of a progress read (a unit's,
+		// its children's) are served from memory to other users; a user who
+		// has just written reads afresh. 0: never.
+		ProgressTTL time.Duration `koanf:"progress_ttl"`
+	} `koanf:"cache"`
 }
 
 // defaults mirror configs/daihoi.yaml, so the binary runs without the file.
@@ -207,6 +213,7 @@ var defaults = map[string]any{
 	"clock.start":               "",
 	"clock.allow_shifted":       false,
 	"metrics.addr":              "",
+	"cache.progress_ttl":        "2s",
 }
 
 // EnvName is the environment variable that overrides key.
@@ -291,6 +298,9 @@ func (c Config) validate() error {
 	}
 	if c.Auth.CallerCache < 0 {
 		bad = append(bad, "auth.caller_cache must not be negative")
+	}
+	if c.Cache.ProgressTTL < 0 {
+		bad = append(bad, "cache.progress_ttl must not be negative")
 	}
 	if c.Auth.TokenTTL <= 0 || c.Auth.SessionLifetime <= 0 {
 		bad = append(bad, "auth.token_ttl and auth.session_lifetime must be positive")
@@ -410,7 +420,8 @@ func (c Config) Masked() map[string]any {
 		"database.replica_urls": replicas, "database.replica_max_lag": c.Database.ReplicaMaxLag.String(),
 		"embedded.data_dir": c.Embedded.DataDir, "log.level": c.Log.Level, "jobs.enabled": c.Jobs.Enabled,
 		"mail.host": c.Mail.Host, "reports.kinds": c.Reports.Kinds,
-		"http.trusted_proxies": c.HTTP.TrustedProxies, "metrics.addr": c.Metrics.Addr, "clock.start": c.Clock.Start}
+		"http.trusted_proxies": c.HTTP.TrustedProxies, "metrics.addr": c.Metrics.Addr, "clock.start": c.Clock.Start,
+		"cache.progress_ttl": c.Cache.ProgressTTL.String()}
 }
 
 // maskURL hides the credentials of a postgres:// URL.

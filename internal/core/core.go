@@ -36,6 +36,9 @@ type Options struct {
 	SignIn domain.SignInPolicy
 	// Schedules are the cron schedules of the jobs.
 	Schedules JobSchedules
+	// ProgressTTL is how long the figures of a progress read are served from
+	// memory to other callers (0: never; see progress_cache.go).
+	ProgressTTL time.Duration
 }
 
 // Service is the set of daihoi's use cases.
@@ -50,6 +53,8 @@ type Service struct {
 	principals principalCache
 	// current caches the id of the current round (see currentRoundTTL).
 	current roundCache
+	// progress caches the figures of progress reads (Options.ProgressTTL).
+	progress *progressCache
 	// passwordChecks counts the passwords checked (PasswordChecks).
 	passwordChecks atomic.Int64
 }
@@ -73,7 +78,8 @@ func New(ctx context.Context, st *store.Store, clock domain.Clock, opts Options,
 		opts.PrincipalTTL = DefaultPrincipalTTL
 	}
 	st.UseClock(clock) // the audit log is timed on the services' clock
-	s := &Service{store: st, clock: clock, rules: rules, opts: opts, log: log, principals: principalCache{ttl: opts.PrincipalTTL}}
+	s := &Service{store: st, clock: clock, rules: rules, opts: opts, log: log, principals: principalCache{ttl: opts.PrincipalTTL},
+		progress: newProgressCache(opts.ProgressTTL)}
 	s.jobs = newJobRunner(s)
 	return s, nil
 }

@@ -55,7 +55,15 @@ func (s *Service) Progress(ctx context.Context, p domain.Principal, code string,
 	if err != nil {
 		return domain.Progress{}, err
 	}
-	f, err := s.store.Progress(ctx, id, u, day, s.atRiskDays(), LateListed)
+	out, err := cachedProgress(ctx, s, p, progressKey{round: id, unit: u.ID, day: day}, func(ctx context.Context) (domain.Progress, error) {
+		return s.progressOf(ctx, id, u, day, today)
+	})
+	return cloneProgress(out), err
+}
+
+// progressOf computes the progress of Progress on the primary.
+func (s *Service) progressOf(ctx context.Context, id int64, u domain.Unit, day, today domain.Day) (domain.Progress, error) {
+	f, err := s.progressStore().Progress(ctx, id, u, day, s.atRiskDays(), LateListed)
 	if err != nil {
 		return domain.Progress{}, err
 	}
@@ -90,17 +98,21 @@ func (s *Service) ProgressChildren(ctx context.Context, p domain.Principal, code
 	if err != nil {
 		return domain.ChildrenProgress{}, err
 	}
-	figures, err := s.store.ProgressChildren(ctx, id, u, day, s.atRiskDays())
-	if err != nil {
-		return domain.ChildrenProgress{}, err
-	}
-	out := domain.ChildrenProgress{RoundID: id, Unit: unitRef(u), AsOf: day, Source: sourceOf(day, today),
-		Children: make([]domain.ChildProgress, 0, len(figures))}
-	for _, c := range figures {
-		out.Children = append(out.Children, s.childProgress(c))
-	}
-	out.Localize("vi")
-	return out, nil
+	out, err := cachedProgress(ctx, s, p, progressKey{children: true, round: id, unit: u.ID, day: day},
+		func(ctx context.Context) (domain.ChildrenProgress, error) {
+			figures, err := s.progressStore().ProgressChildren(ctx, id, u, day, s.atRiskDays())
+			if err != nil {
+				return domain.ChildrenProgress{}, err
+			}
+			out := domain.ChildrenProgress{RoundID: id, Unit: unitRef(u), AsOf: day, Source: sourceOf(day, today),
+				Children: make([]domain.ChildProgress, 0, len(figures))}
+			for _, c := range figures {
+				out.Children = append(out.Children, s.childProgress(c))
+			}
+			out.Localize("vi")
+			return out, nil
+		})
+	return cloneChildren(out), err
 }
 
 // childProgress is the row of a unit directly below: its cells and its

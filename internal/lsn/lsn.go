@@ -82,8 +82,9 @@ type Caller struct {
 	since    LSN
 	replicas bool
 
-	mu    sync.Mutex
-	wrote LSN
+	mu        sync.Mutex
+	wrote     LSN
+	committed bool
 }
 
 type ctxKey struct{}
@@ -130,6 +131,27 @@ func (c *Caller) Wrote(l LSN) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.wrote = max(c.wrote, l)
+}
+
+// Committed records that a transaction of the request was committed (it
+// may have written), with or without replicas; read it with HasCommitted.
+func (c *Caller) Committed() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.committed = true
+}
+
+// HasCommitted reports whether a transaction of the request was committed.
+func (c *Caller) HasCommitted() bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.committed
 }
 
 // Written returns how far the request's writes reached; 0 when it wrote

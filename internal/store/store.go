@@ -283,10 +283,21 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 	if err != nil {
 		return typed(ctx, err)
 	}
+	caller.Committed()
 	if wrote {
 		s.recordWrite(ctx, caller)
 	}
 	return nil
+}
+
+// LogPosition returns the primary's log insert position: a read made after
+// it sees every write committed before the position was reached.
+func (s *Store) LogPosition(ctx context.Context) (lsn.LSN, error) {
+	var at lsn.LSN
+	if err := s.db.GetContext(ctx, &at, `SELECT pg_current_wal_insert_lsn()`); err != nil {
+		return 0, fmt.Errorf("store: log position: %w", err)
+	}
+	return at, nil
 }
 
 // commit commits the transaction; with track, it first asks whether the

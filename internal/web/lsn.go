@@ -41,6 +41,9 @@ func (s *Server) trackPage(next echo.HandlerFunc) echo.HandlerFunc {
 		ctx, caller := lsn.Track(req.Context(), since)
 		c.SetRequest(req.WithContext(ctx))
 		c.Response().Before(func() { // before scs saves the session
+			if caller.HasCommitted() {
+				s.svc.NoteWrite(principal(c))
+			}
 			if w := caller.Written(); w > since && s.sessions.Status(ctx) != scs.Destroyed {
 				s.sessions.Put(ctx, sessionLSNKey, w.String())
 			}
@@ -66,6 +69,9 @@ func (s *Server) trackAPI(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.SetRequest(req.WithContext(ctx))
 		c.Response().Before(func() {
+			if caller.HasCommitted() {
+				s.svc.NoteWrite(principal(c))
+			}
 			if at := caller.Latest(); at > 0 || sent != "" {
 				c.Response().Header().Set(HeaderLSN, at.String())
 			}

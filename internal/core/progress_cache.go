@@ -1,0 +1,177 @@
+package core
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/lsn"
+	"github.com/daihoi/daihoi/internal/store"
+)
+
+// The progress cache keeps the figures of the progress reads (a unit's
+// progress and its children's, of a round on a day) for Options.ProgressTTL,
+// so that the dashboards and the API polled by many users compute each at
+// most once per TTL; the scope of the caller is checked on every read,
+// before the cache is looked at. Entries are computed on the primary.
+//
+// A caller reads its own writes at once: an entry serves a caller only if
+// it was computed after the caller's last write through this process (the
+// web layer notes each request that committed, NoteWrite) and after the
+// log position of the caller's writes known from the web session or the
+// header X-Daihoi-LSN (writes through another process, with replicas).
+// Other callers may see figures at most the TTL old.
+
+// progressCacheLimit bounds the entries kept: past it, expired entries are
+// dropped, then all of them.
+const progressCacheLimit = 20000
+
+type progressKey struct {
+	children bool
+	round    int64
+	unit     int64
+	day      domain.Day
+}
+
+type progressEntry struct {
+	value   any // domain.Progress or domain.ChildrenProgress
+	seq     uint64
+	at      lsn.LSN
+	expires time.Time
+}
+
+type progressCache struct {
+	ttl time.Duration
+	// seq counts the writes noted; an entry holds its value when it was
+	// computed, a writer the value its last write was given.
+	seq     atomic.Uint64
+	mu      sync.Mutex
+	entries map[progressKey]progressEntry
+	writers map[int64]uint64
+	fill    singleflight.Group
+}
+
+func newProgressCache(ttl time.Duration) *progressCache {
+	return &progressCache{ttl: ttl, entries: map[progressKey]progressEntry{}, writers: map[int64]uint64{}}
+}
+
+// NoteWrite records that a request of p committed a transaction: p's next
+// progress reads are computed afresh.
+func (s *Service) NoteWrite(p domain.Principal) {
+	c := s.progress
+	if c == nil || c.ttl <= 0 {
+		return
+	}
+	n := c.seq.Add(1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writers[p.User.ID] = n
+}
+
+// progressStore is the store progress reads are computed on: the primary
+// when they are cached (an entry's log position is the primary's), else
+// the store that picks a replica.
+func (s *Service) progressStore() *store.Store {
+	if s.progress == nil || s.progress.ttl <= 0 {
+		return s.store
+	}
+	return s.store.Primary()
+}
+
+// cachedProgress returns the value of key for p, computed by compute
+// (on the primary) when no entry may serve p.
+func cachedProgress[T any](ctx context.Context, s *Service, p domain.Principal, key progressKey, compute func(ctx context.Context) (T, error)) (T, error) {
+	c := s.progress
+	if c == nil || c.ttl <= 0 {
+		return compute(ctx)
+	}
+	since := lsn.From(ctx).Latest()
+	now := time.Now()
+	c.mu.Lock()
+	e, ok := c.entries[key]
+	wrote := c.writers[p.User.ID]
+	c.mu.Unlock()
+	if ok && now.Before(e.expires) && e.seq >= wrote && e.at >= since {
+		return e.value.(T), nil
+	}
+	// Concurrent readers of a missing entry share one computation, unless
+	// their own writes are too recent for an entry begun before them.
+	v, err, _ := c.fill.Do(fillKey(key, wrote, since), func() (any, error) {
+		seq := c.seq.Load()
+		at, err := s.store.LogPosition(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v, err := compute(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.put(key, progressEntry{value: v, seq: seq, at: at, expires: time.Now().Add(c.ttl)})
+		return v, nil
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v.(T), nil
+}
+
+// fillKey names a computation of key for readers whose writes reached
+// (wrote, since): those of readers with other writes are not shared.
+func fillKey(key progressKey, wrote uint64, since lsn.LSN) string {
+	b := make([]byte, 0, 64)
+	if key.children {
+		b = append(b, 'c')
+	}
+	b = appendInt(b, key.round)
+	b = appendInt(b, key.unit)
+	b = append(b, key.day.String()...)
+	b = appendInt(b, int64(wrote))
+	b = appendInt(b, int64(since))
+	return string(b)
+}
+
+func appendInt(b []byte, n int64) []byte {
+	b = append(b, '/')
+	for i := 0; i < 8; i++ {
+		b = append(b, byte(n>>(8*i)))
+	}
+	return b
+}
+
+func (c *progressCache) put(key progressKey, e progressEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= progressCacheLimit {
+		now := time.Now()
+		for k, old := range c.entries {
+			if !now.Before(old.expires) {
+				delete(c.entries, k)
+			}
+		}
+		if len(c.entries) >= progressCacheLimit {
+			clear(c.entries)
+		}
+	}
+	if old, ok := c.entries[key]; !ok || old.seq <= e.seq {
+		c.entries[key] = e
+	}
+}
+
+// cloneProgress copies the slices of p that Localize changes, so that a
+// cached value is never changed by its readers.
+func cloneProgress(p domain.Progress) domain.Progress {
+	p.Kinds = slices.Clone(p.Kinds)
+	p.Late.Units = slices.Clone(p.Late.Units)
+	return p
+}
+
+func cloneChildren(p domain.ChildrenProgress) domain.ChildrenProgress {
+	p.Children = slices.Clone(p.Children)
+	return p
+}

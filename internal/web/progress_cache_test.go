@@ -1,0 +1,152 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/daihoi/daihoi/internal/core"
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
+	"github.com/daihoi/daihoi/internal/testdb"
+)
+
+// heldCells reads the cells held below code through the API as role, with
+// extra headers.
+func (f *fixture) heldCells(role, path string, headers ...string) (int, response) {
+	f.t.Helper()
+	res := f.do("GET", path, f.tokens[role], "", headers...)
+	if res.Code != http.StatusOK {
+		f.t.Fatalf("GET %s as %s: %d %s", path, role, res.Code, res.Body)
+	}
+	var p struct {
+		Cells struct {
+			Held int `json:"held"`
+		} `json:"cells"`
+	}
+	res.decode(f.t, &p)
+	return p.Cells.Held, res
+}
+
+func TestProgressCacheServesOthersAndTheWriterReadsItsWrites(t *testing.T) {
+	f := newFixtureWith(t, Options{}, store.New(testdb.New(t)), domain.SystemClock{}, core.Options{ProgressTTL: time.Hour})
+	f.withRound()
+	const path = "/api/v1/units/HN.HBT.A/progress"
+	f.heldCells("board", "/api/v1/units/HN.HBT/progress/children")
+	for _, role := range []string{"secretary", "viewer"} {
+		if held, _ := f.heldCells(role, path); held != 0 {
+			t.Fatalf("%s before any write: %d cells held, want 0", role, held)
+		}
+	}
+	f.holdAPI("HN.HBT.A.1", "2020-03-20") // the board approves the plan, the secretary holds
+
+	t.Run("another caller is served the figures in memory, within the TTL", func(t *testing.T) {
+		if held, _ := f.heldCells("viewer", path); held != 0 {
+			t.Errorf("viewer within the TTL: %d held, want the cached 0", held)
+		}
+	})
+	// (A fresher entry, computed for a writer, serves the others from then on.)
+	t.Run("the writer reads its write at once", func(t *testing.T) {
+		if held, _ := f.heldCells("secretary", path); held != 1 {
+			t.Errorf("secretary after holding a cell: %d held, want 1", held)
+		}
+		res := f.do("GET", "/api/v1/units/HN.HBT/progress/children", f.tokens["board"], "")
+		var ch struct {
+			Children []struct {
+				Code  string `json:"code"`
+				Cells struct {
+					Held int `json:"held"`
+				} `json:"cells"`
+			} `json:"children"`
+		}
+		res.decode(t, &ch)
+		for _, c := range ch.Children {
+			if c.Code == "HN.HBT.A" && c.Cells.Held != 1 {
+				t.Errorf("board's breakdown after approving the plan: %d held below HN.HBT.A, want 1", c.Cells.Held)
+			}
+		}
+	})
+	t.Run("the scope is checked before the cache", func(t *testing.T) {
+		f.heldCells("board", "/api/v1/units/HN.HBT/progress") // cached for the board
+		for _, c := range []struct{ role, path string }{
+			{"secretary", "/api/v1/units/HN.HBT/progress"},
+			{"secretary", "/api/v1/units/HN.HBT/progress/children"},
+			{"admin", "/api/v1/units/HP.X/progress"},
+		} {
+			if res := f.do("GET", c.path, f.tokens[c.role], ""); res.Code != http.StatusNotFound {
+				t.Errorf("%s reads %s: %d, want 404", c.role, c.path, res.Code)
+			}
+		}
+	})
+}
+
+func TestProgressCacheEntriesExpire(t *testing.T) {
+	const ttl = time.Second
+	f := newFixtureWith(t, Options{}, store.New(testdb.New(t)), domain.SystemClock{}, core.Options{ProgressTTL: ttl})
+	f.withRound()
+	const path = "/api/v1/units/HN.HBT.A/progress"
+	start := time.Now()
+	f.heldCells("viewer", path)
+	// A write by another process (here the services called directly, as
+	// the command line does) is not noted by the web layer.
+	ctx := context.Background()
+	if _, err := f.svc.TickMilestone(ctx, system, "HN.HBT.A.1", 0, "congress_plan", domain.MilestoneInput{DoneOn: "2020-01-10"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []domain.CongressPatch{{Status: ptrTo("preparing")}, {Status: ptrTo("plan_approved")},
+		{Status: ptrTo("held"), HeldDate: ptrTo("2020-03-20")}} {
+		step.Version = f.congressOf("HN.HBT.A.1").Version
+		if _, err := f.svc.UpdateCongress(ctx, system, "HN.HBT.A.1", 0, step); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if held, _ := f.heldCells("viewer", path); time.Since(start) < ttl && held != 0 {
+		t.Errorf("within the TTL: %d held, want the cached 0", held)
+	}
+	time.Sleep(ttl + 50*time.Millisecond)
+	if held, _ := f.heldCells("viewer", path); held != 1 {
+		t.Errorf("after the TTL: %d held, want 1", held)
+	}
+}
+
+func TestProgressETag(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	for _, path := range []string{"/api/v1/units/HN.HBT/progress", "/api/v1/units/HN.HBT/progress/children"} {
+		t.Run(path, func(t *testing.T) {
+			res := f.do("GET", path, f.tokens["board"], "")
+			tag := res.Header().Get("ETag")
+			if res.Code != http.StatusOK || tag == "" {
+				t.Fatalf("%d, ETag %q", res.Code, tag)
+			}
+			again := f.do("GET", path, f.tokens["board"], "", "If-None-Match: "+tag)
+			if again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+				t.Errorf("unchanged figures with If-None-Match: %d %q, want 304 without a body", again.Code, again.Body)
+			}
+			if en := f.do("GET", path, f.tokens["board"], "", "If-None-Match: "+tag, "Accept-Language: en"); en.Code != http.StatusOK {
+				t.Errorf("the same figures in another language: %d, want 200", en.Code)
+			}
+			if other := f.do("GET", path, f.tokens["board"], "", `If-None-Match: "other"`); other.Code != http.StatusOK {
+				t.Errorf("another tag: %d, want 200", other.Code)
+			}
+		})
+	}
+	t.Run("a change of the figures changes the tag", func(t *testing.T) {
+		const path = "/api/v1/units/HN.HBT.A/progress"
+		tag := f.do("GET", path, f.tokens["secretary"], "").Header().Get("ETag")
+		f.holdAPI("HN.HBT.A.1", "2020-03-20")
+		res := f.do("GET", path, f.tokens["secretary"], "", "If-None-Match: "+tag)
+		if res.Code != http.StatusOK || res.Header().Get("ETag") == tag {
+			t.Errorf("after a cell is held: %d, ETag %q (before: %q)", res.Code, res.Header().Get("ETag"), tag)
+		}
+	})
+	t.Run("the scope is checked before the tag", func(t *testing.T) {
+		tag := f.do("GET", "/api/v1/units/HN.HBT/progress", f.tokens["board"], "").Header().Get("ETag")
+		if res := f.do("GET", "/api/v1/units/HN.HBT/progress", f.tokens["secretary"], "", "If-None-Match: "+tag); res.Code != http.StatusNotFound {
+			t.Errorf("out of scope with the tag: %d, want 404", res.Code)
+		}
+	})
+}
+
+func ptrTo[T any](v T) *T { return &v }
