@@ -101,13 +101,15 @@ func cachedProgress[T any](ctx context.Context, s *Service, p domain.Principal, 
 	}
 	// Concurrent readers of a missing entry share one computation, unless
 	// their own writes are too recent for an entry begun before them.
+	// The computation outlives a reader that goes away: others wait for it.
+	fctx := context.WithoutCancel(ctx)
 	v, err, _ := c.fill.Do(fillKey(key, wrote, since), func() (any, error) {
 		seq := c.seq.Load()
-		at, err := s.store.LogPosition(ctx)
+		at, err := s.store.LogPosition(fctx)
 		if err != nil {
 			return nil, err
 		}
-		v, err := compute(ctx)
+		v, err := compute(fctx)
 		if err != nil {
 			return nil, err
 		}
