@@ -46,19 +46,27 @@ func ParseAsOf(raw string, today domain.Day) (domain.Day, error) {
 // they agree with the weekly reports whatever day they are asked for. Texts
 // are in Vietnamese (Localize).
 func (s *Service) Progress(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.Progress, error) {
+	out, _, err := s.ProgressStamped(ctx, p, code, roundID, asOf)
+	return out, err
+}
+
+// ProgressStamped is Progress with the stamp of the figures read: the same
+// non-zero stamp, the same figures (served from memory); 0 when they are
+// not cached.
+func (s *Service) ProgressStamped(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.Progress, uint64, error) {
 	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
 	if err != nil {
-		return domain.Progress{}, err
+		return domain.Progress{}, 0, err
 	}
 	today := domain.TodayDay(s.clock)
 	day, err := ParseAsOf(asOf, today)
 	if err != nil {
-		return domain.Progress{}, err
+		return domain.Progress{}, 0, err
 	}
-	out, err := cachedProgress(ctx, s, p, progressKey{round: id, unit: u.ID, day: day}, func(ctx context.Context) (domain.Progress, error) {
+	out, stamp, err := cachedProgress(ctx, s, p, progressKey{round: id, unit: u.ID, day: day}, func(ctx context.Context) (domain.Progress, error) {
 		return s.progressOf(ctx, id, u, day, today)
 	})
-	return cloneProgress(out), err
+	return cloneProgress(out), stamp, err
 }
 
 // progressOf computes the progress of Progress on the primary.
@@ -89,16 +97,23 @@ func sourceOf(day, today domain.Day) string {
 // that had held theirs, and its units late and at risk (itself included),
 // on asOf.
 func (s *Service) ProgressChildren(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.ChildrenProgress, error) {
+	out, _, err := s.ProgressChildrenStamped(ctx, p, code, roundID, asOf)
+	return out, err
+}
+
+// ProgressChildrenStamped is ProgressChildren with the stamp of the figures
+// read, as ProgressStamped.
+func (s *Service) ProgressChildrenStamped(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.ChildrenProgress, uint64, error) {
 	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
 	if err != nil {
-		return domain.ChildrenProgress{}, err
+		return domain.ChildrenProgress{}, 0, err
 	}
 	today := domain.TodayDay(s.clock)
 	day, err := ParseAsOf(asOf, today)
 	if err != nil {
-		return domain.ChildrenProgress{}, err
+		return domain.ChildrenProgress{}, 0, err
 	}
-	out, err := cachedProgress(ctx, s, p, progressKey{children: true, round: id, unit: u.ID, day: day},
+	out, stamp, err := cachedProgress(ctx, s, p, progressKey{children: true, round: id, unit: u.ID, day: day},
 		func(ctx context.Context) (domain.ChildrenProgress, error) {
 			figures, err := s.progressStore().ProgressChildren(ctx, id, u, day, s.atRiskDays())
 			if err != nil {
@@ -112,7 +127,7 @@ func (s *Service) ProgressChildren(ctx context.Context, p domain.Principal, code
 			out.Localize("vi")
 			return out, nil
 		})
-	return cloneChildren(out), err
+	return cloneChildren(out), stamp, err
 }
 
 // childProgress is the row of a unit directly below: its cells and its

@@ -39,7 +39,9 @@ type progressKey struct {
 }
 
 type progressEntry struct {
-	value   any // domain.Progress or domain.ChildrenProgress
+	value any // domain.Progress or domain.ChildrenProgress
+	// stamp names this computation of the value, unique in the process.
+	stamp   uint64
 	seq     uint64
 	at      lsn.LSN
 	expires time.Time
@@ -50,6 +52,7 @@ type progressCache struct {
 	// seq counts the writes noted; an entry holds its value when it was
 	// computed, a writer the value its last write was given.
 	seq     atomic.Uint64
+	stamps  atomic.Uint64
 	mu      sync.Mutex
 	entries map[progressKey]progressEntry
 	writers map[int64]uint64
@@ -84,11 +87,13 @@ func (s *Service) progressStore() *store.Store {
 }
 
 // cachedProgress returns the value of key for p, computed by compute
-// (on the primary) when no entry may serve p.
-func cachedProgress[T any](ctx context.Context, s *Service, p domain.Principal, key progressKey, compute func(ctx context.Context) (T, error)) (T, error) {
+// (on the primary) when no entry may serve p, and the stamp of that value
+// (the same stamp, the same value; 0 when the cache is off).
+func cachedProgress[T any](ctx context.Context, s *Service, p domain.Principal, key progressKey, compute func(ctx context.Context) (T, error)) (T, uint64, error) {
 	c := s.progress
 	if c == nil || c.ttl <= 0 {
-		return compute(ctx)
+		v, err := compute(ctx)
+		return v, 0, err
 	}
 	since := lsn.From(ctx).Latest()
 	now := time.Now()
@@ -97,7 +102,7 @@ func cachedProgress[T any](ctx context.Context, s *Service, p domain.Principal, 
 	wrote := c.writers[p.User.ID]
 	c.mu.Unlock()
 	if ok && now.Before(e.expires) && e.seq >= wrote && e.at >= since {
-		return e.value.(T), nil
+		return e.value.(T), e.stamp, nil
 	}
 	// Concurrent readers of a missing entry share one computation, unless
 	// their own writes are too recent for an entry begun before them.
@@ -113,14 +118,16 @@ func cachedProgress[T any](ctx context.Context, s *Service, p domain.Principal, 
 		if err != nil {
 			return nil, err
 		}
-		c.put(key, progressEntry{value: v, seq: seq, at: at, expires: time.Now().Add(c.ttl)})
-		return v, nil
+		e := progressEntry{value: v, stamp: c.stamps.Add(1), seq: seq, at: at, expires: time.Now().Add(c.ttl)}
+		c.put(key, e)
+		return e, nil
 	})
 	if err != nil {
 		var zero T
-		return zero, err
+		return zero, 0, err
 	}
-	return v.(T), nil
+	e = v.(progressEntry)
+	return e.value.(T), e.stamp, nil
 }
 
 // fillKey names a computation of key for readers whose writes reached

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,6 +66,22 @@ func TestProgressCacheServesOthersAndTheWriterReadsItsWrites(t *testing.T) {
 			if c.Code == "HN.HBT.A" && c.Cells.Held != 1 {
 				t.Errorf("board's breakdown after approving the plan: %d held below HN.HBT.A, want 1", c.Cells.Held)
 			}
+		}
+	})
+	t.Run("the figures in memory are sent in each caller's language, each with its tag", func(t *testing.T) {
+		var vi, en struct {
+			Headline string `json:"headline"`
+		}
+		_, rvi := f.heldCells("viewer", path)
+		_, ren := f.heldCells("viewer", path, "Accept-Language: en")
+		_, rvi2 := f.heldCells("viewer", path)
+		rvi.decode(t, &vi)
+		ren.decode(t, &en)
+		if !strings.Contains(vi.Headline, "chi bộ") || !strings.Contains(en.Headline, "cells") || rvi2.Body.String() != rvi.Body.String() {
+			t.Errorf("headlines %q and %q; the second Vietnamese read the same body: %v", vi.Headline, en.Headline, rvi2.Body.String() == rvi.Body.String())
+		}
+		if tv, te := rvi.Header().Get("ETag"), ren.Header().Get("ETag"); tv == "" || tv == te || rvi2.Header().Get("ETag") != tv {
+			t.Errorf("tags: vi %q, en %q, vi again %q", tv, te, rvi2.Header().Get("ETag"))
 		}
 	})
 	t.Run("the scope is checked before the cache", func(t *testing.T) {

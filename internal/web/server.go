@@ -130,6 +130,8 @@ type Server struct {
 	bodyLimit int64
 	log       *slog.Logger
 	http      *http.Server
+	// rendered keeps the JSON of cached progress figures (progressjson.go).
+	rendered renderedCache
 }
 
 // New builds the server and registers every route. The web sessions live
