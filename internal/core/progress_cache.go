@@ -101,14 +101,10 @@ func cachedProgress[T any](ctx context.Context, s *Service, p domain.Principal, 
 	e, ok := c.entries[key]
 	wrote := c.writers[p.User.ID]
 	c.mu.Unlock()
-	if ok && now.Before(e.expires) && e.seq >= wrote && e.at >= since {
-		return e.value.(T), e.stamp, nil
-	}
-	// Concurrent readers of a missing entry share one computation, unless
-	// their own writes are too recent for an entry begun before them.
+	fresh := ok && now.Before(e.expires) && e.seq >= wrote && e.at >= since
 	// The computation outlives a reader that goes away: others wait for it.
 	fctx := context.WithoutCancel(ctx)
-	v, err, _ := c.fill.Do(fillKey(key, wrote, since), func() (any, error) {
+	fill := func() (any, error) {
 		seq := c.seq.Load()
 		at, err := s.store.LogPosition(fctx)
 		if err != nil {
@@ -121,7 +117,19 @@ func cachedProgress[T any](ctx context.Context, s *Service, p domain.Principal, 
 		e := progressEntry{value: v, stamp: c.stamps.Add(1), seq: seq, at: at, expires: time.Now().Add(c.ttl)}
 		c.put(key, e)
 		return e, nil
-	})
+	}
+	if fresh {
+		// An entry read in the last quarter of its life is computed again
+		// in the background, so that the readers of figures read all the
+		// time never wait for them (nor see them older than the TTL).
+		if now.After(e.expires.Add(-c.ttl / 4)) {
+			c.fill.DoChan(fillKey(key, 0, 0), fill)
+		}
+		return e.value.(T), e.stamp, nil
+	}
+	// Concurrent readers of a missing entry share one computation, unless
+	// their own writes are too recent for an entry begun before them.
+	v, err, _ := c.fill.Do(fillKey(key, wrote, since), fill)
 	if err != nil {
 		var zero T
 		return zero, 0, err
