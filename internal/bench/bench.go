@@ -201,8 +201,12 @@ func (f Figures) UpdatesPerSecond() float64 {
 	return float64(f.Updates) / f.UpdateElapsed.Seconds()
 }
 
-// Run generates the tree of o into db (which must hold no units), then
-// measures, printing progress to w as it goes; Print writes the table.
+// Run generates the tree of o into db (which must hold no units, and
+// which o.URL reaches from another process), then measures, printing
+// progress to w as it goes; Print writes the table. The recompute and the
+// reports are measured in this process; the reads and the updates are
+// sent to `daihoi serve` processes on the same database, one on the
+// state's next day, one on the day after the last deadline.
 func Run(ctx context.Context, db *sqlx.DB, o Options, w io.Writer) (Figures, error) {
 	f := Figures{Started: time.Now(), Clients: o.Clients}
 	st := store.New(db)

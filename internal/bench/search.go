@@ -26,7 +26,7 @@ type SearchFigure struct {
 // district's code, and the first three letters of a word of that ward's
 // place name (a word prefix shared by thousands of units), o.Reads times
 // each after 10 to warm up. The ward is the first below the district of
-// measureReads (a district with a ward or a commune whose place name has a
+// findDistrict (a district with a ward or a commune whose place name has a
 // word of three letters or more, as all do).
 func measureSearch(ctx context.Context, c *client, o Options, f *Figures, w io.Writer) error {
 	var wards struct {
