@@ -96,7 +96,7 @@ func Build(f Facts) Weekly {
 		}
 		row := Unit{UnitRef: c.UnitRef, KindName: f.Rules.Name(c.Kind), Total: c.Cells,
 			Status: c.Own.Status, StatusName: c.Own.StatusName, HeldDate: c.Own.HeldDate, PlannedDate: c.Own.PlannedDate,
-			Deadline: c.Own.Deadline, IsPilot: c.Own.IsPilot, LateBelow: c.Late,
+			Deadline: c.Own.Deadline, IsPilot: c.Own.IsPilot, Late: c.Own.Late, LateBelow: c.Late,
 			Flags: FlagTexts(c.Own.Late, c.Own.DaysOverdue, c.Own.AtRisk, lateBelow)}
 		if c.Held != nil {
 			row.Held, row.PrevHeld = c.Held[n], c.Held[n-1]

@@ -113,6 +113,9 @@ type Unit struct {
 	PlannedDate *domain.Day           `json:"planned_date"`
 	Deadline    *domain.Day           `json:"deadline"`
 	IsPilot     bool                  `json:"pilot"`
+	// Late: its own congress is late on To (red in every format); false
+	// in the reports stored before it was kept.
+	Late bool `json:"late,omitempty"`
 	// LateBelow counts the late units at and below it on To.
 	LateBelow int `json:"late_below"`
 	// Flags are its warnings on To, worded.
