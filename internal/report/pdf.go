@@ -32,15 +32,35 @@ const (
 	pageBottom   = pageHeight - bottomMargin
 )
 
-// PDF writes report r as an A4 portrait PDF in lang: the title, the
-// headline figures with their change, the forecast and the units projected
-// late, a bar chart of the progress by week, then the units below, the
-// congresses held during the week, those planned for the next and the
-// units late or at risk. Tables wrap their cells and repeat their header on
-// each new page; the footer numbers the pages. The text is in DejaVu Sans,
-// embedded, and reads back as Unicode text (see pdfutf8.Fix).
+// PDF writes report r as an A4 portrait PDF in lang. Its first page is
+// what a standing committee reads: the title, the headline figures with
+// their change over the week, the forecast against the deadline and the
+// late units by place (as many as the page holds, the others counted).
+// The next pages hold the bar chart of the progress by week, the units
+// projected late, the units below, the congresses held during the week,
+// those planned for the next, the units late or at risk, the papers and
+// the people elected. A heading is kept on the page of what it heads;
+// tables fit their columns to their widest word, wrap their cells between
+// words and repeat their header on each new page; late units are in red;
+// the footer numbers the pages. The text is in DejaVu Sans, embedded, and
+// reads back as Unicode text (see pdfutf8.Fix).
 func PDF(w io.Writer, r Weekly, lang string) error {
+	out, _, err := renderPDF(r, lang)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(out); err != nil {
+		return fmt.Errorf("report: pdf: %w", err)
+	}
+	return nil
+}
+
+// renderPDF draws the PDF of r in lang, and returns with it every text it
+// wrote, each whole as it was before being wrapped (the page footers with
+// the alias of the page count, "{nb}").
+func renderPDF(r Weekly, lang string) ([]byte, []string, error) {
 	lang = domain.Lang(lang)
+	d := &doc{lang: lang}
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetMargins(margin, margin, margin)
 	p.SetAutoPageBreak(true, bottomMargin)
@@ -60,12 +80,14 @@ func PDF(w io.Writer, r Weekly, lang string) error {
 		p.SetY(-11)
 		p.SetFont(fontFamily, "", 7)
 		p.SetTextColor(100, 100, 100)
-		p.CellFormat(0, 4, footer+fmt.Sprintf(labels.Page.In(lang), p.PageNo(), "{nb}"), "", 0, "C", false, 0, "")
+		s := footer + fmt.Sprintf(labels.Page.In(lang), p.PageNo(), "{nb}")
+		d.written = append(d.written, s)
+		p.CellFormat(0, 4, s, "", 0, "C", false, 0, "")
 		p.SetTextColor(0, 0, 0)
 	})
 	p.AddPage()
 
-	d := &doc{p: p, lang: lang}
+	d.p = p
 	d.firstPage(r)
 	p.AddPage()
 	d.chartSection(r.Weeks)
@@ -79,16 +101,13 @@ func PDF(w io.Writer, r Weekly, lang string) error {
 
 	var buf bytes.Buffer
 	if err := p.Output(&buf); err != nil {
-		return fmt.Errorf("report: pdf: %w", err)
+		return nil, nil, fmt.Errorf("report: pdf: %w", err)
 	}
 	out, err := pdfutf8.Fix(buf.Bytes())
 	if err != nil {
-		return fmt.Errorf("report: pdf: %w", err)
+		return nil, nil, fmt.Errorf("report: pdf: %w", err)
 	}
-	if _, err := w.Write(out); err != nil {
-		return fmt.Errorf("report: pdf: %w", err)
-	}
-	return nil
+	return out, d.written, nil
 }
 
 // doc draws the parts of one PDF.
