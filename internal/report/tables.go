@@ -326,32 +326,49 @@ func lateByPlaceTable(r Weekly, lang string) table {
 			{labels.Unit, 60, 100},
 			{labels.MostDaysLate, 10, 16},
 		}}
-	var order []string
-	groups := map[string][]domain.ReportLate{}
-	for _, l := range r.Late {
-		if l.Flag != domain.FlagLate {
-			continue
-		}
-		p := placeText(l.Place, l.Parent)
-		if _, ok := groups[p]; !ok {
-			order = append(order, p)
-		}
-		groups[p] = append(groups[p], l)
-	}
-	slices.SortStableFunc(order, func(a, b string) int { return len(groups[b]) - len(groups[a]) })
-	for _, p := range order {
-		names, most := make([]string, len(groups[p])), 0
-		for i, l := range groups[p] {
+	for _, g := range latePlaces(r) {
+		names, most := make([]string, len(g.units)), 0
+		for i, l := range g.units {
 			names[i] = l.Name
 			most = max(most, l.DaysOverdue)
 		}
-		place := any(p)
-		if p == "" {
+		place := any(placeText(g.place, g.parent))
+		if len(g.place) == 0 && g.place != nil {
 			place = labels.DirectlyBelow.In(lang)
 		}
 		t.add(true, place, len(names), strings.Join(names, "; "), most)
 	}
 	return t
+}
+
+// lateGroup is a place and its late units.
+type lateGroup struct {
+	place  domain.Place
+	parent string // of a report stored before places were kept
+	units  []domain.ReportLate
+}
+
+// latePlaces groups the units late on To by place: the places with the
+// most late units first, the units of each in the report's order (the
+// most overdue first).
+func latePlaces(r Weekly) []lateGroup {
+	var out []lateGroup
+	at := map[string]int{}
+	for _, l := range r.Late {
+		if l.Flag != domain.FlagLate {
+			continue
+		}
+		key := placeText(l.Place, l.Parent)
+		i, ok := at[key]
+		if !ok {
+			i = len(out)
+			at[key] = i
+			out = append(out, lateGroup{place: l.Place, parent: l.Parent})
+		}
+		out[i].units = append(out[i].units, l)
+	}
+	slices.SortStableFunc(out, func(a, b lateGroup) int { return len(b.units) - len(a.units) })
+	return out
 }
 
 // lateShown counts the late units in the first n rows of a lateByPlaceTable.
