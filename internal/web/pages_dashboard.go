@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"sort"
@@ -126,6 +127,14 @@ type cellsChart struct {
 	Series       string     `json:"series"`
 	Pace         string     `json:"pace"`
 	DeadlineText string     `json:"-"`
+	// Alt words the latest values, the chart's accessible text; Rows are
+	// its data, a day a week back from the last, for the table under it
+	// (Caption, DayHead and ShareHead name it and its columns).
+	Alt       string     `json:"alt"`
+	Caption   string     `json:"caption"`
+	DayHead   string     `json:"dayHead"`
+	ShareHead string     `json:"shareHead"`
+	Rows      [][]string `json:"rows"`
 }
 
 type soonItem struct{ Day, Code, Name string }
@@ -154,6 +163,15 @@ func (s *Server) chartOf(c echo.Context, u *domain.User, tl core.CellsTimeline) 
 			ch.Held = append(ch.Held, nil)
 		}
 		ch.PaceLine = append(ch.PaceLine, nil)
+	}
+	lang := pageLang(c, u)
+	lastHeld := tl.Days[len(tl.Days)-1].Held
+	alt := map[string]any{"Day": last.VI(), "Percent": domain.NewShare(lastHeld, tl.Total).In(lang), "Held": lastHeld, "Total": tl.Total}
+	ch.Alt = s.text(c, u, "chart_alt_latest", alt)
+	ch.Caption, ch.DayHead, ch.ShareHead = s.text(c, u, "chart_data", nil), s.text(c, u, "chart_day", nil), s.text(c, u, "chart_share", nil)
+	for i := len(tl.Days) - 1; i >= 0; i -= 7 {
+		d := tl.Days[i]
+		ch.Rows = append([][]string{{d.Day.VI(), fmt.Sprintf("%s (%d/%d)", domain.NewShare(d.Held, tl.Total).In(lang), d.Held, tl.Total)}}, ch.Rows...)
 	}
 	if tl.Deadline != nil && !tl.Deadline.Before(first) {
 		ch.DeadlineText = tl.Deadline.VI()
