@@ -62,11 +62,17 @@ type Table struct {
 
 // WriteCSV writes t as UTF-8 CSV with a byte-order mark, so that Excel
 // opens Vietnamese text correctly; string cells and headings are made inert.
-func WriteCSV(w io.Writer, t Table) error {
+func WriteCSV(w io.Writer, t Table) error { return WriteCSVSep(w, t, ',') }
+
+// WriteCSVSep is WriteCSV with the field separator sep: ';' for an Excel
+// whose regional settings take the comma for the decimal sign (Vietnamese
+// ones do), which otherwise opens a comma-separated file as one column.
+func WriteCSVSep(w io.Writer, t Table, sep rune) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
+	cw.Comma = sep
 	rec := make([]string, len(t.Header))
 	for i, h := range t.Header {
 		rec[i] = Inert(h)

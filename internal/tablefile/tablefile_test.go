@@ -141,3 +141,23 @@ func TestXLSXWritesTextAsTextNeverAsFormulas(t *testing.T) {
 		}
 	}
 }
+
+func TestSemicolonCSVSeparatesFieldsWithSemicolons(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteCSVSep(&buf, Table{Header: []string{"Đơn vị", "Nơi"}, Rows: [][]any{{"Chi bộ số 1; 2", "Phường, quận"}}}, ';'); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.TrimPrefix(buf.String(), "\ufeff")
+	if !strings.HasPrefix(buf.String(), "\ufeff") || !strings.HasPrefix(text, "Đơn vị;Nơi\n") {
+		t.Errorf("file %q", buf.String())
+	}
+	r := csv.NewReader(strings.NewReader(text))
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 || recs[1][0] != "Chi bộ số 1; 2" || recs[1][1] != "Phường, quận" {
+		t.Errorf("%q", recs)
+	}
+}
