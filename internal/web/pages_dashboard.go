@@ -42,6 +42,9 @@ type dashChild struct {
 type tile struct {
 	Label, Figure, Detail, Change string
 	Status, Word, URL             string
+	// Headline is the rest of the sentence the figure begins, for the
+	// headline tile (the share of cells), which has no label.
+	Headline string
 }
 
 // listItem is a unit of a short list of the dashboard, with its place.

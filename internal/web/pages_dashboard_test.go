@@ -42,7 +42,7 @@ func TestDashboardShowsTheShareOfCellsHeldWithinTheUsersScope(t *testing.T) {
 		want, never []string
 	}{
 		{"the district board, in Vietnamese", "board",
-			[]string{"Tiến độ đại hội: Đảng bộ quận Hai Bà Trưng", `<span class="tile-figure">25,00%</span>`, "1/4 chi bộ",
+			[]string{"Tiến độ đại hội: Đảng bộ quận Hai Bà Trưng", `<span class="headline"><span class="tile-figure">25,00%</span> chi bộ đã tổ chức đại hội (1/4)</span>`,
 				`href="/units/HN.HBT/list?level=cells&amp;which=held"`, `href="/units/HN.HBT/list?which=late"`,
 				"Đảng bộ phường Bạch Mai", "Đảng bộ phường Bách Khoa", "50,00% (1/2)", "trễ hạn",
 				`id="cells-chart"`, `"series":"Đã đại hội (%)"`, `25]`, `src="/static/dashboard.js"`,
@@ -51,11 +51,11 @@ func TestDashboardShowsTheShareOfCellsHeldWithinTheUsersScope(t *testing.T) {
 				"Đại hội điểm", `<h3><a href="/units/HN.HBT.A.1">Chi bộ tổ dân phố 1</a></h3>`, "Đại hội ngày 20/03/2020", "Chuẩn bị văn kiện sớm"},
 			[]string{"Đống Đa", "Khâm Thiên"}},
 		{"an English-speaking board user", "lan",
-			[]string{`<html lang="en">`, "Congress progress: Đảng bộ quận Hai Bà Trưng", `<span class="tile-figure">25.00%</span>`, "1 of 4 cells",
+			[]string{`<html lang="en">`, "Congress progress: Đảng bộ quận Hai Bà Trưng", `<span class="tile-figure">25.00%</span> of cells have held their congress (1/4)`,
 				"50.00% (1/2)", "late"},
 			[]string{"chi bộ đã tổ chức"}},
 		{"a ward's secretary sees their ward only", "secretary",
-			[]string{"Tiến độ đại hội: Đảng bộ phường Bạch Mai", `<span class="tile-figure">50,00%</span>`, "1/2 chi bộ", "Đã đại hội",
+			[]string{"Tiến độ đại hội: Đảng bộ phường Bạch Mai", "chi bộ đã tổ chức đại hội (1/2)", "Đã đại hội",
 				"Không có đại hội nào dự kiến trong 14 ngày tới.", `50]`},
 			[]string{"Bách Khoa", "Hai Bà Trưng</h1>", "Đống Đa", "HN.HBT.B.1"}},
 	}

@@ -60,9 +60,8 @@ func (s *Server) tilesOf(c echo.Context, p domain.Principal, pr domain.Progress)
 		}
 		return st, word
 	}
-	cells := tile{Label: tr("tile_cells", nil), Figure: pr.Cells.In(lang),
-		Detail: tr("tile_cells_count", map[string]any{"Held": pr.Cells.Held, "Total": pr.Cells.Total, "Count": pr.Cells.Total}),
-		URL:    countListURL(code, domain.ListHeld, domain.LevelCells, "")}
+	cells := tile{Figure: pr.Cells.In(lang), Headline: tr("tile_cells_rest", map[string]any{"Held": pr.Cells.Held, "Total": pr.Cells.Total}),
+		URL: countListURL(code, domain.ListHeld, domain.LevelCells, "")}
 	if n := pr.Cells.Held - week.Cells.Held; n > 0 {
 		cells.Change = tr("tile_change_up", map[string]any{"Count": n})
 	} else {
