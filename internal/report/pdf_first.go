@@ -21,13 +21,20 @@ func (d *doc) firstPage(r Weekly) {
 // tiles draws the headline figures side by side: the value, its share and
 // its change since the week before; the late units in red when any.
 func (d *doc) tiles(r Weekly) {
-	const gap, height = 3.0, 27.0
+	const gap, nameH = 3.0, 3.6
 	p := d.p
 	n := len(r.Headline)
 	if n == 0 {
 		return
 	}
 	w := (usableWidth - gap*float64(n-1)) / float64(n)
+	// The names take as many lines as the longest: the values line up.
+	names := 1
+	d.font("B", 8)
+	for _, f := range r.Headline {
+		names = max(names, len(wrapWords(pdfutf8.Text(f.Name.In(d.lang)), w-4, p.GetStringWidth)))
+	}
+	height := 1.5 + float64(names)*nameH + 7 + 4.6 + 3.4 + 3.2 + 1
 	y := p.GetY()
 	for i, f := range r.Headline {
 		x := margin + float64(i)*(w+gap)
@@ -39,7 +46,7 @@ func (d *doc) tiles(r Weekly) {
 			p.SetTextColor(red[0], red[1], red[2])
 		}
 		p.Rect(x, y, w, height, "D")
-		lines := []tileLine{{f.Name.In(d.lang), "B", 8, 3.6}}
+		lines := []tileLine{{f.Name.In(d.lang), "B", 8, nameH}}
 		if f.HasTotal() {
 			lines = append(lines,
 				tileLine{fmt.Sprintf("%d/%d", f.Value, f.Total), "B", 15, 7},
@@ -54,7 +61,10 @@ func (d *doc) tiles(r Weekly) {
 				tileLine{fmt.Sprintf(labels.TilePrev.In(d.lang), fmt.Sprint(f.Prev)), "", 7, 3.2})
 		}
 		ty := y + 1.5
-		for _, l := range lines {
+		for i, l := range lines {
+			if i == 1 {
+				ty = y + 1.5 + float64(names)*nameH
+			}
 			s := pdfutf8.Text(l.s)
 			d.written = append(d.written, s)
 			d.font(l.style, l.size)
