@@ -237,7 +237,8 @@ func TestTheReportsFirstPageHoldsTheHeadlineTheForecastAndTheLateUnits(t *testin
 	page1 := strings.Join(strings.Fields(string(out)), " ")
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`Số liệu chính Chi bộ đã đại hội`),
-		regexp.MustCompile(`\d+/\d+ \d+,\d\d% .*\+\d+ trong tuần`),
+		regexp.MustCompile(`\d+/\d+ \d+/\d+ \d+/\d+ \d+ \d+,\d\d% \d+,\d\d% \d+,\d\d% [+-]?\d+ trong tuần`),
+		regexp.MustCompile(`Tuần trước: \d+/\d+ \(\d+,\d\d%\)`),
 		regexp.MustCompile(`Dự báo so với thời hạn Với nhịp độ [\d,]+ chi bộ/tuần, dự kiến hoàn thành ngày \d\d/\d\d/\d{4}, (trước|SAU) thời hạn`),
 		regexp.MustCompile(`Đơn vị trễ hạn theo nơi \(\d+\) Nơi`),
 		regexp.MustCompile(`Đảng bộ phường [^\d]+ \d+ Chi bộ`),
