@@ -306,6 +306,33 @@ func TestTheReportsFirstPageHoldsTheHeadlineTheForecastAndTheLateUnits(t *testin
 		t.Fatal(err)
 	}
 	viewport(t, phone, "dashboard-chart-phone")
+
+	// In English, whose legend is the longer, on the same phone.
+	if err := chromedp.Do(phone,
+		chromedp.Click(chromedp.CSS(`form.lang button`)),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"]`)),
+		chromedp.Navigate(url+"/"),
+		chromedp.ScrollIntoView(chromedp.CSS(`#cells-chart`)),
+		chromedp.Poll[chromedp.Void](`window.Chart && window.Chart.getChart(document.getElementById("cells-chart")) !== undefined`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	gap, err = chromedp.Run(phone, chromedp.Evaluate[float64](`(() => {
+		const box = document.querySelector("section.chart .chart-box").getBoundingClientRect();
+		const next = document.querySelector("section.chart").nextElementSibling;
+		return next.getBoundingClientRect().top - box.bottom;
+	})()`))
+	if err != nil || gap < 0 {
+		t.Errorf("in English, the chart runs %v px over what follows it (%v)", -gap, err)
+	}
+	if label, err := chromedp.Run(phone, chromedp.Evaluate[string](`document.getElementById("cells-chart").getAttribute("aria-label")`)); err != nil ||
+		!regexp.MustCompile(`\d+\.\d\d% \(\d+/\d+ cells\) on \d\d/\d\d/\d{4}`).MatchString(label) {
+		t.Errorf("the chart's English text %q (%v)", label, err)
+	}
+	if err := chromedp.Do(phone, chromedp.ScrollIntoView(chromedp.CSS(`section.chart`))); err != nil {
+		t.Fatal(err)
+	}
+	viewport(t, phone, "dashboard-chart-phone-en")
 }
 
 // viewport saves a screenshot of what the window shows.
