@@ -19,7 +19,8 @@ type CellsTimeline struct {
 
 // CellsTimeline returns the timeline of the cells below the unit with code
 // (kinds that are cells and not grassroots organizations, as the headline),
-// from the round's start, at most timelineDays back, to today.
+// to today, from a week before the first cell held (domain.ChartStart)
+// within the round, at most timelineDays back.
 func (s *Service) CellsTimeline(ctx context.Context, p domain.Principal, code string) (CellsTimeline, error) {
 	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, 0)
 	if err != nil {
@@ -42,6 +43,10 @@ func (s *Service) CellsTimeline(ctx context.Context, p domain.Principal, code st
 	days, total, deadline, err := s.store.HeldByDay(ctx, id, u, kinds, start, today)
 	if err != nil {
 		return CellsTimeline{}, err
+	}
+	from := domain.ChartStart(days)
+	for len(days) > 1 && days[0].Day.Before(from) {
+		days = days[1:]
 	}
 	return CellsTimeline{Days: days, Total: total, Deadline: deadline}, nil
 }

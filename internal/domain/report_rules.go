@@ -16,10 +16,14 @@ type ReportCongress struct {
 	UnitRef
 	KindName Text `json:"kind_name" db:"-"`
 	// Parent is the name of the unit directly above.
-	Parent   string `json:"parent" db:"parent"`
-	Date     Day    `json:"date" db:"date"`
-	Deadline *Day   `json:"deadline" db:"deadline"`
-	IsPilot  bool   `json:"pilot" db:"is_pilot"`
+	Parent string `json:"parent" db:"parent"`
+	// Place is where it sits below the report's unit (unit_place), empty
+	// for a unit directly below; nil in the reports stored before it was
+	// kept, which show Parent instead.
+	Place    Place `json:"place" db:"place"`
+	Date     Day   `json:"date" db:"date"`
+	Deadline *Day  `json:"deadline" db:"deadline"`
+	IsPilot  bool  `json:"pilot" db:"is_pilot"`
 }
 
 // ReportLate is a unit late or at risk at the end of the week.
@@ -27,7 +31,8 @@ type ReportLate struct {
 	UnitRef
 	KindName    Text     `json:"kind_name" db:"-"`
 	Parent      string   `json:"parent" db:"parent"`
-	Flag        FlagKind `json:"flag" db:"flag"` // late or at_risk
+	Place       Place    `json:"place" db:"place"` // as ReportCongress's
+	Flag        FlagKind `json:"flag" db:"flag"`   // late or at_risk
 	FlagName    Text     `json:"flag_name" db:"-"`
 	Deadline    Day      `json:"deadline" db:"deadline"`
 	PlannedDate *Day     `json:"planned_date" db:"planned_date"`

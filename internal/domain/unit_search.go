@@ -33,7 +33,7 @@ type UnitHit struct {
 	UnitRef
 	Depth int       `json:"depth"`
 	Match UnitMatch `json:"match"`
-	Place []UnitRef `json:"place"`
+	Place Place     `json:"place"`
 }
 
 // UnitHits is one page of a search's results, best first; More says that

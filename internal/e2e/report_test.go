@@ -4,11 +4,13 @@ package e2e
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"log/slog"
 	"math"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -81,8 +83,9 @@ type download struct {
 }
 
 // The district board opens the demo district's report of the demo week
-// from the dashboard and downloads it in the four formats.
-func TestTheBoardOpensTheDemoWeekReportAndDownloadsItInFourFormats(t *testing.T) {
+// from the dashboard and downloads it in every format, the CSV also with
+// semicolons.
+func TestTheReportOfTheDemoWeekOpensFromTheDashboardAndDownloadsInEveryFormat(t *testing.T) {
 	url := demoSite(t)
 	ctx := browser(t, desktopW, desktopH)
 	if err := signIn(ctx, url, "bantochuc", demo.Password); err != nil {
@@ -111,19 +114,25 @@ func TestTheBoardOpensTheDemoWeekReportAndDownloadsItInFourFormats(t *testing.T)
 	}
 	shot(t, ctx, "report-desktop")
 
-	got := downloads(t, ctx, ".report-tools a.download", "a.textContent.trim()")
-	want := map[string]struct{ ctype, head string }{
-		"html": {"text/html", "<!doc"}, "xlsx": {"spreadsheetml", "PK"}, "csv": {"text/csv", "\u00ef\u00bb\u00bf"}, "pdf": {"application/pdf", "%PDF-"},
+	got := downloads(t, ctx, ".report-tools a.download", "a.dataset.format")
+	want := map[string]struct{ ctype, head, name string }{
+		"html": {"text/html", "<!doc", "HN.HBT-2020-W15.html"}, "xlsx": {"spreadsheetml", "PK", "HN.HBT-2020-W15.xlsx"},
+		"csv": {"text/csv", "\u00ef\u00bb\u00bfM", "HN.HBT-2020-W15.csv"}, "csv-semicolon": {"text/csv", "\u00ef\u00bb\u00bfM", "HN.HBT-2020-W15-cham-phay.csv"},
+		"pdf": {"application/pdf", "%PDF-", "HN.HBT-2020-W15.pdf"},
 	}
-	if len(got) != 4 {
-		t.Fatalf("%d downloads, want 4: %+v", len(got), got)
+	if len(got) != len(want) {
+		t.Fatalf("%d downloads, want %d: %+v", len(got), len(want), got)
 	}
 	for _, d := range got {
 		w, ok := want[d.Format]
 		if !ok || d.Status != 200 || !strings.Contains(d.Type, w.ctype) || !strings.HasPrefix(d.Head, w.head) ||
-			!strings.Contains(d.Name, "HN.HBT-2020-W15."+d.Format) || d.Size < 1000 {
+			!strings.Contains(d.Name, w.name) || d.Size < 1000 {
 			t.Errorf("download %+v", d)
 		}
+	}
+	labels, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll(".report-tools a.download")].map(a => a.textContent.trim()).join(" | ")`))
+	if err != nil || !strings.Contains(labels, "CSV (dấu ;, Excel tiếng Việt)") || !strings.Contains(labels, "CSV (dấu ,)") {
+		t.Errorf("the downloads are labelled %q (%v)", labels, err)
 	}
 
 	// On paper: the app's header and the download links are not printed, and
@@ -170,4 +179,172 @@ func TestTheBoardOpensTheDemoWeekReportAndDownloadsItInFourFormats(t *testing.T)
 		t.Fatal(err)
 	}
 	shot(t, phone, "report-phone")
+}
+
+// fetchBytes fetches url in the page (with its session) and returns the body.
+func fetchBytes(t *testing.T, ctx context.Context, url string) []byte {
+	t.Helper()
+	b64, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(`+strconv.Quote(url)+`).then(r => r.arrayBuffer()).then(b => {
+		let s = ""; const a = new Uint8Array(b);
+		for (let i = 0; i < a.length; i += 8192) { s += String.fromCharCode(...a.subarray(i, i + 8192)); }
+		return btoa(s);
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// The report's first PDF page is what the district standing committee
+// reads: rendered (pdftoppm) and read (pdftotext), it holds the headline
+// figures and their change, the forecast against the deadline and the late
+// units by place. On screen, the report's first screen at 360 px and on a
+// desktop says the same, its chart's text gives the latest values, its
+// data follows as a table; the dashboard's chart keeps its legend above
+// the next heading on a phone.
+func TestTheReportsFirstPageHoldsTheHeadlineTheForecastAndTheLateUnits(t *testing.T) {
+	url := demoSite(t)
+	ctx := browser(t, desktopW, desktopH)
+	if err := signIn(ctx, url, "bantochuc", demo.Password); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(url+"/units/HN.HBT/reports/2020-W15"),
+		chromedp.WaitVisible(chromedp.CSS(`article.report`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	pdf := fetchBytes(t, ctx, url+"/units/HN.HBT/reports/2020-W15/report.pdf")
+	if err := os.MkdirAll(*shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pdfPath := filepath.Join(*shots, "report-pdf.pdf")
+	if err := os.WriteFile(pdfPath, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", pdfPath, filepath.Join(*shots, "report-pdf-page1")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm (poppler-utils): %v %s", err, out)
+	}
+	t.Logf("first PDF page %s", filepath.Join(*shots, "report-pdf-page1.png"))
+	out, err := exec.Command("pdftotext", "-layout", "-f", "1", "-l", "1", pdfPath, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (poppler-utils): %v", err)
+	}
+	page1 := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`Số liệu chính Chi bộ đã đại hội`),
+		regexp.MustCompile(`\d+/\d+ \d+/\d+ \d+/\d+ \d+ \d+,\d\d% \d+,\d\d% \d+,\d\d% [+-]?\d+ trong tuần`),
+		regexp.MustCompile(`Tuần trước: \d+/\d+ \(\d+,\d\d%\)`),
+		regexp.MustCompile(`Dự báo so với thời hạn Với nhịp độ [\d,]+ chi bộ/tuần, dự kiến hoàn thành ngày \d\d/\d\d/\d{4}, (trước|SAU) thời hạn`),
+		regexp.MustCompile(`Đơn vị trễ hạn theo nơi \(\d+\) Nơi`),
+		regexp.MustCompile(`Đảng bộ phường [^\d]+ \d+ Chi bộ`),
+	} {
+		if !want.MatchString(page1) {
+			t.Errorf("page 1 of the PDF does not match %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(page1, "Đơn vị trực thuộc Đơn vị") {
+		t.Error("the table of the units below starts on page 1")
+	}
+
+	// On screen: the first screen, the chart's text and data.
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/units/HN.HBT/reports/2020-W15"), chromedp.WaitVisible(chromedp.CSS(`article.report`))); err != nil {
+		t.Fatal(err)
+	}
+	viewport(t, ctx, "report-first-screen-desktop")
+	alt, err := text(ctx, "#r-chart-alt")
+	if err != nil || !regexp.MustCompile(`đến tuần 2020-W15: cuối tuần 2020-W15 đạt \d+,\d\d% \(\d+/\d+ chi bộ\)`).MatchString(alt) {
+		t.Errorf("the chart's text %q (%v)", alt, err)
+	}
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".report-chart-data tbody tr").length`))
+	if err != nil || rows < 2 || rows > 30 {
+		t.Errorf("%d weeks in the chart's data (%v): want those from a week before the first cell held", rows, err)
+	}
+	lateRed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("#r-late-places ~ .table-wrap tbody tr.late td")).color`))
+	if err != nil || lateRed != "rgb(164, 22, 26)" {
+		t.Errorf("a late row's colour %q (%v), want the red of late", lateRed, err)
+	}
+
+	phone := browser(t, phoneW, phoneH)
+	if err := signIn(phone, url, "bantochuc", demo.Password); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(phone, chromedp.Navigate(url+"/units/HN.HBT/reports/2020-W15"), chromedp.WaitVisible(chromedp.CSS(`article.report`))); err != nil {
+		t.Fatal(err)
+	}
+	viewport(t, phone, "report-first-screen-phone")
+
+	// The dashboard's chart on a phone: drawn, its legend within its box,
+	// above the next heading; its text and its data table.
+	if err := chromedp.Do(phone,
+		chromedp.Navigate(url+"/"),
+		chromedp.ScrollIntoView(chromedp.CSS(`#cells-chart`)),
+		chromedp.Poll[chromedp.Void](`window.Chart && window.Chart.getChart(document.getElementById("cells-chart")) !== undefined`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	gap, err := chromedp.Run(phone, chromedp.Evaluate[float64](`(() => {
+		const box = document.querySelector("section.chart .chart-box").getBoundingClientRect();
+		const next = document.querySelector("section.chart").nextElementSibling.querySelector("h2, h3") || document.querySelector("section.chart").nextElementSibling;
+		return next.getBoundingClientRect().top - box.bottom;
+	})()`))
+	if err != nil || gap < 0 {
+		t.Errorf("the chart runs %v px over the heading after it (%v)", -gap, err)
+	}
+	label, err := chromedp.Run(phone, chromedp.Evaluate[string](`document.getElementById("cells-chart").getAttribute("aria-label")`))
+	if err != nil || !regexp.MustCompile(`\d+,\d\d% \(\d+/\d+ chi bộ\) ngày \d\d/\d\d/\d{4}`).MatchString(label) {
+		t.Errorf("the chart's text %q (%v)", label, err)
+	}
+	if n, err := chromedp.Run(phone, chromedp.Evaluate[int](`document.querySelectorAll("#cells-table tbody tr").length`)); err != nil || n == 0 {
+		t.Errorf("%d rows in the chart's data table (%v)", n, err)
+	}
+	if err := chromedp.Do(phone, chromedp.ScrollIntoView(chromedp.CSS(`section.chart`))); err != nil {
+		t.Fatal(err)
+	}
+	viewport(t, phone, "dashboard-chart-phone")
+
+	// In English, whose legend is the longer, on the same phone.
+	if err := chromedp.Do(phone,
+		chromedp.Click(chromedp.CSS(`form.lang button`)),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"]`)),
+		chromedp.Navigate(url+"/"),
+		chromedp.ScrollIntoView(chromedp.CSS(`#cells-chart`)),
+		chromedp.Poll[chromedp.Void](`window.Chart && window.Chart.getChart(document.getElementById("cells-chart")) !== undefined`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	gap, err = chromedp.Run(phone, chromedp.Evaluate[float64](`(() => {
+		const box = document.querySelector("section.chart .chart-box").getBoundingClientRect();
+		const next = document.querySelector("section.chart").nextElementSibling;
+		return next.getBoundingClientRect().top - box.bottom;
+	})()`))
+	if err != nil || gap < 0 {
+		t.Errorf("in English, the chart runs %v px over what follows it (%v)", -gap, err)
+	}
+	if label, err := chromedp.Run(phone, chromedp.Evaluate[string](`document.getElementById("cells-chart").getAttribute("aria-label")`)); err != nil ||
+		!regexp.MustCompile(`\d+\.\d\d% \(\d+/\d+ cells\) on \d\d/\d\d/\d{4}`).MatchString(label) {
+		t.Errorf("the chart's English text %q (%v)", label, err)
+	}
+	if err := chromedp.Do(phone, chromedp.ScrollIntoView(chromedp.CSS(`section.chart`))); err != nil {
+		t.Fatal(err)
+	}
+	viewport(t, phone, "dashboard-chart-phone-en")
+}
+
+// viewport saves a screenshot of what the window shows.
+func viewport(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(*shots, name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s", path)
 }

@@ -72,14 +72,26 @@ func Build(f Facts) Weekly {
 		figure(FigureLate, now.Late, 0, before.Late, 0),
 	}
 
-	// Progress by week, from the round's first week, and the unit's
-	// forecast, against the unit's own deadline.
+	// The unit's forecast, against the unit's own deadline, at the pace of
+	// the last weeks; the progress by week, from the week a week before the
+	// first cell held (domain.ChartStart), not from the round's first.
+	var weeks []WeekPoint
 	for wk := domain.WeekOf(f.Round.StartDate); !wk.Sunday().After(to); wk = domain.WeekOf(wk.Sunday().AddDays(1)) {
-		r.Weeks = append(r.Weeks, WeekPoint{Week: wk.String(), To: wk.Sunday(), Held: f.HeldOn[wk.Sunday()], Total: f.Cells})
+		weeks = append(weeks, WeekPoint{Week: wk.String(), To: wk.Sunday(), Held: f.HeldOn[wk.Sunday()], Total: f.Cells})
+	}
+	var daily []domain.DayCount
+	for d := f.Round.StartDate; !d.After(to); d = d.AddDays(1) {
+		daily = append(daily, domain.DayCount{Day: d, Held: f.HeldOn[d]})
+	}
+	start := domain.WeekOf(domain.ChartStart(daily)).Sunday()
+	for _, p := range weeks {
+		if !p.To.Before(start) {
+			r.Weeks = append(r.Weeks, p)
+		}
 	}
 	n := f.ForecastWeeks
 	var pace []int
-	for _, p := range r.Weeks[max(0, len(r.Weeks)-n-1):] {
+	for _, p := range weeks[max(0, len(weeks)-n-1):] {
 		pace = append(pace, p.Held)
 	}
 	fc := domain.ForecastDone(pace, f.Cells, to, f.Deadline)
@@ -96,7 +108,7 @@ func Build(f Facts) Weekly {
 		}
 		row := Unit{UnitRef: c.UnitRef, KindName: f.Rules.Name(c.Kind), Total: c.Cells,
 			Status: c.Own.Status, StatusName: c.Own.StatusName, HeldDate: c.Own.HeldDate, PlannedDate: c.Own.PlannedDate,
-			Deadline: c.Own.Deadline, IsPilot: c.Own.IsPilot, LateBelow: c.Late,
+			Deadline: c.Own.Deadline, IsPilot: c.Own.IsPilot, Late: c.Own.Late, LateBelow: c.Late,
 			Flags: FlagTexts(c.Own.Late, c.Own.DaysOverdue, c.Own.AtRisk, lateBelow)}
 		if c.Held != nil {
 			row.Held, row.PrevHeld = c.Held[n], c.Held[n-1]

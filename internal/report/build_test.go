@@ -95,3 +95,25 @@ func TestBuildDrawsTheReportFromTheFacts(t *testing.T) {
 		}
 	})
 }
+
+func TestTheWeeksStartAWeekBeforeTheFirstCellHeldAndTheForecastKeepsItsPace(t *testing.T) {
+	f := facts()
+	f.Round.StartDate = fixDay("2019-07-08") // 2019-W28, months before the first cell held
+	f.HeldOn = map[domain.Day]int{}
+	for d := fixDay("2020-02-20"); !d.After(fixDay("2020-04-05")); d = d.AddDays(1) {
+		f.HeldOn[d] = 1 // the first cell held on 20/02/2020 (2020-W08)
+	}
+	for d, n := range facts().HeldOn {
+		f.HeldOn[d] = n
+	}
+	r := Build(f)
+	if got, want := r.Weeks[0].Week, "2020-W07"; got != want {
+		t.Errorf("weeks start at %s, want %s (the week of 13/02, a week before the first cell held)", got, want)
+	}
+	if got, want := r.Weeks[len(r.Weeks)-1].Week, "2020-W14"; got != want {
+		t.Errorf("weeks end at %s, want %s", got, want)
+	}
+	if got, want := r.Forecast, Build(facts()).Forecast; got.PerWeek != want.PerWeek || !domain.SameDay(got.Done, want.Done) {
+		t.Errorf("forecast %v by %v, want %v by %v", got.PerWeek, got.Done, want.PerWeek, want.Done)
+	}
+}

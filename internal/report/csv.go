@@ -14,7 +14,11 @@ import (
 // and shares as "69,23%" (vi) or "69.23%" (en); text that a spreadsheet
 // would take for a formula is made inert (tablefile.Inert). A report without units below has
 // one row saying so.
-func CSV(w io.Writer, r Weekly, lang string) error {
+func CSV(w io.Writer, r Weekly, lang string) error { return CSVSep(w, r, lang, tablefile.Comma) }
+
+// CSVSep writes the CSV of report r as CSV does, its fields separated by
+// sep: tablefile.Semicolon for Excel with Vietnamese regional settings.
+func CSVSep(w io.Writer, r Weekly, lang string, sep rune) error {
 	lang = domain.Lang(lang)
 	t := unitsTable(r, lang)
 	out := tablefile.Table{Header: heads(t, lang)}
@@ -32,7 +36,7 @@ func CSV(w io.Writer, r Weekly, lang string) error {
 	if len(t.rows) == 0 {
 		out.Rows = [][]any{{labels.None.In(lang)}}
 	}
-	if err := tablefile.WriteCSV(w, out); err != nil {
+	if err := tablefile.WriteCSVSep(w, out, sep); err != nil {
 		return fmt.Errorf("report: csv: %w", err)
 	}
 	return nil

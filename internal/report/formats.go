@@ -22,6 +22,7 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/download"
 	"github.com/daihoi/daihoi/internal/i18n"
+	"github.com/daihoi/daihoi/internal/tablefile"
 )
 
 // The formats of a report file.
@@ -60,6 +61,34 @@ func Write(w io.Writer, cat *i18n.Catalog, r Weekly, format, lang string) error 
 	return BadFormat(format)
 }
 
+// Separators of the CSV file: SepComma (the default) or SepSemicolon,
+// for Excel with Vietnamese regional settings (list separator ";").
+const (
+	SepComma     = "comma"
+	SepSemicolon = "semicolon"
+)
+
+// CSVSeparator reads the separator asked for a CSV file ("" is the comma).
+func CSVSeparator(sep string) (rune, error) {
+	switch sep {
+	case "", SepComma:
+		return tablefile.Comma, nil
+	case SepSemicolon:
+		return tablefile.Semicolon, nil
+	}
+	return 0, domain.Invalid("sep", fmt.Sprintf("Dấu phân cách %q không có; chọn comma hoặc semicolon", sep),
+		fmt.Sprintf("no separator %q; use comma or semicolon", sep))
+}
+
+// WriteSep writes report r as Write does, a CSV file with its fields
+// separated by sep (a separator of CSVSeparator).
+func WriteSep(w io.Writer, cat *i18n.Catalog, r Weekly, format, lang string, sep rune) error {
+	if format == FormatCSV {
+		return CSVSep(w, r, lang, sep)
+	}
+	return Write(w, cat, r, format, lang)
+}
+
 // ContentType is the media type of a report in format, for the
 // Content-Type header; "application/octet-stream" for a format it does not
 // know.
@@ -93,6 +122,12 @@ func FileName(r Weekly, format string) string {
 		name += "." + strings.ToLower(ext)
 	}
 	return name
+}
+
+// SemicolonName names the semicolon-separated CSV file of a report: its
+// FileName or DownloadName with "-cham-phay" before the extension.
+func SemicolonName(name string) string {
+	return strings.TrimSuffix(name, ".csv") + "-cham-phay.csv"
 }
 
 // DownloadName names the file of report r in format as downloaded, with

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"net/url"
 	"sync"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -34,8 +35,11 @@ type View struct {
 	LateCount, AtRiskCount, LateMore         int
 	Verdict                                  string
 	OnTime                                   bool
-	Projected                                []string
-	Chart                                    chartView
+	// Projected are the units below projected late; LateByPlace the late
+	// units by place, the places with the most first.
+	Projected   []projectedView
+	LateByPlace []placeGroupView
+	Chart       chartView
 	// MissingPapers and Composition are the tables of the papers and the
 	// people elected.
 	MissingPapers, Composition paperRows
@@ -43,36 +47,70 @@ type View struct {
 
 type figureView struct {
 	Name, Value, Prev, Change string
-	// Up: the figure grew (good for held, bad for late).
-	Up, Down, Late bool
+	// Up: the figure grew (good for held, bad for late). Bad: late units there are.
+	Up, Down, Late, Bad bool
 }
 
+// UnitLink names a unit of the report, with the address of its page (none in the
+// standalone file, which is read away from the site).
+type UnitLink struct{ Code, Name, Href string }
+
 type unitRowView struct {
-	Code, Name, Kind, Held, Share, Change, Status string
-	Planned, HeldOn, Deadline, Done               string
-	Flags                                         []string
-	Pilot, Warn, ProjectedLate                    bool
+	UnitLink
+	Kind, Held, Share, Change, Status string
+	Planned, HeldOn, Deadline, Done   string
+	Flags                             []string
+	Pilot, Warn, ProjectedLate, Late  bool
 }
 
 type congressView struct {
-	Code, Name, Kind, Parent, Date string
-	Pilot                          bool
+	UnitLink
+	Kind, Date string
+	// Place is where the unit sits below the report's unit, nearest first
+	// (Parent alone, unlinked, in a report stored before places were kept).
+	Place []UnitLink
+	Pilot bool
 }
 
 type lateView struct {
-	Code, Name, Kind, Parent, Flag, Deadline, Planned, Detail string
-	Days                                                      int
-	Late                                                      bool
+	UnitLink
+	Kind, Flag, Deadline, Planned, Detail string
+	Place                                 []UnitLink
+	Days                                  int
+	Late                                  bool
+}
+
+type projectedView struct {
+	UnitLink
+	Kind, Held, Done, Deadline string
+	// DaysAfter: by how many days the projected day misses the deadline
+	// (0 with Never: no cell held in the last weeks).
+	DaysAfter int
+	Never     bool
+}
+
+type placeGroupView struct {
+	Place []UnitLink
+	Units []UnitLink
+	Most  int
 }
 
 // chartView is the share of cells held by week as SVG bars (no script:
-// it prints, and shows in the standalone file).
+// it prints, and shows in the standalone file), its latest values for
+// its accessible text, and its data as a table.
 type chartView struct {
 	Width, Height int
 	Bars          []chartBar
 	// Ticks are the 0, 50 and 100% lines.
 	Ticks []chartTick
+	// From and To name the first and last weeks; Last is the last week's
+	// share ("72,65%", Held of Total), Prev the week before's.
+	From, To, Last, Prev string
+	Held, Total          int
+	Rows                 []chartRow
 }
+
+type chartRow struct{ Week, End, Held, Share string }
 
 type chartBar struct {
 	X, Y, W, H, LabelX float64
@@ -96,8 +134,28 @@ func signed(n int) string {
 	return "0"
 }
 
-// NewView writes r out in lang.
-func NewView(r Weekly, lang string) View {
+// NewView writes r out in lang, for the site's page: units link to theirs.
+func NewView(r Weekly, lang string) View { return newView(r, lang, true) }
+
+// newView writes r out in lang, its units linked to their pages when links.
+func newView(r Weekly, lang string, links bool) View {
+	link := func(u domain.UnitRef) UnitLink {
+		l := UnitLink{Code: u.Code, Name: u.Name}
+		if links {
+			l.Href = "/units/" + url.PathEscape(u.Code)
+		}
+		return l
+	}
+	place := func(p domain.Place, parent string) []UnitLink {
+		if p == nil { // stored before places were kept
+			return []UnitLink{{Name: parent}}
+		}
+		out := make([]UnitLink, len(p))
+		for i, u := range p {
+			out[i] = link(u)
+		}
+		return out
+	}
 	v := View{Lang: lang, Title: r.Title(lang), Unit: r.Unit.Name, UnitCode: r.Unit.Code, Kind: r.KindName.In(lang),
 		Round: r.RoundName, Week: r.Week, From: r.From.VI(), To: r.To.VI(),
 		MadeAt:    r.MadeAt.In(domain.Location).Format("02/01/2006 15:04"),
@@ -107,7 +165,7 @@ func NewView(r Weekly, lang string) View {
 		MissingPapers: tableRows(missingPapersTable(r, lang), lang), Composition: tableRows(compositionTable(r, lang), lang)}
 	for _, f := range r.Headline {
 		fv := figureView{Name: f.Name.In(lang), Value: fmt.Sprint(f.Value), Prev: fmt.Sprint(f.Prev), Change: signed(f.Change()),
-			Up: f.Change() > 0, Down: f.Change() < 0, Late: !f.HasTotal()}
+			Up: f.Change() > 0, Down: f.Change() < 0, Late: !f.HasTotal(), Bad: !f.HasTotal() && f.Value > 0}
 		if f.HasTotal() {
 			fv.Value = fmt.Sprintf("%d / %d (%s)", f.Value, f.Total, f.Share().In(lang))
 			fv.Prev = fmt.Sprintf("%d / %d (%s)", f.Prev, f.PrevTotal, f.PrevShare().In(lang))
@@ -115,33 +173,45 @@ func NewView(r Weekly, lang string) View {
 		v.Headline = append(v.Headline, fv)
 	}
 	for _, u := range r.Units {
-		row := unitRowView{Code: u.Code, Name: u.Name, Kind: u.KindName.In(lang), Held: fmt.Sprintf("%d / %d", u.Held, u.Total),
+		row := unitRowView{UnitLink: link(u.UnitRef), Kind: u.KindName.In(lang), Held: fmt.Sprintf("%d / %d", u.Held, u.Total),
 			Share: u.Share().In(lang), Change: signed(u.Change()), Status: u.StatusName.In(lang),
 			Planned: domain.ShowDay(u.PlannedDate), HeldOn: domain.ShowDay(u.HeldDate), Deadline: domain.ShowDay(u.Deadline), Done: domain.ShowDay(u.Done),
-			Pilot: u.IsPilot, Warn: len(u.Flags) > 0, ProjectedLate: u.ProjectedLate}
+			Pilot: u.IsPilot, Warn: len(u.Flags) > 0, ProjectedLate: u.ProjectedLate, Late: u.Late}
 		for _, f := range u.Flags {
 			row.Flags = append(row.Flags, f.In(lang))
 		}
 		v.Units = append(v.Units, row)
+		if u.ProjectedLate {
+			pv := projectedView{UnitLink: row.UnitLink, Kind: row.Kind, Held: row.Held, Done: row.Done, Deadline: row.Deadline, Never: u.Done == nil}
+			if u.Done != nil && u.Deadline != nil {
+				pv.DaysAfter = domain.DaysBetween(u.Deadline.Time, u.Done.Time)
+			}
+			v.Projected = append(v.Projected, pv)
+		}
 	}
 	congresses := func(list []domain.ReportCongress) []congressView {
 		out := make([]congressView, 0, len(list))
 		for _, c := range list {
-			out = append(out, congressView{Code: c.Code, Name: c.Name, Kind: c.KindName.In(lang), Parent: c.Parent, Date: c.Date.VI(), Pilot: c.IsPilot})
+			out = append(out, congressView{UnitLink: link(c.UnitRef), Kind: c.KindName.In(lang), Place: place(c.Place, c.Parent), Date: c.Date.VI(), Pilot: c.IsPilot})
 		}
 		return out
 	}
 	v.Held, v.Planned = congresses(r.HeldInWeek), congresses(r.PlannedNextWeek)
 	for _, l := range r.Late {
-		lv := lateView{Code: l.Code, Name: l.Name, Kind: l.KindName.In(lang), Parent: l.Parent, Flag: l.FlagName.In(lang),
+		lv := lateView{UnitLink: link(l.UnitRef), Kind: l.KindName.In(lang), Place: place(l.Place, l.Parent), Flag: l.FlagName.In(lang),
 			Deadline: l.Deadline.VI(), Planned: domain.ShowDay(l.PlannedDate), Detail: l.Detail.In(lang), Days: l.DaysOverdue, Late: l.Flag == domain.FlagLate}
 		if !lv.Late {
 			lv.Days = -lv.Days // days left
 		}
 		v.Late = append(v.Late, lv)
 	}
-	for _, p := range r.Forecast.ProjectedLate {
-		v.Projected = append(v.Projected, p.Name)
+	for _, g := range latePlaces(r) {
+		gv := placeGroupView{Place: place(g.place, g.parent)}
+		for _, l := range g.units {
+			gv.Units = append(gv.Units, link(l.UnitRef))
+			gv.Most = max(gv.Most, l.DaysOverdue)
+		}
+		v.LateByPlace = append(v.LateByPlace, gv)
 	}
 	v.Chart = newChart(r.Weeks, lang)
 	return v
@@ -157,6 +227,14 @@ func newChart(weeks []WeekPoint, lang string) chartView {
 	}
 	if len(weeks) == 0 {
 		return c
+	}
+	last := weeks[len(weeks)-1]
+	c.From, c.To, c.Last, c.Held, c.Total = weeks[0].Week, last.Week, last.Share().In(lang), last.Held, last.Total
+	if len(weeks) > 1 {
+		c.Prev = weeks[len(weeks)-2].Share().In(lang)
+	}
+	for _, w := range weeks {
+		c.Rows = append(c.Rows, chartRow{Week: w.Week, End: dayText(w.To, lang), Held: fmt.Sprintf("%d / %d", w.Held, w.Total), Share: w.Share().In(lang)})
 	}
 	step := (float64(width) - left - right) / float64(len(weeks))
 	every := max(1, len(weeks)/8)
@@ -213,7 +291,7 @@ func HTML(w io.Writer, cat *i18n.Catalog, r Weekly, lang string) error {
 	data := struct {
 		View
 		CSS template.CSS
-	}{NewView(r, lang), css}
+	}{newView(r, lang, false), css}
 	if err := t.ExecuteTemplate(&buf, "report_document", data); err != nil {
 		return fmt.Errorf("report: html %s: %w", r.Week, err)
 	}

@@ -22,6 +22,11 @@ var labels = struct {
 
 	// Words in cells and lines.
 	Yes, No, None, NeverAtPace, Shown, ChartTitle, Page domain.Text
+
+	// The first page: headline tiles, the forecast against the deadline,
+	// the late units by place.
+	ForecastVsDeadline, TileChange, ProjectedLateCount, AndMore, AtRiskCount                  domain.Text
+	LateByPlace, Place, DaysLate, DaysAfter, LateUnits, MostDaysLate, DirectlyBelow, TilePrev domain.Text
 }{
 	SheetSummary: domain.Text{VI: "Tổng hợp", EN: "Summary"},
 	SheetUnits:   domain.Text{VI: "Đơn vị trực thuộc", EN: "Units"},
@@ -85,6 +90,23 @@ var labels = struct {
 	ChartTitle: domain.Text{VI: "Tỷ lệ chi bộ đã đại hội theo tuần", EN: "Share of cells held, by week"},
 	// Page numbers the PDF's pages: this page, then the alias of the last.
 	Page: domain.Text{VI: "Trang %d/%s", EN: "Page %d of %s"},
+
+	ForecastVsDeadline: domain.Text{VI: "Dự báo so với thời hạn", EN: "Forecast against the deadline"},
+	// TileChange: the change over the week; TilePrev: the value a week before.
+	TileChange: domain.Text{VI: "%s trong tuần", EN: "%s this week"},
+	TilePrev:   domain.Text{VI: "Tuần trước: %s", EN: "A week before: %s"},
+	// ProjectedLateCount, AndMore, AtRiskCount: a count, then the name of the table to see.
+	ProjectedLateCount: domain.Text{VI: "%d đơn vị trực thuộc dự báo trễ hạn: xem bảng «%s».", EN: "%d units below projected late: see the table “%s”."},
+	AndMore:            domain.Text{VI: "… và %d đơn vị trễ hạn khác: xem bảng «%s».", EN: "… and %d more late units: see the table “%s”."},
+	AtRiskCount:        domain.Text{VI: "%d đơn vị có nguy cơ trễ hạn: xem bảng «%s».", EN: "%d units at risk: see the table “%s”."},
+	// LateByPlace: the count of late units.
+	LateByPlace:   domain.Text{VI: "Đơn vị trễ hạn theo nơi (%d)", EN: "Late units by place (%d)"},
+	Place:         domain.Text{VI: "Nơi", EN: "Place"},
+	DaysLate:      domain.Text{VI: "Trễ (ngày)", EN: "Days late"},
+	DaysAfter:     domain.Text{VI: "Sau thời hạn (ngày)", EN: "Days after deadline"},
+	LateUnits:     domain.Text{VI: "Số đơn vị", EN: "Units"},
+	MostDaysLate:  domain.Text{VI: "Trễ nhiều nhất (ngày)", EN: "Most days late"},
+	DirectlyBelow: domain.Text{VI: "Trực thuộc trực tiếp", EN: "Directly below"},
 }
 
 // yesNo words a flag.

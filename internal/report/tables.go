@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,17 @@ type table struct {
 	// count is the length of the whole list when rows is cut at
 	// ListLimit (0 or len(rows): not cut).
 	count int
+	// late marks the rows of late units: red in every format.
+	late []bool
+}
+
+// isLate reports whether row i is of a late unit.
+func (t table) isLate(i int) bool { return i < len(t.late) && t.late[i] }
+
+// add appends a row, marked late or not.
+func (t *table) add(late bool, row ...any) {
+	t.rows = append(t.rows, row)
+	t.late = append(t.late, late)
 }
 
 // delta is a change over the week, written "+3", "-1" or "0".
@@ -154,7 +166,7 @@ func headlineTable(r Weekly, lang string) table {
 		if f.HasTotal() {
 			row[2], row[3], row[5] = f.Total, f.Share(), f.PrevShare()
 		}
-		t.rows = append(t.rows, row)
+		t.add(!f.HasTotal() && f.Value > 0, row...)
 	}
 	return t
 }
@@ -164,19 +176,19 @@ func headlineTable(r Weekly, lang string) table {
 func unitsTable(r Weekly, lang string) table {
 	t := table{name: labels.SheetUnits, cols: []column{
 		{labels.Code, 14, 0},
-		{labels.Unit, 34, 32},
+		{labels.Unit, 34, 44},
 		{labels.Kind, 22, 0},
 		{labels.Held, 11, 9},
 		{labels.Total, 11, 9},
 		{labels.Share, 11, 12.5},
 		{labels.HeldThisWeek, 11, 9},
 		{labels.Status, 20, 17},
-		{labels.HeldOn, 13, 15.5},
+		{labels.HeldOn, 13, 0},
 		{labels.PlannedFor, 13, 15.5},
 		{labels.Deadline, 13, 15.5},
 		{labels.Pilot, 10, 0},
-		{labels.LateBelow, 11, 9},
-		{labels.Flags, 36, 24},
+		{labels.LateBelow, 11, 0},
+		{labels.Flags, 36, 26},
 		{labels.ProjectedDone, 16, 18},
 		{labels.WillBeLate, 14, 0},
 	}}
@@ -189,13 +201,13 @@ func unitsTable(r Weekly, lang string) table {
 		if u.Done == nil && u.Held < u.Total {
 			done = labels.NeverAtPace.In(lang)
 		}
-		t.rows = append(t.rows, []any{
+		t.add(u.Late,
 			u.Code, u.Name, u.KindName.In(lang),
 			u.Held, u.Total, u.Share(), delta(u.Change()),
 			u.StatusName.In(lang), u.HeldDate, u.PlannedDate, u.Deadline,
 			yesNo(u.IsPilot, lang), u.LateBelow, strings.Join(flags, "; "),
 			done, yesNo(u.ProjectedLate, lang),
-		})
+		)
 	}
 	return t
 }
@@ -225,12 +237,12 @@ func congressTable(name, dateHead domain.Text, list []domain.ReportCongress, cou
 		{labels.Code, 16, 0},
 		{labels.Unit, 36, 44},
 		{labels.Kind, 24, 26},
-		{labels.Parent, 30, 34},
+		{labels.Place, 30, 34},
 		{labels.Deadline, 13, 13},
 		{labels.Pilot, 10, 10},
 	}}
 	for _, c := range list {
-		t.rows = append(t.rows, []any{day(c.Date), c.Code, c.Name, c.KindName.In(lang), c.Parent, c.Deadline, yesNo(c.IsPilot, lang)})
+		t.rows = append(t.rows, []any{day(c.Date), c.Code, c.Name, c.KindName.In(lang), placeText(c.Place, c.Parent), c.Deadline, yesNo(c.IsPilot, lang)})
 	}
 	return t
 }
@@ -252,7 +264,7 @@ func lateTable(r Weekly, lang string) table {
 		{labels.Code, 16, 0},
 		{labels.Unit, 34, 32},
 		{labels.Kind, 22, 0},
-		{labels.Parent, 28, 24},
+		{labels.Place, 28, 24},
 		{labels.Situation, 20, 18},
 		{labels.Deadline, 13, 13},
 		{labels.PlannedFor, 13, 13},
@@ -260,21 +272,120 @@ func lateTable(r Weekly, lang string) table {
 		{labels.Detail, 40, 30},
 	}}
 	for _, l := range r.Late {
-		t.rows = append(t.rows, []any{l.Code, l.Name, l.KindName.In(lang), l.Parent, l.FlagName.In(lang),
-			day(l.Deadline), l.PlannedDate, l.DaysOverdue, l.Detail.In(lang)})
+		t.add(l.Flag == domain.FlagLate, l.Code, l.Name, l.KindName.In(lang), placeText(l.Place, l.Parent), l.FlagName.In(lang),
+			day(l.Deadline), l.PlannedDate, l.DaysOverdue, l.Detail.In(lang))
 	}
 	return t
 }
 
-// projectedLateTable lists the units below whose forecast misses their deadline.
+// projectedLateUnits are the units below whose forecast misses their deadline.
+func projectedLateUnits(r Weekly) []Unit {
+	var out []Unit
+	for _, u := range r.Units {
+		if u.ProjectedLate {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// projectedLateTable lists the units below whose forecast misses their
+// deadline: the day their cells are projected to have all held (or never,
+// at a pace of 0), their deadline and by how many days it is missed. They
+// are directly below the report's unit, so they have no place.
 func projectedLateTable(r Weekly, lang string) table {
 	t := table{name: labels.ProjectedLate, cols: []column{
-		{labels.Code, 16, 40},
-		{labels.Unit, 34, 90},
-		{labels.Kind, 22, 56},
+		{labels.Code, 16, 0},
+		{labels.Unit, 34, 60},
+		{labels.Kind, 22, 30},
+		{labels.Held, 11, 14},
+		{labels.ProjectedDone, 16, 22},
+		{labels.Deadline, 13, 20},
+		{labels.DaysAfter, 12, 18},
 	}}
-	for _, u := range r.Forecast.ProjectedLate {
-		t.rows = append(t.rows, []any{u.Code, u.Name, u.KindName.In(lang)})
+	for _, u := range projectedLateUnits(r) {
+		done, after := any(u.Done), any(nil)
+		if u.Done == nil {
+			done = labels.NeverAtPace.In(lang)
+		} else if u.Deadline != nil {
+			after = domain.DaysBetween(u.Deadline.Time, u.Done.Time)
+		}
+		t.add(true, u.Code, u.Name, u.KindName.In(lang), fmt.Sprintf("%d/%d", u.Held, u.Total), done, u.Deadline, after)
 	}
 	return t
+}
+
+// lateByPlaceTable lists the units late on To by place, a row for each
+// place: the places with the most late units first, the units of each the
+// most overdue first.
+func lateByPlaceTable(r Weekly, lang string) table {
+	t := table{name: domain.Text{VI: fmt.Sprintf(labels.LateByPlace.VI, r.LateCount), EN: fmt.Sprintf(labels.LateByPlace.EN, r.LateCount)},
+		cols: []column{
+			{labels.Place, 30, 46},
+			{labels.LateUnits, 8, 12},
+			{labels.Unit, 60, 100},
+			{labels.MostDaysLate, 10, 16},
+		}}
+	for _, g := range latePlaces(r) {
+		names, most := make([]string, len(g.units)), 0
+		for i, l := range g.units {
+			names[i] = l.Name
+			most = max(most, l.DaysOverdue)
+		}
+		place := any(placeText(g.place, g.parent))
+		if len(g.place) == 0 && g.place != nil {
+			place = labels.DirectlyBelow.In(lang)
+		}
+		t.add(true, place, len(names), strings.Join(names, "; "), most)
+	}
+	return t
+}
+
+// lateGroup is a place and its late units.
+type lateGroup struct {
+	place  domain.Place
+	parent string // of a report stored before places were kept
+	units  []domain.ReportLate
+}
+
+// latePlaces groups the units late on To by place: the places with the
+// most late units first, the units of each in the report's order (the
+// most overdue first).
+func latePlaces(r Weekly) []lateGroup {
+	var out []lateGroup
+	at := map[string]int{}
+	for _, l := range r.Late {
+		if l.Flag != domain.FlagLate {
+			continue
+		}
+		key := placeText(l.Place, l.Parent)
+		i, ok := at[key]
+		if !ok {
+			i = len(out)
+			at[key] = i
+			out = append(out, lateGroup{place: l.Place, parent: l.Parent})
+		}
+		out[i].units = append(out[i].units, l)
+	}
+	slices.SortStableFunc(out, func(a, b lateGroup) int { return len(b.units) - len(a.units) })
+	return out
+}
+
+// lateShown counts the late units in the first n rows of a lateByPlaceTable.
+func lateShown(t table, n int) int {
+	shown := 0
+	for _, row := range t.rows[:n] {
+		shown += row[1].(int)
+	}
+	return shown
+}
+
+// placeText writes where a unit of a list sits below the report's unit:
+// its place, nearest first; in a report stored before places were kept
+// (place nil), the name of the unit directly above.
+func placeText(place domain.Place, parent string) string {
+	if place == nil {
+		return parent
+	}
+	return place.String()
 }

@@ -44,8 +44,10 @@ type Weekly struct {
 	Late        []domain.ReportLate `json:"late"`
 	LateCount   int                 `json:"late_count"`
 	AtRiskCount int                 `json:"at_risk_count"`
-	// Weeks is the share of cells held at the end of each week of the round
-	// up to this one: the chart of progress by week.
+	// Weeks is the share of cells held at the end of each week up to this
+	// one, from the week a week before the first cell held (the round's
+	// activity, domain.ChartStart; the reports stored before it start at
+	// the round's first week): the chart of progress by week.
 	Weeks    []WeekPoint `json:"weeks"`
 	Forecast Forecast    `json:"forecast"`
 	// MissingPapers are the congresses below held by To without every
@@ -113,6 +115,9 @@ type Unit struct {
 	PlannedDate *domain.Day           `json:"planned_date"`
 	Deadline    *domain.Day           `json:"deadline"`
 	IsPilot     bool                  `json:"pilot"`
+	// Late: its own congress is late on To (red in every format); false
+	// in the reports stored before it was kept.
+	Late bool `json:"late,omitempty"`
 	// LateBelow counts the late units at and below it on To.
 	LateBelow int `json:"late_below"`
 	// Flags are its warnings on To, worded.

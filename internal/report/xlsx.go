@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/tablefile"
 )
 
 // XLSX writes report r as a workbook in lang, one sheet per part: the
@@ -33,6 +34,7 @@ func XLSX(w io.Writer, r Weekly, lang string) error {
 	b.tableSheet(lateTable(r, lang))
 	b.tableSheet(missingPapersTable(r, lang))
 	b.tableSheet(compositionTable(r, lang))
+	b.check(tablefile.SetDimensions(f))
 	b.check(f.SetDocProps(&excelize.DocProperties{Title: r.Title(lang), Creator: "daihoi", Language: lang}))
 	if b.err != nil {
 		return fmt.Errorf("report: xlsx: %w", b.err)
@@ -54,6 +56,9 @@ type book struct {
 	named bool
 	// Styles by use.
 	title, head, bold, date, dateTime, share, delta, rate int
+	// late maps each style of a cell (0: none) to the same in red on a
+	// light red fill: a late unit's row.
+	late map[int]int
 }
 
 // check keeps the first error.
@@ -68,6 +73,12 @@ func (b *book) makeStyles() {
 	dateFmt, dateTimeFmt := "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
 	if b.lang == "en" {
 		dateFmt, dateTimeFmt = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"
+	}
+	b.late = map[int]int{}
+	lateFont := func(st excelize.Style) excelize.Style {
+		st.Font = &excelize.Font{Color: "A4161A"}
+		st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FDECEC"}}
+		return st
 	}
 	for _, s := range []struct {
 		id    *int
@@ -90,14 +101,26 @@ func (b *book) makeStyles() {
 		id, err := b.f.NewStyle(&s.style)
 		b.check(err)
 		*s.id = id
+		red := lateFont(s.style)
+		lid, err := b.f.NewStyle(&red)
+		b.check(err)
+		b.late[id] = lid
 	}
+	red := lateFont(excelize.Style{})
+	id, err := b.f.NewStyle(&red)
+	b.check(err)
+	b.late[0] = id
 }
 
 func ptr(s string) *string { return &s }
 
 // cell writes one cell of a table (see table) at column col, row row (from 1).
-func (b *book) cell(sheet string, col, row int, v any) {
-	if b.err != nil || v == nil {
+func (b *book) cell(sheet string, col, row int, v any) { b.tableCell(sheet, col, row, v, false) }
+
+// tableCell writes one cell of a table, in red on a light red fill when
+// late (an empty one too, so that the row is red across).
+func (b *book) tableCell(sheet string, col, row int, v any, late bool) {
+	if b.err != nil {
 		return
 	}
 	ref, err := excelize.CoordinatesToCellName(col, row)
@@ -106,7 +129,17 @@ func (b *book) cell(sheet string, col, row int, v any) {
 		return
 	}
 	style := 0
+	defer func() {
+		if late {
+			style = b.late[style]
+		}
+		if style != 0 {
+			b.check(b.f.SetCellStyle(sheet, ref, ref, style))
+		}
+	}()
 	switch v := v.(type) {
+	case nil:
+		return
 	case string:
 		b.check(b.f.SetCellStr(sheet, ref, v))
 	case int:
@@ -138,9 +171,6 @@ func (b *book) cell(sheet string, col, row int, v any) {
 	default:
 		b.check(fmt.Errorf("cell %s!%s: unexpected %T", sheet, ref, v))
 	}
-	if style != 0 {
-		b.check(b.f.SetCellStyle(sheet, ref, ref, style))
-	}
 }
 
 // styled writes text in a style.
@@ -158,9 +188,9 @@ func (b *book) writeTable(sheet string, row int, t table) int {
 		b.styled(sheet, i+1, row, c.head.In(b.lang), b.head)
 	}
 	row++
-	for _, r := range t.rows {
+	for j, r := range t.rows {
 		for i, v := range r {
-			b.cell(sheet, i+1, row, v)
+			b.tableCell(sheet, i+1, row, v, t.isLate(j))
 		}
 		row++
 	}
@@ -220,8 +250,9 @@ func (b *book) tableSheet(t table) string {
 	return sheet
 }
 
-// summary writes the first sheet: particulars, headline figures, forecast
-// and the units projected late, one block under the other.
+// summary writes the first sheet: particulars, headline figures, forecast,
+// the units projected late and the late units by place, one block under
+// the other.
 func (b *book) summary(r Weekly) {
 	sheet := labels.SheetSummary.In(b.lang)
 	b.newSheet(sheet)
@@ -258,7 +289,12 @@ func (b *book) summary(r Weekly) {
 
 	row++
 	b.styled(sheet, 1, row, labels.ProjectedLate.In(b.lang), b.title)
-	b.writeTable(sheet, row+1, projectedLateTable(r, b.lang))
+	row = b.writeTable(sheet, row+1, projectedLateTable(r, b.lang))
+
+	row++
+	places := lateByPlaceTable(r, b.lang)
+	b.styled(sheet, 1, row, places.name.In(b.lang), b.title)
+	b.writeTable(sheet, row+1, places)
 }
 
 // weeksSheet writes the progress by week and its line chart: the share

@@ -37,9 +37,10 @@ type reportCongressRow struct {
 }
 
 // reportCongressSelect lists congresses at or below the unit at path $2 in
-// round $1: the columns of a domain.ReportCongress and the count of all.
+// round $1: the columns of a domain.ReportCongress (the place below the
+// report's unit, by unit_place) and the count of all.
 const reportCongressSelect = `SELECT u.code, u.name, u.kind, coalesce(p.name, '') AS parent, %s AS date,
-	c.deadline, c.is_pilot, count(*) OVER () AS n
+	c.deadline, c.is_pilot, unit_place(u.path, nlevel($2::ltree)) AS place, count(*) OVER () AS n
 FROM congresses c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u.parent_id
 WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND %s
 ORDER BY 5, u.path LIMIT $5`
@@ -77,6 +78,7 @@ func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit
 	}
 	if err := s.db.SelectContext(ctx, &late, `WITH l AS (
 			SELECT u.code, u.name, u.kind, u.path, coalesce(p.name, '') AS parent,
+				unit_place(u.path, nlevel($2::ltree)) AS place,
 				CASE WHEN congress_late_on(c.deadline, c.held_date, $3::date) THEN 'late' ELSE 'at_risk' END AS flag,
 				c.deadline, c.planned_date,
 				CASE WHEN congress_late_on(c.deadline, c.held_date, $3::date) THEN '' ELSE `+atRiskDetail+` END AS detail
@@ -85,7 +87,7 @@ func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit
 				AND (congress_late_on(c.deadline, c.held_date, $3::date)
 					OR congress_at_risk_on(c.deadline, c.held_date, c.planned_date, $3::date, $5::int))
 		)
-		SELECT code, name, kind, parent, flag, deadline, planned_date, detail,
+		SELECT code, name, kind, parent, place, flag, deadline, planned_date, detail,
 			count(*) FILTER (WHERE flag = 'late') OVER () AS n, count(*) OVER () AS n_all
 		FROM l ORDER BY flag = 'late' DESC, deadline, path LIMIT $6`,
 		roundID, unit.Path, to, unit.ID, atRiskDays, limit); err != nil {

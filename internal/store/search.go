@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -319,35 +318,27 @@ func (x *search) page(ctx context.Context) (domain.UnitHits, error) {
 		codes[i] = f.Code
 	}
 	var rows []struct {
-		N     int    `db:"n"`
-		Code  string `db:"code"`
-		Name  string `db:"name"`
-		Kind  string `db:"kind"`
-		Depth int    `db:"depth"`
-		Place []byte `db:"place"`
+		N     int          `db:"n"`
+		Code  string       `db:"code"`
+		Name  string       `db:"name"`
+		Kind  string       `db:"kind"`
+		Depth int          `db:"depth"`
+		Place domain.Place `db:"place"`
 	}
-	// The place: the units above, nearest first, below the top unit of the
-	// scope that holds the unit (below the tree's root for the whole tree);
-	// their ids are the labels of the unit's path.
+	// The place: below the top unit of the scope that holds the unit (below
+	// the tree's root for the whole tree).
 	err := x.s.db.SelectContext(ctx, &rows, `SELECT r.n, u.code, u.name, u.kind, nlevel(u.path) AS depth,
-			coalesce((SELECT json_agg(json_build_object('code', a.code, 'name', a.name, 'kind', a.kind) ORDER BY nlevel(a.path) DESC)
-				FROM units a WHERE a.id = ANY(p.above)), '[]') AS place
+			unit_place(u.path, coalesce(CASE WHEN $1 THEN 1 ELSE (SELECT max(nlevel(t)) FROM unnest($2::ltree[]) t WHERE u.path <@ t) END,
+				nlevel(u.path))) AS place
 		FROM unnest($3::text[]) WITH ORDINALITY AS r(code, n)
 		JOIN units u ON u.code = r.code
-		CROSS JOIN LATERAL (SELECT (string_to_array(u.path::text, '.')::bigint[])[
-			coalesce(CASE WHEN $1 THEN 1 ELSE (SELECT max(nlevel(t)) FROM unnest($2::ltree[]) t WHERE u.path <@ t) END, nlevel(u.path)) + 1
-			: nlevel(u.path) - 1] AS above) p
 		ORDER BY r.n`, x.q.All, pq.Array(x.q.Roots), pq.Array(codes))
 	if err != nil {
 		return out, fmt.Errorf("store: search results: %w", err)
 	}
 	for _, r := range rows {
-		h := domain.UnitHit{UnitRef: domain.UnitRef{Code: r.Code, Name: r.Name, Kind: r.Kind}, Depth: r.Depth,
-			Match: domain.UnitMatches[page[r.N-1].Tier]}
-		if err := json.Unmarshal(r.Place, &h.Place); err != nil {
-			return out, fmt.Errorf("store: search results: %w", err)
-		}
-		out.Units = append(out.Units, h)
+		out.Units = append(out.Units, domain.UnitHit{UnitRef: domain.UnitRef{Code: r.Code, Name: r.Name, Kind: r.Kind}, Depth: r.Depth,
+			Match: domain.UnitMatches[page[r.N-1].Tier], Place: r.Place})
 	}
 	return out, nil
 }

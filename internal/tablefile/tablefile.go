@@ -62,11 +62,26 @@ type Table struct {
 
 // WriteCSV writes t as UTF-8 CSV with a byte-order mark, so that Excel
 // opens Vietnamese text correctly; string cells and headings are made inert.
-func WriteCSV(w io.Writer, t Table) error {
+func WriteCSV(w io.Writer, t Table) error { return WriteCSVSep(w, t, Comma) }
+
+// The separators of a CSV file: the comma of the standard (RFC 4180), and
+// the semicolon that Excel expects where the list separator of the
+// regional settings is ";", as with Vietnamese settings (where the comma
+// is the decimal sign): such an Excel opens a comma-separated file as one
+// column.
+const (
+	Comma     = ','
+	Semicolon = ';'
+)
+
+// WriteCSVSep writes t as WriteCSV does, its fields separated by sep
+// (Comma or Semicolon); a field holding sep is quoted.
+func WriteCSVSep(w io.Writer, t Table, sep rune) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
+	cw.Comma = sep
 	rec := make([]string, len(t.Header))
 	for i, h := range t.Header {
 		rec[i] = Inert(h)
@@ -121,6 +136,15 @@ func WriteXLSX(w io.Writer, t Table) error {
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
+	// The stream writer writes the sheet's dimension as it stands when it
+	// starts: the used range is known before the first row.
+	cols := len(t.Header)
+	for _, row := range t.Rows {
+		cols = max(cols, len(row))
+	}
+	if err := f.SetSheetDimension(sheet, dimension(cols, len(t.Rows)+1)); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
@@ -152,6 +176,37 @@ func WriteXLSX(w io.Writer, t Table) error {
 		return err
 	}
 	return f.Write(w)
+}
+
+// dimension is the used range of a sheet of cols columns and rows rows
+// from A1: "A1:P61" ("A1" when empty).
+func dimension(cols, rows int) string {
+	if cols < 1 || rows < 1 {
+		return "A1"
+	}
+	last, _ := excelize.CoordinatesToCellName(cols, rows)
+	return "A1:" + last
+}
+
+// SetDimensions declares each sheet of f its used range, the <dimension
+// ref> of its XML, which excelize leaves at "A1" (a reader that trusts it,
+// such as a streaming parser or an import, sees an empty sheet): from A1
+// to the last row and the last column with a value.
+func SetDimensions(f *excelize.File) error {
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return err
+		}
+		cols := 0
+		for _, r := range rows {
+			cols = max(cols, len(r))
+		}
+		if err := f.SetSheetDimension(sheet, dimension(cols, len(rows))); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // xlsxRow returns the cells of a row as the stream writer takes them:

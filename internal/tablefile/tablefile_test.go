@@ -3,6 +3,7 @@ package tablefile
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -139,5 +140,53 @@ func TestXLSXWritesTextAsTextNeverAsFormulas(t *testing.T) {
 		if typ, _ := f.GetCellType("Tiến độ", b); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
 			t.Errorf("%s is text, want the number -3", b)
 		}
+	}
+}
+
+func TestCSVWithSemicolonsIsSplitAsExcelWithVietnameseSettingsSplitsIt(t *testing.T) {
+	tb := Table{Header: []string{"Đơn vị", "Tỷ lệ", "Ghi chú"},
+		Rows: [][]any{{"Đảng bộ phường Bạch Mai", Formatted("69,23%"), "họp; rút kinh nghiệm"}, {"=cmd", 3, nil}}}
+	var buf bytes.Buffer
+	if err := WriteCSVSep(&buf, tb, Semicolon); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.TrimPrefix(buf.String(), "\ufeff")
+	if !strings.HasPrefix(buf.String(), "\ufeff") {
+		t.Error("no byte-order mark")
+	}
+	if got, want := strings.SplitN(text, "\n", 2)[0], "Đơn vị;Tỷ lệ;Ghi chú"; got != want {
+		t.Errorf("header line %q, want %q", got, want)
+	}
+	r := csv.NewReader(strings.NewReader(text))
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"Đơn vị", "Tỷ lệ", "Ghi chú"}, {"Đảng bộ phường Bạch Mai", "69,23%", "họp; rút kinh nghiệm"}, {"'=cmd", "3", ""}}
+	if fmt.Sprint(recs) != fmt.Sprint(want) {
+		t.Errorf("read back %q, want %q", recs, want)
+	}
+}
+
+func TestXLSXDeclaresTheSheetsRealDimension(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		t    Table
+		want string
+	}{
+		{"a header and two rows of three", table, "A1:C3"},
+		{"a row longer than the header", Table{Header: []string{"a"}, Rows: [][]any{{"x", 1, 2, 3}}}, "A1:D2"},
+		{"a header alone", Table{Header: []string{"a", "b"}}, "A1:B1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteXLSX(&buf, tc.t); err != nil {
+				t.Fatal(err)
+			}
+			if got := SheetDimensions(t, buf.Bytes()); len(got) != 1 || got[0] != tc.want {
+				t.Errorf("dimensions %q, want [%s]", got, tc.want)
+			}
+		})
 	}
 }

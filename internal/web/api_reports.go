@@ -21,14 +21,23 @@ import (
 const standaloneCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // sendReport answers with r as a file in format and lang: HTML shown in the
-// browser (inline), the others downloaded.
+// browser (inline), the others downloaded; a CSV file separated by ?sep=
+// (comma, the default, or semicolon).
 func (s *Server) sendReport(c echo.Context, r report.Weekly, format, lang string) error {
 	var buf bytes.Buffer
-	if err := report.Write(&buf, s.catalog, r, format, lang); err != nil {
+	sep, err := report.CSVSeparator(c.QueryParam("sep"))
+	if err != nil {
+		return err
+	}
+	if err := report.WriteSep(&buf, s.catalog, r, format, lang, sep); err != nil {
 		return err
 	}
 	h := c.Response().Header()
-	disposition := download.Attachment(report.DownloadName(r, format))
+	name := report.DownloadName(r, format)
+	if format == report.FormatCSV && c.QueryParam("sep") == report.SepSemicolon {
+		name = report.SemicolonName(name)
+	}
+	disposition := download.Attachment(name)
 	if format == report.FormatHTML {
 		disposition = download.Inline(report.DownloadName(r, format))
 		h.Set("Content-Security-Policy", standaloneCSP)

@@ -138,6 +138,7 @@ func TestHostileTextIsInertInEveryPageFileAndEmail(t *testing.T) {
 		}
 		expand(":code", codes...)
 		expand("table.:format", "table.csv", "table.xlsx")
+		expand("list.:format", "list.csv", "list.xlsx")
 		expand("report.:format", "report.html", "report.csv", "report.xlsx", "report.pdf")
 		expand(":week", "2020-W12")
 		expand(":id", fmt.Sprint(roundID))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"sort"
@@ -32,6 +33,35 @@ type dashChild struct {
 	CellsHeld, CellsTotal int
 	CellsPercent          string
 	Late                  int
+	// LateURL and CellsURL are the lists the row's counts count.
+	LateURL, CellsURL string
+}
+
+// tile is a headline figure of the dashboard: its label, the figure, a
+// line under it, its status (a class: ok, risk, late, info) said in a word
+// too, and the list it counts.
+type tile struct {
+	Label, Figure, Detail, Change string
+	Status, Word, URL             string
+	// Headline is the rest of the sentence the figure begins, for the
+	// headline tile (the share of cells), which has no label.
+	Headline string
+}
+
+// listItem is a unit of a short list of the dashboard, with its place.
+type listItem struct {
+	Code, Name, Note string
+	Place            domain.Place
+	// Status is the note's class (statusLate, statusRisk), "" for none.
+	Status string
+}
+
+// shortList is the first units of a list of the dashboard, how many the
+// whole list holds, and its address.
+type shortList struct {
+	Items []listItem
+	Total int
+	URL   string
 }
 
 type dashboard struct {
@@ -40,14 +70,16 @@ type dashboard struct {
 	Day                       string
 	Cells, Grassroots, Pilots shareView
 	Late                      int
+	Tiles                     []tile
+	LateList, RiskList        shortList
 	Children                  []dashChild
 	// Followed are the units of a user holding roles on several (a working
 	// group's wards), the late ones first: their home lists them.
 	Followed          []dashChild
 	Chart             *cellsChart
-	Soon              []soonItem
+	Soon              shortList
 	PilotList         []pilotItem
-	Risks             []riskItem
+	PilotsURL         string
 	Filter            dashFilter
 	Statuses          []domain.CongressStatus
 	Kinds, Categories []choice
@@ -68,15 +100,9 @@ type dashFilter struct {
 // choice is an option of a select: its value and its label.
 type choice struct{ Code, Name string }
 
-// riskItem is a late or at-risk unit (an open flag of the late-flags job).
-type riskItem struct {
-	Code, Name, Due string
-	Late            bool
-	Days            int
-}
-
 type pilotItem struct {
 	Code, Name, Held, Planned, Lessons string
+	Place                              domain.Place
 	Status                             domain.CongressStatus
 	DaysBefore                         int
 }
@@ -126,9 +152,15 @@ type cellsChart struct {
 	Series       string     `json:"series"`
 	Pace         string     `json:"pace"`
 	DeadlineText string     `json:"-"`
+	// Alt words the latest values, the chart's accessible text; Rows are
+	// its data, a day a week back from the last, for the table under it
+	// (Caption, DayHead and ShareHead name it and its columns).
+	Alt       string     `json:"alt"`
+	Caption   string     `json:"caption"`
+	DayHead   string     `json:"dayHead"`
+	ShareHead string     `json:"shareHead"`
+	Rows      [][]string `json:"rows"`
 }
-
-type soonItem struct{ Day, Code, Name string }
 
 // chartOf builds the chart of a timeline, its days running to the deadline
 // when that is still ahead.
@@ -154,6 +186,15 @@ func (s *Server) chartOf(c echo.Context, u *domain.User, tl core.CellsTimeline) 
 			ch.Held = append(ch.Held, nil)
 		}
 		ch.PaceLine = append(ch.PaceLine, nil)
+	}
+	lang := pageLang(c, u)
+	lastHeld := tl.Days[len(tl.Days)-1].Held
+	alt := map[string]any{"Day": last.VI(), "Percent": domain.NewShare(lastHeld, tl.Total).In(lang), "Held": lastHeld, "Total": tl.Total}
+	ch.Alt = s.text(c, u, "chart_alt_latest", alt)
+	ch.Caption, ch.DayHead, ch.ShareHead = s.text(c, u, "chart_data", nil), s.text(c, u, "chart_day", nil), s.text(c, u, "chart_share", nil)
+	for i := len(tl.Days) - 1; i >= 0; i -= 7 {
+		d := tl.Days[i]
+		ch.Rows = append([][]string{{d.Day.VI(), fmt.Sprintf("%s (%d/%d)", domain.NewShare(d.Held, tl.Total).In(lang), d.Held, tl.Total)}}, ch.Rows...)
 	}
 	if tl.Deadline != nil && !tl.Deadline.Before(first) {
 		ch.DeadlineText = tl.Deadline.VI()
@@ -182,7 +223,7 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 		if err != nil {
 			return d, err
 		}
-		d.Followed = childRows(domain.ChildrenProgress{Children: followed}, lang)
+		d.Followed = childRows(domain.ChildrenProgress{Children: followed}, "", lang)
 		return d, nil
 	}
 	top := p.Grants[0]
@@ -225,28 +266,40 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 			d.Kinds = append(d.Kinds, choice{Code: k.Kind, Name: s.kindName(k.Kind, lang)})
 		}
 	}
-	d.Children = d.Filter.apply(childRows(ch, lang), kindOf, categoryOf)
+	d.Children = d.Filter.apply(childRows(ch, top.UnitCode, lang), kindOf, categoryOf)
 	tl, err := s.svc.CellsTimeline(ctx, p, top.UnitCode)
 	if err != nil {
 		return d, err
 	}
 	d.Chart = s.chartOf(c, &p.User, tl)
-	for _, kind := range []domain.FlagKind{domain.FlagLate, domain.FlagAtRisk} {
-		fl, err := s.svc.Flags(ctx, p, top.UnitCode, 0, domain.FlagQuery{State: domain.FlagOpen, Subtree: true, Kind: kind, Limit: 20})
-		if err != nil {
+	if d.Tiles, err = s.tilesOf(c, p, pr); err != nil {
+		return d, err
+	}
+	lists := []struct {
+		which domain.UnitListKind
+		into  *shortList
+	}{{domain.ListLate, &d.LateList}, {domain.ListAtRisk, &d.RiskList}, {domain.ListPlanned, &d.Soon}}
+	for _, l := range lists {
+		if *l.into, err = s.shortListOf(c, p, top.UnitCode, l.which, dashListed); err != nil {
 			return d, err
-		}
-		for _, f := range fl.Flags {
-			d.Risks = append(d.Risks, riskItem{Code: f.Unit.Code, Name: f.Unit.Name, Due: vi(f.DueDate), Late: kind == domain.FlagLate, Days: f.DaysOverdue})
 		}
 	}
 	pilots, err := s.svc.Pilots(ctx, p, top.UnitCode, 0)
 	if err != nil {
 		return d, err
 	}
+	pilotPlaces, err := s.shortListOf(c, p, top.UnitCode, domain.ListPilots, domain.MaxUnitListPageSize)
+	if err != nil {
+		return d, err
+	}
+	d.PilotsURL = pilotPlaces.URL
+	placeOf := map[string]domain.Place{}
+	for _, it := range pilotPlaces.Items {
+		placeOf[it.Code] = it.Place
+	}
 	for _, pc := range pilots.Pilots {
 		it := pilotItem{Code: pc.UnitCode, Name: pc.UnitName, Status: pc.Status,
-			Held: vi(pc.HeldDate), Planned: vi(pc.PlannedDate), Lessons: pc.LessonsLearned}
+			Held: vi(pc.HeldDate), Planned: vi(pc.PlannedDate), Lessons: pc.LessonsLearned, Place: placeOf[pc.UnitCode]}
 		if pc.DaysBeforeOthers != nil && *pc.DaysBeforeOthers > 0 {
 			it.DaysBefore = *pc.DaysBeforeOthers
 		}
@@ -262,23 +315,24 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 		return d, err
 	}
 	d.Composition = s.compositionViewOf(c, comp, top.UnitCode, false, lang) // planned on the unit page
-	soon, err := s.svc.PlannedSoon(ctx, p, top.UnitCode, 14)
-	if err != nil {
-		return d, err
-	}
-	for _, cg := range soon {
-		d.Soon = append(d.Soon, soonItem{Day: vi(cg.PlannedDate), Code: cg.UnitCode, Name: cg.UnitName})
-	}
 	return d, nil
 }
 
-// childRows are the rows of a table of the units below a unit.
-func childRows(ch domain.ChildrenProgress, lang string) []dashChild {
+// childRows are the rows of a table of the units directly below the unit
+// with code, their counts linked to the lists of that unit's page narrowed
+// to the row's unit (code "": the rows of several units, each its own).
+func childRows(ch domain.ChildrenProgress, code, lang string) []dashChild {
 	rows := make([]dashChild, 0, len(ch.Children))
 	for _, k := range ch.Children {
+		page, place := code, k.Code
+		if code == "" {
+			page, place = k.Code, ""
+		}
 		rows = append(rows, dashChild{Code: k.Code, Name: k.Name, Status: k.Own.Status,
 			LateDays: k.Own.DaysOverdue, CellsHeld: k.Cells.Held, CellsTotal: k.Cells.Total,
-			CellsPercent: k.Cells.In(lang), Late: k.Late})
+			CellsPercent: k.Cells.In(lang), Late: k.Late,
+			LateURL:  countListURL(page, domain.ListLate, "", place),
+			CellsURL: countListURL(page, domain.ListHeld, domain.LevelCells, place)})
 	}
 	return rows
 }

@@ -91,6 +91,7 @@ func TestDownloadsAreNamedAfterTheUnitSafely(t *testing.T) {
 		{"/units/HN.HBT/table.xlsx", "attachment", clean + " HN-HBT-", "Quan-Hai-Ba-filename-x.exe-..-a-b-c-Trung-HN-HBT-"},
 		{"/units/HN.HBT/reports/2020-W12/report.xlsx", "attachment", "Báo cáo tuần " + clean + " HN.HBT-2020-W12.xlsx", "Bao-cao-tuan-Quan-Hai-Ba-filename-x.exe-..-a-b-c-Trung-HN.HBT-2020-W12.xlsx"},
 		{"/units/HN.HBT/reports/2020-W12/report.html", "inline", "Báo cáo tuần " + clean + " HN.HBT-2020-W12.html", "Bao-cao-tuan-Quan-Hai-Ba-filename-x.exe-..-a-b-c-Trung-HN.HBT-2020-W12.html"},
+		{"/units/HN.HBT/reports/2020-W12/report.csv?sep=semicolon", "attachment", "Báo cáo tuần " + clean + " HN.HBT-2020-W12-cham-phay.csv", "Bao-cao-tuan-Quan-Hai-Ba-filename-x.exe-..-a-b-c-Trung-HN.HBT-2020-W12-cham-phay.csv"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			res := b.send("GET", tc.path, nil)
@@ -152,5 +153,35 @@ func TestUnitsTableMakesNamesThatLookLikeFormulasInert(t *testing.T) {
 		if r[1] != name || formula != "" || (typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString) {
 			t.Errorf("%s = %q (type %v, formula %q), want the name as text", cell, r[1], typ, formula)
 		}
+	}
+}
+
+// TestTheReportsCSVComesWithSemicolonsForExcelInVietnamese: the report's
+// page offers its CSV separated by semicolons, labelled for Excel with
+// Vietnamese settings; an unknown separator is refused, writing nothing.
+func TestTheReportsCSVComesWithSemicolonsForExcelInVietnamese(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withReportWeek()
+	if res := f.do("POST", "/api/v1/units/HN.HBT/reports", f.tokens["board"], `{"week":"2020-W12"}`); res.Code != http.StatusCreated {
+		t.Fatalf("make the report: %d %s", res.Code, res.Body)
+	}
+	b := f.browser("")
+	b.login("board", testPassword)
+	page := b.send("GET", "/units/HN.HBT/reports/2020-W12", nil).Body.String()
+	if want := `href="/units/HN.HBT/reports/2020-W12/report.csv?sep=semicolon" download>CSV (dấu ;, Excel tiếng Việt)</a>`; !strings.Contains(page, want) {
+		t.Errorf("the page lacks %s", want)
+	}
+	for _, tc := range []struct {
+		path string
+		sep  string
+	}{{"/units/HN.HBT/reports/2020-W12/report.csv", ","}, {"/units/HN.HBT/reports/2020-W12/report.csv?sep=semicolon", ";"}} {
+		res := b.send("GET", tc.path, nil)
+		header := strings.SplitN(strings.TrimPrefix(res.Body.String(), "\ufeff"), "\n", 2)[0]
+		if res.Code != http.StatusOK || !strings.HasPrefix(header, "Mã"+tc.sep+"Đơn vị"+tc.sep) {
+			t.Errorf("%s: %d, header %q", tc.path, res.Code, header)
+		}
+	}
+	if res := f.do("GET", "/api/v1/units/HN.HBT/reports/2020-W12?format=csv&sep=tab", f.tokens["board"], ""); res.Code != http.StatusUnprocessableEntity && res.Code != http.StatusBadRequest {
+		t.Errorf("sep=tab: %d %s", res.Code, res.Body)
 	}
 }

@@ -73,12 +73,8 @@ func (s *Server) runSearch(c echo.Context, p domain.Principal, limit int, v *sea
 		if hits, err = s.svc.SearchUnits(c.Request().Context(), p, v.Query, limit, offset); err == nil {
 			v.Searched, v.Query, v.More, v.NextOffset = true, hits.Query, hits.More, offset+len(hits.Units)
 			for _, h := range hits.Units {
-				names := make([]string, len(h.Place))
-				for i, a := range h.Place {
-					names[i] = a.Name
-				}
 				v.Hits = append(v.Hits, searchHit{Code: h.Code, Name: h.Name, Kind: s.kindName(h.Kind, pageLang(c, &p.User)),
-					Place: strings.Join(names, " › "), Similar: h.Match == domain.MatchSimilar})
+					Place: h.Place.String(), Similar: h.Match == domain.MatchSimilar})
 			}
 			return http.StatusOK, nil
 		}

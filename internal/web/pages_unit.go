@@ -66,7 +66,9 @@ type unitPage struct {
 	Deadline, Planned, Held string
 	Delegates               string
 	Children                []dashChild
-	Milestones              []unitMilestone
+	// Lists are the lists of the units below (Code: the address).
+	Lists      []choice
+	Milestones []unitMilestone
 	// ApproverMissing: an approval of the unit is not given and the caller
 	// may not give it; the page says who must.
 	ApproverMissing bool
@@ -141,7 +143,12 @@ func (s *Server) unitPage(c echo.Context, p domain.Principal, code string, statu
 	if form.Which == "deadline" {
 		d.DeadlineForm = form.State
 	}
-	d.Children = childRows(u.Children, lang)
+	d.Children = childRows(u.Children, u.Unit.Code, lang)
+	if len(d.Children) > 0 {
+		for _, k := range domain.UnitListKinds {
+			d.Lists = append(d.Lists, choice{Code: countListURL(u.Unit.Code, k, "", ""), Name: k.Name().In(lang)})
+		}
+	}
 	d.Waiting = waitingUnits(u.Waiting)
 	if form.Which == "waiting" {
 		d.WaitingForm = form.State
