@@ -32,7 +32,7 @@ func TestWorkingGroupsThroughTheAPI(t *testing.T) {
 	leader := f.login("totruong")
 	for _, tc := range []struct {
 		name, method, path, token, body string
-		want                             int
+		want                            int
 	}{
 		{"the leader reads an assigned ward", "GET", "/api/v1/units/HN.HBT.A", leader, "", http.StatusOK},
 		{"and its cells", "GET", "/api/v1/units/HN.HBT.A.1/congress", leader, "", http.StatusOK},
