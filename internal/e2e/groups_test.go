@@ -86,7 +86,7 @@ func TestABoardFormsAWorkingGroupAndTheAttendeeSeesTheCongress(t *testing.T) {
 	checkPage(t, board, "groups-group-desktop")
 
 	// The planned congress of Bạch Mai's second cell: the board names thanhvien.
-	sel := `#a-HN-HBT-BM-2`
+	sel := `#attendee-u-HN-HBT-BM-2`
 	if err := chromedp.Do(board,
 		chromedp.WaitVisible(chromedp.CSS(sel)),
 		chromedp.SetValue(chromedp.CSS(sel), "thanhvien"),

@@ -63,9 +63,9 @@ type dashboard struct {
 // attendingItem is a congress the user attends for a working group;
 // ToRecord: it took place and the attendance is not recorded yet.
 type attendingItem struct {
-	Code, Name, Group, Planned, Held string
-	Status                           domain.CongressStatus
-	ToRecord                         bool
+	Code, Name, Parent, Group, Planned, Held string
+	Status                                   domain.CongressStatus
+	ToRecord                                 bool
 }
 
 // dashFilter narrows and orders the table of units below: by their own
@@ -326,7 +326,7 @@ func (s *Server) attendingOf(c echo.Context, p domain.Principal) ([]attendingIte
 	out := make([]attendingItem, 0, len(list))
 	for _, a := range list {
 		took := a.HeldDate != nil || a.PlannedDate != nil && !today.Before(*a.PlannedDate)
-		out = append(out, attendingItem{Code: a.Unit.Code, Name: a.Unit.Name, Group: a.GroupName, Planned: vi(a.PlannedDate),
+		out = append(out, attendingItem{Code: a.Unit.Code, Name: a.Unit.Name, Parent: a.Parent, Group: a.GroupName, Planned: vi(a.PlannedDate),
 			Held: vi(a.HeldDate), Status: a.Status, ToRecord: took && a.RecordedAt == nil})
 	}
 	return out, nil
