@@ -56,7 +56,7 @@ type dashboard struct {
 	MissingPapers []missingRow
 	Composition   *compositionView
 	// Attending are the congresses the user is named to attend for a
-	// working group, those to come first.
+	// working group and has not recorded yet, those to come first.
 	Attending []attendingItem
 }
 
@@ -313,7 +313,8 @@ func (s *Server) handleHomePage(c echo.Context) error {
 	return s.page(c, http.StatusOK, "home.html", &p.User, d)
 }
 
-// attendingOf lists the congresses p is named to attend, for the home page.
+// attendingOf lists the congresses p is named to attend and has not
+// recorded yet (to come, or to record), for the home page.
 func (s *Server) attendingOf(c echo.Context, p domain.Principal) ([]attendingItem, error) {
 	list, err := s.svc.MyAttendances(c.Request().Context(), p)
 	if domain.IsCode(err, domain.ENotFound) {
@@ -325,6 +326,9 @@ func (s *Server) attendingOf(c echo.Context, p domain.Principal) ([]attendingIte
 	today := domain.TodayDay(s.svc.Clock())
 	out := make([]attendingItem, 0, len(list))
 	for _, a := range list {
+		if a.RecordedAt != nil {
+			continue // recorded: on the unit's and the group's pages
+		}
 		took := a.HeldDate != nil || a.PlannedDate != nil && !today.Before(*a.PlannedDate)
 		out = append(out, attendingItem{Code: a.Unit.Code, Name: a.Unit.Name, Parent: a.Parent, Group: a.GroupName, Planned: vi(a.PlannedDate),
 			Held: vi(a.HeldDate), Status: a.Status, ToRecord: took && a.RecordedAt == nil})
