@@ -42,6 +42,8 @@ type dashChild struct {
 type tile struct {
 	Label, Figure, Detail, Change string
 	Status, Word, URL             string
+	// Key names the tile in the page (id tile-KEY): the list it counts.
+	Key string
 	// Headline is the rest of the sentence the figure begins, for the
 	// headline tile (the share of cells), which has no label.
 	Headline string

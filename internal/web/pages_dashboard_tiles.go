@@ -80,6 +80,7 @@ func (s *Server) tilesOf(c echo.Context, p domain.Principal, pr domain.Progress)
 	late.Status, late.Word = count(pr.Late.Count, statusLate, tr("status_word_late", nil))
 	risk := tile{Label: tr("tile_at_risk", nil), Figure: strconv.Itoa(pr.AtRisk), URL: countListURL(code, domain.ListAtRisk, "", "")}
 	risk.Status, risk.Word = count(pr.AtRisk, statusRisk, tr("status_word_risk", nil))
+	cells.Key, gr.Key, pilots.Key, late.Key, risk.Key = "cells", "grassroots", "pilots", "late", "at-risk"
 	return []tile{cells, gr, pilots, late, risk}, nil
 }
 
