@@ -112,9 +112,11 @@ func TestTheBoardGoesFromTheLateCountToTheWholeLateListOfOneWardAndDownloadsIt(t
 			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#l-place-found a[data-code=%q]`, code))),
 			chromedp.Click(chromedp.CSS(fmt.Sprintf(`#l-place-found a[data-code=%q]`, code))),
 			chromedp.Click(chromedp.CSS(`form.filters button[type=submit]`)),
-			chromedp.WaitVisible(chromedp.CSS(`p.muted`)),
 		); err != nil {
 			t.Fatal(err)
+		}
+		if _, err := waitText(ctx, "main h1 + p.muted", "thuộc "+name); err != nil {
+			t.Fatalf("%s: %v", size.name, err)
 		}
 		if loc := location(ctx); !strings.Contains(loc, "place="+code) {
 			t.Fatalf("%s: filtered to %s", size.name, loc)
@@ -169,7 +171,7 @@ func TestTheBoardGoesFromTheLateCountToTheWholeLateListOfOneWardAndDownloadsIt(t
 		})); err != nil {
 			t.Fatal(err)
 		}
-		hidden, err := chromedp.Run(ctx, chromedp.Evaluate[string](`["header.top", "form.filters", "p.downloads"].map(s => getComputedStyle(document.querySelector(s)).display).join(" ")`))
+		hidden, err := chromedp.Run(ctx, chromedp.Evaluate[string](`["header.top", "details.filter-box", "p.downloads"].map(s => getComputedStyle(document.querySelector(s)).display).join(" ")`))
 		if err != nil || hidden != "none none none" {
 			t.Errorf("printed, the header, filters and downloads show: %q (%v)", hidden, err)
 		}
