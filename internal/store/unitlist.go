@@ -64,6 +64,9 @@ type UnitListParams struct {
 	Query      domain.UnitListQuery
 	Day        domain.Day
 	AtRiskDays int
+	// NoTotal skips counting the whole list (the caller knows it, from the
+	// figures): the total returned is then -1.
+	NoTotal bool
 }
 
 // UnitList reads one page of a list of units of round and how many units
@@ -86,14 +89,15 @@ func (s *Store) UnitList(ctx context.Context, roundID int64, p UnitListParams) (
 	}
 	args := []any{roundID, p.Unit.Path, p.Day, p.AtRiskDays, p.Unit.ID, kinds, q.Category, place, q.MinDays, q.Days,
 		depthOf(p.Unit.Path), q.Which.IncludesSelf()}
-	var total int
-	if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM `+unitListFrom(which)+`
-`, args...); err != nil {
-		return nil, 0, fmt.Errorf("store: %s below %s: %w", q.Which, p.Unit.Code, err)
-	}
+	total := -1
 	rows := []domain.UnitListRow{}
-	if total == 0 || (q.Page-1)*q.PerPage >= total {
-		return rows, total, nil
+	if !p.NoTotal {
+		if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM `+unitListFrom(which), args...); err != nil {
+			return nil, 0, fmt.Errorf("store: %s below %s: %w", q.Which, p.Unit.Code, err)
+		}
+		if total == 0 || (q.Page-1)*q.PerPage >= total {
+			return rows, total, nil
+		}
 	}
 	err := s.db.SelectContext(ctx, &rows, `SELECT c.code, c.name, c.kind, c.category, unit_place(c.path, $11::int) AS place,
 			coalesce(congress_status_on(c.status, c.held_date, ms.plan_approved, ms.reported, $3::date), 'not_started') AS status,

@@ -261,10 +261,11 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	}
 	lists := []struct {
 		which domain.UnitListKind
+		total int
 		into  *shortList
-	}{{domain.ListLate, &d.LateList}, {domain.ListAtRisk, &d.RiskList}, {domain.ListPlanned, &d.Soon}}
+	}{{domain.ListLate, pr.Late.Count, &d.LateList}, {domain.ListAtRisk, pr.AtRisk, &d.RiskList}, {domain.ListPlanned, -1, &d.Soon}}
 	for _, l := range lists {
-		if *l.into, err = s.shortListOf(c, p, top.UnitCode, l.which, dashListed); err != nil {
+		if *l.into, err = s.shortListOf(c, p, top.UnitCode, l.which, dashListed, l.total); err != nil {
 			return d, err
 		}
 	}
@@ -272,7 +273,7 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	if err != nil {
 		return d, err
 	}
-	pilotPlaces, err := s.shortListOf(c, p, top.UnitCode, domain.ListPilots, domain.MaxUnitListPageSize)
+	pilotPlaces, err := s.shortListOf(c, p, top.UnitCode, domain.ListPilots, domain.MaxUnitListPageSize, pr.Pilots.Total)
 	if err != nil {
 		return d, err
 	}

@@ -85,13 +85,14 @@ func (s *Server) tilesOf(c echo.Context, p domain.Principal, pr domain.Progress)
 }
 
 // shortListOf reads the first n units of list which below the unit with
-// code, with the address of the whole list.
-func (s *Server) shortListOf(c echo.Context, p domain.Principal, code string, which domain.UnitListKind, n int) (shortList, error) {
-	l, err := s.svc.UnitList(c.Request().Context(), p, code, domain.UnitListInput{Which: string(which), PerPage: strconv.Itoa(n)}, "", false)
+// code, with the address of the whole list; total is how many it holds
+// (its count in the progress), -1 when unknown.
+func (s *Server) shortListOf(c echo.Context, p domain.Principal, code string, which domain.UnitListKind, n, total int) (shortList, error) {
+	l, err := s.svc.FirstUnits(c.Request().Context(), p, code, which, n)
 	if err != nil {
 		return shortList{}, err
 	}
-	out := shortList{Total: l.Total, URL: countListURL(code, which, "", "")}
+	out := shortList{Total: total, URL: countListURL(code, which, "", "")}
 	for _, r := range l.Units {
 		it := listItem{Code: r.Code, Name: r.Name, Place: r.Place}
 		switch which {
