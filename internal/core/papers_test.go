@@ -331,16 +331,16 @@ func TestTheBoardSeesTheHeldCongressesMissingPapers(t *testing.T) {
 	wantCode(t, err, "")
 	var lines []string
 	for _, m := range got {
-		lines = append(lines, m.UnitCode+" "+m.HeldDate.String()+" "+itoa(int64(m.DaysSince))+" "+domain.MissingPapersText(m.Missing).EN)
+		lines = append(lines, m.UnitCode+" in "+m.Place.String()+" "+m.HeldDate.String()+" "+itoa(int64(m.DaysSince))+" "+domain.MissingPapersText(m.Missing).EN)
 	}
-	want := "HN.HBT.BM.C1 2020-02-20 55 minutes of the congress, report of the results\n" +
-		"HN.HBT.VT.C1 2020-04-01 14 report of the results"
+	want := "HN.HBT.BM.C1 in Đảng bộ phường Bạch Mai 2020-02-20 55 minutes of the congress, report of the results\n" +
+		"HN.HBT.VT.C1 in Đảng bộ phường Vĩnh Tuy 2020-04-01 14 report of the results"
 	if strings.Join(lines, "\n") != want {
 		t.Errorf("missing papers:\n%s\nwant\n%s", strings.Join(lines, "\n"), want)
 	}
 	got, err = f.svc.MissingPapers(f.ctx, f.as("bithu"), "HN.HBT.BM", 0, 0)
 	wantCode(t, err, "")
-	if len(got) != 1 || got[0].UnitCode != "HN.HBT.BM.C1" {
-		t.Errorf("the ward's: %+v", got)
+	if len(got) != 1 || got[0].UnitCode != "HN.HBT.BM.C1" || len(got[0].Place) != 0 {
+		t.Errorf("the ward's, its cells without a place: %+v", got)
 	}
 }

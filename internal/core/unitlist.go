@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -16,6 +17,17 @@ import (
 // most domain.MaxUnitListDownloadRow) instead of the page asked for. The
 // place narrowing the list must be a unit of the subtree.
 func (s *Service) UnitList(ctx context.Context, p domain.Principal, code string, in domain.UnitListInput, asOf string, all bool) (domain.UnitList, error) {
+	return s.unitList(ctx, p, code, in, asOf, all, false)
+}
+
+// FirstUnits returns the first n units of list which below the unit with
+// code today, in the list's order, without counting the whole list (the
+// figures of the unit's progress count it): Total is -1.
+func (s *Service) FirstUnits(ctx context.Context, p domain.Principal, code string, which domain.UnitListKind, n int) (domain.UnitList, error) {
+	return s.unitList(ctx, p, code, domain.UnitListInput{Which: string(which), PerPage: strconv.Itoa(n)}, "", false, true)
+}
+
+func (s *Service) unitList(ctx context.Context, p domain.Principal, code string, in domain.UnitListInput, asOf string, all, noTotal bool) (domain.UnitList, error) {
 	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, 0)
 	if err != nil {
 		return domain.UnitList{}, err
@@ -33,7 +45,7 @@ func (s *Service) UnitList(ctx context.Context, p domain.Principal, code string,
 		q.Page, q.PerPage = 1, domain.MaxUnitListDownloadRow
 	}
 	out := domain.UnitList{RoundID: id, Unit: unitRef(u), AsOf: day, Query: q}
-	params := store.UnitListParams{Unit: u, Query: q, Day: day, AtRiskDays: s.atRiskDays()}
+	params := store.UnitListParams{Unit: u, Query: q, Day: day, AtRiskDays: s.atRiskDays(), NoTotal: noTotal}
 	if q.Place != "" {
 		pl, err := s.unitByCode(ctx, q.Place)
 		if err != nil || !(pl.Path == u.Path || strings.HasPrefix(pl.Path, u.Path+".")) {

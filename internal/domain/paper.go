@@ -236,6 +236,8 @@ type CongressMissingPapers struct {
 	HeldDate  Day         `json:"held_date" db:"held_date"`
 	DaysSince int         `json:"days_since" db:"days_since"`
 	Missing   []PaperKind `json:"missing" db:"-"`
+	// Place is where the unit sits below the unit listing it.
+	Place Place `json:"place" db:"place"`
 }
 
 // RequiredPapersRule says which papers the congresses of a unit kind must

@@ -52,10 +52,27 @@ func (w *world) compareLists(code string, days []domain.Day) {
 					w.t.Errorf("%s: the list holds %d units (%d rows), its count %d", name, l.Total, len(l.Units), tc.want)
 				}
 				w.comparePages(name, u, tc.in, day, l)
+				if day.String() == w.today().String() && tc.in.Level == "" {
+					first, err := w.svc.FirstUnits(w.ctx, sys, u, domain.UnitListKind(tc.in.Which), 7)
+					if err != nil {
+						w.t.Fatal(err)
+					}
+					for i, r := range first.Units {
+						if r.Code != l.Units[i].Code {
+							w.t.Errorf("%s: the first units %d is %s, of the list %s", name, i, r.Code, l.Units[i].Code)
+						}
+					}
+					if len(first.Units) != min(7, len(l.Units)) || first.Total != -1 {
+						w.t.Errorf("%s: the first units are %d (total %d), want %d uncounted", name, len(first.Units), first.Total, min(7, len(l.Units)))
+					}
+				}
 			}
 		}
 	}
 }
+
+// today is the day of the service's clock.
+func (w *world) today() domain.Day { return domain.TodayDay(w.svc.Clock()) }
 
 // comparePages reads list in by pages of 7 and checks they make all.
 func (w *world) comparePages(name, code string, in domain.UnitListInput, day domain.Day, all domain.UnitList) {

@@ -320,7 +320,7 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 		Total   int            `db:"total"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, `SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, c.held_date,
-			$3::date - c.held_date AS days_since, m.missing, count(*) OVER () AS total
+			$3::date - c.held_date AS days_since, m.missing, unit_place(u.path, nlevel($2::ltree)) AS place, count(*) OVER () AS total
 		FROM congresses c JOIN units u ON u.id = c.unit_id
 		CROSS JOIN LATERAL (SELECT papers_missing(c.round_id, c.unit_id, u.kind) AS missing) m
 		WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active

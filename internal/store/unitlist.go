@@ -64,6 +64,9 @@ type UnitListParams struct {
 	Query      domain.UnitListQuery
 	Day        domain.Day
 	AtRiskDays int
+	// NoTotal skips counting the whole list (the caller knows it, from the
+	// figures): the total returned is then -1.
+	NoTotal bool
 }
 
 // UnitList reads one page of a list of units of round and how many units
@@ -86,38 +89,31 @@ func (s *Store) UnitList(ctx context.Context, roundID int64, p UnitListParams) (
 	}
 	args := []any{roundID, p.Unit.Path, p.Day, p.AtRiskDays, p.Unit.ID, kinds, q.Category, place, q.MinDays, q.Days,
 		depthOf(p.Unit.Path), q.Which.IncludesSelf()}
-	var total int
-	if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM `+unitListFrom(which)+`
-`, args...); err != nil {
-		return nil, 0, fmt.Errorf("store: %s below %s: %w", q.Which, p.Unit.Code, err)
-	}
+	total := -1
 	rows := []domain.UnitListRow{}
-	if total == 0 || (q.Page-1)*q.PerPage >= total {
-		return rows, total, nil
+	if !p.NoTotal {
+		if err := s.db.GetContext(ctx, &total, `SELECT count(*) FROM `+unitListFrom(which), args...); err != nil {
+			return nil, 0, fmt.Errorf("store: %s below %s: %w", q.Which, p.Unit.Code, err)
+		}
+		if total == 0 || (q.Page-1)*q.PerPage >= total {
+			return rows, total, nil
+		}
 	}
-	err := s.db.SelectContext(ctx, &rows, `SELECT x.code, x.name, x.kind, x.category, unit_place(x.path, $11::int) AS place,
-			coalesce(congress_status_on(x.status, x.held_date, ms.plan_approved, ms.reported, $3::date), 'not_started') AS status,
-			x.deadline, x.planned_date, CASE WHEN congress_held_by(x.held_date, $3::date) THEN x.held_date END AS held_date,
-			x.days_overdue, congress_late_on(x.deadline, x.held_date, $3::date) AS late,
-			congress_at_risk_on(x.deadline, x.held_date, x.planned_date, $3::date, $4::int) AS at_risk, coalesce(x.is_pilot, false) AS is_pilot
+	err := s.db.SelectContext(ctx, &rows, `SELECT c.code, c.name, c.kind, c.category, unit_place(c.path, $11::int) AS place,
+			coalesce(congress_status_on(c.status, c.held_date, ms.plan_approved, ms.reported, $3::date), 'not_started') AS status,
+			c.deadline, c.planned_date, CASE WHEN congress_held_by(c.held_date, $3::date) THEN c.held_date END AS held_date,
+			c.days_overdue, congress_late_on(c.deadline, c.held_date, $3::date) AS late,
+			congress_at_risk_on(c.deadline, c.held_date, c.planned_date, $3::date, $4::int) AS at_risk, coalesce(c.is_pilot, false) AS is_pilot
 		FROM (SELECT * FROM `+unitListFrom(which)+`
-			ORDER BY `+order+`, name COLLATE vietnamese, code LIMIT $13 OFFSET $14) x
-		`+listMilestoneDays+`
-		ORDER BY `+order+`, x.name COLLATE vietnamese, x.code`,
+			ORDER BY `+order+`, name COLLATE vietnamese, code LIMIT $13 OFFSET $14) c
+		`+milestoneDays+`
+		ORDER BY `+order+`, c.name COLLATE vietnamese, c.code`,
 		append(args, q.PerPage, (q.Page-1)*q.PerPage)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: %s below %s: %w", q.Which, p.Unit.Code, err)
 	}
 	return rows, total, nil
 }
-
-// listMilestoneDays is milestoneDays on the rows x of a list.
-const listMilestoneDays = `LEFT JOIN LATERAL (
-	SELECT max(m.done_on) FILTER (WHERE t.code = 'congress_plan') AS plan_approved,
-		max(m.done_on) FILTER (WHERE t.auto = 'results_reported') AS reported
-	FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
-	WHERE m.round_id = x.round_id AND m.unit_id = x.unit_id
-) ms ON true `
 
 // depthOf is the depth of the unit at path (1 for a root).
 func depthOf(path string) int {

@@ -43,6 +43,8 @@ type dashChild struct {
 type tile struct {
 	Label, Figure, Detail, Change string
 	Status, Word, URL             string
+	// Key names the tile in the page (id tile-KEY): the list it counts.
+	Key string
 	// Headline is the rest of the sentence the figure begins, for the
 	// headline tile (the share of cells), which has no label.
 	Headline string
@@ -288,10 +290,11 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	}
 	lists := []struct {
 		which domain.UnitListKind
+		total int
 		into  *shortList
-	}{{domain.ListLate, &d.LateList}, {domain.ListAtRisk, &d.RiskList}, {domain.ListPlanned, &d.Soon}}
+	}{{domain.ListLate, pr.Late.Count, &d.LateList}, {domain.ListAtRisk, pr.AtRisk, &d.RiskList}, {domain.ListPlanned, -1, &d.Soon}}
 	for _, l := range lists {
-		if *l.into, err = s.shortListOf(c, p, top.UnitCode, l.which, dashListed); err != nil {
+		if *l.into, err = s.shortListOf(c, p, top.UnitCode, l.which, dashListed, l.total); err != nil {
 			return d, err
 		}
 	}
@@ -299,7 +302,7 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	if err != nil {
 		return d, err
 	}
-	pilotPlaces, err := s.shortListOf(c, p, top.UnitCode, domain.ListPilots, domain.MaxUnitListPageSize)
+	pilotPlaces, err := s.shortListOf(c, p, top.UnitCode, domain.ListPilots, domain.MaxUnitListPageSize, pr.Pilots.Total)
 	if err != nil {
 		return d, err
 	}

@@ -170,7 +170,7 @@ func TestDashboardListsLateUnitsWithTheirPlacesAtOnceAndLinksToTheWholeList(t *t
 		`</span><span class="place"><a href="/units/HN.HBT.A">Đảng bộ phường Bạch Mai</a></span>`,
 		`<a href="/units/HN.HBT.B.1">Chi bộ tổ dân phố 1</a> <span class="status status-late">trễ hạn `,
 		`</span><span class="place"><a href="/units/HN.HBT.B">Đảng bộ phường Bách Khoa</a></span>`,
-		`<a class="tile tile-late" href="/units/HN.HBT/list?which=late">`,
+		`<a id="tile-late" class="tile tile-late" href="/units/HN.HBT/list?which=late">`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("lacks %s", want)

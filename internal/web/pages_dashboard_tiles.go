@@ -80,17 +80,19 @@ func (s *Server) tilesOf(c echo.Context, p domain.Principal, pr domain.Progress)
 	late.Status, late.Word = count(pr.Late.Count, statusLate, tr("status_word_late", nil))
 	risk := tile{Label: tr("tile_at_risk", nil), Figure: strconv.Itoa(pr.AtRisk), URL: countListURL(code, domain.ListAtRisk, "", "")}
 	risk.Status, risk.Word = count(pr.AtRisk, statusRisk, tr("status_word_risk", nil))
+	cells.Key, gr.Key, pilots.Key, late.Key, risk.Key = "cells", "grassroots", "pilots", "late", "at-risk"
 	return []tile{cells, gr, pilots, late, risk}, nil
 }
 
 // shortListOf reads the first n units of list which below the unit with
-// code, with the address of the whole list.
-func (s *Server) shortListOf(c echo.Context, p domain.Principal, code string, which domain.UnitListKind, n int) (shortList, error) {
-	l, err := s.svc.UnitList(c.Request().Context(), p, code, domain.UnitListInput{Which: string(which), PerPage: strconv.Itoa(n)}, "", false)
+// code, with the address of the whole list; total is how many it holds
+// (its count in the progress), -1 when unknown.
+func (s *Server) shortListOf(c echo.Context, p domain.Principal, code string, which domain.UnitListKind, n, total int) (shortList, error) {
+	l, err := s.svc.FirstUnits(c.Request().Context(), p, code, which, n)
 	if err != nil {
 		return shortList{}, err
 	}
-	out := shortList{Total: l.Total, URL: countListURL(code, which, "", "")}
+	out := shortList{Total: total, URL: countListURL(code, which, "", "")}
 	for _, r := range l.Units {
 		it := listItem{Code: r.Code, Name: r.Name, Place: r.Place}
 		switch which {

@@ -43,6 +43,7 @@ type papersView struct {
 type missingRow struct {
 	Code, Name, Held, Missing string
 	Days                      int
+	Place                     domain.Place
 }
 
 // paperUploadPage reads an upload of a paper on the unit page within the
@@ -90,7 +91,7 @@ func missingRows(ms []domain.CongressMissingPapers, lang string) []missingRow {
 	out := make([]missingRow, 0, len(ms))
 	for _, m := range ms {
 		out = append(out, missingRow{Code: m.UnitCode, Name: m.UnitName, Held: m.HeldDate.VI(), Days: m.DaysSince,
-			Missing: domain.MissingPapersText(m.Missing).In(lang)})
+			Missing: domain.MissingPapersText(m.Missing).In(lang), Place: m.Place})
 	}
 	return out
 }

@@ -80,6 +80,8 @@ type unitListView struct {
 	Prev, Next, CSV, CSVSemicolon     string
 	XLSX, PrintAll                    string
 	ShowDeadline, ShowPlanned, ShowOD bool
+	// Filtered: the list is narrowed or sorted otherwise than by default.
+	Filtered bool
 }
 
 // handleUnitListPage shows a page of a list of units.
@@ -103,6 +105,7 @@ func (s *Server) handleUnitListPage(c echo.Context) error {
 	if l.Place != nil {
 		v.PlaceName = l.Place.Name
 	}
+	v.Filtered = q.Kind != "" || q.Category != "" || q.Place != "" || q.MinDays > 0 || q.Sort != q.Which.DefaultSort()
 	for _, r := range l.Units {
 		v.Rows = append(v.Rows, s.listRowOf(r, lang))
 	}

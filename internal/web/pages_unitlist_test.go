@@ -154,6 +154,17 @@ func TestTheLateListPageShowsEachUnitsPlaceAndDownloadsIt(t *testing.T) {
 			t.Errorf("page lacks %s", want)
 		}
 	}
+	t.Run("the unit page links to the lists and its table's counts to theirs", func(t *testing.T) {
+		body := b.send("GET", "/units/HN.HBT", nil).Body.String()
+		for _, want := range []string{`<a href="/units/HN.HBT/list?which=late">Đơn vị trễ hạn</a>`,
+			`<a href="/units/HN.HBT/list?which=at_risk">Đơn vị có nguy cơ trễ hạn</a>`,
+			`<a class="status status-late" href="/units/HN.HBT/list?place=HN.HBT.B&amp;which=late">2 trễ hạn</a>`,
+			`<a href="/units/HN.HBT/list?level=cells&amp;place=HN.HBT.A&amp;which=held">50,00% (1/2)</a>`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("unit page lacks %s", want)
+			}
+		}
+	})
 	rows := func(t *testing.T, data []byte, sep rune) [][]string {
 		t.Helper()
 		if !bytes.HasPrefix(data, []byte("\ufeff")) {
