@@ -92,6 +92,12 @@ func describeCongress(b, a CongressSnapshot) Text {
 	if !SameDay(b.PlannedDate, a.PlannedDate) {
 		add("ngày dự kiến "+dayOr(a.PlannedDate, "(bỏ)"), "planned for "+dayOr(a.PlannedDate, "(none)"))
 	}
+	if !SameClockTime(b.PlannedTime, a.PlannedTime) {
+		add("giờ khai mạc "+clockOr(a.PlannedTime, "(bỏ)"), "opening at "+clockOr(a.PlannedTime, "(none)"))
+	}
+	if b.Place != a.Place {
+		add("địa điểm "+textOr(a.Place, "(bỏ)"), "place "+textOr(a.Place, "(none)"))
+	}
 	if n, ok := changedCount(b.DelegatesExpected, a.DelegatesExpected); ok {
 		add(fmt.Sprintf("%s đại biểu được triệu tập", n), fmt.Sprintf("%s delegates called", n))
 	}
@@ -130,4 +136,20 @@ func dayOr(d *Day, none string) string {
 		return none
 	}
 	return d.VI()
+}
+
+// clockOr is t as HH:MM, or none.
+func clockOr(t *ClockTime, none string) string {
+	if t == nil {
+		return none
+	}
+	return t.String()
+}
+
+// textOr is s, or none when empty.
+func textOr(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
 }
