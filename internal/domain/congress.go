@@ -20,18 +20,18 @@ type Congress struct {
 	// Members is the number of party members of the unit.
 	Members int `json:"members" db:"unit_members"`
 
-	Status            CongressStatus `json:"status" db:"status"`
-	StatusName        Text           `json:"status_name" db:"-"`
-	PlannedDate       *Day           `json:"planned_date" db:"planned_date"`
+	Status      CongressStatus `json:"status" db:"status"`
+	StatusName  Text           `json:"status_name" db:"-"`
+	PlannedDate *Day           `json:"planned_date" db:"planned_date"`
 	// PlannedTime and Place: when (Asia/Ho_Chi_Minh) and where the planned
 	// congress starts.
-	PlannedTime       *ClockTime     `json:"planned_time" db:"planned_time"`
-	Place             string         `json:"place" db:"place"`
-	HeldDate          *Day           `json:"held_date" db:"held_date"`
-	DelegatesExpected *int           `json:"delegates_expected" db:"delegates_expected"`
-	DelegatesPresent  *int           `json:"delegates_present" db:"delegates_present"`
-	IsPilot           bool           `json:"pilot" db:"is_pilot"`
-	LessonsLearned    string         `json:"lessons_learned" db:"lessons_learned"`
+	PlannedTime       *ClockTime `json:"planned_time" db:"planned_time"`
+	Place             string     `json:"place" db:"place"`
+	HeldDate          *Day       `json:"held_date" db:"held_date"`
+	DelegatesExpected *int       `json:"delegates_expected" db:"delegates_expected"`
+	DelegatesPresent  *int       `json:"delegates_present" db:"delegates_present"`
+	IsPilot           bool       `json:"pilot" db:"is_pilot"`
+	LessonsLearned    string     `json:"lessons_learned" db:"lessons_learned"`
 
 	// Deadline is the deadline in force; DeadlineSource says where it comes
 	// from: "override" (set for this unit) or "rule" (a rule of the round).
