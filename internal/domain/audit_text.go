@@ -62,6 +62,11 @@ func (e AuditEntry) Describe(milestone func(code string) Text) Text {
 		}
 	case "results.set":
 		return Text{VI: "Ghi kết quả đại hội", EN: "Results of the congress recorded"}
+	case "session.create", "session.update", "session.cancel":
+		var a SessionSnapshot
+		if e.decode(nil, &a) {
+			return describeSession(e.Action, a)
+		}
 	case "report.weekly":
 		return Text{VI: "Lập báo cáo tuần", EN: "Weekly report made"}
 	}
@@ -152,4 +157,24 @@ func textOr(s, none string) string {
 		return none
 	}
 	return s
+}
+
+// describeSession says what was done to a training session.
+func describeSession(action string, a SessionSnapshot) Text {
+	when := a.Day.VI()
+	if a.Start != nil {
+		when = a.Start.String() + " " + when
+	}
+	switch action {
+	case "session.create":
+		return Text{VI: fmt.Sprintf("Lên lịch tập huấn %q lúc %s, mời %d đơn vị", a.Title, when, len(a.Invited)),
+			EN: fmt.Sprintf("Training session %q planned for %s, %d %s invited", a.Title, when, len(a.Invited), Plural(len(a.Invited), "unit", "units"))}
+	case "session.cancel":
+		return Text{VI: fmt.Sprintf("Huỷ buổi tập huấn %q (%s)", a.Title, when), EN: fmt.Sprintf("Training session %q (%s) cancelled", a.Title, when)}
+	}
+	if a.Attended != nil {
+		return Text{VI: fmt.Sprintf("Cập nhật buổi tập huấn %q (%s): %d người dự", a.Title, when, *a.Attended),
+			EN: fmt.Sprintf("Training session %q (%s) updated: %d attended", a.Title, when, *a.Attended)}
+	}
+	return Text{VI: fmt.Sprintf("Cập nhật buổi tập huấn %q (%s)", a.Title, when), EN: fmt.Sprintf("Training session %q (%s) updated", a.Title, when)}
 }
