@@ -10,7 +10,7 @@ import (
 )
 
 // calendarSQL lists the events of round $1 within the subtrees at $2
-// (ltree[]) from $3 to $4, of kind $5 ('' for both), of the units a working
+// (ltree[]) from $3 to $4, of kind $5 (” for both), of the units a working
 // at most $6 (sessions are held by $7 once their attendance is recorded): the
 // congresses planned or held on those days (a closed unit's planned
 // congress is cancelled), and the training sessions held by a unit of the
