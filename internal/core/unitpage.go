@@ -96,6 +96,10 @@ type UnitPage struct {
 	// Composition is that of the committees elected in the subtree, against
 	// the round's targets and the units' plans.
 	Composition *domain.CompositionReport `json:"composition"`
+	// WorkingGroup is the working group that follows the unit and who from
+	// it attends the congress, with their note to the board above (nil
+	// when no group follows the unit).
+	WorkingGroup *UnitAttendance `json:"working_group"`
 }
 
 // UnitPageMissingPapers bounds the congresses missing papers a unit page lists.
@@ -170,6 +174,9 @@ func (s *Service) UnitPage(ctx context.Context, p domain.Principal, code string)
 	}
 	out.Flags = fl.Flags
 	if out.Audit, err = s.RoundAudit(ctx, p, u.Code, cg.RoundID, false, unitPageAudit); err != nil {
+		return out, err
+	}
+	if out.WorkingGroup, err = s.unitAttendee(ctx, p, cg.RoundID, u); err != nil {
 		return out, err
 	}
 	out.Waiting, err = s.approvalsFor(ctx, p, cg.RoundID, nil, []int64{u.ID})

@@ -69,6 +69,13 @@ func (e AuditEntry) Describe(milestone func(code string) Text) Text {
 		}
 	case "report.weekly":
 		return Text{VI: "Lập báo cáo tuần", EN: "Weekly report made"}
+	case "group.create", "group.rename", "group.member", "group.member.remove", "group.assign", "group.unassign",
+		"attendee.name", "attendee.record":
+		var b, a GroupChange
+		_ = e.decode(&b, nil)
+		if e.decode(nil, &a) || len(e.After) == 0 {
+			return describeGroup(e.Action, b, a)
+		}
 	}
 	return Text{VI: e.Action, EN: e.Action}
 }

@@ -67,6 +67,9 @@ type Grant struct {
 	UnitName  string    `json:"unit_name" db:"unit_name"`
 	UnitPath  string    `json:"-" db:"unit_path"`
 	GrantedAt time.Time `json:"granted_at" db:"granted_at"`
+	// Group names the working group whose membership gives the grant (a
+	// supervisor's read of a unit it follows); "" for a role of the user's own.
+	Group string `json:"group,omitempty" db:"-"`
 }
 
 // User is an account.

@@ -218,7 +218,7 @@ func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, un
 			q, err := tx.ExecContext(ctx, `INSERT INTO report_mails (report_id, user_id, email, lang, next_attempt_at)
 				SELECT $1, u.id, u.email, u.lang, $3 FROM report_subscriptions s JOIN users u ON u.id = s.user_id
 				WHERE s.unit_id = $2 AND u.active AND u.email <> '' AND EXISTS (
-					SELECT 1 FROM role_assignments ra JOIN units g ON g.id = ra.unit_id
+					SELECT 1 FROM user_grants ra JOIN units g ON g.id = ra.unit_id
 					WHERE ra.user_id = u.id AND ra.role IN ('board', 'supervisor') AND $4::ltree <@ g.path)
 				ON CONFLICT (report_id, user_id) DO NOTHING`, res.ID, unit.ID, now, unit.Path)
 			if err != nil {

@@ -291,13 +291,15 @@ func (s *Store) Revoke(ctx context.Context, actor domain.Principal, username str
 
 // principalSelect reads a user ("u") with one row per grant (none: one row
 // of NULLs), the granted units' paths included, and the last use of the
-// token ("t", or NULL).
+// token ("t", or NULL). The grants are those of user_grants: the user's
+// roles and the read of the units their working groups follow.
 const principalSelect = `SELECT u.id, u.username, u.full_name, u.email, u.lang, u.active, u.created_at, u.session_epoch, %s AS last_used_at,
-	r.role, g.code AS unit_code, g.name AS unit_name, g.path::text AS unit_path, r.granted_at
+	r.role, g.code AS unit_code, g.name AS unit_name, g.path::text AS unit_path, r.granted_at, wg.name AS group_name
 FROM %s
-LEFT JOIN role_assignments r ON r.user_id = u.id LEFT JOIN units g ON g.id = r.unit_id
+LEFT JOIN user_grants r ON r.user_id = u.id LEFT JOIN units g ON g.id = r.unit_id
+LEFT JOIN work_groups wg ON wg.id = r.group_id
 WHERE %s
-ORDER BY nlevel(g.path), g.code, r.role`
+ORDER BY nlevel(g.path), g.code, r.role, wg.name`
 
 var (
 	principalByID    = prepare(fmt.Sprintf(principalSelect, "NULL::timestamptz", "users u", "u.id = $1"))
@@ -313,6 +315,7 @@ type principalRow struct {
 	UnitName  sql.NullString `db:"unit_name"`
 	UnitPath  sql.NullString `db:"unit_path"`
 	GrantedAt *time.Time     `db:"granted_at"`
+	Group     sql.NullString `db:"group_name"`
 }
 
 // principalOf runs a principal query (one prepared statement: this runs on
@@ -330,7 +333,7 @@ func (s *Store) principalOf(ctx context.Context, q *query, args ...any) (domain.
 	for _, r := range rows {
 		if r.Role != nil {
 			p.Grants = append(p.Grants, domain.Grant{Role: *r.Role, UnitCode: r.UnitCode.String, UnitName: r.UnitName.String,
-				UnitPath: r.UnitPath.String, GrantedAt: *r.GrantedAt})
+				UnitPath: r.UnitPath.String, GrantedAt: *r.GrantedAt, Group: r.Group.String})
 		}
 	}
 	return p, rows[0].LastUsed, nil

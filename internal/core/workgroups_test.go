@@ -1,0 +1,324 @@
+package core_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/daihoi/daihoi/internal/domain"
+)
+
+// groupFixture is the fixture with the 2020 round and two working groups
+// of the district HN.HBT formed by its board: "Tổ công tác số 1" led by
+// totruong1 with member thanhvien1, following HN.HBT.BM and HN.HBT.QL; "Tổ
+// công tác số 2" led by totruong2, following HN.HBT.VT. None of the four
+// has a role of their own.
+func groupFixture(t *testing.T) (*fixture, domain.WorkGroup, domain.WorkGroup) {
+	t.Helper()
+	f := newFixture(t)
+	f.createRound2020()
+	for _, u := range []string{"totruong1", "thanhvien1", "totruong2", "thanhvien2"} {
+		f.user(u)
+	}
+	board := f.as("bantochuc")
+	g1, err := f.svc.CreateWorkGroup(f.ctx, board, domain.GroupInput{Unit: "HN.HBT", Name: "Tổ công tác số 1", Leader: "totruong1", Members: []string{"thanhvien1"}})
+	if err != nil {
+		t.Fatalf("create group 1: %v", err)
+	}
+	g2, err := f.svc.CreateWorkGroup(f.ctx, board, domain.GroupInput{Unit: "HN.HBT", Name: "Tổ công tác số 2", Leader: "totruong2", Members: []string{"thanhvien2"}})
+	if err != nil {
+		t.Fatalf("create group 2: %v", err)
+	}
+	for _, a := range []struct {
+		g    int64
+		code string
+	}{{g1.ID, "HN.HBT.BM"}, {g1.ID, "HN.HBT.QL"}, {g2.ID, "HN.HBT.VT"}} {
+		if _, err := f.svc.AssignWorkGroupUnit(f.ctx, board, a.g, a.code); err != nil {
+			t.Fatalf("assign %s: %v", a.code, err)
+		}
+	}
+	page, err := f.svc.WorkGroupPage(f.ctx, board, g1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, page.Group, g2
+}
+
+func TestMembershipGivesReadOfExactlyTheAssignedSubtrees(t *testing.T) {
+	f, _, _ := groupFixture(t)
+	for _, tc := range []struct {
+		user, code string
+		want       domain.ErrorCode
+	}{
+		{"thanhvien1", "HN.HBT.BM", ""},
+		{"thanhvien1", "HN.HBT.BM.C2", ""},
+		{"thanhvien1", "HN.HBT.QL", ""},
+		{"thanhvien1", "HN.HBT.VT", domain.ENotFound},
+		{"thanhvien1", "HN.HBT", domain.ENotFound},
+		{"thanhvien1", "HN.HBT.DK", domain.ENotFound},
+		{"totruong1", "HN.HBT.BM.C1", ""}, // the leader is a member
+		{"totruong1", "HN.HBT.VT.S.C1", domain.ENotFound},
+		{"totruong2", "HN.HBT.VT.S.C1", ""},
+		{"totruong2", "HN.HBT.BM", domain.ENotFound},
+	} {
+		t.Run(tc.user+" reads "+tc.code, func(t *testing.T) {
+			_, err := f.svc.UnitPage(f.ctx, f.as(tc.user), tc.code)
+			wantCode(t, err, tc.want)
+		})
+	}
+	t.Run("membership reads, never updates", func(t *testing.T) {
+		_, err := f.patchCongress(f.as("thanhvien1"), "HN.HBT.BM.C1", domain.CongressPatch{Status: strp("preparing")})
+		wantCode(t, err, domain.EForbidden)
+	})
+	t.Run("the grants name the group, and accounts show no role of the member's own", func(t *testing.T) {
+		p := f.as("thanhvien1")
+		if len(p.Grants) != 2 || p.Grants[0].Group != "Tổ công tác số 1" || p.Grants[0].Role != domain.RoleSupervisor {
+			t.Errorf("grants = %+v, want the two wards of Tổ công tác số 1", p.Grants)
+		}
+		if n := f.count("role_assignments r JOIN users u ON u.id = r.user_id WHERE u.username = 'thanhvien1'"); n != 0 {
+			t.Errorf("roles of thanhvien1 = %d, want 0", n)
+		}
+	})
+}
+
+func TestMovingAUnitBetweenGroupsMovesTheAccess(t *testing.T) {
+	f, g1, g2 := groupFixture(t)
+	board := f.as("bantochuc")
+	if _, err := f.svc.AssignWorkGroupUnit(f.ctx, board, g2.ID, "HN.HBT.BM"); err != nil {
+		t.Fatalf("move: %v", err)
+	}
+	_, err := f.svc.UnitPage(f.ctx, f.as("thanhvien1"), "HN.HBT.BM.C1")
+	wantCode(t, err, domain.ENotFound)
+	_, err = f.svc.UnitPage(f.ctx, f.as("thanhvien1"), "HN.HBT.QL")
+	wantCode(t, err, "")
+	_, err = f.svc.UnitPage(f.ctx, f.as("thanhvien2"), "HN.HBT.BM.C1")
+	wantCode(t, err, "")
+	if n := f.count("work_group_units a JOIN units u ON u.id = a.unit_id WHERE u.code = 'HN.HBT.BM'"); n != 1 {
+		t.Errorf("assignments of HN.HBT.BM = %d, want 1", n)
+	}
+	audit, err := f.svc.RoundAudit(f.ctx, board, "HN.HBT.BM", 0, false, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Chuyển HN.HBT.BM từ " + g1.Name + " sang " + g2.Name
+	if len(audit) == 0 || audit[0].Summary.VI != want {
+		t.Errorf("latest change of HN.HBT.BM = %+v, want %q", audit, want)
+	}
+	t.Run("unassigned, the unit is nobody's", func(t *testing.T) {
+		if _, err := f.svc.UnassignWorkGroupUnit(f.ctx, board, g2.ID, "HN.HBT.BM"); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.svc.UnitPage(f.ctx, f.as("thanhvien2"), "HN.HBT.BM")
+		wantCode(t, err, domain.ENotFound)
+	})
+}
+
+func TestAMemberWithoutRoleSeesTheFollowedUnitsOnTheirLists(t *testing.T) {
+	f, _, _ := groupFixture(t)
+	p := f.as("totruong1")
+	followed, err := f.svc.FollowedUnits(f.ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range followed {
+		got = append(got, u.Code)
+	}
+	if strings.Join(got, " ") != "HN.HBT.BM HN.HBT.QL" {
+		t.Errorf("followed = %v, want HN.HBT.BM HN.HBT.QL", got)
+	}
+	mine, err := f.svc.MyUnits(f.ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The two wards and the three cells of Bạch Mai, read only.
+	if mine.Summary.Total != 5 {
+		t.Errorf("my units = %d, want 5", mine.Summary.Total)
+	}
+	for _, m := range mine.Units {
+		if m.May.Update {
+			t.Errorf("%s: may update, want read only", m.UnitCode)
+		}
+	}
+}
+
+func TestGroupChangesAreTheBoardsAndRefuseBadInput(t *testing.T) {
+	f, g1, _ := groupFixture(t)
+	board := f.as("bantochuc")
+	for _, tc := range []struct {
+		name string
+		do   func() error
+		want domain.ErrorCode
+	}{
+		{"a supervisor cannot form a group", func() error {
+			_, err := f.svc.CreateWorkGroup(f.ctx, f.as("totacong"), domain.GroupInput{Unit: "HN.HBT", Name: "Tổ 9"})
+			return err
+		}, domain.EForbidden},
+		{"a ward's secretary cannot see the district", func() error {
+			_, err := f.svc.CreateWorkGroup(f.ctx, f.as("bithu"), domain.GroupInput{Unit: "HN.HBT", Name: "Tổ 9"})
+			return err
+		}, domain.ENotFound},
+		{"the group's leader cannot assign units", func() error {
+			_, err := f.svc.AssignWorkGroupUnit(f.ctx, f.as("totruong1"), g1.ID, "HN.HBT.DK")
+			return err
+		}, domain.EForbidden},
+		{"a group needs a name", func() error {
+			_, err := f.svc.CreateWorkGroup(f.ctx, board, domain.GroupInput{Unit: "HN.HBT", Name: "  "})
+			return err
+		}, domain.EInvalid},
+		{"a member needs an account", func() error {
+			_, err := f.svc.CreateWorkGroup(f.ctx, board, domain.GroupInput{Unit: "HN.HBT", Name: "Tổ 9", Members: []string{"khongco"}})
+			return err
+		}, domain.EInvalid},
+		{"two groups cannot share a name", func() error {
+			_, err := f.svc.CreateWorkGroup(f.ctx, board, domain.GroupInput{Unit: "HN.HBT", Name: g1.Name})
+			return err
+		}, domain.EConflict},
+		{"a group follows units below its own", func() error {
+			_, err := f.svc.AssignWorkGroupUnit(f.ctx, board, g1.ID, "HN.HBT")
+			return err
+		}, domain.EInvalid},
+		{"a unit outside the board's scope is not found", func() error {
+			_, err := f.svc.AssignWorkGroupUnit(f.ctx, board, g1.ID, "HN.DD.X")
+			return err
+		}, domain.ENotFound},
+		{"a unit within a followed one is refused", func() error {
+			_, err := f.svc.AssignWorkGroupUnit(f.ctx, board, g1.ID, "HN.HBT.VT.C1")
+			return err
+		}, domain.EConflict},
+		{"an unknown group is not found", func() error {
+			_, err := f.svc.RenameWorkGroup(f.ctx, board, 999999, "Tổ mới")
+			return err
+		}, domain.ENotFound},
+		{"a group of another district is not found", func() error {
+			_, err := f.svc.RenameWorkGroup(f.ctx, f.as("bithu"), g1.ID, "Tổ mới")
+			return err
+		}, domain.ENotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := f.count("audit_log")
+			wantCode(t, tc.do(), tc.want)
+			if got := f.count("audit_log"); got != before {
+				t.Errorf("audit rows %d → %d: a refusal wrote", before, got)
+			}
+		})
+	}
+	t.Run("rename, members and leader are audited", func(t *testing.T) {
+		g, err := f.svc.RenameWorkGroup(f.ctx, board, g1.ID, "Tổ công tác số 1 (phường)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, err = f.svc.AddWorkGroupMember(f.ctx, board, g.ID, "thanhvien1", true); err != nil {
+			t.Fatal(err)
+		}
+		if l, _ := g.Leader(); l.Username != "thanhvien1" || len(g.Members) != 2 {
+			t.Errorf("members = %+v, want thanhvien1 leading, totruong1 still a member", g.Members)
+		}
+		if g, err = f.svc.RemoveWorkGroupMember(f.ctx, board, g.ID, "totruong1"); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.UnitPage(f.ctx, f.as("totruong1"), "HN.HBT.BM")
+		wantCode(t, err, domain.ENotFound)
+	})
+}
+
+func TestAttendanceIsNamedByTheGroupAndRecordedByTheAttendee(t *testing.T) {
+	f, g1, _ := groupFixture(t)
+	leader, member := f.as("totruong1"), f.as("thanhvien1")
+	sys := domain.SystemPrincipal()
+	if _, err := f.patchCongress(sys, "HN.HBT.BM.C1", domain.CongressPatch{Status: strp("preparing"), PlannedDate: strp("2020-04-20")}); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("a member who does not lead cannot name", func(t *testing.T) {
+		_, err := f.svc.NameAttendee(f.ctx, member, "HN.HBT.BM.C1", "thanhvien1")
+		wantCode(t, err, domain.EForbidden)
+	})
+	t.Run("only a member of the group is named", func(t *testing.T) {
+		_, err := f.svc.NameAttendee(f.ctx, leader, "HN.HBT.BM.C1", "thanhvien2")
+		wantCode(t, err, domain.EInvalid)
+	})
+	t.Run("a unit no group follows has nobody to name", func(t *testing.T) {
+		_, err := f.svc.NameAttendee(f.ctx, f.as("bantochuc"), "HN.HBT.DK", "thanhvien1")
+		wantCode(t, err, domain.EInvalid)
+	})
+	a, err := f.svc.NameAttendee(f.ctx, leader, "HN.HBT.BM.C1", "thanhvien1")
+	if err != nil {
+		t.Fatalf("name: %v", err)
+	}
+	if a.Username != "thanhvien1" || a.GroupName != g1.Name {
+		t.Errorf("attendee = %+v", a)
+	}
+	mine, err := f.svc.MyAttendances(f.ctx, member)
+	if err != nil || len(mine) != 1 || mine[0].Unit.Code != "HN.HBT.BM.C1" {
+		t.Errorf("my attendances = %+v (%v), want HN.HBT.BM.C1", mine, err)
+	}
+	page, err := f.svc.WorkGroupPage(f.ctx, leader, g1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Upcoming) != 1 || page.Upcoming[0].Username != "thanhvien1" {
+		t.Errorf("upcoming = %+v, want HN.HBT.BM.C1 with thanhvien1", page.Upcoming)
+	}
+	t.Run("nothing to record before the congress", func(t *testing.T) {
+		_, err := f.svc.RecordAttendance(f.ctx, member, "HN.HBT.BM.C1", domain.AttendanceInput{Attended: true})
+		wantCode(t, err, domain.EInvalid)
+	})
+	f.holdAsSystem("HN.HBT.BM.C1", "2020-04-10")
+	f.holdAsSystem("HN.HBT.BM.C2", "2020-04-11")
+	t.Run("another member cannot record it", func(t *testing.T) {
+		_, err := f.svc.RecordAttendance(f.ctx, leader, "HN.HBT.BM.C1", domain.AttendanceInput{Attended: true})
+		wantCode(t, err, domain.EForbidden)
+	})
+	t.Run("a broken note is refused", func(t *testing.T) {
+		_, err := f.svc.RecordAttendance(f.ctx, member, "HN.HBT.BM.C1", domain.AttendanceInput{Attended: true, Note: "a\x00b"})
+		wantField(t, err, "note")
+	})
+	note := "Đại hội đúng quy trình; cần theo dõi việc kiện toàn chi ủy."
+	if _, err := f.svc.RecordAttendance(f.ctx, member, "HN.HBT.BM.C1", domain.AttendanceInput{Attended: true, Note: note}); err != nil {
+		t.Fatalf("record: %v", err)
+	}
+	up, err := f.svc.UnitPage(f.ctx, f.as("bantochuc"), "HN.HBT.BM.C1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := up.WorkingGroup; w == nil || w.Attendee == nil || !w.Attendee.Attended || w.Attendee.Note != note || w.Group.Name != g1.Name {
+		t.Errorf("unit page's working group = %+v, want thanhvien1 attended with the note", w)
+	}
+	page, err = f.svc.WorkGroupPage(f.ctx, leader, g1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Unattended) != 1 || page.Unattended[0].Unit.Code != "HN.HBT.BM.C2" {
+		t.Errorf("held without the group = %+v, want HN.HBT.BM.C2", page.Unattended)
+	}
+	if len(page.Notes) != 1 || page.Notes[0].Note != note {
+		t.Errorf("notes = %+v", page.Notes)
+	}
+	if page.Coverage.Held != 1 || page.Coverage.Total != 2 {
+		t.Errorf("coverage = %+v, want 1 of 2", page.Coverage)
+	}
+	board, err := f.svc.WorkGroups(f.ctx, f.as("bantochuc"), "HN.HBT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(board.Groups) != 2 || !board.MayManage {
+		t.Fatalf("groups = %+v", board)
+	}
+	s := board.Groups[0]
+	// Bạch Mai (itself and 3 cells) and Quỳnh Lôi: 2 of 5 congresses held.
+	if s.Held.Held != 2 || s.Held.Total != 5 || s.Coverage.Held != 1 || s.Coverage.Total != 2 || len(s.Units) != 2 {
+		t.Errorf("group 1 = held %+v, coverage %+v, units %d", s.Held, s.Coverage, len(s.Units))
+	}
+	audit, err := f.svc.RoundAudit(f.ctx, f.as("bantochuc"), "HN.HBT.BM.C1", 0, false, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var said []string
+	for _, e := range audit {
+		said = append(said, e.Summary.VI)
+	}
+	for _, want := range []string{"thanhvien1 ghi nhận đã dự đại hội", "Phân công thanhvien1 (" + g1.Name + ") dự đại hội"} {
+		if !strings.Contains(strings.Join(said, "\n"), want) {
+			t.Errorf("audit of HN.HBT.BM.C1 = %q, want %q", said, want)
+		}
+	}
+}
