@@ -54,6 +54,9 @@ func (s *Service) Calendar(ctx context.Context, p domain.Principal, code string,
 		if q.Group, err = strconv.ParseInt(g, 10, 64); err != nil || q.Group <= 0 {
 			return Calendar{}, domain.Invalid("group", "Tổ công tác không hợp lệ", "not a working group")
 		}
+		if _, err := s.groupFor(ctx, p, q.Group, false); err != nil {
+			return Calendar{}, err
+		}
 	}
 	events, conflicts, truncated, err := s.calendarEvents(ctx, id, []string{u.Path}, q, today)
 	if err != nil {
@@ -62,6 +65,27 @@ func (s *Service) Calendar(ctx context.Context, p domain.Principal, code string,
 	return Calendar{Unit: domain.UnitRef{Code: u.Code, Name: u.Name, Kind: u.Kind}, RoundID: id, From: q.From, To: q.To,
 		Kind: q.Kind, Group: q.Group, Events: events, Conflicts: conflicts, Truncated: truncated,
 		MayPlanSessions: p.Can(domain.ActManage, u.Path)}, nil
+}
+
+// GroupCalendar returns the calendar of the units working group id
+// follows, for its members and the readers of the group's unit.
+func (s *Service) GroupCalendar(ctx context.Context, p domain.Principal, id int64, in CalendarInput) (Calendar, error) {
+	g, err := s.groupFor(ctx, p, id, false)
+	if err != nil {
+		return Calendar{}, err
+	}
+	today := domain.TodayDay(s.clock)
+	q, err := domain.ReadCalendarQuery(in.From, in.To, in.Kind, today)
+	if err != nil {
+		return Calendar{}, err
+	}
+	q.Group = g.ID
+	events, conflicts, truncated, err := s.calendarEvents(ctx, g.RoundID, []string{g.UnitPath}, q, today)
+	if err != nil {
+		return Calendar{}, err
+	}
+	return Calendar{Unit: g.Unit, RoundID: g.RoundID, From: q.From, To: q.To, Kind: q.Kind, Group: g.ID,
+		Events: events, Conflicts: conflicts, Truncated: truncated}, nil
 }
 
 // calendarEvents reads the events of round within roots for q and finds

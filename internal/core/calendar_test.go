@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/core"
@@ -147,5 +148,50 @@ func TestTrainingSessionsAreWrittenByTheBoardAndAudited(t *testing.T) {
 		if len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
 			t.Errorf("audit = %q, want %q", got, want)
 		}
+	})
+}
+
+func TestTwoOverlappingCongressesOfOneAttendeeAreAConflict(t *testing.T) {
+	f, g1, _ := groupFixture(t)
+	f.planAt("HN.HBT.BM.C1", "2020-04-20", "09:00", "")
+	f.planAt("HN.HBT.QL", "2020-04-20", "10:30", "")
+	f.planAt("HN.HBT.VT", "2020-04-20", "10:00", "")
+	leader := f.as("totruong1")
+	for _, code := range []string{"HN.HBT.BM.C1", "HN.HBT.QL"} {
+		if _, err := f.svc.NameAttendee(f.ctx, leader, code, "thanhvien1"); err != nil {
+			t.Fatalf("name the attendee of %s: %v", code, err)
+		}
+	}
+	member := f.as("thanhvien1")
+	cal, err := f.svc.GroupCalendar(f.ctx, member, g1.ID, core.CalendarInput{From: "2020-04-01", To: "2020-04-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("the group's calendar holds only the units it follows", func(t *testing.T) {
+		if len(cal.Events) != 2 || cal.Events[0].UnitCode != "HN.HBT.BM.C1" || cal.Events[1].UnitCode != "HN.HBT.QL" {
+			t.Errorf("events = %+v, want BM.C1 and QL", cal.Events)
+		}
+	})
+	t.Run("the attendee's two congresses overlap", func(t *testing.T) {
+		var found bool
+		for _, c := range cal.Conflicts {
+			if c.Username == "thanhvien1" && c.AName == "Chi bộ Tổ dân phố số 1" && c.BName == "Đảng bộ phường Quỳnh Lôi" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("conflicts = %+v, want thanhvien1 at BM.C1 and QL", cal.Conflicts)
+		}
+	})
+	t.Run("the district's calendar filtered by the group", func(t *testing.T) {
+		cal, err := f.svc.Calendar(f.ctx, f.as("bantochuc"), "HN.HBT", core.CalendarInput{From: "2020-04-01", To: "2020-04-30",
+			Group: strconv.FormatInt(g1.ID, 10)})
+		if err != nil || len(cal.Events) != 2 {
+			t.Errorf("events = %+v, %v; want the group's two", cal.Events, err)
+		}
+	})
+	t.Run("a member of another group does not see this group's calendar", func(t *testing.T) {
+		_, err := f.svc.GroupCalendar(f.ctx, f.as("thanhvien2"), g1.ID, core.CalendarInput{})
+		wantCode(t, err, domain.ENotFound)
 	})
 }
