@@ -347,3 +347,12 @@ func (in SessionInput) Read(span RoundSpan) (SessionFields, error) {
 	checkCount(&v, "attended", in.Attended, &out.Attended)
 	return out, v.Err()
 }
+
+// Notices are a user's settings of the calendar feed and daily reminders.
+type Notices struct {
+	// Feed: the user has a calendar feed; FeedSince is when it was made.
+	Feed      bool       `json:"feed" db:"feed"`
+	FeedSince *time.Time `json:"feed_since" db:"feed_since"`
+	// Reminders: the user gets the daily reminders.
+	Reminders bool `json:"reminders" db:"reminders"`
+}
