@@ -36,6 +36,9 @@ type Options struct {
 	SignIn domain.SignInPolicy
 	// Schedules are the cron schedules of the jobs.
 	Schedules JobSchedules
+	// ReminderDays is how many days ahead the daily reminders look
+	// (DefaultReminderDays when 0).
+	ReminderDays int
 }
 
 // Service is the set of daihoi's use cases.
