@@ -195,3 +195,23 @@ func TestTwoOverlappingCongressesOfOneAttendeeAreAConflict(t *testing.T) {
 		wantCode(t, err, domain.ENotFound)
 	})
 }
+
+func TestTheWeeklyReportHoldsTheSessionsOfItsWeek(t *testing.T) {
+	f := newFixture(t)
+	f.createRound2020()
+	board := f.as("bantochuc")
+	for _, day := range []string{"2020-04-08", "2020-04-14"} { // weeks 2020-W15 and W16
+		if _, err := f.svc.CreateTrainingSession(f.ctx, board, "HN.HBT", domain.SessionInput{Title: "Tập huấn " + day, Day: day,
+			Invited: []string{"HN.HBT.BM"}, Attended: intp(40)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := f.svc.MakeWeeklyReport(f.ctx, domain.SystemPrincipal(), "HN.HBT", "2020-W15", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := m.Report.Sessions
+	if len(s) != 1 || s[0].Title != "Tập huấn 2020-04-08" || *s[0].Attended != 40 || len(s[0].Invited) != 1 {
+		t.Errorf("sessions = %+v, want the one of 08/04/2020", s)
+	}
+}

@@ -132,6 +132,9 @@ func (s *Service) buildWeeklyReport(ctx context.Context, st *store.Store, round 
 		return report.Weekly{}, err
 	}
 	f.Composition = &comp
+	if f.Sessions, err = st.SessionsHeld(ctx, round.ID, u.Path, from, to); err != nil {
+		return report.Weekly{}, err
+	}
 	return report.Build(f), nil
 }
 
