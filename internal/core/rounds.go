@@ -36,6 +36,7 @@ func (s *Service) mayManageWholeTree(ctx context.Context, p domain.Principal) (b
 // every root may create a round.
 func (s *Service) CreateRound(ctx context.Context, p domain.Principal, in domain.RoundInput) (domain.RoundDetail, error) {
 	defer s.current.forget()
+	defer s.principals.forget() // the working groups' grants are the current round's
 	ok, err := s.mayManageWholeTree(ctx, p)
 	if err != nil {
 		return domain.RoundDetail{}, err
@@ -63,6 +64,7 @@ func (s *Service) CreateRound(ctx context.Context, p domain.Principal, in domain
 // request without ?round= reads and writes. Same rights as CreateRound.
 func (s *Service) SetCurrentRound(ctx context.Context, p domain.Principal, id int64) error {
 	defer s.current.forget()
+	defer s.principals.forget() // the working groups' grants are the current round's
 	ok, err := s.mayManageWholeTree(ctx, p)
 	if err != nil {
 		return err

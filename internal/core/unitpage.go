@@ -176,7 +176,7 @@ func (s *Service) UnitPage(ctx context.Context, p domain.Principal, code string)
 	if out.Audit, err = s.RoundAudit(ctx, p, u.Code, cg.RoundID, false, unitPageAudit); err != nil {
 		return out, err
 	}
-	if out.WorkingGroup, err = s.unitAttendee(ctx, p, cg.RoundID, u); err != nil {
+	if out.WorkingGroup, err = s.unitAttendee(ctx, p, cg, u); err != nil {
 		return out, err
 	}
 	out.Waiting, err = s.approvalsFor(ctx, p, cg.RoundID, nil, []int64{u.ID})

@@ -239,8 +239,7 @@ func (s *Service) RecordAttendance(ctx context.Context, p domain.Principal, code
 	if !mayRecordAttendance(p, a, g) {
 		return a, domain.Forbidden()
 	}
-	today := domain.TodayDay(s.clock)
-	if !cg.Status.Held() && (cg.PlannedDate == nil || today.Before(*cg.PlannedDate)) {
+	if !tookPlace(cg, domain.TodayDay(s.clock)) {
 		return a, domain.Invalid("attended", "Đại hội chưa diễn ra: ghi nhận sau ngày đại hội",
 			"the congress has not taken place yet: record attendance after it")
 	}
@@ -249,6 +248,12 @@ func (s *Service) RecordAttendance(ctx context.Context, p domain.Principal, code
 		return a, err
 	}
 	return s.store.Attendee(ctx, cg.RoundID, cg.UnitID)
+}
+
+// tookPlace reports whether the congress cg is held, or its planned day
+// has come by today: its attendance can be recorded.
+func tookPlace(cg domain.Congress, today domain.Day) bool {
+	return cg.Status.Held() || cg.PlannedDate != nil && !today.Before(*cg.PlannedDate)
 }
 
 // mayRecordAttendance reports whether p records the attendance a (of g's
@@ -276,10 +281,11 @@ func (s *Service) MyWorkGroups(ctx context.Context, p domain.Principal) ([]domai
 	return s.store.UserWorkGroups(ctx, roundID, p.User.ID)
 }
 
-// unitAttendee is who from a working group attends the congress of the
-// unit with unitID in round (nil: nobody named), whether p may record it,
-// and whether p may name another.
-func (s *Service) unitAttendee(ctx context.Context, p domain.Principal, roundID int64, u domain.Unit) (*UnitAttendance, error) {
+// unitAttendee is the working group that follows u and who from it
+// attends u's congress cg (nil: nobody named), whether p may record it
+// (once it took place), and whether p may name another.
+func (s *Service) unitAttendee(ctx context.Context, p domain.Principal, cg domain.Congress, u domain.Unit) (*UnitAttendance, error) {
+	roundID := cg.RoundID
 	id, err := s.store.FollowingGroup(ctx, roundID, u.Path)
 	if err != nil || id == 0 {
 		return nil, err
@@ -296,7 +302,7 @@ func (s *Service) unitAttendee(ctx context.Context, p domain.Principal, roundID 
 	switch {
 	case err == nil:
 		out.Attendee = &a
-		out.MayRecord = mayRecordAttendance(p, a, g)
+		out.MayRecord = mayRecordAttendance(p, a, g) && tookPlace(cg, domain.TodayDay(s.clock))
 	case !domain.IsCode(err, domain.ENotFound):
 		return nil, err
 	}

@@ -261,6 +261,10 @@ func TestAttendanceIsNamedByTheGroupAndRecordedByTheAttendee(t *testing.T) {
 	t.Run("nothing to record before the congress", func(t *testing.T) {
 		_, err := f.svc.RecordAttendance(f.ctx, member, "HN.HBT.BM.C1", domain.AttendanceInput{Attended: true})
 		wantCode(t, err, domain.EInvalid)
+		up, err := f.svc.UnitPage(f.ctx, member, "HN.HBT.BM.C1")
+		if err != nil || up.WorkingGroup == nil || up.WorkingGroup.MayRecord || up.WorkingGroup.MayName {
+			t.Errorf("the attendee's unit page before the congress: %+v (%v), want neither recording nor naming", up.WorkingGroup, err)
+		}
 	})
 	f.holdAsSystem("HN.HBT.BM.C1", "2020-04-10")
 	f.holdAsSystem("HN.HBT.BM.C2", "2020-04-11")
@@ -272,6 +276,9 @@ func TestAttendanceIsNamedByTheGroupAndRecordedByTheAttendee(t *testing.T) {
 		_, err := f.svc.RecordAttendance(f.ctx, member, "HN.HBT.BM.C1", domain.AttendanceInput{Attended: true, Note: "a\x00b"})
 		wantField(t, err, "note")
 	})
+	if up, err := f.svc.UnitPage(f.ctx, member, "HN.HBT.BM.C1"); err != nil || !up.WorkingGroup.MayRecord {
+		t.Errorf("the attendee may not record after the congress (%v)", err)
+	}
 	note := "Đại hội đúng quy trình; cần theo dõi việc kiện toàn chi ủy."
 	if _, err := f.svc.RecordAttendance(f.ctx, member, "HN.HBT.BM.C1", domain.AttendanceInput{Attended: true, Note: note}); err != nil {
 		t.Fatalf("record: %v", err)
@@ -321,4 +328,29 @@ func TestAttendanceIsNamedByTheGroupAndRecordedByTheAttendee(t *testing.T) {
 			t.Errorf("audit of HN.HBT.BM.C1 = %q, want %q", said, want)
 		}
 	}
+}
+
+func TestMembershipReadsOnlyWhileItsRoundIsCurrent(t *testing.T) {
+	f, _, _ := groupFixture(t)
+	next := round2020
+	next.Name, next.StartDate, next.Deadlines = "Đại hội đảng bộ các cấp nhiệm kỳ 2025–2030", "2024-06-01", nil
+	r, err := f.svc.CreateRound(f.ctx, domain.SystemPrincipal(), next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.UnitPage(f.ctx, f.as("thanhvien1"), "HN.HBT.BM")
+	wantCode(t, err, domain.ENotFound)
+	old, err := f.svc.Rounds(f.ctx, domain.SystemPrincipal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range old {
+		if o.ID != r.ID {
+			if err := f.svc.SetCurrentRound(f.ctx, domain.SystemPrincipal(), o.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	_, err = f.svc.UnitPage(f.ctx, f.as("thanhvien1"), "HN.HBT.BM")
+	wantCode(t, err, "")
 }

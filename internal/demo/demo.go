@@ -29,6 +29,9 @@ type Login struct {
 	Units []string
 	// Unit describes the scope for a listing: a code, or a working group and its codes.
 	Unit string
+	// Group names the working group the account leads: it then holds no
+	// role of its own, and Role on Units is what membership gives.
+	Group string
 }
 
 // supervisedWards are the wards followed by working group 1 (Tổ công tác số 1).
@@ -43,8 +46,8 @@ func Logins() []Login {
 			Units: []string{DistrictCode}, Unit: DistrictCode},
 		{Username: "bachmai", FullName: "Lê Thị Thu Hà", Role: domain.RoleSecretary,
 			Units: []string{BachMaiCode}, Unit: BachMaiCode},
-		{Username: "totacong1", FullName: "Phạm Quốc Hưng", Role: domain.RoleSupervisor,
-			Units: supervisedWards, Unit: "Tổ công tác số 1: " + strings.Join(supervisedWards, ", ")},
+		{Username: "totacong1", FullName: "Phạm Quốc Hưng", Role: domain.RoleSupervisor, Group: GroupName(1),
+			Units: supervisedWards, Unit: GroupName(1) + " (tổ trưởng): " + strings.Join(supervisedWards, ", ")},
 		{Username: "xem", FullName: "Đỗ Minh Tuấn", Role: domain.RoleViewer,
 			Units: []string{DistrictCode}, Unit: DistrictCode},
 	}
@@ -78,6 +81,9 @@ func SeedOn(ctx context.Context, svc *core.Service, day time.Time) error {
 			return fmt.Errorf("demo: user %s: %w", l.Username, err)
 		}
 		for _, code := range l.Units {
+			if l.Group != "" {
+				break // membership gives the grants (seedGroups)
+			}
 			if err := svc.Grant(ctx, sys, l.Username, string(l.Role), code); err != nil {
 				return fmt.Errorf("demo: grant %s to %s: %w", l.Role, l.Username, err)
 			}

@@ -338,6 +338,54 @@ func TestSeed(t *testing.T) {
 			t.Errorf("the secretary reads the lung hospital: %v", err)
 		}
 	})
+	t.Run("seven working groups follow every ward and grassroots organization once, with attendance recorded", func(t *testing.T) {
+		board, err := svc.WorkGroups(ctx, sys, demo.DistrictCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(board.Groups); got != demo.GroupCount {
+			t.Fatalf("groups = %d, want %d", got, demo.GroupCount)
+		}
+		followed := map[string]int{}
+		for _, g := range board.Groups {
+			if _, ok := g.Leader(); !ok || len(g.Members) < 2 {
+				t.Errorf("%s: members %+v, want a leader and members", g.Name, g.Members)
+			}
+			for _, u := range g.Units {
+				followed[u.Code]++
+			}
+			if g.Coverage.Held == 0 || g.Coverage.Held == g.Coverage.Total {
+				t.Errorf("%s: attendance %d of %d held congresses, want most but not all", g.Name, g.Coverage.Held, g.Coverage.Total)
+			}
+		}
+		below, err := svc.Children(ctx, sys, demo.DistrictCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range below {
+			if rules.Kinds[u.Kind].IsGrassroots && followed[u.Code] != 1 {
+				t.Errorf("%s (%s) is followed by %d groups, want 1", u.Code, u.Name, followed[u.Code])
+			}
+		}
+		p, err := svc.Login(ctx, "totacong1", demo.Password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var roles int
+		if err := st.DB().Get(&roles, `SELECT count(*) FROM role_assignments r JOIN users u ON u.id = r.user_id WHERE u.username = 'totacong1'`); err != nil {
+			t.Fatal(err)
+		}
+		if roles != 0 || len(p.Grants) != 4 || p.Grants[0].Group != demo.GroupName(1) {
+			t.Errorf("totacong1: %d roles, grants %+v; want none of their own, the 4 wards of %s", roles, p.Grants, demo.GroupName(1))
+		}
+		up, err := svc.UnitPage(ctx, sys, demo.BachMaiCode+".TDP01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := up.WorkingGroup; w == nil || w.Group.Name != demo.GroupName(1) {
+			t.Errorf("Bạch Mai's first cell: working group %+v, want %s", w, demo.GroupName(1))
+		}
+	})
 	t.Run("a second Seed changes nothing", func(t *testing.T) {
 		counts := func() [4]int {
 			var c [4]int

@@ -147,6 +147,9 @@ func seedRound(ctx context.Context, svc *core.Service, at time.Time) error {
 	if err := seedComposition(ctx, svc, r.ID); err != nil {
 		return err
 	}
+	if err := seedGroups(ctx, svc); err != nil {
+		return err
+	}
 	if err := seedPapers(ctx, svc, r.ID); err != nil {
 		return err
 	}

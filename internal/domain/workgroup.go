@@ -128,7 +128,9 @@ type GroupSummary struct {
 // the congress as recorded now: named by the group before it, recorded by
 // the member after it (attended, a note for the board above).
 type CongressAttendee struct {
-	Unit        UnitRef        `json:"unit" db:"unit"`
+	Unit UnitRef `json:"unit" db:"unit"`
+	// Parent names the unit directly above (a cell's ward).
+	Parent      string         `json:"parent_name" db:"parent_name"`
 	UnitPath    string         `json:"-" db:"unit_path"`
 	GroupID     int64          `json:"group_id" db:"group_id"`
 	GroupName   string         `json:"group_name" db:"group_name"`
@@ -145,7 +147,9 @@ type CongressAttendee struct {
 // GroupCongress is a congress in the subtrees a group follows, with who
 // from the group attends it ("" when nobody is named).
 type GroupCongress struct {
-	Unit        UnitRef        `json:"unit" db:"unit"`
+	Unit UnitRef `json:"unit" db:"unit"`
+	// Parent names the unit directly above (a cell's ward).
+	Parent      string         `json:"parent_name" db:"parent_name"`
 	UnitPath    string         `json:"-" db:"unit_path"`
 	Status      CongressStatus `json:"status" db:"status"`
 	PlannedDate *Day           `json:"planned_date" db:"planned_date"`

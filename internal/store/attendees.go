@@ -14,11 +14,13 @@ import (
 
 // attendeeSelect reads attendees ("a") with their congress, unit, group and user.
 const attendeeSelect = `SELECT u.code AS "unit.code", u.name AS "unit.name", u.kind AS "unit.kind", u.path::text AS unit_path,
+	coalesce(pu.name, '') AS parent_name,
 	a.group_id, g.name AS group_name, us.username, us.full_name, a.attended, a.note, a.recorded_at,
 	c.status, c.planned_date, c.held_date
 FROM congress_attendees a
 JOIN congresses c ON c.round_id = a.round_id AND c.unit_id = a.unit_id
 JOIN units u ON u.id = a.unit_id
+LEFT JOIN units pu ON pu.id = u.parent_id
 JOIN work_groups g ON g.id = a.group_id
 JOIN users us ON us.id = a.user_id `
 
@@ -109,12 +111,14 @@ func (s *Store) RecordAttendance(ctx context.Context, actor domain.Principal, ro
 // groupCongressSelect reads the congresses of round $1 in the subtrees the
 // groups $2 follow, with the group's attendee of each.
 const groupCongressSelect = `SELECT a.group_id, u.code AS "unit.code", u.name AS "unit.name", u.kind AS "unit.kind", u.path::text AS unit_path,
+	coalesce(pu.name, '') AS parent_name,
 	c.status, c.planned_date, c.held_date, c.deadline,
 	coalesce(us.username, '') AS username, coalesce(us.full_name, '') AS full_name,
 	coalesce(ca.attended, false) AS attended, coalesce(ca.note, '') AS note
 FROM work_group_units a
 JOIN units r ON r.id = a.unit_id
 JOIN units u ON u.path <@ r.path AND u.active
+LEFT JOIN units pu ON pu.id = u.parent_id
 JOIN congresses c ON c.round_id = a.round_id AND c.unit_id = u.id
 LEFT JOIN congress_attendees ca ON ca.round_id = c.round_id AND ca.unit_id = c.unit_id AND ca.group_id = a.group_id
 LEFT JOIN users us ON us.id = ca.user_id

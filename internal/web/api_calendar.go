@@ -34,16 +34,6 @@ func (s *Server) handleCalendar(c echo.Context) error {
 	return c.JSON(http.StatusOK, cal)
 }
 
-// groupPathID reads the id of a working group in the path.
-func groupPathID(c echo.Context) (int64, error) {
-	raw := c.Param("id")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, domain.NotFound(domain.WorkGroupText, domain.ShowText(raw, 40))
-	}
-	return id, nil
-}
-
 // handleGroupCalendar returns the calendar of the units a working group follows.
 func (s *Server) handleGroupCalendar(c echo.Context) error {
 	id, err := groupPathID(c)

@@ -55,6 +55,17 @@ type dashboard struct {
 	// Composition the committees elected so far against targets and plans.
 	MissingPapers []missingRow
 	Composition   *compositionView
+	// Attending are the congresses the user is named to attend for a
+	// working group, those to come first.
+	Attending []attendingItem
+}
+
+// attendingItem is a congress the user attends for a working group;
+// ToRecord: it took place and the attendance is not recorded yet.
+type attendingItem struct {
+	Code, Name, Parent, Group, Planned, Held string
+	Status                                   domain.CongressStatus
+	ToRecord                                 bool
 }
 
 // dashFilter narrows and orders the table of units below: by their own
@@ -296,5 +307,27 @@ func (s *Server) handleHomePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if d.Attending, err = s.attendingOf(c, *p); err != nil {
+		return err
+	}
 	return s.page(c, http.StatusOK, "home.html", &p.User, d)
+}
+
+// attendingOf lists the congresses p is named to attend, for the home page.
+func (s *Server) attendingOf(c echo.Context, p domain.Principal) ([]attendingItem, error) {
+	list, err := s.svc.MyAttendances(c.Request().Context(), p)
+	if domain.IsCode(err, domain.ENotFound) {
+		return nil, nil // no current round
+	}
+	if err != nil {
+		return nil, err
+	}
+	today := domain.TodayDay(s.svc.Clock())
+	out := make([]attendingItem, 0, len(list))
+	for _, a := range list {
+		took := a.HeldDate != nil || a.PlannedDate != nil && !today.Before(*a.PlannedDate)
+		out = append(out, attendingItem{Code: a.Unit.Code, Name: a.Unit.Name, Parent: a.Parent, Group: a.GroupName, Planned: vi(a.PlannedDate),
+			Held: vi(a.HeldDate), Status: a.Status, ToRecord: took && a.RecordedAt == nil})
+	}
+	return out, nil
 }

@@ -99,6 +99,12 @@ func (s *Server) routes() {
 	e.POST("/profile/reminders", s.handleRemindersSubmit, page, s.csrf)
 	// The iCalendar feeds: the secret token in the path is the key; no session.
 	e.GET("/calendar/:file", s.handleCalendarFeed)
+	e.GET("/groups", s.handleGroupsPage, page)
+	e.POST("/groups", s.handleCreateGroupPage, page, s.csrf)
+	e.GET("/groups/:id", s.handleGroupPage, page)
+	e.POST("/groups/:id/:action", s.handleGroupAction, page, s.csrf)
+	e.POST("/units/:code/attendee", s.handleNameAttendeePage, page, s.csrf)
+	e.POST("/units/:code/attendance", s.handleRecordAttendancePage, page, s.csrf)
 
 	// JSON API. Only login and the OpenAPI document are public.
 	v1 := e.Group("/api/v1")
@@ -158,6 +164,22 @@ func (s *Server) routes() {
 	v1.PUT("/units/:code/composition/plan", s.handleSetCompositionPlan, api)
 	v1.GET("/rounds/:id/composition-targets", s.handleCompositionTargets, api)
 	v1.POST("/rounds/:id/composition-targets", s.handleSetCompositionTarget, api)
+
+	// Working groups: a unit's groups side by side, each group's page, its
+	// members and the units it follows (a unit moves between groups by
+	// assigning it), who attends each congress and their record.
+	v1.GET("/units/:code/groups", s.handleUnitGroups, api)
+	v1.POST("/groups", s.handleCreateGroup, api)
+	v1.GET("/groups/:id", s.handleGroup, api)
+	v1.PATCH("/groups/:id", s.handleRenameGroup, api)
+	v1.PUT("/groups/:id/members/:username", s.handleAddGroupMember, api)
+	v1.DELETE("/groups/:id/members/:username", s.handleRemoveGroupMember, api)
+	v1.PUT("/groups/:id/units/:code", s.handleAssignGroupUnit, api)
+	v1.DELETE("/groups/:id/units/:code", s.handleUnassignGroupUnit, api)
+	v1.PUT("/units/:code/attendee", s.handleNameAttendee, api)
+	v1.PUT("/units/:code/attendance", s.handleRecordAttendance, api)
+	v1.GET("/me/attendances", s.handleMyAttendances, api)
+	v1.GET("/me/groups", s.handleMyGroups, api)
 
 	// Progress, flags and jobs: progress at any day from the
 	// rollups and snapshots, the late/overdue/at-risk flags, and the
