@@ -16,12 +16,14 @@ const MaxCalendarEvents = 5000
 // congresses planned and held and its training sessions, day by day, and
 // the conflicts among them.
 type Calendar struct {
-	Unit      domain.UnitRef         `json:"unit"`
-	RoundID   int64                  `json:"round_id"`
-	From      domain.Day             `json:"from"`
-	To        domain.Day             `json:"to"`
-	Kind      domain.EventKind       `json:"kind,omitempty"`
-	Group     int64                  `json:"group,omitempty"`
+	Unit    domain.UnitRef   `json:"unit"`
+	RoundID int64            `json:"round_id"`
+	From    domain.Day       `json:"from"`
+	To      domain.Day       `json:"to"`
+	Kind    domain.EventKind `json:"kind,omitempty"`
+	Group   int64            `json:"group,omitempty"`
+	// GroupName names the working group of a group's calendar.
+	GroupName string                 `json:"group_name,omitempty"`
 	Events    []domain.CalendarEvent `json:"events"`
 	Conflicts []domain.EventConflict `json:"conflicts"`
 	// Truncated: there were more than MaxCalendarEvents events; narrow the range.
@@ -84,7 +86,7 @@ func (s *Service) GroupCalendar(ctx context.Context, p domain.Principal, id int6
 	if err != nil {
 		return Calendar{}, err
 	}
-	return Calendar{Unit: g.Unit, RoundID: g.RoundID, From: q.From, To: q.To, Kind: q.Kind, Group: g.ID,
+	return Calendar{Unit: g.Unit, RoundID: g.RoundID, From: q.From, To: q.To, Kind: q.Kind, Group: g.ID, GroupName: g.Name,
 		Events: events, Conflicts: conflicts, Truncated: truncated}, nil
 }
 

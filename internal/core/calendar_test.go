@@ -62,7 +62,7 @@ func TestCalendarShowsCongressesAndSessionsOfTheScopeWithConflicts(t *testing.T)
 			t.Fatalf("conflicts = %+v, want one", cal.Conflicts)
 		}
 		c := cal.Conflicts[0]
-		if c.Username != "bithu" || c.AName != "Đảng bộ phường Bạch Mai" || c.BName != "Chi bộ Tổ dân phố số 1" {
+		if c.Username != "bithu" || c.AName != "Đảng bộ phường Bạch Mai, Đảng bộ quận Hai Bà Trưng" || c.BName != "Chi bộ Tổ dân phố số 1, Đảng bộ phường Bạch Mai" {
 			t.Errorf("conflict = %+v", c)
 		}
 		if !cal.Events[0].Conflict || !cal.Events[1].Conflict || cal.Events[2].Conflict {
@@ -175,7 +175,7 @@ func TestTwoOverlappingCongressesOfOneAttendeeAreAConflict(t *testing.T) {
 	t.Run("the attendee's two congresses overlap", func(t *testing.T) {
 		var found bool
 		for _, c := range cal.Conflicts {
-			if c.Username == "thanhvien1" && c.AName == "Chi bộ Tổ dân phố số 1" && c.BName == "Đảng bộ phường Quỳnh Lôi" {
+			if c.Username == "thanhvien1" && c.AName == "Chi bộ Tổ dân phố số 1, Đảng bộ phường Bạch Mai" && c.BName == "Đảng bộ phường Quỳnh Lôi, Đảng bộ quận Hai Bà Trưng" {
 				found = true
 			}
 		}

@@ -102,7 +102,7 @@ func TestCalendarFeed(t *testing.T) {
 		if len(tz) != 1 || tz[0] != "Asia/Ho_Chi_Minh" {
 			t.Errorf("timezones = %v", tz)
 		}
-		if got, want := events[bmUID], "Đại hội: Đảng bộ phường Bạch Mai|2020-04-20T08:00:00+07:00|Asia/Ho_Chi_Minh|"+itoa(int64(bm.Version))+"|CONFIRMED"; got != want {
+		if got, want := events[bmUID], "Đại hội: Đảng bộ phường Bạch Mai, Đảng bộ quận Hai Bà Trưng|2020-04-20T08:00:00+07:00|Asia/Ho_Chi_Minh|"+itoa(int64(bm.Version))+"|CONFIRMED"; got != want {
 			t.Errorf("Bạch Mai = %q, want %q", got, want)
 		}
 		if got, want := events["session-"+itoa(s.ID)+"@daihoi"], "Tập huấn: Tập huấn cấp ủy (Đảng bộ quận Hai Bà Trưng)|2020-04-22||2|CANCELLED"; got != want {
@@ -116,7 +116,7 @@ func TestCalendarFeed(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, events := parseWithPython(t, feed2)
-		if got, want := events[bmUID], "Đại hội: Đảng bộ phường Bạch Mai|2020-04-20T07:30:00+07:00|Asia/Ho_Chi_Minh|"+itoa(int64(bm.Version+1))+"|CONFIRMED"; got != want {
+		if got, want := events[bmUID], "Đại hội: Đảng bộ phường Bạch Mai, Đảng bộ quận Hai Bà Trưng|2020-04-20T07:30:00+07:00|Asia/Ho_Chi_Minh|"+itoa(int64(bm.Version+1))+"|CONFIRMED"; got != want {
 			t.Errorf("Bạch Mai = %q, want %q", got, want)
 		}
 	})

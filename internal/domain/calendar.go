@@ -43,6 +43,8 @@ type CalendarEvent struct {
 	UnitName string    `json:"unit_name" db:"unit_name"`
 	UnitKind string    `json:"unit_kind" db:"unit_kind"`
 	UnitPath string    `json:"-" db:"unit_path"`
+	// Parent names the unit directly above (tells apart cells of the same name).
+	Parent string `json:"parent,omitempty" db:"parent_name"`
 	// Title is a session's title; a congress's is its unit's name.
 	Title  string      `json:"title" db:"title"`
 	Day    Day         `json:"day" db:"day"`
@@ -158,10 +160,14 @@ func EventConflicts(events []CalendarEvent, presences []Presence) []EventConflic
 	return out
 }
 
-// Name is what the calendar calls e: a session's title, a congress's unit.
+// Name is what the calendar calls e: a session's title, a congress's unit
+// (with the unit above it, "Chi bộ số 2, Đảng bộ phường Bạch Mai").
 func (e CalendarEvent) Name() string {
-	if e.Kind == EventSession {
+	switch {
+	case e.Kind == EventSession:
 		return e.Title
+	case e.Parent != "":
+		return e.UnitName + ", " + e.Parent
 	}
 	return e.UnitName
 }

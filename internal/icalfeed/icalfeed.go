@@ -82,7 +82,8 @@ func Write(f Feed) []byte {
 	return []byte(cal.Serialize())
 }
 
-// summary is the event's title in lang: "Đại hội: <unit>" or "Tập huấn: <title> (<unit>)".
+// summary is the event's title in lang: "Đại hội: <unit>, <unit above>" or
+// "Tập huấn: <title> (<unit>)".
 func summary(e domain.CalendarEvent, lang string) string {
 	vi := lang != "en"
 	switch {
@@ -91,7 +92,7 @@ func summary(e domain.CalendarEvent, lang string) string {
 	case e.Kind == domain.EventSession:
 		return fmt.Sprintf("Training: %s (%s)", e.Title, e.UnitName)
 	case vi:
-		return "Đại hội: " + e.UnitName
+		return "Đại hội: " + e.Name()
 	}
-	return "Congress: " + e.UnitName
+	return "Congress: " + e.Name()
 }

@@ -18,19 +18,20 @@ import (
 // subtrees or inviting one.
 const calendarSQL = `SELECT * FROM (
 	SELECT 'congress-' || c.round_id || '-' || c.unit_id AS key, 'congress' AS kind,
-		u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, u.path::text AS unit_path, u.name AS title,
+		u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, u.path::text AS unit_path,
+		coalesce(pu.name, '') AS parent_name, u.name AS title,
 		coalesce(c.held_date, c.planned_date) AS day,
 		CASE WHEN c.held_date IS NULL THEN c.planned_time END AS start_time, c.place,
 		CASE WHEN c.held_date IS NOT NULL THEN 'held' WHEN NOT u.active THEN 'cancelled' ELSE 'planned' END AS status,
 		c.is_pilot AS pilot, 0 AS invited, NULL::integer AS attended, c.version AS sequence, c.updated_at
-	FROM congresses c JOIN units u ON u.id = c.unit_id
+	FROM congresses c JOIN units u ON u.id = c.unit_id LEFT JOIN units pu ON pu.id = u.parent_id
 	WHERE c.round_id = $1 AND u.path <@ $2::ltree[] AND $5 IN ('', 'congress')
 		AND coalesce(c.held_date, c.planned_date) BETWEEN $3::date AND $4::date
 		AND (c.held_date IS NOT NULL OR c.planned_date IS NOT NULL)
 		AND ($8::bigint = 0 OR EXISTS (SELECT 1 FROM work_group_units a JOIN units au ON au.id = a.unit_id
 			WHERE a.group_id = $8 AND a.round_id = c.round_id AND u.path <@ au.path))
 	UNION ALL
-	SELECT 'session-' || s.id, 'session', u.code, u.name, u.kind, u.path::text, s.title, s.day, s.start_time, s.place,
+	SELECT 'session-' || s.id, 'session', u.code, u.name, u.kind, u.path::text, '', s.title, s.day, s.start_time, s.place,
 		CASE WHEN s.cancelled THEN 'cancelled' WHEN s.day <= $7::date AND s.attended IS NOT NULL THEN 'held' ELSE 'planned' END,
 		false, (SELECT count(*) FROM training_session_units tu WHERE tu.session_id = s.id)::integer, s.attended, s.version, s.updated_at
 	FROM training_sessions s JOIN units u ON u.id = s.unit_id
