@@ -3,10 +3,12 @@
 -- the daily reminders.
 
 -- A planned congress has a start time (Asia/Ho_Chi_Minh) and a place
--- besides its day.
+-- besides its day. withdrawn_date keeps the planned day of a plan cleared
+-- before the congress was held, so that calendars announce it cancelled.
 ALTER TABLE congresses
     ADD COLUMN planned_time time(0),
-    ADD COLUMN place text NOT NULL DEFAULT '';
+    ADD COLUMN place text NOT NULL DEFAULT '',
+    ADD COLUMN withdrawn_date date;
 
 -- Training sessions (tập huấn) a unit's board holds for the committees of
 -- units of its subtree: when, where, who was invited and how many came.
@@ -76,4 +78,4 @@ ALTER TABLE users DROP COLUMN reminders;
 DROP TABLE calendar_feeds;
 DROP TABLE training_session_units;
 DROP TABLE training_sessions;
-ALTER TABLE congresses DROP COLUMN place, DROP COLUMN planned_time;
+ALTER TABLE congresses DROP COLUMN withdrawn_date, DROP COLUMN place, DROP COLUMN planned_time;

@@ -120,6 +120,21 @@ func TestCalendarFeed(t *testing.T) {
 			t.Errorf("Bạch Mai = %q, want %q", got, want)
 		}
 	})
+	t.Run("a plan whose day is cleared is announced cancelled on that day", func(t *testing.T) {
+		c2 := f.congressNow("HN.HBT.BM.C2")
+		if _, err := f.patchCongress(domain.SystemPrincipal(), "HN.HBT.BM.C2", domain.CongressPatch{PlannedDate: strp("")}); err != nil {
+			t.Fatal(err)
+		}
+		feed3, err := f.svc.CalendarFeed(f.ctx, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, events := parseWithPython(t, feed3)
+		uid := "congress-" + itoa(c2.RoundID) + "-" + itoa(c2.UnitID) + "@daihoi"
+		if got, want := events[uid], "Đại hội: Chi bộ Tổ dân phố số 2, Đảng bộ phường Bạch Mai|2020-04-20T14:00:00+07:00|Asia/Ho_Chi_Minh|"+itoa(int64(c2.Version+1))+"|CANCELLED"; got != want {
+			t.Errorf("C2 = %q, want %q", got, want)
+		}
+	})
 	t.Run("a revoked feed is not found, and so is a made-up one", func(t *testing.T) {
 		if err := f.svc.RevokeCalendarFeed(f.ctx, f.as("bithu")); err != nil {
 			t.Fatal(err)

@@ -10,24 +10,24 @@ import (
 )
 
 // calendarSQL lists the events of round $1 within the subtrees at $2
-// (ltree[]) from $3 to $4, of kind $5 (” for both), of the units a working
-// of the subtrees of the units working group $8 follows (0: any unit), at
-// most $6 (sessions are held by $7 once their attendance is recorded): the
-// congresses planned or held on those days (a closed unit's planned
-// congress is cancelled), and the training sessions held by a unit of the
-// subtrees or inviting one.
+// (ltree[]) from $3 to $4, of kind $5 (” for both), within the subtrees of
+// the units working group $8 follows (0: any unit), at most $6: the
+// congresses planned or held on those days (cancelled: a closed unit's
+// planned congress, and a plan whose day was cleared, on that day), and the
+// training sessions held by a unit of the subtrees or inviting one (held
+// once their day is by $7 and their attendance recorded).
 const calendarSQL = `SELECT * FROM (
 	SELECT 'congress-' || c.round_id || '-' || c.unit_id AS key, 'congress' AS kind,
 		u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, u.path::text AS unit_path,
 		coalesce(pu.name, '') AS parent_name, u.name AS title,
-		coalesce(c.held_date, c.planned_date) AS day,
+		coalesce(c.held_date, c.planned_date, c.withdrawn_date) AS day,
 		CASE WHEN c.held_date IS NULL THEN c.planned_time END AS start_time, c.place,
-		CASE WHEN c.held_date IS NOT NULL THEN 'held' WHEN NOT u.active THEN 'cancelled' ELSE 'planned' END AS status,
+		CASE WHEN c.held_date IS NOT NULL THEN 'held' WHEN NOT u.active OR c.planned_date IS NULL THEN 'cancelled'
+			ELSE 'planned' END AS status,
 		c.is_pilot AS pilot, 0 AS invited, NULL::integer AS attended, c.version AS sequence, c.updated_at
 	FROM congresses c JOIN units u ON u.id = c.unit_id LEFT JOIN units pu ON pu.id = u.parent_id
 	WHERE c.round_id = $1 AND u.path <@ $2::ltree[] AND $5 IN ('', 'congress')
-		AND coalesce(c.held_date, c.planned_date) BETWEEN $3::date AND $4::date
-		AND (c.held_date IS NOT NULL OR c.planned_date IS NOT NULL)
+		AND coalesce(c.held_date, c.planned_date, c.withdrawn_date) BETWEEN $3::date AND $4::date
 		AND ($8::bigint = 0 OR EXISTS (SELECT 1 FROM work_group_units a JOIN units au ON au.id = a.unit_id
 			WHERE a.group_id = $8 AND a.round_id = c.round_id AND u.path <@ au.path))
 	UNION ALL
