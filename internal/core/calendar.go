@@ -47,8 +47,7 @@ func (s *Service) Calendar(ctx context.Context, p domain.Principal, code string,
 	if err != nil {
 		return Calendar{}, err
 	}
-	today := domain.TodayDay(s.clock)
-	q, err := domain.ReadCalendarQuery(in.From, in.To, in.Kind, today)
+	q, today, err := s.calendarQuery(in)
 	if err != nil {
 		return Calendar{}, err
 	}
@@ -76,8 +75,7 @@ func (s *Service) GroupCalendar(ctx context.Context, p domain.Principal, id int6
 	if err != nil {
 		return Calendar{}, err
 	}
-	today := domain.TodayDay(s.clock)
-	q, err := domain.ReadCalendarQuery(in.From, in.To, in.Kind, today)
+	q, today, err := s.calendarQuery(in)
 	if err != nil {
 		return Calendar{}, err
 	}
@@ -88,6 +86,13 @@ func (s *Service) GroupCalendar(ctx context.Context, p domain.Principal, id int6
 	}
 	return Calendar{Unit: g.Unit, RoundID: g.RoundID, From: q.From, To: q.To, Kind: q.Kind, Group: g.ID, GroupName: g.Name,
 		Events: events, Conflicts: conflicts, Truncated: truncated}, nil
+}
+
+// calendarQuery reads in's range and kind as of today (domain.ReadCalendarQuery).
+func (s *Service) calendarQuery(in CalendarInput) (domain.CalendarQuery, domain.Day, error) {
+	today := domain.TodayDay(s.clock)
+	q, err := domain.ReadCalendarQuery(in.From, in.To, in.Kind, today)
+	return q, today, err
 }
 
 // calendarEvents reads the events of round within roots for q and finds

@@ -125,23 +125,11 @@ func (s *Store) ClaimReminderMails(ctx context.Context, now time.Time, hold time
 
 // ReminderMailSent records a delivered reminder.
 func (s *Store) ReminderMailSent(ctx context.Context, id int64, at time.Time) error {
-	if _, err := s.db.ExecContext(ctx, `UPDATE reminder_mails SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = ''
-		WHERE id = $1`, id, at); err != nil {
-		return fmt.Errorf("store: reminder %d sent: %w", id, err)
-	}
-	return nil
+	return s.mailSent(ctx, "reminder_mails", id, at)
 }
 
 // ReminderMailFailed records a failed attempt: retried at next, or failed
 // for good when next is nil.
 func (s *Store) ReminderMailFailed(ctx context.Context, id int64, next *time.Time, reason string) error {
-	status := "pending"
-	if next == nil {
-		status = "failed"
-	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE reminder_mails SET status = $2, attempts = attempts + 1,
-		next_attempt_at = coalesce($3, next_attempt_at), last_error = $4 WHERE id = $1`, id, status, next, reason); err != nil {
-		return fmt.Errorf("store: reminder %d failed: %w", id, err)
-	}
-	return nil
+	return s.mailFailed(ctx, "reminder_mails", id, next, reason)
 }
