@@ -36,7 +36,7 @@ type RemindersRun struct {
 // QueueReminders writes the daily reminder of day for every user with
 // something to be told (domain.ReminderMails: each secretary of her units'
 // milestones due within the days, units late, approvals waiting for her,
-// approvals given since a day before now, congresses without a planned
+// approvals given to her own unit since a day before now, congresses without a planned
 // date; each member of a working group of the congresses they are to
 // attend), in one query, and queues them, at most one per user and day.
 func (s *Service) QueueReminders(ctx context.Context, roundID int64, day domain.Day, now time.Time) (RemindersRun, error) {

@@ -31,6 +31,12 @@ func remindersFixture(t *testing.T) (a, b *fixture, srv *mailtest.Server) {
 	if _, err := f.svc.NameAttendee(f.ctx, f.as("totruong1"), "HN.HBT.BM.C1", "thanhvien1"); err != nil {
 		t.Fatal(err)
 	}
+	// Cell C2 is being prepared without a day, its plans waiting for the
+	// ward; the district approved the ward's congress plan.
+	if _, err := f.patchCongress(sys, "HN.HBT.BM.C2", domain.CongressPatch{Status: strp("preparing")}); err != nil {
+		t.Fatal(err)
+	}
+	f.approvePlan("HN.HBT.BM")
 	if _, err := f.db.Exec(`UPDATE users SET email = username || '@example.vn'`); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +77,8 @@ func TestRemindersSendOneDigestToEachWithSomethingToSayOncePerDay(t *testing.T) 
 			t.Errorf("subject = %q", m.Subject)
 		}
 		for _, want := range []string{"Đơn vị trễ hạn (3)", "Chi bộ Tổ dân phố số 2 — hạn 15/03/2020 đã qua", "https://daihoi.example.vn/units/HN.HBT.BM.C2",
-			"Mốc sắp đến hạn", "https://daihoi.example.vn/profile"} {
+			"Mốc sắp đến hạn", "Chờ đồng chí phê duyệt (2)", "Đã được cấp trên phê duyệt (1)\n- Đảng bộ phường Bạch Mai: ",
+			"Đại hội chưa có ngày dự kiến (1)\n- Chi bộ Tổ dân phố số 2", "https://daihoi.example.vn/profile"} {
 			if !strings.Contains(m.Text, want) {
 				t.Errorf("digest lacks %q:\n%s", want, m.Text)
 			}

@@ -19,7 +19,7 @@ const (
 	RemindLate ReminderSection = "late"
 	// RemindApprove: an approval a unit directly below waits for from the user's committee.
 	RemindApprove ReminderSection = "approve"
-	// RemindApproved: an approval given to one of the user's units in the last day.
+	// RemindApproved: an approval given to the user's own unit in the last day.
 	RemindApproved ReminderSection = "approved"
 	// RemindNoDate: a congress being prepared without a planned date.
 	RemindNoDate ReminderSection = "no_date"

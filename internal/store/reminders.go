@@ -17,7 +17,8 @@ import (
 //     not done due from $2 to $2 + $3 days (not moot), the units late
 //     (congress_late_on), the congresses being prepared without a planned
 //     date; of the units directly below her unit, the approvals waiting for
-//     her committee; and the approvals given to her units since $4;
+//     her committee; and the approvals given to her own unit (by the
+//     committee above) since $4;
 //   - to each member of a working group named to attend a congress, the
 //     congresses not held planned from $2 to $2 + $3 days.
 const reminderItemsSQL = `WITH rcpt AS (
@@ -51,8 +52,9 @@ const reminderItemsSQL = `WITH rcpt AS (
 	JOIN milestones ms ON ms.round_id = $1 AND ms.unit_id = x.id AND ms.done_on IS NULL
 	JOIN milestone_templates t ON t.id = ms.template_id AND t.requires_approval
 	UNION ALL
-	SELECT m.user_id, 'approved', m.code, m.name, m.path, t.seq, t.name_vi, t.name_en, ms.done_on, NULL, ''
-	FROM mine m JOIN milestones ms ON ms.round_id = $1 AND ms.unit_id = m.unit_id AND ms.done_at >= $4
+	SELECT sec.user_id, 'approved', x.code, x.name, x.path, t.seq, t.name_vi, t.name_en, ms.done_on, NULL, ''
+	FROM sec JOIN units x ON x.id = sec.unit_id
+	JOIN milestones ms ON ms.round_id = $1 AND ms.unit_id = sec.unit_id AND ms.done_at >= $4
 	JOIN milestone_templates t ON t.id = ms.template_id AND t.requires_approval
 	UNION ALL
 	SELECT r.id, 'attend', x.code, x.name, x.path, 0, '', '', c.planned_date, c.planned_time, c.place
