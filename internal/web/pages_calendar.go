@@ -165,7 +165,6 @@ func (s *Server) handleCalendarXLSX(c echo.Context) error {
 		return err
 	}
 	u := &p.User
-	lang := pageLang(c, u)
 	tr := func(id string) string { return s.text(c, u, id, nil) }
 	t := tablefile.Table{Sheet: tr("cal_title"), Header: []string{tr("cal_col_day"), tr("cal_col_time"), tr("cal_col_kind"),
 		tr("col_code"), tr("dash_col_unit"), tr("cal_col_title"), tr("field_place"), tr("cal_col_status"), tr("cal_col_attended"), tr("cal_col_conflict")}}
@@ -181,7 +180,6 @@ func (s *Server) handleCalendarXLSX(c echo.Context) error {
 		t.Rows = append(t.Rows, []any{e.Day.VI(), domain.ShowClockTime(e.Start), tr("cal_kind_" + string(e.Kind)), e.UnitCode, e.UnitName,
 			e.Title, e.Place, tr("cal_status_" + string(e.Status)), attended, conflict})
 	}
-	_ = lang
 	var buf bytes.Buffer
 	if err := tablefile.WriteXLSX(&buf, t); err != nil {
 		return err
