@@ -57,16 +57,18 @@ func TestCalendarShowsCongressesAndSessionsOfTheScopeWithConflicts(t *testing.T)
 			t.Errorf("event %d = %s, want %s", i, keys[i], want[i])
 		}
 	}
-	t.Run("a ward's cell planned while its secretary is at the ward's congress is a conflict", func(t *testing.T) {
-		if len(cal.Conflicts) != 1 {
-			t.Fatalf("conflicts = %+v, want one", cal.Conflicts)
+	t.Run("a ward's cells planned on the day of the ward's congress conflict for its secretary", func(t *testing.T) {
+		if len(cal.Conflicts) != 2 {
+			t.Fatalf("conflicts = %+v, want two", cal.Conflicts)
 		}
-		c := cal.Conflicts[0]
-		if c.Username != "bithu" || c.AName != "Đảng bộ phường Bạch Mai, Đảng bộ quận Hai Bà Trưng" || c.BName != "Chi bộ Tổ dân phố số 1, Đảng bộ phường Bạch Mai" {
-			t.Errorf("conflict = %+v", c)
+		for i, want := range []string{"Chi bộ Tổ dân phố số 1, Đảng bộ phường Bạch Mai", "Chi bộ Tổ dân phố số 2, Đảng bộ phường Bạch Mai"} {
+			c := cal.Conflicts[i]
+			if c.Username != "bithu" || c.AName != "Đảng bộ phường Bạch Mai, Đảng bộ quận Hai Bà Trưng" || c.BName != want {
+				t.Errorf("conflict %d = %+v", i, c)
+			}
 		}
-		if !cal.Events[0].Conflict || !cal.Events[1].Conflict || cal.Events[2].Conflict {
-			t.Errorf("conflict marks = %v %v %v, want true true false", cal.Events[0].Conflict, cal.Events[1].Conflict, cal.Events[2].Conflict)
+		if !cal.Events[0].Conflict || !cal.Events[1].Conflict || !cal.Events[2].Conflict || cal.Events[3].Conflict {
+			t.Errorf("conflict marks = %v %v %v %v, want the three congresses", cal.Events[0].Conflict, cal.Events[1].Conflict, cal.Events[2].Conflict, cal.Events[3].Conflict)
 		}
 	})
 	t.Run("filtered by kind", func(t *testing.T) {

@@ -91,9 +91,27 @@ type Presence struct {
 	Username string `json:"username" db:"username"`
 	FullName string `json:"full_name" db:"full_name"`
 	EventKey string `json:"event" db:"event_key"`
-	// Why is "attend" (assigned to attend) or "secretary" (the unit's or
-	// the parent unit's secretary).
+	// Why the person is expected: PresenceAttend, PresenceOwn or PresenceBelow.
 	Why string `json:"why" db:"why"`
+}
+
+// Why a person is expected at a congress.
+const (
+	// PresenceAttend: named by a working group to attend it.
+	PresenceAttend = "attend"
+	// PresenceOwn: the secretary of the unit holding it.
+	PresenceOwn = "own"
+	// PresenceBelow: the secretary of the unit directly above, who guides it.
+	PresenceBelow = "below"
+)
+
+// takesTheDay reports whether being expected at a congress for why a and
+// at another for why b on the same day conflicts whatever their hours: a
+// secretary at her own unit's congress, or attending one for a working
+// group, has her day taken, and cannot guide her cells' congresses that day.
+func takesTheDay(a, b string) bool {
+	whole := func(w string) bool { return w == PresenceOwn || w == PresenceAttend }
+	return a == PresenceBelow && whole(b) || b == PresenceBelow && whole(a)
 }
 
 // EventConflict is a person expected at two events that take place at the same time.
@@ -110,8 +128,11 @@ type EventConflict struct {
 }
 
 // EventConflicts finds, among events, every pair that a person of presences is
-// expected at and that overlap (cancelled events never conflict), in the
-// order of day, person and events; it marks those events in events.
+// expected at and that overlap, or that fall on the same day when one of
+// them takes the person's day (takesTheDay: a ward's cells planned on a day
+// its secretary is at another congress); cancelled events never conflict.
+// They come in the order of day, person and events; it marks those events
+// in events.
 func EventConflicts(events []CalendarEvent, presences []Presence) []EventConflict {
 	byKey := make(map[string]int, len(events))
 	for i, e := range events {
@@ -119,13 +140,21 @@ func EventConflicts(events []CalendarEvent, presences []Presence) []EventConflic
 	}
 	perPerson := map[string][]int{}
 	names := map[string]string{}
-	seen := map[[2]string]bool{}
+	why := map[[2]string]string{}
 	for _, p := range presences {
 		i, ok := byKey[p.EventKey]
-		if !ok || events[i].Status == EventCancelled || seen[[2]string{p.Username, p.EventKey}] {
+		k := [2]string{p.Username, p.EventKey}
+		if !ok || events[i].Status == EventCancelled {
 			continue
 		}
-		seen[[2]string{p.Username, p.EventKey}] = true
+		if w, seen := why[k]; seen {
+			if w != PresenceBelow || p.Why == PresenceBelow {
+				continue
+			}
+			why[k] = p.Why // expected for a reason that takes the day
+			continue
+		}
+		why[k] = p.Why
 		perPerson[p.Username] = append(perPerson[p.Username], i)
 		names[p.Username] = p.FullName
 	}
@@ -138,7 +167,7 @@ func EventConflicts(events []CalendarEvent, presences []Presence) []EventConflic
 				if eb.Day.After(ea.Day) {
 					break
 				}
-				if !ea.Overlaps(eb) {
+				if !ea.Overlaps(eb) && !takesTheDay(why[[2]string{user, ea.Key}], why[[2]string{user, eb.Key}]) {
 					continue
 				}
 				events[idx[a]].Conflict, events[idx[b]].Conflict = true, true

@@ -59,7 +59,8 @@ func (s *Store) CalendarEvents(ctx context.Context, roundID int64, roots []strin
 // at those of the units directly below it (a ward's secretary guides her
 // cells' congresses), and the members of working groups named to attend.
 const presenceSQL = `SELECT DISTINCT usr.id AS user_id, usr.username, usr.full_name,
-		'congress-' || $1::bigint || '-' || x.id AS event_key, 'secretary' AS why
+		'congress-' || $1::bigint || '-' || x.id AS event_key,
+		CASE WHEN ra.unit_id = x.id THEN 'own' ELSE 'below' END AS why
 	FROM units x JOIN role_assignments ra ON ra.role = 'secretary' AND (ra.unit_id = x.id OR ra.unit_id = x.parent_id)
 	JOIN users usr ON usr.id = ra.user_id AND usr.active
 	WHERE x.code = ANY($2)
