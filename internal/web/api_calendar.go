@@ -158,3 +158,63 @@ func (s *Server) handleCalendarFeed(c echo.Context) error {
 	c.Response().Header().Set("X-Robots-Tag", "noindex")
 	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", b)
 }
+
+// noticesBody is the caller's settings of the calendar feed and reminders,
+// with the address of a feed just made (shown once).
+type noticesBody struct {
+	domain.Notices
+	FeedURL string `json:"feed_url,omitempty"`
+}
+
+// handleNotices returns the caller's settings of the calendar feed and reminders.
+func (s *Server) handleNotices(c echo.Context) error {
+	n, err := s.svc.Notices(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, noticesBody{Notices: n})
+}
+
+// handleCreateFeed makes the caller a new calendar feed (the old one stops
+// working) and returns its address, once.
+func (s *Server) handleCreateFeed(c echo.Context) error {
+	ctx := c.Request().Context()
+	tok, err := s.svc.CreateCalendarFeed(ctx, principal(c))
+	if err != nil {
+		return err
+	}
+	n, err := s.svc.Notices(ctx, principal(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, noticesBody{Notices: n, FeedURL: s.opts.BaseURL + "/calendar/" + tok + ".ics"})
+}
+
+// handleRevokeFeed revokes the caller's calendar feed.
+func (s *Server) handleRevokeFeed(c echo.Context) error {
+	if err := s.svc.RevokeCalendarFeed(c.Request().Context(), principal(c)); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// remindersInput turns the daily reminders on or off.
+type remindersInput struct {
+	On *bool `json:"on" input:"required"`
+}
+
+// handleSetReminders turns the caller's daily reminders on or off.
+func (s *Server) handleSetReminders(c echo.Context) error {
+	var in remindersInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if in.On == nil {
+		return domain.Invalid("on", "Cần bật (true) hoặc tắt (false)", "on (true or false) is required")
+	}
+	if err := s.svc.SetReminders(ctx, principal(c), *in.On); err != nil {
+		return err
+	}
+	return s.handleNotices(c)
+}

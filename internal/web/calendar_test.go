@@ -176,3 +176,36 @@ func (f *fixture) principal(username string) domain.Principal {
 	}
 	return p
 }
+
+func TestCalendarFeedAndRemindersThroughTheAPI(t *testing.T) {
+	f := calendarFixture(t)
+	tok := f.tokens["secretary"]
+	res := f.do("POST", "/api/v1/me/calendar-feed", tok, "")
+	var n struct {
+		Feed      bool   `json:"feed"`
+		Reminders bool   `json:"reminders"`
+		FeedURL   string `json:"feed_url"`
+	}
+	res.decode(t, &n)
+	path, ok := strings.CutPrefix(n.FeedURL, "https://daihoi.example.vn")
+	if res.Code != http.StatusCreated || !n.Feed || !ok {
+		t.Fatalf("make a feed: %d %s", res.Code, res.Body)
+	}
+	if got := f.do("GET", path, "", ""); got.Code != http.StatusOK || !strings.Contains(got.Body.String(), "Đảng bộ phường Bạch Mai") {
+		t.Errorf("the feed: %d", got.Code)
+	}
+	if got := f.do("DELETE", "/api/v1/me/calendar-feed", tok, ""); got.Code != http.StatusNoContent {
+		t.Errorf("revoke: %d %s", got.Code, got.Body)
+	}
+	if got := f.do("GET", path, "", ""); got.Code != http.StatusNotFound {
+		t.Errorf("the revoked feed: %d", got.Code)
+	}
+	if got := f.do("PUT", "/api/v1/me/reminders", tok, `{"on":false}`); got.Code != http.StatusOK || !strings.Contains(got.Body.String(), `"reminders":false`) {
+		t.Errorf("reminders off: %d %s", got.Code, got.Body)
+	}
+	for _, body := range []string{`{}`, `{"on":null}`, `{"on":"yes"}`} {
+		if got := f.do("PUT", "/api/v1/me/reminders", tok, body); got.Code != http.StatusUnprocessableEntity && got.Code != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", body, got.Code, got.Body)
+		}
+	}
+}

@@ -210,6 +210,10 @@ func (s *Server) routes() {
 	v1.GET("/sessions/:id", s.handleSession, api)
 	v1.PUT("/sessions/:id", s.handleUpdateSession, api)
 	v1.POST("/sessions/:id/cancel", s.handleCancelSession, api)
+	v1.GET("/me/notices", s.handleNotices, api)
+	v1.POST("/me/calendar-feed", s.handleCreateFeed, api)
+	v1.DELETE("/me/calendar-feed", s.handleRevokeFeed, api)
+	v1.PUT("/me/reminders", s.handleSetReminders, api)
 }
 
 // compressed reports whether the answer to c is compressed already, or is
