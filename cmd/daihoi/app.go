@@ -138,7 +138,8 @@ func serviceOptions(c *cli) (core.Options, error) {
 		Reports: core.ReportOptions{Kinds: c.cfg.Reports.Kinds, ForecastWeeks: c.cfg.Reports.ForecastWeeks,
 			BaseURL: c.cfg.BaseURL, Mailer: mailer, MailAttempts: m.Attempts},
 		Schedules: core.JobSchedules{ProgressSnapshot: j.ProgressSnapshot, LateFlags: j.LateFlags, ConsistencyCheck: j.ConsistencyCheck,
-			Housekeeping: j.Housekeeping, WeeklyReport: j.WeeklyReport, ReportMail: j.ReportMail}}, nil
+			Housekeeping: j.Housekeeping, WeeklyReport: j.WeeklyReport, ReportMail: j.ReportMail, Reminders: j.Reminders},
+		ReminderDays: c.cfg.Reminders.Days}, nil
 }
 
 // useClock rebuilds the services on clock: the demo runs on its demo date.

@@ -240,11 +240,11 @@ func (w *syncWriter) String() string {
 // takes its schedule from the setting it names (here set through the
 // environment, DAIHOI_JOBS_...), and the scheduler accepts every one.
 func TestEveryJobRunsOnTheScheduleOfItsSetting(t *testing.T) {
-	specs := []string{"1 1 1 1 *", "2 2 2 2 *", "3 3 3 3 *", "4 4 4 4 *", "5 5 5 5 *", "6 6 6 6 *"}
+	specs := []string{"1 1 1 1 *", "2 2 2 2 *", "3 3 3 3 *", "4 4 4 4 *", "5 5 5 5 *", "6 6 6 6 *", "7 7 7 7 *"}
 	want := map[string]string{}
 	env := []string{"DAIHOI_JOBS_ENABLED=false"}
 	for i, setting := range []string{"jobs.progress_snapshot", "jobs.late_flags", "jobs.consistency_check", "jobs.housekeeping",
-		"jobs.weekly_report", "jobs.report_mail"} {
+		"jobs.weekly_report", "jobs.report_mail", "jobs.reminders"} {
 		want[setting] = specs[i]
 		env = append(env, "DAIHOI_"+strings.ToUpper(strings.ReplaceAll(setting, ".", "_"))+"="+specs[i])
 	}

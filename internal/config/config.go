@@ -92,7 +92,13 @@ type Config struct {
 		// ended and queues their e-mails; ReportMail sends (and retries) them.
 		WeeklyReport string `koanf:"weekly_report"`
 		ReportMail   string `koanf:"report_mail"`
+		// Reminders mails the daily reminders.
+		Reminders string `koanf:"reminders"`
 	} `koanf:"jobs"`
+	Reminders struct {
+		// Days is how many days ahead the daily reminders look.
+		Days int `koanf:"days"`
+	} `koanf:"reminders"`
 	Reports struct {
 		// Kinds are the unit kinds reported on every week (besides every
 		// unit someone subscribed to).
@@ -195,6 +201,8 @@ var defaults = map[string]any{
 	"jobs.at_risk_days":         14,
 	"jobs.weekly_report":        "0 7 * * 1",
 	"jobs.report_mail":          "*/5 * * * *",
+	"jobs.reminders":            "30 6 * * *",
+	"reminders.days":            7,
 	"reports.kinds":             []string{"district"},
 	"reports.forecast_weeks":    4,
 	"mail.host":                 "",
@@ -334,6 +342,9 @@ func (c Config) validate() error {
 	}
 	if c.Mail.Attempts < 1 {
 		bad = append(bad, "mail.attempts must be at least 1")
+	}
+	if c.Reminders.Days < 1 || c.Reminders.Days > 90 {
+		bad = append(bad, "reminders.days must be between 1 and 90")
 	}
 	switch c.Log.Format {
 	case "text", "json":

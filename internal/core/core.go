@@ -39,6 +39,9 @@ type Options struct {
 	// ProgressTTL is how long the figures of a progress read are served from
 	// memory to other callers (0: never; see progress_cache.go).
 	ProgressTTL time.Duration
+	// ReminderDays is how many days ahead the daily reminders look
+	// (DefaultReminderDays when 0).
+	ReminderDays int
 }
 
 // Service is the set of daihoi's use cases.

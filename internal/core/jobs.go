@@ -16,6 +16,7 @@ const (
 	JobHousekeeping     = "housekeeping"
 	JobWeeklyReport     = "weekly-report"
 	JobReportMail       = "report-mail"
+	JobReminders        = "reminders"
 )
 
 // CountDriftRows is the figure of a consistency check's run that counts
@@ -24,7 +25,7 @@ const CountDriftRows = "drift_rows"
 
 // JobSchedules are the cron schedules of the jobs (the settings jobs.*).
 type JobSchedules struct {
-	ProgressSnapshot, LateFlags, ConsistencyCheck, Housekeeping, WeeklyReport, ReportMail string
+	ProgressSnapshot, LateFlags, ConsistencyCheck, Housekeeping, WeeklyReport, ReportMail, Reminders string
 }
 
 // newJobRunner registers every job daihoi runs on a runner over the
@@ -57,8 +58,12 @@ func newJobRunner(s *Service) *jobs.Runner {
 				EN: "Make the progress report of the week just ended (before the run's day) for the configured units and those with subscribers; queue their e-mails"}},
 		{Name: JobReportMail, Setting: "jobs.report_mail", Schedule: sch.ReportMail, Run: s.reportMailJob,
 			Description: domain.Text{
-				VI: "Gửi các thư báo cáo tuần đến hạn; thử lại thư gửi lỗi, giãn dần thời gian",
-				EN: "Send the weekly report e-mails that are due; retry failed ones with backoff"}},
+				VI: "Gửi các thư báo cáo tuần và thư nhắc việc đến hạn; thử lại thư gửi lỗi, giãn dần thời gian",
+				EN: "Send the weekly report e-mails and reminders that are due; retry failed ones with backoff"}},
+		{Name: JobReminders, Setting: "jobs.reminders", Schedule: sch.Reminders, Run: s.remindersJob,
+			Description: domain.Text{
+				VI: "Gửi mỗi bí thư thư nhắc việc về các đơn vị của mình, mỗi thành viên tổ công tác các đại hội sắp dự (mỗi người một thư một ngày; không có gì thì không gửi)",
+				EN: "Mail each secretary the day's reminders of her units and each working-group member the congresses they are to attend (one e-mail per person and day; none when there is nothing)"}},
 	} {
 		r.Register(d)
 	}
@@ -186,12 +191,19 @@ func (s *Service) weeklyReportJob(ctx context.Context, p jobs.Params) error {
 	return s.reportMailJob(ctx, p)
 }
 
-// reportMailJob sends the report e-mails that are due.
+// reportMailJob sends the report e-mails and the reminders that are due.
 func (s *Service) reportMailJob(ctx context.Context, p jobs.Params) error {
 	run, err := s.SendReportMails(ctx)
 	p.Count("mails_sent", run.Sent)
 	p.Count("mails_retry", run.Retry)
 	p.Count("mails_failed", run.Failed)
+	if err != nil {
+		return err
+	}
+	rem, err := s.SendReminderMails(ctx)
+	p.Count("reminders_sent", rem.Sent)
+	p.Count("reminders_retry", rem.Retry)
+	p.Count("reminders_failed", rem.Failed)
 	return err
 }
 

@@ -132,6 +132,9 @@ func (s *Service) buildWeeklyReport(ctx context.Context, st *store.Store, round 
 		return report.Weekly{}, err
 	}
 	f.Composition = &comp
+	if f.Sessions, err = st.SessionsHeld(ctx, round.ID, u.Path, from, to); err != nil {
+		return report.Weekly{}, err
+	}
 	return report.Build(f), nil
 }
 
@@ -501,14 +504,7 @@ func (s *Service) SendReportMails(ctx context.Context) (MailRun, error) {
 			return run, ctx.Err()
 		}
 		attempts := d.Attempts + 1
-		var next *time.Time
-		if !mail.Permanent(err) && attempts < s.opts.Reports.MailAttempts && !errors.Is(err, mail.ErrOff) {
-			t := s.clock.Now().Add(domain.MailBackoff(attempts))
-			next = &t
-			run.Retry++
-		} else {
-			run.Failed++
-		}
+		next := s.retryAt(attempts, err, &run)
 		s.log.Warn("report e-mail failed", "to", d.Email, "unit", d.UnitCode, "week", d.Week, "attempt", attempts,
 			"retry_at", next, "err", err)
 		if err := s.store.ReportMailFailed(ctx, d.ID, next, err.Error()); err != nil {
@@ -516,6 +512,20 @@ func (s *Service) SendReportMails(ctx context.Context) (MailRun, error) {
 		}
 	}
 	return run, nil
+}
+
+// retryAt is when a send that failed with err on its attempts-th try is
+// tried again (domain.MailBackoff), or nil when it is given up: refused for
+// good by the server, mail off, or mail.attempts reached. It counts the
+// outcome in run.
+func (s *Service) retryAt(attempts int, err error, run *MailRun) *time.Time {
+	if mail.Permanent(err) || attempts >= s.opts.Reports.MailAttempts || errors.Is(err, mail.ErrOff) {
+		run.Failed++
+		return nil
+	}
+	run.Retry++
+	t := s.clock.Now().Add(domain.MailBackoff(attempts))
+	return &t
 }
 
 // ReportURL is the address of the report's page in the web app.

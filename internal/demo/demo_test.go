@@ -386,6 +386,20 @@ func TestSeed(t *testing.T) {
 			t.Errorf("Bạch Mai's first cell: working group %+v, want %s", w, demo.GroupName(1))
 		}
 	})
+	t.Run("the district held its 3 training sessions for the wards' committees", func(t *testing.T) {
+		ss, err := svc.TrainingSessions(ctx, sys, demo.DistrictCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ss) != 3 {
+			t.Fatalf("%d sessions, want 3", len(ss))
+		}
+		for _, s := range ss {
+			if len(s.Invited) != 20 || s.Attended == nil || s.Cancelled {
+				t.Errorf("session %q: %d invited, attended %v, cancelled %v", s.Title, len(s.Invited), s.Attended, s.Cancelled)
+			}
+		}
+	})
 	t.Run("a second Seed changes nothing", func(t *testing.T) {
 		counts := func() [4]int {
 			var c [4]int

@@ -150,6 +150,9 @@ func seedRound(ctx context.Context, svc *core.Service, at time.Time) error {
 	if err := seedGroups(ctx, svc); err != nil {
 		return err
 	}
+	if err := seedSessions(ctx, svc, at); err != nil {
+		return err
+	}
 	if err := seedPapers(ctx, svc, r.ID); err != nil {
 		return err
 	}

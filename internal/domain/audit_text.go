@@ -62,6 +62,11 @@ func (e AuditEntry) Describe(milestone func(code string) Text) Text {
 		}
 	case "results.set":
 		return Text{VI: "Ghi kết quả đại hội", EN: "Results of the congress recorded"}
+	case "session.create", "session.update", "session.cancel":
+		var a SessionSnapshot
+		if e.decode(nil, &a) {
+			return describeSession(e.Action, a)
+		}
 	case "report.weekly":
 		return Text{VI: "Lập báo cáo tuần", EN: "Weekly report made"}
 	case "group.create", "group.rename", "group.member", "group.member.remove", "group.assign", "group.unassign",
@@ -98,6 +103,12 @@ func describeCongress(b, a CongressSnapshot) Text {
 	}
 	if !SameDay(b.PlannedDate, a.PlannedDate) {
 		add("ngày dự kiến "+dayOr(a.PlannedDate, "(bỏ)"), "planned for "+dayOr(a.PlannedDate, "(none)"))
+	}
+	if !SameClockTime(b.PlannedTime, a.PlannedTime) {
+		add("giờ khai mạc "+clockOr(a.PlannedTime, "(bỏ)"), "opening at "+clockOr(a.PlannedTime, "(none)"))
+	}
+	if b.Place != a.Place {
+		add("địa điểm "+textOr(a.Place, "(bỏ)"), "place "+textOr(a.Place, "(none)"))
 	}
 	if n, ok := changedCount(b.DelegatesExpected, a.DelegatesExpected); ok {
 		add(fmt.Sprintf("%s đại biểu được triệu tập", n), fmt.Sprintf("%s delegates called", n))
@@ -137,4 +148,40 @@ func dayOr(d *Day, none string) string {
 		return none
 	}
 	return d.VI()
+}
+
+// clockOr is t as HH:MM, or none.
+func clockOr(t *ClockTime, none string) string {
+	if t == nil {
+		return none
+	}
+	return t.String()
+}
+
+// textOr is s, or none when empty.
+func textOr(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
+}
+
+// describeSession says what was done to a training session.
+func describeSession(action string, a SessionSnapshot) Text {
+	when := a.Day.VI()
+	if a.Start != nil {
+		when = a.Start.String() + " " + when
+	}
+	switch action {
+	case "session.create":
+		return Text{VI: fmt.Sprintf("Lên lịch tập huấn %q lúc %s, mời %d đơn vị", a.Title, when, len(a.Invited)),
+			EN: fmt.Sprintf("Training session %q planned for %s, %d %s invited", a.Title, when, len(a.Invited), Plural(len(a.Invited), "unit", "units"))}
+	case "session.cancel":
+		return Text{VI: fmt.Sprintf("Huỷ buổi tập huấn %q (%s)", a.Title, when), EN: fmt.Sprintf("Training session %q (%s) cancelled", a.Title, when)}
+	}
+	if a.Attended != nil {
+		return Text{VI: fmt.Sprintf("Cập nhật buổi tập huấn %q (%s): %d người dự", a.Title, when, *a.Attended),
+			EN: fmt.Sprintf("Training session %q (%s) updated: %d attended", a.Title, when, *a.Attended)}
+	}
+	return Text{VI: fmt.Sprintf("Cập nhật buổi tập huấn %q (%s)", a.Title, when), EN: fmt.Sprintf("Training session %q (%s) updated", a.Title, when)}
 }

@@ -20,14 +20,18 @@ type Congress struct {
 	// Members is the number of party members of the unit.
 	Members int `json:"members" db:"unit_members"`
 
-	Status            CongressStatus `json:"status" db:"status"`
-	StatusName        Text           `json:"status_name" db:"-"`
-	PlannedDate       *Day           `json:"planned_date" db:"planned_date"`
-	HeldDate          *Day           `json:"held_date" db:"held_date"`
-	DelegatesExpected *int           `json:"delegates_expected" db:"delegates_expected"`
-	DelegatesPresent  *int           `json:"delegates_present" db:"delegates_present"`
-	IsPilot           bool           `json:"pilot" db:"is_pilot"`
-	LessonsLearned    string         `json:"lessons_learned" db:"lessons_learned"`
+	Status      CongressStatus `json:"status" db:"status"`
+	StatusName  Text           `json:"status_name" db:"-"`
+	PlannedDate *Day           `json:"planned_date" db:"planned_date"`
+	// PlannedTime and Place: when (Asia/Ho_Chi_Minh) and where the planned
+	// congress starts.
+	PlannedTime       *ClockTime `json:"planned_time" db:"planned_time"`
+	Place             string     `json:"place" db:"place"`
+	HeldDate          *Day       `json:"held_date" db:"held_date"`
+	DelegatesExpected *int       `json:"delegates_expected" db:"delegates_expected"`
+	DelegatesPresent  *int       `json:"delegates_present" db:"delegates_present"`
+	IsPilot           bool       `json:"pilot" db:"is_pilot"`
+	LessonsLearned    string     `json:"lessons_learned" db:"lessons_learned"`
 
 	// Deadline is the deadline in force; DeadlineSource says where it comes
 	// from: "override" (set for this unit) or "rule" (a rule of the round).
@@ -75,6 +79,8 @@ func (c *Congress) Fill() {
 type CongressSnapshot struct {
 	Status                 CongressStatus `json:"status"`
 	PlannedDate            *Day           `json:"planned_date"`
+	PlannedTime            *ClockTime     `json:"planned_time,omitempty"`
+	Place                  string         `json:"place,omitempty"`
 	HeldDate               *Day           `json:"held_date"`
 	DelegatesExpected      *int           `json:"delegates_expected"`
 	DelegatesPresent       *int           `json:"delegates_present"`
@@ -87,7 +93,7 @@ type CongressSnapshot struct {
 
 // Snapshot returns the recorded fields of c.
 func (c Congress) Snapshot() CongressSnapshot {
-	return CongressSnapshot{Status: c.Status, PlannedDate: c.PlannedDate, HeldDate: c.HeldDate,
+	return CongressSnapshot{Status: c.Status, PlannedDate: c.PlannedDate, PlannedTime: c.PlannedTime, Place: c.Place, HeldDate: c.HeldDate,
 		DelegatesExpected: c.DelegatesExpected, DelegatesPresent: c.DelegatesPresent, IsPilot: c.IsPilot,
 		LessonsLearned: c.LessonsLearned, DeadlineOverride: c.DeadlineOverride,
 		DeadlineOverrideReason: c.DeadlineOverrideReason, CascadeOverrideReason: c.CascadeOverrideReason}
@@ -96,7 +102,8 @@ func (c Congress) Snapshot() CongressSnapshot {
 // Same reports whether two snapshots record the same state.
 func (s CongressSnapshot) Same(o CongressSnapshot) bool {
 	eqInt := func(a, b *int) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
-	return s.Status == o.Status && SameDay(s.PlannedDate, o.PlannedDate) && SameDay(s.HeldDate, o.HeldDate) &&
+	return s.Status == o.Status && SameDay(s.PlannedDate, o.PlannedDate) &&
+		SameClockTime(s.PlannedTime, o.PlannedTime) && s.Place == o.Place && SameDay(s.HeldDate, o.HeldDate) &&
 		eqInt(s.DelegatesExpected, o.DelegatesExpected) && eqInt(s.DelegatesPresent, o.DelegatesPresent) &&
 		s.IsPilot == o.IsPilot && s.LessonsLearned == o.LessonsLearned && SameDay(s.DeadlineOverride, o.DeadlineOverride) &&
 		s.DeadlineOverrideReason == o.DeadlineOverrideReason && s.CascadeOverrideReason == o.CascadeOverrideReason
@@ -109,6 +116,8 @@ func (s CongressSnapshot) Same(o CongressSnapshot) bool {
 type CongressPatch struct {
 	Status                *string `json:"status"`
 	PlannedDate           *string `json:"planned_date" input:"nullable"`
+	PlannedTime           *string `json:"planned_time" input:"nullable"`
+	Place                 *string `json:"place" input:"nullable"`
 	HeldDate              *string `json:"held_date" input:"nullable"`
 	DelegatesExpected     *int    `json:"delegates_expected"`
 	DelegatesPresent      *int    `json:"delegates_present"`
@@ -136,6 +145,8 @@ func (p *CongressPatch) Normalize() {
 	}
 	line(p.Status)
 	line(p.PlannedDate)
+	line(p.PlannedTime)
+	line(p.Place)
 	line(p.HeldDate)
 	lines(p.LessonsLearned)
 	lines(p.CascadeOverrideReason)
@@ -287,6 +298,14 @@ func applyDates(next *Congress, cur Congress, p CongressPatch, f CongressFacts, 
 			}
 			next.PlannedDate = d
 		}
+	}
+	if p.PlannedTime != nil {
+		if t, ok := ReadClockTime(v, "planned_time", *p.PlannedTime); ok {
+			next.PlannedTime = t
+		}
+	}
+	if p.Place != nil {
+		next.Place = ReadPlace(v, "place", *p.Place)
 	}
 	held := cur.HeldDate
 	heldOK := true

@@ -43,6 +43,8 @@ type Facts struct {
 	MissingPapers      []domain.CongressMissingPapers
 	MissingPapersCount int
 	Composition        *domain.CompositionReport
+	// Sessions are the training sessions of the week (see Weekly).
+	Sessions []domain.TrainingSession
 }
 
 // Child is a unit directly below and its facts on To.
@@ -60,7 +62,7 @@ func Build(f Facts) Weekly {
 	from, to := f.Week.Monday(), f.Week.Sunday()
 	r := Weekly{Version: Version, Unit: f.Unit, KindName: f.Rules.Name(f.Unit.Kind), RoundID: f.Round.ID, RoundName: f.Round.Name,
 		Week: f.Week.String(), From: from, To: to, MadeAt: f.MadeAt,
-		MissingPapers: f.MissingPapers, MissingPapersCount: f.MissingPapersCount, Composition: f.Composition}
+		MissingPapers: f.MissingPapers, MissingPapersCount: f.MissingPapersCount, Composition: f.Composition, Sessions: f.Sessions}
 	now, before := f.Now, f.Before
 	figure := func(key string, v, t, pv, pt int) Figure {
 		return Figure{Key: key, Name: FigureName(key), Value: v, Total: t, Prev: pv, PrevTotal: pt}

@@ -43,6 +43,8 @@ type View struct {
 	// MissingPapers and Composition are the tables of the papers and the
 	// people elected.
 	MissingPapers, Composition paperRows
+	// Sessions are the training sessions of the week.
+	Sessions paperRows
 }
 
 type figureView struct {
@@ -162,7 +164,8 @@ func newView(r Weekly, lang string, links bool) View {
 		HeldCount: r.HeldInWeekCount, PlannedCount: r.PlannedNextWeekCount,
 		HeldMore: r.HeldInWeekCount - len(r.HeldInWeek), PlannedMore: r.PlannedNextWeekCount - len(r.PlannedNextWeek),
 		LateCount: r.LateCount, AtRiskCount: r.AtRiskCount, LateMore: r.LateCount + r.AtRiskCount - len(r.Late), Verdict: r.Forecast.Verdict().In(lang), OnTime: r.Forecast.OnTime || r.Forecast.Left == 0,
-		MissingPapers: tableRows(missingPapersTable(r, lang), lang), Composition: tableRows(compositionTable(r, lang), lang)}
+		MissingPapers: tableRows(missingPapersTable(r, lang), lang), Composition: tableRows(compositionTable(r, lang), lang),
+		Sessions: tableRows(sessionsTable(r), lang)}
 	for _, f := range r.Headline {
 		fv := figureView{Name: f.Name.In(lang), Value: fmt.Sprint(f.Value), Prev: fmt.Sprint(f.Prev), Change: signed(f.Change()),
 			Up: f.Change() > 0, Down: f.Change() < 0, Late: !f.HasTotal(), Bad: !f.HasTotal() && f.Value > 0}

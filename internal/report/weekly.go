@@ -57,6 +57,8 @@ type Weekly struct {
 	MissingPapers      []domain.CongressMissingPapers `json:"missing_papers,omitempty"`
 	MissingPapersCount int                            `json:"missing_papers_count,omitempty"`
 	Composition        *domain.CompositionReport      `json:"composition,omitempty"`
+	// Sessions are the training sessions held in the subtree during the week.
+	Sessions []domain.TrainingSession `json:"sessions,omitempty"`
 }
 
 // Version is the layout written today.

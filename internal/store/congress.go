@@ -16,7 +16,7 @@ import (
 // in all, overdue and moot at $3.
 const congressCols = `SELECT c.round_id, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind,
 	coalesce(u.category, '') AS category, u.path::text AS unit_path, u.members AS unit_members,
-	c.status, c.planned_date, c.held_date, c.delegates_expected, c.delegates_present, c.is_pilot, c.lessons_learned,
+	c.status, c.planned_date, c.planned_time, c.place, c.held_date, c.delegates_expected, c.delegates_present, c.is_pilot, c.lessons_learned,
 	c.deadline, c.deadline_override, c.deadline_override_reason, c.cascade_override_reason, c.version, c.updated_at,
 	congress_late_on(c.deadline, c.held_date, $3::date) AS late,
 	CASE WHEN congress_late_on(c.deadline, c.held_date, $3::date) THEN $3::date - c.deadline ELSE 0 END AS days_overdue,

@@ -203,14 +203,16 @@ func (s *Store) UpdateCongresses(ctx context.Context, actor domain.Principal, ro
 	return out, nil
 }
 
-// writeCongressSQL is step 3: the congress ($3-$12) with a new version, and
+// writeCongressSQL is step 3: the congress ($3-$12, $18-$19; the planned day
+// cleared before it is held kept as withdrawn) with a new version, and
 // its auto milestones 'held' (when $13: done on the held date $5, by $14)
 // and 'results_reported' (when $15: done on $16, by $17).
 var writeCongressSQL = prepare(`WITH c AS (
 		UPDATE congresses SET status = $3, planned_date = $4, held_date = $5,
 			delegates_expected = $6, delegates_present = $7, is_pilot = $8, lessons_learned = $9,
 			deadline_override = $10, deadline_override_reason = $11, cascade_override_reason = $12,
-			version = version + 1, updated_at = now()
+			planned_time = $18, place = $19, version = version + 1, updated_at = now(),
+			withdrawn_date = CASE WHEN $4::date IS NULL AND $5::date IS NULL THEN coalesce(planned_date, withdrawn_date) END
 		WHERE round_id = $1 AND unit_id = $2
 		RETURNING unit_id
 	)
@@ -240,7 +242,7 @@ func writeCongress(ctx context.Context, tx *txn, actor domain.Principal, cur, ne
 	_, err := tx.execPrepared(ctx, writeCongressSQL,
 		cur.RoundID, cur.UnitID, next.Status, next.PlannedDate, next.HeldDate, next.DelegatesExpected, next.DelegatesPresent,
 		next.IsPilot, next.LessonsLearned, next.DeadlineOverride, next.DeadlineOverrideReason, next.CascadeOverrideReason,
-		held, doneBy(next.HeldDate), reported, reportedOn, doneBy(reportedOn))
+		held, doneBy(next.HeldDate), reported, reportedOn, doneBy(reportedOn), next.PlannedTime, next.Place)
 	if err != nil {
 		return fmt.Errorf("store: update congress %s: %w", cur.UnitCode, err)
 	}

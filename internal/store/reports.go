@@ -343,21 +343,32 @@ func (s *Store) ReportMailsOf(ctx context.Context, unitID int64, week string) ([
 
 // ReportMailSent records a delivered e-mail.
 func (s *Store) ReportMailSent(ctx context.Context, id int64, at time.Time) error {
-	if _, err := s.db.ExecContext(ctx, `UPDATE report_mails SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = ''
+	return s.mailSent(ctx, "report_mails", id, at)
+}
+
+// ReportMailFailed records a failed attempt: retried at next, or failed
+// for good when next is nil.
+func (s *Store) ReportMailFailed(ctx context.Context, id int64, next *time.Time, reason string) error {
+	return s.mailFailed(ctx, "report_mails", id, next, reason)
+}
+
+// mailSent records the delivery of the e-mail id of the outbox table (report_mails, reminder_mails).
+func (s *Store) mailSent(ctx context.Context, table string, id int64, at time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE `+table+` SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = ''
 		WHERE id = $1`, id, at); err != nil {
 		return fmt.Errorf("store: e-mail %d sent: %w", id, err)
 	}
 	return nil
 }
 
-// ReportMailFailed records a failed attempt: retried at next, or failed
-// for good when next is nil.
-func (s *Store) ReportMailFailed(ctx context.Context, id int64, next *time.Time, reason string) error {
+// mailFailed records a failed attempt of the e-mail id of the outbox
+// table: retried at next, or failed for good when next is nil.
+func (s *Store) mailFailed(ctx context.Context, table string, id int64, next *time.Time, reason string) error {
 	status := "pending"
 	if next == nil {
 		status = "failed"
 	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE report_mails SET status = $2, attempts = attempts + 1,
+	if _, err := s.db.ExecContext(ctx, `UPDATE `+table+` SET status = $2, attempts = attempts + 1,
 			next_attempt_at = coalesce($3, next_attempt_at), last_error = $4 WHERE id = $1`, id, status, next, reason); err != nil {
 		return fmt.Errorf("store: e-mail %d failed: %w", id, err)
 	}

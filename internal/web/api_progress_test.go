@@ -162,8 +162,8 @@ func TestJobsAPIIsForAdminsAndTheBoard(t *testing.T) {
 			}
 			var body jobsResponse
 			res.decode(t, &body)
-			if len(body.Runs) != tc.runs || len(body.Jobs) != 6 {
-				t.Errorf("%d runs of %d jobs, want %d runs of 6 (four of the round, the weekly report and its e-mails)", len(body.Runs), len(body.Jobs), tc.runs)
+			if len(body.Runs) != tc.runs || len(body.Jobs) != 7 {
+				t.Errorf("%d runs of %d jobs, want %d runs of 7 (four of the round, the weekly report and its e-mails, the reminders)", len(body.Runs), len(body.Jobs), tc.runs)
 			}
 		})
 	}

@@ -145,6 +145,7 @@ func TestHostileTextIsInertInEveryPageFileAndEmail(t *testing.T) {
 		expand(":lang", "en")
 		expand(":doc", "invitation", "results_report")
 		expand("*", "daihoi.css")
+		expand(":file", "not-a-token.ics")
 		for i, p := range out {
 			switch {
 			case strings.HasSuffix(p, "/reports/compare"):

@@ -48,7 +48,7 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		s.log.LogAttrs(req.Context(), level, "http request",
 			slog.String("method", req.Method),
-			slog.String("path", req.URL.Path),
+			slog.String("path", loggedPath(req.URL.Path)),
 			slog.Int("status", res.Status),
 			slog.Duration("latency", time.Since(start)),
 			slog.Int64("bytes", res.Size),
@@ -58,6 +58,15 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		)
 		return nil
 	}
+}
+
+// loggedPath is the path as the access log keeps it: a calendar feed's
+// secret token is left out (the path is the key to the feed).
+func loggedPath(p string) string {
+	if strings.HasPrefix(p, "/calendar/") {
+		return "/calendar/…"
+	}
+	return p
 }
 
 // HeaderClock carries the time by the server's clock on every response of a

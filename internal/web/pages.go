@@ -60,7 +60,8 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 	out := make(map[string]*template.Template, len(names))
 	for _, n := range names {
 		t, err := template.New(path.Base(n)).Funcs(langFuncs(nil, "", nil)).Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }, "domid": domID, "field": fieldOf,
-			"list": func(xs ...string) []string { return xs }}).
+			"list": func(xs ...string) []string { return xs }, "clocktime": domain.ShowClockTime,
+			"weekday": weekdayOf, "sessionForm": sessionFormOf, "feedSince": feedSince}).
 			ParseFS(fsys, "layout/*.html", "report/*.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", n, err)

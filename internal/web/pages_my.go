@@ -56,7 +56,7 @@ type myPage struct {
 }
 
 // myFields are the fields of a card's form.
-var myFields = []string{"planned_date", "held_date", "delegates_present", "cascade_override_reason"}
+var myFields = []string{"planned_date", "planned_time", "place", "held_date", "delegates_present", "cascade_override_reason"}
 
 // nextStep is the status a card's form moves a congress to.
 var nextStep = map[domain.CongressStatus]domain.CongressStatus{
@@ -117,6 +117,7 @@ func patchOf(c echo.Context) domain.CongressPatch {
 		return nil
 	}
 	patch.Status, patch.PlannedDate, patch.HeldDate = text("status"), text("planned_date"), text("held_date")
+	patch.PlannedTime, patch.Place = text("planned_time"), text("place")
 	patch.CascadeOverrideReason = text("cascade_override_reason")
 	patch.DelegatesPresent = countOf(c.FormValue("delegates_present"))
 	return patch

@@ -18,6 +18,10 @@ type profilePage struct {
 	Grants []domain.Grant
 	// Email and Password are the forms as typed when they were refused.
 	Email, Password *formState
+	// Notices are the calendar feed's and the reminders' settings; FeedURL
+	// the address of a feed just made (shown once).
+	Notices domain.Notices
+	FeedURL string
 }
 
 // handleProfilePage shows the signed-in user's profile (also at /password).
@@ -30,7 +34,16 @@ func (s *Server) handleProfilePage(c echo.Context) error {
 }
 
 func (s *Server) profilePage(c echo.Context, p *domain.Principal, status int, which string, form *formState) error {
-	d := profilePage{Grants: p.Grants}
+	return s.profilePageWith(c, p, status, which, form, "")
+}
+
+// profilePageWith is profilePage with the address of a feed just made.
+func (s *Server) profilePageWith(c echo.Context, p *domain.Principal, status int, which string, form *formState, feedURL string) error {
+	n, err := s.svc.Notices(c.Request().Context(), *p)
+	if err != nil {
+		return err
+	}
+	d := profilePage{Grants: p.Grants, Notices: n, FeedURL: feedURL}
 	switch which {
 	case "email":
 		d.Email = form

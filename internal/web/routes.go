@@ -91,6 +91,16 @@ func (s *Server) routes() {
 	e.GET("/units/:code/reports/compare", s.handleCompareReportsPage, page)
 	e.GET("/units/:code/reports/:week", s.handleReportPage, page)
 	e.GET("/units/:code/reports/:week/report.:format", s.handleReportFilePage, page)
+	e.GET("/units/:code/calendar", s.handleCalendarPage, page)
+	e.GET("/units/:code/calendar.xlsx", s.handleCalendarXLSX, page)
+	e.GET("/groups/:id/calendar", s.handleGroupCalendarPage, page)
+	e.GET("/units/:code/sessions", s.handleSessionsPage, page)
+	e.POST("/units/:code/sessions", s.handleSessionSubmit, page, s.csrf)
+	e.POST("/sessions/:id", s.handleSessionSubmit, page, s.csrf)
+	e.POST("/profile/feed", s.handleFeedSubmit, page, s.csrf)
+	e.POST("/profile/reminders", s.handleRemindersSubmit, page, s.csrf)
+	// The iCalendar feeds: the secret token in the path is the key; no session.
+	e.GET("/calendar/:file", s.handleCalendarFeed)
 	e.GET("/groups", s.handleGroupsPage, page)
 	e.POST("/groups", s.handleCreateGroupPage, page, s.csrf)
 	e.GET("/groups/:id", s.handleGroupPage, page)
@@ -193,6 +203,20 @@ func (s *Server) routes() {
 	v1.GET("/units/:code/reports/:week", s.handleReport, api)
 	v1.GET("/units/:code/reports/:week/mails", s.handleReportMails, api)
 	v1.POST("/jobs/:name/run", s.handleRunJob, api)
+
+	// The calendar of a subtree or a working group (congresses and training
+	// sessions, with conflicts), and the training sessions.
+	v1.GET("/units/:code/calendar", s.handleCalendar, api)
+	v1.GET("/groups/:id/calendar", s.handleGroupCalendar, api)
+	v1.GET("/units/:code/sessions", s.handleSessions, api)
+	v1.POST("/units/:code/sessions", s.handleCreateSession, api)
+	v1.GET("/sessions/:id", s.handleSession, api)
+	v1.PUT("/sessions/:id", s.handleUpdateSession, api)
+	v1.POST("/sessions/:id/cancel", s.handleCancelSession, api)
+	v1.GET("/me/notices", s.handleNotices, api)
+	v1.POST("/me/calendar-feed", s.handleCreateFeed, api)
+	v1.DELETE("/me/calendar-feed", s.handleRevokeFeed, api)
+	v1.PUT("/me/reminders", s.handleSetReminders, api)
 }
 
 // compressed reports whether the answer to c is compressed already, or is

@@ -1,0 +1,206 @@
+package core
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
+)
+
+// MaxCalendarEvents bounds the events of one calendar.
+const MaxCalendarEvents = 5000
+
+// Calendar is the calendar of a unit's subtree over a range of days: its
+// congresses planned and held and its training sessions, day by day, and
+// the conflicts among them.
+type Calendar struct {
+	Unit    domain.UnitRef   `json:"unit"`
+	RoundID int64            `json:"round_id"`
+	From    domain.Day       `json:"from"`
+	To      domain.Day       `json:"to"`
+	Kind    domain.EventKind `json:"kind,omitempty"`
+	Group   int64            `json:"group,omitempty"`
+	// GroupName names the working group of a group's calendar.
+	GroupName string                 `json:"group_name,omitempty"`
+	Events    []domain.CalendarEvent `json:"events"`
+	Conflicts []domain.EventConflict `json:"conflicts"`
+	// Truncated: there were more than MaxCalendarEvents events; narrow the range.
+	Truncated bool `json:"truncated"`
+	// MayPlanSessions: the caller may hold training sessions for the unit.
+	MayPlanSessions bool `json:"may_plan_sessions"`
+}
+
+// CalendarInput is a calendar's range and filters as typed: days
+// (dd/mm/yyyy or YYYY-MM-DD; see domain.ReadCalendarQuery), the kind of
+// events ("congress", "session" or "" for both) and a working group's id
+// ("" for every unit).
+type CalendarInput struct {
+	From, To, Kind, Group string
+}
+
+// Calendar returns the calendar of the subtree of the unit with code in
+// the current round, for any reader of the unit.
+func (s *Service) Calendar(ctx context.Context, p domain.Principal, code string, in CalendarInput) (Calendar, error) {
+	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, 0)
+	if err != nil {
+		return Calendar{}, err
+	}
+	q, today, err := s.calendarQuery(in)
+	if err != nil {
+		return Calendar{}, err
+	}
+	if g := strings.TrimSpace(in.Group); g != "" {
+		if q.Group, err = strconv.ParseInt(g, 10, 64); err != nil || q.Group <= 0 {
+			return Calendar{}, domain.Invalid("group", "Tổ công tác không hợp lệ", "not a working group")
+		}
+		if _, err := s.groupFor(ctx, p, q.Group, false); err != nil {
+			return Calendar{}, err
+		}
+	}
+	events, conflicts, truncated, err := s.calendarEvents(ctx, id, []string{u.Path}, q, today)
+	if err != nil {
+		return Calendar{}, err
+	}
+	return Calendar{Unit: domain.UnitRef{Code: u.Code, Name: u.Name, Kind: u.Kind}, RoundID: id, From: q.From, To: q.To,
+		Kind: q.Kind, Group: q.Group, Events: events, Conflicts: conflicts, Truncated: truncated,
+		MayPlanSessions: p.Can(domain.ActManage, u.Path)}, nil
+}
+
+// GroupCalendar returns the calendar of the units working group id
+// follows, for its members and the readers of the group's unit.
+func (s *Service) GroupCalendar(ctx context.Context, p domain.Principal, id int64, in CalendarInput) (Calendar, error) {
+	g, err := s.groupFor(ctx, p, id, false)
+	if err != nil {
+		return Calendar{}, err
+	}
+	q, today, err := s.calendarQuery(in)
+	if err != nil {
+		return Calendar{}, err
+	}
+	q.Group = g.ID
+	events, conflicts, truncated, err := s.calendarEvents(ctx, g.RoundID, []string{g.UnitPath}, q, today)
+	if err != nil {
+		return Calendar{}, err
+	}
+	return Calendar{Unit: g.Unit, RoundID: g.RoundID, From: q.From, To: q.To, Kind: q.Kind, Group: g.ID, GroupName: g.Name,
+		Events: events, Conflicts: conflicts, Truncated: truncated}, nil
+}
+
+// calendarQuery reads in's range and kind as of today (domain.ReadCalendarQuery).
+func (s *Service) calendarQuery(in CalendarInput) (domain.CalendarQuery, domain.Day, error) {
+	today := domain.TodayDay(s.clock)
+	q, err := domain.ReadCalendarQuery(in.From, in.To, in.Kind, today)
+	return q, today, err
+}
+
+// calendarEvents reads the events of round within roots for q and finds
+// their conflicts (domain.EventConflicts) from who is expected at them.
+func (s *Service) calendarEvents(ctx context.Context, round int64, roots []string, q domain.CalendarQuery, today domain.Day) ([]domain.CalendarEvent, []domain.EventConflict, bool, error) {
+	events, err := s.store.CalendarEvents(ctx, round, roots, q, today, MaxCalendarEvents+1)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	truncated := len(events) > MaxCalendarEvents
+	if truncated {
+		events = events[:MaxCalendarEvents]
+	}
+	var codes []string
+	for _, e := range events {
+		if e.Kind == domain.EventCongress {
+			codes = append(codes, e.UnitCode)
+		}
+	}
+	pres, err := s.store.Presences(ctx, round, codes)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return events, domain.EventConflicts(events, pres), truncated, nil
+}
+
+// MaxSessions bounds a listing of training sessions.
+const MaxSessions = 500
+
+// sessionText names a training session in errors.
+var sessionText = domain.Text{VI: "Buổi tập huấn", EN: "Training session"}
+
+// TrainingSessions lists the training sessions of the current round held by the
+// units of the subtree of the unit with code, newest first, for any reader.
+func (s *Service) TrainingSessions(ctx context.Context, p domain.Principal, code string) ([]domain.TrainingSession, error) {
+	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, 0)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.SessionsWithin(ctx, id, u.Path, MaxSessions)
+}
+
+// TrainingSession returns the training session id to a reader of the unit holding it.
+func (s *Service) TrainingSession(ctx context.Context, p domain.Principal, id int64) (domain.TrainingSession, error) {
+	t, err := s.store.Session(ctx, id)
+	if err != nil {
+		return t, err
+	}
+	if !p.Can(domain.ActRead, t.UnitPath) {
+		return domain.TrainingSession{}, domain.NotFound(sessionText, strconv.FormatInt(id, 10))
+	}
+	return t, nil
+}
+
+// CreateTrainingSession records a training session held by the unit with code in
+// the current round; a board user of the unit (or above) may. The units
+// invited must be of its subtree. Audited.
+func (s *Service) CreateTrainingSession(ctx context.Context, p domain.Principal, code string, in domain.SessionInput) (domain.TrainingSession, error) {
+	id, u, err := s.roundUnit(ctx, p, domain.ActManage, code, 0)
+	if err != nil {
+		return domain.TrainingSession{}, err
+	}
+	span, err := s.store.RoundSpan(ctx, id)
+	if err != nil {
+		return domain.TrainingSession{}, err
+	}
+	f, err := in.Read(span)
+	if err != nil {
+		return domain.TrainingSession{}, err
+	}
+	return s.store.CreateSession(ctx, p, id, u, f)
+}
+
+// UpdateTrainingSession replaces the fields of training session id if in.Version
+// is still its version; a board user of its unit may. Audited.
+func (s *Service) UpdateTrainingSession(ctx context.Context, p domain.Principal, id int64, in domain.SessionInput) (domain.TrainingSession, error) {
+	cur, err := s.TrainingSession(ctx, p, id)
+	if err != nil {
+		return cur, err
+	}
+	span, err := s.store.RoundSpan(ctx, cur.RoundID)
+	if err != nil {
+		return cur, err
+	}
+	f, err := in.Read(span)
+	if err != nil {
+		return cur, err
+	}
+	return s.store.UpdateSession(ctx, p, id, store.SessionChange{Fields: &f, Cancelled: cur.Cancelled, Version: in.Version}, s.manageSession(p))
+}
+
+// CancelTrainingSession calls training session id off (it is kept, and feeds
+// announce the cancellation) if version is still its version; a board user
+// of its unit may. Audited.
+func (s *Service) CancelTrainingSession(ctx context.Context, p domain.Principal, id int64, version int) (domain.TrainingSession, error) {
+	if _, err := s.TrainingSession(ctx, p, id); err != nil {
+		return domain.TrainingSession{}, err
+	}
+	return s.store.UpdateSession(ctx, p, id, store.SessionChange{Cancelled: true, Version: version}, s.manageSession(p))
+}
+
+// manageSession refuses a change of a session by p unless p manages its
+// unit, on the session as locked.
+func (s *Service) manageSession(p domain.Principal) func(domain.TrainingSession) error {
+	return func(t domain.TrainingSession) error {
+		if !p.Can(domain.ActManage, t.UnitPath) {
+			return domain.Forbidden()
+		}
+		return nil
+	}
+}
