@@ -45,7 +45,7 @@ Commands:
                                          admin of a root unit (a unit without parent). Nobody deactivates
                                          themselves or gives up their own last admin role.
   jobs run NAME [--as-of YYYY-MM-DD] [--round ID]   run a job once now: progress-snapshot, late-flags,
-                                         consistency-check, housekeeping, weekly-report, report-mail
+                                         consistency-check, housekeeping, weekly-report, report-mail, reminders
                                          (recorded like scheduled runs)
   jobs list [--job NAME] [--limit N]     list the recent runs of the jobs
   report weekly --unit CODE [--week 2020-W14] [--format html|xlsx|csv|pdf] [--out FILE] [--lang vi|en] [--force]
