@@ -98,6 +98,9 @@ func renderPDF(r Weekly, lang string) ([]byte, []string, error) {
 	d.tableSection(labels.SheetLate, lateTable(r, lang))
 	d.tableSection(paperLabels.SheetMissing, missingPapersTable(r, lang))
 	d.tableSection(paperLabels.SheetComposition, compositionTable(r, lang))
+	if len(r.Sessions) > 0 {
+		d.tableSection(sessionLabels.Sheet, sessionsTable(r))
+	}
 
 	var buf bytes.Buffer
 	if err := p.Output(&buf); err != nil {

@@ -34,6 +34,9 @@ func XLSX(w io.Writer, r Weekly, lang string) error {
 	b.tableSheet(lateTable(r, lang))
 	b.tableSheet(missingPapersTable(r, lang))
 	b.tableSheet(compositionTable(r, lang))
+	if len(r.Sessions) > 0 {
+		b.tableSheet(sessionsTable(r))
+	}
 	b.check(tablefile.SetDimensions(f))
 	b.check(f.SetDocProps(&excelize.DocProperties{Title: r.Title(lang), Creator: "daihoi", Language: lang}))
 	if b.err != nil {
