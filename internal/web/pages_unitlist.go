@@ -82,6 +82,9 @@ type unitListView struct {
 	ShowDeadline, ShowPlanned, ShowOD bool
 	// Filtered: the list is narrowed or sorted otherwise than by default.
 	Filtered bool
+	// AsOf is the past day asked for (?as_of=), kept by every link and
+	// form of the page; empty for today.
+	AsOf string
 }
 
 // handleUnitListPage shows a page of a list of units.
@@ -126,6 +129,10 @@ func (s *Server) handleUnitListPage(c echo.Context) error {
 	}
 	base := "/units/" + url.PathEscape(l.Unit.Code) + "/list"
 	vals := listValues(q)
+	if c.QueryParam("as_of") != "" {
+		v.AsOf = l.AsOf.String()
+		vals.Set("as_of", v.AsOf)
+	}
 	if q.Page > 1 {
 		vals.Set("page", strconv.Itoa(q.Page-1))
 		v.Prev = base + "?" + vals.Encode()

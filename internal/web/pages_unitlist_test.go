@@ -154,6 +154,17 @@ func TestTheLateListPageShowsEachUnitsPlaceAndDownloadsIt(t *testing.T) {
 			t.Errorf("page lacks %s", want)
 		}
 	}
+	t.Run("a past day's list keeps its day in every link and form", func(t *testing.T) {
+		body := b.send("GET", "/units/HN.HBT/list?which=late&as_of=2020-04-10", nil).Body.String()
+		for _, want := range []string{"trễ 10 ngày", `href="/units/HN.HBT/list?which=at_risk&amp;as_of=2020-04-10"`,
+			`<input type="hidden" name="as_of" value="2020-04-10">`,
+			`href="/units/HN.HBT/list.csv?as_of=2020-04-10&amp;which=late"`,
+			`href="/units/HN.HBT/list.xlsx?as_of=2020-04-10&amp;which=late"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("page of 10/04 lacks %s", want)
+			}
+		}
+	})
 	t.Run("the unit page links to the lists and its table's counts to theirs", func(t *testing.T) {
 		body := b.send("GET", "/units/HN.HBT", nil).Body.String()
 		for _, want := range []string{`<a href="/units/HN.HBT/list?which=late">Đơn vị trễ hạn</a>`,
