@@ -316,7 +316,10 @@ func (s *Store) WritePaperContent(ctx context.Context, versionID int64, chunks i
 // The count is read from the maintained figures (figures_below: the held
 // congresses of the kinds that require papers) less the held congresses
 // that have all their papers, which only a congress with a live paper can:
-// its cost follows the papers, not the size of the subtree.
+// its cost follows the papers, not the size of the subtree. The list is
+// read by unit over a small subtree and by the day held over a large one
+// (congresses_held), as the planner estimates the subtree from the
+// statistics of units.path.
 func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, asOf domain.Day, limit int) ([]domain.CongressMissingPapers, int, error) {
 	var total int
 	if err := s.db.GetContext(ctx, &total, `SELECT coalesce((SELECT sum(f.held) FILTER (WHERE cardinality(required_papers($1, f.kind)) > 0)
@@ -329,22 +332,17 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 		roundID, path, asOf); err != nil {
 		return nil, 0, fmt.Errorf("store: missing papers count: %w", err)
 	}
-	// Over a large subtree the congresses are walked by the day they were
-	// held (congresses_held) until limit are found; over a small one they
-	// are read by unit, then sorted.
-	below := `c.unit_id = ANY(ARRAY(SELECT s.id FROM units s WHERE s.path <@ $2::ltree))`
-	if total > missingPapersWalk {
-		below = "true"
-	}
 	var rows []struct {
 		domain.CongressMissingPapers
 		Missing pq.StringArray `db:"missing"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, `SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, c.held_date,
-			$3::date - c.held_date AS days_since, papers_missing(c.round_id, c.unit_id) AS missing, unit_place(u.path, nlevel($2::ltree)) AS place
+			$3::date - c.held_date AS days_since, mp.missing, unit_place(u.path, nlevel($2::ltree)) AS place
 		FROM congresses c JOIN units u ON u.id = c.unit_id
-		WHERE c.round_id = $1 AND `+below+` AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
-			AND EXISTS (SELECT 1 FROM congress_missing_papers m WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id)
+		CROSS JOIN LATERAL (SELECT array_agg(m.kind ORDER BY m.n) AS missing FROM congress_missing_papers m
+			WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id) mp
+		WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
+			AND mp.missing IS NOT NULL
 		ORDER BY c.held_date, u.code LIMIT $4`, roundID, path, asOf, limit); err != nil {
 		return nil, 0, fmt.Errorf("store: missing papers: %w", err)
 	}
@@ -355,10 +353,6 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 	}
 	return out, total, nil
 }
-
-// missingPapersWalk is the count of congresses missing papers above which
-// their list is read by walking the held congresses by day.
-const missingPapersWalk = 5000
 
 // RequiredPapersRules lists the papers each unit kind must send in round:
 // the round's own rule, else the default.
