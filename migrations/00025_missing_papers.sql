@@ -61,3 +61,11 @@ AS $$
 	LEFT JOIN x ON x.unit_id = u.unit_id AND x.day <= d.day
 	GROUP BY u.unit_id, d.day, u.total, u.latest
 $$;
+
+-- The composition of the committees of a subtree reads the people elected
+-- of each of its units: with the columns it counts in the index, a
+-- district's is read from the index alone (0.07-0.15 s -> 2-6 ms), where
+-- the planner otherwise scanned every person elected in the round.
+DROP INDEX elected_people_unit;
+CREATE INDEX elected_people_unit ON elected_people (round_id, unit_id)
+	INCLUDE (position, is_woman, birth_year, ethnic_minority, re_elected);
