@@ -185,7 +185,7 @@ func TestDemoRound(t *testing.T) {
 	t.Run("every congress reported has its papers; some held lately have not sent them", func(t *testing.T) {
 		var reportedMissing, heldMissing int
 		if err := st.DB().Get(&reportedMissing, `SELECT count(*) FROM congresses c JOIN units u ON u.id = c.unit_id
-			WHERE c.status = 'results_reported' AND cardinality(papers_missing(c.round_id, c.unit_id, u.kind)) > 0`); err != nil {
+			WHERE c.status = 'results_reported' AND cardinality(papers_missing(c.round_id, c.unit_id)) > 0`); err != nil {
 			t.Fatal(err)
 		}
 		m, err := svc.MissingPapers(ctx, sys, demo.DistrictCode, 0, 0)

@@ -48,7 +48,7 @@ var congressWithFacts = prepare(congressCols + `, r.start_date AS f_round_start,
 	EXISTS (SELECT 1 FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
 		WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id AND t.code = 'congress_plan' AND m.done_on IS NOT NULL) AS f_plan_approved,
 	EXISTS (SELECT 1 FROM congress_results cr WHERE cr.round_id = c.round_id AND cr.unit_id = c.unit_id) AS f_results_recorded,
-	papers_missing(c.round_id, c.unit_id, u.kind) AS f_papers_missing,
+	papers_missing(c.round_id, c.unit_id) AS f_papers_missing,
 	coalesce((SELECT sum(total) FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id), 0) AS f_below_total,
 	coalesce((SELECT sum(held) FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id), 0) AS f_below_held` +
 	congressFrom + `JOIN rounds r ON r.id = c.round_id WHERE c.round_id = $1 AND u.code = $2`)

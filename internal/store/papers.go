@@ -84,7 +84,7 @@ func (s *Store) Papers(ctx context.Context, roundID, unitID int64) (domain.Paper
 			Missing  pq.StringArray `db:"missing"`
 		}
 		if err := sqlx.GetContext(ctx, q, &row, `SELECT u.code, required_papers($1, u.kind) AS required,
-			papers_missing($1, u.id, u.kind) AS missing FROM units u WHERE u.id = $2`, roundID, unitID); err != nil {
+			papers_missing($1, u.id) AS missing FROM units u WHERE u.id = $2`, roundID, unitID); err != nil {
 			return fmt.Errorf("store: papers required: %w", err)
 		}
 		out.UnitCode, out.Required, out.Missing = row.Code, paperKinds(row.Required), paperKinds(row.Missing)
@@ -310,30 +310,46 @@ func (s *Store) WritePaperContent(ctx context.Context, versionID int64, chunks i
 }
 
 // MissingPapers lists the congresses strictly below the unit at path in
-// round held by asOf that lack a required paper (as the papers stand now),
-// the longest held first, with the days since they were held at asOf; at
-// most limit; and how many there are in all.
+// round held by asOf that lack a required paper (as the papers stand now,
+// congress_missing_papers), the longest held first, with the days since
+// they were held at asOf; at most limit; and how many there are in all.
+// The count is read from the maintained figures (figures_below: the held
+// congresses of the kinds that require papers) less the held congresses
+// that have all their papers, which only a congress with a live paper can:
+// its cost follows the papers, not the size of the subtree. The list is
+// read by unit over a small subtree and by the day held over a large one
+// (congresses_held), as the planner estimates the subtree from the
+// statistics of units.path.
 func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, asOf domain.Day, limit int) ([]domain.CongressMissingPapers, int, error) {
+	var total int
+	if err := s.db.GetContext(ctx, &total, `SELECT coalesce((SELECT sum(f.held) FILTER (WHERE cardinality(required_papers($1, f.kind)) > 0)
+			FROM figures_below($1, ARRAY[ltree2text(subpath($2::ltree, -1))::bigint], $3::date, 0) f), 0)
+		- (SELECT count(*) FROM congresses c JOIN units u ON u.id = c.unit_id
+			WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
+				AND cardinality(required_papers($1, u.kind)) > 0
+				AND c.unit_id IN (SELECT p.unit_id FROM papers p WHERE p.round_id = $1 AND p.deleted_at IS NULL)
+				AND NOT EXISTS (SELECT 1 FROM congress_missing_papers m WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id))`,
+		roundID, path, asOf); err != nil {
+		return nil, 0, fmt.Errorf("store: missing papers count: %w", err)
+	}
 	var rows []struct {
 		domain.CongressMissingPapers
 		Missing pq.StringArray `db:"missing"`
-		Total   int            `db:"total"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, `SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, c.held_date,
-			$3::date - c.held_date AS days_since, m.missing, unit_place(u.path, nlevel($2::ltree)) AS place, count(*) OVER () AS total
+			$3::date - c.held_date AS days_since, mp.missing, unit_place(u.path, nlevel($2::ltree)) AS place
 		FROM congresses c JOIN units u ON u.id = c.unit_id
-		CROSS JOIN LATERAL (SELECT papers_missing(c.round_id, c.unit_id, u.kind) AS missing) m
-		WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active
-			AND c.held_date <= $3::date AND cardinality(m.missing) > 0
+		CROSS JOIN LATERAL (SELECT array_agg(m.kind ORDER BY m.n) AS missing FROM congress_missing_papers m
+			WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id) mp
+		WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
+			AND mp.missing IS NOT NULL
 		ORDER BY c.held_date, u.code LIMIT $4`, roundID, path, asOf, limit); err != nil {
 		return nil, 0, fmt.Errorf("store: missing papers: %w", err)
 	}
 	out := make([]domain.CongressMissingPapers, len(rows))
-	total := 0
 	for i, r := range rows {
 		out[i] = r.CongressMissingPapers
 		out[i].Missing = paperKinds(r.Missing)
-		total = r.Total
 	}
 	return out, total, nil
 }
