@@ -164,7 +164,8 @@ type CongressFacts struct {
 	PlanApproved bool
 	// ResultsRecorded: the results of the congress have been entered.
 	ResultsRecorded bool
-	// PapersMissing are the required papers not attached (live) yet.
+	// PapersMissing are the required papers not attached (live) yet, read
+	// for a held congress only: they count for its step to results reported.
 	PapersMissing []PaperKind
 	// BelowTotal and BelowHeld count the active units below the unit and
 	// how many of them have held their congress (from the rollups).

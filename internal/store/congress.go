@@ -42,13 +42,16 @@ var congressByCode = prepare(congressSelect + `WHERE c.round_id = $1 AND u.code 
 // update need (domain.CongressFacts): the round's start and last deadline, whether the
 // congress plan is approved, the results recorded and the required papers
 // attached, and how many units
-// below have held their congress (from the rollups).
+// below have held their congress (from the rollups). The papers only count
+// for the step from held to results reported: they are looked up for a
+// held congress only, since papers_missing is planned anew at each
+// statement that calls it, which cost as much as the rest of the read.
 var congressWithFacts = prepare(congressCols + `, r.start_date AS f_round_start,
 	(SELECT max(dr.deadline) FROM deadline_rules dr WHERE dr.round_id = $1) AS f_last_deadline,
 	EXISTS (SELECT 1 FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
 		WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id AND t.code = 'congress_plan' AND m.done_on IS NOT NULL) AS f_plan_approved,
 	EXISTS (SELECT 1 FROM congress_results cr WHERE cr.round_id = c.round_id AND cr.unit_id = c.unit_id) AS f_results_recorded,
-	papers_missing(c.round_id, c.unit_id) AS f_papers_missing,
+	CASE WHEN c.status = 'held' THEN papers_missing(c.round_id, c.unit_id) END AS f_papers_missing,
 	coalesce((SELECT sum(total) FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id), 0) AS f_below_total,
 	coalesce((SELECT sum(held) FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id), 0) AS f_below_held` +
 	congressFrom + `JOIN rounds r ON r.id = c.round_id WHERE c.round_id = $1 AND u.code = $2`)

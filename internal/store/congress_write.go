@@ -13,23 +13,25 @@ import (
 )
 
 // A status update is the write daihoi does most, from many secretaries at
-// once near a deadline. It runs in one transaction of six prepared
+// once near a deadline. It runs in one transaction of five prepared
 // statements, each one round trip:
 //
 //  1. lock the congress (and run the transaction's prepared statements on
 //     their generic plans);
 //  2. read it with the facts its rules need; the rules run in Go;
-//  3. write it with its own auto milestones ('held', 'results_reported');
-//  4. read it back, and take the completion locks of the ancestors that
-//     this change may complete or un-complete;
-//  5. add the change to the ancestors' rollups (what it changes in the
+//  3. write it with its own auto milestones ('held', 'results_reported'),
+//     and take the completion locks of the ancestors that this change may
+//     complete or un-complete;
+//  4. add the change to the ancestors' rollups (what it changes in the
 //     figure events of every day: their delta rows stay locked only from
-//     here to the commit), write the audit row, and find the ancestors'
-//     'children_held' milestones that are now wrong;
-//  6. commit.
+//     here to the commit), write the audit row, find the ancestors'
+//     'children_held' milestones that are now wrong, and read the congress
+//     as written;
+//  5. commit.
 //
 // A deadline override and a 'children_held' milestone to fix add one
-// statement each.
+// statement each (and the override one more: the congress is read again
+// with the deadline in force before step 4).
 
 // lockForChange is step 1. set_config(..., true) lasts until the end of the
 // transaction: the planner would otherwise plan each statement anew for its
@@ -116,23 +118,33 @@ func changeCongress(ctx context.Context, tx *txn, actor domain.Principal, roundI
 	if next.Snapshot().Same(cur.Snapshot()) {
 		return cur, nil
 	}
-	if err := writeCongress(ctx, tx, actor, cur, next, ch.Today); err != nil {
-		return cur, err
-	}
 	d, check := heldChange(cur, next)
-	out, near, err := congressAfter(ctx, tx, cur, ch.Today, d, check)
+	near, err := writeCongress(ctx, tx, actor, cur, next, ch.Today, d, check)
 	if err != nil {
 		return cur, err
 	}
-	var before, after any = cur.Snapshot(), out.Snapshot()
+	// The congress as written is next, but for the deadline in force when
+	// its override changed (writeCongress computed it anew).
+	written := next
+	if !domain.SameDay(cur.DeadlineOverride, next.DeadlineOverride) {
+		if err := tx.getPrepared(ctx, &written, congressByCode, roundID, cur.UnitCode, ch.Today); err != nil {
+			return cur, fmt.Errorf("store: congress of %s: %w", cur.UnitCode, err)
+		}
+		written.Fill()
+	}
+	var before, after any = cur.Snapshot(), written.Snapshot()
 	if ch.Audit != nil {
-		before, after = ch.Audit(cur, out)
+		before, after = ch.Audit(cur, written)
 	}
 	audit, err := auditValues(actor, tx.at, &roundID, ch.Action, ch.Entity, &cur.UnitID, before, after, reason)
 	if err != nil {
 		return cur, err
 	}
-	return out, finishCongress(ctx, tx, cur, out, d, near, audit)
+	out, err := finishCongress(ctx, tx, cur, written, ch.Today, d, near, audit)
+	if err != nil {
+		return cur, err
+	}
+	return out, nil
 }
 
 // CongressRow is one change of UpdateCongresses: the unit's code and the change.
@@ -206,7 +218,10 @@ func (s *Store) UpdateCongresses(ctx context.Context, actor domain.Principal, ro
 // writeCongressSQL is step 3: the congress ($3-$12, $18-$19; the planned day
 // cleared before it is held kept as withdrawn) with a new version, and
 // its auto milestones 'held' (when $13: done on the held date $5, by $14)
-// and 'results_reported' (when $15: done on $16, by $17).
+// and 'results_reported' (when $15: done on $16, by $17); and the ids of
+// the ancestors near completion ($20: the unit's path, $21: units held
+// more, $22: the completion lock key, $23: whether to look), their locks
+// taken.
 var writeCongressSQL = prepare(`WITH c AS (
 		UPDATE congresses SET status = $3, planned_date = $4, held_date = $5,
 			delegates_expected = $6, delegates_present = $7, is_pilot = $8, lessons_learned = $9,
@@ -215,18 +230,32 @@ var writeCongressSQL = prepare(`WITH c AS (
 			withdrawn_date = CASE WHEN $4::date IS NULL AND $5::date IS NULL THEN coalesce(planned_date, withdrawn_date) END
 		WHERE round_id = $1 AND unit_id = $2
 		RETURNING unit_id
+	), auto AS (
+		UPDATE milestones m SET done_on = w.done_on, done_by = w.done_by,
+			done_at = CASE WHEN w.done_on IS NULL THEN NULL ELSE now() END
+		FROM (VALUES ('held', $13::boolean, $5::date, $14::bigint),
+			('results_reported', $15::boolean, $16::date, $17::bigint)) AS w(auto, apply, done_on, done_by),
+			milestone_templates t
+		WHERE w.apply AND m.round_id = $1 AND m.unit_id = (SELECT unit_id FROM c)
+			AND t.id = m.template_id AND t.auto = w.auto
 	)
-	UPDATE milestones m SET done_on = w.done_on, done_by = w.done_by,
-		done_at = CASE WHEN w.done_on IS NULL THEN NULL ELSE now() END
-	FROM (VALUES ('held', $13::boolean, $5::date, $14::bigint),
-		('results_reported', $15::boolean, $16::date, $17::bigint)) AS w(auto, apply, done_on, done_by),
-		milestone_templates t
-	WHERE w.apply AND m.round_id = $1 AND m.unit_id = (SELECT unit_id FROM c)
-		AND t.id = m.template_id AND t.auto = w.auto`)
+	SELECT ARRAY(` + nearCompleteSQL("$1", "$20", "$21", "$22", "$23") + `) AS near`)
 
 // writeCongress stores next in place of cur with the unit's own auto
 // milestones (step 3), and the deadline in force when its override changed.
-func writeCongress(ctx context.Context, tx *txn, actor domain.Principal, cur, next domain.Congress, today domain.Day) error {
+// It takes the completion locks of the ancestors that the change (d more
+// units held; check: any change of held state or date) may complete or
+// un-complete, and returns their ids.
+//
+// Those are the ancestors with at most max_connections units below not held
+// as this transaction sees them (holds of other transactions not yet
+// committed count as not held). Of the holds that complete a subtree, the
+// last to commit sees at most as many units not held as there are other
+// holds in flight, each on a connection of its own: fewer than
+// max_connections. It waits for the subtree's completion lock and re-reads
+// the rollups in the next statement, so it sees the others. Until a subtree
+// is that close to complete, its holds take no lock.
+func writeCongress(ctx context.Context, tx *txn, actor domain.Principal, cur, next domain.Congress, today domain.Day, d int, check bool) ([]int64, error) {
 	doneBy := func(day *domain.Day) *int64 {
 		if actor.User.ID == 0 || day == nil {
 			return nil
@@ -239,17 +268,19 @@ func writeCongress(ctx context.Context, tx *txn, actor domain.Principal, cur, ne
 		reportedOn = &today
 	}
 	reported := (cur.Status == domain.StatusResultsReported) != (next.Status == domain.StatusResultsReported)
-	_, err := tx.execPrepared(ctx, writeCongressSQL,
+	var near pq.Int64Array
+	err := tx.getPrepared(ctx, &near, writeCongressSQL,
 		cur.RoundID, cur.UnitID, next.Status, next.PlannedDate, next.HeldDate, next.DelegatesExpected, next.DelegatesPresent,
 		next.IsPilot, next.LessonsLearned, next.DeadlineOverride, next.DeadlineOverrideReason, next.CascadeOverrideReason,
-		held, doneBy(next.HeldDate), reported, reportedOn, doneBy(reportedOn), next.PlannedTime, next.Place)
+		held, doneBy(next.HeldDate), reported, reportedOn, doneBy(reportedOn), next.PlannedTime, next.Place,
+		cur.UnitPath, d, completionLockKey, check)
 	if err != nil {
-		return fmt.Errorf("store: update congress %s: %w", cur.UnitCode, err)
+		return nil, fmt.Errorf("store: update congress %s: %w", cur.UnitCode, err)
 	}
 	if !domain.SameDay(cur.DeadlineOverride, next.DeadlineOverride) {
-		return refreshDeadlineOf(ctx, tx, cur.RoundID, cur.UnitID)
+		return near, refreshDeadlineOf(ctx, tx, cur.RoundID, cur.UnitID)
 	}
-	return nil
+	return near, nil
 }
 
 // heldChange returns how many more units the change holds (1, -1 or 0) and
@@ -265,56 +296,45 @@ func heldChange(cur, next domain.Congress) (d int, check bool) {
 	return 0, !domain.SameDay(cur.HeldDate, next.HeldDate)
 }
 
-// congressAfterSQL is step 4: the congress as written, and the ids of the
-// ancestors near completion ($4: the unit's path, $5: units held more, $6:
-// the completion lock key, $7: whether to look), their locks taken.
-var congressAfterSQL = prepare(congressCols + `, ARRAY(` + nearCompleteSQL("$1", "$4", "$5", "$6", "$7") + `) AS near` +
-	congressFrom + `WHERE c.round_id = $1 AND u.code = $2`)
-
-// congressAfter reads the congress cur has become and takes the completion
-// locks of its ancestors that its change (d more units held; check: any
-// change of held state or date) may complete or un-complete.
-//
-// Those are the ancestors with at most max_connections units below not held
-// as this transaction sees them (holds of other transactions not yet
-// committed count as not held). Of the holds that complete a subtree, the
-// last to commit sees at most as many units not held as there are other
-// holds in flight, each on a connection of its own: fewer than
-// max_connections. It waits for the subtree's completion lock and re-reads
-// the rollups in the next statement, so it sees the others. Until a subtree
-// is that close to complete, its holds take no lock.
-func congressAfter(ctx context.Context, tx *txn, cur domain.Congress, today domain.Day, d int, check bool) (domain.Congress, []int64, error) {
-	var row struct {
-		domain.Congress
-		Near pq.Int64Array `db:"near"`
-	}
-	if err := tx.getPrepared(ctx, &row, congressAfterSQL, cur.RoundID, cur.UnitCode, today,
-		cur.UnitPath, d, completionLockKey, check); err != nil {
-		return domain.Congress{}, nil, fmt.Errorf("store: congress of %s: %w", cur.UnitCode, err)
-	}
-	row.Congress.Fill()
-	return row.Congress, row.Near, nil
-}
-
-// finishCongressSQL is step 5: the deltas of the rollups above the unit
+// finishCongressSQL is step 4: the deltas of the rollups above the unit
 // ($4: path, $5: kind) for its change from deadline, held and planned dates
-// $16-$18 to $19-$21, the audit row ($6-$15), and the ancestors' wrong
-// 'children_held' milestones among $2 ($3 more units held).
+// $16-$18 to $19-$21, the audit row ($6-$15), the ancestors' wrong
+// 'children_held' milestones among $2 ($22 more units held), and the
+// congress as written (of the unit $10, late and its milestones at $3): one
+// row, or one per wrong milestone.
 var finishCongressSQL = prepare(`WITH adj AS (` + changeDeltasSQL("$1", "$4", "$5", [3]string{"$16", "$17", "$18"}, [3]string{"$19", "$20", "$21"}) + `),
 	aud AS (INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id, at)
 		VALUES ($6, $7, $8, $9, $10, $11, $12, $13, $14, $15)),
-	` + childrenHeldCTEs)
+	` + childrenHeldCTEs("$1", "$2", "$22") + `
+	` + congressCols + `, wrong.id AS wrong_id, wrong.done_on AS wrong_done_on` + congressFrom +
+	`LEFT JOIN wrong ON true WHERE c.round_id = $1 AND c.unit_id = $10`)
 
 // finishCongress adds the change from cur to next (d more units held) to
-// the rollups above it, records the audit row (auditValues), and fixes the
+// the rollups above it, records the audit row (auditValues), fixes the
 // 'children_held' milestones of the ancestors near (whose locks
-// congressAfter took), read with the change counted.
-func finishCongress(ctx context.Context, tx *txn, cur, next domain.Congress, d int, near []int64, audit []any) error {
-	var want []childrenHeldWant
-	args := append([]any{cur.RoundID, pq.Array(near), d, cur.UnitPath, cur.UnitKind}, audit...)
-	args = append(args, cur.Deadline, cur.HeldDate, cur.PlannedDate, next.Deadline, next.HeldDate, next.PlannedDate)
-	if err := tx.selectPrepared(ctx, &want, finishCongressSQL, args...); err != nil {
-		return fmt.Errorf("store: record the change of %s: %w", cur.UnitCode, err)
+// writeCongress took), read with the change counted, and returns the
+// congress as written, late and its milestones counted at today.
+func finishCongress(ctx context.Context, tx *txn, cur, next domain.Congress, today domain.Day, d int, near []int64, audit []any) (domain.Congress, error) {
+	var rows []struct {
+		domain.Congress
+		WrongID     *int64      `db:"wrong_id"`
+		WrongDoneOn *domain.Day `db:"wrong_done_on"`
 	}
-	return setChildrenHeld(ctx, tx, cur.RoundID, want)
+	args := append([]any{cur.RoundID, pq.Array(near), today, cur.UnitPath, cur.UnitKind}, audit...)
+	args = append(args, cur.Deadline, cur.HeldDate, cur.PlannedDate, next.Deadline, next.HeldDate, next.PlannedDate, d)
+	if err := tx.selectPrepared(ctx, &rows, finishCongressSQL, args...); err != nil {
+		return domain.Congress{}, fmt.Errorf("store: record the change of %s: %w", cur.UnitCode, err)
+	}
+	if len(rows) == 0 {
+		return domain.Congress{}, fmt.Errorf("store: record the change of %s: the congress is gone", cur.UnitCode)
+	}
+	var want []childrenHeldWant
+	for _, r := range rows {
+		if r.WrongID != nil {
+			want = append(want, childrenHeldWant{ID: *r.WrongID, DoneOn: r.WrongDoneOn})
+		}
+	}
+	out := rows[0].Congress
+	out.Fill()
+	return out, setChildrenHeld(ctx, tx, cur.RoundID, want)
 }

@@ -83,7 +83,7 @@ func eventSums(sign string) string {
 // nearComplete is SQL for how many units below a unit may still be to hold
 // (as a transaction sees them) for a hold to possibly complete it: the
 // server's max_connections, more than the holds that can be in flight at
-// once, each in a transaction of its own connection (see congressAfter).
+// once, each in a transaction of its own connection (see writeCongress).
 const nearComplete = `current_setting('max_connections')::int`
 
 // nearCompleteSQL is SQL (a subquery) taking, root first, the completion

@@ -105,7 +105,7 @@ func refreshDeadlineOf(ctx context.Context, tx *txn, roundID, unitID int64) erro
 // below has held its congress (and there is at least one), and not done
 // otherwise. Tree changes call it when a unit below appears, disappears or
 // moves (a status update does the same in its own statements: see
-// congressAfter). It takes the units' completion locks, root first, then
+// writeCongress). It takes the units' completion locks, root first, then
 // reads the rollups afresh.
 func syncChildrenHeld(ctx context.Context, tx *txn, roundID int64, path string) error {
 	var above []int64
@@ -133,34 +133,38 @@ var lockCompletionSQL = prepare(`SELECT count(pg_advisory_xact_lock($1, x::int))
 	FROM unnest($2::bigint[]) WITH ORDINALITY AS y(x, n)`)
 
 // childrenHeldSQL is childrenHeldCTEs as a statement.
-var childrenHeldSQL = prepare(`WITH ` + childrenHeldCTEs)
+var childrenHeldSQL = prepare(`WITH ` + childrenHeldCTEs("$1", "$2", "$3") + ` SELECT id, done_on FROM wrong`)
 
 // completionLockKey is the first key of the advisory locks that serialise,
 // per unit (the second key), the writers of its 'children_held' milestone.
 const completionLockKey = 7_100_003
 
-// childrenHeldCTEs is SQL (a WITH list without its WITH, then the SELECT)
-// for the units with ids in $2::bigint[] in round $1 whose 'children_held'
-// milestone is not what it should be, with the day it should be done on
-// (NULL: not done), counting $3 more units below them held than the rollups
-// say. The last held date below a complete unit is looked up unit by unit
-// (primary key): a subtree is small, and a join could scan the round.
-const childrenHeldCTEs = `st AS (
-		SELECT u.id, u.path, coalesce(r.total, 0) AS total, coalesce(r.held, 0) + $3 AS held
+// childrenHeldCTEs is SQL (a WITH list without its WITH) whose last table,
+// wrong, holds the units with ids in the bigint[] ids in round whose
+// 'children_held' milestone is not what it should be, with the day it
+// should be done on (NULL: not done), counting d more units below them held
+// than the rollups say. The last held date below a complete unit is looked
+// up unit by unit (primary key): a subtree is small, and a join could scan
+// the round.
+func childrenHeldCTEs(round, ids, d string) string {
+	return `st AS (
+		SELECT u.id, u.path, coalesce(r.total, 0) AS total, coalesce(r.held, 0) + ` + d + ` AS held
 		FROM units u LEFT JOIN (
 			SELECT unit_id, sum(total) AS total, sum(held) AS held FROM rollups_live
-			WHERE round_id = $1 AND unit_id = ANY($2::bigint[]) GROUP BY unit_id
+			WHERE round_id = ` + round + ` AND unit_id = ANY(` + ids + `::bigint[]) GROUP BY unit_id
 		) r ON r.unit_id = u.id
-		WHERE u.id = ANY($2::bigint[])
+		WHERE u.id = ANY(` + ids + `::bigint[])
 	), w AS MATERIALIZED (
 		SELECT st.id, CASE WHEN st.total > 0 AND st.total = st.held THEN (
-			SELECT max((SELECT c.held_date FROM congresses c WHERE c.round_id = $1 AND c.unit_id = b.id))
+			SELECT max((SELECT c.held_date FROM congresses c WHERE c.round_id = ` + round + ` AND c.unit_id = b.id))
 			FROM units b WHERE b.active AND b.path <@ st.path AND b.id <> st.id) END AS done_on
 		FROM st
-	)
-	SELECT w.id, w.done_on FROM w JOIN milestones m ON m.round_id = $1 AND m.unit_id = w.id
-	JOIN milestone_templates t ON t.id = m.template_id AND t.auto = 'children_held'
-	WHERE m.done_on IS DISTINCT FROM w.done_on`
+	), wrong AS (
+		SELECT w.id, w.done_on FROM w JOIN milestones m ON m.round_id = ` + round + ` AND m.unit_id = w.id
+		JOIN milestone_templates t ON t.id = m.template_id AND t.auto = 'children_held'
+		WHERE m.done_on IS DISTINCT FROM w.done_on
+	)`
+}
 
 // childrenHeldWant is a row of childrenHeldCTEs.
 type childrenHeldWant struct {

@@ -84,6 +84,21 @@ func TestAnswersAreCompressedAndASecretarysPagesLeaveChartJSOut(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the answer to a change of one record goes as it is, its read gzipped", func(t *testing.T) {
+		if res := f.do("PUT", "/api/v1/units/HN.HBT.A.1/pilot", f.tokens["board"], `{"pilot":true}`); res.Code != http.StatusOK {
+			t.Fatalf("pilot: %d %s", res.Code, res.Body)
+		}
+		lessons := strings.Repeat("Chuẩn bị văn kiện sớm. ", 100)
+		body := fmt.Sprintf(`{"lessons_learned":%q,"version":%d}`, lessons, f.congressOf("HN.HBT.A.1").Version)
+		res := f.do("PATCH", "/api/v1/units/HN.HBT.A.1/congress", f.tokens["secretary"], body, "Accept-Encoding: gzip")
+		if res.Code != http.StatusOK || res.Header().Get("Content-Encoding") != "" || !strings.Contains(res.Body.String(), strings.TrimSpace(lessons)) {
+			t.Fatalf("PATCH: %d, encoding %q, %d bytes", res.Code, res.Header().Get("Content-Encoding"), res.Body.Len())
+		}
+		res = f.do("GET", "/api/v1/units/HN.HBT.A.1/congress", f.tokens["secretary"], "", "Accept-Encoding: gzip")
+		if res.Code != http.StatusOK || res.Header().Get("Content-Encoding") != "gzip" {
+			t.Fatalf("GET: %d, encoding %q", res.Code, res.Header().Get("Content-Encoding"))
+		}
+	})
 	t.Run("no page loads Chart.js with a script tag: the dashboard fetches it when its chart shows", func(t *testing.T) {
 		for _, c := range []struct {
 			b    *browser

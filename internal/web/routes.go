@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -10,8 +11,8 @@ import (
 // routes installs the middleware and lists every route of the server.
 // HEAD is routed as GET (headAsGet). Middleware runs in this order for every
 // request: the instrument (metrics) when set, request id, access log, panic
-// recovery, security headers, gzip (of answers of 1 KB and more, when the
-// client takes it), body limit, the clock header when the clock is shifted;
+// recovery, security headers, gzip (of answers of 1 KB and more but to PATCH, PUT
+// and DELETE, when the client takes it), body limit, the clock header when the clock is shifted;
 // then per route either the web session (pages) or API authentication
 // (api), each tracking the caller's writes (lsn.go) and with the check of
 // the path's and query's texts
@@ -221,9 +222,15 @@ func (s *Server) routes() {
 
 // compressed reports whether the answer to c is compressed already, or is
 // not worth compressing: the XLSX, DOCX and PDF downloads (zip files, a
-// deflated PDF) and the papers' files (PDF, JPEG, PNG, DOCX).
+// deflated PDF), the papers' files (PDF, JPEG, PNG, DOCX), and the answers
+// to PATCH, PUT and DELETE (one record at most, when preparing a
+// compressor alone costs more than sending them as they are).
 func compressed(c echo.Context) bool {
 	p := c.Request().URL.Path
+	switch c.Request().Method {
+	case http.MethodPatch, http.MethodPut, http.MethodDelete:
+		return true
+	}
 	switch f := c.QueryParam("format"); {
 	case strings.HasSuffix(p, ".xlsx"), strings.HasSuffix(p, ".pdf"), f == "xlsx", f == "pdf", f == "docx":
 		return true
