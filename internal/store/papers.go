@@ -319,13 +319,23 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 		Missing pq.StringArray `db:"missing"`
 		Total   int            `db:"total"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, c.held_date,
-			$3::date - c.held_date AS days_since, m.missing, unit_place(u.path, nlevel($2::ltree)) AS place, count(*) OVER () AS total
-		FROM congresses c JOIN units u ON u.id = c.unit_id
-		CROSS JOIN LATERAL (SELECT papers_missing(c.round_id, c.unit_id, u.kind) AS missing) m
-		WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active
-			AND c.held_date <= $3::date AND cardinality(m.missing) > 0
-		ORDER BY c.held_date, u.code LIMIT $4`, roundID, path, asOf, limit); err != nil {
+	// A congress of a unit without any live paper misses every paper its
+	// kind requires: papers_missing is asked only of the others, the
+	// required papers once per kind, and the places only of the page.
+	if err := s.db.SelectContext(ctx, &rows, `WITH r AS MATERIALIZED (SELECT k.code AS kind, required_papers($1, k.code) AS papers FROM unit_kinds k),
+		h AS MATERIALIZED (SELECT DISTINCT p.unit_id FROM papers p WHERE p.round_id = $1 AND p.deleted_at IS NULL)
+		SELECT x.code AS unit_code, x.name AS unit_name, x.kind AS unit_kind, x.held_date,
+			$3::date - x.held_date AS days_since, x.missing, unit_place(x.path, nlevel($2::ltree)) AS place, x.total
+		FROM (SELECT u.code, u.name, u.kind, u.path, c.held_date, m.missing, count(*) OVER () AS total
+			FROM congresses c JOIN units u ON u.id = c.unit_id
+			JOIN r ON r.kind = u.kind
+			LEFT JOIN h ON h.unit_id = c.unit_id
+			CROSS JOIN LATERAL (SELECT CASE WHEN h.unit_id IS NULL THEN r.papers
+				ELSE papers_missing(c.round_id, c.unit_id, u.kind) END AS missing) m
+			WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active
+				AND c.held_date <= $3::date AND cardinality(m.missing) > 0
+			ORDER BY c.held_date, u.code LIMIT $4) x
+		ORDER BY x.held_date, x.code`, roundID, path, asOf, limit); err != nil {
 		return nil, 0, fmt.Errorf("store: missing papers: %w", err)
 	}
 	out := make([]domain.CongressMissingPapers, len(rows))
