@@ -221,8 +221,12 @@ func (s *Server) routes() {
 
 // compressed reports whether the answer to c is compressed already, or is
 // not worth compressing: the XLSX, DOCX and PDF downloads (zip files, a
-// deflated PDF) and the papers' files (PDF, JPEG, PNG, DOCX).
+// deflated PDF) and the papers' files (PDF, JPEG, PNG, DOCX); the progress
+// figures are compressed by sendFigures, once for all their readers.
 func compressed(c echo.Context) bool {
+	if isFigures(c) {
+		return true
+	}
 	p := c.Request().URL.Path
 	switch f := c.QueryParam("format"); {
 	case strings.HasSuffix(p, ".xlsx"), strings.HasSuffix(p, ".pdf"), f == "xlsx", f == "pdf", f == "docx":
