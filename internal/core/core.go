@@ -58,6 +58,8 @@ type Service struct {
 	current roundCache
 	// progress caches the figures of progress reads (Options.ProgressTTL).
 	progress *progressCache
+	// units caches the units progress reads look up (unit_cache.go).
+	units unitCache
 	// passwordChecks counts the passwords checked (PasswordChecks).
 	passwordChecks atomic.Int64
 }
@@ -82,7 +84,7 @@ func New(ctx context.Context, st *store.Store, clock domain.Clock, opts Options,
 	}
 	st.UseClock(clock) // the audit log is timed on the services' clock
 	s := &Service{store: st, clock: clock, rules: rules, opts: opts, log: log, principals: principalCache{ttl: opts.PrincipalTTL},
-		progress: newProgressCache(opts.ProgressTTL)}
+		progress: newProgressCache(opts.ProgressTTL), units: unitCache{ttl: opts.ProgressTTL}}
 	s.jobs = newJobRunner(s)
 	return s, nil
 }

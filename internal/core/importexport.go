@@ -20,7 +20,7 @@ import (
 // root makes the import forbidden. The demo seed calls this with rows built
 // in Go, numbered from 1.
 func (s *Service) ImportUnits(ctx context.Context, p domain.Principal, rows []domain.ImportRow) (domain.ImportResult, error) {
-	defer s.principals.forget() // an import may move granted units
+	defer s.forgetTree() // an import may move granted units
 	if !p.System && !p.CanAnywhere(domain.ActManage) {
 		return domain.ImportResult{}, domain.Forbidden()
 	}

@@ -327,6 +327,14 @@ func TestTheBoardSeesTheHeldCongressesMissingPapers(t *testing.T) {
 	if _, err := f.attach(sys, "HN.HBT.VT.C1", "minutes", "x.pdf", pdfOf("m", 100)); err != nil {
 		t.Fatal(err)
 	}
+	// a paper deleted is missing again
+	gone, err := f.attach(sys, "HN.HBT.BM.C1", "minutes", "x.pdf", pdfOf("m", 100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.DeletePaper(f.ctx, sys, "HN.HBT.BM.C1", 0, gone.ID, "sent by mistake"); err != nil {
+		t.Fatal(err)
+	}
 	got, err := f.svc.MissingPapers(f.ctx, f.as("bantochuc"), "HN.HBT", 0, 0)
 	wantCode(t, err, "")
 	var lines []string

@@ -18,53 +18,59 @@ import (
 // be honoured here.
 const DefaultPrincipalTTL = 5 * time.Second
 
-// maxCachedPrincipals bounds the cache; past it, it starts afresh.
-const maxCachedPrincipals = 10_000
+// maxCached bounds each short-lived cache; past it, it starts afresh.
+const maxCached = 10_000
 
-// principalCache keeps callers for a short time, by token hash or user id.
-// It runs on the wall clock, not the services' clock (which a demo or a
-// test may stop or shift).
-type principalCache struct {
-	ttl time.Duration
-	mu  sync.Mutex
-	m   map[principalKey]cachedPrincipal
-	gen uint64 // how many times the cache was forgotten
-}
-
+// principalKey names a cached caller: by token hash or user id.
 type principalKey struct {
 	token  string // the token's hash, or ""
 	userID int64
 }
 
-type cachedPrincipal struct {
-	p     domain.Principal
+// principalCache keeps callers for a short time.
+type principalCache = shortCache[principalKey, domain.Principal]
+
+// shortCache keeps values for a short time (ttl; none when not positive).
+// It runs on the wall clock, not the services' clock (which a demo or a
+// test may stop or shift). A change that forgets it also keeps out the
+// values being loaded meanwhile, which may predate the change.
+type shortCache[K comparable, V any] struct {
+	ttl time.Duration
+	mu  sync.Mutex
+	m   map[K]cached[V]
+	gen uint64 // how many times the cache was forgotten
+}
+
+type cached[V any] struct {
+	v     V
 	until time.Time
 }
 
-func (c *principalCache) get(k principalKey) (domain.Principal, bool) {
+func (c *shortCache[K, V]) get(k K) (V, bool) {
+	var zero V
 	if c.ttl <= 0 {
-		return domain.Principal{}, false
+		return zero, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[k]
-	if !ok || time.Now().After(e.until) {
-		return domain.Principal{}, false
+	if !ok || !time.Now().Before(e.until) {
+		return zero, false
 	}
-	return e.p, true
+	return e.v, true
 }
 
 // generation returns the cache's generation, to read before loading a
-// caller that put will keep.
-func (c *principalCache) generation() uint64 {
+// value that put will keep.
+func (c *shortCache[K, V]) generation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.gen
 }
 
-// put keeps p, loaded after generation returned gen, unless the cache was
-// forgotten since: then p may predate the change that forgot it.
-func (c *principalCache) put(k principalKey, p domain.Principal, gen uint64) {
+// put keeps v, loaded after generation returned gen, unless the cache was
+// forgotten since: then v may predate the change that forgot it.
+func (c *shortCache[K, V]) put(k K, v V, gen uint64) {
 	if c.ttl <= 0 {
 		return
 	}
@@ -73,14 +79,14 @@ func (c *principalCache) put(k principalKey, p domain.Principal, gen uint64) {
 	if gen != c.gen {
 		return
 	}
-	if c.m == nil || len(c.m) >= maxCachedPrincipals {
-		c.m = map[principalKey]cachedPrincipal{}
+	if c.m == nil || len(c.m) >= maxCached {
+		c.m = map[K]cached[V]{}
 	}
-	c.m[k] = cachedPrincipal{p: p, until: time.Now().Add(c.ttl)}
+	c.m[k] = cached[V]{v: v, until: time.Now().Add(c.ttl)}
 }
 
-// forget drops every cached caller, and those being loaded.
-func (c *principalCache) forget() {
+// forget drops every cached value, and those being loaded.
+func (c *shortCache[K, V]) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m = nil

@@ -54,7 +54,7 @@ func (s *Service) Progress(ctx context.Context, p domain.Principal, code string,
 // non-zero stamp, the same figures (served from memory); 0 when they are
 // not cached.
 func (s *Service) ProgressStamped(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.Progress, uint64, error) {
-	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
+	id, u, err := s.readableRoundUnit(ctx, p, code, roundID)
 	if err != nil {
 		return domain.Progress{}, 0, err
 	}
@@ -104,7 +104,7 @@ func (s *Service) ProgressChildren(ctx context.Context, p domain.Principal, code
 // ProgressChildrenStamped is ProgressChildren with the stamp of the figures
 // read, as ProgressStamped.
 func (s *Service) ProgressChildrenStamped(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.ChildrenProgress, uint64, error) {
-	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
+	id, u, err := s.readableRoundUnit(ctx, p, code, roundID)
 	if err != nil {
 		return domain.ChildrenProgress{}, 0, err
 	}

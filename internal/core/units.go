@@ -61,6 +61,7 @@ func (s *Service) Ancestors(ctx context.Context, p domain.Principal, code string
 // CreateUnit adds a unit under its parent; p must manage the parent. Only
 // the system (command line) may create a root.
 func (s *Service) CreateUnit(ctx context.Context, p domain.Principal, in domain.UnitInput) (domain.Unit, error) {
+	defer s.units.forget()
 	in.Normalize()
 	var v domain.Validation
 	in.Validate(s.rules, 0, &v)
@@ -97,6 +98,7 @@ func (s *Service) CreateUnit(ctx context.Context, p domain.Principal, in domain.
 
 // UpdateUnit changes the name, category or members of a unit; p must manage it.
 func (s *Service) UpdateUnit(ctx context.Context, p domain.Principal, code string, patch domain.UnitPatch) (domain.Unit, error) {
+	defer s.units.forget()
 	u, err := s.unitFor(ctx, p, domain.ActManage, code)
 	if err != nil {
 		return u, err
@@ -127,7 +129,7 @@ func (s *Service) UpdateUnit(ctx context.Context, p domain.Principal, code strin
 // MoveUnit puts the unit with code under newParent; p must manage both the
 // unit and its new parent. The whole subtree follows.
 func (s *Service) MoveUnit(ctx context.Context, p domain.Principal, code, newParent, reason string) (domain.Unit, error) {
-	defer s.principals.forget() // grants carry the paths of their units
+	defer s.forgetTree() // grants carry the paths of their units
 	u, err := s.unitFor(ctx, p, domain.ActManage, code)
 	if err != nil {
 		return u, err
@@ -160,7 +162,7 @@ func (s *Service) MoveUnit(ctx context.Context, p domain.Principal, code, newPar
 // MergeUnits merges the units with codes into the unit survivor; p must
 // manage all of them. The merged units' cells move to the survivor.
 func (s *Service) MergeUnits(ctx context.Context, p domain.Principal, survivor string, codes []string, reason string) (domain.Unit, error) {
-	defer s.principals.forget() // grants carry the paths of their units
+	defer s.forgetTree() // grants carry the paths of their units
 	u, err := s.unitFor(ctx, p, domain.ActManage, survivor)
 	if err != nil {
 		return u, err

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -167,3 +170,43 @@ func TestProgressETag(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+func TestProgressFiguresAreSentGzippedToThoseWhoAcceptIt(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		ttl  time.Duration
+	}{{"figures in memory", time.Hour}, {"figures computed for the request", 0}} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixtureWith(t, Options{}, store.New(testdb.New(t)), domain.SystemClock{}, core.Options{ProgressTTL: c.ttl})
+			f.withRound()
+			for _, path := range []string{"/api/v1/units/HN.HBT/progress", "/api/v1/units/HN.HBT/progress/children"} {
+				plain := f.do("GET", path, f.tokens["board"], "")
+				zipped := f.do("GET", path, f.tokens["board"], "", "Accept-Encoding: gzip, deflate")
+				if plain.Code != http.StatusOK || zipped.Code != http.StatusOK {
+					t.Fatalf("%s: %d and %d", path, plain.Code, zipped.Code)
+				}
+				if got := zipped.Header().Get("Content-Encoding"); got != "gzip" {
+					t.Errorf("%s: Content-Encoding %q, want gzip", path, got)
+				}
+				if got := zipped.Header().Values("Vary"); !slices.Contains(got, "Accept-Encoding") {
+					t.Errorf("%s: Vary %q, want Accept-Encoding", path, got)
+				}
+				if plain.Header().Get("Content-Encoding") != "" || plain.Header().Get("ETag") != zipped.Header().Get("ETag") {
+					t.Errorf("%s: the plain body is %q encoded, tags %q and %q", path, plain.Header().Get("Content-Encoding"),
+						plain.Header().Get("ETag"), zipped.Header().Get("ETag"))
+				}
+				r, err := gzip.NewReader(zipped.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, err := io.ReadAll(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(body) != plain.Body.String() {
+					t.Errorf("%s: gunzipped\n%s\nwant\n%s", path, body, plain.Body)
+				}
+			}
+		})
+	}
+}

@@ -224,8 +224,12 @@ func (s *Server) routes() {
 // not worth compressing: the XLSX, DOCX and PDF downloads (zip files, a
 // deflated PDF), the papers' files (PDF, JPEG, PNG, DOCX), and the answers
 // to PATCH, PUT and DELETE (one record at most, when preparing a
-// compressor alone costs more than sending them as they are).
+// compressor alone costs more than sending them as they are); the progress
+// figures are compressed by sendFigures, once for all their readers.
 func compressed(c echo.Context) bool {
+	if isFigures(c) {
+		return true
+	}
 	p := c.Request().URL.Path
 	switch c.Request().Method {
 	case http.MethodPatch, http.MethodPut, http.MethodDelete:
