@@ -47,12 +47,14 @@ func ParseAsOf(raw string, today domain.Day) (domain.Day, error) {
 // are in Vietnamese (Localize).
 func (s *Service) Progress(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.Progress, error) {
 	out, _, err := s.ProgressStamped(ctx, p, code, roundID, asOf)
-	return out, err
+	return out.Clone(), err
 }
 
 // ProgressStamped is Progress with the stamp of the figures read: the same
 // non-zero stamp, the same figures (served from memory); 0 when they are
-// not cached.
+// not cached. The figures may be shared with the cache: a caller reads
+// them, or changes a copy (Localized, Clone), so that a cached read
+// allocates nothing it does not send.
 func (s *Service) ProgressStamped(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.Progress, uint64, error) {
 	id, u, err := s.readableRoundUnit(ctx, p, code, roundID)
 	if err != nil {
@@ -66,7 +68,7 @@ func (s *Service) ProgressStamped(ctx context.Context, p domain.Principal, code 
 	out, stamp, err := cachedProgress(ctx, s, p, progressKey{round: id, unit: u.ID, day: day}, func(ctx context.Context) (domain.Progress, error) {
 		return s.progressOf(ctx, id, u, day, today)
 	})
-	return cloneProgress(out), stamp, err
+	return out, stamp, err
 }
 
 // progressOf computes the progress of Progress on the primary.
@@ -98,11 +100,11 @@ func sourceOf(day, today domain.Day) string {
 // on asOf.
 func (s *Service) ProgressChildren(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.ChildrenProgress, error) {
 	out, _, err := s.ProgressChildrenStamped(ctx, p, code, roundID, asOf)
-	return out, err
+	return out.Clone(), err
 }
 
 // ProgressChildrenStamped is ProgressChildren with the stamp of the figures
-// read, as ProgressStamped.
+// read, as ProgressStamped, and shared as its figures are.
 func (s *Service) ProgressChildrenStamped(ctx context.Context, p domain.Principal, code string, roundID int64, asOf string) (domain.ChildrenProgress, uint64, error) {
 	id, u, err := s.readableRoundUnit(ctx, p, code, roundID)
 	if err != nil {
@@ -127,7 +129,7 @@ func (s *Service) ProgressChildrenStamped(ctx context.Context, p domain.Principa
 			out.Localize("vi")
 			return out, nil
 		})
-	return cloneChildren(out), stamp, err
+	return out, stamp, err
 }
 
 // childProgress is the row of a unit directly below: its cells and its

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -178,17 +177,4 @@ func (c *progressCache) put(key progressKey, e progressEntry) {
 	if old, ok := c.entries[key]; !ok || old.seq <= e.seq {
 		c.entries[key] = e
 	}
-}
-
-// cloneProgress copies the slices of p that Localize changes, so that a
-// cached value is never changed by its readers.
-func cloneProgress(p domain.Progress) domain.Progress {
-	p.Kinds = slices.Clone(p.Kinds)
-	p.Late.Units = slices.Clone(p.Late.Units)
-	return p
-}
-
-func cloneChildren(p domain.ChildrenProgress) domain.ChildrenProgress {
-	p.Children = slices.Clone(p.Children)
-	return p
 }

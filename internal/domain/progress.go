@@ -3,6 +3,7 @@ package domain
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -281,6 +282,34 @@ func (p *Progress) Localize(lang string) {
 		p.Kinds[i].Localize(lang)
 	}
 	p.Headline = HeadlineText(p.Cells, lang)
+}
+
+// Clone copies the slices of p that Localize changes: a value shared with
+// a cache is cloned before it is localized, and never changed.
+func (p Progress) Clone() Progress {
+	p.Kinds = slices.Clone(p.Kinds)
+	p.Late.Units = slices.Clone(p.Late.Units)
+	return p
+}
+
+// Localized is a copy of p with every text in lang; p is unchanged.
+func (p Progress) Localized(lang string) Progress {
+	p = p.Clone()
+	p.Localize(lang)
+	return p
+}
+
+// Clone copies the slices of p that Localize changes (see Progress.Clone).
+func (p ChildrenProgress) Clone() ChildrenProgress {
+	p.Children = slices.Clone(p.Children)
+	return p
+}
+
+// Localized is a copy of p with every text in lang; p is unchanged.
+func (p ChildrenProgress) Localized(lang string) ChildrenProgress {
+	p = p.Clone()
+	p.Localize(lang)
+	return p
 }
 
 // Localize renders every text of p in lang.

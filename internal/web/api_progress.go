@@ -20,10 +20,7 @@ func (s *Server) handleProgress(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.sendFigures(c, stamp, func(lang string) any {
-		p.Localize(lang)
-		return p
-	})
+	return s.sendFigures(c, stamp, func(lang string) any { return p.Localized(lang) })
 }
 
 // handleProgressChildren returns the per-child breakdown of a unit's progress.
@@ -36,10 +33,7 @@ func (s *Server) handleProgressChildren(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.sendFigures(c, stamp, func(lang string) any {
-		p.Localize(lang)
-		return p
-	})
+	return s.sendFigures(c, stamp, func(lang string) any { return p.Localized(lang) })
 }
 
 // handleFlags lists a page of the flags of a unit or of its subtree
