@@ -254,6 +254,33 @@ func TestPilotsMarkedByTheBoardCarryLessonsOnceHeld(t *testing.T) {
 			t.Error("still a pilot")
 		}
 	})
+	t.Run("a pilot merged into another unit leaves the list and the count alike", func(t *testing.T) {
+		if _, err := f.svc.SetPilot(f.ctx, board, "HN.HBT.QL", 0, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.MergeUnits(f.ctx, domain.SystemPrincipal(), "HN.HBT.QM", []string{"HN.HBT.QL"}, "sáp nhập phường"); err != nil {
+			t.Fatal(err)
+		}
+		r, err := f.svc.Pilots(f.ctx, f.as("xem"), "HN.HBT", 0)
+		wantCode(t, err, "")
+		var codes []string
+		for _, p := range r.Pilots {
+			codes = append(codes, p.UnitCode)
+		}
+		if strings.Join(codes, " ") != "HN.HBT.BM" {
+			t.Errorf("pilots listed %v, want only HN.HBT.BM", codes)
+		}
+		pr, err := f.svc.Progress(f.ctx, f.as("xem"), "HN.HBT", 0, "")
+		wantCode(t, err, "")
+		if pr.Pilots.Total != len(r.Pilots) {
+			t.Errorf("pilots counted %d, listed %d", pr.Pilots.Total, len(r.Pilots))
+		}
+		for _, k := range r.Comparison {
+			if k.Kind == "grassroots_committee" && k.Pilots != 1 {
+				t.Errorf("ward comparison counts %d pilots, want 1", k.Pilots)
+			}
+		}
+	})
 }
 
 func TestDeadlineRuleChangesNeedAReasonAndKeepTheOldValue(t *testing.T) {

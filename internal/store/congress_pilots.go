@@ -7,14 +7,15 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// Pilots lists the pilot congresses of round in the subtree at path, and
-// compares them, kind by kind, with the other active units of the subtree.
+// Pilots lists the pilot congresses of the active units of round in the
+// subtree at path (those the figures count), and compares them, kind by
+// kind, with the other active units of the subtree.
 func (s *Store) Pilots(ctx context.Context, roundID int64, path string) (pilots []domain.PilotCongress, cmp []domain.PilotComparison, err error) {
 	s = s.reading(ctx)
 	pilots = []domain.PilotCongress{}
 	if err := s.db.SelectContext(ctx, &pilots, `SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind,
 			c.status, c.planned_date, c.held_date, c.deadline, c.lessons_learned
-		FROM congresses c JOIN units u ON u.id = c.unit_id
+		FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
 		WHERE c.round_id = $1 AND c.is_pilot AND u.path <@ $2::ltree
 		ORDER BY c.held_date NULLS LAST, c.planned_date NULLS LAST, u.path`, roundID, path); err != nil {
 		return nil, nil, fmt.Errorf("store: pilots: %w", err)
@@ -24,7 +25,7 @@ func (s *Store) Pilots(ctx context.Context, roundID int64, path string) (pilots 
 		return pilots, cmp, nil
 	}
 	err = s.db.SelectContext(ctx, &cmp, `WITH k AS (
-			SELECT DISTINCT u.kind FROM congresses c JOIN units u ON u.id = c.unit_id
+			SELECT DISTINCT u.kind FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
 			WHERE c.round_id = $1 AND c.is_pilot AND u.path <@ $2::ltree
 		)
 		SELECT u.kind,
