@@ -65,30 +65,25 @@ func (s *Service) MyUnits(ctx context.Context, p domain.Principal) (MyUnitsList,
 		return out, err
 	}
 	today := domain.TodayDay(s.clock)
-	seen := map[int64]bool{}
-	var ids []int64
+	var codes []string
 	for _, g := range p.Grants {
-		u, err := s.store.UnitByCode(ctx, g.UnitCode)
-		if err != nil {
-			return out, err
+		if p.Can(domain.ActRead, g.UnitPath) {
+			codes = append(codes, g.UnitCode)
 		}
-		if !p.Can(domain.ActRead, u.Path) {
+	}
+	cs, err := s.store.CongressesAround(ctx, roundID, codes, today)
+	if err != nil {
+		return out, err
+	}
+	var ids []int64
+	for _, c := range cs {
+		if !p.Can(domain.ActRead, c.UnitPath) {
 			continue
 		}
-		cs, err := s.store.CongressesAround(ctx, roundID, u.ID, today)
-		if err != nil {
-			return out, err
-		}
-		for _, c := range cs {
-			if seen[c.UnitID] || !p.Can(domain.ActRead, c.UnitPath) {
-				continue
-			}
-			seen[c.UnitID] = true
-			ids = append(ids, c.UnitID)
-			cell := s.rules.IsCell(c.UnitKind)
-			out.Units = append(out.Units, MyCongress{Congress: c, Cell: cell,
-				Attendance: c.Attendance(cell), May: s.permissionsOn(p, c.UnitPath, c.UnitKind)})
-		}
+		ids = append(ids, c.UnitID)
+		cell := s.rules.IsCell(c.UnitKind)
+		out.Units = append(out.Units, MyCongress{Congress: c, Cell: cell,
+			Attendance: c.Attendance(cell), May: s.permissionsOn(p, c.UnitPath, c.UnitKind)})
 	}
 	pending, err := s.store.ApprovalsPending(ctx, roundID, ids, nil, today)
 	if err != nil {
@@ -163,54 +158,23 @@ func (s *Service) FollowedUnits(ctx context.Context, p domain.Principal) ([]doma
 	for _, r := range p.ScopeRoots(domain.ActRead) {
 		roots[r] = true
 	}
-	// The rows of the units below each parent of p's units, one parent at
-	// a time: a working group's wards share their district.
-	byParent := map[string][]domain.Unit{}
-	var parents []string
+	var codes []string
 	for _, g := range p.Grants {
-		if !roots[g.UnitPath] {
-			continue
+		if roots[g.UnitPath] {
+			delete(roots, g.UnitPath) // a unit granted twice is listed once
+			codes = append(codes, g.UnitCode)
 		}
-		delete(roots, g.UnitPath) // a unit granted twice is listed once
-		u, err := s.store.UnitByCode(ctx, g.UnitCode)
-		if err != nil {
-			return nil, err
-		}
-		if _, ok := byParent[u.ParentCode]; !ok {
-			parents = append(parents, u.ParentCode)
-		}
-		byParent[u.ParentCode] = append(byParent[u.ParentCode], u)
 	}
-	var out []domain.ChildProgress
-	for _, code := range parents {
-		if code == "" { // roots: their own progress
-			for _, u := range byParent[code] {
-				pr, err := s.Progress(ctx, p, u.Code, roundID, "")
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, domain.ChildProgress{UnitRef: unitRef(u), Category: u.Category, Own: pr.Own, Cells: pr.Cells,
-					Late: pr.Late.Count, AtRisk: pr.AtRisk})
-			}
-			continue
-		}
-		parent, err := s.store.UnitByCode(ctx, code)
-		if err != nil {
-			return nil, err
-		}
-		figures, err := s.store.ProgressChildren(ctx, roundID, parent, today, s.atRiskDays())
-		if err != nil {
-			return nil, err
-		}
-		want := map[string]bool{}
-		for _, u := range byParent[code] {
-			want[u.Code] = true
-		}
-		for _, f := range figures {
-			if want[f.Code] {
-				out = append(out, s.childProgress(f))
-			}
-		}
+	if len(codes) == 0 {
+		return []domain.ChildProgress{}, nil
+	}
+	figures, err := s.store.ProgressOfUnits(ctx, roundID, codes, today, s.atRiskDays())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.ChildProgress, 0, len(figures))
+	for _, f := range figures {
+		out = append(out, s.childProgress(f))
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]

@@ -121,14 +121,16 @@ func (s *Store) Congress(ctx context.Context, roundID int64, code string, today 
 	return congressOf(ctx, s.get, roundID, code, today)
 }
 
-// CongressesAround returns the congresses in round of the active unit with
-// unitID and of the active units directly below it, in one query, with
-// overdue milestones counted at today.
-func (s *Store) CongressesAround(ctx context.Context, roundID, unitID int64, today domain.Day) ([]domain.Congress, error) {
+// CongressesAround returns the congresses in round of the active units
+// with the given codes and of the active units directly below them, in one
+// query, by code (a unit before those below it), with overdue milestones
+// counted at today.
+func (s *Store) CongressesAround(ctx context.Context, roundID int64, codes []string, today domain.Day) ([]domain.Congress, error) {
 	out := []domain.Congress{}
-	if err := s.db.SelectContext(ctx, &out, congressSelect+`WHERE c.round_id = $1 AND (u.id = $2 OR u.parent_id = $2) AND u.active
-		ORDER BY u.id = $2 DESC, u.code`, roundID, unitID, today); err != nil {
-		return nil, fmt.Errorf("store: congresses around unit %d: %w", unitID, err)
+	if err := s.db.SelectContext(ctx, &out, congressSelect+`WHERE c.round_id = $1 AND u.active AND (u.code = ANY($2::text[])
+			OR u.parent_id IN (SELECT p.id FROM units p WHERE p.code = ANY($2::text[])))
+		ORDER BY u.code`, roundID, pq.Array(codes), today); err != nil {
+		return nil, fmt.Errorf("store: congresses around units %v: %w", codes, err)
 	}
 	for i := range out {
 		out[i].Fill()

@@ -179,17 +179,37 @@ type ChildFigures struct {
 // own congress on asOf and its per-kind figures below, in two set-based
 // queries whatever the number of children.
 func (s *Store) ProgressChildren(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
-	s = s.reading(ctx)
+	out, err := s.reading(ctx).unitRows(ctx, roundID, `u.parent_id = $2`, unit.ID, asOf, atRiskDays)
+	if err != nil {
+		return nil, fmt.Errorf("store: children of %s: %w", unit.Code, err)
+	}
+	return out, nil
+}
+
+// ProgressOfUnits reads the rows ProgressChildren reads for the active
+// units with the given codes, wherever they are in the tree (the units a
+// working group follows), in the same two queries.
+func (s *Store) ProgressOfUnits(ctx context.Context, roundID int64, codes []string, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
+	out, err := s.reading(ctx).unitRows(ctx, roundID, `u.code = ANY($2::text[])`, pq.Array(codes), asOf, atRiskDays)
+	if err != nil {
+		return nil, fmt.Errorf("store: progress of units %v: %w", codes, err)
+	}
+	return out, nil
+}
+
+// unitRows is ProgressChildren and ProgressOfUnits for the active units
+// matching where (SQL on units u, whose argument is $2).
+func (s *Store) unitRows(ctx context.Context, roundID int64, where string, arg any, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
 	children := []ChildFigures{}
 	err := s.db.SelectContext(ctx, &children, `SELECT u.id, u.code, u.name, u.kind, coalesce(u.category, '') AS category,
 			`+ownColumns("own.")+`
 		FROM units u JOIN unit_kinds k ON k.code = u.kind
 		LEFT JOIN congresses c ON c.round_id = $1 AND c.unit_id = u.id
 		`+milestoneDays+`
-		WHERE u.parent_id = $2 AND u.active
-		ORDER BY k.sort_order, u.name COLLATE vietnamese, u.code`, roundID, unit.ID, asOf, atRiskDays)
+		WHERE `+where+` AND u.active
+		ORDER BY k.sort_order, u.name COLLATE vietnamese, u.code`, roundID, arg, asOf, atRiskDays)
 	if err != nil {
-		return nil, fmt.Errorf("store: children of %s: %w", unit.Code, err)
+		return nil, err
 	}
 	if len(children) == 0 {
 		return children, nil
@@ -202,7 +222,7 @@ func (s *Store) ProgressChildren(ctx context.Context, roundID int64, unit domain
 	}
 	var rows []figureRow
 	if err := s.selectRows(ctx, &rows, figuresOf, roundID, pq.Array(ids), asOf, atRiskDays); err != nil {
-		return nil, fmt.Errorf("store: figures below the children of %s: %w", unit.Code, err)
+		return nil, fmt.Errorf("figures below: %w", err)
 	}
 	for _, r := range rows {
 		if i, ok := at[r.UnitID]; ok {
