@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -25,6 +26,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 		return errUsage
 	}
 	c.log.Info("configuration", "settings", c.cfg.Masked())
+	applyGC(c.cfg, os.Getenv)
 	a, err := openApp(ctx, c)
 	if err != nil {
 		return err

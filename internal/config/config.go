@@ -154,6 +154,16 @@ type Config struct {
 		// has just written reads afresh. 0: never.
 		ProgressTTL time.Duration `koanf:"progress_ttl"`
 	} `koanf:"cache"`
+	Runtime struct {
+		// GCPercent is the server's garbage collection target (Go's GOGC):
+		// the heap may grow by this percentage of what is live before a
+		// collection. 0: Go's default. GOGC in the environment wins.
+		GCPercent int `koanf:"gc_percent"`
+		// MemoryLimitMB is the memory the Go runtime aims to stay under,
+		// collecting more often near it (Go's GOMEMLIMIT). 0: none.
+		// GOMEMLIMIT in the environment wins.
+		MemoryLimitMB int `koanf:"memory_limit_mb"`
+	} `koanf:"runtime"`
 }
 
 // defaults mirror configs/daihoi.yaml, so the binary runs without the file.
@@ -222,6 +232,8 @@ var defaults = map[string]any{
 	"clock.allow_shifted":       false,
 	"metrics.addr":              "",
 	"cache.progress_ttl":        "2s",
+	"runtime.gc_percent":        400,
+	"runtime.memory_limit_mb":   160,
 }
 
 // EnvName is the environment variable that overrides key.
