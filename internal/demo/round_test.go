@@ -232,6 +232,21 @@ func TestDemoRound(t *testing.T) {
 			t.Errorf("planned within 14 days = %d, want some", soon)
 		}
 	})
+	t.Run("every congress with a planned date has its start time and place, in its unit's hall", func(t *testing.T) {
+		var missing int
+		var place string
+		if err := st.DB().Get(&missing, `SELECT count(*) FROM congresses
+			WHERE planned_date IS NOT NULL AND (planned_time IS NULL OR place = '')`); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DB().Get(&place, `SELECT c.place FROM congresses c JOIN units u ON u.id = c.unit_id WHERE u.code = $1`,
+			demo.BachMaiCode); err != nil {
+			t.Fatal(err)
+		}
+		if missing != 0 || place != "Hội trường phường Bạch Mai" {
+			t.Errorf("%d planned congresses without time or place; Bạch Mai's place %q", missing, place)
+		}
+	})
 	t.Run("the milestones of held units are done (but results not yet reported), none after the demo date", func(t *testing.T) {
 		var bad, done int
 		if err := st.DB().Get(&bad, `SELECT count(*) FROM milestones m JOIN congresses c USING (round_id, unit_id)

@@ -194,11 +194,16 @@ func (g genState) held(ctx context.Context) error {
 }
 
 // congresses writes gen_u into the congresses of the round: delegates are
-// every member of a cell, else a congress of 80 to 300 delegates; pilots
-// held carry a lessons-learned note.
+// every member of a cell, else a congress of 80 to 300 delegates; a
+// congress with a planned date starts at one of the usual hours, in the
+// hall of its unit; pilots held carry a lessons-learned note.
 func (g genState) congresses(ctx context.Context) error {
+	draw6 := g.draw("g.code", 6)
 	return g.exec(ctx, "congresses", `UPDATE congresses c SET
 			status = g.status, planned_date = g.planned, held_date = g.held, is_pilot = g.is_pilot,
+			planned_time = CASE WHEN g.planned IS NOT NULL THEN
+				(ARRAY['07:30', '08:00', '08:00', '13:30', '14:00', '19:30'])[1 + floor(` + draw6 + ` * 6)::int]::time END,
+			place = CASE WHEN g.planned IS NULL THEN '' ELSE 'Hội trường ' || regexp_replace(u.name, '^(Đảng bộ|Chi bộ) ', '') END,
 			lessons_learned = CASE WHEN g.is_pilot AND g.held IS NOT NULL THEN $2 ELSE '' END,
 			delegates_expected = CASE WHEN g.status IN ('not_started', 'preparing') THEN NULL
 				WHEN g.is_cell THEN g.members ELSE least(g.members, 80 + floor(g.r2 * 220)::int) END,
@@ -207,7 +212,7 @@ func (g genState) congresses(ctx context.Context) error {
 				ELSE greatest(0, least(g.members, 80 + floor(g.r2 * 220)::int) - floor(g.r3 * 6)::int) END,
 			version = c.version + CASE WHEN g.status = 'not_started' AND NOT g.is_pilot THEN 0 ELSE 1 END,
 			updated_at = now()
-		FROM gen_u g WHERE c.round_id = $1 AND c.unit_id = g.id`, g.round,
+		FROM gen_u g JOIN units u ON u.id = g.id WHERE c.round_id = $1 AND c.unit_id = g.id`, g.round,
 		"Đại hội điểm: chuẩn bị văn kiện và nhân sự chu đáo; cần rút ngắn phần báo cáo, dành thời gian thảo luận và chuẩn hóa quy trình bầu cử trước khi nhân rộng.")
 }
 
