@@ -163,6 +163,9 @@ func TestMetricsAreServedOnTheirOwnAddress(t *testing.T) {
 		{"daihoi_report_mails", map[string]string{"state": "pending"}, float64(pending)},
 		{"daihoi_report_mails", map[string]string{"state": "sent"}, 0},
 		{"daihoi_report_mails", map[string]string{"state": "failed"}, 0},
+		{"daihoi_reminder_mails", map[string]string{"state": "pending"}, 0},
+		{"daihoi_reminder_mails", map[string]string{"state": "sent"}, 0},
+		{"daihoi_reminder_mails", map[string]string{"state": "failed"}, 0},
 		{"daihoi_build_info", map[string]string{"version": "dev"}, 1},
 	}
 	for _, tt := range tests {

@@ -261,10 +261,11 @@ func (s *Service) JobRuns(ctx context.Context, p domain.Principal, name string, 
 }
 
 // OpsStatus reads what the metrics show of the database at a scrape: the
-// report e-mails by state and when each job last ended well. It names no
-// unit and no user: the metrics listener serves it without sign-in.
+// report and reminder e-mails by state and when each job last ended well.
+// It names no unit and no user: the metrics listener serves it without
+// sign-in.
 func (s *Service) OpsStatus(ctx context.Context) (domain.OpsStatus, error) {
-	mails, err := s.store.ReportMailsByState(ctx)
+	mails, reminders, err := s.store.MailsByState(ctx)
 	if err != nil {
 		return domain.OpsStatus{}, err
 	}
@@ -276,5 +277,5 @@ func (s *Service) OpsStatus(ctx context.Context) (domain.OpsStatus, error) {
 	if err != nil {
 		return domain.OpsStatus{}, err
 	}
-	return domain.OpsStatus{Mails: mails, LastSuccess: last}, nil
+	return domain.OpsStatus{Mails: mails, Reminders: reminders, LastSuccess: last}, nil
 }

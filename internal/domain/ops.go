@@ -8,6 +8,8 @@ type OpsStatus struct {
 	// Mails counts the weekly report e-mails by state (pending, sent,
 	// failed), every state present, zero included.
 	Mails map[string]int
+	// Reminders counts the daily reminder e-mails by state, as Mails.
+	Reminders map[string]int
 	// LastSuccess is when each job last ended well, in any daihoi process
 	// on the database; a job that never did is absent.
 	LastSuccess map[string]time.Time

@@ -144,12 +144,15 @@ func (m *Metrics) WatchDB(db *sql.DB) {
 }
 
 // WatchStatus adds the figures read from the database at each scrape by
-// status (the report e-mails by state, the jobs' last successes), given at
+// status (the report and reminder e-mails by state, the jobs' last
+// successes), given at
 // most timeout; a read that fails or times out is logged and leaves them
 // out of that scrape, the other metrics are still served.
 func (m *Metrics) WatchStatus(status func(context.Context) (domain.OpsStatus, error), timeout time.Duration) {
 	m.reg.MustRegister(&statusCollector{read: status, timeout: timeout,
 		mails: prometheus.NewDesc(Namespace+"_report_mails", "Weekly report e-mails by state (pending, sent, failed).",
+			[]string{"state"}, nil),
+		reminders: prometheus.NewDesc(Namespace+"_reminder_mails", "Daily reminder e-mails by state (pending, sent, failed).",
 			[]string{"state"}, nil),
 		lastSuccess: prometheus.NewDesc(Namespace+"_job_last_success_timestamp_seconds",
 			"When each job last ended well, in any daihoi process on the database (Unix time).", []string{"job"}, nil),
@@ -207,13 +210,14 @@ func (rc *readsCollector) Collect(ch chan<- prometheus.Metric) {
 
 // statusCollector collects domain.OpsStatus when scraped.
 type statusCollector struct {
-	read               func(context.Context) (domain.OpsStatus, error)
-	timeout            time.Duration
-	mails, lastSuccess *prometheus.Desc
+	read                          func(context.Context) (domain.OpsStatus, error)
+	timeout                       time.Duration
+	mails, reminders, lastSuccess *prometheus.Desc
 }
 
 func (sc *statusCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- sc.mails
+	ch <- sc.reminders
 	ch <- sc.lastSuccess
 }
 
@@ -227,6 +231,9 @@ func (sc *statusCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for state, n := range st.Mails {
 		ch <- prometheus.MustNewConstMetric(sc.mails, prometheus.GaugeValue, float64(n), state)
+	}
+	for state, n := range st.Reminders {
+		ch <- prometheus.MustNewConstMetric(sc.reminders, prometheus.GaugeValue, float64(n), state)
 	}
 	for job, at := range st.LastSuccess {
 		ch <- prometheus.MustNewConstMetric(sc.lastSuccess, prometheus.GaugeValue, float64(at.UnixMilli())/1000, job)

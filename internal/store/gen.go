@@ -202,7 +202,7 @@ func (g genState) congresses(ctx context.Context) error {
 	return g.exec(ctx, "congresses", `UPDATE congresses c SET
 			status = g.status, planned_date = g.planned, held_date = g.held, is_pilot = g.is_pilot,
 			planned_time = CASE WHEN g.planned IS NOT NULL THEN
-				(ARRAY['07:30', '08:00', '08:00', '13:30', '14:00', '19:30'])[1 + floor(` + draw6 + ` * 6)::int]::time END,
+				(ARRAY['07:30', '08:00', '08:00', '13:30', '14:00', '19:30'])[1 + floor(`+draw6+` * 6)::int]::time END,
 			place = CASE WHEN g.planned IS NULL THEN '' ELSE 'Hội trường ' || regexp_replace(u.name, '^(Đảng bộ|Chi bộ) ', '') END,
 			lessons_learned = CASE WHEN g.is_pilot AND g.held IS NOT NULL THEN $2 ELSE '' END,
 			delegates_expected = CASE WHEN g.status IN ('not_started', 'preparing') THEN NULL

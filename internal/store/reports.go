@@ -375,21 +375,31 @@ func (s *Store) mailFailed(ctx context.Context, table string, id int64, next *ti
 	return nil
 }
 
-// ReportMailsByState counts the report e-mails by state, every state
-// present (zero included).
-func (s *Store) ReportMailsByState(ctx context.Context) (map[string]int, error) {
+// MailsByState counts the e-mails waiting, sent and given up by state
+// (pending, sent, failed; every state, zero included): the weekly reports'
+// and the daily reminders', in one statement.
+func (s *Store) MailsByState(ctx context.Context) (reports, reminders map[string]int, err error) {
 	var rows []struct {
+		Queue  string `db:"queue"`
 		Status string `db:"status"`
 		N      int    `db:"n"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT st.status, count(m.id) AS n
+	if err := s.db.SelectContext(ctx, &rows, `SELECT 'reports' AS queue, st.status, count(m.id) AS n
 		FROM unnest(ARRAY['pending', 'sent', 'failed']) AS st(status)
-		LEFT JOIN report_mails m ON m.status = st.status GROUP BY st.status`); err != nil {
-		return nil, fmt.Errorf("store: e-mails by state: %w", err)
+		LEFT JOIN report_mails m ON m.status = st.status GROUP BY st.status
+		UNION ALL
+		SELECT 'reminders', st.status, count(m.id)
+		FROM unnest(ARRAY['pending', 'sent', 'failed']) AS st(status)
+		LEFT JOIN reminder_mails m ON m.status = st.status GROUP BY st.status`); err != nil {
+		return nil, nil, fmt.Errorf("store: e-mails by state: %w", err)
 	}
-	out := make(map[string]int, len(rows))
+	reports, reminders = map[string]int{}, map[string]int{}
 	for _, r := range rows {
-		out[r.Status] = r.N
+		if r.Queue == "reports" {
+			reports[r.Status] = r.N
+		} else {
+			reminders[r.Status] = r.N
+		}
 	}
-	return out, nil
+	return reports, reminders, nil
 }
