@@ -142,7 +142,7 @@ func WriteXLSX(w io.Writer, t Table) error {
 	for _, row := range t.Rows {
 		cols = max(cols, len(row))
 	}
-	if err := f.SetSheetDimension(sheet, dimension(cols, len(t.Rows)+1)); err != nil {
+	if err := f.SetSheetDimension(sheet, Dimension(cols, len(t.Rows)+1)); err != nil {
 		return err
 	}
 	sw, err := f.NewStreamWriter(sheet)
@@ -178,9 +178,10 @@ func WriteXLSX(w io.Writer, t Table) error {
 	return f.Write(w)
 }
 
-// dimension is the used range of a sheet of cols columns and rows rows
-// from A1: "A1:P61" ("A1" when empty).
-func dimension(cols, rows int) string {
+// Dimension is the used range of a sheet of cols columns and rows rows
+// from A1: "A1:P61" ("A1" when empty). A stream writer writes the
+// dimension a sheet has when it starts: set it before.
+func Dimension(cols, rows int) string {
 	if cols < 1 || rows < 1 {
 		return "A1"
 	}
@@ -202,7 +203,7 @@ func SetDimensions(f *excelize.File) error {
 		for _, r := range rows {
 			cols = max(cols, len(r))
 		}
-		if err := f.SetSheetDimension(sheet, dimension(cols, len(rows))); err != nil {
+		if err := f.SetSheetDimension(sheet, Dimension(cols, len(rows))); err != nil {
 			return err
 		}
 	}

@@ -108,6 +108,10 @@ func TestWriteXLSXHasABoldHeaderOnASheetNamedUnits(t *testing.T) {
 	if got, want := x.GetSheetList(), []string{"units"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("sheets = %v, want %v", got, want)
 	}
+	last, _ := excelize.CoordinatesToCellName(len(domain.ImportColumns), len(sampleUnits())+1)
+	if d, err := x.GetSheetDimension("units"); err != nil || d != "A1:"+last {
+		t.Errorf("the sheet declares its used range %q (%v), want A1:%s", d, err, last)
+	}
 	for i, name := range domain.ImportColumns {
 		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
 		v, _ := x.GetCellValue("units", cell)

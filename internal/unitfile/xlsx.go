@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/tablefile"
 )
 
 // SheetName is the sheet of an XLSX unit file.
@@ -197,6 +198,11 @@ func WriteXLSX(w io.Writer, units []domain.Unit) (err error) {
 	}
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
+		return fmt.Errorf("unitfile: write XLSX: %w", err)
+	}
+	// The sheet's used range, which the stream writer writes as it starts:
+	// a reader that trusts it would otherwise see only A1.
+	if err := f.SetSheetDimension(SheetName, tablefile.Dimension(len(domain.ImportColumns), len(units)+1)); err != nil {
 		return fmt.Errorf("unitfile: write XLSX: %w", err)
 	}
 	sw, err := f.NewStreamWriter(SheetName)
