@@ -234,7 +234,7 @@ func aggregateBelow(ctx context.Context, tx *txn, roundID int64) error {
 		return fmt.Errorf("store: aggregate: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO rollup_agg
-		SELECT u.parent_id, 0, u.kind, count(*), count(*) FILTER (WHERE c.held_date IS NOT NULL)
+		SELECT u.parent_id, 0, u.kind, count(*), count(c.held_date)
 		FROM congresses c JOIN units u ON u.id = c.unit_id
 		WHERE c.round_id = $1 AND u.active AND u.parent_id IS NOT NULL
 		GROUP BY u.parent_id, u.kind`, roundID); err != nil {
@@ -269,11 +269,14 @@ func emptyTempTable(ctx context.Context, tx *txn, name, columns string) error {
 // but the cells, which have none below them), or from units for a unit it
 // does not hold. Level 0 (every row of the table, about 43,000 on a
 // national tree) reads the whole index into a hash; the levels above it,
-// a few thousand rows, look each parent up in it. The first level says
-// "every row" rather than "level 0" because the planner, which has no
-// statistics on a temporary table, takes an equality to match one row in
-// 200 and would look the 43,000 parents up one at a time.
+// a few thousand rows together, are kept apart in table_up until the end,
+// so that each level reads only them and looks their parents up one by
+// one.
 func rollUp(ctx context.Context, tx *txn, table, keys, sums, having string) error {
+	up := table + "_up"
+	if err := emptyTempTable(ctx, tx, up, `LIKE pg_temp.`+table); err != nil {
+		return fmt.Errorf("store: aggregate %s: %w", table, err)
+	}
 	var sel strings.Builder
 	for _, c := range strings.Split(sums, ", ") {
 		sel.WriteString(`, sum(a.` + c + `)`)
@@ -282,16 +285,16 @@ func rollUp(ctx context.Context, tx *txn, table, keys, sums, having string) erro
 	if having != "" {
 		having = ` HAVING ` + having
 	}
-	query := func(where string) string {
-		return `INSERT INTO ` + table + ` (unit_id, level, ` + keys + `, ` + sums + `)
+	query := func(from, where string) string {
+		return `INSERT INTO ` + up + ` (unit_id, level, ` + keys + `, ` + sums + `)
 			SELECT p.parent_id, $1::int + 1, ` + aKeys + sel.String() + `
-			FROM ` + table + ` a LEFT JOIN (SELECT id, parent_id FROM units WHERE ` + parentsIndexed + `) m ON m.id = a.unit_id
+			FROM ` + from + ` a LEFT JOIN (SELECT id, parent_id FROM units WHERE ` + parentsIndexed + `) m ON m.id = a.unit_id
 			CROSS JOIN LATERAL (SELECT CASE WHEN m.id IS NULL THEN (SELECT parent_id FROM units WHERE id = a.unit_id)
 				ELSE m.parent_id END AS parent_id) p
 			WHERE ` + where + ` AND p.parent_id IS NOT NULL
 			GROUP BY p.parent_id, ` + aKeys + having
 	}
-	first, above := query(`true`), query(`a.level = $1`)
+	first, above := query(table, `true`), query(up, `a.level = $1`)
 	for level := 0; ; level++ {
 		q := above
 		if level == 0 {
@@ -301,10 +304,18 @@ func rollUp(ctx context.Context, tx *txn, table, keys, sums, having string) erro
 		if err != nil {
 			return fmt.Errorf("store: aggregate %s level %d: %w", table, level+1, err)
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
+		n, err := res.RowsAffected()
+		if err != nil {
 			return err
 		}
+		if n == 0 {
+			break
+		}
 	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` SELECT * FROM `+up); err != nil {
+		return fmt.Errorf("store: aggregate %s: %w", table, err)
+	}
+	return nil
 }
 
 // parentsIndexed is SQL: the condition of the partial index units_parents
