@@ -220,45 +220,108 @@ func (s *Store) FoldRollupDeltas(ctx context.Context) error {
 // whole round: the hash of ~50,000 parents of a national tree fits in it.
 const aggregateWorkMem = `SET LOCAL work_mem = '64MB'`
 
-// aggregateBelow fills the temporary table rollup_agg (dropped at commit)
-// with, for every unit with active units below it in round, and each kind
-// of them, how many active units of that kind there are strictly below it
-// and how many have held their congress, bottom-up: the congresses of the
-// active units are aggregated once into their parents (one pass, like the
-// floor), then the much smaller parent aggregates are rolled up one level
-// at a time, each level's rows into their parents' (a loop over the levels
-// of the tree, not over units; each parent is found by its primary key). A
-// unit and kind may have several rows (one per level they came from): sum
-// them.
+// aggregateBelow fills the temporary table rollup_agg with, for every unit
+// with active units below it in round, and each kind of them, how many
+// active units of that kind there are strictly below it and how many have
+// held their congress, bottom-up: the congresses of the active units are
+// aggregated once into their parents (one pass, like the floor), then the
+// much smaller parent aggregates are rolled up one level at a time (see
+// rollUp). A unit and kind may have several rows (one per level they came
+// from): sum them.
 func aggregateBelow(ctx context.Context, tx *txn, roundID int64) error {
-	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS pg_temp.rollup_agg`); err != nil {
-		return fmt.Errorf("store: aggregate: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE rollup_agg (unit_id bigint NOT NULL, level int NOT NULL,
-		kind text NOT NULL, total bigint NOT NULL, held bigint NOT NULL) ON COMMIT DROP`); err != nil {
+	if err := emptyTempTable(ctx, tx, "rollup_agg", `unit_id bigint NOT NULL, level int NOT NULL,
+		kind text NOT NULL, total int NOT NULL, held int NOT NULL`); err != nil {
 		return fmt.Errorf("store: aggregate: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO rollup_agg
-		SELECT u.parent_id, 0, u.kind, count(*), count(*) FILTER (WHERE c.held_date IS NOT NULL)
+		SELECT u.parent_id, 0, u.kind, count(*), count(c.held_date)
 		FROM congresses c JOIN units u ON u.id = c.unit_id
 		WHERE c.round_id = $1 AND u.active AND u.parent_id IS NOT NULL
 		GROUP BY u.parent_id, u.kind`, roundID); err != nil {
 		return fmt.Errorf("store: aggregate into parents: %w", err)
 	}
+	return rollUp(ctx, tx, "rollup_agg", "kind", "total, held", "")
+}
+
+// emptyTempTable makes sure the transaction's session has the temporary
+// table name with columns, and that it is empty. The table stays with the
+// session and its rows go at commit (ON COMMIT DELETE ROWS): creating and
+// dropping it in every recompute would write the catalog, and a
+// transaction that drops a table waits at commit for its log to reach the
+// disk even when it wrote nothing else. Empty it first all the same, for a
+// transaction that aggregates twice.
+func emptyTempTable(ctx context.Context, tx *txn, name, columns string) error {
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+name+` (`+columns+`) ON COMMIT DELETE ROWS`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM pg_temp.`+name)
+	return err
+}
+
+// rollUp adds to the temporary table (unit_id, level, keys..., sums...),
+// which holds the aggregates of level 0 (each unit's into its parent), the
+// same aggregates one level up at a time: each level's rows summed into
+// their units' parents, until no row has a parent (a loop over the levels
+// of the tree, not over units). having, when not empty, keeps only the
+// groups for which it holds.
+//
+// The parents come from the index units_parents (the parent of every unit
+// but the cells, which have none below them), or from units for a unit it
+// does not hold. Level 0 (every row of the table, about 43,000 on a
+// national tree) reads the whole index into a hash; the levels above it,
+// a few thousand rows together, are kept apart in table_up until the end,
+// so that each level reads only them and looks their parents up one by
+// one.
+func rollUp(ctx context.Context, tx *txn, table, keys, sums, having string) error {
+	up := table + "_up"
+	if err := emptyTempTable(ctx, tx, up, `LIKE pg_temp.`+table); err != nil {
+		return fmt.Errorf("store: aggregate %s: %w", table, err)
+	}
+	var sel strings.Builder
+	for _, c := range strings.Split(sums, ", ") {
+		sel.WriteString(`, sum(a.` + c + `)`)
+	}
+	aKeys := `a.` + strings.ReplaceAll(keys, ", ", ", a.")
+	if having != "" {
+		having = ` HAVING ` + having
+	}
+	query := func(from, where string) string {
+		return `INSERT INTO ` + up + ` (unit_id, level, ` + keys + `, ` + sums + `)
+			SELECT p.parent_id, $1::int + 1, ` + aKeys + sel.String() + `
+			FROM ` + from + ` a LEFT JOIN (SELECT id, parent_id FROM units WHERE ` + parentsIndexed + `) m ON m.id = a.unit_id
+			CROSS JOIN LATERAL (SELECT CASE WHEN m.id IS NULL THEN (SELECT parent_id FROM units WHERE id = a.unit_id)
+				ELSE m.parent_id END AS parent_id) p
+			WHERE ` + where + ` AND p.parent_id IS NOT NULL
+			GROUP BY p.parent_id, ` + aKeys + having
+	}
+	first, above := query(table, `true`), query(up, `a.level = $1`)
 	for level := 0; ; level++ {
-		res, err := tx.ExecContext(ctx, `INSERT INTO rollup_agg
-			SELECT p.parent_id, $1::int + 1, a.kind, sum(a.total), sum(a.held)
-			FROM rollup_agg a CROSS JOIN LATERAL (SELECT parent_id FROM units WHERE id = a.unit_id) p
-			WHERE a.level = $1 AND p.parent_id IS NOT NULL
-			GROUP BY p.parent_id, a.kind`, level)
-		if err != nil {
-			return fmt.Errorf("store: aggregate level %d: %w", level+1, err)
+		q := above
+		if level == 0 {
+			q = first
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
+		res, err := tx.ExecContext(ctx, q, level)
+		if err != nil {
+			return fmt.Errorf("store: aggregate %s level %d: %w", table, level+1, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
 			return err
 		}
+		if n == 0 {
+			break
+		}
 	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` SELECT * FROM `+up); err != nil {
+		return fmt.Errorf("store: aggregate %s: %w", table, err)
+	}
+	return nil
 }
+
+// parentsIndexed is SQL: the condition of the partial index units_parents
+// (migrations/00027_units_parents.sql) on units, which a query states to
+// read the index.
+const parentsIndexed = `kind <> 'cell'`
 
 // nonZeroSums is SQL: a group of events e counts for something.
 const nonZeroSums = `sum(e.total) <> 0 OR sum(e.held) <> 0 OR sum(e.late) <> 0 OR sum(e.risk_after) <> 0
@@ -268,12 +331,9 @@ const nonZeroSums = `sum(e.total) <> 0 OR sum(e.held) <> 0 OR sum(e.late) <> 0 O
 // temporary table day_agg with the figure events of the congresses of the
 // active units strictly below every unit of round, per kind and day.
 func aggregateDaysBelow(ctx context.Context, tx *txn, roundID int64) error {
-	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS pg_temp.day_agg`); err != nil {
-		return fmt.Errorf("store: aggregate days: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE day_agg (unit_id bigint NOT NULL, level int NOT NULL,
+	if err := emptyTempTable(ctx, tx, "day_agg", `unit_id bigint NOT NULL, level int NOT NULL,
 		kind text NOT NULL, day date NOT NULL, total int NOT NULL, held int NOT NULL, late int NOT NULL,
-		risk_after int NOT NULL, risk_nodate int NOT NULL, due int NOT NULL) ON COMMIT DROP`); err != nil {
+		risk_after int NOT NULL, risk_nodate int NOT NULL, due int NOT NULL`); err != nil {
 		return fmt.Errorf("store: aggregate days: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO day_agg
@@ -285,21 +345,7 @@ func aggregateDaysBelow(ctx context.Context, tx *txn, roundID int64) error {
 		HAVING `+nonZeroSums+``, roundID); err != nil {
 		return fmt.Errorf("store: aggregate days into parents: %w", err)
 	}
-	for level := 0; ; level++ {
-		res, err := tx.ExecContext(ctx, `INSERT INTO day_agg
-			SELECT p.parent_id, $1::int + 1, a.kind, a.day, sum(a.total), sum(a.held), sum(a.late),
-				sum(a.risk_after), sum(a.risk_nodate), sum(a.due)
-			FROM day_agg a JOIN units p ON p.id = a.unit_id
-			WHERE a.level = $1 AND p.parent_id IS NOT NULL
-			GROUP BY p.parent_id, a.kind, a.day
-			HAVING `+strings.ReplaceAll(nonZeroSums, "(e.", "(a.")+``, level)
-		if err != nil {
-			return fmt.Errorf("store: aggregate days level %d: %w", level+1, err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err
-		}
-	}
+	return rollUp(ctx, tx, "day_agg", "kind, day", figureColumns, strings.ReplaceAll(nonZeroSums, "(e.", "(a."))
 }
 
 // recomputeRollups recomputes every rollup of round (rollups and
@@ -324,29 +370,25 @@ func syncRollups(ctx context.Context, tx *txn, roundID int64, days bool) (domain
 	if err := aggregateBelow(ctx, tx, roundID); err != nil {
 		return d, err
 	}
-	// The rows that differ, found with one full join; usually none.
-	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS pg_temp.rollup_diff`); err != nil {
-		return d, fmt.Errorf("store: recompute rollups: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE rollup_diff ON COMMIT DROP AS
-		SELECT coalesce(f.unit_id, r.unit_id) AS unit_id, coalesce(f.kind, r.kind) AS kind,
-			f.total, f.held, r.total AS old_total, r.held AS old_held
-		FROM (SELECT unit_id, kind, sum(total)::int AS total, sum(held)::int AS held FROM rollup_agg GROUP BY unit_id, kind) f
-		FULL JOIN (SELECT unit_id, kind, total, held FROM rollups WHERE round_id = $1) r
-			ON r.unit_id = f.unit_id AND r.kind = f.kind
-		WHERE f.total IS DISTINCT FROM r.total OR f.held IS DISTINCT FROM r.held`, roundID); err != nil {
-		return d, fmt.Errorf("store: recompute rollups: %w", err)
-	}
-	err := tx.GetContext(ctx, &d, `WITH upd AS (
-			UPDATE rollups r SET total = x.total, held = x.held FROM rollup_diff x
+	// The rows that differ, found with one full join (usually none), and
+	// written in the same statement.
+	err := tx.GetContext(ctx, &d, `WITH x AS (
+			SELECT coalesce(f.unit_id, r.unit_id) AS unit_id, coalesce(f.kind, r.kind) AS kind,
+				f.total, f.held, r.total AS old_total, r.held AS old_held
+			FROM (SELECT unit_id, kind, sum(total)::int AS total, sum(held)::int AS held FROM rollup_agg GROUP BY unit_id, kind) f
+			FULL JOIN (SELECT unit_id, kind, total, held FROM rollups WHERE round_id = $1) r
+				ON r.unit_id = f.unit_id AND r.kind = f.kind
+			WHERE f.total IS DISTINCT FROM r.total OR f.held IS DISTINCT FROM r.held
+		), upd AS (
+			UPDATE rollups r SET total = x.total, held = x.held FROM x
 			WHERE r.round_id = $1 AND r.unit_id = x.unit_id AND r.kind = x.kind AND x.total IS NOT NULL AND x.old_total IS NOT NULL
 			RETURNING 1
 		), ins AS (
 			INSERT INTO rollups (round_id, unit_id, kind, total, held)
-			SELECT $1, x.unit_id, x.kind, x.total, x.held FROM rollup_diff x WHERE x.old_total IS NULL
+			SELECT $1, x.unit_id, x.kind, x.total, x.held FROM x WHERE x.old_total IS NULL
 			RETURNING 1
 		), del AS (
-			DELETE FROM rollups r USING rollup_diff x
+			DELETE FROM rollups r USING x
 			WHERE r.round_id = $1 AND r.unit_id = x.unit_id AND r.kind = x.kind AND x.total IS NULL
 			RETURNING r.total <> 0 OR r.held <> 0 AS drift
 		)
@@ -370,37 +412,34 @@ func syncRollupDays(ctx context.Context, tx *txn, roundID int64) (domain.RollupD
 	if err := aggregateDaysBelow(ctx, tx, roundID); err != nil {
 		return d, err
 	}
-	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS pg_temp.day_diff`); err != nil {
-		return d, fmt.Errorf("store: recompute rollup days: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE day_diff ON COMMIT DROP AS
-		SELECT coalesce(f.unit_id, r.unit_id) AS unit_id, coalesce(f.kind, r.kind) AS kind, coalesce(f.day, r.day) AS day,
-			f.total, f.held, f.late, f.risk_after, f.risk_nodate, f.due, r.total AS old_total,
-			r.total <> 0 OR r.held <> 0 OR r.late <> 0 OR r.risk_after <> 0 OR r.risk_nodate <> 0 OR r.due <> 0 AS old_counts
-		FROM (SELECT unit_id, kind, day, sum(total)::int AS total, sum(held)::int AS held, sum(late)::int AS late,
-				sum(risk_after)::int AS risk_after, sum(risk_nodate)::int AS risk_nodate, sum(due)::int AS due
-			FROM day_agg GROUP BY unit_id, kind, day) f
-		FULL JOIN (SELECT unit_id, kind, day, `+figureColumns+` FROM rollup_days WHERE round_id = $1) r
-			ON r.unit_id = f.unit_id AND r.kind = f.kind AND r.day = f.day
-		WHERE (f.total, f.held, f.late, f.risk_after, f.risk_nodate, f.due)
-			IS DISTINCT FROM (r.total, r.held, r.late, r.risk_after, r.risk_nodate, r.due)`, roundID); err != nil {
-		return d, fmt.Errorf("store: recompute rollup days: %w", err)
-	}
-	err := tx.GetContext(ctx, &d, `WITH upd AS (
+	// The rows that differ, found with one full join (usually none), and
+	// written in the same statement.
+	err := tx.GetContext(ctx, &d, `WITH x AS (
+			SELECT coalesce(f.unit_id, r.unit_id) AS unit_id, coalesce(f.kind, r.kind) AS kind, coalesce(f.day, r.day) AS day,
+				f.total, f.held, f.late, f.risk_after, f.risk_nodate, f.due, r.total AS old_total,
+				r.total <> 0 OR r.held <> 0 OR r.late <> 0 OR r.risk_after <> 0 OR r.risk_nodate <> 0 OR r.due <> 0 AS old_counts
+			FROM (SELECT unit_id, kind, day, sum(total)::int AS total, sum(held)::int AS held, sum(late)::int AS late,
+					sum(risk_after)::int AS risk_after, sum(risk_nodate)::int AS risk_nodate, sum(due)::int AS due
+				FROM day_agg GROUP BY unit_id, kind, day) f
+			FULL JOIN (SELECT unit_id, kind, day, `+figureColumns+` FROM rollup_days WHERE round_id = $1) r
+				ON r.unit_id = f.unit_id AND r.kind = f.kind AND r.day = f.day
+			WHERE (f.total, f.held, f.late, f.risk_after, f.risk_nodate, f.due)
+				IS DISTINCT FROM (r.total, r.held, r.late, r.risk_after, r.risk_nodate, r.due)
+		), upd AS (
 			UPDATE rollup_days r SET total = x.total, held = x.held, late = x.late, risk_after = x.risk_after,
 				risk_nodate = x.risk_nodate, due = x.due
-			FROM day_diff x
+			FROM x
 			WHERE r.round_id = $1 AND r.unit_id = x.unit_id AND r.kind = x.kind AND r.day = x.day
 				AND x.total IS NOT NULL AND x.old_total IS NOT NULL
 			RETURNING 1
 		), ins AS (
 			INSERT INTO rollup_days (round_id, unit_id, kind, day, `+figureColumns+`)
 			SELECT $1, x.unit_id, x.kind, x.day, x.total, x.held, x.late, x.risk_after, x.risk_nodate, x.due
-			FROM day_diff x WHERE x.old_total IS NULL
+			FROM x WHERE x.old_total IS NULL
 				AND (x.total <> 0 OR x.held <> 0 OR x.late <> 0 OR x.risk_after <> 0 OR x.risk_nodate <> 0 OR x.due <> 0)
 			RETURNING 1
 		), del AS (
-			DELETE FROM rollup_days r USING day_diff x
+			DELETE FROM rollup_days r USING x
 			WHERE r.round_id = $1 AND r.unit_id = x.unit_id AND r.kind = x.kind AND r.day = x.day AND x.total IS NULL
 			RETURNING x.old_counts AS drift
 		)

@@ -316,3 +316,45 @@ func TestFoldingRollupDeltasKeepsWhatReadersSee(t *testing.T) {
 		t.Errorf("the consistency check after the fold found %+v (%v), want no drift", d, err)
 	}
 }
+
+// The recompute reads parents from an index that leaves cells out (cells
+// have no units below them); a cell that has some all the same (a tree
+// written around the rules) still has them counted, and so do the units
+// above it.
+func TestTheRecomputeCountsUnitsBelowACell(t *testing.T) {
+	s, round := roundTree(t, 3)
+	ctx := context.Background()
+	holdInTx(t, s, round, "HN.Q.P.3", "2020-03-20")
+	if _, err := s.DB().Exec(`UPDATE units c SET parent_id = p.id, path = p.path || c.id::text
+		FROM units p WHERE p.code = 'HN.Q.P.1' AND c.code IN ('HN.Q.P.2', 'HN.Q.P.3')`); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.RecomputeRollups(ctx, round)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Inserted == 0 {
+		t.Errorf("drift %+v: the cell with cells below it got no rollup", d)
+	}
+	got := map[string]string{}
+	for _, code := range []string{"HN", "HN.Q", "HN.Q.P", "HN.Q.P.1"} {
+		var total, held int
+		if err := s.DB().QueryRow(`SELECT total, held FROM rollups r JOIN units u ON u.id = r.unit_id
+			WHERE r.round_id = $1 AND u.code = $2 AND r.kind = 'cell'`, round, code).Scan(&total, &held); err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+		got[code] = fmt.Sprintf("%d/%d", held, total)
+		if f := kindFigures(t, s, round, code, "cell", "2020-04-05"); f.Held != held || f.Total != total {
+			t.Errorf("%s on 2020-04-05: %+v, want %d/%d as its rollup", code, f, held, total)
+		}
+	}
+	want := map[string]string{"HN": "1/3", "HN.Q": "1/3", "HN.Q.P": "1/3", "HN.Q.P.1": "1/2"}
+	for code, w := range want {
+		if got[code] != w {
+			t.Errorf("%s: held/total %s, want %s", code, got[code], w)
+		}
+	}
+	if d, err := s.RecomputeTotals(ctx, round); err != nil || d.Rows() != 0 {
+		t.Errorf("a second recompute found %+v (%v), want no drift", d, err)
+	}
+}
