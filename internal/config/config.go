@@ -207,7 +207,7 @@ var defaults = map[string]any{
 	"reminders.days":            7,
 	"reports.kinds":             []string{"district"},
 	"reports.forecast_weeks":    4,
-	"reports.workers":           2,
+	"reports.workers":           3,
 	"mail.host":                 "",
 	"mail.port":                 587,
 	"mail.username":             "",

@@ -41,7 +41,7 @@ type ReportOptions struct {
 const (
 	DefaultForecastWeeks = 4
 	DefaultMailAttempts  = 8
-	DefaultReportWorkers = 2
+	DefaultReportWorkers = 3
 	// reportArchiveLimit bounds a unit's archive (ten years of weeks).
 	reportArchiveLimit = 520
 )
