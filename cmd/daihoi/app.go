@@ -135,7 +135,7 @@ func serviceOptions(c *cli) (core.Options, error) {
 	}
 	return core.Options{TokenTTL: c.cfg.Auth.TokenTTL, AtRiskDays: c.cfg.Jobs.AtRiskDays, PrincipalTTL: callers,
 		PaperMaxSize: int64(c.cfg.Papers.MaxSizeMB) << 20, ProgressTTL: c.cfg.Cache.ProgressTTL,
-		Reports: core.ReportOptions{Kinds: c.cfg.Reports.Kinds, ForecastWeeks: c.cfg.Reports.ForecastWeeks,
+		Reports: core.ReportOptions{Kinds: c.cfg.Reports.Kinds, ForecastWeeks: c.cfg.Reports.ForecastWeeks, Workers: c.cfg.Reports.Workers,
 			BaseURL: c.cfg.BaseURL, Mailer: mailer, MailAttempts: m.Attempts},
 		Schedules: core.JobSchedules{ProgressSnapshot: j.ProgressSnapshot, LateFlags: j.LateFlags, ConsistencyCheck: j.ConsistencyCheck,
 			Housekeeping: j.Housekeeping, WeeklyReport: j.WeeklyReport, ReportMail: j.ReportMail, Reminders: j.Reminders},

@@ -105,6 +105,8 @@ type Config struct {
 		Kinds []string `koanf:"kinds"`
 		// ForecastWeeks is how many past weeks set the pace of the forecast.
 		ForecastWeeks int `koanf:"forecast_weeks"`
+		// Workers is how many reports the weekly job makes at a time.
+		Workers int `koanf:"workers"`
 	} `koanf:"reports"`
 	Mail struct {
 		// Host of the SMTP server; empty: no e-mail is sent (they wait).
@@ -215,6 +217,7 @@ var defaults = map[string]any{
 	"reminders.days":            7,
 	"reports.kinds":             []string{"district"},
 	"reports.forecast_weeks":    4,
+	"reports.workers":           3,
 	"mail.host":                 "",
 	"mail.port":                 587,
 	"mail.username":             "",
@@ -345,6 +348,9 @@ func (c Config) validate() error {
 	}
 	if c.Reports.ForecastWeeks < 1 || c.Reports.ForecastWeeks > 52 {
 		bad = append(bad, "reports.forecast_weeks must be between 1 and 52")
+	}
+	if c.Reports.Workers < 1 || c.Reports.Workers > 16 {
+		bad = append(bad, "reports.workers must be between 1 and 16")
 	}
 	if c.Import.MaxRows < 1 || c.Import.MaxUnpackedMB < 1 || c.Import.MaxUnpackedMB > 1024 {
 		bad = append(bad, "import.max_rows must be at least 1 and import.max_unpacked_mb between 1 and 1024")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -29,12 +30,18 @@ type ReportOptions struct {
 	// MailAttempts is how many times an e-mail is tried before it is given
 	// up (DefaultMailAttempts when 0).
 	MailAttempts int
+	// Workers is how many reports the weekly job makes at a time
+	// (DefaultReportWorkers when 0): each report waits on the database
+	// and then on its drawing in turn, so that one at a time leaves a
+	// core idle.
+	Workers int
 }
 
 // Defaults of the weekly reports.
 const (
 	DefaultForecastWeeks = 4
 	DefaultMailAttempts  = 8
+	DefaultReportWorkers = 3
 	// reportArchiveLimit bounds a unit's archive (ten years of weeks).
 	reportArchiveLimit = 520
 )
@@ -51,6 +58,9 @@ func (o ReportOptions) withDefaults() ReportOptions {
 	}
 	if o.MailAttempts <= 0 {
 		o.MailAttempts = DefaultMailAttempts
+	}
+	if o.Workers <= 0 {
+		o.Workers = DefaultReportWorkers
 	}
 	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
 	return o
@@ -390,18 +400,40 @@ func (s *Service) MakeWeeklyReports(ctx context.Context, p domain.Principal, rou
 }
 
 // makeWeeklyReportsOf makes the reports of week w of the units the job
-// covers (a backfill dated at, without e-mails).
+// covers (a backfill dated at, without e-mails), Reports.Workers at a time
+// (each report is its own reads and its own transaction, as made alone).
 func (s *Service) makeWeeklyReportsOf(ctx context.Context, p domain.Principal, round domain.RoundDetail, w domain.Week, force bool, at *time.Time) (WeeklyRun, error) {
 	var run WeeklyRun
 	units, err := s.store.UnitsToReport(ctx, s.opts.Reports.Kinds)
 	if err != nil {
 		return run, err
 	}
-	for _, u := range units {
-		if err := ctx.Err(); err != nil {
-			return run, err
+	made := make([]MadeReport, len(units))
+	errs := make([]error, len(units))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(s.opts.Reports.Workers, len(units)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				made[i], errs[i] = s.makeWeeklyReport(ctx, p, round, units[i], w, force, at)
+			}
+		}()
+	}
+	for i := range units {
+		if ctx.Err() != nil {
+			break
 		}
-		m, err := s.makeWeeklyReport(ctx, p, round, u, w, force, at)
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return run, err
+	}
+	for i, u := range units {
+		m, err := made[i], errs[i]
 		switch {
 		case err != nil:
 			s.log.Error("weekly report failed", "unit", u.Code, "week", w.String(), "err", err)

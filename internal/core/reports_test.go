@@ -458,3 +458,43 @@ func fixtureOnWith(t *testing.T, clock domain.Clock, opts core.Options) *fixture
 	t.Helper()
 	return fixtureWithOptions(t, testdb.New(t), clock, opts)
 }
+
+func TestWeeklyRunMakesTheSameReportsWhateverHowManyAtATime(t *testing.T) {
+	kinds := []string{"city", "district", "grassroots_committee", "grassroots_cell"}
+	f := newReportFixture(t, core.ReportOptions{Kinds: kinds, Workers: 1})
+	sys, w := domain.SystemPrincipal(), domain.Week{Year: 2020, Number: 12}
+	contents := func() map[string]string {
+		var rows []struct {
+			Code    string `db:"code"`
+			Content string `db:"content"`
+		}
+		if err := f.db.Select(&rows, `SELECT u.code, (r.content - 'made_at')::text AS content
+			FROM weekly_reports r JOIN units u ON u.id = r.unit_id WHERE r.week = '2020-W12'`); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, r := range rows {
+			out[r.Code] = r.Content
+		}
+		return out
+	}
+	one, err := f.svc.MakeWeeklyReports(f.ctx, sys, 0, w, false)
+	if err != nil || one.Made < 4 {
+		t.Fatalf("one at a time: %+v, %v; want a report per unit of %v", one, err, kinds)
+	}
+	alone := contents()
+	many := fixtureWithOptions(t, f.db, f.clock, core.Options{Reports: core.ReportOptions{Kinds: kinds, Workers: 3}})
+	run, err := many.svc.MakeWeeklyReports(f.ctx, sys, 0, w, true)
+	if err != nil || run.Replaced != one.Made || len(run.Failed) != 0 {
+		t.Fatalf("three at a time: %+v, %v; want the %d reports made again", run, err, one.Made)
+	}
+	together := contents()
+	if len(together) != len(alone) {
+		t.Fatalf("%d reports, want %d", len(together), len(alone))
+	}
+	for code, c := range alone {
+		if together[code] != c {
+			t.Errorf("the report of %s made three at a time differs from the one made alone", code)
+		}
+	}
+}
