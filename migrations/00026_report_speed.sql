@@ -46,8 +46,17 @@ ANALYZE units;
 -- A stored report is some 160 kB of JSON, compressed when written: lz4
 -- compresses it much faster than pglz, the default (a district's
 -- report is written in about half the time, stored no larger); reports stored
--- before stay as they are, each read with its own method.
-ALTER TABLE weekly_reports ALTER COLUMN content SET COMPRESSION lz4;
+-- before stay as they are, each read with its own method. A server built
+-- without lz4 (it does not list it) keeps pglz.
+-- +goose StatementBegin
+DO $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN
+		ALTER TABLE weekly_reports ALTER COLUMN content SET COMPRESSION lz4;
+	END IF;
+END
+$$;
+-- +goose StatementEnd
 
 -- +goose Down
 ALTER TABLE weekly_reports ALTER COLUMN content SET COMPRESSION default;
