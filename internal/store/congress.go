@@ -38,7 +38,8 @@ const congressSelect = congressCols + congressFrom
 // congressByCode is congressSelect for the unit with code $2 in round $1.
 var congressByCode = prepare(congressSelect + `WHERE c.round_id = $1 AND u.code = $2`)
 
-// congressWithFacts is congressByCode with what the rules of a congress
+// congressWithFacts is congressByCode, for the units with the codes $2,
+// with what the rules of a congress
 // update need (domain.CongressFacts): the round's start and last deadline, whether the
 // congress plan is approved, the results recorded and the required papers
 // attached, and how many units
@@ -54,7 +55,7 @@ var congressWithFacts = prepare(congressCols + `, r.start_date AS f_round_start,
 	CASE WHEN c.status = 'held' THEN papers_missing(c.round_id, c.unit_id) END AS f_papers_missing,
 	coalesce((SELECT sum(total) FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id), 0) AS f_below_total,
 	coalesce((SELECT sum(held) FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id), 0) AS f_below_held` +
-	congressFrom + `JOIN rounds r ON r.id = c.round_id WHERE c.round_id = $1 AND u.code = $2`)
+	congressFrom + `JOIN rounds r ON r.id = c.round_id WHERE c.round_id = $1 AND u.code = ANY($2::text[])`)
 
 // congressAndFacts is a row of congressWithFacts.
 type congressAndFacts struct {

@@ -47,18 +47,27 @@ func ancestorsOf(path string) string {
 const figureColumns = `total, held, late, risk_after, risk_nodate, due`
 
 // changeDeltasSQL is the statement adding to the rollups of every unit
-// above the unit at path in round, for its kind, what a change of its
-// congress from (deadline, held, planned: was) to (is) changes in its
-// figure events (congress_figure_change): nothing when nothing that counts
-// changed. Each argument is SQL (a parameter, or a constant). Rows are
-// locked root first, then by day: the order in which every writer locks them.
-func changeDeltasSQL(round, path, kind string, was, is [3]string) string {
+// above the units of changes, in round, for their kinds, what the changes
+// of their congresses change in their figure events
+// (congress_figure_change), summed per unit, kind and day: nothing when
+// nothing that counts changed. changes is a table with the columns path,
+// kind, was_deadline, was_held, was_planned, deadline, held_date and
+// planned_date; round is SQL (a parameter). Rows are locked root first,
+// then by unit, kind and day: the order in which every writer locks them.
+func changeDeltasSQL(round, changes string) string {
+	sums := make([]string, 0, 6)
+	nonzero := make([]string, 0, 6)
+	for _, c := range strings.Split(figureColumns, ", ") {
+		sums = append(sums, `sum(ch.`+c+`)::int`)
+		nonzero = append(nonzero, `sum(ch.`+c+`) <> 0`)
+	}
 	return `INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, ` + figureColumns + `)
-		SELECT ` + round + `, a.id, ` + kind + `, ch.day, ` + deltaShard + `, ch.total, ch.held, ch.late, ch.risk_after, ch.risk_nodate, ch.due
-		FROM unnest(` + ancestorsOf(path) + `) WITH ORDINALITY AS a(id, n)
-		CROSS JOIN congress_figure_change(` + was[0] + `::date, ` + was[1] + `::date, ` + was[2] + `::date, ` +
-		is[0] + `::date, ` + is[1] + `::date, ` + is[2] + `::date) AS ch
-		ORDER BY a.n, ch.day` + addDeltas
+		SELECT ` + round + `, a.id, x.kind, ch.day, ` + deltaShard + `, ` + strings.Join(sums, ", ") + `
+		FROM ` + changes + ` AS x CROSS JOIN LATERAL unnest(` + ancestorsOf("x.path") + `) WITH ORDINALITY AS a(id, n)
+		CROSS JOIN LATERAL congress_figure_change(x.was_deadline, x.was_held, x.was_planned, x.deadline, x.held_date, x.planned_date) AS ch
+		GROUP BY a.n, a.id, x.kind, ch.day
+		HAVING ` + strings.Join(nonzero, " OR ") + `
+		ORDER BY a.n, a.id, x.kind, ch.day` + addDeltas
 }
 
 // addDeltas is SQL ending an INSERT INTO rollup_deltas AS d: same key, add.
@@ -87,31 +96,37 @@ func eventSums(sign string) string {
 const nearComplete = `current_setting('max_connections')::int`
 
 // nearCompleteSQL is SQL (a subquery) taking, root first, the completion
-// locks (key: the parameter key) of the units above the unit at path in
-// round with at most nearComplete units below them not held, before or
-// after dHeld more of them hold, and returning their ids; nothing when the
-// boolean check is false.
+// locks (key: the parameter key) of the units in round above the units of
+// changes with at most nearComplete units below them not held, before or
+// after the changes below them hold theirs, and returning their ids.
+// changes is a table with the columns unit_id, path, d (how many more units
+// the change holds: 1, -1 or 0) and completes (whether it may change the
+// completion of the units above: false leaves them out).
 //
-// It walks up from the parent and stops at the first unit that is not near
-// completion: a unit has at least as many units below it not held as any
-// unit below it, so none above can be. The rollups of the nation and the
-// provinces, which every hold writes, are read only near the very end.
-func nearCompleteSQL(round, path, dHeld, key, check string) string {
+// It walks up from each unit's parent and stops at the first unit that is
+// not near completion: a unit has at least as many units below it not held
+// as any unit below it, so none above can be. The rollups of the nation and
+// the provinces, which every hold writes, are read only near the very end.
+func nearCompleteSQL(round, changes, key string) string {
 	open := func(unit string) string {
 		return `(SELECT coalesce(sum(total - held), 0) FROM rollups_live WHERE round_id = ` + round + ` AND unit_id = ` + unit + `)`
 	}
-	near := `least(up.open, up.open - ` + dHeld + `) <= ` + nearComplete
-	return `WITH RECURSIVE anc AS (
-			SELECT a.id, a.n FROM unnest(` + ancestorsOf(path) + `) WITH ORDINALITY AS a(id, n)
+	near := `least(up.open, up.open - up.d) <= ` + nearComplete
+	return `WITH RECURSIVE chain AS (
+			SELECT a.id, a.n, lag(a.id) OVER (PARTITION BY x.unit_id ORDER BY a.n) AS parent, x.d,
+				a.n = nlevel(x.path::ltree) - 1 AS bottom
+			FROM ` + changes + ` AS x CROSS JOIN LATERAL unnest(` + ancestorsOf("x.path") + `) WITH ORDINALITY AS a(id, n)
+			WHERE x.completes
+		), anc AS (
+			SELECT id, n, parent, sum(d)::int AS d, bool_or(bottom) AS bottom FROM chain GROUP BY id, n, parent
 		), up AS (
-			SELECT anc.n, anc.id, ` + open("anc.id") + ` AS open FROM anc
-			WHERE ` + check + ` AND anc.n = (SELECT max(n) FROM anc)
-			UNION ALL
-			SELECT anc.n, anc.id, ` + open("anc.id") + ` FROM up JOIN anc ON anc.n = up.n - 1 WHERE ` + near + `
+			SELECT anc.id, anc.n, anc.parent, anc.d, ` + open("anc.id") + ` AS open FROM anc WHERE anc.bottom
+			UNION
+			SELECT anc.id, anc.n, anc.parent, anc.d, ` + open("anc.id") + ` FROM up JOIN anc ON anc.id = up.parent WHERE ` + near + `
 		), near AS MATERIALIZED (
-			SELECT up.id, up.n FROM up WHERE ` + near + ` ORDER BY up.n
+			SELECT DISTINCT up.id, up.n FROM up WHERE ` + near + ` ORDER BY up.n, up.id
 		)
-		SELECT id FROM near WHERE pg_advisory_xact_lock(` + key + `, id::int) IS NOT NULL ORDER BY n`
+		SELECT id FROM near WHERE pg_advisory_xact_lock(` + key + `, id::int) IS NOT NULL ORDER BY n, id`
 }
 
 // shiftRollups adds (sign 1) or removes (sign -1) the active units of the

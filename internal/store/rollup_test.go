@@ -91,7 +91,8 @@ func holdInTx(t *testing.T, s *Store, round int64, code, day string) {
 		if _, err := tx.Exec(`UPDATE congresses SET status = $3, held_date = $4 WHERE round_id = $1 AND unit_id = $2`, round, u.ID, status, held); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, changeDeltasSQL("$1", "$2", "$3", [3]string{"$4", "$5", "$6"}, [3]string{"$4", "$7", "$6"}),
+		_, err = tx.ExecContext(ctx, changeDeltasSQL("$1", `(SELECT $2::text AS path, $3::text AS kind, $4::date AS was_deadline,
+			$5::date AS was_held, $6::date AS was_planned, $4::date AS deadline, $7::date AS held_date, $6::date AS planned_date)`),
 			round, u.Path, u.Kind, old.Deadline, old.Held, old.Planned, held)
 		return err
 	})

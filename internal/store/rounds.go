@@ -133,31 +133,31 @@ var lockCompletionSQL = prepare(`SELECT count(pg_advisory_xact_lock($1, x::int))
 	FROM unnest($2::bigint[]) WITH ORDINALITY AS y(x, n)`)
 
 // childrenHeldSQL is childrenHeldCTEs as a statement.
-var childrenHeldSQL = prepare(`WITH ` + childrenHeldCTEs("$1", "$2", "$3") + ` SELECT id, done_on FROM wrong`)
+var childrenHeldSQL = prepare(`WITH ` + childrenHeldCTEs("$1", `SELECT x.id, $3::int AS d FROM unnest($2::bigint[]) AS x(id)`) +
+	` SELECT id, done_on FROM wrong`)
 
 // completionLockKey is the first key of the advisory locks that serialise,
 // per unit (the second key), the writers of its 'children_held' milestone.
 const completionLockKey = 7_100_003
 
 // childrenHeldCTEs is SQL (a WITH list without its WITH) whose last table,
-// wrong, holds the units with ids in the bigint[] ids in round whose
-// 'children_held' milestone is not what it should be, with the day it
-// should be done on (NULL: not done), counting d more units below them held
-// than the rollups say. The last held date below a complete unit is looked
-// up unit by unit (primary key): a subtree is small, and a join could scan
-// the round.
-func childrenHeldCTEs(round, ids, d string) string {
-	return `st AS (
-		SELECT u.id, u.path, coalesce(r.total, 0) AS total, coalesce(r.held, 0) + ` + d + ` AS held
-		FROM units u LEFT JOIN (
+// wrong, holds the units of below in round whose 'children_held' milestone
+// is not what it should be, with the day it should be done on (NULL: not
+// done), counting d more units below each held than the rollups say. below
+// is a query of rows (id, d). The last held date below a complete unit is
+// looked up unit by unit (primary key): a subtree is small, and a join
+// could scan the round.
+func childrenHeldCTEs(round, below string) string {
+	return `b AS (` + below + `), st AS (
+		SELECT u.id, u.path, coalesce(ro.total, 0) AS total, coalesce(ro.held, 0) + b.d AS held
+		FROM b JOIN units u ON u.id = b.id LEFT JOIN (
 			SELECT unit_id, sum(total) AS total, sum(held) AS held FROM rollups_live
-			WHERE round_id = ` + round + ` AND unit_id = ANY(` + ids + `::bigint[]) GROUP BY unit_id
-		) r ON r.unit_id = u.id
-		WHERE u.id = ANY(` + ids + `::bigint[])
+			WHERE round_id = ` + round + ` AND unit_id = ANY(ARRAY(SELECT id FROM b)) GROUP BY unit_id
+		) ro ON ro.unit_id = u.id
 	), w AS MATERIALIZED (
 		SELECT st.id, CASE WHEN st.total > 0 AND st.total = st.held THEN (
-			SELECT max((SELECT c.held_date FROM congresses c WHERE c.round_id = ` + round + ` AND c.unit_id = b.id))
-			FROM units b WHERE b.active AND b.path <@ st.path AND b.id <> st.id) END AS done_on
+			SELECT max((SELECT c.held_date FROM congresses c WHERE c.round_id = ` + round + ` AND c.unit_id = bu.id))
+			FROM units bu WHERE bu.active AND bu.path <@ st.path AND bu.id <> st.id) END AS done_on
 		FROM st
 	), wrong AS (
 		SELECT w.id, w.done_on FROM w JOIN milestones m ON m.round_id = ` + round + ` AND m.unit_id = w.id

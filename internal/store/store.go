@@ -36,6 +36,8 @@ type Store struct {
 	// clock times the audit log (UseClock); the system clock when unset.
 	// A pointer, shared by the copies reading and Primary make.
 	clock *atomic.Pointer[domain.Clock]
+	// batcher writes status updates together (UpdateCongress).
+	batcher *congressBatcher
 }
 
 // UseClock makes the store time its audit log on c: a demo server records
@@ -117,7 +119,9 @@ func (o Options) withDefaults() Options {
 // limit, if any, is shared by statements and job leases.
 func New(db *sqlx.DB) *Store {
 	o := Options{}.withDefaults()
-	return &Store{db: newPool(db, db.Stats().MaxOpenConnections, 0, o.AcquireTimeout), opts: o, clock: new(atomic.Pointer[domain.Clock])}
+	s := &Store{db: newPool(db, db.Stats().MaxOpenConnections, 0, o.AcquireTimeout), opts: o, clock: new(atomic.Pointer[domain.Clock])}
+	s.batcher = newCongressBatcher(s)
+	return s
 }
 
 // DB returns the underlying database handle. What runs on it directly does
@@ -157,6 +161,7 @@ func Open(ctx context.Context, url string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
 	s := &Store{db: newPool(db, o.MaxConns, jobLeases, o.AcquireTimeout), opts: o, clock: new(atomic.Pointer[domain.Clock])}
+	s.batcher = newCongressBatcher(s)
 	if len(o.Replicas) > 0 {
 		if s.replicas, err = openReplicas(s.db, o.Replicas, o); err != nil {
 			db.Close()
@@ -269,6 +274,13 @@ func (s *Store) Ready(ctx context.Context) error {
 
 // inTx runs fn in a transaction, committing when it returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
+	return s.inTxFor(ctx, []*lsn.Caller{lsn.From(ctx)}, fn)
+}
+
+// inTxFor is inTx for a transaction made for the requests of callers (nil
+// ones included): each is told of the commit, and how far the log reached
+// with it.
+func (s *Store) inTxFor(ctx context.Context, callers []*lsn.Caller, fn func(tx *txn) error) error {
 	tx, release, err := s.begin(ctx)
 	if err != nil {
 		return err
@@ -278,14 +290,19 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *txn) error) error {
 	if err := fn(tx); err != nil {
 		return typed(ctx, err)
 	}
-	caller := lsn.From(ctx)
-	wrote, err := tx.commit(ctx, s.replicas != nil && caller != nil)
+	track := false
+	for _, c := range callers {
+		track = track || c != nil
+	}
+	wrote, err := tx.commit(ctx, s.replicas != nil && track)
 	if err != nil {
 		return typed(ctx, err)
 	}
-	caller.Committed()
+	for _, c := range callers {
+		c.Committed()
+	}
 	if wrote {
-		s.recordWrite(ctx, caller)
+		s.recordWrite(ctx, callers...)
 	}
 	return nil
 }
@@ -311,7 +328,7 @@ func (t *txn) commit(ctx context.Context, track bool) (wrote bool, err error) {
 	return wrote, t.Commit()
 }
 
-// recordWrite records in the caller of a request (on a store with
+// recordWrite records in the callers of requests (on a store with
 // replicas) how far the log had reached once the commit of a write was in
 // it: a replica that has replayed that far shows the write. That is the
 // log's insert position read just after the commit (the commit record
@@ -321,10 +338,12 @@ func (t *txn) commit(ctx context.Context, track bool) (wrote bool, err error) {
 // is left unrecorded: the write is made, and its caller may read from a
 // replica that lags at most max lag. Call it holding the transaction's
 // slot, after its commit.
-func (s *Store) recordWrite(ctx context.Context, caller *lsn.Caller) {
+func (s *Store) recordWrite(ctx context.Context, callers ...*lsn.Caller) {
 	var at lsn.LSN
 	if err := s.db.db.GetContext(ctx, &at, `SELECT pg_current_wal_insert_lsn()`); err == nil {
-		caller.Wrote(at)
+		for _, c := range callers {
+			c.Wrote(at)
+		}
 	}
 }
 
@@ -360,51 +379,71 @@ func audit(ctx context.Context, tx *txn, actor domain.Principal, action, entity 
 var auditInsert = prepare(`INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id, at)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`)
 
-// auditValues returns the arguments of auditInsert: who, what, the round (nil
-// for changes outside a round), the unit, before and after as JSON, why,
-// and when (at: the store's clock when the transaction began).
-func auditValues(actor domain.Principal, at time.Time, roundID *int64, action, entity string, unitID *int64, before, after any, reason string) ([]any, error) {
-	var userID *int64
+// auditRow is one row of the audit log: who, what, the round (nil for
+// changes outside a round), the unit, before and after as JSON, why, and
+// when (the store's clock when the transaction began). Its JSON is what the
+// statements writing several rows at once read (jsonb_to_recordset).
+type auditRow struct {
+	UserID   *int64          `json:"user_id"`
+	Username string          `json:"username"`
+	Action   string          `json:"action"`
+	Entity   string          `json:"entity"`
+	UnitID   *int64          `json:"unit_id"`
+	Before   json.RawMessage `json:"before"`
+	After    json.RawMessage `json:"after"`
+	Reason   string          `json:"reason"`
+	RoundID  *int64          `json:"round_id"`
+	At       time.Time       `json:"at"`
+}
+
+// auditRowOf is the audit row of a change by actor at at.
+func auditRowOf(actor domain.Principal, at time.Time, roundID *int64, action, entity string, unitID *int64, before, after any, reason string) (auditRow, error) {
+	r := auditRow{Username: actor.User.Username, Action: action, Entity: entity, UnitID: unitID, Reason: reason, RoundID: roundID, At: at}
 	if actor.User.ID != 0 {
-		userID = &actor.User.ID
+		id := actor.User.ID
+		r.UserID = &id
 	}
-	b, err := jsonOrNil(before)
-	if err != nil {
-		return nil, err
+	if r.Username == "" && actor.System {
+		r.Username = "system"
 	}
-	a, err := jsonOrNil(after)
-	if err != nil {
-		return nil, err
+	var err error
+	if r.Before, err = jsonOrNil(before); err != nil {
+		return r, err
 	}
-	username := actor.User.Username
-	if username == "" && actor.System {
-		username = "system"
+	r.After, err = jsonOrNil(after)
+	return r, err
+}
+
+// values are the arguments of auditInsert ($1-$10).
+func (r auditRow) values() []any {
+	text := func(b json.RawMessage) any {
+		if b == nil {
+			return nil
+		}
+		return string(b)
 	}
-	return []any{userID, username, action, entity, unitID, b, a, reason, roundID, at}, nil
+	return []any{r.UserID, r.Username, r.Action, r.Entity, r.UnitID, text(r.Before), text(r.After), r.Reason, r.RoundID, r.At}
 }
 
 // insertAudit writes one audit row: who, when (the store's clock when the transaction began), the
 // round (nil for changes outside a round), the unit, before, after and why.
 func insertAudit(ctx context.Context, tx *txn, actor domain.Principal, roundID *int64, action, entity string, unitID *int64, before, after any, reason string) error {
-	args, err := auditValues(actor, tx.at, roundID, action, entity, unitID, before, after, reason)
+	row, err := auditRowOf(actor, tx.at, roundID, action, entity, unitID, before, after, reason)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.execPrepared(ctx, auditInsert, args...); err != nil {
+	if _, err := tx.execPrepared(ctx, auditInsert, row.values()...); err != nil {
 		return fmt.Errorf("store: audit: %w", err)
 	}
 	return nil
 }
 
-func jsonOrNil(v any) (any, error) {
+// jsonOrNil is v as JSON, nil for nil.
+func jsonOrNil(v any) (json.RawMessage, error) {
 	if v == nil {
 		return nil, nil
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return string(b), nil
+	return json.Marshal(v)
 }
 
 // pqCode returns the SQLSTATE of a PostgreSQL error, or "".

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/lsn"
+)
+
+// congressBatcher writes the status updates that arrive while others are
+// being written together: one transaction and four statements for a batch
+// (changeCongresses), so that the round trips, the start of each
+// statement and the commit's wait for the disk are paid once per batch
+// rather than once per update. An update that finds no batch running
+// starts at once, alone; the others wait for the batch after the running
+// one, at most one batch long. Each change is still decided, refused and
+// audited on its own.
+//
+// One batch runs at a time, as long as batches come and go: the larger the
+// batches, the less each update costs. A batch that waits (on the lock of
+// a congress another transaction holds, say) must not hold up every
+// update: when none has started or ended for stuckAfter, an update that
+// arrives starts another lane, up to maxLanes. Batches of several lanes
+// take their locks in the same orders (congresses by code, completion
+// locks root first, rollup delta rows by unit and day), so they cannot
+// deadlock on one another. A batch whose transaction fails as a whole (a
+// deadlock with another writer, a lost connection) is tried again one
+// update at a time, so that an update fails only for a reason of its own.
+type congressBatcher struct {
+	s *Store
+	// lanes is how many batches run at once while batches come and go,
+	// maxLanes how many when they do not; size how many updates a batch
+	// takes at most.
+	lanes, maxLanes, size int
+	stuckAfter            time.Duration
+
+	mu      sync.Mutex
+	queue   []*congressJob
+	running int
+	// moved is when a batch last started or ended.
+	moved time.Time
+}
+
+// The lanes, batch size and patience of the batches of status updates
+// (see congressBatcher). A batch stays well below the statement timeout.
+const (
+	updateLanes     = 1
+	updateMaxLanes  = 4
+	updateBatchSize = 64
+	updateStuck     = 50 * time.Millisecond
+)
+
+func newCongressBatcher(s *Store) *congressBatcher {
+	return &congressBatcher{s: s, lanes: updateLanes, maxLanes: updateMaxLanes, size: updateBatchSize, stuckAfter: updateStuck}
+}
+
+// do queues the job, and returns its outcome once its batch is committed
+// or rolled back. A job whose context ends before its batch starts is not
+// run.
+func (b *congressBatcher) do(ctx context.Context, j *congressJob) (domain.Congress, error) {
+	j.ctx, j.done = ctx, make(chan struct{})
+	b.mu.Lock()
+	b.queue = append(b.queue, j)
+	if b.running < b.lanes || b.running < b.maxLanes && time.Since(b.moved) >= b.stuckAfter {
+		b.running++
+		b.moved = time.Now()
+		go b.drain()
+	}
+	b.mu.Unlock()
+	<-j.done
+	return j.out, j.err
+}
+
+// drain runs batches from the queue until it is empty.
+func (b *congressBatcher) drain() {
+	for {
+		b.mu.Lock()
+		b.moved = time.Now()
+		batch := b.take()
+		if len(batch) == 0 {
+			b.running--
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		b.run(batch)
+	}
+}
+
+// take removes from the queue the next batch: the first job and, up to the
+// size of a batch, those after it in the same round with the same day
+// (they share their statements). Jobs whose context has ended are answered
+// with its error. Call it holding mu.
+func (b *congressBatcher) take() []*congressJob {
+	var batch, rest []*congressJob
+	for _, j := range b.queue {
+		switch {
+		case j.ctx.Err() != nil:
+			j.err = j.ctx.Err()
+			close(j.done)
+		case len(batch) < b.size && (len(batch) == 0 || j.round == batch[0].round && j.ch.Today == batch[0].ch.Today):
+			batch = append(batch, j)
+		default:
+			rest = append(rest, j)
+		}
+	}
+	b.queue = rest
+	return batch
+}
+
+// run writes a batch in one transaction and answers its jobs; a
+// transaction that fails is tried again job by job.
+func (b *congressBatcher) run(jobs []*congressJob) {
+	callers := make([]*lsn.Caller, len(jobs))
+	for i, j := range jobs {
+		callers[i] = lsn.From(j.ctx)
+	}
+	// The batch is every job's: no one caller's end stops it.
+	ctx := context.WithoutCancel(jobs[0].ctx)
+	err := b.s.inTxFor(ctx, callers, func(tx *txn) error {
+		return changeCongresses(ctx, tx, jobs[0].round, jobs)
+	})
+	if err != nil && len(jobs) > 1 {
+		for _, j := range jobs {
+			j.reset()
+			b.run([]*congressJob{j})
+		}
+		return
+	}
+	for _, j := range jobs {
+		if err != nil {
+			j.out, j.err = domain.Congress{}, err
+		}
+		close(j.done)
+	}
+}
