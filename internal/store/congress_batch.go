@@ -21,8 +21,8 @@ import (
 // One batch runs at a time, as long as batches come and go: the larger the
 // batches, the less each update costs. A batch that waits (on the lock of
 // a congress another transaction holds, say) must not hold up every
-// update: when none has started or ended for stuckAfter, an update that
-// arrives starts another lane, up to maxLanes. Batches of several lanes
+// update: when none has started or ended for stuckAfter while updates
+// wait, another lane starts for them, up to maxLanes. Batches of several lanes
 // take their locks in the same orders (congresses by code, completion
 // locks root first, rollup delta rows by unit and day), so they cannot
 // deadlock on one another. A batch whose transaction fails as a whole (a
@@ -39,8 +39,10 @@ type congressBatcher struct {
 	mu      sync.Mutex
 	queue   []*congressJob
 	running int
-	// moved is when a batch last started or ended.
-	moved time.Time
+	// moved is when a batch last started or ended; watching, whether a
+	// look at the queue after stuckAfter is planned (watch).
+	moved    time.Time
+	watching bool
 }
 
 // The lanes, batch size and patience of the batches of status updates
@@ -63,14 +65,43 @@ func (b *congressBatcher) do(ctx context.Context, j *congressJob) (domain.Congre
 	j.ctx, j.done = ctx, make(chan struct{})
 	b.mu.Lock()
 	b.queue = append(b.queue, j)
-	if b.running < b.lanes || b.running < b.maxLanes && time.Since(b.moved) >= b.stuckAfter {
-		b.running++
-		b.moved = time.Now()
-		go b.drain()
+	if b.running < b.lanes {
+		b.startLane()
+	} else {
+		b.watch()
 	}
 	b.mu.Unlock()
 	<-j.done
 	return j.out, j.err
+}
+
+// startLane starts a lane draining the queue. Call it holding mu.
+func (b *congressBatcher) startLane() {
+	b.running++
+	b.moved = time.Now()
+	go b.drain()
+}
+
+// watch makes sure that updates waiting while every lane is busy are looked
+// at again after stuckAfter: if no batch has started or ended by then,
+// another lane starts for them. Call it holding mu.
+func (b *congressBatcher) watch() {
+	if b.watching {
+		return
+	}
+	b.watching = true
+	time.AfterFunc(b.stuckAfter, func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		b.watching = false
+		switch {
+		case len(b.queue) == 0:
+		case b.running < b.lanes || b.running < b.maxLanes && time.Since(b.moved) >= b.stuckAfter:
+			b.startLane()
+		default:
+			b.watch()
+		}
+	})
 }
 
 // drain runs batches from the queue until it is empty.
