@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/mail"
 	"github.com/daihoi/daihoi/internal/report"
@@ -78,73 +80,100 @@ func (s *Service) cellKinds() []string {
 	return kinds
 }
 
+// reportReads is how many of a report's reads run at a time: the lists
+// and the composition of a large unit (the nation) each take a few hundred
+// milliseconds of one core, one after the other over a second.
+const reportReads = 2
+
 // buildWeeklyReport reads the facts of the report of unit u in round for
 // week w as of the week's Sunday and the Sunday before, and has package
 // report draw it: the figures from the maintained aggregates (as a
 // progress read of that day gives them), the lists read set-based over
-// u's subtree (a fixed number of queries whatever its size).
+// u's subtree (a fixed number of queries whatever its size). The reads are
+// independent statements (none in a transaction), reportReads at a time,
+// the longest first.
 func (s *Service) buildWeeklyReport(ctx context.Context, st *store.Store, round domain.RoundDetail, u domain.Unit, w domain.Week) (report.Weekly, error) {
 	from, to := w.Monday(), w.Sunday()
 	n := s.opts.Reports.ForecastWeeks
 	f := report.Facts{Unit: unitRef(u), Round: round, Week: w, MadeAt: s.clock.Now(), Rules: s.rules, ForecastWeeks: n}
-	cur, err := st.Progress(ctx, round.ID, u, to, s.atRiskDays(), 0)
-	if err != nil {
-		return report.Weekly{}, err
-	}
-	prev, err := st.Progress(ctx, round.ID, u, to.AddDays(-7), s.atRiskDays(), 0)
-	if err != nil {
-		return report.Weekly{}, err
-	}
-	f.Now, f.Before = domain.CountsByKind(s.rules, cur.Kinds), domain.CountsByKind(s.rules, prev.Kinds)
-	f.PilotsHeld, f.PilotsTotal, f.PrevPilotsHeld, f.PrevPilotsTotal = cur.PilotsHeld, cur.PilotsTotal, prev.PilotsHeld, prev.PilotsTotal
-	f.Deadline = cur.Own.Deadline
-
 	kinds := s.cellKinds()
-	daily, total, _, err := st.HeldByDay(ctx, round.ID, u, kinds, round.StartDate, to)
-	if err != nil {
-		return report.Weekly{}, err
-	}
-	f.HeldOn, f.Cells = make(map[domain.Day]int, len(daily)), total
-	for _, d := range daily {
-		f.HeldOn[d.Day] = d.Held
-	}
-
 	days := make([]domain.Day, n+1)
 	for i := range days {
 		days[i] = to.AddDays(-7 * (n - i))
 	}
-	series, err := s.store.CellsHeldOnDays(ctx, round.ID, u, kinds, days)
-	if err != nil {
+
+	var (
+		lists     store.ReportLists
+		comp      domain.CompositionReport
+		cur, prev store.ProgressFigures
+		daily     []domain.DayCount
+		total     int
+		series    map[int64]store.CellSeries
+		children  []store.ChildFigures
+		missing   []domain.CongressMissingPapers
+		missingN  int
+		sessions  []domain.TrainingSession
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(reportReads)
+	g.Go(func() (err error) {
+		lists, err = s.store.ReportLists(gctx, round.ID, u, from, to, to.AddDays(1), to.AddDays(7), s.atRiskDays(), report.ListLimit)
+		return err
+	})
+	g.Go(func() (err error) {
+		comp, err = s.compositionOf(gctx, round.ID, u, to)
+		return err
+	})
+	g.Go(func() (err error) {
+		missing, missingN, err = s.store.MissingPapers(gctx, round.ID, u.Path, to, report.ListLimit)
+		return err
+	})
+	g.Go(func() (err error) {
+		series, err = s.store.CellsHeldOnDays(gctx, round.ID, u, kinds, days)
+		return err
+	})
+	g.Go(func() (err error) {
+		cur, err = st.Progress(gctx, round.ID, u, to, s.atRiskDays(), 0)
+		return err
+	})
+	g.Go(func() (err error) {
+		prev, err = st.Progress(gctx, round.ID, u, to.AddDays(-7), s.atRiskDays(), 0)
+		return err
+	})
+	g.Go(func() (err error) {
+		daily, total, _, err = st.HeldByDay(gctx, round.ID, u, kinds, round.StartDate, to)
+		return err
+	})
+	g.Go(func() (err error) {
+		children, err = st.ProgressChildren(gctx, round.ID, u, to, s.atRiskDays())
+		return err
+	})
+	g.Go(func() (err error) {
+		sessions, err = st.SessionsHeld(gctx, round.ID, u.Path, from, to)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return report.Weekly{}, err
 	}
-	children, err := st.ProgressChildren(ctx, round.ID, u, to, s.atRiskDays())
-	if err != nil {
-		return report.Weekly{}, err
+
+	f.Now, f.Before = domain.CountsByKind(s.rules, cur.Kinds), domain.CountsByKind(s.rules, prev.Kinds)
+	f.PilotsHeld, f.PilotsTotal, f.PrevPilotsHeld, f.PrevPilotsTotal = cur.PilotsHeld, cur.PilotsTotal, prev.PilotsHeld, prev.PilotsTotal
+	f.Deadline = cur.Own.Deadline
+	f.HeldOn, f.Cells = make(map[domain.Day]int, len(daily)), total
+	for _, d := range daily {
+		f.HeldOn[d.Day] = d.Held
 	}
 	f.Children = make([]report.Child, 0, len(children))
 	for _, c := range children {
 		cs := series[c.ID]
 		f.Children = append(f.Children, report.Child{ChildProgress: s.childProgress(c), Held: cs.Held, Cells: cs.Total})
 	}
-
-	lists, err := s.store.ReportLists(ctx, round.ID, u, from, to, to.AddDays(1), to.AddDays(7), s.atRiskDays(), report.ListLimit)
-	if err != nil {
-		return report.Weekly{}, err
-	}
 	f.Held, f.HeldCount = lists.Held, lists.HeldCount
 	f.Planned, f.PlannedCount = lists.Planned, lists.PlannedCount
 	f.Late, f.LateCount, f.AtRiskCount = lists.Late, lists.LateCount, lists.AtRiskCount
-	if f.MissingPapers, f.MissingPapersCount, err = s.store.MissingPapers(ctx, round.ID, u.Path, to, report.ListLimit); err != nil {
-		return report.Weekly{}, err
-	}
-	comp, err := s.compositionOf(ctx, round.ID, u, to)
-	if err != nil {
-		return report.Weekly{}, err
-	}
+	f.MissingPapers, f.MissingPapersCount = missing, missingN
 	f.Composition = &comp
-	if f.Sessions, err = st.SessionsHeld(ctx, round.ID, u.Path, from, to); err != nil {
-		return report.Weekly{}, err
-	}
+	f.Sessions = sessions
 	return report.Build(f), nil
 }
 

@@ -311,7 +311,8 @@ func (s *Store) WritePaperContent(ctx context.Context, versionID int64, chunks i
 
 // MissingPapers lists the congresses strictly below the unit at path in
 // round held by asOf that lack a required paper (as the papers stand now,
-// congress_missing_papers), the longest held first, with the days since
+// congress_missing_papers, read through congress_papers_missing for the
+// congress and unit at hand), the longest held first, with the days since
 // they were held at asOf; at most limit; and how many there are in all.
 // The count is read from the maintained figures (figures_below: the held
 // congresses of the kinds that require papers) less the held congresses
@@ -339,8 +340,8 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 	if err := s.db.SelectContext(ctx, &rows, `SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, c.held_date,
 			$3::date - c.held_date AS days_since, mp.missing, unit_place(u.path, nlevel($2::ltree)) AS place
 		FROM congresses c JOIN units u ON u.id = c.unit_id
-		CROSS JOIN LATERAL (SELECT array_agg(m.kind ORDER BY m.n) AS missing FROM congress_missing_papers m
-			WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id) mp
+		CROSS JOIN LATERAL (SELECT array_agg(m.kind ORDER BY m.n) AS missing
+			FROM congress_papers_missing(c.round_id, c.unit_id, u.kind) m) mp
 		WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
 			AND mp.missing IS NOT NULL
 		ORDER BY c.held_date, u.code LIMIT $4`, roundID, path, asOf, limit); err != nil {

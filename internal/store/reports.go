@@ -38,12 +38,20 @@ type reportCongressRow struct {
 
 // reportCongressSelect lists congresses at or below the unit at path $2 in
 // round $1: the columns of a domain.ReportCongress (the place below the
-// report's unit, by unit_place) and the count of all.
-const reportCongressSelect = `SELECT u.code, u.name, u.kind, coalesce(p.name, '') AS parent, %s AS date,
-	c.deadline, c.is_pilot, unit_place(u.path, nlevel($2::ltree)) AS place, count(*) OVER () AS n
-FROM congresses c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u.parent_id
-WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND %s
-ORDER BY 5, u.path LIMIT $5`
+// report's unit, by unit_place) and the count of all. The list is cut
+// before the names, parents and places of its units are read: a national
+// report matches some 15,000 congresses and keeps 300.
+const reportCongressSelect = `WITH l AS MATERIALIZED (
+	SELECT c.unit_id, u.path, %s AS date, c.deadline, c.is_pilot
+	FROM congresses c JOIN units u ON u.id = c.unit_id
+	WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND %s
+), t AS (
+	SELECT * FROM l ORDER BY date, path LIMIT $5
+)
+SELECT u.code, u.name, u.kind, coalesce(p.name, '') AS parent, t.date, t.deadline, t.is_pilot,
+	unit_place(u.path, nlevel($2::ltree)) AS place, (SELECT count(*) FROM l) AS n
+FROM t JOIN units u ON u.id = t.unit_id LEFT JOIN units p ON p.id = u.parent_id
+ORDER BY t.date, t.path`
 
 // atRiskDetail is SQL for why the congress c is at risk (domain.AtRisk...):
 // planned after its deadline (a congress held without a planned date counts
@@ -76,20 +84,23 @@ func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit
 		N   int `db:"n"`
 		All int `db:"n_all"`
 	}
-	if err := s.db.SelectContext(ctx, &late, `WITH l AS (
-			SELECT u.code, u.name, u.kind, u.path, coalesce(p.name, '') AS parent,
-				unit_place(u.path, nlevel($2::ltree)) AS place,
-				CASE WHEN congress_late_on(c.deadline, c.held_date, $3::date) THEN 'late' ELSE 'at_risk' END AS flag,
-				c.deadline, c.planned_date,
-				CASE WHEN congress_late_on(c.deadline, c.held_date, $3::date) THEN '' ELSE `+atRiskDetail+` END AS detail
-			FROM congresses c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u.parent_id
+	if err := s.db.SelectContext(ctx, &late, `WITH l AS MATERIALIZED (
+			SELECT c.unit_id, u.path, congress_late_on(c.deadline, c.held_date, $3::date) AS late,
+				c.deadline, c.planned_date, c.held_date
+			FROM congresses c JOIN units u ON u.id = c.unit_id
 			WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND u.id <> $4
 				AND (congress_late_on(c.deadline, c.held_date, $3::date)
 					OR congress_at_risk_on(c.deadline, c.held_date, c.planned_date, $3::date, $5::int))
+		), t AS (
+			SELECT * FROM l ORDER BY late DESC, deadline, path LIMIT $6
+		), n AS (
+			SELECT count(*) FILTER (WHERE late) AS n, count(*) AS n_all FROM l
 		)
-		SELECT code, name, kind, parent, place, flag, deadline, planned_date, detail,
-			count(*) FILTER (WHERE flag = 'late') OVER () AS n, count(*) OVER () AS n_all
-		FROM l ORDER BY flag = 'late' DESC, deadline, path LIMIT $6`,
+		SELECT u.code, u.name, u.kind, coalesce(p.name, '') AS parent, unit_place(u.path, nlevel($2::ltree)) AS place,
+			CASE WHEN c.late THEN 'late' ELSE 'at_risk' END AS flag, c.deadline, c.planned_date,
+			CASE WHEN c.late THEN '' ELSE `+atRiskDetail+` END AS detail, n.n, n.n_all
+		FROM t c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u.parent_id CROSS JOIN n
+		ORDER BY c.late DESC, c.deadline, c.path`,
 		roundID, unit.Path, to, unit.ID, atRiskDays, limit); err != nil {
 		return out, fmt.Errorf("store: late and at risk below %s: %w", unit.Code, err)
 	}
