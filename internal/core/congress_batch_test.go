@@ -18,27 +18,8 @@ func TestStatusUpdatesSentTogetherEachGetTheirOwnOutcome(t *testing.T) {
 	f.createRound2020()
 	sys := domain.SystemPrincipal()
 	const wards, cells = 4, 8
+	all := f.wardsOfPlannedCells("HN.HBT.X", wards, cells)
 	code := func(w, c int) string { return fmt.Sprintf("HN.HBT.X%d.C%d", w, c) }
-	var all []string
-	for w := 1; w <= wards; w++ {
-		if _, err := f.svc.CreateUnit(f.ctx, sys, domain.UnitInput{Code: fmt.Sprintf("HN.HBT.X%d", w),
-			Name: fmt.Sprintf("Đảng bộ phường %d", w), Kind: "grassroots_committee", ParentCode: "HN.HBT"}); err != nil {
-			t.Fatal(err)
-		}
-		for c := 1; c <= cells; c++ {
-			if _, err := f.svc.CreateUnit(f.ctx, sys, domain.UnitInput{Code: code(w, c), Name: fmt.Sprintf("Chi bộ số %d", c),
-				Kind: "cell", ParentCode: fmt.Sprintf("HN.HBT.X%d", w), Category: "residential"}); err != nil {
-				t.Fatal(err)
-			}
-			f.approvePlan(code(w, c))
-			for _, pt := range []domain.CongressPatch{{Status: strp("preparing")}, {Status: strp("plan_approved"), PlannedDate: strp("2020-03-10")}} {
-				if _, err := f.patchCongress(sys, code(w, c), pt); err != nil {
-					t.Fatal(err)
-				}
-			}
-			all = append(all, code(w, c))
-		}
-	}
 	auditBefore := f.auditCount()
 	type send struct {
 		code    string
@@ -123,4 +104,35 @@ func (f *fixture) auditCount() int {
 		f.t.Fatal(err)
 	}
 	return n
+}
+
+// wardsOfPlannedCells creates wards under HN.HBT (codes prefix1, prefix2,
+// ...), each with cells cells (prefixW.C1, ...) whose plans are approved and
+// congresses planned on 10/03/2020, and returns the cells' codes.
+func (f *fixture) wardsOfPlannedCells(prefix string, wards, cells int) []string {
+	f.t.Helper()
+	sys := domain.SystemPrincipal()
+	var all []string
+	for w := 1; w <= wards; w++ {
+		ward := fmt.Sprintf("%s%d", prefix, w)
+		if _, err := f.svc.CreateUnit(f.ctx, sys, domain.UnitInput{Code: ward,
+			Name: fmt.Sprintf("Đảng bộ phường %d", w), Kind: "grassroots_committee", ParentCode: "HN.HBT"}); err != nil {
+			f.t.Fatal(err)
+		}
+		for c := 1; c <= cells; c++ {
+			code := fmt.Sprintf("%s.C%d", ward, c)
+			if _, err := f.svc.CreateUnit(f.ctx, sys, domain.UnitInput{Code: code, Name: fmt.Sprintf("Chi bộ số %d", c),
+				Kind: "cell", ParentCode: ward, Category: "residential"}); err != nil {
+				f.t.Fatal(err)
+			}
+			f.approvePlan(code)
+			for _, pt := range []domain.CongressPatch{{Status: strp("preparing")}, {Status: strp("plan_approved"), PlannedDate: strp("2020-03-10")}} {
+				if _, err := f.patchCongress(sys, code, pt); err != nil {
+					f.t.Fatal(err)
+				}
+			}
+			all = append(all, code)
+		}
+	}
+	return all
 }

@@ -406,24 +406,7 @@ func TestConcurrentHoldsCompletingAWardTickItsChildrenHeld(t *testing.T) {
 	sys := domain.SystemPrincipal()
 	const wards, cells = 6, 4
 	code := func(w, c int) string { return fmt.Sprintf("HN.HBT.W%d.C%d", w, c) }
-	for w := 1; w <= wards; w++ {
-		if _, err := f.svc.CreateUnit(f.ctx, sys, domain.UnitInput{Code: fmt.Sprintf("HN.HBT.W%d", w),
-			Name: fmt.Sprintf("Đảng bộ phường %d", w), Kind: "grassroots_committee", ParentCode: "HN.HBT"}); err != nil {
-			t.Fatal(err)
-		}
-		for c := 1; c <= cells; c++ {
-			if _, err := f.svc.CreateUnit(f.ctx, sys, domain.UnitInput{Code: code(w, c), Name: fmt.Sprintf("Chi bộ số %d", c),
-				Kind: "cell", ParentCode: fmt.Sprintf("HN.HBT.W%d", w), Category: "residential"}); err != nil {
-				t.Fatal(err)
-			}
-			f.approvePlan(code(w, c))
-			for _, pt := range []domain.CongressPatch{{Status: strp("preparing")}, {Status: strp("plan_approved"), PlannedDate: strp("2020-03-10")}} {
-				if _, err := f.patchCongress(sys, code(w, c), pt); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-	}
+	f.wardsOfPlannedCells("HN.HBT.W", wards, cells)
 	versions := map[string]int{}
 	for w := 1; w <= wards; w++ {
 		for c := 1; c <= cells; c++ {
