@@ -18,12 +18,13 @@ import (
 // one, at most one batch long. Each change is still decided, refused and
 // audited on its own.
 //
-// One batch runs at a time, as long as batches come and go: the larger the
-// batches, the less each update costs. A batch that waits (on the lock of
-// a congress another transaction holds, say) must not hold up every
-// update: when none has started or ended for stuckAfter while updates
-// wait, another lane starts for them, up to maxLanes. Batches of several lanes
-// take their locks in the same orders (congresses by code, completion
+// Two batches run at a time, as long as batches come and go: one commits
+// (waiting for the disk) while the other runs its statements, and the
+// larger the batches, the less each update costs. A batch that waits (on
+// the lock of a congress another transaction holds, say) must not hold up
+// every update: when none has started or ended for stuckAfter while
+// updates wait, another lane starts for them, up to maxLanes. Batches of
+// several lanes take their locks in the same orders (congresses by code, completion
 // locks root first, rollup delta rows by unit and day), so they cannot
 // deadlock on one another. A batch whose transaction fails as a whole (a
 // deadlock with another writer, a lost connection) is tried again one
@@ -48,7 +49,7 @@ type congressBatcher struct {
 // The lanes, batch size and patience of the batches of status updates
 // (see congressBatcher). A batch stays well below the statement timeout.
 const (
-	updateLanes     = 1
+	updateLanes     = 2
 	updateMaxLanes  = 4
 	updateBatchSize = 64
 	updateStuck     = 50 * time.Millisecond
@@ -122,17 +123,22 @@ func (b *congressBatcher) drain() {
 
 // take removes from the queue the next batch: the first job and, up to the
 // size of a batch, those after it in the same round with the same day
-// (they share their statements). Jobs whose context has ended are answered
-// with its error. Call it holding mu.
+// (they share their statements), one per congress (a second update of a
+// congress waits for the next batch, as it would for the first's commit).
+// Jobs whose context has ended are answered with its error. Call it
+// holding mu.
 func (b *congressBatcher) take() []*congressJob {
 	var batch, rest []*congressJob
+	codes := map[string]bool{}
 	for _, j := range b.queue {
 		switch {
 		case j.ctx.Err() != nil:
 			j.err = j.ctx.Err()
 			close(j.done)
-		case len(batch) < b.size && (len(batch) == 0 || j.round == batch[0].round && j.ch.Today == batch[0].ch.Today):
+		case len(batch) < b.size && !codes[j.code] &&
+			(len(batch) == 0 || j.round == batch[0].round && j.ch.Today == batch[0].ch.Today):
 			batch = append(batch, j)
+			codes[j.code] = true
 		default:
 			rest = append(rest, j)
 		}

@@ -15,6 +15,7 @@ import (
 // still waits.
 func TestAStatusUpdateWaitingOnALockDoesNotHoldUpTheOthers(t *testing.T) {
 	s, round := roundTree(t, 6)
+	s.batcher.lanes = 1 // every lane busy with the one waiting
 	ctx := context.Background()
 	sys := domain.SystemPrincipal()
 	hold := func(code string) (domain.Congress, error) {
