@@ -34,14 +34,13 @@ import (
 // (the deadline in force, and the congress read again with it), and a
 // 'children_held' milestone to fix one for them all.
 
-// lockForChange is step 1. set_config(..., true) lasts until the end of the
-// transaction: the planner would otherwise plan each statement anew for its
-// arguments whenever it estimates a custom plan cheaper, and replanning cost
-// more than the statements of an update themselves. They are statements by
-// key, whose generic plans are those the custom ones would be.
-var lockForChange = prepare(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)
-	FROM congresses c JOIN units u ON u.id = c.unit_id
-	WHERE c.round_id = $1 AND u.code = ANY($2::text[]) ORDER BY u.code FOR UPDATE OF c`)
+// lockForChange is step 1: lock_congresses (migration 00030) locks the
+// congresses in the order of their codes and has the transaction's
+// prepared statements run on their generic plans. They are statements by
+// key, whose generic plans are those the planner would make for their
+// arguments, and planning them again at each run would cost more than
+// running them.
+var lockForChange = prepare(`SELECT lock_congresses($1, $2::text[])`)
 
 // CongressChange describes one change of a congress for UpdateCongress.
 // Its functions run inside the transaction: they must not use the store

@@ -144,16 +144,19 @@ const completionLockKey = 7_100_003
 // wrong, holds the units of below in round whose 'children_held' milestone
 // is not what it should be, with the day it should be done on (NULL: not
 // done), counting d more units below each held than the rollups say. below
-// is a query of rows (id, d). The last held date below a complete unit is
-// looked up unit by unit (primary key): a subtree is small, and a join
-// could scan the round.
+// is a query of rows (id, d). Each unit's rollup is read by its key (a
+// lateral read): these statements are prepared once and run on a generic
+// plan, which must not read every delta of the round however many have
+// been added since housekeeping last folded them. The last held date below
+// a complete unit is looked up unit by unit (primary key): a subtree is
+// small, and a join could scan the round.
 func childrenHeldCTEs(round, below string) string {
 	return `b AS (` + below + `), st AS (
 		SELECT u.id, u.path, coalesce(ro.total, 0) AS total, coalesce(ro.held, 0) + b.d AS held
-		FROM b JOIN units u ON u.id = b.id LEFT JOIN (
-			SELECT unit_id, sum(total) AS total, sum(held) AS held FROM rollups_live
-			WHERE round_id = ` + round + ` AND unit_id = ANY(ARRAY(SELECT id FROM b)) GROUP BY unit_id
-		) ro ON ro.unit_id = u.id
+		FROM b JOIN units u ON u.id = b.id LEFT JOIN LATERAL (
+			SELECT sum(total) AS total, sum(held) AS held FROM rollups_live
+			WHERE round_id = ` + round + ` AND unit_id = u.id
+		) ro ON true
 	), w AS MATERIALIZED (
 		SELECT st.id, CASE WHEN st.total > 0 AND st.total = st.held THEN (
 			SELECT max((SELECT c.held_date FROM congresses c WHERE c.round_id = ` + round + ` AND c.unit_id = bu.id))
@@ -172,6 +175,14 @@ type childrenHeldWant struct {
 	DoneOn *domain.Day `db:"done_on"`
 }
 
+// setChildrenHeldSQL writes the 'children_held' milestones of the units $2
+// in round $1 as done on $3 (NULL: not done).
+var setChildrenHeldSQL = prepare(`UPDATE milestones m SET done_on = w.done_on,
+		done_at = CASE WHEN w.done_on IS NULL THEN NULL ELSE now() END, done_by = NULL
+	FROM unnest($2::bigint[], $3::date[]) AS w(id, done_on), milestone_templates t
+	WHERE m.round_id = $1 AND m.unit_id = w.id AND m.template_id = t.id AND t.auto = 'children_held'
+		AND m.done_on IS DISTINCT FROM w.done_on`)
+
 // setChildrenHeld writes the 'children_held' milestones that childrenHeldCTEs
 // found wrong, by primary key: a status update must not scan the round's
 // milestones. Usually there are none.
@@ -187,12 +198,7 @@ func setChildrenHeld(ctx context.Context, tx *txn, roundID int64, want []childre
 			days[i] = sql.NullString{String: w.DoneOn.String(), Valid: true}
 		}
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE milestones m SET done_on = w.done_on,
-			done_at = CASE WHEN w.done_on IS NULL THEN NULL ELSE now() END, done_by = NULL
-		FROM unnest($2::bigint[], $3::date[]) AS w(id, done_on), milestone_templates t
-		WHERE m.round_id = $1 AND m.unit_id = w.id AND m.template_id = t.id AND t.auto = 'children_held'
-			AND m.done_on IS DISTINCT FROM w.done_on`, roundID, pq.Array(ids), pq.Array(days))
-	if err != nil {
+	if _, err := tx.execPrepared(ctx, setChildrenHeldSQL, roundID, pq.Array(ids), pq.Array(days)); err != nil {
 		return fmt.Errorf("store: children held milestones: %w", err)
 	}
 	return nil
