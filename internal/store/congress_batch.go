@@ -20,7 +20,10 @@ import (
 //
 // Two batches run at a time, as long as batches come and go: one commits
 // (waiting for the disk) while the other runs its statements, and the
-// larger the batches, the less each update costs. A batch that waits (on
+// larger the batches, the less each update costs. So a lane that finds
+// few updates waiting while the other lane's batch runs waits for more, a
+// little (linger, lingerFor): the database is busy with the other batch
+// meanwhile, and the next batch is larger. A batch that waits (on
 // the lock of a congress another transaction holds, say) must not hold up
 // every update: when none has started or ended for stuckAfter while
 // updates wait, another lane starts for them, up to maxLanes. Batches of
@@ -36,10 +39,20 @@ type congressBatcher struct {
 	// takes at most.
 	lanes, maxLanes, size int
 	stuckAfter            time.Duration
+	// linger is how long a lane waits for lingerFor updates while another
+	// lane's batch runs.
+	linger    time.Duration
+	lingerFor int
 
 	mu      sync.Mutex
 	queue   []*congressJob
 	running int
+	// busy is how many lanes are running a batch; arrival is closed (and
+	// made anew) when an update arrives or a batch ends while lingering
+	// lanes wait for it.
+	busy      int
+	lingering int
+	arrival   chan struct{}
 	// moved is when a batch last started or ended; watching, whether a
 	// look at the queue after stuckAfter is planned (watch).
 	moved    time.Time
@@ -53,10 +66,13 @@ const (
 	updateMaxLanes  = 4
 	updateBatchSize = 64
 	updateStuck     = 50 * time.Millisecond
+	updateLinger    = time.Millisecond
+	updateLingerFor = 4
 )
 
 func newCongressBatcher(s *Store) *congressBatcher {
-	return &congressBatcher{s: s, lanes: updateLanes, maxLanes: updateMaxLanes, size: updateBatchSize, stuckAfter: updateStuck}
+	return &congressBatcher{s: s, lanes: updateLanes, maxLanes: updateMaxLanes, size: updateBatchSize, stuckAfter: updateStuck,
+		linger: updateLinger, lingerFor: updateLingerFor, arrival: make(chan struct{})}
 }
 
 // do queues the job, and returns its outcome once its batch is committed
@@ -66,6 +82,7 @@ func (b *congressBatcher) do(ctx context.Context, j *congressJob) (domain.Congre
 	j.ctx, j.done = ctx, make(chan struct{})
 	b.mu.Lock()
 	b.queue = append(b.queue, j)
+	b.wakeLingering()
 	if b.running < b.lanes {
 		b.startLane()
 	} else {
@@ -109,6 +126,7 @@ func (b *congressBatcher) watch() {
 func (b *congressBatcher) drain() {
 	for {
 		b.mu.Lock()
+		b.awaitMore()
 		b.moved = time.Now()
 		batch := b.take()
 		if len(batch) == 0 {
@@ -116,8 +134,49 @@ func (b *congressBatcher) drain() {
 			b.mu.Unlock()
 			return
 		}
+		b.busy++
 		b.mu.Unlock()
 		b.run(batch)
+		b.mu.Lock()
+		b.busy--
+		b.wakeLingering()
+		b.mu.Unlock()
+	}
+}
+
+// awaitMore waits, at most linger, while another lane runs a batch and
+// fewer than lingerFor updates wait. Call it holding mu; it is held again
+// on return.
+func (b *congressBatcher) awaitMore() {
+	if b.linger <= 0 || b.busy == 0 || len(b.queue) >= b.lingerFor {
+		return
+	}
+	t := time.NewTimer(b.linger)
+	defer t.Stop()
+	for b.busy > 0 && len(b.queue) < b.lingerFor {
+		arrival := b.arrival
+		b.lingering++
+		b.mu.Unlock()
+		timeout := false
+		select {
+		case <-arrival:
+		case <-t.C:
+			timeout = true
+		}
+		b.mu.Lock()
+		b.lingering--
+		if timeout {
+			return
+		}
+	}
+}
+
+// wakeLingering wakes the lanes waiting in awaitMore, if any. Call it
+// holding mu.
+func (b *congressBatcher) wakeLingering() {
+	if b.lingering > 0 {
+		close(b.arrival)
+		b.arrival = make(chan struct{})
 	}
 }
 
