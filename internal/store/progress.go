@@ -179,7 +179,7 @@ type ChildFigures struct {
 // own congress on asOf and its per-kind figures below, in two set-based
 // queries whatever the number of children.
 func (s *Store) ProgressChildren(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
-	out, err := s.reading(ctx).unitRows(ctx, roundID, `u.parent_id = $2`, unit.ID, asOf, atRiskDays)
+	out, err := s.reading(ctx).unitRows(ctx, roundID, childRows, unit.ID, asOf, atRiskDays)
 	if err != nil {
 		return nil, fmt.Errorf("store: children of %s: %w", unit.Code, err)
 	}
@@ -190,25 +190,41 @@ func (s *Store) ProgressChildren(ctx context.Context, roundID int64, unit domain
 // units with the given codes, wherever they are in the tree (the units a
 // working group follows), in the same two queries.
 func (s *Store) ProgressOfUnits(ctx context.Context, roundID int64, codes []string, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
-	out, err := s.reading(ctx).unitRows(ctx, roundID, `u.code = ANY($2::text[])`, pq.Array(codes), asOf, atRiskDays)
+	out, err := s.reading(ctx).unitRows(ctx, roundID, unitsByCode, pq.Array(codes), asOf, atRiskDays)
 	if err != nil {
 		return nil, fmt.Errorf("store: progress of units %v: %w", codes, err)
 	}
 	return out, nil
 }
 
-// unitRows is ProgressChildren and ProgressOfUnits for the active units
-// matching where (SQL on units u, whose argument is $2).
-func (s *Store) unitRows(ctx context.Context, roundID int64, where string, arg any, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
-	children := []ChildFigures{}
-	err := s.db.SelectContext(ctx, &children, `SELECT u.id, u.code, u.name, u.kind, coalesce(u.category, '') AS category,
-			`+ownColumns("own.")+`
+// unitRowsQuery reads the rows of unitRows for the active units matching
+// where (SQL on units u, whose argument is $2), in round $1 on day $3 with
+// at-risk days $4.
+func unitRowsQuery(where string) string {
+	return `SELECT u.id, u.code, u.name, u.kind, coalesce(u.category, '') AS category,
+			` + ownColumns("own.") + `
 		FROM units u JOIN unit_kinds k ON k.code = u.kind
 		LEFT JOIN congresses c ON c.round_id = $1 AND c.unit_id = u.id
-		`+milestoneDays+`
-		WHERE `+where+` AND u.active
-		ORDER BY k.sort_order, u.name COLLATE vietnamese, u.code`, roundID, arg, asOf, atRiskDays)
-	if err != nil {
+		` + milestoneDays + `
+		WHERE ` + where + ` AND u.active
+		ORDER BY k.sort_order, u.name COLLATE vietnamese, u.code`
+}
+
+// childRows and unitsByCode are the rows of unitRows for the units
+// directly below the unit $2 and for the units with the codes $2. They are
+// prepared: each plan reads the units by key (parent, code) whatever their
+// number (the nation's 63 provinces as a district's hundred wards), so that
+// a plan made once serves every unit.
+var (
+	childRows   = prepare(unitRowsQuery(`u.parent_id = $2`))
+	unitsByCode = prepare(unitRowsQuery(`u.code = ANY($2::text[])`))
+)
+
+// unitRows is ProgressChildren and ProgressOfUnits for the active units
+// read by q (childRows, unitsByCode).
+func (s *Store) unitRows(ctx context.Context, roundID int64, q *query, arg any, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
+	children := []ChildFigures{}
+	if err := s.selectRows(ctx, &children, q, roundID, arg, asOf, atRiskDays); err != nil {
 		return nil, err
 	}
 	if len(children) == 0 {

@@ -38,7 +38,7 @@ type reportCongressRow struct {
 
 // reportCongressSelect lists congresses at or below the unit at path $2 in
 // round $1: the columns of a domain.ReportCongress (the place below the
-// report's unit, by unit_place) and the count of all. The list is cut
+// report's unit, by unit_place_of) and the count of all. The list is cut
 // before the names, parents and places of its units are read: a national
 // report matches some 15,000 congresses and keeps 300.
 const reportCongressSelect = `WITH l AS MATERIALIZED (
@@ -49,8 +49,9 @@ const reportCongressSelect = `WITH l AS MATERIALIZED (
 	SELECT * FROM l ORDER BY date, path LIMIT $5
 )
 SELECT u.code, u.name, u.kind, coalesce(p.name, '') AS parent, t.date, t.deadline, t.is_pilot,
-	unit_place(u.path, nlevel($2::ltree)) AS place, (SELECT count(*) FROM l) AS n
+	pl.place, (SELECT count(*) FROM l) AS n
 FROM t JOIN units u ON u.id = t.unit_id LEFT JOIN units p ON p.id = u.parent_id
+CROSS JOIN LATERAL unit_place_of(u.path, nlevel($2::ltree)) pl
 ORDER BY t.date, t.path`
 
 // atRiskDetail is SQL for why the congress c is at risk (domain.AtRisk...):
@@ -96,10 +97,11 @@ func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit
 		), n AS (
 			SELECT count(*) FILTER (WHERE late) AS n, count(*) AS n_all FROM l
 		)
-		SELECT u.code, u.name, u.kind, coalesce(p.name, '') AS parent, unit_place(u.path, nlevel($2::ltree)) AS place,
+		SELECT u.code, u.name, u.kind, coalesce(p.name, '') AS parent, pl.place,
 			CASE WHEN c.late THEN 'late' ELSE 'at_risk' END AS flag, c.deadline, c.planned_date,
 			CASE WHEN c.late THEN '' ELSE `+atRiskDetail+` END AS detail, n.n, n.n_all
 		FROM t c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u.parent_id CROSS JOIN n
+		CROSS JOIN LATERAL unit_place_of(u.path, nlevel($2::ltree)) pl
 		ORDER BY c.late DESC, c.deadline, c.path`,
 		roundID, unit.Path, to, unit.ID, atRiskDays, limit); err != nil {
 		return out, fmt.Errorf("store: late and at risk below %s: %w", unit.Code, err)
@@ -130,6 +132,24 @@ type CellSeries struct {
 	Total int
 }
 
+// cellsHeldOnDays counts the units of kinds $3 held on the days $4 below
+// each unit directly under the unit $2 in round $1 (CellsHeldOnDays). It is
+// prepared: its plan reads the children by parent and their maintained
+// figures by key whatever their number, one plan for every unit.
+var cellsHeldOnDays = prepare(`WITH d AS (
+		SELECT day, i FROM unnest($4::date[]) WITH ORDINALITY AS d(day, i)
+	), x AS (
+		SELECT h.unit_id, h.day, h.held, h.total
+		FROM held_below_on($1, ARRAY(SELECT id FROM units WHERE parent_id = $2 AND active), $3, $4::date[]) h
+		UNION ALL
+		SELECT u.id, d.day, congress_held_by(c.held_date, d.day)::int, 1
+		FROM units u JOIN congresses c ON c.round_id = $1 AND c.unit_id = u.id CROSS JOIN d
+		WHERE u.parent_id = $2 AND u.active AND u.kind = ANY($3)
+	)
+	SELECT x.unit_id, d.i, sum(x.held)::int AS held, sum(x.total)::int AS total
+	FROM x JOIN d ON d.day = x.day
+	GROUP BY x.unit_id, d.i`)
+
 // CellsHeldOnDays counts, for every unit directly below unit, the active
 // units of kinds below it (itself included) held by each of days, from the
 // maintained figures (held_below_on) and the unit's own congress.
@@ -144,19 +164,7 @@ func (s *Store) CellsHeldOnDays(ctx context.Context, roundID int64, unit domain.
 	for i, d := range days {
 		list[i] = d.String()
 	}
-	if err := s.db.SelectContext(ctx, &rows, `WITH d AS (
-			SELECT day, i FROM unnest($4::date[]) WITH ORDINALITY AS d(day, i)
-		), x AS (
-			SELECT h.unit_id, h.day, h.held, h.total
-			FROM held_below_on($1, ARRAY(SELECT id FROM units WHERE parent_id = $2 AND active), $3, $4::date[]) h
-			UNION ALL
-			SELECT u.id, d.day, congress_held_by(c.held_date, d.day)::int, 1
-			FROM units u JOIN congresses c ON c.round_id = $1 AND c.unit_id = u.id CROSS JOIN d
-			WHERE u.parent_id = $2 AND u.active AND u.kind = ANY($3)
-		)
-		SELECT x.unit_id, d.i, sum(x.held)::int AS held, sum(x.total)::int AS total
-		FROM x JOIN d ON d.day = x.day
-		GROUP BY x.unit_id, d.i`, roundID, unit.ID, pq.Array(kinds), pq.Array(list)); err != nil {
+	if err := s.selectRows(ctx, &rows, cellsHeldOnDays, roundID, unit.ID, pq.Array(kinds), pq.Array(list)); err != nil {
 		return nil, fmt.Errorf("store: cells held below the units under %s: %w", unit.Code, err)
 	}
 	out := map[int64]CellSeries{}
@@ -195,6 +203,20 @@ type SaveResult struct {
 	Mails int
 }
 
+// The statements of SaveWeeklyReport that the weekly job runs for each of
+// its reports are prepared: each reads by key (the report of a unit and
+// week), one plan for every unit. The replace and the insert say whether
+// the unit has subscribers: the e-mails are queued only then.
+var (
+	reportLock    = prepare(`SELECT id FROM weekly_reports WHERE unit_id = $1 AND week = $2 FOR UPDATE`)
+	reportReplace = prepare(`UPDATE weekly_reports SET round_id = $2, made_at = $3, made_by = $4, nothing_new = $5, content = $6
+		WHERE id = $1
+		RETURNING id, EXISTS (SELECT 1 FROM report_subscriptions s WHERE s.unit_id = weekly_reports.unit_id) AS subscribed`)
+	reportInsert = prepare(`INSERT INTO weekly_reports (unit_id, round_id, week, week_start, made_at, made_by, nothing_new, content)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		RETURNING id, EXISTS (SELECT 1 FROM report_subscriptions s WHERE s.unit_id = $1) AS subscribed`)
+)
+
 // SaveWeeklyReport stores report r of unit (its RoundID, Week, WeekStart,
 // MadeAt, NothingNew and Content) unless one is stored for the unit and
 // week already (then it is left as it was, unless force replaces it), and,
@@ -206,28 +228,30 @@ func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, un
 	err := s.inTx(ctx, func(tx *txn) error {
 		res = SaveResult{}
 		var old sql.NullInt64
-		if err := tx.GetContext(ctx, &old, `SELECT id FROM weekly_reports WHERE unit_id = $1 AND week = $2 FOR UPDATE`, unit.ID, r.Week); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if err := tx.getPrepared(ctx, &old, reportLock, unit.ID, r.Week); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
+		}
+		var saved struct {
+			ID         int64 `db:"id"`
+			Subscribed bool  `db:"subscribed"`
 		}
 		switch {
 		case old.Valid && !force:
 			res.ID = old.Int64
 			return nil
 		case old.Valid:
-			res.ID, res.Replaced = old.Int64, true
-			if _, err := tx.ExecContext(ctx, `UPDATE weekly_reports SET round_id = $2, made_at = $3, made_by = $4, nothing_new = $5, content = $6
-				WHERE id = $1`, res.ID, r.RoundID, r.MadeAt, actor.User.Username, r.NothingNew, r.Content); err != nil {
+			res.Replaced = true
+			if err := tx.getPrepared(ctx, &saved, reportReplace, old.Int64, r.RoundID, r.MadeAt, actor.User.Username, r.NothingNew, r.Content); err != nil {
 				return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
 			}
 		default:
-			if err := tx.GetContext(ctx, &res.ID, `INSERT INTO weekly_reports (unit_id, round_id, week, week_start, made_at, made_by, nothing_new, content)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			if err := tx.getPrepared(ctx, &saved, reportInsert,
 				unit.ID, r.RoundID, r.Week, r.WeekStart, r.MadeAt, actor.User.Username, r.NothingNew, r.Content); err != nil {
 				return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
 			}
 		}
-		res.Written = true
-		if mail && !r.NothingNew {
+		res.ID, res.Written = saved.ID, true
+		if mail && !r.NothingNew && saved.Subscribed {
 			q, err := tx.ExecContext(ctx, `INSERT INTO report_mails (report_id, user_id, email, lang, next_attempt_at)
 				SELECT $1, u.id, u.email, u.lang, $3 FROM report_subscriptions s JOIN users u ON u.id = s.user_id
 				WHERE s.unit_id = $2 AND u.active AND u.email <> '' AND EXISTS (
