@@ -84,43 +84,75 @@ type figureRow struct {
 // listed.
 func (s *Store) Progress(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, atRiskDays, lateLimit int) (ProgressFigures, error) {
 	s = s.reading(ctx)
-	var f ProgressFigures
-	err := s.get(ctx, &f.Own, ownSelect, roundID, unit.ID, asOf, atRiskDays)
-	if errors.Is(err, sql.ErrNoRows) {
-		return f, noCongress(unit.Code, roundID)
-	}
+	figs, err := s.progressOn(ctx, roundID, unit, []domain.Day{asOf}, atRiskDays)
 	if err != nil {
-		return f, fmt.Errorf("store: progress of %s: %w", unit.Code, err)
+		return ProgressFigures{}, err
 	}
-	f.Own.Fill()
-	var rows []figureRow
-	if err := s.selectRows(ctx, &rows, figuresOf, roundID, pq.Array([]int64{unit.ID}), asOf, atRiskDays); err != nil {
-		return f, fmt.Errorf("store: figures of %s: %w", unit.Code, err)
-	}
-	f.Kinds = make([]domain.KindCount, 0, len(rows))
-	for _, r := range rows {
-		f.Kinds = append(f.Kinds, r.KindCount)
-	}
-	// The pilots of the round are few (a few per district): read them first
-	// (partial index), then keep those in the subtree. Left to itself the
-	// planner scans the whole subtree of a large unit through the path index.
-	var pilots struct {
-		Held  int `db:"held"`
-		Total int `db:"total"`
-	}
-	if err := s.db.GetContext(ctx, &pilots, `WITH c AS MATERIALIZED (
-			SELECT unit_id, held_date FROM congresses WHERE round_id = $1 AND is_pilot
-		)
-		SELECT count(*) FILTER (WHERE congress_held_by(c.held_date, $2::date)) AS held, count(*) AS total
-		FROM c JOIN units u ON u.id = c.unit_id
-		WHERE u.active AND u.path <@ $3::ltree`, roundID, asOf, unit.Path); err != nil {
-		return f, fmt.Errorf("store: pilots below %s: %w", unit.Code, err)
-	}
-	f.PilotsHeld, f.PilotsTotal = pilots.Held, pilots.Total
+	f := figs[0]
 	if f.LateUnits, err = s.lateUnits(ctx, roundID, unit, asOf, lateLimit); err != nil {
 		return f, err
 	}
 	return f, nil
+}
+
+// ProgressOnDays reads the progress figures of unit in round on each of
+// days (as Progress, without late units), the pilots of every day in one
+// statement.
+func (s *Store) ProgressOnDays(ctx context.Context, roundID int64, unit domain.Unit, days []domain.Day, atRiskDays int) ([]ProgressFigures, error) {
+	return s.reading(ctx).progressOn(ctx, roundID, unit, days, atRiskDays)
+}
+
+// pilotsOn counts the pilots of round $1 at or below the unit at path $3,
+// and those held, on each of the days $2 (i: its place in $2). The pilots
+// of the round are few (a few per district): they are read first (partial
+// index), then those in the subtree kept. Left to itself the planner scans
+// the whole subtree of a large unit through the path index.
+const pilotsOn = `WITH c AS MATERIALIZED (
+	SELECT unit_id, held_date FROM congresses WHERE round_id = $1 AND is_pilot
+), p AS MATERIALIZED (
+	SELECT c.unit_id, c.held_date FROM c JOIN units u ON u.id = c.unit_id
+	WHERE u.active AND u.path <@ $3::ltree
+)
+SELECT d.i, count(p.unit_id) FILTER (WHERE congress_held_by(p.held_date, d.day)) AS held, count(p.unit_id) AS total
+FROM unnest($2::date[]) WITH ORDINALITY AS d(day, i) LEFT JOIN p ON true
+GROUP BY d.i`
+
+// progressOn is ProgressOnDays on the store s reads from.
+func (s *Store) progressOn(ctx context.Context, roundID int64, unit domain.Unit, days []domain.Day, atRiskDays int) ([]ProgressFigures, error) {
+	out := make([]ProgressFigures, len(days))
+	list := make([]string, len(days))
+	for i, day := range days {
+		f := &out[i]
+		list[i] = day.String()
+		err := s.get(ctx, &f.Own, ownSelect, roundID, unit.ID, day, atRiskDays)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, noCongress(unit.Code, roundID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: progress of %s: %w", unit.Code, err)
+		}
+		f.Own.Fill()
+		var rows []figureRow
+		if err := s.selectRows(ctx, &rows, figuresOf, roundID, pq.Array([]int64{unit.ID}), day, atRiskDays); err != nil {
+			return nil, fmt.Errorf("store: figures of %s: %w", unit.Code, err)
+		}
+		f.Kinds = make([]domain.KindCount, 0, len(rows))
+		for _, r := range rows {
+			f.Kinds = append(f.Kinds, r.KindCount)
+		}
+	}
+	var pilots []struct {
+		I     int `db:"i"`
+		Held  int `db:"held"`
+		Total int `db:"total"`
+	}
+	if err := s.db.SelectContext(ctx, &pilots, pilotsOn, roundID, pq.Array(list), unit.Path); err != nil {
+		return nil, fmt.Errorf("store: pilots below %s: %w", unit.Code, err)
+	}
+	for _, p := range pilots {
+		out[p.I-1].PilotsHeld, out[p.I-1].PilotsTotal = p.Held, p.Total
+	}
+	return out, nil
 }
 
 // lateUnitsSQL lists at most $5 units strictly below the unit $4 at path
