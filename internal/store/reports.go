@@ -146,12 +146,20 @@ type CellSeries struct {
 // cellsHeldOnDays counts the units of kinds $3 held on the days $4 below
 // each unit directly under the unit $2 in round $1 (CellsHeldOnDays). It is
 // prepared: its plan reads the children by parent and their maintained
-// figures by key whatever their number, one plan for every unit.
+// figures by key whatever their number, one plan for every unit. The
+// arguments of held_below_on are columns of a subquery (k) that the planner
+// keeps apart (OFFSET 0): held_below_on is inlined into the statement (a
+// function called with a subquery among its arguments plans its own
+// statement at every call), and a plan made for one unit's values is no
+// cheaper than the generic one, which the plan cache then keeps.
 var cellsHeldOnDays = prepare(`WITH d AS (
 		SELECT day, i FROM unnest($4::date[]) WITH ORDINALITY AS d(day, i)
+	), k AS (
+		SELECT ARRAY(SELECT id FROM units WHERE parent_id = $2 AND active) AS ids, $3::text[] AS kinds, $4::date[] AS days
+		OFFSET 0
 	), x AS (
 		SELECT h.unit_id, h.day, h.held, h.total
-		FROM held_below_on($1, ARRAY(SELECT id FROM units WHERE parent_id = $2 AND active), $3, $4::date[]) h
+		FROM k CROSS JOIN LATERAL held_below_on($1, k.ids, k.kinds, k.days) h
 		UNION ALL
 		SELECT u.id, d.day, congress_held_by(c.held_date, d.day)::int, 1
 		FROM units u JOIN congresses c ON c.round_id = $1 AND c.unit_id = u.id CROSS JOIN d
