@@ -26,7 +26,7 @@ test: vet
 FUZZTIME ?= 10000x
 FUZZ_TARGETS := internal/web:FuzzDecodeJSON internal/web:FuzzReadForm internal/unitfile:FuzzReadUnitFile \
 	internal/domain:FuzzParseDate internal/domain:FuzzParseDay internal/domain:FuzzParseWeek internal/domain:FuzzCleanText \
-	internal/paperfile:FuzzSniff
+	internal/paperfile:FuzzSniff internal/domain:FuzzPlaceScan
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		$(GO) test -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(FUZZTIME) ./$${t%%:*} || exit 1; \

@@ -132,12 +132,11 @@ func (s *Service) buildWeeklyReport(ctx context.Context, st *store.Store, round 
 		series, err = s.store.CellsHeldOnDays(gctx, round.ID, u, kinds, days)
 		return err
 	})
-	g.Go(func() (err error) {
-		cur, err = st.Progress(gctx, round.ID, u, to, s.atRiskDays(), 0)
-		return err
-	})
-	g.Go(func() (err error) {
-		prev, err = st.Progress(gctx, round.ID, u, to.AddDays(-7), s.atRiskDays(), 0)
+	g.Go(func() error {
+		figs, err := st.ProgressOnDays(gctx, round.ID, u, []domain.Day{to, to.AddDays(-7)}, s.atRiskDays())
+		if err == nil {
+			cur, prev = figs[0], figs[1]
+		}
 		return err
 	})
 	g.Go(func() (err error) {

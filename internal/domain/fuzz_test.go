@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -116,6 +118,27 @@ func FuzzParseDay(f *testing.F) {
 		back, err := ParseDay(d.VI())
 		if err != nil || !back.Time.Equal(d.Time) {
 			t.Fatalf("%q read as %s, whose form %q reads as %s (%v)", s, d, d.VI(), back, err)
+		}
+	})
+}
+
+// FuzzPlaceScan: a place is read as encoding/json reads it, whether
+// readPlace reads it or leaves it to json.Unmarshal.
+func FuzzPlaceScan(f *testing.F) {
+	for _, s := range []string{`[]`, `[{"code": "A.1", "kind": "ward", "name": "Phường 1"}, {"code": "A", "kind": "district", "name": "Quận A"}]`,
+		`[{"code": "C", "name": "Chi bộ \"Ba\""}]`, `[{"CODE": "C"}]`, `[{"code": "C", "code": "D"}]`, ` [ ] `, `[{}]`, `[{"code": "\xff"}]`, `null`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want := Place{}
+		wantErr := json.Unmarshal(b, &want)
+		var got Place
+		err := got.Scan(b)
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("%q: Scan error %v, json.Unmarshal error %v", b, err, wantErr)
+		}
+		if err == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: Scan = %#v, json.Unmarshal = %#v", b, got, want)
 		}
 	})
 }

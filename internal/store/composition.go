@@ -44,14 +44,19 @@ const targetCols = `SELECT t.id, t.round_id, coalesce(u.code, '') AS scope_code,
 	coalesce(u.path::text, '') AS scope_path, t.kind, t.measure, t.comparison, t.percent::float8 AS percent, t.version
 FROM composition_targets t LEFT JOIN units u ON u.id = t.scope_unit_id `
 
+// targetsAt reads TargetsAt's targets of round $1 for the subtree at path
+// $2. It is prepared: the targets of a round are few, read by round
+// whatever the unit, one plan for every unit.
+var targetsAt = prepare(`SELECT DISTINCT ON (x.kind, x.measure) x.* FROM (` + targetCols + `
+	WHERE t.round_id = $1 AND (u.path IS NULL OR u.path @> $2::ltree)) x
+	ORDER BY x.kind, x.measure, nlevel(nullif(x.scope_path, '')::ltree) DESC NULLS LAST`)
+
 // TargetsAt returns the composition targets of round in force for the
 // committees of the subtree at path: per kind and measure, the target of the
 // deepest scope that holds path (or the whole tree).
 func (s *Store) TargetsAt(ctx context.Context, roundID int64, path string) ([]domain.CompositionTarget, error) {
 	out := []domain.CompositionTarget{}
-	if err := s.db.SelectContext(ctx, &out, `SELECT DISTINCT ON (x.kind, x.measure) x.* FROM (`+targetCols+`
-		WHERE t.round_id = $1 AND (u.path IS NULL OR u.path @> $2::ltree)) x
-		ORDER BY x.kind, x.measure, nlevel(nullif(x.scope_path, '')::ltree) DESC NULLS LAST`, roundID, path); err != nil {
+	if err := s.selectRows(ctx, &out, targetsAt, roundID, path); err != nil {
 		return nil, fmt.Errorf("store: composition targets: %w", err)
 	}
 	return out, nil

@@ -320,7 +320,8 @@ func (s *Store) WritePaperContent(ctx context.Context, versionID int64, chunks i
 // its cost follows the papers, not the size of the subtree. The list is
 // read by unit over a small subtree and by the day held over a large one
 // (congresses_held), as the planner estimates the subtree from the
-// statistics of units.path.
+// statistics of units.path; the places (unit_place_of) are read for the
+// rows kept only.
 func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, asOf domain.Day, limit int) ([]domain.CongressMissingPapers, int, error) {
 	var total int
 	if err := s.db.GetContext(ctx, &total, `SELECT coalesce((SELECT sum(f.held) FILTER (WHERE cardinality(required_papers($1, f.kind)) > 0)
@@ -329,7 +330,7 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 			WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
 				AND cardinality(required_papers($1, u.kind)) > 0
 				AND c.unit_id IN (SELECT p.unit_id FROM papers p WHERE p.round_id = $1 AND p.deleted_at IS NULL)
-				AND NOT EXISTS (SELECT 1 FROM congress_missing_papers m WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id))`,
+				AND NOT EXISTS (SELECT 1 FROM congress_papers_missing(c.round_id, c.unit_id, u.kind)))`,
 		roundID, path, asOf); err != nil {
 		return nil, 0, fmt.Errorf("store: missing papers count: %w", err)
 	}
@@ -337,14 +338,18 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 		domain.CongressMissingPapers
 		Missing pq.StringArray `db:"missing"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, c.held_date,
-			$3::date - c.held_date AS days_since, mp.missing, unit_place(u.path, nlevel($2::ltree)) AS place
-		FROM congresses c JOIN units u ON u.id = c.unit_id
-		CROSS JOIN LATERAL (SELECT array_agg(m.kind ORDER BY m.n) AS missing
-			FROM congress_papers_missing(c.round_id, c.unit_id, u.kind) m) mp
-		WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
-			AND mp.missing IS NOT NULL
-		ORDER BY c.held_date, u.code LIMIT $4`, roundID, path, asOf, limit); err != nil {
+	// The place is joined to the rows kept only, after the cut.
+	if err := s.db.SelectContext(ctx, &rows, `SELECT t.unit_code, t.unit_name, t.unit_kind, t.held_date, t.days_since, t.missing, pl.place
+		FROM (SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, c.held_date,
+				$3::date - c.held_date AS days_since, mp.missing, u.path
+			FROM congresses c JOIN units u ON u.id = c.unit_id
+			CROSS JOIN LATERAL (SELECT array_agg(m.kind ORDER BY m.n) AS missing
+				FROM congress_papers_missing(c.round_id, c.unit_id, u.kind) m) mp
+			WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
+				AND mp.missing IS NOT NULL
+			ORDER BY c.held_date, u.code LIMIT $4) t
+		CROSS JOIN LATERAL unit_place_of(t.path, nlevel($2::ltree)) pl
+		ORDER BY t.held_date, t.unit_code`, roundID, path, asOf, limit); err != nil {
 		return nil, 0, fmt.Errorf("store: missing papers: %w", err)
 	}
 	out := make([]domain.CongressMissingPapers, len(rows))

@@ -84,43 +84,75 @@ type figureRow struct {
 // listed.
 func (s *Store) Progress(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, atRiskDays, lateLimit int) (ProgressFigures, error) {
 	s = s.reading(ctx)
-	var f ProgressFigures
-	err := s.get(ctx, &f.Own, ownSelect, roundID, unit.ID, asOf, atRiskDays)
-	if errors.Is(err, sql.ErrNoRows) {
-		return f, noCongress(unit.Code, roundID)
-	}
+	figs, err := s.progressOn(ctx, roundID, unit, []domain.Day{asOf}, atRiskDays)
 	if err != nil {
-		return f, fmt.Errorf("store: progress of %s: %w", unit.Code, err)
+		return ProgressFigures{}, err
 	}
-	f.Own.Fill()
-	var rows []figureRow
-	if err := s.selectRows(ctx, &rows, figuresOf, roundID, pq.Array([]int64{unit.ID}), asOf, atRiskDays); err != nil {
-		return f, fmt.Errorf("store: figures of %s: %w", unit.Code, err)
-	}
-	f.Kinds = make([]domain.KindCount, 0, len(rows))
-	for _, r := range rows {
-		f.Kinds = append(f.Kinds, r.KindCount)
-	}
-	// The pilots of the round are few (a few per district): read them first
-	// (partial index), then keep those in the subtree. Left to itself the
-	// planner scans the whole subtree of a large unit through the path index.
-	var pilots struct {
-		Held  int `db:"held"`
-		Total int `db:"total"`
-	}
-	if err := s.db.GetContext(ctx, &pilots, `WITH c AS MATERIALIZED (
-			SELECT unit_id, held_date FROM congresses WHERE round_id = $1 AND is_pilot
-		)
-		SELECT count(*) FILTER (WHERE congress_held_by(c.held_date, $2::date)) AS held, count(*) AS total
-		FROM c JOIN units u ON u.id = c.unit_id
-		WHERE u.active AND u.path <@ $3::ltree`, roundID, asOf, unit.Path); err != nil {
-		return f, fmt.Errorf("store: pilots below %s: %w", unit.Code, err)
-	}
-	f.PilotsHeld, f.PilotsTotal = pilots.Held, pilots.Total
+	f := figs[0]
 	if f.LateUnits, err = s.lateUnits(ctx, roundID, unit, asOf, lateLimit); err != nil {
 		return f, err
 	}
 	return f, nil
+}
+
+// ProgressOnDays reads the progress figures of unit in round on each of
+// days (as Progress, without late units), the pilots of every day in one
+// statement.
+func (s *Store) ProgressOnDays(ctx context.Context, roundID int64, unit domain.Unit, days []domain.Day, atRiskDays int) ([]ProgressFigures, error) {
+	return s.reading(ctx).progressOn(ctx, roundID, unit, days, atRiskDays)
+}
+
+// pilotsOn counts the pilots of round $1 at or below the unit at path $3,
+// and those held, on each of the days $2 (i: its place in $2). The pilots
+// of the round are few (a few per district): they are read first (partial
+// index), then those in the subtree kept. Left to itself the planner scans
+// the whole subtree of a large unit through the path index.
+const pilotsOn = `WITH c AS MATERIALIZED (
+	SELECT unit_id, held_date FROM congresses WHERE round_id = $1 AND is_pilot
+), p AS MATERIALIZED (
+	SELECT c.unit_id, c.held_date FROM c JOIN units u ON u.id = c.unit_id
+	WHERE u.active AND u.path <@ $3::ltree
+)
+SELECT d.i, count(p.unit_id) FILTER (WHERE congress_held_by(p.held_date, d.day)) AS held, count(p.unit_id) AS total
+FROM unnest($2::date[]) WITH ORDINALITY AS d(day, i) LEFT JOIN p ON true
+GROUP BY d.i`
+
+// progressOn is ProgressOnDays on the store s reads from.
+func (s *Store) progressOn(ctx context.Context, roundID int64, unit domain.Unit, days []domain.Day, atRiskDays int) ([]ProgressFigures, error) {
+	out := make([]ProgressFigures, len(days))
+	list := make([]string, len(days))
+	for i, day := range days {
+		f := &out[i]
+		list[i] = day.String()
+		err := s.get(ctx, &f.Own, ownSelect, roundID, unit.ID, day, atRiskDays)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, noCongress(unit.Code, roundID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: progress of %s: %w", unit.Code, err)
+		}
+		f.Own.Fill()
+		var rows []figureRow
+		if err := s.selectRows(ctx, &rows, figuresOf, roundID, pq.Array([]int64{unit.ID}), day, atRiskDays); err != nil {
+			return nil, fmt.Errorf("store: figures of %s: %w", unit.Code, err)
+		}
+		f.Kinds = make([]domain.KindCount, 0, len(rows))
+		for _, r := range rows {
+			f.Kinds = append(f.Kinds, r.KindCount)
+		}
+	}
+	var pilots []struct {
+		I     int `db:"i"`
+		Held  int `db:"held"`
+		Total int `db:"total"`
+	}
+	if err := s.db.SelectContext(ctx, &pilots, pilotsOn, roundID, pq.Array(list), unit.Path); err != nil {
+		return nil, fmt.Errorf("store: pilots below %s: %w", unit.Code, err)
+	}
+	for _, p := range pilots {
+		out[p.I-1].PilotsHeld, out[p.I-1].PilotsTotal = p.Held, p.Total
+	}
+	return out, nil
 }
 
 // lateUnitsSQL lists at most $5 units strictly below the unit $4 at path
@@ -179,7 +211,7 @@ type ChildFigures struct {
 // own congress on asOf and its per-kind figures below, in two set-based
 // queries whatever the number of children.
 func (s *Store) ProgressChildren(ctx context.Context, roundID int64, unit domain.Unit, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
-	out, err := s.reading(ctx).unitRows(ctx, roundID, `u.parent_id = $2`, unit.ID, asOf, atRiskDays)
+	out, err := s.reading(ctx).unitRows(ctx, roundID, childRows, unit.ID, asOf, atRiskDays)
 	if err != nil {
 		return nil, fmt.Errorf("store: children of %s: %w", unit.Code, err)
 	}
@@ -190,25 +222,41 @@ func (s *Store) ProgressChildren(ctx context.Context, roundID int64, unit domain
 // units with the given codes, wherever they are in the tree (the units a
 // working group follows), in the same two queries.
 func (s *Store) ProgressOfUnits(ctx context.Context, roundID int64, codes []string, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
-	out, err := s.reading(ctx).unitRows(ctx, roundID, `u.code = ANY($2::text[])`, pq.Array(codes), asOf, atRiskDays)
+	out, err := s.reading(ctx).unitRows(ctx, roundID, unitsByCode, pq.Array(codes), asOf, atRiskDays)
 	if err != nil {
 		return nil, fmt.Errorf("store: progress of units %v: %w", codes, err)
 	}
 	return out, nil
 }
 
-// unitRows is ProgressChildren and ProgressOfUnits for the active units
-// matching where (SQL on units u, whose argument is $2).
-func (s *Store) unitRows(ctx context.Context, roundID int64, where string, arg any, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
-	children := []ChildFigures{}
-	err := s.db.SelectContext(ctx, &children, `SELECT u.id, u.code, u.name, u.kind, coalesce(u.category, '') AS category,
-			`+ownColumns("own.")+`
+// unitRowsQuery reads the rows of unitRows for the active units matching
+// where (SQL on units u, whose argument is $2), in round $1 on day $3 with
+// at-risk days $4.
+func unitRowsQuery(where string) string {
+	return `SELECT u.id, u.code, u.name, u.kind, coalesce(u.category, '') AS category,
+			` + ownColumns("own.") + `
 		FROM units u JOIN unit_kinds k ON k.code = u.kind
 		LEFT JOIN congresses c ON c.round_id = $1 AND c.unit_id = u.id
-		`+milestoneDays+`
-		WHERE `+where+` AND u.active
-		ORDER BY k.sort_order, u.name COLLATE vietnamese, u.code`, roundID, arg, asOf, atRiskDays)
-	if err != nil {
+		` + milestoneDays + `
+		WHERE ` + where + ` AND u.active
+		ORDER BY k.sort_order, u.name COLLATE vietnamese, u.code`
+}
+
+// childRows and unitsByCode are the rows of unitRows for the units
+// directly below the unit $2 and for the units with the codes $2. They are
+// prepared: each plan reads the units by key (parent, code) whatever their
+// number (the nation's 63 provinces as a district's hundred wards), so that
+// a plan made once serves every unit.
+var (
+	childRows   = prepare(unitRowsQuery(`u.parent_id = $2`))
+	unitsByCode = prepare(unitRowsQuery(`u.code = ANY($2::text[])`))
+)
+
+// unitRows is ProgressChildren and ProgressOfUnits for the active units
+// read by q (childRows, unitsByCode).
+func (s *Store) unitRows(ctx context.Context, roundID int64, q *query, arg any, asOf domain.Day, atRiskDays int) ([]ChildFigures, error) {
+	children := []ChildFigures{}
+	if err := s.selectRows(ctx, &children, q, roundID, arg, asOf, atRiskDays); err != nil {
 		return nil, err
 	}
 	if len(children) == 0 {

@@ -30,29 +30,6 @@ type ReportLists struct {
 	LateCount, AtRiskCount int
 }
 
-// reportCongressRow is a congress of a report's list, with the full count.
-type reportCongressRow struct {
-	domain.ReportCongress
-	N int `db:"n"`
-}
-
-// reportCongressSelect lists congresses at or below the unit at path $2 in
-// round $1: the columns of a domain.ReportCongress (the place below the
-// report's unit, by unit_place) and the count of all. The list is cut
-// before the names, parents and places of its units are read: a national
-// report matches some 15,000 congresses and keeps 300.
-const reportCongressSelect = `WITH l AS MATERIALIZED (
-	SELECT c.unit_id, u.path, %s AS date, c.deadline, c.is_pilot
-	FROM congresses c JOIN units u ON u.id = c.unit_id
-	WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND %s
-), t AS (
-	SELECT * FROM l ORDER BY date, path LIMIT $5
-)
-SELECT u.code, u.name, u.kind, coalesce(p.name, '') AS parent, t.date, t.deadline, t.is_pilot,
-	unit_place(u.path, nlevel($2::ltree)) AS place, (SELECT count(*) FROM l) AS n
-FROM t JOIN units u ON u.id = t.unit_id LEFT JOIN units p ON p.id = u.parent_id
-ORDER BY t.date, t.path`
-
 // atRiskDetail is SQL for why the congress c is at risk (domain.AtRisk...):
 // planned after its deadline (a congress held without a planned date counts
 // as planned on its held date, as congress_at_risk_on says), else no
@@ -60,66 +37,102 @@ ORDER BY t.date, t.path`
 const atRiskDetail = `CASE WHEN coalesce(c.planned_date, c.held_date) > c.deadline THEN '` + domain.AtRiskPlannedAfterDeadline + `'
 	ELSE '` + domain.AtRiskNoPlannedDate + `' END`
 
+// Lists of reportListsSQL.
+const (
+	listHeld = iota + 1
+	listPlanned
+	listLate
+)
+
+// reportListsSQL reads the three lists of a report in one statement, over
+// one walk of the subtree's congresses (s): those at or below the unit $7
+// at path $2 in round $1 held from $3 to $4 (held), those not held by $4
+// and planned from $5 to $6 (planned), and the units strictly below late or
+// at risk on $4 with at-risk days $8 (flagged: congress_late_on,
+// congress_at_risk_on). Each list is cut at $9 in its order (i) and
+// counted in full (n_...); the names, parents and places
+// (unit_place_of) of the units are read for the rows kept only. A national
+// report matches some 67,000 congresses and keeps 900.
+var reportListsSQL = `WITH s AS MATERIALIZED (
+	SELECT c.unit_id, u.path, c.held_date, c.planned_date, c.deadline, c.is_pilot,
+		c.held_date BETWEEN $3::date AND $4::date AS held,
+		NOT congress_held_by(c.held_date, $4::date) AND c.planned_date BETWEEN $5::date AND $6::date AS planned,
+		u.id <> $7 AND congress_late_on(c.deadline, c.held_date, $4::date) AS late,
+		u.id <> $7 AND (congress_late_on(c.deadline, c.held_date, $4::date)
+			OR congress_at_risk_on(c.deadline, c.held_date, c.planned_date, $4::date, $8::int)) AS flagged
+	FROM congresses c JOIN units u ON u.id = c.unit_id
+	WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND (c.held_date BETWEEN $3::date AND $4::date
+		OR (NOT congress_held_by(c.held_date, $4::date) AND c.planned_date BETWEEN $5::date AND $6::date)
+		OR (u.id <> $7 AND (congress_late_on(c.deadline, c.held_date, $4::date)
+			OR congress_at_risk_on(c.deadline, c.held_date, c.planned_date, $4::date, $8::int))))
+), t AS (
+	(SELECT ` + fmt.Sprint(listHeld) + ` AS list, row_number() OVER (ORDER BY held_date, path) AS i, unit_id, held_date AS date,
+		deadline, is_pilot, planned_date, held_date, false AS late
+	FROM s WHERE held ORDER BY held_date, path LIMIT $9)
+	UNION ALL
+	(SELECT ` + fmt.Sprint(listPlanned) + `, row_number() OVER (ORDER BY planned_date, path), unit_id, planned_date,
+		deadline, is_pilot, planned_date, held_date, false
+	FROM s WHERE planned ORDER BY planned_date, path LIMIT $9)
+	UNION ALL
+	(SELECT ` + fmt.Sprint(listLate) + `, row_number() OVER (ORDER BY late DESC, deadline, path), unit_id, NULL,
+		deadline, is_pilot, planned_date, held_date, late
+	FROM s WHERE flagged ORDER BY late DESC, deadline, path LIMIT $9)
+), n AS (
+	SELECT count(*) FILTER (WHERE held) AS n_held, count(*) FILTER (WHERE planned) AS n_planned,
+		count(*) FILTER (WHERE late) AS n_late, count(*) FILTER (WHERE flagged) AS n_flagged
+	FROM s
+)
+SELECT c.list, u.code, u.name, u.kind, coalesce(p.name, '') AS parent, pl.place, c.date, c.deadline, c.is_pilot, c.planned_date,
+	CASE WHEN c.late THEN 'late' ELSE 'at_risk' END AS flag,
+	CASE WHEN c.late THEN '' ELSE ` + atRiskDetail + ` END AS detail,
+	n.n_held, n.n_planned, n.n_late, n.n_flagged
+FROM t c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u.parent_id CROSS JOIN n
+CROSS JOIN LATERAL unit_place_of(u.path, nlevel($2::ltree)) pl
+ORDER BY c.list, c.i`
+
 // ReportLists reads the congresses at or below unit held from from to to,
 // those not held by to and planned from nextFrom to nextTo, and the units
 // strictly below late or at risk on to (congress_late_on,
-// congress_at_risk_on with atRiskDays), at most limit of each.
+// congress_at_risk_on with atRiskDays), at most limit of each, in one
+// statement (reportListsSQL).
 func (s *Store) ReportLists(ctx context.Context, roundID int64, unit domain.Unit, from, to, nextFrom, nextTo domain.Day, atRiskDays, limit int) (ReportLists, error) {
-	var out ReportLists
-	var held, planned []reportCongressRow
-	if err := s.db.SelectContext(ctx, &held, fmt.Sprintf(reportCongressSelect, "c.held_date", "c.held_date BETWEEN $3::date AND $4::date"),
-		roundID, unit.Path, from, to, limit); err != nil {
-		return out, fmt.Errorf("store: held in week below %s: %w", unit.Code, err)
+	var rows []struct {
+		List int `db:"list"`
+		domain.UnitRef
+		Parent      string          `db:"parent"`
+		Place       domain.Place    `db:"place"`
+		Date        *domain.Day     `db:"date"`
+		Deadline    *domain.Day     `db:"deadline"`
+		IsPilot     bool            `db:"is_pilot"`
+		PlannedDate *domain.Day     `db:"planned_date"`
+		Flag        domain.FlagKind `db:"flag"`
+		Detail      string          `db:"detail"`
+		NHeld       int             `db:"n_held"`
+		NPlanned    int             `db:"n_planned"`
+		NLate       int             `db:"n_late"`
+		NFlagged    int             `db:"n_flagged"`
 	}
-	if err := s.db.SelectContext(ctx, &planned, fmt.Sprintf(reportCongressSelect, "c.planned_date",
-		"NOT congress_held_by(c.held_date, $6::date) AND c.planned_date BETWEEN $3::date AND $4::date"),
-		roundID, unit.Path, nextFrom, nextTo, limit, to); err != nil {
-		return out, fmt.Errorf("store: planned next week below %s: %w", unit.Code, err)
+	out := ReportLists{Held: []domain.ReportCongress{}, Planned: []domain.ReportCongress{}, Late: []domain.ReportLate{}}
+	if err := s.db.SelectContext(ctx, &rows, reportListsSQL,
+		roundID, unit.Path, from, to, nextFrom, nextTo, unit.ID, atRiskDays, limit); err != nil {
+		return out, fmt.Errorf("store: lists of the report of %s: %w", unit.Code, err)
 	}
-	out.Held, out.HeldCount = congressRows(held)
-	out.Planned, out.PlannedCount = congressRows(planned)
-
-	var late []struct {
-		domain.ReportLate
-		N   int `db:"n"`
-		All int `db:"n_all"`
-	}
-	if err := s.db.SelectContext(ctx, &late, `WITH l AS MATERIALIZED (
-			SELECT c.unit_id, u.path, congress_late_on(c.deadline, c.held_date, $3::date) AS late,
-				c.deadline, c.planned_date, c.held_date
-			FROM congresses c JOIN units u ON u.id = c.unit_id
-			WHERE c.round_id = $1 AND u.active AND u.path <@ $2::ltree AND u.id <> $4
-				AND (congress_late_on(c.deadline, c.held_date, $3::date)
-					OR congress_at_risk_on(c.deadline, c.held_date, c.planned_date, $3::date, $5::int))
-		), t AS (
-			SELECT * FROM l ORDER BY late DESC, deadline, path LIMIT $6
-		), n AS (
-			SELECT count(*) FILTER (WHERE late) AS n, count(*) AS n_all FROM l
-		)
-		SELECT u.code, u.name, u.kind, coalesce(p.name, '') AS parent, unit_place(u.path, nlevel($2::ltree)) AS place,
-			CASE WHEN c.late THEN 'late' ELSE 'at_risk' END AS flag, c.deadline, c.planned_date,
-			CASE WHEN c.late THEN '' ELSE `+atRiskDetail+` END AS detail, n.n, n.n_all
-		FROM t c JOIN units u ON u.id = c.unit_id LEFT JOIN units p ON p.id = u.parent_id CROSS JOIN n
-		ORDER BY c.late DESC, c.deadline, c.path`,
-		roundID, unit.Path, to, unit.ID, atRiskDays, limit); err != nil {
-		return out, fmt.Errorf("store: late and at risk below %s: %w", unit.Code, err)
-	}
-	out.Late = make([]domain.ReportLate, 0, len(late))
-	for _, l := range late {
-		out.LateCount, out.AtRiskCount = l.N, l.All-l.N
-		out.Late = append(out.Late, l.ReportLate)
+	for _, r := range rows {
+		out.HeldCount, out.PlannedCount, out.LateCount, out.AtRiskCount = r.NHeld, r.NPlanned, r.NLate, r.NFlagged-r.NLate
+		switch r.List {
+		case listHeld, listPlanned:
+			c := domain.ReportCongress{UnitRef: r.UnitRef, Parent: r.Parent, Place: r.Place, Date: *r.Date, Deadline: r.Deadline, IsPilot: r.IsPilot}
+			if r.List == listHeld {
+				out.Held = append(out.Held, c)
+			} else {
+				out.Planned = append(out.Planned, c)
+			}
+		case listLate:
+			out.Late = append(out.Late, domain.ReportLate{UnitRef: r.UnitRef, Parent: r.Parent, Place: r.Place, Flag: r.Flag,
+				Deadline: *r.Deadline, PlannedDate: r.PlannedDate, DetailCode: r.Detail})
+		}
 	}
 	return out, nil
-}
-
-func congressRows(rows []reportCongressRow) ([]domain.ReportCongress, int) {
-	out := make([]domain.ReportCongress, 0, len(rows))
-	n := 0
-	for _, r := range rows {
-		out = append(out, r.ReportCongress)
-		n = r.N
-	}
-	return out, n
 }
 
 // CellSeries is how many cells below one unit (itself included when it is
@@ -129,6 +142,32 @@ type CellSeries struct {
 	Held  []int
 	Total int
 }
+
+// cellsHeldOnDays counts the units of kinds $3 held on the days $4 below
+// each unit directly under the unit $2 in round $1 (CellsHeldOnDays). It is
+// prepared: its plan reads the children by parent and their maintained
+// figures by key whatever their number, one plan for every unit. The
+// arguments of held_below_on are columns of a subquery (k) that the planner
+// keeps apart (OFFSET 0): held_below_on is inlined into the statement (a
+// function called with a subquery among its arguments plans its own
+// statement at every call), and a plan made for one unit's values is no
+// cheaper than the generic one, which the plan cache then keeps.
+var cellsHeldOnDays = prepare(`WITH d AS (
+		SELECT day, i FROM unnest($4::date[]) WITH ORDINALITY AS d(day, i)
+	), k AS (
+		SELECT ARRAY(SELECT id FROM units WHERE parent_id = $2 AND active) AS ids, $3::text[] AS kinds, $4::date[] AS days
+		OFFSET 0
+	), x AS (
+		SELECT h.unit_id, h.day, h.held, h.total
+		FROM k CROSS JOIN LATERAL held_below_on($1, k.ids, k.kinds, k.days) h
+		UNION ALL
+		SELECT u.id, d.day, congress_held_by(c.held_date, d.day)::int, 1
+		FROM units u JOIN congresses c ON c.round_id = $1 AND c.unit_id = u.id CROSS JOIN d
+		WHERE u.parent_id = $2 AND u.active AND u.kind = ANY($3)
+	)
+	SELECT x.unit_id, d.i, sum(x.held)::int AS held, sum(x.total)::int AS total
+	FROM x JOIN d ON d.day = x.day
+	GROUP BY x.unit_id, d.i`)
 
 // CellsHeldOnDays counts, for every unit directly below unit, the active
 // units of kinds below it (itself included) held by each of days, from the
@@ -144,19 +183,7 @@ func (s *Store) CellsHeldOnDays(ctx context.Context, roundID int64, unit domain.
 	for i, d := range days {
 		list[i] = d.String()
 	}
-	if err := s.db.SelectContext(ctx, &rows, `WITH d AS (
-			SELECT day, i FROM unnest($4::date[]) WITH ORDINALITY AS d(day, i)
-		), x AS (
-			SELECT h.unit_id, h.day, h.held, h.total
-			FROM held_below_on($1, ARRAY(SELECT id FROM units WHERE parent_id = $2 AND active), $3, $4::date[]) h
-			UNION ALL
-			SELECT u.id, d.day, congress_held_by(c.held_date, d.day)::int, 1
-			FROM units u JOIN congresses c ON c.round_id = $1 AND c.unit_id = u.id CROSS JOIN d
-			WHERE u.parent_id = $2 AND u.active AND u.kind = ANY($3)
-		)
-		SELECT x.unit_id, d.i, sum(x.held)::int AS held, sum(x.total)::int AS total
-		FROM x JOIN d ON d.day = x.day
-		GROUP BY x.unit_id, d.i`, roundID, unit.ID, pq.Array(kinds), pq.Array(list)); err != nil {
+	if err := s.selectRows(ctx, &rows, cellsHeldOnDays, roundID, unit.ID, pq.Array(kinds), pq.Array(list)); err != nil {
 		return nil, fmt.Errorf("store: cells held below the units under %s: %w", unit.Code, err)
 	}
 	out := map[int64]CellSeries{}
@@ -195,6 +222,20 @@ type SaveResult struct {
 	Mails int
 }
 
+// The statements of SaveWeeklyReport that the weekly job runs for each of
+// its reports are prepared: each reads by key (the report of a unit and
+// week), one plan for every unit. The replace and the insert say whether
+// the unit has subscribers: the e-mails are queued only then.
+var (
+	reportLock    = prepare(`SELECT id FROM weekly_reports WHERE unit_id = $1 AND week = $2 FOR UPDATE`)
+	reportReplace = prepare(`UPDATE weekly_reports SET round_id = $2, made_at = $3, made_by = $4, nothing_new = $5, content = $6
+		WHERE id = $1
+		RETURNING id, EXISTS (SELECT 1 FROM report_subscriptions s WHERE s.unit_id = weekly_reports.unit_id) AS subscribed`)
+	reportInsert = prepare(`INSERT INTO weekly_reports (unit_id, round_id, week, week_start, made_at, made_by, nothing_new, content)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		RETURNING id, EXISTS (SELECT 1 FROM report_subscriptions s WHERE s.unit_id = $1) AS subscribed`)
+)
+
 // SaveWeeklyReport stores report r of unit (its RoundID, Week, WeekStart,
 // MadeAt, NothingNew and Content) unless one is stored for the unit and
 // week already (then it is left as it was, unless force replaces it), and,
@@ -206,28 +247,30 @@ func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, un
 	err := s.inTx(ctx, func(tx *txn) error {
 		res = SaveResult{}
 		var old sql.NullInt64
-		if err := tx.GetContext(ctx, &old, `SELECT id FROM weekly_reports WHERE unit_id = $1 AND week = $2 FOR UPDATE`, unit.ID, r.Week); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if err := tx.getPrepared(ctx, &old, reportLock, unit.ID, r.Week); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
+		}
+		var saved struct {
+			ID         int64 `db:"id"`
+			Subscribed bool  `db:"subscribed"`
 		}
 		switch {
 		case old.Valid && !force:
 			res.ID = old.Int64
 			return nil
 		case old.Valid:
-			res.ID, res.Replaced = old.Int64, true
-			if _, err := tx.ExecContext(ctx, `UPDATE weekly_reports SET round_id = $2, made_at = $3, made_by = $4, nothing_new = $5, content = $6
-				WHERE id = $1`, res.ID, r.RoundID, r.MadeAt, actor.User.Username, r.NothingNew, r.Content); err != nil {
+			res.Replaced = true
+			if err := tx.getPrepared(ctx, &saved, reportReplace, old.Int64, r.RoundID, r.MadeAt, actor.User.Username, r.NothingNew, r.Content); err != nil {
 				return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
 			}
 		default:
-			if err := tx.GetContext(ctx, &res.ID, `INSERT INTO weekly_reports (unit_id, round_id, week, week_start, made_at, made_by, nothing_new, content)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			if err := tx.getPrepared(ctx, &saved, reportInsert,
 				unit.ID, r.RoundID, r.Week, r.WeekStart, r.MadeAt, actor.User.Username, r.NothingNew, r.Content); err != nil {
 				return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
 			}
 		}
-		res.Written = true
-		if mail && !r.NothingNew {
+		res.ID, res.Written = saved.ID, true
+		if mail && !r.NothingNew && saved.Subscribed {
 			q, err := tx.ExecContext(ctx, `INSERT INTO report_mails (report_id, user_id, email, lang, next_attempt_at)
 				SELECT $1, u.id, u.email, u.lang, $3 FROM report_subscriptions s JOIN users u ON u.id = s.user_id
 				WHERE s.unit_id = $2 AND u.active AND u.email <> '' AND EXISTS (

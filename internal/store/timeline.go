@@ -9,6 +9,17 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
+// heldByDay reads HeldByDay's series of round $1 below the unit $2 for
+// the kinds $3 from $4 to $5. It is prepared: it reads the unit's
+// maintained figures by key, one plan for every unit. The days are made in
+// a subquery of their own, so that held_below_on is inlined into the plan
+// (a function called with a subquery among its arguments is not, and plans
+// its own statement at every call).
+var heldByDay = prepare(`SELECT h.day, h.held, h.total, h.latest_deadline
+	FROM (SELECT ARRAY(SELECT generate_series($4::date, $5::date, interval '1 day')::date) AS days) k
+	CROSS JOIN LATERAL held_below_on($1, ARRAY[$2::bigint], $3, k.days) h
+	ORDER BY h.day`)
+
 // HeldByDay returns, for each day from from to to, how many of the active
 // units of kinds strictly below unit had held their congress in round by
 // that day; their number; and the latest of their deadlines (nil when
@@ -21,9 +32,7 @@ func (s *Store) HeldByDay(ctx context.Context, roundID int64, unit domain.Unit, 
 		Total    int         `db:"total"`
 		Deadline *domain.Day `db:"latest_deadline"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT day, held, total, latest_deadline
-		FROM held_below_on($1, ARRAY[$2::bigint], $3, ARRAY(SELECT generate_series($4::date, $5::date, interval '1 day')::date))
-		ORDER BY day`, roundID, unit.ID, pq.Array(kinds), from, to); err != nil {
+	if err := s.selectRows(ctx, &rows, heldByDay, roundID, unit.ID, pq.Array(kinds), from, to); err != nil {
 		return nil, 0, nil, fmt.Errorf("store: held by day below %s: %w", unit.Code, err)
 	}
 	out := make([]domain.DayCount, 0, len(rows))

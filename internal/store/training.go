@@ -21,13 +21,17 @@ const sessionSelect = `SELECT s.id, s.round_id, u.code AS unit_code, u.name AS u
 	s.title, s.day, s.start_time, s.place, s.attended, s.cancelled, s.version, s.updated_at
 FROM training_sessions s JOIN units u ON u.id = s.unit_id `
 
-// sessionUnits reads the units invited to the sessions, in one query.
+// sessionUnits reads the units invited to the sessions, in one query (none
+// when there is no session).
 func sessionUnits(ctx context.Context, q querier, sessions []domain.TrainingSession) error {
 	ids := make([]int64, len(sessions))
 	at := make(map[int64]int, len(sessions))
 	for i, s := range sessions {
 		ids[i], at[s.ID] = s.ID, i
 		sessions[i].Invited = []domain.UnitRef{}
+	}
+	if len(sessions) == 0 {
+		return nil
 	}
 	var rows []struct {
 		SessionID int64 `db:"session_id"`
