@@ -61,7 +61,7 @@ func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day
 	r := domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
 	err := s.inBulkTx(ctx, func(tx *txn) error {
 		r = domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
-		if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
+		if _, err := tx.ExecContext(ctx, aggregateSettings); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS pg_temp.flags_want`); err != nil {

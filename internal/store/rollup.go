@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -231,114 +232,187 @@ func (s *Store) FoldRollupDeltas(ctx context.Context) error {
 	return s.inBulkTx(ctx, func(tx *txn) error { return lockRollups(ctx, tx) })
 }
 
-// aggregateWorkMem is the work_mem of the transactions that aggregate a
-// whole round: the hash of ~50,000 parents of a national tree fits in it.
-const aggregateWorkMem = `SET LOCAL work_mem = '64MB'`
+// aggregateSettings are the settings of the transactions that aggregate a
+// whole round: the hash of the ~355,000 units of a national tree fits in
+// work_mem, and no JIT compilation, which costs more than it saves here
+// (the planner's estimate of a recompute can cross jit_above_cost, and
+// compiling its expressions took some 600 ms on the national tree).
+const aggregateSettings = `SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`
 
-// aggregateBelow fills the temporary table rollup_agg with, for every unit
-// with active units below it in round, and each kind of them, how many
-// active units of that kind there are strictly below it and how many have
-// held their congress, bottom-up: the congresses of the active units are
-// aggregated once into their parents (one pass, like the floor), then the
-// much smaller parent aggregates are rolled up one level at a time (see
-// rollUp). A unit and kind may have several rows (one per level they came
-// from): sum them.
-func aggregateBelow(ctx context.Context, tx *txn, roundID int64) error {
-	if err := emptyTempTable(ctx, tx, "rollup_agg", `unit_id bigint NOT NULL, level int NOT NULL,
-		kind text NOT NULL, total int NOT NULL, held int NOT NULL`); err != nil {
-		return fmt.Errorf("store: aggregate: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO rollup_agg
-		SELECT u.parent_id, 0, u.kind, count(*), count(c.held_date)
+// aggregate is how a recompute counts one table of rollups from scratch:
+// level0 is a query returning (unit_id, keys..., sums...), the rows of
+// each unit counted into its parent (unit_id is the parent), one row per
+// parent and keys; sums are integer columns, added up over the units
+// below; having, when not "", keeps only the groups above level 0 for
+// which it holds (SQL over sum(a.col)). table (rollups, rollup_days) has
+// the columns round_id, unit_id, keys... and sums.
+type aggregate struct {
+	table, level0, having string
+	keys, sums            []string
+}
+
+// rollupsAggregate counts rollups: how many active units of each kind are
+// strictly below every unit of round $1, and how many have held their
+// congress.
+var rollupsAggregate = aggregate{table: "rollups",
+	level0: `SELECT u.parent_id AS unit_id, u.kind, count(*)::int AS total, count(c.held_date)::int AS held
 		FROM congresses c JOIN units u ON u.id = c.unit_id
 		WHERE c.round_id = $1 AND u.active AND u.parent_id IS NOT NULL
-		GROUP BY u.parent_id, u.kind`, roundID); err != nil {
-		return fmt.Errorf("store: aggregate into parents: %w", err)
+		GROUP BY u.parent_id, u.kind`,
+	keys: []string{"kind"}, sums: []string{"total", "held"}}
+
+// daysAggregate counts rollup_days: the figure events of the congresses of
+// the active units strictly below every unit of round $1, per kind and
+// day.
+var daysAggregate = aggregate{table: "rollup_days",
+	level0: `SELECT u.parent_id AS unit_id, u.kind, e.day, ` + eventSums("1") + `
+		FROM congresses c JOIN units u ON u.id = c.unit_id
+		CROSS JOIN LATERAL congress_figure_events(c.deadline, c.held_date, c.planned_date) AS e
+		WHERE c.round_id = $1 AND u.active AND u.parent_id IS NOT NULL
+		GROUP BY u.parent_id, u.kind, e.day
+		HAVING ` + nonZeroSums,
+	keys: []string{"kind", "day"}, sums: strings.Split(figureColumns, ", "),
+	having: strings.ReplaceAll(nonZeroSums, "(e.", "(a.")}
+
+// list is the columns cols, each prefixed and passed through f.
+func list(prefix string, cols []string, f func(c string) string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = f(prefix + c)
 	}
-	return rollUp(ctx, tx, "rollup_agg", "kind", "total, held", "")
+	return strings.Join(out, ", ")
 }
 
-// emptyTempTable makes sure the transaction's session has the temporary
-// table name with columns, and that it is empty. The table stays with the
-// session and its rows go at commit (ON COMMIT DELETE ROWS): creating and
-// dropping it in every recompute would write the catalog, and a
-// transaction that drops a table waits at commit for its log to reach the
-// disk even when it wrote nothing else. Empty it first all the same, for a
-// transaction that aggregates twice.
-func emptyTempTable(ctx context.Context, tx *txn, name, columns string) error {
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+name+` (`+columns+`) ON COMMIT DELETE ROWS`); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM pg_temp.`+name)
-	return err
+// asIs is a column as it is.
+func asIs(c string) string { return c }
+
+// summed is SQL: the sum of the column c (a.total), named as the column
+// (total).
+func summed(c string) string {
+	return `sum(` + c + `)::int AS ` + c[strings.IndexByte(c, '.')+1:]
 }
 
-// rollUp adds to the temporary table (unit_id, level, keys..., sums...),
-// which holds the aggregates of level 0 (each unit's into its parent), the
-// same aggregates one level up at a time: each level's rows summed into
-// their units' parents, until no row has a parent (a loop over the levels
-// of the tree, not over units). having, when not empty, keeps only the
-// groups for which it holds.
+// upperSQL is SQL: the CTEs anc and ug, which sum the rows of l1 (unit_id,
+// keys..., sums...: level 1, the rows of level 0 summed into their
+// parents, a few thousand) into each of their units and every unit above
+// it. The units above a unit are the labels of its path: one join, not one
+// statement per level.
+func (a aggregate) upperSQL() string {
+	having := ""
+	if a.having != "" {
+		having = ` HAVING ` + a.having
+	}
+	return `anc AS (
+			SELECT x.unit_id AS id, p.id AS anc FROM (SELECT DISTINCT unit_id FROM l1 WHERE unit_id IS NOT NULL) x
+			CROSS JOIN LATERAL (SELECT path FROM units WHERE id = x.unit_id OFFSET 0) u
+			CROSS JOIN LATERAL unnest(string_to_array(ltree2text(u.path), '.')::bigint[]) AS p(id)
+		), ug AS (
+			SELECT anc.anc AS unit_id, ` + list("a.", a.keys, asIs) + `, ` + list("a.", a.sums, summed) + `
+			FROM l1 a JOIN anc ON anc.id = a.unit_id
+			GROUP BY anc.anc, ` + list("a.", a.keys, asIs) + having + `
+		)`
+}
+
+// parentsSQL is SQL: the parents of the units, from the index
+// units_parents, which holds the parent of every unit but the cells (they
+// have none below them) and is read whole into a hash.
+const parentsSQL = `(SELECT id, parent_id FROM units WHERE ` + parentsIndexed + `)`
+
+// belowSQL is SQL: CTEs, for a WITH, ending in below (unit_id, keys...,
+// sums...), which holds, for every unit and keys, the sums of the rows of
+// every unit strictly below it.
 //
-// The parents come from the index units_parents (the parent of every unit
-// but the cells, which have none below them), or from units for a unit it
-// does not hold, looked up apart from the others: with one expression
-// choosing between the two, the planner evaluated it around the hash join
-// (on a copy of the national tree, 200–280 ms for level 0 instead of about
-// 50). Level 0 (every row of the
-// table, about 43,000 on a national tree) reads the whole index into a
-// hash; the levels above it,
-// a few thousand rows together, are kept apart in table_up until the end,
-// so that each level reads only them and looks their parents up one by
-// one.
-func rollUp(ctx context.Context, tx *txn, table, keys, sums, having string) error {
-	up := table + "_up"
-	if err := emptyTempTable(ctx, tx, up, `LIKE pg_temp.`+table); err != nil {
-		return fmt.Errorf("store: aggregate %s: %w", table, err)
+// Level 0 is the one pass over the units and their congresses (like the
+// floor of `make bench`), each of its rows looked up at once in
+// units_parents; a unit the index does not hold is looked up in units,
+// apart from the others (with one expression choosing between the two,
+// the planner evaluated it around the hash join, some 200 ms on the
+// national tree). Summed into their parents, they are level 1 (l1), and
+// upperSQL adds the levels above. below adds, for each unit and keys, its
+// level-0 row and the sums from above: level-0 rows are unique per unit
+// and keys, so only the few thousand rows above are grouped.
+func (a aggregate) belowSQL() string {
+	having := ""
+	if a.having != "" {
+		having = ` HAVING ` + a.having
 	}
-	var sel strings.Builder
-	for _, c := range strings.Split(sums, ", ") {
-		sel.WriteString(`, sum(a.` + c + `)`)
+	var on, both strings.Builder
+	for _, k := range a.keys {
+		on.WriteString(` AND ug.` + k + ` = l0.` + k)
+		both.WriteString(`coalesce(l0.` + k + `, ug.` + k + `) AS ` + k + `, `)
 	}
-	aKeys := `a.` + strings.ReplaceAll(keys, ", ", ", a.")
-	if having != "" {
-		having = ` HAVING ` + having
-	}
-	query := func(from, where string) string {
-		return `INSERT INTO ` + up + ` (unit_id, level, ` + keys + `, ` + sums + `)
-			WITH j AS MATERIALIZED (
-				SELECT a.*, m.id AS indexed, m.parent_id AS indexed_parent FROM ` + from + ` a
-				LEFT JOIN (SELECT id, parent_id FROM units WHERE ` + parentsIndexed + `) m ON m.id = a.unit_id
-				WHERE ` + where + `)
-			SELECT a.parent_id, $1::int + 1, ` + aKeys + sel.String() + `
-			FROM (SELECT j.indexed_parent AS parent_id, j.* FROM j WHERE j.indexed IS NOT NULL
-				UNION ALL
-				SELECT u.parent_id, j.* FROM j JOIN units u ON u.id = j.unit_id WHERE j.indexed IS NULL) a
-			WHERE a.parent_id IS NOT NULL
-			GROUP BY a.parent_id, ` + aKeys + having
-	}
-	first, above := query(table, `true`), query(up, `a.level = $1`)
-	for level := 0; ; level++ {
-		q := above
-		if level == 0 {
-			q = first
+	for i, c := range a.sums {
+		if i > 0 {
+			both.WriteString(`, `)
 		}
-		res, err := tx.ExecContext(ctx, q, level)
-		if err != nil {
-			return fmt.Errorf("store: aggregate %s level %d: %w", table, level+1, err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n == 0 {
-			break
-		}
+		both.WriteString(`coalesce(l0.` + c + `, 0) + coalesce(ug.` + c + `, 0) AS ` + c)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` SELECT * FROM `+up); err != nil {
-		return fmt.Errorf("store: aggregate %s: %w", table, err)
+	return `l0 AS MATERIALIZED (
+			SELECT g.*, m.id AS indexed, m.parent_id AS up_id FROM (` + a.level0 + `) g
+			LEFT JOIN ` + parentsSQL + ` m ON m.id = g.unit_id
+		), l1 AS MATERIALIZED (
+			SELECT a.up_id AS unit_id, ` + list("a.", a.keys, asIs) + `, ` + list("a.", a.sums, summed) + ` FROM l0 a
+			WHERE a.indexed IS NOT NULL AND a.up_id IS NOT NULL
+			GROUP BY a.up_id, ` + list("a.", a.keys, asIs) + having + `
+			UNION ALL
+			SELECT u.parent_id, ` + list("a.", a.keys, asIs) + `, ` + list("a.", a.sums, summed) + ` FROM l0 a JOIN units u ON u.id = a.unit_id
+			WHERE a.indexed IS NULL AND u.parent_id IS NOT NULL
+			GROUP BY u.parent_id, ` + list("a.", a.keys, asIs) + having + `
+		), ` + a.upperSQL() + `, below AS (
+			SELECT coalesce(l0.unit_id, ug.unit_id) AS unit_id, ` + both.String() + `
+			FROM l0 FULL JOIN ug ON ug.unit_id = l0.unit_id` + on.String() + `
+		)`
+}
+
+// keyHashes are SQL hashing a value of each key column (%s) with a seed
+// (%%s), for fingerprints.
+var keyHashes = map[string]string{
+	"kind": `hashtextextended(%s, %s)`,
+	"day":  `hashtextextended(%s::text, %s)`,
+}
+
+// fingerprintSQL is SQL: the fingerprint of the row alias of a (unit_id,
+// keys..., sums...) under the seed $2. It is linear in the sums: each sum
+// times a coefficient of 28 bits drawn from the unit, the keys, the column
+// and the seed by hashing, so that the fingerprint of a table is the sum of
+// its rows' and the fingerprint of rows summed per unit and keys is the sum
+// of the fingerprints of the rows summed. Rows of zeros count for nothing.
+// A row's fingerprint fits a bigint whatever its counts (at most 6 columns
+// of int); sums of them are numeric.
+func (a aggregate) fingerprintSQL(alias string) string {
+	terms := make([]string, len(a.sums))
+	for i, c := range a.sums {
+		h := fmt.Sprintf(`($2::bigint + %d)`, i)
+		for _, k := range a.keys {
+			h = fmt.Sprintf(keyHashes[k], alias+`.`+k, h)
+		}
+		terms[i] = alias + `.` + c + `::bigint * (hashint8extended(` + alias + `.unit_id, ` + h + `) & 268435455)`
 	}
-	return nil
+	return `(` + strings.Join(terms, ` + `) + `)`
+}
+
+// sameSQL is the statement telling, without writing, whether the table
+// already holds what belowSQL counts: the fingerprints (fingerprintSQL) of
+// what is counted and of what is stored, the rows of the table that hold
+// only zeros (belowSQL would delete them), and the rows of level 0 whose
+// unit units_parents does not hold (only belowSQL looks them up). Level 0
+// is read once, as it streams into level 1, with its fingerprint summed
+// per row of level 1, and no table is joined with another to compare them:
+// on the national tree (in psql, the floor some 290 ms), some 40 ms less
+// than belowSQL with the comparison of rollupsFixSQL.
+func (a aggregate) sameSQL() string {
+	zeros := list("t.", a.sums, func(c string) string { return c + ` = 0` })
+	return `WITH l1 AS MATERIALIZED (
+			SELECT m.parent_id AS unit_id, ` + list("g.", a.keys, asIs) + `, ` + list("g.", a.sums, summed) + `,
+				sum(` + a.fingerprintSQL("g") + `) AS fp, count(*) FILTER (WHERE m.id IS NULL) AS unindexed
+			FROM (` + a.level0 + `) g LEFT JOIN ` + parentsSQL + ` m ON m.id = g.unit_id
+			GROUP BY m.parent_id, ` + list("g.", a.keys, asIs) + `
+		), ` + a.upperSQL() + `
+		SELECT coalesce((SELECT sum(fp) FROM l1), 0) + coalesce((SELECT sum(` + a.fingerprintSQL("ug") + `) FROM ug), 0) AS counted,
+			coalesce(sum(` + a.fingerprintSQL("t") + `), 0) AS stored,
+			count(*) FILTER (WHERE ` + strings.ReplaceAll(zeros, ", ", " AND ") + `) AS zeros,
+			coalesce((SELECT sum(unindexed) FROM l1), 0) AS unindexed
+		FROM ` + a.table + ` t WHERE t.round_id = $1`
 }
 
 // parentsIndexed is SQL: the condition of the partial index units_parents
@@ -350,25 +424,22 @@ const parentsIndexed = `kind <> 'cell'`
 const nonZeroSums = `sum(e.total) <> 0 OR sum(e.held) <> 0 OR sum(e.late) <> 0 OR sum(e.risk_after) <> 0
 	OR sum(e.risk_nodate) <> 0 OR sum(e.due) <> 0`
 
-// aggregateDaysBelow is aggregateBelow for rollup_days: it fills the
-// temporary table day_agg with the figure events of the congresses of the
-// active units strictly below every unit of round, per kind and day.
-func aggregateDaysBelow(ctx context.Context, tx *txn, roundID int64) error {
-	if err := emptyTempTable(ctx, tx, "day_agg", `unit_id bigint NOT NULL, level int NOT NULL,
-		kind text NOT NULL, day date NOT NULL, total int NOT NULL, held int NOT NULL, late int NOT NULL,
-		risk_after int NOT NULL, risk_nodate int NOT NULL, due int NOT NULL`); err != nil {
-		return fmt.Errorf("store: aggregate days: %w", err)
+// alreadyRight tells whether table a of round already holds every row the
+// recompute counts (and no row of zeros): the fingerprints of both agree,
+// and nothing needs writing. The fingerprint's seed is drawn at random each
+// time, so that a drift it misses in one run (a chance of about one in
+// 268 million) is found by the next.
+func alreadyRight(ctx context.Context, tx *txn, a aggregate, roundID int64) (bool, error) {
+	var r struct {
+		Counted   string `db:"counted"`
+		Stored    string `db:"stored"`
+		Zeros     int64  `db:"zeros"`
+		Unindexed int64  `db:"unindexed"`
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO day_agg
-		SELECT u.parent_id, 0, u.kind, e.day, `+eventSums("1")+`
-		FROM congresses c JOIN units u ON u.id = c.unit_id
-		CROSS JOIN LATERAL congress_figure_events(c.deadline, c.held_date, c.planned_date) AS e
-		WHERE c.round_id = $1 AND u.active AND u.parent_id IS NOT NULL
-		GROUP BY u.parent_id, u.kind, e.day
-		HAVING `+nonZeroSums+``, roundID); err != nil {
-		return fmt.Errorf("store: aggregate days into parents: %w", err)
+	if err := tx.GetContext(ctx, &r, a.sameSQL(), roundID, rand.Int32()); err != nil {
+		return false, fmt.Errorf("store: recompute %s: %w", a.table, err)
 	}
-	return rollUp(ctx, tx, "day_agg", "kind, day", figureColumns, strings.ReplaceAll(nonZeroSums, "(e.", "(a."))
+	return r.Counted == r.Stored && r.Zeros == 0 && r.Unindexed == 0, nil
 }
 
 // recomputeRollups recomputes every rollup of round (rollups and
@@ -387,18 +458,37 @@ func syncRollups(ctx context.Context, tx *txn, roundID int64, days bool) (domain
 	if err := lockRollups(ctx, tx); err != nil {
 		return d, err
 	}
-	if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
+	if _, err := tx.ExecContext(ctx, aggregateSettings); err != nil {
 		return d, fmt.Errorf("store: recompute rollups: %w", err)
 	}
-	if err := aggregateBelow(ctx, tx, roundID); err != nil {
+	d, err := syncTable(ctx, tx, rollupsAggregate, rollupsFixSQL, roundID)
+	if err != nil || !days {
 		return d, err
 	}
-	// The rows that differ, found with one full join (usually none), and
-	// written in the same statement.
-	err := tx.GetContext(ctx, &d, `WITH x AS (
+	dd, err := syncTable(ctx, tx, daysAggregate, daysFixSQL, roundID)
+	return d.Add(dd), err
+}
+
+// syncTable recomputes table a of round (the caller holds lockRollups) and
+// writes the rows that differ with fix, returning them; when the table is
+// already right (alreadyRight, the usual case), it writes nothing.
+func syncTable(ctx context.Context, tx *txn, a aggregate, fix string, roundID int64) (domain.RollupDrift, error) {
+	var d domain.RollupDrift
+	if ok, err := alreadyRight(ctx, tx, a, roundID); err != nil || ok {
+		return d, err
+	}
+	if err := tx.GetContext(ctx, &d, fix, roundID); err != nil {
+		return d, fmt.Errorf("store: recompute %s: %w", a.table, err)
+	}
+	return d, nil
+}
+
+// rollupsFixSQL finds the rows of rollups that differ from what is counted
+// with one full join, and writes them in the same statement.
+var rollupsFixSQL = `WITH ` + rollupsAggregate.belowSQL() + `, x AS (
 			SELECT coalesce(f.unit_id, r.unit_id) AS unit_id, coalesce(f.kind, r.kind) AS kind,
 				f.total, f.held, r.total AS old_total, r.held AS old_held
-			FROM (SELECT unit_id, kind, sum(total)::int AS total, sum(held)::int AS held FROM rollup_agg GROUP BY unit_id, kind) f
+			FROM below f
 			FULL JOIN (SELECT unit_id, kind, total, held FROM rollups WHERE round_id = $1) r
 				ON r.unit_id = f.unit_id AND r.kind = f.kind
 			WHERE f.total IS DISTINCT FROM r.total OR f.held IS DISTINCT FROM r.held
@@ -416,35 +506,16 @@ func syncRollups(ctx context.Context, tx *txn, roundID int64, days bool) (domain
 			RETURNING r.total <> 0 OR r.held <> 0 AS drift
 		)
 		SELECT (SELECT count(*) FROM upd) AS updated, (SELECT count(*) FROM ins) AS inserted,
-			(SELECT count(*) FILTER (WHERE drift) FROM del) AS deleted`, roundID)
-	if err != nil {
-		return d, fmt.Errorf("store: recompute rollups: %w", err)
-	}
-	if !days {
-		return d, nil
-	}
-	dd, err := syncRollupDays(ctx, tx, roundID)
-	return d.Add(dd), err
-}
+			(SELECT count(*) FILTER (WHERE drift) FROM del) AS deleted`
 
-// syncRollupDays recomputes rollup_days of round (the caller holds
-// lockRollups) and writes the rows that differ, returning them. Rows whose
-// counts are all zero are left out: they say nothing.
-func syncRollupDays(ctx context.Context, tx *txn, roundID int64) (domain.RollupDrift, error) {
-	var d domain.RollupDrift
-	if err := aggregateDaysBelow(ctx, tx, roundID); err != nil {
-		return d, err
-	}
-	// The rows that differ, found with one full join (usually none), and
-	// written in the same statement.
-	err := tx.GetContext(ctx, &d, `WITH x AS (
+// daysFixSQL is rollupsFixSQL for rollup_days. Rows whose counts are all
+// zero are left out: they say nothing.
+var daysFixSQL = `WITH ` + daysAggregate.belowSQL() + `, x AS (
 			SELECT coalesce(f.unit_id, r.unit_id) AS unit_id, coalesce(f.kind, r.kind) AS kind, coalesce(f.day, r.day) AS day,
 				f.total, f.held, f.late, f.risk_after, f.risk_nodate, f.due, r.total AS old_total,
 				r.total <> 0 OR r.held <> 0 OR r.late <> 0 OR r.risk_after <> 0 OR r.risk_nodate <> 0 OR r.due <> 0 AS old_counts
-			FROM (SELECT unit_id, kind, day, sum(total)::int AS total, sum(held)::int AS held, sum(late)::int AS late,
-					sum(risk_after)::int AS risk_after, sum(risk_nodate)::int AS risk_nodate, sum(due)::int AS due
-				FROM day_agg GROUP BY unit_id, kind, day) f
-			FULL JOIN (SELECT unit_id, kind, day, `+figureColumns+` FROM rollup_days WHERE round_id = $1) r
+			FROM below f
+			FULL JOIN (SELECT unit_id, kind, day, ` + figureColumns + ` FROM rollup_days WHERE round_id = $1) r
 				ON r.unit_id = f.unit_id AND r.kind = f.kind AND r.day = f.day
 			WHERE (f.total, f.held, f.late, f.risk_after, f.risk_nodate, f.due)
 				IS DISTINCT FROM (r.total, r.held, r.late, r.risk_after, r.risk_nodate, r.due)
@@ -456,7 +527,7 @@ func syncRollupDays(ctx context.Context, tx *txn, roundID int64) (domain.RollupD
 				AND x.total IS NOT NULL AND x.old_total IS NOT NULL
 			RETURNING 1
 		), ins AS (
-			INSERT INTO rollup_days (round_id, unit_id, kind, day, `+figureColumns+`)
+			INSERT INTO rollup_days (round_id, unit_id, kind, day, ` + figureColumns + `)
 			SELECT $1, x.unit_id, x.kind, x.day, x.total, x.held, x.late, x.risk_after, x.risk_nodate, x.due
 			FROM x WHERE x.old_total IS NULL
 				AND (x.total <> 0 OR x.held <> 0 OR x.late <> 0 OR x.risk_after <> 0 OR x.risk_nodate <> 0 OR x.due <> 0)
@@ -467,12 +538,7 @@ func syncRollupDays(ctx context.Context, tx *txn, roundID int64) (domain.RollupD
 			RETURNING x.old_counts AS drift
 		)
 		SELECT (SELECT count(*) FROM upd) AS updated, (SELECT count(*) FROM ins) AS inserted,
-			(SELECT count(*) FILTER (WHERE drift) FROM del) AS deleted`, roundID)
-	if err != nil {
-		return d, fmt.Errorf("store: recompute rollup days: %w", err)
-	}
-	return d, nil
-}
+			(SELECT count(*) FILTER (WHERE drift) FROM del) AS deleted`
 
 // RecomputeRollups recomputes every rollup of round from scratch in one
 // transaction, rollups and rollup_days, and fixes the rows that differ (the
@@ -506,7 +572,7 @@ func (s *Store) recompute(ctx context.Context, roundID int64, days bool) (domain
 func (s *Store) RecomputeFloor(ctx context.Context, roundID int64) (time.Duration, error) {
 	var took time.Duration
 	err := s.inBulkTx(ctx, func(tx *txn) error {
-		if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
+		if _, err := tx.ExecContext(ctx, aggregateSettings); err != nil {
 			return err
 		}
 		var kinds []string

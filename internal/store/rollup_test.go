@@ -358,4 +358,93 @@ func TestTheRecomputeCountsUnitsBelowACell(t *testing.T) {
 	if d, err := s.RecomputeTotals(ctx, round); err != nil || d.Rows() != 0 {
 		t.Errorf("a second recompute found %+v (%v), want no drift", d, err)
 	}
+	// Rollups that leave out the cells below the cell, above it, as a count
+	// that never looked the cell's parent up would: wrong all the same.
+	if _, err := s.DB().Exec(`UPDATE rollups SET total = 1, held = 0 WHERE kind = 'cell'
+		AND unit_id IN (SELECT id FROM units WHERE code IN ('HN', 'HN.Q', 'HN.Q.P'))`); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := s.RecomputeTotals(ctx, round); err != nil || d != (domain.RollupDrift{Updated: 3}) {
+		t.Errorf("the recompute found %+v (%v), want the 3 rows above the cell updated", d, err)
+	}
+}
+
+// The consistency check first compares fingerprints of what it counts and
+// of what is stored, and writes only when they differ. Each kind of wrong
+// row, in rollups and in rollup_days, is found and fixed all the same, a
+// row of zeros is removed without counting as drift, and a check of right
+// tables writes nothing.
+func TestTheCheckFindsEveryKindOfWrongRow(t *testing.T) {
+	const unit = `(SELECT id FROM units WHERE code = '%[1]s')`
+	for _, tc := range []struct {
+		name   string
+		change string
+		totals bool // the recompute of totals (rollups only) sees it
+		want   domain.RollupDrift
+	}{
+		{"nothing wrong", ``, true, domain.RollupDrift{}},
+		{"a held count one off", `UPDATE rollups SET held = held + 1 WHERE kind = 'cell' AND unit_id = ` + unit, true, domain.RollupDrift{Updated: 1}},
+		{"a total one off", `UPDATE rollups SET total = total - 1 WHERE kind = 'cell' AND unit_id = ` + unit, true, domain.RollupDrift{Updated: 1}},
+		{"one more in total, one less held", `UPDATE rollups SET total = total + 1, held = held - 1 WHERE kind = 'cell' AND unit_id = ` + unit,
+			true, domain.RollupDrift{Updated: 1}},
+		{"a row missing", `DELETE FROM rollups WHERE kind = 'cell' AND unit_id = ` + unit, true, domain.RollupDrift{Inserted: 1}},
+		{"a row for a kind with nothing below", `INSERT INTO rollups (round_id, unit_id, kind, total, held)
+			SELECT round_id, unit_id, 'subcommittee', 2, 1 FROM rollups WHERE kind = 'cell' AND unit_id = ` + unit, true, domain.RollupDrift{Deleted: 1}},
+		{"a row of zeros", `INSERT INTO rollups (round_id, unit_id, kind, total, held)
+			SELECT round_id, unit_id, 'subcommittee', 0, 0 FROM rollups WHERE kind = 'cell' AND unit_id = ` + unit, true, domain.RollupDrift{}},
+		{"a day's late count one off", `UPDATE rollup_days SET late = late + 1 WHERE kind = 'cell' AND unit_id = ` + unit + `
+			AND day = (SELECT max(day) FROM rollup_days WHERE kind = 'cell' AND unit_id = ` + unit + `)`, false, domain.RollupDrift{Updated: 1}},
+		{"a day missing", `DELETE FROM rollup_days WHERE kind = 'cell' AND unit_id = ` + unit + `
+			AND day = (SELECT max(day) FROM rollup_days WHERE kind = 'cell' AND unit_id = ` + unit + `)`, false, domain.RollupDrift{Inserted: 1}},
+	} {
+		for _, code := range []string{"HN", "HN.Q.P"} {
+			t.Run(tc.name+" at "+code, func(t *testing.T) {
+				s, round := roundTree(t, 4)
+				ctx := context.Background()
+				holdInTx(t, s, round, "HN.Q.P.2", "2020-03-20")
+				if err := s.FoldRollupDeltas(ctx); err != nil {
+					t.Fatal(err)
+				}
+				snapshot := func() string {
+					var rows []string
+					if err := s.DB().Select(&rows, `SELECT concat_ws(' ', u.code, r.kind, r.total, r.held) FROM rollups r JOIN units u ON u.id = r.unit_id
+						UNION ALL SELECT concat_ws(' ', u.code, r.kind, r.day, r.total, r.held, r.late, r.risk_after, r.risk_nodate, r.due)
+						FROM rollup_days r JOIN units u ON u.id = r.unit_id ORDER BY 1`); err != nil {
+						t.Fatal(err)
+					}
+					return strings.Join(rows, "\n")
+				}
+				right := snapshot()
+				if tc.change != "" {
+					res, err := s.DB().Exec(fmt.Sprintf(tc.change, code))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if n, _ := res.RowsAffected(); n != 1 {
+						t.Fatalf("the change touched %d rows, want 1", n)
+					}
+				}
+				want := tc.want
+				if !tc.totals {
+					// The recompute of totals leaves rollup_days alone.
+					if d, err := s.RecomputeTotals(ctx, round); err != nil || d.Rows() != 0 {
+						t.Errorf("the recompute of totals found %+v (%v), want nothing", d, err)
+					}
+				}
+				d, err := s.RecomputeRollups(ctx, round)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d != want {
+					t.Errorf("the check found %+v, want %+v", d, want)
+				}
+				if got := snapshot(); got != right {
+					t.Errorf("after the check:\n%s\nwant:\n%s", got, right)
+				}
+				if d, err := s.RecomputeRollups(ctx, round); err != nil || d.Rows() != 0 {
+					t.Errorf("a second check found %+v (%v), want nothing", d, err)
+				}
+			})
+		}
+	}
 }

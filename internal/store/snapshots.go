@@ -16,7 +16,7 @@ import (
 func (s *Store) WriteSnapshot(ctx context.Context, roundID int64, day domain.Day) (int, error) {
 	var n int64
 	err := s.inBulkTx(ctx, func(tx *txn) error {
-		if _, err := tx.ExecContext(ctx, aggregateWorkMem); err != nil {
+		if _, err := tx.ExecContext(ctx, aggregateSettings); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM progress_snapshots WHERE round_id = $1 AND day = $2`, roundID, day); err != nil {
