@@ -309,48 +309,88 @@ func (s *Store) WritePaperContent(ctx context.Context, versionID int64, chunks i
 	return nil
 }
 
+// missingPapersSubtree is the most units below a unit whose congresses
+// missing papers MissingPapers finds from its units: for a district (some
+// 700 units at most on the national tree) that is a few milliseconds
+// whatever the papers, where the scan of the nation's held congresses by
+// the day held, which the planner chose for it (it cannot tell the size of
+// a subtree from units.path), took 17 ms on average and 420 ms for the
+// largest. A variable so that tests take both ways.
+var missingPapersSubtree = 20_000
+
 // MissingPapers lists the congresses strictly below the unit at path in
 // round held by asOf that lack a required paper (as the papers stand now,
 // congress_missing_papers, read through congress_papers_missing for the
 // congress and unit at hand), the longest held first, with the days since
 // they were held at asOf; at most limit; and how many there are in all.
-// The count is read from the maintained figures (figures_below: the held
-// congresses of the kinds that require papers) less the held congresses
-// that have all their papers, which only a congress with a live paper can:
-// its cost follows the papers, not the size of the subtree. The list is
-// read by unit over a small subtree and by the day held over a large one
-// (congresses_held), as the planner estimates the subtree from the
-// statistics of units.path; the places (unit_place_of) are read for the
-// rows kept only.
+//
+// Below a unit with at most missingPapersSubtree units below it (the
+// rollups say how many), one statement reads the held congresses of its
+// units, then their missing papers, and counts and lists them. Over a
+// larger subtree, the count is read from the maintained figures
+// (figures_below: the held congresses of the kinds that require papers)
+// less the held congresses that have all their papers, which only a
+// congress with a live paper can: its cost follows the papers, not the size
+// of the subtree; and the list is read by the day held (congresses_held),
+// stopping at limit. The places (unit_place_of) are read for the rows kept
+// only.
 func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, asOf domain.Day, limit int) ([]domain.CongressMissingPapers, int, error) {
-	var total int
-	if err := s.db.GetContext(ctx, &total, `SELECT coalesce((SELECT sum(f.held) FILTER (WHERE cardinality(required_papers($1, f.kind)) > 0)
-			FROM figures_below($1, ARRAY[ltree2text(subpath($2::ltree, -1))::bigint], $3::date, 0) f), 0)
-		- (SELECT count(*) FROM congresses c JOIN units u ON u.id = c.unit_id
-			WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
-				AND cardinality(required_papers($1, u.kind)) > 0
-				AND c.unit_id IN (SELECT p.unit_id FROM papers p WHERE p.round_id = $1 AND p.deleted_at IS NULL)
-				AND NOT EXISTS (SELECT 1 FROM congress_papers_missing(c.round_id, c.unit_id, u.kind)))`,
-		roundID, path, asOf); err != nil {
-		return nil, 0, fmt.Errorf("store: missing papers count: %w", err)
+	var below int
+	if err := s.db.GetContext(ctx, &below, `SELECT coalesce(sum(total), 0) FROM rollups_live
+		WHERE round_id = $1 AND unit_id = ltree2text(subpath($2::ltree, -1))::bigint`, roundID, path); err != nil {
+		return nil, 0, fmt.Errorf("store: units below %s: %w", path, err)
 	}
 	var rows []struct {
 		domain.CongressMissingPapers
 		Missing pq.StringArray `db:"missing"`
+		Total   int            `db:"total"`
 	}
-	// The place is joined to the rows kept only, after the cut.
-	if err := s.db.SelectContext(ctx, &rows, `SELECT t.unit_code, t.unit_name, t.unit_kind, t.held_date, t.days_since, t.missing, pl.place
-		FROM (SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, c.held_date,
-				$3::date - c.held_date AS days_since, mp.missing, u.path
-			FROM congresses c JOIN units u ON u.id = c.unit_id
-			CROSS JOIN LATERAL (SELECT array_agg(m.kind ORDER BY m.n) AS missing
-				FROM congress_papers_missing(c.round_id, c.unit_id, u.kind) m) mp
-			WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
-				AND mp.missing IS NOT NULL
-			ORDER BY c.held_date, u.code LIMIT $4) t
-		CROSS JOIN LATERAL unit_place_of(t.path, nlevel($2::ltree)) pl
-		ORDER BY t.held_date, t.unit_code`, roundID, path, asOf, limit); err != nil {
-		return nil, 0, fmt.Errorf("store: missing papers: %w", err)
+	var total int
+	if below <= missingPapersSubtree && limit > 0 {
+		if err := s.db.SelectContext(ctx, &rows, `WITH s AS MATERIALIZED (
+				SELECT c.round_id, c.unit_id, c.held_date, u.code, u.name, u.kind, u.path
+				FROM units u JOIN congresses c ON c.unit_id = u.id AND c.round_id = $1
+				WHERE u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
+			), m AS MATERIALIZED (
+				SELECT s.code AS unit_code, s.name AS unit_name, s.kind AS unit_kind, s.held_date,
+					$3::date - s.held_date AS days_since, mp.missing, s.path
+				FROM s CROSS JOIN LATERAL (SELECT array_agg(m.kind ORDER BY m.n) AS missing
+					FROM congress_papers_missing(s.round_id, s.unit_id, s.kind) m) mp
+				WHERE mp.missing IS NOT NULL
+			)
+			SELECT t.unit_code, t.unit_name, t.unit_kind, t.held_date, t.days_since, t.missing, pl.place, t.total
+			FROM (SELECT m.*, count(*) OVER () AS total FROM m ORDER BY m.held_date, m.unit_code LIMIT $4) t
+			CROSS JOIN LATERAL unit_place_of(t.path, nlevel($2::ltree)) pl
+			ORDER BY t.held_date, t.unit_code`, roundID, path, asOf, limit); err != nil {
+			return nil, 0, fmt.Errorf("store: missing papers: %w", err)
+		}
+		if len(rows) > 0 {
+			total = rows[0].Total
+		}
+	} else {
+		if err := s.db.GetContext(ctx, &total, `SELECT coalesce((SELECT sum(f.held) FILTER (WHERE cardinality(required_papers($1, f.kind)) > 0)
+				FROM figures_below($1, ARRAY[ltree2text(subpath($2::ltree, -1))::bigint], $3::date, 0) f), 0)
+			- (SELECT count(*) FROM congresses c JOIN units u ON u.id = c.unit_id
+				WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
+					AND cardinality(required_papers($1, u.kind)) > 0
+					AND c.unit_id IN (SELECT p.unit_id FROM papers p WHERE p.round_id = $1 AND p.deleted_at IS NULL)
+					AND NOT EXISTS (SELECT 1 FROM congress_papers_missing(c.round_id, c.unit_id, u.kind)))`,
+			roundID, path, asOf); err != nil {
+			return nil, 0, fmt.Errorf("store: missing papers count: %w", err)
+		}
+		if err := s.db.SelectContext(ctx, &rows, `SELECT t.unit_code, t.unit_name, t.unit_kind, t.held_date, t.days_since, t.missing, pl.place, 0 AS total
+			FROM (SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, c.held_date,
+					$3::date - c.held_date AS days_since, mp.missing, u.path
+				FROM congresses c JOIN units u ON u.id = c.unit_id
+				CROSS JOIN LATERAL (SELECT array_agg(m.kind ORDER BY m.n) AS missing
+					FROM congress_papers_missing(c.round_id, c.unit_id, u.kind) m) mp
+				WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
+					AND mp.missing IS NOT NULL
+				ORDER BY c.held_date, u.code LIMIT $4) t
+			CROSS JOIN LATERAL unit_place_of(t.path, nlevel($2::ltree)) pl
+			ORDER BY t.held_date, t.unit_code`, roundID, path, asOf, limit); err != nil {
+			return nil, 0, fmt.Errorf("store: missing papers: %w", err)
+		}
 	}
 	out := make([]domain.CongressMissingPapers, len(rows))
 	for i, r := range rows {
