@@ -318,6 +318,29 @@ func (s *Store) WritePaperContent(ctx context.Context, versionID int64, chunks i
 // largest. A variable so that tests take both ways.
 var missingPapersSubtree = 20_000
 
+// heldBelow is SQL: the unit u is active and strictly below the unit at
+// path $2, and its congress c was held by $3.
+const heldBelow = `u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date`
+
+// missingOf is SQL joining mp.missing, the papers the congress (round_id and
+// unit_id of the alias congress) of a unit of the kind of the alias unit
+// lacks, in the rule's order (congress_papers_missing), NULL when none.
+func missingOf(congress, unit string) string {
+	return `CROSS JOIN LATERAL (SELECT array_agg(m.kind ORDER BY m.n) AS missing
+		FROM congress_papers_missing(` + congress + `.round_id, ` + congress + `.unit_id, ` + unit + `.kind) m) mp`
+}
+
+// missingPapersListSQL is the statement of a list of congresses missing
+// papers whose rows (unit_code, unit_name, unit_kind, held_date,
+// days_since, missing, path, total), cut at the limit, come from rows: it
+// joins their places, and only theirs.
+func missingPapersListSQL(rows string) string {
+	return `SELECT t.unit_code, t.unit_name, t.unit_kind, t.held_date, t.days_since, t.missing, pl.place, t.total
+		FROM (` + rows + `) t
+		CROSS JOIN LATERAL unit_place_of(t.path, nlevel($2::ltree)) pl
+		ORDER BY t.held_date, t.unit_code`
+}
+
 // MissingPapers lists the congresses strictly below the unit at path in
 // round held by asOf that lack a required paper (as the papers stand now,
 // congress_missing_papers, read through congress_papers_missing for the
@@ -354,21 +377,17 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 	}
 	var total int
 	if below <= missingPapersSubtree && limit > 0 {
-		if err := s.db.SelectContext(ctx, &rows, `WITH s AS MATERIALIZED (
+		if err := s.db.SelectContext(ctx, &rows, missingPapersListSQL(`WITH s AS MATERIALIZED (
 				SELECT c.round_id, c.unit_id, c.held_date, u.code, u.name, u.kind, u.path
-				FROM units u JOIN congresses c ON c.unit_id = u.id AND c.round_id = $1
-				WHERE u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
+				FROM units u JOIN congresses c ON c.unit_id = u.id AND c.round_id = $1 WHERE `+heldBelow+`
 			), m AS MATERIALIZED (
 				SELECT s.code AS unit_code, s.name AS unit_name, s.kind AS unit_kind, s.held_date,
 					$3::date - s.held_date AS days_since, mp.missing, s.path
-				FROM s CROSS JOIN LATERAL (SELECT array_agg(m.kind ORDER BY m.n) AS missing
-					FROM congress_papers_missing(s.round_id, s.unit_id, s.kind) m) mp
+				FROM s `+missingOf("s", "s")+`
 				WHERE mp.missing IS NOT NULL
 			)
-			SELECT t.unit_code, t.unit_name, t.unit_kind, t.held_date, t.days_since, t.missing, pl.place, t.total
-			FROM (SELECT m.*, count(*) OVER () AS total FROM m ORDER BY m.held_date, m.unit_code LIMIT $4) t
-			CROSS JOIN LATERAL unit_place_of(t.path, nlevel($2::ltree)) pl
-			ORDER BY t.held_date, t.unit_code`, roundID, path, asOf, limit); err != nil {
+			SELECT m.*, count(*) OVER () AS total FROM m ORDER BY m.held_date, m.unit_code LIMIT $4`),
+			roundID, path, asOf, limit); err != nil {
 			return nil, 0, fmt.Errorf("store: missing papers: %w", err)
 		}
 		if len(rows) > 0 {
@@ -379,7 +398,7 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 				SELECT k.code AS kind, r.kind AS paper FROM unit_kinds k CROSS JOIN LATERAL required_papers_of($1, k.code) r
 			), sent AS MATERIALIZED (
 				SELECT c.unit_id, u.kind FROM congresses c JOIN units u ON u.id = c.unit_id
-				WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
+				WHERE c.round_id = $1 AND `+heldBelow+`
 					AND c.unit_id IN (SELECT p.unit_id FROM papers p WHERE p.round_id = $1 AND p.deleted_at IS NULL)
 			)
 			SELECT coalesce((SELECT sum(f.held) FILTER (WHERE cardinality(required_papers($1, f.kind)) > 0)
@@ -391,17 +410,11 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 			roundID, path, asOf); err != nil {
 			return nil, 0, fmt.Errorf("store: missing papers count: %w", err)
 		}
-		if err := s.db.SelectContext(ctx, &rows, `SELECT t.unit_code, t.unit_name, t.unit_kind, t.held_date, t.days_since, t.missing, pl.place, 0 AS total
-			FROM (SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, c.held_date,
-					$3::date - c.held_date AS days_since, mp.missing, u.path
-				FROM congresses c JOIN units u ON u.id = c.unit_id
-				CROSS JOIN LATERAL (SELECT array_agg(m.kind ORDER BY m.n) AS missing
-					FROM congress_papers_missing(c.round_id, c.unit_id, u.kind) m) mp
-				WHERE c.round_id = $1 AND u.path <@ $2::ltree AND u.path <> $2::ltree AND u.active AND c.held_date <= $3::date
-					AND mp.missing IS NOT NULL
-				ORDER BY c.held_date, u.code LIMIT $4) t
-			CROSS JOIN LATERAL unit_place_of(t.path, nlevel($2::ltree)) pl
-			ORDER BY t.held_date, t.unit_code`, roundID, path, asOf, limit); err != nil {
+		if err := s.db.SelectContext(ctx, &rows, missingPapersListSQL(`SELECT u.code AS unit_code, u.name AS unit_name,
+				u.kind AS unit_kind, c.held_date, $3::date - c.held_date AS days_since, mp.missing, u.path, 0 AS total
+			FROM congresses c JOIN units u ON u.id = c.unit_id `+missingOf("c", "u")+`
+			WHERE c.round_id = $1 AND `+heldBelow+` AND mp.missing IS NOT NULL
+			ORDER BY c.held_date, u.code LIMIT $4`), roundID, path, asOf, limit); err != nil {
 			return nil, 0, fmt.Errorf("store: missing papers: %w", err)
 		}
 	}
