@@ -53,9 +53,11 @@ var congressWithFacts = prepare(congressCols + `, r.start_date AS f_round_start,
 		WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id AND t.code = 'congress_plan' AND m.done_on IS NOT NULL) AS f_plan_approved,
 	EXISTS (SELECT 1 FROM congress_results cr WHERE cr.round_id = c.round_id AND cr.unit_id = c.unit_id) AS f_results_recorded,
 	CASE WHEN c.status = 'held' THEN papers_missing(c.round_id, c.unit_id) END AS f_papers_missing,
-	coalesce((SELECT sum(total) FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id), 0) AS f_below_total,
-	coalesce((SELECT sum(held) FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id), 0) AS f_below_held` +
-	congressFrom + `JOIN rounds r ON r.id = c.round_id WHERE c.round_id = $1 AND u.code = ANY($2::text[])`)
+	below.total AS f_below_total, below.held AS f_below_held` +
+	congressFrom + `JOIN rounds r ON r.id = c.round_id
+	CROSS JOIN LATERAL (SELECT coalesce(sum(total), 0) AS total, coalesce(sum(held), 0) AS held
+		FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id) AS below
+	WHERE c.round_id = $1 AND u.code = ANY($2::text[])`)
 
 // congressAndFacts is a row of congressWithFacts.
 type congressAndFacts struct {
