@@ -7,8 +7,9 @@
 // deadline), each before and after that day's late-flags run, beside
 // /healthz at 50 connections; reads of a past day and unit searches by one
 // client; status updates per second through the JSON API by 8 clients,
-// beside pgbench's TPC-B-like transactions per second on the same cluster;
-// the weekly reports; and the server's memory throughout.
+// beside pgbench's TPC-B-like transactions per second on the same cluster,
+// run right after them; the weekly reports; and the server's memory
+// throughout.
 // `make bench` runs it once (bench_test.go) on a throwaway PostgreSQL.
 //
 // Reads and updates go to a real `daihoi serve` process (built from
@@ -18,7 +19,6 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/valyala/fasthttp"
 
 	"github.com/daihoi/daihoi/internal/auth"
 	"github.com/daihoi/daihoi/internal/core"
@@ -241,11 +242,10 @@ func Run(ctx context.Context, db *sqlx.DB, o Options, w io.Writer) (Figures, err
 	}
 
 	if o.PgBench.URL != "" {
-		fmt.Fprintf(w, "pgbench -s %d, %d clients, %v\n", o.PgBench.Scale, o.PgBench.Clients, o.PgBench.Duration)
-		if f.PgBenchTPS, err = runPgBench(ctx, o.PgBench); err != nil {
+		fmt.Fprintf(w, "pgbench -i -s %d\n", o.PgBench.Scale)
+		if err := initPgBench(ctx, o.PgBench); err != nil {
 			return f, err
 		}
-		fmt.Fprintf(w, "pgbench: %.0f tps\n", f.PgBenchTPS)
 	}
 
 	bin := o.Server
@@ -275,7 +275,7 @@ func Run(ctx context.Context, db *sqlx.DB, o Options, w io.Writer) (Figures, err
 	if err != nil {
 		return f, err
 	}
-	c := &client{base: srv.base, http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
+	c := &client{base: srv.base, http: newLoadClient(64)}
 	err = func() error {
 		defer f.keepMemory(srv)
 		if err := c.login(ctx, svc); err != nil {
@@ -298,7 +298,21 @@ func Run(ctx context.Context, db *sqlx.DB, o Options, w io.Writer) (Figures, err
 		if err := measureSearch(ctx, c, o, &f, w); err != nil {
 			return err
 		}
-		return measureUpdates(ctx, c, st, res.RoundID, o, &f, w)
+		if err := measureUpdates(ctx, c, st, res.RoundID, o, &f, w); err != nil {
+			return err
+		}
+		// The floor of the updates, measured right after them: the
+		// machine's speed drifts in minutes.
+		if o.PgBench.URL != "" {
+			fmt.Fprintf(w, "pgbench, %d clients, %v after %v untimed\n", o.PgBench.Clients, o.PgBench.Duration, pgBenchWarmUp)
+			tps, err := runPgBench(ctx, o.PgBench)
+			if err != nil {
+				return err
+			}
+			f.PgBenchTPS = tps
+			fmt.Fprintf(w, "pgbench: %.0f tps\n", tps)
+		}
+		return nil
 	}()
 	if err != nil {
 		return f, err
@@ -591,7 +605,7 @@ func parallel(workers, n int, fn func(i int) error) error {
 // client calls the JSON API with a bearer token.
 type client struct {
 	base, token string
-	http        *http.Client
+	http        *fasthttp.Client
 }
 
 // login creates a board user at the root and signs it in.
@@ -637,39 +651,32 @@ func (c *client) get(ctx context.Context, path string, out any) error {
 // do sends a request and decodes a 200 response into out (when not nil);
 // a *json.RawMessage gets the body whatever the status.
 func (c *client) do(ctx context.Context, method, path, body string, out any) (int, error) {
-	var rd io.Reader
+	req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(res)
+	req.SetRequestURI(c.base + path)
+	req.Header.SetMethod(method)
 	if body != "" {
-		rd = bytes.NewBufferString(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
-	if err != nil {
-		return 0, err
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.SetContentType("application/json")
+		req.SetBodyString(body)
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
-	res, err := c.http.Do(req)
-	if err != nil {
+	if err := doWithin(ctx, c.http, req, res); err != nil {
 		return 0, err
 	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		return res.StatusCode, err
-	}
+	status := res.StatusCode()
 	if raw, ok := out.(*json.RawMessage); ok {
-		*raw = b
-		return res.StatusCode, nil
+		*raw = append(json.RawMessage(nil), res.Body()...)
+		return status, nil
 	}
-	if res.StatusCode == http.StatusOK && out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			return res.StatusCode, fmt.Errorf("bench: %s %s: %w", method, path, err)
+	if status == http.StatusOK && out != nil {
+		if err := json.Unmarshal(res.Body(), out); err != nil {
+			return status, fmt.Errorf("bench: %s %s: %w", method, path, err)
 		}
 	}
-	return res.StatusCode, nil
+	return status, nil
 }
 
 // Print writes the figures as a table, each beside its target.
