@@ -103,8 +103,9 @@ func load(ctx context.Context, base, token, path string, conns int, d time.Durat
 // server and PostgreSQL. fasthttp reuses its requests, responses and
 // buffers; sending the updates with it instead of net/http's client raised
 // the update rate by about a tenth, in alternation on the same server.
-// The reads keep net/http's client, which copies the bodies (63 kB for a
-// district's children) to io.Discard without holding them.
+// The reads at 50 connections (load) keep net/http's client, which copies
+// the bodies (63 kB for a district's children) to io.Discard without
+// holding them.
 
 // loadTimeout bounds a request of the lean client, which takes no context.
 const loadTimeout = time.Minute
