@@ -32,6 +32,13 @@ import (
 // deadlock on one another. A batch whose transaction fails as a whole (a
 // deadlock with another writer, a lost connection) is tried again one
 // update at a time, so that an update fails only for a reason of its own.
+//
+// Each lane adds its batches' changes to a shard of rollup_deltas of its
+// own, its number (see rollup.go): a lane's batches run one after another,
+// so they add to the same delta rows of the nation, the provinces and the
+// districts, updated in place, where a shard drawn for each batch inserts
+// a new row for most of them; and two lanes never wait on each other's
+// delta rows.
 type congressBatcher struct {
 	s *Store
 	// lanes is how many batches run at once while batches come and go,
@@ -57,6 +64,9 @@ type congressBatcher struct {
 	// look at the queue after stuckAfter is planned (watch).
 	moved    time.Time
 	watching bool
+	// laneBusy says which lane numbers (and delta shards) running lanes
+	// hold, maxLanes of them.
+	laneBusy []bool
 }
 
 // The lanes, batch size and patience of the batches of status updates
@@ -72,7 +82,7 @@ const (
 
 func newCongressBatcher(s *Store) *congressBatcher {
 	return &congressBatcher{s: s, lanes: updateLanes, maxLanes: updateMaxLanes, size: updateBatchSize, stuckAfter: updateStuck,
-		linger: updateLinger, lingerFor: updateLingerFor, arrival: make(chan struct{})}
+		linger: updateLinger, lingerFor: updateLingerFor, arrival: make(chan struct{}), laneBusy: make([]bool, updateMaxLanes)}
 }
 
 // do queues the job, and returns its outcome once its batch is committed
@@ -93,11 +103,17 @@ func (b *congressBatcher) do(ctx context.Context, j *congressJob) (domain.Congre
 	return j.out, j.err
 }
 
-// startLane starts a lane draining the queue. Call it holding mu.
+// startLane starts a lane draining the queue, with the lowest number no
+// running lane holds. Call it holding mu.
 func (b *congressBatcher) startLane() {
 	b.running++
 	b.moved = time.Now()
-	go b.drain()
+	lane := 0
+	for b.laneBusy[lane] {
+		lane++
+	}
+	b.laneBusy[lane] = true
+	go b.drain(int16(lane))
 }
 
 // watch makes sure that updates waiting while every lane is busy are looked
@@ -122,8 +138,8 @@ func (b *congressBatcher) watch() {
 	})
 }
 
-// drain runs batches from the queue until it is empty.
-func (b *congressBatcher) drain() {
+// drain runs batches from the queue until it is empty, as lane number lane.
+func (b *congressBatcher) drain(lane int16) {
 	for {
 		b.mu.Lock()
 		b.awaitMore()
@@ -131,12 +147,13 @@ func (b *congressBatcher) drain() {
 		batch := b.take()
 		if len(batch) == 0 {
 			b.running--
+			b.laneBusy[lane] = false
 			b.mu.Unlock()
 			return
 		}
 		b.busy++
 		b.mu.Unlock()
-		b.run(batch)
+		b.run(batch, lane)
 		b.mu.Lock()
 		b.busy--
 		b.wakeLingering()
@@ -206,9 +223,10 @@ func (b *congressBatcher) take() []*congressJob {
 	return batch
 }
 
-// run writes a batch in one transaction and answers its jobs; a
-// transaction that fails is tried again job by job.
-func (b *congressBatcher) run(jobs []*congressJob) {
+// run writes a batch in one transaction, adding to the delta shard of
+// lane, and answers its jobs; a transaction that fails is tried again job
+// by job.
+func (b *congressBatcher) run(jobs []*congressJob, lane int16) {
 	callers := make([]*lsn.Caller, len(jobs))
 	for i, j := range jobs {
 		callers[i] = lsn.From(j.ctx)
@@ -216,12 +234,12 @@ func (b *congressBatcher) run(jobs []*congressJob) {
 	// The batch is every job's: no one caller's end stops it.
 	ctx := context.WithoutCancel(jobs[0].ctx)
 	err := b.s.inTxFor(ctx, callers, func(tx *txn) error {
-		return changeCongresses(ctx, tx, jobs[0].round, jobs)
+		return changeCongresses(ctx, tx, jobs[0].round, jobs, &lane)
 	})
 	if err != nil && len(jobs) > 1 {
 		for _, j := range jobs {
 			j.reset()
-			b.run([]*congressJob{j})
+			b.run([]*congressJob{j}, lane)
 		}
 		return
 	}

@@ -69,3 +69,37 @@ func TestAStatusUpdateWaitingOnALockDoesNotHoldUpTheOthers(t *testing.T) {
 		t.Errorf("%d of %d cells held, want 6 of 6", f.Held, f.Total)
 	}
 }
+
+// Status updates written one after another go through one lane, which adds
+// to a delta shard of its own: each ancestor gets one delta row per kind
+// and day, updated in place, not a row per update.
+func TestStatusUpdatesOneAfterAnotherAddToTheSameDeltaRows(t *testing.T) {
+	s, round := roundTree(t, 6)
+	ctx := context.Background()
+	sys := domain.SystemPrincipal()
+	for i := 1; i <= 6; i++ {
+		if _, err := s.UpdateCongress(ctx, sys, round, fmt.Sprintf("HN.Q.P.%d", i), CongressChange{Action: "congress.update",
+			Entity: "congress", Today: dayOf("2020-03-20"),
+			Apply: func(cur domain.Congress, _ domain.CongressFacts) (domain.Congress, string, error) {
+				next := cur
+				d := dayOf("2020-03-15")
+				next.Status, next.HeldDate = domain.StatusHeld, &d
+				return next, "", nil
+			}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, code := range []string{"HN", "HN.Q", "HN.Q.P"} {
+		var rows, keys int
+		if err := s.DB().QueryRowx(`SELECT count(*), count(DISTINCT (d.kind, d.day)) FROM rollup_deltas d
+			JOIN units u ON u.id = d.unit_id WHERE d.round_id = $1 AND u.code = $2`, round, code).Scan(&rows, &keys); err != nil {
+			t.Fatal(err)
+		}
+		if keys == 0 || rows != keys {
+			t.Errorf("%s: %d delta rows for %d kinds and days, want one for each", code, rows, keys)
+		}
+	}
+	if f := kindFigures(t, s, round, "HN.Q.P", "cell", "2020-03-20"); f.Held != 6 || f.Total != 6 {
+		t.Errorf("%d of %d cells held, want 6 of 6", f.Held, f.Total)
+	}
+}

@@ -108,7 +108,9 @@ func (j *congressJob) reset() {
 // refused (its err, a domain error) or changes nothing. The error returned
 // is the transaction's: nothing of it may be committed. A code may appear
 // in several jobs: they are applied one after the other, in their order.
-func changeCongresses(ctx context.Context, tx *txn, roundID int64, jobs []*congressJob) error {
+// shard is the shard of rollup_deltas the changes add to: their lane's
+// (congressBatcher), or nil for one drawn by the statement.
+func changeCongresses(ctx context.Context, tx *txn, roundID int64, jobs []*congressJob, shard *int16) error {
 	for len(jobs) > 0 {
 		seen := make(map[string]bool, len(jobs))
 		var now, later []*congressJob
@@ -120,7 +122,7 @@ func changeCongresses(ctx context.Context, tx *txn, roundID int64, jobs []*congr
 			seen[j.code] = true
 			now = append(now, j)
 		}
-		if err := changeDistinct(ctx, tx, roundID, now); err != nil {
+		if err := changeDistinct(ctx, tx, roundID, now, shard); err != nil {
 			return err
 		}
 		jobs = later
@@ -129,7 +131,7 @@ func changeCongresses(ctx context.Context, tx *txn, roundID int64, jobs []*congr
 }
 
 // changeDistinct is changeCongresses for jobs of distinct codes.
-func changeDistinct(ctx context.Context, tx *txn, roundID int64, jobs []*congressJob) error {
+func changeDistinct(ctx context.Context, tx *txn, roundID int64, jobs []*congressJob, shard *int16) error {
 	today := jobs[0].ch.Today
 	codes := make([]string, len(jobs))
 	for i, j := range jobs {
@@ -184,7 +186,7 @@ func changeDistinct(ctx context.Context, tx *txn, roundID int64, jobs []*congres
 		}
 		j.next.Fill()
 	}
-	return finishCongresses(ctx, tx, roundID, today, changed, near)
+	return finishCongresses(ctx, tx, roundID, today, changed, near, shard)
 }
 
 // decide runs the job's rules on the locked congress cur: authorization,
@@ -241,7 +243,7 @@ func (s *Store) UpdateCongresses(ctx context.Context, actor domain.Principal, ro
 		for i, r := range rows {
 			jobs[i] = &congressJob{actor: actor, round: roundID, code: r.Code, ch: r.Change}
 		}
-		if err := changeCongresses(ctx, tx, roundID, jobs); err != nil {
+		if err := changeCongresses(ctx, tx, roundID, jobs, nil); err != nil {
 			return err
 		}
 		var v domain.Validation
@@ -404,13 +406,14 @@ const changeFiguresSQL = `r AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($2
 		was_deadline date, was_held date, was_planned date, deadline date, held_date date, planned_date date, d int))`
 
 // finishCongressesSQL is step 4: the deltas of the rollups above the units
-// of the changes $2 (changeDeltasSQL), the audit rows $4, the wrong
+// of the changes $2 (changeDeltasSQL, in the shard $6, or one drawn when
+// it is NULL), the audit rows $4, the wrong
 // 'children_held' milestones of the ancestors $5 (counting the changes'
 // holds below each), and the congresses as written (late and their
 // milestones at $3): one row per congress, or one per congress and wrong
 // milestone.
 var finishCongressesSQL = prepare(`WITH ` + changeFiguresSQL + `,
-	adj AS (` + changeDeltasSQL("$1", "r") + `),
+	adj AS (` + changeDeltasSQL("$1", "r", `coalesce($6::smallint, `+deltaShard+`)`) + `),
 	aud AS (INSERT INTO audit_log (user_id, username, action, entity, unit_id, before, after, reason, round_id, at)
 		SELECT user_id, username, action, entity, unit_id, before, after, reason, round_id, at
 		FROM jsonb_to_recordset($4::jsonb) AS a(user_id bigint, username text, action text, entity text, unit_id bigint,
@@ -435,11 +438,11 @@ type changeFigures struct {
 }
 
 // finishCongresses adds each job's change from cur to next to the rollups
-// above it, records its audit row, fixes the 'children_held' milestones of
+// above it (in the delta shard shard, or one drawn when nil), records its audit row, fixes the 'children_held' milestones of
 // the ancestors near (whose locks writeCongresses took), read with the
 // changes counted, and gives each job the congress as written, late and
 // its milestones counted at today.
-func finishCongresses(ctx context.Context, tx *txn, roundID int64, today domain.Day, jobs []*congressJob, near []int64) error {
+func finishCongresses(ctx context.Context, tx *txn, roundID int64, today domain.Day, jobs []*congressJob, near []int64, shard *int16) error {
 	changes := make([]changeFigures, len(jobs))
 	audits := make([]auditRow, len(jobs))
 	for i, j := range jobs {
@@ -471,7 +474,7 @@ func finishCongresses(ctx context.Context, tx *txn, roundID int64, today domain.
 		WrongID     *int64      `db:"wrong_id"`
 		WrongDoneOn *domain.Day `db:"wrong_done_on"`
 	}
-	if err := tx.selectPrepared(ctx, &rows, finishCongressesSQL, roundID, string(in), today, string(aud), pq.Array(near)); err != nil {
+	if err := tx.selectPrepared(ctx, &rows, finishCongressesSQL, roundID, string(in), today, string(aud), pq.Array(near), shard); err != nil {
 		return fmt.Errorf("store: record the changes: %w", err)
 	}
 	written := make(map[int64]domain.Congress, len(rows))

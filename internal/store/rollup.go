@@ -25,14 +25,16 @@ import (
 //
 // Those changes add to rollup_deltas, not to the rows: one delta row per
 // unit, kind, day and shard, the shard being drawn by each statement (one
-// of 32), so that concurrent holds below one district do not queue on the
-// rows of the nation, the province and the district. Readers read a row
+// of 32), or the lane's for the batches of status updates (congressBatcher),
+// so that concurrent holds below one district do not queue on the rows of
+// the nation, the province and the district. Readers read a row
 // plus its deltas (rollups_live, figures_below). The consistency check and
 // housekeeping fold the deltas into both tables (summed over the days into
 // rollups, by day into rollup_days), under lockRollups.
 
 // deltaShard is SQL for the shard of rollup_deltas a statement writes: one
-// of 32, drawn once per statement.
+// of 32, drawn once per statement. The status updates' batches write the
+// shard of their lane instead (congressBatcher).
 const deltaShard = `(SELECT floor(random() * 32)::smallint)`
 
 // ancestorsOf is SQL for the ids of the units strictly above the unit whose
@@ -53,9 +55,10 @@ const figureColumns = `total, held, late, risk_after, risk_nodate, due`
 // (congress_figure_change), summed per unit, kind and day: nothing when
 // nothing that counts changed. changes is a table with the columns path,
 // kind, was_deadline, was_held, was_planned, deadline, held_date and
-// planned_date; round is SQL (a parameter). Rows are locked root first,
-// then by unit, kind and day: the order in which every writer locks them.
-func changeDeltasSQL(round, changes string) string {
+// planned_date; round and shard (the shard the rows go to) are SQL. Rows
+// are locked root first, then by unit, kind and day: the order in which
+// every writer locks them.
+func changeDeltasSQL(round, changes, shard string) string {
 	sums := make([]string, 0, 6)
 	nonzero := make([]string, 0, 6)
 	for _, c := range strings.Split(figureColumns, ", ") {
@@ -63,7 +66,7 @@ func changeDeltasSQL(round, changes string) string {
 		nonzero = append(nonzero, `sum(ch.`+c+`) <> 0`)
 	}
 	return `INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, ` + figureColumns + `)
-		SELECT ` + round + `, a.id, x.kind, ch.day, ` + deltaShard + `, ` + strings.Join(sums, ", ") + `
+		SELECT ` + round + `, a.id, x.kind, ch.day, ` + shard + `, ` + strings.Join(sums, ", ") + `
 		FROM ` + changes + ` AS x CROSS JOIN LATERAL unnest(` + ancestorsOf("x.path") + `) WITH ORDINALITY AS a(id, n)
 		CROSS JOIN LATERAL congress_figure_change(x.was_deadline, x.was_held, x.was_planned, x.deadline, x.held_date, x.planned_date) AS ch
 		GROUP BY a.n, a.id, x.kind, ch.day

@@ -92,7 +92,7 @@ func holdInTx(t *testing.T, s *Store, round int64, code, day string) {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, changeDeltasSQL("$1", `(SELECT $2::text AS path, $3::text AS kind, $4::date AS was_deadline,
-			$5::date AS was_held, $6::date AS was_planned, $4::date AS deadline, $7::date AS held_date, $6::date AS planned_date)`),
+			$5::date AS was_held, $6::date AS was_planned, $4::date AS deadline, $7::date AS held_date, $6::date AS planned_date)`, deltaShard),
 			round, u.Path, u.Kind, old.Deadline, old.Held, old.Planned, held)
 		return err
 	})
