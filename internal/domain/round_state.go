@@ -19,6 +19,14 @@ type RoundStateSpec struct {
 	// from AutoPilotFrom.
 	AutoPilots    int
 	AutoPilotFrom Day
+	// PapersAfter, when above 0, is how many days after its congress a unit
+	// has sent the papers the round requires of its kind, each PaperFile:
+	// those held that long before AsOf sent them, but one in six of those
+	// not yet reported only the first (the minutes); those held since, none.
+	// A congress whose results are reported has all its papers, as the rules
+	// require. 0: no papers.
+	PapersAfter int
+	PaperFile   []byte
 }
 
 // PilotDay is a pilot congress and the day it was held.

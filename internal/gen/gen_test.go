@@ -148,6 +148,53 @@ func TestRunOnASmallTree(t *testing.T) {
 			}
 		}
 	})
+	t.Run("held congresses sent their papers ten days on, reported ones all of them", func(t *testing.T) {
+		sys := domain.SystemPrincipal()
+		missing, err := svc.MissingPapers(ctx, sys, gen.RootCode, res.RoundID, core.MaxMissingPapers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held := 0
+		for _, k := range res.Kinds {
+			held += k.Held
+		}
+		if len(missing) == 0 || len(missing) >= held {
+			t.Fatalf("%d congresses missing papers of %d held: want some, not all", len(missing), held)
+		}
+		recent := domain.DayOf(gen.DefaultAsOf).AddDays(-gen.PapersAfter)
+		minutesOnly := ""
+		for _, m := range missing {
+			onlyReport := reflect.DeepEqual(m.Missing, []domain.PaperKind{domain.PaperResultsReport})
+			if !m.HeldDate.After(recent) && !onlyReport {
+				t.Errorf("%s held on %s misses %v: want every paper sent %d days on, or all but the report", m.UnitCode, m.HeldDate, m.Missing, gen.PapersAfter)
+			}
+			if onlyReport && minutesOnly == "" {
+				minutesOnly = m.UnitCode
+			}
+			c, err := svc.Congress(ctx, sys, m.UnitCode, res.RoundID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Status == domain.StatusResultsReported {
+				t.Errorf("%s reported its results without %v", m.UnitCode, m.Missing)
+			}
+		}
+		if minutesOnly == "" {
+			t.Fatal("no congress sent its minutes only")
+		}
+		file, err := gen.PaperFile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		papers, err := svc.Papers(ctx, sys, minutesOnly, res.RoundID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(papers.Papers) != 1 || papers.Papers[0].Kind != domain.PaperMinutes || len(papers.Papers[0].Versions) != 1 ||
+			papers.Papers[0].Versions[0].Size != int64(len(file)) {
+			t.Errorf("papers of %s: %+v, want its minutes, one version of %d bytes", minutesOnly, papers.Papers, len(file))
+		}
+	})
 	t.Run("the rollups match a recompute", func(t *testing.T) {
 		d, err := svc.CheckConsistency(ctx, domain.SystemPrincipal(), res.RoundID)
 		if err != nil {

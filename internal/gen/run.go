@@ -1,11 +1,14 @@
 package gen
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"text/tabwriter"
 	"time"
+
+	"github.com/go-pdf/fpdf"
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
@@ -18,6 +21,27 @@ var DefaultAsOf = time.Date(2020, 4, 15, 0, 0, 0, 0, time.UTC)
 // AtRiskDays is the warning of the late flags gen raises: a unit without a
 // planned date this close to its deadline is at risk.
 const AtRiskDays = 14
+
+// PapersAfter is how many days after its congress a unit of the generated
+// round has sent the papers the round requires (as in the demo): those held
+// since have not yet.
+const PapersAfter = 10
+
+// PaperFile is the file of every generated paper: one page saying so, in
+// a core font, about a kilobyte (the national tree has some 400,000 papers).
+func PaperFile() ([]byte, error) {
+	p := fpdf.New("P", "mm", "A4", "")
+	p.SetCompression(true)
+	p.SetCreationDate(DefaultAsOf)
+	p.AddPage()
+	p.SetFont("Helvetica", "", 12)
+	p.Text(20, 30, "daihoi gen: van ban mo phong (simulated paper)")
+	var b bytes.Buffer
+	if err := p.Output(&b); err != nil {
+		return nil, fmt.Errorf("gen: paper file: %w", err)
+	}
+	return b.Bytes(), nil
+}
 
 // RoundName is the name of the generated round.
 const RoundName = "Đại hội đảng bộ các cấp nhiệm kỳ 2020–2025 (dữ liệu tổng hợp)"
@@ -122,13 +146,18 @@ func Run(ctx context.Context, svc *core.Service, o Options, asOf time.Time, w io
 	}); err != nil {
 		return res, err
 	}
+	file, err := PaperFile()
+	if err != nil {
+		return res, err
+	}
 	if err := step("state", func() (string, error) {
 		var err error
 		res.Kinds, err = svc.GenerateRoundState(ctx, sys, res.RoundID, domain.RoundStateSpec{
 			AsOf: domain.DayOf(asOf), Seed: int64(o.Seed), AutoPilots: 3,
 			AutoPilotFrom: domain.DayOf(time.Date(2020, 3, 16, 0, 0, 0, 0, time.UTC)),
+			PapersAfter:   PapersAfter, PaperFile: file,
 		})
-		return fmt.Sprintf("state at %s written, rollups recomputed", asOf.Format("2006-01-02")), err
+		return fmt.Sprintf("state at %s written with its papers, rollups recomputed", asOf.Format("2006-01-02")), err
 	}); err != nil {
 		return res, err
 	}

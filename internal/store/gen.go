@@ -33,7 +33,7 @@ func (s *Store) GenerateRoundState(ctx context.Context, actor domain.Principal, 
 			return fmt.Errorf("store: generate state: %w", err)
 		}
 		g := genState{tx: tx, round: roundID, spec: spec, start: start}
-		for _, step := range []func(context.Context) error{g.units, g.pilots, g.held, g.congresses, g.results, g.milestones} {
+		for _, step := range []func(context.Context) error{g.units, g.pilots, g.held, g.congresses, g.results, g.milestones, g.papers} {
 			if err := step(ctx); err != nil {
 				return fmt.Errorf("store: generate state: %w", err)
 			}
@@ -50,7 +50,7 @@ func (s *Store) GenerateRoundState(ctx context.Context, actor domain.Principal, 
 			return fmt.Errorf("store: generate state: counts: %w", err)
 		}
 		after := map[string]any{"as_of": spec.AsOf, "seed": spec.Seed, "pilots": spec.Pilots,
-			"auto_pilots": spec.AutoPilots, "auto_pilot_from": spec.AutoPilotFrom}
+			"auto_pilots": spec.AutoPilots, "auto_pilot_from": spec.AutoPilotFrom, "papers_after": spec.PapersAfter}
 		return auditRound(ctx, tx, actor, roundID, "round.generate_state", "round", nil, nil, after, "")
 	})
 	return out, err
@@ -276,6 +276,40 @@ func (g genState) milestones(ctx context.Context) error {
 	return g.exec(ctx, "milestones", q, g.round, g.start, g.spec.AsOf)
 }
 
+// papers attaches the papers the round requires of their kind
+// (required_papers_of) to the congresses held spec.PapersAfter days or more
+// before AsOf, sent that many days after the congress, each one version of
+// spec.PaperFile; one in six of those whose results are not reported sent
+// only the first. A congress whose results are reported sent them all, by
+// the third day after it (its results are reported on the third to the
+// sixth). Nothing when PapersAfter is 0.
+func (g genState) papers(ctx context.Context) error {
+	if g.spec.PapersAfter <= 0 || len(g.spec.PaperFile) == 0 {
+		return nil
+	}
+	if len(g.spec.PaperFile) > PaperChunkSize {
+		return fmt.Errorf("papers: a file of %d bytes, more than one piece of %d", len(g.spec.PaperFile), PaperChunkSize)
+	}
+	q := `WITH s AS (
+			SELECT g.id, r.kind,
+				g.held + CASE WHEN g.status = 'results_reported' THEN 3 ELSE $3::int END AS sent
+			FROM gen_u g CROSS JOIN LATERAL required_papers_of($1, g.kind) r
+			WHERE g.held IS NOT NULL
+				AND (g.status = 'results_reported' OR g.held <= $2::date - $3::int AND (r.n = 1 OR ` + g.draw("g.code", 10) + ` >= 1.0 / 6))
+		), p AS (
+			INSERT INTO papers (round_id, unit_id, kind, created_at)
+			SELECT $1, s.id, s.kind, (s.sent + time '16:00') AT TIME ZONE 'Asia/Ho_Chi_Minh' FROM s
+			RETURNING id, kind, created_at
+		), v AS (
+			INSERT INTO paper_versions (paper_id, version, file_name, content_type, size, sha256, chunks, uploaded_at)
+			SELECT p.id, 1, p.kind || '.pdf', 'application/pdf', length($4::bytea), encode(sha256($4::bytea), 'hex'), 1, p.created_at
+			FROM p
+			RETURNING id
+		)
+		INSERT INTO paper_chunks (version_id, seq, data) SELECT v.id, 0, $4::bytea FROM v`
+	return g.exec(ctx, "papers", q, g.round, g.spec.AsOf, g.spec.PapersAfter, g.spec.PaperFile)
+}
+
 // Tidy vacuums and analyzes the tables a bulk load (import, a new round, a
 // generated state) has just filled, as autovacuum would in a while: the
 // planner gets statistics of the data as it is, and the visibility map
@@ -287,7 +321,7 @@ func (s *Store) Tidy(ctx context.Context) error {
 		if _, err := c.ExecContext(ctx, `SELECT set_config('statement_timeout', $1, false)`, millis(s.opts.BulkTimeout)); err != nil {
 			return err
 		}
-		if _, err := c.ExecContext(ctx, `VACUUM (ANALYZE) units, congresses, milestones, rollups, deadline_rules, flags`); err != nil {
+		if _, err := c.ExecContext(ctx, `VACUUM (ANALYZE) units, congresses, milestones, rollups, deadline_rules, flags, papers, paper_versions, paper_chunks`); err != nil {
 			return err
 		}
 		_, err := c.ExecContext(ctx, `RESET statement_timeout`)
