@@ -1,6 +1,6 @@
 -- +goose Up
 -- The parent of every unit that is not a cell, read without the table: the
--- recompute of the rollups (store.aggregateBelow) counts the congresses of
+-- recompute of the rollups (store.aggregate.belowSQL) counts the congresses of
 -- every unit into its parent in one pass, then rolls those counts up one
 -- level at a time, each time looking up the parents of some 40,000 units
 -- of a national tree. Cells (five units in six) have no units below them
