@@ -142,6 +142,7 @@ func (s *Service) consistencyCheckJob(ctx context.Context, p jobs.Params) error 
 		p.Count("updated", d.Updated)
 		p.Count("inserted", d.Inserted)
 		p.Count("deleted", d.Deleted)
+		p.Count("papers_marks", d.Marks)
 	}
 	return nil
 }

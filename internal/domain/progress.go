@@ -343,11 +343,14 @@ type DayCount struct {
 // RollupDrift counts the rollup rows a recompute found wrong and fixed:
 // updated (other counts), inserted (missing) and deleted (for units or
 // kinds with nothing below any more), in rollups and rollup_days. Rows of
-// zeros are not drift.
+// zeros are not drift. Marks counts the congresses whose mark of missing
+// papers did not match their papers (fixed first, the rows they change in
+// rollup_days then counted as drift too).
 type RollupDrift struct {
 	Updated  int `json:"updated" db:"updated"`
 	Inserted int `json:"inserted" db:"inserted"`
 	Deleted  int `json:"deleted" db:"deleted"`
+	Marks    int `json:"marks" db:"marks"`
 }
 
 // Rows is the number of rollup rows that were wrong.
@@ -355,5 +358,6 @@ func (d RollupDrift) Rows() int { return d.Updated + d.Inserted + d.Deleted }
 
 // Add is the drift of two recomputes together.
 func (d RollupDrift) Add(o RollupDrift) RollupDrift {
-	return RollupDrift{Updated: d.Updated + o.Updated, Inserted: d.Inserted + o.Inserted, Deleted: d.Deleted + o.Deleted}
+	return RollupDrift{Updated: d.Updated + o.Updated, Inserted: d.Inserted + o.Inserted, Deleted: d.Deleted + o.Deleted,
+		Marks: d.Marks + o.Marks}
 }

@@ -401,9 +401,13 @@ func heldChange(cur, next domain.Congress) (d int, check bool) {
 
 // changeFiguresSQL reads the changes of finishCongressesSQL ($2) as the table
 // r: each unit's id, path and kind, its congress's (deadline, held,
-// planned) dates before and after, and how many more units it holds (d).
-const changeFiguresSQL = `r AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(unit_id bigint, path text, kind text,
-		was_deadline date, was_held date, was_planned date, deadline date, held_date date, planned_date date, d int))`
+// planned) dates before and after, and how many more units it holds (d);
+// with whether the congress misses papers (read from its row, which this
+// transaction holds locked: a status update does not change it).
+const changeFiguresSQL = `r AS MATERIALIZED (SELECT j.*, c.papers_missing AS was_missing, c.papers_missing
+		FROM jsonb_to_recordset($2::jsonb) AS j(unit_id bigint, path text, kind text,
+			was_deadline date, was_held date, was_planned date, deadline date, held_date date, planned_date date, d int)
+		JOIN congresses c ON c.round_id = $1 AND c.unit_id = j.unit_id)`
 
 // finishCongressesSQL is step 4: the deltas of the rollups above the units
 // of the changes $2 (changeDeltasSQL, in the shard $6, or one drawn when

@@ -53,7 +53,9 @@ func drawStates(n int, seed uint64) []congressState {
 
 // Every rule of the figures, in SQL, agrees with the oracle on thousands
 // of drawn states; the day sums of congress_figure_events give the same
-// answers as the rules; and no congress is ever both late and at risk.
+// answers as the rules (and count a congress held by the day and missing
+// papers, every third one here, as unsent); and no congress is ever both
+// late and at risk.
 func TestFigureRulesAgreeWithTheOracleOnDrawnStates(t *testing.T) {
 	s := New(testdb.New(t))
 	states := drawStates(5000, 1)
@@ -87,6 +89,7 @@ func TestFigureRulesAgreeWithTheOracleOnDrawnStates(t *testing.T) {
 		SumLate  int    `db:"sum_late"`
 		SumRisk  int    `db:"sum_risk"`
 		SumTotal int    `db:"sum_total"`
+		Unsent   int    `db:"sum_unsent"`
 	}
 	err := s.DB().Select(&rows, `WITH x AS (
 			SELECT i, nullif(dl, 'NULL')::date AS dl, nullif(h, 'NULL')::date AS h, nullif(p, 'NULL')::date AS p,
@@ -103,8 +106,8 @@ func TestFigureRulesAgreeWithTheOracleOnDrawnStates(t *testing.T) {
 			coalesce(sum(e.late) FILTER (WHERE e.day <= x.d), 0) AS sum_late,
 			coalesce(sum(e.risk_after) FILTER (WHERE e.day > x.d), 0)
 				+ coalesce(sum(e.risk_nodate) FILTER (WHERE e.day BETWEEN x.d AND x.d + x.n), 0) AS sum_risk,
-			sum(e.total) AS sum_total
-		FROM x CROSS JOIN LATERAL congress_figure_events(x.dl, x.h, x.p) e
+			sum(e.total) AS sum_total, coalesce(sum(e.unsent) FILTER (WHERE e.day <= x.d), 0) AS sum_unsent
+		FROM x CROSS JOIN LATERAL congress_figure_events(x.dl, x.h, x.p, x.i % 3 = 0) e
 		GROUP BY x.i, x.dl, x.h, x.p, x.a, x.r, x.due, x.done, x.d, x.n, x.st, x.aft ORDER BY x.i`,
 		col(func(c congressState) *domain.Day { return c.deadline }), col(func(c congressState) *domain.Day { return c.held }),
 		col(func(c congressState) *domain.Day { return c.planned }), col(func(c congressState) *domain.Day { return c.approved }),
@@ -140,6 +143,9 @@ func TestFigureRulesAgreeWithTheOracleOnDrawnStates(t *testing.T) {
 		if r.SumHeld != b(r.HeldBy) || r.SumLate != b(r.Late) || r.SumRisk != b(r.AtRisk) || r.SumTotal != 1 {
 			t.Errorf("%+v: the events sum to held %d late %d at risk %d total %d; the rules say %v %v %v", c,
 				r.SumHeld, r.SumLate, r.SumRisk, r.SumTotal, r.HeldBy, r.Late, r.AtRisk)
+		}
+		if want := b(r.HeldBy && r.I%3 == 0); r.Unsent != want {
+			t.Errorf("%+v (missing papers: %v): the events sum to unsent %d, want %d", c, r.I%3 == 0, r.Unsent, want)
 		}
 		if r.Late && r.AtRisk {
 			t.Errorf("%+v: late and at risk at once", c)

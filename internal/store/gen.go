@@ -11,7 +11,8 @@ import (
 )
 
 // GenerateRoundState writes a state of round at spec.AsOf over the whole
-// tree, set-based, in one transaction, then recomputes the rollups: the
+// tree, set-based, in one transaction, then recomputes the rollups (and
+// the congresses' marks of missing papers, from the papers written): the
 // congresses held (bottom-up: a unit only once everything below it has held
 // its congress; about three units in four whose window has passed), the
 // others preparing or with their plan approved and planned within two

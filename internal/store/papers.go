@@ -190,6 +190,9 @@ func (s *Store) AttachPaper(ctx context.Context, actor domain.Principal, roundID
 		if err := writePaperVersion(ctx, tx, actor, paperID, f); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, refreshPapersMissingOf, roundID, c.UnitID); err != nil {
+			return fmt.Errorf("store: papers missing: %w", err)
+		}
 		if out, err = paperByID(ctx, tx, roundID, c.UnitID, paperID); err != nil {
 			return err
 		}
@@ -270,6 +273,9 @@ func (s *Store) DeletePaper(ctx context.Context, actor domain.Principal, roundID
 			id, by, reason); err != nil {
 			return fmt.Errorf("store: delete paper: %w", err)
 		}
+		if _, err := tx.ExecContext(ctx, refreshPapersMissingOf, roundID, c.UnitID); err != nil {
+			return fmt.Errorf("store: papers missing: %w", err)
+		}
 		if out, err = paperByID(ctx, tx, roundID, c.UnitID, id); err != nil {
 			return err
 		}
@@ -308,6 +314,38 @@ func (s *Store) WritePaperContent(ctx context.Context, versionID int64, chunks i
 	}
 	return nil
 }
+
+// refreshPapersMissingSQL sets papers_missing of the congresses of round
+// $1 that the SQL condition where (over the congress c and its unit u)
+// selects to what their papers say now (congress_papers_missing) and adds
+// what that changes in the figures (the unsent events) to the rollups
+// above those of active units, in one statement; it returns how many
+// changed. The caller holds the congresses locked (FOR UPDATE), so that no
+// paper of theirs is written meanwhile.
+func refreshPapersMissingSQL(where string) string {
+	return `WITH f AS MATERIALIZED (
+			SELECT c.unit_id, u.path, u.kind, u.active, c.deadline, c.held_date, c.planned_date, c.papers_missing AS was_missing,
+				EXISTS (SELECT 1 FROM congress_papers_missing(c.round_id, c.unit_id, u.kind)) AS papers_missing
+			FROM congresses c JOIN units u ON u.id = c.unit_id
+			WHERE c.round_id = $1 AND ` + where + `
+		), ch AS MATERIALIZED (
+			SELECT * FROM f WHERE f.was_missing <> f.papers_missing
+		), up AS (
+			UPDATE congresses c SET papers_missing = ch.papers_missing FROM ch
+			WHERE c.round_id = $1 AND c.unit_id = ch.unit_id
+		), adj AS (` + changeDeltasSQL("$1", `(SELECT ch.path, ch.kind, ch.deadline AS was_deadline, ch.held_date AS was_held,
+				ch.planned_date AS was_planned, ch.was_missing, ch.deadline, ch.held_date, ch.planned_date, ch.papers_missing
+			FROM ch WHERE ch.active)`, deltaShard) + `)
+		SELECT count(*) FROM ch`
+}
+
+// refreshPapersMissingOf is refreshPapersMissingSQL for the congress of
+// the unit $2 (a paper of it attached or deleted).
+var refreshPapersMissingOf = refreshPapersMissingSQL(`c.unit_id = $2`)
+
+// refreshPapersMissingOfKind is refreshPapersMissingSQL for the congresses
+// of the units of kind $2 (the papers the round requires of it changed).
+var refreshPapersMissingOfKind = refreshPapersMissingSQL(`u.kind = $2`)
 
 // missingPapersSubtree is the most units below a unit whose congresses
 // missing papers MissingPapers finds from its units: for a district (some
@@ -350,20 +388,15 @@ func missingPapersListSQL(rows string) string {
 // Below a unit with at most missingPapersSubtree units below it (the
 // rollups say how many), one statement reads the held congresses of its
 // units, then their missing papers (congress_papers_missing), and counts and
-// lists them. Over a larger subtree, the count is the held congresses of
-// the kinds that require papers, read from the maintained figures
-// (figures_below), less those that have sent a live paper, plus those of
-// them that still lack one: its cost follows the papers, not the size of
-// the subtree. That last part pairs each congress with the papers its kind
-// requires (required_papers_of, once per kind) and keeps those lacking a
-// live paper of one of them, with one hash of the papers: the rule of
-// congress_papers_missing, set-based. Called for each of the nation's
-// 200,000 held congresses with their papers sent, the function took 3.4 s;
-// this, 0.8 s, and 10 ms without papers.
-// TestBothWaysOfFindingTheCongressesMissingPapersAgree holds both ways to
-// the same figures. The list is read by the day held (congresses_held),
-// stopping at limit. The places (unit_place_of) are read for the rows kept
-// only.
+// lists them. Over a larger subtree, the count is a maintained figure: the
+// unsent events of the rollups (a congress's mark papers_missing, +1 on the
+// day held) summed over the days up to asOf, a few hundred rows whatever
+// the papers (from the nation's 200,000 held congresses and their papers,
+// it took 0.8 s). The list reads the marked congresses by the day held
+// (congresses_papers_missing), stopping at limit, and what each lacks
+// from its papers. TestBothWaysOfFindingTheCongressesMissingPapersAgree
+// holds both ways to the same figures. The places (unit_place_of) are read
+// for the rows kept only.
 func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, asOf domain.Day, limit int) ([]domain.CongressMissingPapers, int, error) {
 	var below int
 	if err := s.db.GetContext(ctx, &below, `SELECT coalesce(sum(total), 0) FROM rollups_live
@@ -394,26 +427,19 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 			total = rows[0].Total
 		}
 	} else {
-		if err := s.db.GetContext(ctx, &total, `WITH req AS MATERIALIZED (
-				SELECT k.code AS kind, r.kind AS paper FROM unit_kinds k CROSS JOIN LATERAL required_papers_of($1, k.code) r
-			), sent AS MATERIALIZED (
-				SELECT c.unit_id, u.kind FROM congresses c JOIN units u ON u.id = c.unit_id
-				WHERE c.round_id = $1 AND `+heldBelow+`
-					AND c.unit_id IN (SELECT p.unit_id FROM papers p WHERE p.round_id = $1 AND p.deleted_at IS NULL)
-			)
-			SELECT coalesce((SELECT sum(f.held) FILTER (WHERE cardinality(required_papers($1, f.kind)) > 0)
-					FROM figures_below($1, ARRAY[ltree2text(subpath($2::ltree, -1))::bigint], $3::date, 0) f), 0)
-				- (SELECT count(*) FROM sent WHERE sent.kind IN (SELECT kind FROM req))
-				+ (SELECT count(DISTINCT s.unit_id) FROM sent s JOIN req ON req.kind = s.kind
-					WHERE NOT EXISTS (SELECT 1 FROM papers p WHERE p.round_id = $1 AND p.unit_id = s.unit_id
-						AND p.kind = req.paper AND p.deleted_at IS NULL))`,
+		if err := s.db.GetContext(ctx, &total, `SELECT coalesce(sum(x.unsent), 0) FROM (
+				SELECT r.unsent FROM rollup_days r
+				WHERE r.round_id = $1 AND r.unit_id = ltree2text(subpath($2::ltree, -1))::bigint AND r.day <= $3
+				UNION ALL
+				SELECT d.unsent FROM rollup_deltas d
+				WHERE d.round_id = $1 AND d.unit_id = ltree2text(subpath($2::ltree, -1))::bigint AND d.day <= $3) x`,
 			roundID, path, asOf); err != nil {
 			return nil, 0, fmt.Errorf("store: missing papers count: %w", err)
 		}
 		if err := s.db.SelectContext(ctx, &rows, missingPapersListSQL(`SELECT u.code AS unit_code, u.name AS unit_name,
 				u.kind AS unit_kind, c.held_date, $3::date - c.held_date AS days_since, mp.missing, u.path, 0 AS total
 			FROM congresses c JOIN units u ON u.id = c.unit_id `+missingOf("c", "u")+`
-			WHERE c.round_id = $1 AND `+heldBelow+` AND mp.missing IS NOT NULL
+			WHERE c.round_id = $1 AND c.papers_missing AND c.held_date IS NOT NULL AND `+heldBelow+` AND mp.missing IS NOT NULL
 			ORDER BY c.held_date, u.code LIMIT $4`), roundID, path, asOf, limit); err != nil {
 			return nil, 0, fmt.Errorf("store: missing papers: %w", err)
 		}
@@ -462,6 +488,16 @@ func (s *Store) SetRequiredPapers(ctx context.Context, actor domain.Principal, r
 		if _, err := tx.ExecContext(ctx, `INSERT INTO round_required_papers (round_id, unit_kind, papers) VALUES ($1, $2, $3)
 			ON CONFLICT (round_id, unit_kind) DO UPDATE SET papers = EXCLUDED.papers`, roundID, kind, pq.Array(list)); err != nil {
 			return fmt.Errorf("store: set required papers: %w", err)
+		}
+		// The congresses of the kind are locked in the order of their
+		// units' codes, the order of the status updates' batches, before
+		// their papers are read afresh.
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM congresses c JOIN units u ON u.id = c.unit_id
+			WHERE c.round_id = $1 AND u.kind = $2 ORDER BY u.code FOR UPDATE OF c`, roundID, kind); err != nil {
+			return fmt.Errorf("store: lock the congresses of %s: %w", kind, err)
+		}
+		if _, err := tx.ExecContext(ctx, refreshPapersMissingOfKind, roundID, kind); err != nil {
+			return fmt.Errorf("store: papers missing: %w", err)
 		}
 		type snap struct {
 			Kind   string   `json:"unit_kind"`

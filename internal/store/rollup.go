@@ -46,45 +46,57 @@ func ancestorsOf(path string) string {
 }
 
 // figureColumns are the counts of rollup_deltas and rollup_days, in the
-// order congress_figure_events returns them.
-const figureColumns = `total, held, late, risk_after, risk_nodate, due`
+// order congress_figure_events returns them; figureCols, one by one.
+const figureColumns = `total, held, late, risk_after, risk_nodate, due, unsent`
+
+var figureCols = strings.Split(figureColumns, ", ")
+
+// figureList is the columns figureCols, each passed through f and joined
+// with sep.
+func figureList(sep string, f func(c string) string) string {
+	out := make([]string, len(figureCols))
+	for i, c := range figureCols {
+		out[i] = f(c)
+	}
+	return strings.Join(out, sep)
+}
+
+// prefixed returns a function prefixing a column with p.
+func prefixed(p string) func(string) string { return func(c string) string { return p + c } }
+
+// congressEvents is SQL: the figure events (congress_figure_events) of the
+// congress of the alias c, as the alias e.
+const congressEvents = `congress_figure_events(c.deadline, c.held_date, c.planned_date, c.papers_missing) AS e`
 
 // changeDeltasSQL is the statement adding to the rollups of every unit
 // above the units of changes, in round, for their kinds, what the changes
 // of their congresses change in their figure events
 // (congress_figure_change), summed per unit, kind and day: nothing when
 // nothing that counts changed. changes is a table with the columns path,
-// kind, was_deadline, was_held, was_planned, deadline, held_date and
-// planned_date; round and shard (the shard the rows go to) are SQL. Rows
+// kind, was_deadline, was_held, was_planned, was_missing, deadline,
+// held_date, planned_date and papers_missing; round and shard (the shard the rows go to) are SQL. Rows
 // are locked root first, then by unit, kind and day: the order in which
 // every writer locks them.
 func changeDeltasSQL(round, changes, shard string) string {
-	sums := make([]string, 0, 6)
-	nonzero := make([]string, 0, 6)
-	for _, c := range strings.Split(figureColumns, ", ") {
-		sums = append(sums, `sum(ch.`+c+`)::int`)
-		nonzero = append(nonzero, `sum(ch.`+c+`) <> 0`)
-	}
 	return `INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, ` + figureColumns + `)
-		SELECT ` + round + `, a.id, x.kind, ch.day, ` + shard + `, ` + strings.Join(sums, ", ") + `
+		SELECT ` + round + `, a.id, x.kind, ch.day, ` + shard + `, ` + figureList(", ", func(c string) string { return `sum(ch.` + c + `)::int` }) + `
 		FROM ` + changes + ` AS x CROSS JOIN LATERAL unnest(` + ancestorsOf("x.path") + `) WITH ORDINALITY AS a(id, n)
-		CROSS JOIN LATERAL congress_figure_change(x.was_deadline, x.was_held, x.was_planned, x.deadline, x.held_date, x.planned_date) AS ch
+		CROSS JOIN LATERAL congress_figure_change(x.was_deadline, x.was_held, x.was_planned, x.was_missing,
+			x.deadline, x.held_date, x.planned_date, x.papers_missing) AS ch
 		GROUP BY a.n, a.id, x.kind, ch.day
-		HAVING ` + strings.Join(nonzero, " OR ") + `
+		HAVING ` + figureList(" OR ", func(c string) string { return `sum(ch.` + c + `) <> 0` }) + `
 		ORDER BY a.n, a.id, x.kind, ch.day` + addDeltas
 }
 
 // addDeltas is SQL ending an INSERT INTO rollup_deltas AS d: same key, add.
-const addDeltas = ` ON CONFLICT (round_id, unit_id, kind, day, shard) DO UPDATE
-	SET total = d.total + EXCLUDED.total, held = d.held + EXCLUDED.held, late = d.late + EXCLUDED.late,
-		risk_after = d.risk_after + EXCLUDED.risk_after, risk_nodate = d.risk_nodate + EXCLUDED.risk_nodate,
-		due = d.due + EXCLUDED.due`
+var addDeltas = ` ON CONFLICT (round_id, unit_id, kind, day, shard) DO UPDATE
+	SET ` + figureList(", ", func(c string) string { return c + ` = d.` + c + ` + EXCLUDED.` + c })
 
 // eventSums is SQL summing the events e of congress_figure_events, times
 // the SQL sign, into the columns figureColumns.
 func eventSums(sign string) string {
 	var b strings.Builder
-	for i, c := range strings.Split(figureColumns, ", ") {
+	for i, c := range figureCols {
 		if i > 0 {
 			b.WriteString(", ")
 		}
@@ -148,13 +160,13 @@ func shiftRollups(ctx context.Context, tx *txn, subtreePath, ancestorsPath strin
 	_, err := tx.ExecContext(ctx, `WITH s AS (
 			SELECT c.round_id, u.kind, e.day, `+eventSums("$3")+`
 			FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
-			CROSS JOIN LATERAL congress_figure_events(c.deadline, c.held_date, c.planned_date) AS e
+			CROSS JOIN LATERAL `+congressEvents+`
 			WHERE u.path <@ $1::ltree GROUP BY c.round_id, u.kind, e.day
 		), a AS (
 			SELECT x::bigint AS unit_id, n FROM unnest(string_to_array($2, '.')) WITH ORDINALITY AS y(x, n)
 		)
 		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, `+figureColumns+`)
-		SELECT s.round_id, a.unit_id, s.kind, s.day, `+deltaShard+`, s.total, s.held, s.late, s.risk_after, s.risk_nodate, s.due
+		SELECT s.round_id, a.unit_id, s.kind, s.day, `+deltaShard+`, `+figureList(", ", prefixed("s."))+`
 		FROM s CROSS JOIN a
 		ORDER BY a.n, s.round_id, s.kind, s.day`+addDeltas,
 		subtreePath, ancestorsPath, sign)
@@ -175,12 +187,12 @@ func addUnitsToRollups(ctx context.Context, tx *txn, ids []int64) error {
 			SELECT c.round_id, a::bigint AS unit_id, min(n) AS n, u.kind, e.day, `+eventSums("1")+`
 			FROM units u JOIN congresses c ON c.unit_id = u.id
 			CROSS JOIN LATERAL unnest(string_to_array(ltree2text(subpath(u.path, 0, nlevel(u.path) - 1)), '.')) WITH ORDINALITY AS x(a, n)
-			CROSS JOIN LATERAL congress_figure_events(c.deadline, c.held_date, c.planned_date) AS e
+			CROSS JOIN LATERAL `+congressEvents+`
 			WHERE u.id = ANY($1::bigint[]) AND u.active
 			GROUP BY c.round_id, a, u.kind, e.day
 		)
 		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, `+figureColumns+`)
-		SELECT s.round_id, s.unit_id, s.kind, s.day, `+deltaShard+`, s.total, s.held, s.late, s.risk_after, s.risk_nodate, s.due
+		SELECT s.round_id, s.unit_id, s.kind, s.day, `+deltaShard+`, `+figureList(", ", prefixed("s."))+`
 		FROM s ORDER BY s.n, s.unit_id, s.round_id, s.kind, s.day`+addDeltas,
 		pq.Array(ids))
 	if err != nil {
@@ -217,12 +229,10 @@ func lockRollups(ctx context.Context, tx *txn) error {
 			WHERE NOT EXISTS (SELECT 1 FROM up WHERE up.round_id = s.round_id AND up.unit_id = s.unit_id AND up.kind = s.kind)
 		)
 		INSERT INTO rollup_days AS r (round_id, unit_id, kind, day, `+figureColumns+`)
-		SELECT round_id, unit_id, kind, day, sum(total), sum(held), sum(late), sum(risk_after), sum(risk_nodate), sum(due)
+		SELECT round_id, unit_id, kind, day, `+figureList(", ", func(c string) string { return `sum(` + c + `)` })+`
 		FROM d GROUP BY round_id, unit_id, kind, day
 		ON CONFLICT (round_id, unit_id, kind, day) DO UPDATE
-		SET total = r.total + EXCLUDED.total, held = r.held + EXCLUDED.held, late = r.late + EXCLUDED.late,
-			risk_after = r.risk_after + EXCLUDED.risk_after, risk_nodate = r.risk_nodate + EXCLUDED.risk_nodate,
-			due = r.due + EXCLUDED.due`)
+		SET `+figureList(", ", func(c string) string { return c + ` = r.` + c + ` + EXCLUDED.` + c })+``)
 	if err != nil {
 		return fmt.Errorf("store: fold rollup deltas: %w", err)
 	}
@@ -273,11 +283,11 @@ var rollupsAggregate = aggregate{table: "rollups",
 var daysAggregate = aggregate{table: "rollup_days",
 	level0: `SELECT u.parent_id AS unit_id, u.kind, e.day, ` + eventSums("1") + `
 		FROM congresses c JOIN units u ON u.id = c.unit_id
-		CROSS JOIN LATERAL congress_figure_events(c.deadline, c.held_date, c.planned_date) AS e
+		CROSS JOIN LATERAL ` + congressEvents + `
 		WHERE c.round_id = $1 AND u.active AND u.parent_id IS NOT NULL
 		GROUP BY u.parent_id, u.kind, e.day
 		HAVING ` + nonZeroSums,
-	keys: []string{"kind", "day"}, sums: strings.Split(figureColumns, ", "),
+	keys: []string{"kind", "day"}, sums: figureCols,
 	having: strings.ReplaceAll(nonZeroSums, "(e.", "(a.")}
 
 // list is the columns cols, each prefixed and passed through f.
@@ -383,8 +393,8 @@ var keyHashes = map[string]string{
 // and the seed by hashing, so that the fingerprint of a table is the sum of
 // its rows' and the fingerprint of rows summed per unit and keys is the sum
 // of the fingerprints of the rows summed. Rows of zeros count for nothing.
-// A row's fingerprint fits a bigint whatever its counts (at most 6 columns
-// of int); sums of them are numeric.
+// A row's fingerprint fits a bigint whatever its counts (at most 15
+// columns of int, each term below 2^59); sums of them are numeric.
 func (a aggregate) fingerprintSQL(alias string) string {
 	terms := make([]string, len(a.sums))
 	for i, c := range a.sums {
@@ -427,8 +437,7 @@ func (a aggregate) sameSQL() string {
 const parentsIndexed = `kind <> 'cell'`
 
 // nonZeroSums is SQL: a group of events e counts for something.
-const nonZeroSums = `sum(e.total) <> 0 OR sum(e.held) <> 0 OR sum(e.late) <> 0 OR sum(e.risk_after) <> 0
-	OR sum(e.risk_nodate) <> 0 OR sum(e.due) <> 0`
+var nonZeroSums = figureList(" OR ", func(c string) string { return `sum(e.` + c + `) <> 0` })
 
 // alreadyRight tells whether table a of round already holds every row the
 // recompute counts (and no row of zeros): the fingerprints of both agree,
@@ -471,8 +480,29 @@ func syncRollups(ctx context.Context, tx *txn, roundID int64, days bool) (domain
 	if err != nil || !days {
 		return d, err
 	}
+	marks, err := fixPapersMissing(ctx, tx, roundID)
+	if err != nil {
+		return d, err
+	}
 	dd, err := syncTable(ctx, tx, daysAggregate, daysFixSQL, roundID)
+	dd.Marks = marks
 	return d.Add(dd), err
+}
+
+// fixPapersMissing sets papers_missing of every congress of round whose
+// papers say otherwise (congress_papers_missing) and returns how many it
+// set: they count in the figures by day, which are recomputed after. The
+// caller holds lockRollups: a paper's write changes the mark and adds the
+// deltas in one statement, so none is half done.
+func fixPapersMissing(ctx context.Context, tx *txn, roundID int64) (int, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE congresses c SET papers_missing = f.missing
+		FROM (SELECT c.unit_id, EXISTS (SELECT 1 FROM congress_papers_missing(c.round_id, c.unit_id, u.kind)) AS missing
+			FROM congresses c JOIN units u ON u.id = c.unit_id WHERE c.round_id = $1) f
+		WHERE c.round_id = $1 AND c.unit_id = f.unit_id AND c.papers_missing <> f.missing`, roundID)
+	if err != nil {
+		return 0, fmt.Errorf("store: marks of missing papers: %w", err)
+	}
+	return affected(res), nil
 }
 
 // syncTable recomputes table a of round (the caller holds lockRollups) and
@@ -518,25 +548,22 @@ var rollupsFixSQL = `WITH ` + rollupsAggregate.belowSQL() + `, x AS (
 // zero are left out: they say nothing.
 var daysFixSQL = `WITH ` + daysAggregate.belowSQL() + `, x AS (
 			SELECT coalesce(f.unit_id, r.unit_id) AS unit_id, coalesce(f.kind, r.kind) AS kind, coalesce(f.day, r.day) AS day,
-				f.total, f.held, f.late, f.risk_after, f.risk_nodate, f.due, r.total AS old_total,
-				r.total <> 0 OR r.held <> 0 OR r.late <> 0 OR r.risk_after <> 0 OR r.risk_nodate <> 0 OR r.due <> 0 AS old_counts
+				` + figureList(", ", prefixed("f.")) + `, r.total AS old_total,
+				` + figureList(" OR ", func(c string) string { return `r.` + c + ` <> 0` }) + ` AS old_counts
 			FROM below f
 			FULL JOIN (SELECT unit_id, kind, day, ` + figureColumns + ` FROM rollup_days WHERE round_id = $1) r
 				ON r.unit_id = f.unit_id AND r.kind = f.kind AND r.day = f.day
-			WHERE (f.total, f.held, f.late, f.risk_after, f.risk_nodate, f.due)
-				IS DISTINCT FROM (r.total, r.held, r.late, r.risk_after, r.risk_nodate, r.due)
+			WHERE (` + figureList(", ", prefixed("f.")) + `) IS DISTINCT FROM (` + figureList(", ", prefixed("r.")) + `)
 		), upd AS (
-			UPDATE rollup_days r SET total = x.total, held = x.held, late = x.late, risk_after = x.risk_after,
-				risk_nodate = x.risk_nodate, due = x.due
+			UPDATE rollup_days r SET ` + figureList(", ", func(c string) string { return c + ` = x.` + c }) + `
 			FROM x
 			WHERE r.round_id = $1 AND r.unit_id = x.unit_id AND r.kind = x.kind AND r.day = x.day
 				AND x.total IS NOT NULL AND x.old_total IS NOT NULL
 			RETURNING 1
 		), ins AS (
 			INSERT INTO rollup_days (round_id, unit_id, kind, day, ` + figureColumns + `)
-			SELECT $1, x.unit_id, x.kind, x.day, x.total, x.held, x.late, x.risk_after, x.risk_nodate, x.due
-			FROM x WHERE x.old_total IS NULL
-				AND (x.total <> 0 OR x.held <> 0 OR x.late <> 0 OR x.risk_after <> 0 OR x.risk_nodate <> 0 OR x.due <> 0)
+			SELECT $1, x.unit_id, x.kind, x.day, ` + figureList(", ", prefixed("x.")) + `
+			FROM x WHERE x.old_total IS NULL AND (` + figureList(" OR ", func(c string) string { return `x.` + c + ` <> 0` }) + `)
 			RETURNING 1
 		), del AS (
 			DELETE FROM rollup_days r USING x

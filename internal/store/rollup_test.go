@@ -83,17 +83,19 @@ func holdInTx(t *testing.T, s *Store, round int64, code, day string) {
 		}
 		var old struct {
 			Deadline, Held, Planned *domain.Day
+			Missing                 bool
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT deadline, held_date, planned_date FROM congresses WHERE round_id = $1 AND unit_id = $2`,
-			round, u.ID).Scan(&old.Deadline, &old.Held, &old.Planned); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT deadline, held_date, planned_date, papers_missing FROM congresses
+			WHERE round_id = $1 AND unit_id = $2`, round, u.ID).Scan(&old.Deadline, &old.Held, &old.Planned, &old.Missing); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`UPDATE congresses SET status = $3, held_date = $4 WHERE round_id = $1 AND unit_id = $2`, round, u.ID, status, held); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, changeDeltasSQL("$1", `(SELECT $2::text AS path, $3::text AS kind, $4::date AS was_deadline,
-			$5::date AS was_held, $6::date AS was_planned, $4::date AS deadline, $7::date AS held_date, $6::date AS planned_date)`, deltaShard),
-			round, u.Path, u.Kind, old.Deadline, old.Held, old.Planned, held)
+			$5::date AS was_held, $6::date AS was_planned, $8::boolean AS was_missing,
+			$4::date AS deadline, $7::date AS held_date, $6::date AS planned_date, $8::boolean AS papers_missing)`, deltaShard),
+			round, u.Path, u.Kind, old.Deadline, old.Held, old.Planned, held, old.Missing)
 		return err
 	})
 	if err != nil {

@@ -15,13 +15,14 @@ import (
 
 // ensureRoundRows gives every active unit of the subtree at subtreePath
 // ("" for the whole tree) its congress in round, with the deadline in force
-// from the rules, and the milestones of its kind, when it does not have them
-// yet. It is set-based (two INSERT ... SELECT), leaves existing rows alone
-// (call refreshDeadlines after a move) and leaves the rollups alone: the
-// caller adjusts or recomputes them.
+// from the rules (missing papers when its kind requires any), and the
+// milestones of its kind, when it does not have them yet. It is set-based
+// (two INSERT ... SELECT), leaves existing rows alone (call
+// refreshDeadlines after a move) and leaves the rollups alone: the caller
+// adjusts or recomputes them.
 func ensureRoundRows(ctx context.Context, tx *txn, roundID int64, subtreePath string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO congresses (round_id, unit_id, deadline)
-		SELECT $1, u.id, `+bestRuleDeadline+` FROM units u
+	_, err := tx.ExecContext(ctx, `INSERT INTO congresses (round_id, unit_id, deadline, papers_missing)
+		SELECT $1, u.id, `+bestRuleDeadline+`, EXISTS (SELECT 1 FROM required_papers_of($1, u.kind)) FROM units u
 		WHERE u.active AND ($2 = '' OR u.path <@ $2::ltree)
 		ON CONFLICT (round_id, unit_id) DO NOTHING`, roundID, subtreePath)
 	if err != nil {
@@ -66,18 +67,18 @@ func refreshDeadlines(ctx context.Context, tx *txn, roundID int64, subtreePath s
 		), upd AS (
 			UPDATE congresses c SET deadline = x.deadline
 			FROM x WHERE c.round_id = $1 AND c.unit_id = x.unit_id AND c.deadline IS DISTINCT FROM x.deadline
-			RETURNING c.unit_id, x.old, c.deadline, c.held_date, c.planned_date
+			RETURNING c.unit_id, x.old, c.deadline, c.held_date, c.planned_date, c.papers_missing
 		), ch AS (
 			SELECT a.id::bigint AS unit_id, min(a.n) AS n, u.kind, e.day, `+eventSums("1")+`
 			FROM upd JOIN units u ON u.id = upd.unit_id AND u.active
 			CROSS JOIN LATERAL unnest(string_to_array(ltree2text(subpath(u.path, 0, nlevel(u.path) - 1)), '.')) WITH ORDINALITY AS a(id, n)
-			CROSS JOIN LATERAL congress_figure_change(upd.old, upd.held_date, upd.planned_date,
-				upd.deadline, upd.held_date, upd.planned_date) AS e
+			CROSS JOIN LATERAL congress_figure_change(upd.old, upd.held_date, upd.planned_date, upd.papers_missing,
+				upd.deadline, upd.held_date, upd.planned_date, upd.papers_missing) AS e
 			WHERE $3 AND nlevel(u.path) > 1
 			GROUP BY a.id, u.kind, e.day
 		)
 		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, `+figureColumns+`)
-		SELECT $1, ch.unit_id, ch.kind, ch.day, `+deltaShard+`, ch.total, ch.held, ch.late, ch.risk_after, ch.risk_nodate, ch.due
+		SELECT $1, ch.unit_id, ch.kind, ch.day, `+deltaShard+`, `+figureList(", ", prefixed("ch."))+`
 		FROM ch ORDER BY ch.n, ch.unit_id, ch.kind, ch.day`+addDeltas,
 		roundID, subtreePath, deltas)
 	if err != nil {
