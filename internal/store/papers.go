@@ -392,9 +392,9 @@ func missingPapersListSQL(rows string) string {
 // unsent events of the rollups (a congress's mark papers_missing, +1 on the
 // day held) summed over the days up to asOf, a few hundred rows whatever
 // the papers (from the nation's 200,000 held congresses and their papers,
-// it took 0.8 s). The list reads the marked congresses by the day held
-// (congresses_papers_missing), stopping at limit, and what each lacks
-// from its papers. TestBothWaysOfFindingTheCongressesMissingPapersAgree
+// it took 0.8 s). The list reads the held congresses by the day held,
+// keeping the marked ones (congresses_held holds the mark), stopping at
+// limit, and what each lacks from its papers. TestBothWaysOfFindingTheCongressesMissingPapersAgree
 // holds both ways to the same figures. The places (unit_place_of) are read
 // for the rows kept only.
 func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, asOf domain.Day, limit int) ([]domain.CongressMissingPapers, int, error) {
