@@ -387,8 +387,8 @@ func missingPapersListSQL(rows string) string {
 //
 // Below a unit with at most missingPapersSubtree units below it (the
 // rollups say how many), one statement reads the held congresses of its
-// units, then their missing papers (congress_papers_missing), and counts and
-// lists them. Over a larger subtree, the count is a maintained figure: the
+// units marked as missing papers, then what they lack
+// (congress_papers_missing), and counts and lists them. Over a larger subtree, the count is a maintained figure: the
 // unsent events of the rollups (a congress's mark papers_missing, +1 on the
 // day held) summed over the days up to asOf, a few hundred rows whatever
 // the papers (from the nation's 200,000 held congresses and their papers,
@@ -412,7 +412,7 @@ func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, a
 	if below <= missingPapersSubtree && limit > 0 {
 		if err := s.db.SelectContext(ctx, &rows, missingPapersListSQL(`WITH s AS MATERIALIZED (
 				SELECT c.round_id, c.unit_id, c.held_date, u.code, u.name, u.kind, u.path
-				FROM units u JOIN congresses c ON c.unit_id = u.id AND c.round_id = $1 WHERE `+heldBelow+`
+				FROM units u JOIN congresses c ON c.unit_id = u.id AND c.round_id = $1 WHERE `+heldBelow+` AND c.papers_missing
 			), m AS MATERIALIZED (
 				SELECT s.code AS unit_code, s.name AS unit_name, s.kind AS unit_kind, s.held_date,
 					$3::date - s.held_date AS days_since, mp.missing, s.path
