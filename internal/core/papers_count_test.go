@@ -1,6 +1,9 @@
 package core_test
 
 import (
+	"bytes"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -99,4 +102,77 @@ func TestTheCongressesMissingPapersAreCountedAsTheRuleSays(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("a kind that requires nothing misses nothing", checked)
+}
+
+// Papers attached and deleted on the same congresses from many clients at
+// once, while the round's rule for cells changes and the consistency check
+// runs, all succeed, and leave every mark of missing papers and every
+// figure as the papers say: a last check finds nothing to fix.
+func TestPapersWrittenDuringChecksAndRuleChangesLeaveNoDrift(t *testing.T) {
+	f := newFixture(t)
+	roundID := f.createRound2020()
+	cells := []string{"HN.HBT.BM.C1", "HN.HBT.BM.C2", "HN.HBT.VT.C1", "HN.HBT.VT.S.C1"}
+	for i, code := range cells {
+		f.holdCongress(code, fmt.Sprintf("2020-03-%02d", i+1))
+	}
+	st := store.New(f.db)
+	sys := domain.SystemPrincipal()
+	admin := f.rootAdmin()
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	// Three writers per cell, more than the cells, so that several write
+	// the papers of one congress at once.
+	for w := range 3 * len(cells) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code := cells[w%len(cells)]
+			for i := range 4 {
+				kind := []string{"minutes", "results_report"}[(w+i)%2]
+				p, err := f.svc.AttachPaper(f.ctx, sys, code, 0, domain.PaperUpload{Kind: kind, FileName: "x.pdf"},
+					bytes.NewReader(pdfOf(kind, 100)), 100)
+				if err != nil {
+					errs <- fmt.Errorf("attach %s to %s: %w", kind, code, err)
+					return
+				}
+				if i%2 == 1 {
+					// Another writer of the same kind may have deleted it
+					// (a new file of a kind is a new version of its paper).
+					if _, err := f.svc.DeletePaper(f.ctx, sys, code, 0, p.ID, "nhầm tệp"); err != nil &&
+						domain.ErrorCodeOf(err) != domain.EConflict && domain.ErrorCodeOf(err) != domain.ENotFound {
+						errs <- fmt.Errorf("delete %d of %s: %w", p.ID, code, err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for range 4 {
+			if _, err := st.RecomputeRollups(f.ctx, roundID); err != nil {
+				errs <- fmt.Errorf("check: %w", err)
+				return
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for _, papers := range [][]string{{"minutes"}, {"minutes", "results_report", "vote_minutes"}, {"minutes", "results_report"}} {
+			if _, err := f.svc.SetRequiredPapers(f.ctx, admin, 0, domain.RequiredPapersInput{Kind: "cell", Papers: papers,
+				Reason: "Hướng dẫn của Thành ủy"}); err != nil {
+				errs <- fmt.Errorf("rule %v: %w", papers, err)
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if d, err := st.RecomputeRollups(f.ctx, roundID); err != nil || d.Marks != 0 || d.Rows() != 0 {
+		t.Errorf("the last check found %+v (%v), want nothing", d, err)
+	}
 }

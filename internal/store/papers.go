@@ -325,7 +325,7 @@ func (s *Store) WritePaperContent(ctx context.Context, versionID int64, chunks i
 func refreshPapersMissingSQL(where string) string {
 	return `WITH f AS MATERIALIZED (
 			SELECT c.unit_id, u.path, u.kind, u.active, c.deadline, c.held_date, c.planned_date, c.papers_missing AS was_missing,
-				EXISTS (SELECT 1 FROM congress_papers_missing(c.round_id, c.unit_id, u.kind)) AS papers_missing
+				` + papersMissingOf + ` AS papers_missing
 			FROM congresses c JOIN units u ON u.id = c.unit_id
 			WHERE c.round_id = $1 AND ` + where + `
 		), ch AS MATERIALIZED (

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/daihoi/daihoi/internal/domain"
 )
@@ -159,5 +160,58 @@ func TestTheCheckSetsTheMarksOfMissingPapersFromThePapers(t *testing.T) {
 	}
 	if d, err := s.RecomputeRollups(ctx, round); err != nil || d.Marks != 0 || d.Rows() != 0 {
 		t.Errorf("a second check found %+v (%v), want nothing", d, err)
+	}
+}
+
+// A change of the papers required of a kind waits for the papers being
+// written to its congresses: HN.Q.P.1 is sending its minutes when the round
+// comes to require the minutes only; once both are done, its mark and the
+// figures say it misses nothing, and the check has nothing to fix.
+func TestARuleChangeWaitsForThePapersBeingWritten(t *testing.T) {
+	s, round := roundTree(t, 2)
+	ctx := context.Background()
+	holdInTx(t, s, round, "HN.Q.P.1", "2020-03-01")
+	sending, sent := make(chan struct{}), make(chan struct{})
+	paper := make(chan error, 1)
+	go func() {
+		paper <- s.inTx(ctx, func(tx *txn) error {
+			u, err := unitByCode(ctx, tx.getPrepared, "HN.Q.P.1")
+			if err != nil {
+				return err
+			}
+			if err := lockCongress(ctx, tx, round, u.Code); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO papers (round_id, unit_id, kind) VALUES ($1, $2, 'minutes')`, round, u.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, refreshPapersMissingOf, round, u.ID); err != nil {
+				return err
+			}
+			close(sending)
+			<-sent
+			return nil
+		})
+	}()
+	<-sending
+	rule := make(chan error, 1)
+	go func() {
+		_, err := s.SetRequiredPapers(ctx, domain.SystemPrincipal(), round, "cell", []domain.PaperKind{"minutes"}, "Hướng dẫn")
+		rule <- err
+	}()
+	time.Sleep(300 * time.Millisecond) // the rule change is under way, or waiting
+	close(sent)
+	if err := <-paper; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-rule; err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.RecomputeRollups(ctx, round)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Marks != 0 || d.Rows() != 0 {
+		t.Errorf("the check fixed %d marks and %d rows, want none", d.Marks, d.Rows())
 	}
 }
