@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +105,36 @@ func TestTokens(t *testing.T) {
 		}
 		if n != 0 {
 			t.Error("the token itself is stored")
+		}
+	})
+	t.Run("a request does not wait for another writing the token's last use", func(t *testing.T) {
+		tok, _, err := f.svc.IssueToken(f.ctx, p)
+		wantCode(t, err, "")
+		// Another request's transaction holds the token's row, writing its
+		// last use.
+		tx, err := f.db.Beginx()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Exec(`SELECT 1 FROM api_tokens WHERE last_used_at IS NULL FOR UPDATE`); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(f.ctx, 3*time.Second)
+		defer cancel()
+		_, err = f.svc.Authenticate(ctx, tok)
+		wantCode(t, err, "")
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Authenticate(f.ctx, tok)
+		wantCode(t, err, "")
+		var used *time.Time
+		if err := f.db.Get(&used, `SELECT max(last_used_at) FROM api_tokens`); err != nil {
+			t.Fatal(err)
+		}
+		if used == nil || !used.Equal(fixtureNow) {
+			t.Errorf("last use %v, want %v once the row is free", used, fixtureNow)
 		}
 	})
 	t.Run("an unknown or empty token is unauthorized", func(t *testing.T) {

@@ -356,14 +356,17 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, hash []byte, expi
 
 // PrincipalByToken returns the active user of an unexpired token with hash
 // and their grants, or an unauthorized error. The last use is written at
-// most once a minute.
+// most once a minute, by one request: the others sent with the token at the
+// same time (a client's workers share one) skip the row another holds
+// locked instead of queueing behind its commit.
 func (s *Store) PrincipalByToken(ctx context.Context, hash []byte, now time.Time) (domain.Principal, error) {
 	p, lastUsed, err := s.principalOf(ctx, principalByToken, hash, now)
 	if err != nil {
 		return p, err
 	}
 	if lastUsed == nil || now.Sub(*lastUsed) > time.Minute {
-		if _, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1`, hash, now); err != nil {
+		if _, err := s.db.ExecContext(ctx, `UPDATE api_tokens t SET last_used_at = $2
+			FROM (SELECT id FROM api_tokens WHERE token_hash = $1 FOR UPDATE SKIP LOCKED) x WHERE t.id = x.id`, hash, now); err != nil {
 			return p, fmt.Errorf("store: token use: %w", err)
 		}
 	}
