@@ -67,6 +67,12 @@ func TestASecretaryAttachesTheMinutesFromAPhoneAndTheBoardSeesThem(t *testing.T)
 		!strings.Contains(missing, "Chi bộ khu dân cư số 1") {
 		t.Errorf("dashboard's missing papers %q (%v)", missing, err)
 	}
+	// The screenshot shows the dashboard as drawn, its chart included.
+	if err := chromedp.Do(board,
+		chromedp.Poll[chromedp.Void](`window.Chart && window.Chart.getChart(document.getElementById("cells-chart")) !== undefined`),
+	); err != nil {
+		t.Fatal(err)
+	}
 	shot(t, board, "dashboard-missing-papers-desktop")
 	if err := chromedp.Do(board, chromedp.Navigate(s.url+"/units/HN.HBT.BM"), chromedp.WaitVisible(chromedp.CSS(`#missing-papers`))); err != nil {
 		t.Fatal(err)
