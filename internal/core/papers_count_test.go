@@ -105,16 +105,21 @@ func TestTheCongressesMissingPapersAreCountedAsTheRuleSays(t *testing.T) {
 }
 
 // Papers attached and deleted on the same congresses from many clients at
-// once, while the round's rule for cells changes and the consistency check
-// runs, all succeed, and leave every mark of missing papers and every
-// figure as the papers say: a last check finds nothing to fix.
+// once, more than the pool has connections, while the round's rule for
+// cells changes and the consistency check runs, all succeed, and leave
+// every mark of missing papers and every figure as the papers say: a last
+// check finds nothing to fix.
 func TestPapersWrittenDuringChecksAndRuleChangesLeaveNoDrift(t *testing.T) {
-	f := newFixture(t)
-	roundID := f.createRound2020()
+	setup := newFixture(t)
+	roundID := setup.createRound2020()
 	cells := []string{"HN.HBT.BM.C1", "HN.HBT.BM.C2", "HN.HBT.VT.C1", "HN.HBT.VT.S.C1"}
 	for i, code := range cells {
-		f.holdCongress(code, fmt.Sprintf("2020-03-%02d", i+1))
+		setup.holdCongress(code, fmt.Sprintf("2020-03-%02d", i+1))
 	}
+	// The service and store below have a pool of 4 connections for 14
+	// clients.
+	setup.db.SetMaxOpenConns(4)
+	f := fixtureOn(t, setup.db, domain.FixedClock(fixtureNow))
 	st := store.New(f.db)
 	sys := domain.SystemPrincipal()
 	admin := f.rootAdmin()

@@ -388,13 +388,14 @@ func missingPapersListSQL(rows string) string {
 // Below a unit with at most missingPapersSubtree units below it (the
 // rollups say how many), one statement reads the held congresses of its
 // units marked as missing papers, then what they lack
-// (congress_papers_missing), and counts and lists them. Over a larger subtree, the count is a maintained figure: the
-// unsent events of the rollups (a congress's mark papers_missing, +1 on the
-// day held) summed over the days up to asOf, a few hundred rows whatever
-// the papers (from the nation's 200,000 held congresses and their papers,
-// it took 0.8 s). The list reads the held congresses by the day held,
-// keeping the marked ones (congresses_held holds the mark), stopping at
-// limit, and what each lacks from its papers. TestBothWaysOfFindingTheCongressesMissingPapersAgree
+// (congress_papers_missing), and counts and lists them. Over a larger
+// subtree, the count is a maintained figure: the unsent events of the
+// rollups (a congress's mark papers_missing, +1 on the day held) summed
+// over the days up to asOf, a few hundred rows whatever the papers (from
+// the nation's 200,000 held congresses and their papers, it took 0.8 s).
+// The list reads the held congresses by the day held, keeping the marked
+// ones (congresses_held holds the mark), stopping at limit, and what each
+// lacks from its papers. TestBothWaysOfFindingTheCongressesMissingPapersAgree
 // holds both ways to the same figures. The places (unit_place_of) are read
 // for the rows kept only.
 func (s *Store) MissingPapers(ctx context.Context, roundID int64, path string, asOf domain.Day, limit int) ([]domain.CongressMissingPapers, int, error) {

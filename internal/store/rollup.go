@@ -61,9 +61,6 @@ func figureList(sep string, f func(c string) string) string {
 	return strings.Join(out, sep)
 }
 
-// prefixed returns a function prefixing a column with p.
-func prefixed(p string) func(string) string { return func(c string) string { return p + c } }
-
 // congressEvents is SQL: the figure events (congress_figure_events) of the
 // congress of the alias c, as the alias e.
 const congressEvents = `congress_figure_events(c.deadline, c.held_date, c.planned_date, c.papers_missing) AS e`
@@ -74,9 +71,9 @@ const congressEvents = `congress_figure_events(c.deadline, c.held_date, c.planne
 // (congress_figure_change), summed per unit, kind and day: nothing when
 // nothing that counts changed. changes is a table with the columns path,
 // kind, was_deadline, was_held, was_planned, was_missing, deadline,
-// held_date, planned_date and papers_missing; round and shard (the shard the rows go to) are SQL. Rows
-// are locked root first, then by unit, kind and day: the order in which
-// every writer locks them.
+// held_date, planned_date and papers_missing; round and shard (the shard
+// the rows go to) are SQL. Rows are locked root first, then by unit, kind
+// and day: the order in which every writer locks them.
 func changeDeltasSQL(round, changes, shard string) string {
 	return `INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, ` + figureColumns + `)
 		SELECT ` + round + `, a.id, x.kind, ch.day, ` + shard + `, ` + figureList(", ", func(c string) string { return `sum(ch.` + c + `)::int` }) + `
@@ -166,7 +163,7 @@ func shiftRollups(ctx context.Context, tx *txn, subtreePath, ancestorsPath strin
 			SELECT x::bigint AS unit_id, n FROM unnest(string_to_array($2, '.')) WITH ORDINALITY AS y(x, n)
 		)
 		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, `+figureColumns+`)
-		SELECT s.round_id, a.unit_id, s.kind, s.day, `+deltaShard+`, `+figureList(", ", prefixed("s."))+`
+		SELECT s.round_id, a.unit_id, s.kind, s.day, `+deltaShard+`, `+list("s.", figureCols, asIs)+`
 		FROM s CROSS JOIN a
 		ORDER BY a.n, s.round_id, s.kind, s.day`+addDeltas,
 		subtreePath, ancestorsPath, sign)
@@ -192,7 +189,7 @@ func addUnitsToRollups(ctx context.Context, tx *txn, ids []int64) error {
 			GROUP BY c.round_id, a, u.kind, e.day
 		)
 		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, `+figureColumns+`)
-		SELECT s.round_id, s.unit_id, s.kind, s.day, `+deltaShard+`, `+figureList(", ", prefixed("s."))+`
+		SELECT s.round_id, s.unit_id, s.kind, s.day, `+deltaShard+`, `+list("s.", figureCols, asIs)+`
 		FROM s ORDER BY s.n, s.unit_id, s.round_id, s.kind, s.day`+addDeltas,
 		pq.Array(ids))
 	if err != nil {
@@ -579,12 +576,12 @@ var rollupsFixSQL = `WITH ` + rollupsAggregate.belowSQL() + `, x AS (
 // zero are left out: they say nothing.
 var daysFixSQL = `WITH ` + daysAggregate.belowSQL() + `, x AS (
 			SELECT coalesce(f.unit_id, r.unit_id) AS unit_id, coalesce(f.kind, r.kind) AS kind, coalesce(f.day, r.day) AS day,
-				` + figureList(", ", prefixed("f.")) + `, r.total AS old_total,
+				` + list("f.", figureCols, asIs) + `, r.total AS old_total,
 				` + figureList(" OR ", func(c string) string { return `r.` + c + ` <> 0` }) + ` AS old_counts
 			FROM below f
 			FULL JOIN (SELECT unit_id, kind, day, ` + figureColumns + ` FROM rollup_days WHERE round_id = $1) r
 				ON r.unit_id = f.unit_id AND r.kind = f.kind AND r.day = f.day
-			WHERE (` + figureList(", ", prefixed("f.")) + `) IS DISTINCT FROM (` + figureList(", ", prefixed("r.")) + `)
+			WHERE (` + list("f.", figureCols, asIs) + `) IS DISTINCT FROM (` + list("r.", figureCols, asIs) + `)
 		), upd AS (
 			UPDATE rollup_days r SET ` + figureList(", ", func(c string) string { return c + ` = x.` + c }) + `
 			FROM x
@@ -593,7 +590,7 @@ var daysFixSQL = `WITH ` + daysAggregate.belowSQL() + `, x AS (
 			RETURNING 1
 		), ins AS (
 			INSERT INTO rollup_days (round_id, unit_id, kind, day, ` + figureColumns + `)
-			SELECT $1, x.unit_id, x.kind, x.day, ` + figureList(", ", prefixed("x.")) + `
+			SELECT $1, x.unit_id, x.kind, x.day, ` + list("x.", figureCols, asIs) + `
 			FROM x WHERE x.old_total IS NULL AND (` + figureList(" OR ", func(c string) string { return `x.` + c + ` <> 0` }) + `)
 			RETURNING 1
 		), del AS (

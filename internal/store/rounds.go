@@ -78,7 +78,7 @@ func refreshDeadlines(ctx context.Context, tx *txn, roundID int64, subtreePath s
 			GROUP BY a.id, u.kind, e.day
 		)
 		INSERT INTO rollup_deltas AS d (round_id, unit_id, kind, day, shard, `+figureColumns+`)
-		SELECT $1, ch.unit_id, ch.kind, ch.day, `+deltaShard+`, `+figureList(", ", prefixed("ch."))+`
+		SELECT $1, ch.unit_id, ch.kind, ch.day, `+deltaShard+`, `+list("ch.", figureCols, asIs)+`
 		FROM ch ORDER BY ch.n, ch.unit_id, ch.kind, ch.day`+addDeltas,
 		roundID, subtreePath, deltas)
 	if err != nil {
