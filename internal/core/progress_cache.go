@@ -21,10 +21,11 @@ import (
 //
 // A caller reads its own writes at once: an entry serves a caller only if
 // it was computed after the caller's last write through this process (the
-// web layer notes each request that committed, NoteWrite) and after the
-// log position of the caller's writes known from the web session or the
-// header X-Daihoi-LSN (writes through another process, with replicas).
-// Other callers may see figures at most the TTL old.
+// web layer notes each request that committed, NoteWrite) and, for the
+// caller's writes known from the web session or the header X-Daihoi-LSN
+// (through any process), from a snapshot that sees the last transaction
+// that wrote committed and a log that stood at least as far. Other
+// callers may see figures at most the TTL old.
 
 // progressCacheLimit bounds the entries kept: past it, expired entries are
 // dropped, then all of them.
@@ -40,9 +41,12 @@ type progressKey struct {
 type progressEntry struct {
 	value any // domain.Progress or domain.ChildrenProgress
 	// stamp names this computation of the value, unique in the process.
-	stamp   uint64
-	seq     uint64
+	stamp uint64
+	seq   uint64
+	// at and seen are where its computation started: the log's position
+	// and the transactions seen ended.
 	at      lsn.LSN
+	seen    lsn.Snapshot
 	expires time.Time
 }
 
@@ -100,12 +104,12 @@ func cachedProgress[T any](ctx context.Context, s *Service, p domain.Principal, 
 	e, ok := c.entries[key]
 	wrote := c.writers[p.User.ID]
 	c.mu.Unlock()
-	fresh := ok && now.Before(e.expires) && e.seq >= wrote && e.at >= since
+	fresh := ok && now.Before(e.expires) && e.seq >= wrote && e.shows(since)
 	// The computation outlives a reader that goes away: others wait for it.
 	fctx := context.WithoutCancel(ctx)
 	fill := func() (any, error) {
 		seq := c.seq.Load()
-		at, err := s.store.LogPosition(fctx)
+		at, seen, err := s.store.ReadPosition(fctx)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +117,7 @@ func cachedProgress[T any](ctx context.Context, s *Service, p domain.Principal, 
 		if err != nil {
 			return nil, err
 		}
-		e := progressEntry{value: v, stamp: c.stamps.Add(1), seq: seq, at: at, expires: time.Now().Add(c.ttl)}
+		e := progressEntry{value: v, stamp: c.stamps.Add(1), seq: seq, at: at, seen: seen, expires: time.Now().Add(c.ttl)}
 		c.put(key, e)
 		return e, nil
 	}
@@ -122,7 +126,7 @@ func cachedProgress[T any](ctx context.Context, s *Service, p domain.Principal, 
 		// in the background, so that the readers of figures read all the
 		// time never wait for them (nor see them older than the TTL).
 		if now.After(e.expires.Add(-c.ttl / 4)) {
-			c.fill.DoChan(fillKey(key, 0, 0), fill)
+			c.fill.DoChan(fillKey(key, 0, lsn.Position{}), fill)
 		}
 		return e.value.(T), e.stamp, nil
 	}
@@ -137,9 +141,16 @@ func cachedProgress[T any](ctx context.Context, s *Service, p domain.Principal, 
 	return e.value.(T), e.stamp, nil
 }
 
+// shows reports whether the entry shows the writes that reached since:
+// its computation started with the log at least as far and saw the
+// transaction that wrote them committed.
+func (e progressEntry) shows(since lsn.Position) bool {
+	return e.at >= since.LSN && (since.Xact == 0 || e.seen.Sees(since.Xact))
+}
+
 // fillKey names a computation of key for readers whose writes reached
 // (wrote, since): those of readers with other writes are not shared.
-func fillKey(key progressKey, wrote uint64, since lsn.LSN) string {
+func fillKey(key progressKey, wrote uint64, since lsn.Position) string {
 	b := make([]byte, 0, 64)
 	if key.children {
 		b = append(b, 'c')
@@ -148,7 +159,8 @@ func fillKey(key progressKey, wrote uint64, since lsn.LSN) string {
 	b = appendInt(b, key.unit)
 	b = append(b, key.day.String()...)
 	b = appendInt(b, int64(wrote))
-	b = appendInt(b, int64(since))
+	b = appendInt(b, int64(since.LSN))
+	b = appendInt(b, int64(since.Xact))
 	return string(b)
 }
 

@@ -290,7 +290,8 @@ const changeRowsSQL = `r AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($2::j
 // writeCongressesSQL is step 3: the congresses of the changes $2 in round
 // $1 (the planned day cleared before it is held kept as withdrawn), each
 // with a new version, and their auto milestones; and the ids of the
-// ancestors near completion, their locks ($3) taken.
+// ancestors near completion, their locks ($3) taken; and the
+// transaction's id.
 var writeCongressesSQL = prepare(`WITH ` + changeRowsSQL + `, c AS (
 		UPDATE congresses c SET status = r.status, planned_date = r.planned_date, held_date = r.held_date,
 			delegates_expected = r.delegates_expected, delegates_present = r.delegates_present, is_pilot = r.is_pilot,
@@ -309,7 +310,7 @@ var writeCongressesSQL = prepare(`WITH ` + changeRowsSQL + `, c AS (
 		WHERE w.apply AND m.round_id = $1 AND m.unit_id = r.unit_id AND m.unit_id IN (SELECT unit_id FROM c)
 			AND t.id = m.template_id AND t.auto = w.auto
 	)
-	SELECT ARRAY(` + nearCompleteSQL("$1", "r", "$3") + `) AS near`)
+	SELECT ARRAY(` + nearCompleteSQL("$1", "r", "$3") + `) AS near, pg_current_xact_id()::text::bigint AS xact`)
 
 // changeRow is a row of changeRowsSQL.
 type changeRow struct {
@@ -379,11 +380,15 @@ func writeCongresses(ctx context.Context, tx *txn, roundID int64, jobs []*congre
 	if err != nil {
 		return nil, err
 	}
-	var near pq.Int64Array
-	if err := tx.getPrepared(ctx, &near, writeCongressesSQL, roundID, string(in), completionLockKey); err != nil {
+	var out struct {
+		Near pq.Int64Array `db:"near"`
+		Xact int64         `db:"xact"`
+	}
+	if err := tx.getPrepared(ctx, &out, writeCongressesSQL, roundID, string(in), completionLockKey); err != nil {
 		return nil, fmt.Errorf("store: update congresses: %w", err)
 	}
-	return near, nil
+	tx.xact = uint64(out.Xact)
+	return out.Near, nil
 }
 
 // heldChange returns how many more units the change holds (1, -1 or 0) and

@@ -26,6 +26,9 @@ type txn struct {
 	// at is when the transaction began, on the store's clock: the time of
 	// its audit rows.
 	at time.Time
+	// xact is the transaction's id once a statement that wrote has said
+	// it: its commit need not ask.
+	xact uint64
 }
 
 // A query is a statement the store prepares: each is parsed once per

@@ -294,17 +294,34 @@ func (s *Store) inTxFor(ctx context.Context, callers []*lsn.Caller, fn func(tx *
 	for _, c := range callers {
 		track = track || c != nil
 	}
-	wrote, err := tx.commit(ctx, s.replicas != nil && track)
+	xact, err := tx.commit(ctx, track)
 	if err != nil {
 		return typed(ctx, err)
 	}
 	for _, c := range callers {
 		c.Committed()
+		if xact != 0 {
+			c.WroteXact(xact)
+		}
 	}
-	if wrote {
+	if xact != 0 && s.replicas != nil {
 		s.recordWrite(ctx, callers...)
 	}
 	return nil
+}
+
+// ReadPosition returns where a read of the primary starting now stands:
+// the log's insert position, and the snapshot of the transactions it sees
+// ended (a write whose transaction it sees committed, it shows).
+func (s *Store) ReadPosition(ctx context.Context) (lsn.LSN, lsn.Snapshot, error) {
+	var at struct {
+		LSN      lsn.LSN      `db:"lsn"`
+		Snapshot lsn.Snapshot `db:"snapshot"`
+	}
+	if err := s.db.GetContext(ctx, &at, `SELECT pg_current_wal_insert_lsn() AS lsn, pg_current_snapshot()::text AS snapshot`); err != nil {
+		return 0, lsn.Snapshot{}, fmt.Errorf("store: read position: %w", err)
+	}
+	return at.LSN, at.Snapshot, nil
 }
 
 // LogPosition returns the primary's log insert position: a read made after
@@ -317,15 +334,21 @@ func (s *Store) LogPosition(ctx context.Context) (lsn.LSN, error) {
 	return at, nil
 }
 
-// commit commits the transaction; with track, it first asks whether the
-// transaction wrote anything (an id was assigned to it), and says so.
-func (t *txn) commit(ctx context.Context, track bool) (wrote bool, err error) {
-	if track {
-		if err := t.GetContext(ctx, &wrote, `SELECT pg_current_xact_id_if_assigned() IS NOT NULL`); err != nil {
-			return false, err
-		}
+// commit commits the transaction; with track, it returns the
+// transaction's id when it wrote anything (0 when not): known when a
+// statement that wrote said it (t.xact), else asked first.
+func (t *txn) commit(ctx context.Context, track bool) (xact uint64, err error) {
+	if !track {
+		return 0, t.Commit()
 	}
-	return wrote, t.Commit()
+	if t.xact == 0 {
+		var id sql.NullInt64 // an xid8 fits: its epoch counts 2^32 transactions
+		if err := t.GetContext(ctx, &id, `SELECT pg_current_xact_id_if_assigned()::text::bigint`); err != nil {
+			return 0, err
+		}
+		t.xact = uint64(id.Int64)
+	}
+	return t.xact, t.Commit()
 }
 
 // recordWrite records in the callers of requests (on a store with

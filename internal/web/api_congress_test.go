@@ -84,12 +84,19 @@ func (f *fixture) patchStep(role, code, fields string, want int) response {
 // returns the response to the last step.
 func (f *fixture) holdAPI(code, day string) response {
 	f.t.Helper()
+	f.planApprovedAPI(code)
+	return f.patchStep("secretary", code, `"status":"held","held_date":"`+day+`",`, 200)
+}
+
+// planApprovedAPI has the board approve the plan of code's congress and
+// its secretary take it to plan_approved, through the API.
+func (f *fixture) planApprovedAPI(code string) {
+	f.t.Helper()
 	if res := f.do("POST", "/api/v1/units/"+code+"/milestones/congress_plan", f.tokens["board"], `{"done_on":"2020-01-10"}`); res.Code != http.StatusOK {
 		f.t.Fatalf("approve %s: %d %s", code, res.Code, res.Body)
 	}
 	f.patchStep("secretary", code, `"status":"preparing",`, 200)
 	f.patchStep("secretary", code, `"status":"plan_approved",`, 200)
-	return f.patchStep("secretary", code, `"status":"held","held_date":"`+day+`",`, 200)
 }
 
 func TestRoundParamDefaultsToTheCurrentRound(t *testing.T) {

@@ -10,22 +10,25 @@ import (
 	"github.com/daihoi/daihoi/internal/lsn"
 )
 
-// Reading one's own writes. With read replicas (database.replica_urls),
-// the dashboards, reports, exports and search may be read from a replica,
-// which the store picks only once it has replayed the caller's writes:
-// every request's context tracks its caller (lsn.Caller), with how far in
-// the database's log the caller's earlier writes reached, and the store
-// records there how far the request's own writes reach. Between requests,
-// the pages keep that position in the web session; API clients get it in
-// the header X-Daihoi-LSN and send it back. An API request without the
-// header reads from the primary: a client that does not send it back (any
-// client written before replicas) still reads its own writes. A client
-// that has written nothing may send "0/0" to be served by any replica
-// within database.replica_max_lag.
+// Reading one's own writes. The figures each process keeps in memory (the
+// progress cache) and, with read replicas (database.replica_urls), the
+// dashboards, reports, exports and search read from a replica, show a
+// caller its own writes at once, whichever process made them: every
+// request's context tracks its caller (lsn.Caller), with how far the
+// caller's earlier writes reached (an lsn.Position: the id of the last
+// transaction that wrote and, with replicas, the log position of its
+// commit), and the store records there how far the request's own writes
+// reach. Between requests, the pages keep that position in the web
+// session; API clients get it in the header X-Daihoi-LSN and send it back.
+// An API request without the header reads from the primary, and its
+// writer's figures are computed afresh only in the process it wrote
+// through: a client that does not send it back still reads its own writes
+// through one process. A client that has written nothing may send "0/0"
+// to be served by any replica within database.replica_max_lag.
 
-// HeaderLSN carries how far in the database's log the caller's writes
-// reached: on API responses, after a write or when the request sent it;
-// and on API requests, sent back by the client.
+// HeaderLSN carries how far the caller's writes reached (lsn.Position):
+// on API responses, after a write or when the request sent it; and on API
+// requests, sent back by the client.
 const HeaderLSN = "X-Daihoi-LSN"
 
 // sessionLSNKey is the web session key holding how far the user's writes
@@ -37,15 +40,15 @@ const sessionLSNKey = "lsn"
 func (s *Server) trackPage(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		since, _ := lsn.Parse(s.sessions.GetString(req.Context(), sessionLSNKey)) // none yet: nothing to wait for
+		since, _ := lsn.ParsePosition(s.sessions.GetString(req.Context(), sessionLSNKey)) // none yet: nothing to wait for
 		ctx, caller := lsn.Track(req.Context(), since)
 		c.SetRequest(req.WithContext(ctx))
 		c.Response().Before(func() { // before scs saves the session
 			if caller.HasCommitted() {
 				s.svc.NoteWrite(principal(c))
 			}
-			if w := caller.Written(); w > since && s.sessions.Status(ctx) != scs.Destroyed {
-				s.sessions.Put(ctx, sessionLSNKey, w.String())
+			if caller.Written().Beyond(since) && s.sessions.Status(ctx) != scs.Destroyed {
+				s.sessions.Put(ctx, sessionLSNKey, caller.Latest().String())
 			}
 		})
 		return next(c)
@@ -60,10 +63,10 @@ func (s *Server) trackAPI(next echo.HandlerFunc) echo.HandlerFunc {
 		sent := strings.TrimSpace(req.Header.Get(HeaderLSN))
 		ctx, caller := lsn.TrackOnPrimary(req.Context())
 		if sent != "" {
-			since, err := lsn.Parse(sent)
+			since, err := lsn.ParsePosition(sent)
 			if err != nil {
-				return domain.Invalid(HeaderLSN, "Tiêu đề "+HeaderLSN+" phải là vị trí nhật ký mà máy chủ đã trả về, dạng 16/B374D848",
-					"the header "+HeaderLSN+" must be a log position the server returned, like 16/B374D848")
+				return domain.Invalid(HeaderLSN, "Tiêu đề "+HeaderLSN+" phải là vị trí mà máy chủ đã trả về, dạng 16/B374D848@7421",
+					"the header "+HeaderLSN+" must be a position the server returned, like 16/B374D848@7421")
 			}
 			ctx, caller = lsn.Track(req.Context(), since)
 		}
@@ -72,7 +75,7 @@ func (s *Server) trackAPI(next echo.HandlerFunc) echo.HandlerFunc {
 			if caller.HasCommitted() {
 				s.svc.NoteWrite(principal(c))
 			}
-			if at := caller.Latest(); at > 0 || sent != "" {
+			if at := caller.Latest(); !at.IsZero() || sent != "" {
 				c.Response().Header().Set(HeaderLSN, at.String())
 			}
 		})

@@ -210,3 +210,71 @@ func TestProgressFiguresAreSentGzippedToThoseWhoAcceptIt(t *testing.T) {
 		})
 	}
 }
+
+// TestAWriteThroughOneServerIsReadAtOnceByItsWriterThroughAnother: two
+// servers on one database, each with its figures in memory, as two
+// processes behind a proxy without replicas. A writer, whether an API
+// client that sends back X-Daihoi-LSN or a browser (its web session), reads
+// its write through the other server at once; other callers are served the
+// other server's figures in memory.
+func TestAWriteThroughOneServerIsReadAtOnceByItsWriterThroughAnother(t *testing.T) {
+	copts := core.Options{ProgressTTL: time.Hour}
+	f := newFixtureWith(t, Options{}, store.New(testdb.New(t)), domain.SystemClock{}, copts)
+	f.withRound()
+	svc, err := core.New(context.Background(), store.New(f.db), domain.SystemClock{}, copts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := *f
+	if other.srv, err = New(svc, Options{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	other.svc = svc
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := other.srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	const path = "/api/v1/units/HN.HBT.A/progress"
+	if held, _ := other.heldCells("viewer", path); held != 0 {
+		t.Fatalf("before any write: %d cells held, want 0", held)
+	}
+
+	t.Run("an API client sending back the position of its write", func(t *testing.T) {
+		at := f.holdAPI("HN.HBT.A.1", "2020-03-20").Header().Get(HeaderLSN)
+		if at == "" {
+			t.Fatalf("the answer to a write has no %s", HeaderLSN)
+		}
+		if held, _ := other.heldCells("viewer", path); held != 0 {
+			t.Errorf("another caller through the other server: %d held, want the 0 in memory", held)
+		}
+		if held, _ := other.heldCells("secretary", path, HeaderLSN+": "+at); held != 1 {
+			t.Errorf("the writer through the other server: %d held, want 1", held)
+		}
+	})
+
+	t.Run("a browser whose web session keeps the position of its write", func(t *testing.T) {
+		const code = "HN.HBT.A.2"
+		f.planApprovedAPI(code)
+		b := f.browser("")
+		b.login("secretary", testPassword)
+		b.f = &other // the figures of HN.HBT.A in the other server's memory
+		if body := b.send("GET", "/", nil).Body.String(); strings.Contains(body, "(2/2)") {
+			t.Fatalf("the dashboard through the other server shows both cells held before the write")
+		}
+		before, _ := other.heldCells("viewer", path)
+		b.f = f
+		if res := b.step(code, f.congressOf(code).Version, map[string][]string{"status": {"held"}, "held_date": {"2020-03-21"}}); res.Code != http.StatusSeeOther {
+			t.Fatalf("held from the page: %d %s", res.Code, res.Body)
+		}
+		if held, _ := other.heldCells("viewer", path); held != before {
+			t.Errorf("another caller through the other server: %d held, want the %d in memory", held, before)
+		}
+		b.f = &other
+		if body := b.send("GET", "/", nil).Body.String(); !strings.Contains(body, "(2/2)") {
+			t.Errorf("the dashboard through the other server does not show both cells held: %s", body)
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/lsn"
 	"github.com/daihoi/daihoi/internal/store"
 	"github.com/daihoi/daihoi/internal/testdb"
 )
@@ -97,7 +98,7 @@ func TestReadsFromAReplica(t *testing.T) {
 		if at == "" {
 			t.Fatalf("the answer to a write has no %s", HeaderLSN)
 		}
-		rep.WaitReplayed(t, at)
+		rep.WaitReplayed(t, logPart(t, at))
 		untilOnReplica(t, func() {
 			if got := cells(t, "HN.HBT.A", at); got != "1/2" {
 				t.Errorf("cells held %s, want 1/2", got)
@@ -107,11 +108,7 @@ func TestReadsFromAReplica(t *testing.T) {
 
 	t.Run("a page's write is kept in the web session and read back from the replica", func(t *testing.T) {
 		code := "HN.HBT.A.2"
-		if res := f.do("POST", "/api/v1/units/"+code+"/milestones/congress_plan", f.tokens["board"], `{"done_on":"2020-01-10"}`); res.Code != http.StatusOK {
-			t.Fatalf("approve: %d %s", res.Code, res.Body)
-		}
-		f.patchStep("secretary", code, `"status":"preparing",`, http.StatusOK)
-		f.patchStep("secretary", code, `"status":"plan_approved",`, http.StatusOK)
+		f.planApprovedAPI(code)
 		b := f.browser("")
 		b.login("secretary", testPassword)
 		if res := b.step(code, f.congressOf(code).Version, map[string][]string{"status": {"held"}, "held_date": {"2020-03-12"}}); res.Code != http.StatusSeeOther {
@@ -125,7 +122,7 @@ func TestReadsFromAReplica(t *testing.T) {
 		if at == "" {
 			t.Fatal("the web session keeps no position of the write")
 		}
-		rep.WaitReplayed(t, at)
+		rep.WaitReplayed(t, logPart(t, at))
 		untilOnReplica(t, func() {
 			if body := b.send("GET", "/", nil).Body.String(); !strings.Contains(body, "(2/2)") {
 				t.Errorf("the dashboard does not show both cells held: %s", body)
@@ -181,7 +178,7 @@ func TestReadsFromAReplica(t *testing.T) {
 			}
 		})
 		query(t, `SELECT pg_wal_replay_resume()`)
-		rep.WaitReplayed(t, at)
+		rep.WaitReplayed(t, logPart(t, at))
 		untilOnReplica(t, func() {
 			if got := cells(t, "HN.HBT.A", "0/0"); got != "2/3" {
 				t.Errorf("cells held %s, want 2/3", got)
@@ -204,7 +201,7 @@ func TestReadsFromAReplica(t *testing.T) {
 	})
 
 	t.Run("a malformed position is refused", func(t *testing.T) {
-		for _, bad := range []string{"16", "x/y", "1/2/3", "123456789/0", "0/-1"} {
+		for _, bad := range []string{"16", "x/y", "1/2/3", "123456789/0", "0/-1", "0/0@", "0/0@-1", "0/0@x", "@5"} {
 			res := f.do("GET", "/api/v1/units/HN.HBT.A/progress", f.tokens["board"], "", HeaderLSN+": "+bad)
 			if res.Code != http.StatusUnprocessableEntity {
 				t.Errorf("%q: %d %s", bad, res.Code, res.Body)
@@ -237,4 +234,14 @@ func TestReadsFromAReplica(t *testing.T) {
 			t.Errorf("the stopped replica is taken as usable: %+v", r)
 		}
 	})
+}
+
+// logPart returns the log position of a position the server returned.
+func logPart(t *testing.T, at string) string {
+	t.Helper()
+	p, err := lsn.ParsePosition(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.LSN.String()
 }
