@@ -494,10 +494,16 @@ func syncRollups(ctx context.Context, tx *txn, roundID int64, days bool) (domain
 	return d.Add(dd), err
 }
 
-// papersMissingOf is SQL: the congress of the alias c, of a unit of the
-// alias u, lacks a required paper as its papers stand (the rule of
+// papersMissing is SQL: the congress in round of the unit unit, of kind
+// kind (SQL each), lacks a required paper as its papers stand (the rule of
 // congress_papers_missing): what its mark papers_missing must say.
-const papersMissingOf = `EXISTS (SELECT 1 FROM congress_papers_missing(c.round_id, c.unit_id, u.kind))`
+func papersMissing(round, unit, kind string) string {
+	return `EXISTS (SELECT 1 FROM congress_papers_missing(` + round + `, ` + unit + `, ` + kind + `))`
+}
+
+// papersMissingOf is papersMissing for the congress of the alias c, of a
+// unit of the alias u.
+var papersMissingOf = papersMissing("c.round_id", "c.unit_id", "u.kind")
 
 // papersMarkSuspects returns the units of round whose congress's mark of
 // missing papers differs from what its papers say, read before the

@@ -15,14 +15,14 @@ import (
 
 // ensureRoundRows gives every active unit of the subtree at subtreePath
 // ("" for the whole tree) its congress in round, with the deadline in force
-// from the rules (missing papers when its kind requires any), and the
+// from the rules (marked missing papers as papersMissing says), and the
 // milestones of its kind, when it does not have them yet. It is set-based
 // (two INSERT ... SELECT), leaves existing rows alone (call
 // refreshDeadlines after a move) and leaves the rollups alone: the caller
 // adjusts or recomputes them.
 func ensureRoundRows(ctx context.Context, tx *txn, roundID int64, subtreePath string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO congresses (round_id, unit_id, deadline, papers_missing)
-		SELECT $1, u.id, `+bestRuleDeadline+`, EXISTS (SELECT 1 FROM required_papers_of($1, u.kind)) FROM units u
+		SELECT $1, u.id, `+bestRuleDeadline+`, `+papersMissing("$1", "u.id", "u.kind")+` FROM units u
 		WHERE u.active AND ($2 = '' OR u.path <@ $2::ltree)
 		ON CONFLICT (round_id, unit_id) DO NOTHING`, roundID, subtreePath)
 	if err != nil {
