@@ -30,7 +30,7 @@ func TestProgressCacheReadsAfterTheCallersLogPosition(t *testing.T) {
 		t.Fatalf("before: %d held", got)
 	}
 	f.hold("HN.HBT.VT.C1", "2020-02-20") // the services called directly: not noted as a write of a request
-	at, err := store.New(f.db).LogPosition(f.ctx)
+	at, _, err := store.New(f.db).ReadPosition(f.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

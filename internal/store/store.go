@@ -324,16 +324,6 @@ func (s *Store) ReadPosition(ctx context.Context) (lsn.LSN, lsn.Snapshot, error)
 	return at.LSN, at.Snapshot, nil
 }
 
-// LogPosition returns the primary's log insert position: a read made after
-// it sees every write committed before the position was reached.
-func (s *Store) LogPosition(ctx context.Context) (lsn.LSN, error) {
-	var at lsn.LSN
-	if err := s.db.GetContext(ctx, &at, `SELECT pg_current_wal_insert_lsn()`); err != nil {
-		return 0, fmt.Errorf("store: log position: %w", err)
-	}
-	return at, nil
-}
-
 // commit commits the transaction; with track, it returns the
 // transaction's id when it wrote anything (0 when not): known when a
 // statement that wrote said it (t.xact), else asked first.
