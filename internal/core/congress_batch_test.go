@@ -6,13 +6,16 @@ import (
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/lsn"
 )
 
 // Status updates sent at the same moment share transactions, yet each is
 // decided on its own: a refused one (a stale version, an unknown unit, two
 // updates of one congress from the same version) fails alone and writes
-// nothing, the others are written with their audit rows and rollups.
-// There are more senders than the pool has connections.
+// nothing, the others are written with their audit rows and rollups, and
+// each sender written for is told the transaction that wrote (committed),
+// for reading its write through any process. There are more senders than
+// the pool has connections.
 func TestStatusUpdatesSentTogetherEachGetTheirOwnOutcome(t *testing.T) {
 	f := newFixture(t)
 	f.createRound2020()
@@ -39,14 +42,17 @@ func TestStatusUpdatesSentTogetherEachGetTheirOwnOutcome(t *testing.T) {
 	sends[0].version-- // a stale version of all[1]
 	sends[0].want = domain.EConflict
 	results := make([]error, len(sends))
+	callers := make([]*lsn.Caller, len(sends))
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for i, s := range sends {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			ctx, caller := lsn.TrackOnPrimary(f.ctx)
+			callers[i] = caller
 			<-start
-			_, results[i] = f.svc.UpdateCongress(f.ctx, sys, s.code, 0, domain.CongressPatch{Version: s.version,
+			_, results[i] = f.svc.UpdateCongress(ctx, sys, s.code, 0, domain.CongressPatch{Version: s.version,
 				Status: strp("held"), HeldDate: strp("2020-03-12")})
 		}()
 	}
@@ -70,6 +76,16 @@ func TestStatusUpdatesSentTogetherEachGetTheirOwnOutcome(t *testing.T) {
 			}
 		default:
 			wantCode(t, err, s.want)
+		}
+	}
+	for i, s := range sends {
+		if results[i] != nil {
+			continue
+		}
+		var status string
+		xact := callers[i].Latest().Xact
+		if err := f.db.Get(&status, `SELECT coalesce(pg_xact_status($1::text::xid8), 'none')`, fmt.Sprint(xact)); err != nil || status != "committed" {
+			t.Errorf("%s: its sender was told transaction %d, %s (%v); want a committed one", s.code, xact, status, err)
 		}
 	}
 	if won != 1 || stale != 1 {
