@@ -139,8 +139,10 @@ type Figures struct {
 	// MaxRSS is the largest resident set of the server processes sampled
 	// every 100 ms, HWM the largest peak the kernel recorded (kB).
 	MaxRSS, HWM int64
-	// PgBenchTPS is pgbench's TPC-B-like tps on the same cluster (0: not run).
+	// PgBenchTPS is pgbench's TPC-B-like tps on the same cluster (0: not
+	// run), PgBenchCPU the machine's CPU use during its timed run.
 	PgBenchTPS float64
+	PgBenchCPU CPUUse
 	// PastRoot and PastDistrict time progress reads of PastDay (?as_of=).
 	PastRoot, PastDistrict Latency
 	PastDay                string
@@ -156,6 +158,8 @@ type Figures struct {
 	Clients       int
 	UpdateElapsed time.Duration
 	UpdateLatency Latency
+	// UpdateCPU is the machine's CPU use during the timed updates.
+	UpdateCPU CPUUse
 	// DriftAfter is the rollup rows wrong after the updates (should be 0).
 	DriftAfter int
 
@@ -305,11 +309,11 @@ func Run(ctx context.Context, db *sqlx.DB, o Options, w io.Writer) (Figures, err
 		// machine's speed drifts in minutes.
 		if o.PgBench.URL != "" {
 			fmt.Fprintf(w, "pgbench, %d clients, %v after %v untimed\n", o.PgBench.Clients, o.PgBench.Duration, pgBenchWarmUp)
-			tps, err := runPgBench(ctx, o.PgBench)
+			tps, cpu, err := runPgBench(ctx, o.PgBench)
 			if err != nil {
 				return err
 			}
-			f.PgBenchTPS = tps
+			f.PgBenchTPS, f.PgBenchCPU = tps, cpu
 			fmt.Fprintf(w, "pgbench: %.0f tps\n", tps)
 		}
 		return nil
@@ -545,6 +549,7 @@ func measureUpdates(ctx context.Context, c *client, st *store.Store, roundID int
 	lat := make([]time.Duration, len(codes))
 	var failed atomic.Int64
 	var refusal sync.Once
+	cpu := readCPU()
 	start := time.Now()
 	err = parallel(clients, len(codes), func(i int) error {
 		body := fmt.Sprintf(`{"status":"held","held_date":%q,"version":%d}`, held, versions[i])
@@ -562,6 +567,7 @@ func measureUpdates(ctx context.Context, c *client, st *store.Store, roundID int
 		return nil
 	})
 	f.UpdateElapsed = time.Since(start)
+	f.UpdateCPU = cpuUse(cpu, readCPU(), len(codes))
 	if err != nil {
 		return err
 	}
@@ -700,6 +706,7 @@ func (f Figures) Print(w io.Writer) {
 	fmt.Fprintln(tw, "measure\tresult\ttarget\t")
 	fmt.Fprintln(tw, "-------\t------\t------\t")
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+	us := func(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 	verdict := func(ok bool) string {
 		if ok {
 			return "met"
@@ -711,6 +718,9 @@ func (f Figures) Print(w io.Writer) {
 		ms(f.Healthz.P50), ms(f.Healthz.P99))
 	if f.PgBenchTPS > 0 {
 		fmt.Fprintf(tw, "FLOOR pgbench TPC-B-like, same cluster\t%.0f tps\t\t\n", f.PgBenchTPS)
+		if f.PgBenchCPU.N > 0 {
+			fmt.Fprintf(tw, "FLOOR machine CPU per pgbench transaction (cores idle)\t%s (%.0f %%)\t\t\n", us(f.PgBenchCPU.PerTx()), 100*f.PgBenchCPU.Idle)
+		}
 	}
 	fmt.Fprintf(tw, "whole consistency check, figures by day included (median of %d)\t%s\t\t\n", len(f.CheckRuns), ms(f.Check))
 	fmt.Fprintf(tw, "full recompute of the rollups (median of %d)\t%s\t\t\n", len(f.RecomputeRuns), ms(f.Recompute))
@@ -739,6 +749,12 @@ func (f Figures) Print(w io.Writer) {
 		f.UpdateErrors, f.UpdatesPerSecond(), TargetUpdates, verdict(f.UpdatesPerSecond() >= TargetUpdates && f.UpdateErrors == 0))
 	if f.PgBenchTPS > 0 {
 		fmt.Fprintf(tw, "updates/s ÷ pgbench tps\t%.2f\t≥ %.1f %s\t\n", f.UpdatesPerTPS(), TargetUpdatesPerTPS, verdict(f.UpdatesPerTPS() >= TargetUpdatesPerTPS))
+	}
+	if f.UpdateCPU.N > 0 {
+		fmt.Fprintf(tw, "machine CPU per status update (cores idle)\t%s (%.0f %%)\t\t\n", us(f.UpdateCPU.PerTx()), 100*f.UpdateCPU.Idle)
+	}
+	if b := f.CPUBound(); b > 0 {
+		fmt.Fprintf(tw, "the ratio with every core busy: CPU per pgbench transaction ÷ CPU per update\t%.2f\t\t\n", b)
 	}
 	fmt.Fprintf(tw, "update latency p50 / p99\t%s / %s\t\t\n", ms(f.UpdateLatency.P50), ms(f.UpdateLatency.P99))
 	fmt.Fprintf(tw, "rollup rows wrong before / after the updates\t%d / %d\t0 %s\t\n", f.Drift, f.DriftAfter, verdict(f.Drift == 0 && f.DriftAfter == 0))

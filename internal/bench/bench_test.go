@@ -85,6 +85,15 @@ func TestRunOnASmallTree(t *testing.T) {
 	if f.PgBenchTPS <= 0 || f.UpdatesPerTPS() <= 0 {
 		t.Errorf("pgbench: %.0f tps, updates/tps %.2f", f.PgBenchTPS, f.UpdatesPerTPS())
 	}
+	// The machine's CPU during the updates and pgbench's timed run.
+	for name, u := range map[string]bench.CPUUse{"updates": f.UpdateCPU, "pgbench": f.PgBenchCPU} {
+		if u.Busy <= 0 || u.N <= 0 || u.Idle < 0 || u.Idle > 1 {
+			t.Errorf("CPU of the %s: %+v", name, u)
+		}
+	}
+	if f.UpdateCPU.N != f.Updates || f.CPUBound() <= 0 {
+		t.Errorf("CPU of %d updates counted for %d; bound %.2f", f.Updates, f.UpdateCPU.N, f.CPUBound())
+	}
 	if len(f.Search) != 3 || f.SearchAll.N != 60 {
 		t.Errorf("search: %+v, %d timed", f.Search, f.SearchAll.N)
 	}

@@ -138,7 +138,10 @@ type PgBench struct {
 	Duration       time.Duration
 }
 
-var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+var (
+	tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+	txLine  = regexp.MustCompile(`number of transactions actually processed: ([0-9]+)`)
+)
 
 // initPgBench creates and fills pgbench's tables.
 func initPgBench(ctx context.Context, p PgBench) error {
@@ -156,28 +159,38 @@ const pgBenchWarmUp = 2 * time.Second
 
 // runPgBench runs pgbench's default TPC-B-like script on the tables of
 // initPgBench, for pgBenchWarmUp and then for p.Duration, returning the
-// transactions per second of the second run.
-func runPgBench(ctx context.Context, p PgBench) (float64, error) {
-	if _, err := pgBenchFor(ctx, p, pgBenchWarmUp); err != nil {
-		return 0, err
+// transactions per second of the second run and the machine's CPU use
+// while it ran.
+func runPgBench(ctx context.Context, p PgBench) (float64, CPUUse, error) {
+	if _, _, err := pgBenchFor(ctx, p, pgBenchWarmUp); err != nil {
+		return 0, CPUUse{}, err
 	}
-	return pgBenchFor(ctx, p, p.Duration)
+	from := readCPU()
+	tps, n, err := pgBenchFor(ctx, p, p.Duration)
+	if err != nil {
+		return 0, CPUUse{}, err
+	}
+	return tps, cpuUse(from, readCPU(), n), nil
 }
 
 // pgBenchFor runs pgbench's default script for d (whole seconds, at least
-// one) and returns its transactions per second.
-func pgBenchFor(ctx context.Context, p PgBench, d time.Duration) (float64, error) {
+// one) and returns its transactions per second and how many it made.
+func pgBenchFor(ctx context.Context, p PgBench, d time.Duration) (tps float64, n int, err error) {
 	bin := filepath.Join(p.BinDir, "pgbench")
 	secs := max(1, int(d.Round(time.Second)/time.Second))
 	clients := max(1, p.Clients)
 	out, err := exec.CommandContext(ctx, bin, "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(2, clients)),
 		"-T", strconv.Itoa(secs), p.URL).CombinedOutput()
 	if err != nil {
-		return 0, fmt.Errorf("bench: pgbench: %w: %s", err, out)
+		return 0, 0, fmt.Errorf("bench: pgbench: %w: %s", err, out)
 	}
-	m := tpsLine.FindSubmatch(out)
-	if m == nil {
-		return 0, fmt.Errorf("bench: pgbench printed no tps: %s", out)
+	m, c := tpsLine.FindSubmatch(out), txLine.FindSubmatch(out)
+	if m == nil || c == nil {
+		return 0, 0, fmt.Errorf("bench: pgbench printed no tps or count: %s", out)
 	}
-	return strconv.ParseFloat(string(m[1]), 64)
+	if tps, err = strconv.ParseFloat(string(m[1]), 64); err != nil {
+		return 0, 0, err
+	}
+	n, err = strconv.Atoi(string(c[1]))
+	return tps, n, err
 }
