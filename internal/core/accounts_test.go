@@ -3,6 +3,7 @@ package core_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -224,5 +225,89 @@ func TestTheListOffersOnlyTheActionsAllowed(t *testing.T) {
 				t.Errorf("bithu offers %+v, want everything", u)
 			}
 		}
+	}
+}
+
+// An admin of a subtree does not take away the last role of an account: the
+// account would drop out of their reach, active and with its password, and
+// only an admin of a root unit could then deactivate it. They are told to
+// deactivate it instead (or give the new role first), the admin page offers
+// no such revoke, and a refusal writes nothing. Whoever manages accounts
+// without a role (an admin of a root unit, the system) may.
+func TestTheLastRoleOfAnAccountStaysWithinItsAdminsReach(t *testing.T) {
+	f := newFixture(t)
+	sys := domain.SystemPrincipal()
+	admin := f.as("quantri") // admin of HN.HBT
+	view := func(p domain.Principal, username string) domain.AccountView {
+		t.Helper()
+		users, err := f.svc.Users(f.ctx, p)
+		wantCode(t, err, "")
+		for _, u := range users {
+			if u.Username == username {
+				return u
+			}
+		}
+		t.Fatalf("%s not listed for %s", username, p.User.Username)
+		return domain.AccountView{}
+	}
+	withRoles := func(username string, units ...string) {
+		t.Helper()
+		f.user(username)
+		for _, u := range units {
+			if err := f.svc.Grant(f.ctx, sys, username, "viewer", u); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	t.Run("an admin of a subtree is refused the last role and told what to do", func(t *testing.T) {
+		withRoles("dathoi", "HN.HBT.BM")
+		if v := view(admin, "dathoi"); v.MayRevoke[0] || !v.MayDeactivate {
+			t.Errorf("offers: revoke %v, deactivate %v; want no revoke, a deactivation", v.MayRevoke, v.MayDeactivate)
+		}
+		before := f.accountDigest("dathoi")
+		err := f.svc.Revoke(f.ctx, admin, "dathoi", "viewer", "HN.HBT.BM")
+		wantCode(t, err, domain.EConflict)
+		if de := domain.AsError(err); de == nil || !strings.Contains(de.Message.VI, "vai trò cuối cùng") || !strings.Contains(de.Message.VI, "ngừng tài khoản") || !strings.Contains(de.Message.EN, "deactivate the account") {
+			t.Errorf("refusal %v; want it to name the last role and the deactivation", err)
+		}
+		if f.accountDigest("dathoi") != before {
+			t.Error("a refused revoke wrote")
+		}
+		wantCode(t, f.svc.SetUserActive(f.ctx, admin, "dathoi", false), "")
+		if v := view(admin, "dathoi"); v.Active {
+			t.Error("the account is still active")
+		}
+	})
+	t.Run("one of two roles may go, then not the other", func(t *testing.T) {
+		withRoles("chuyencongtac", "HN.HBT.BM", "HN.HBT.QM")
+		if v := view(admin, "chuyencongtac"); !v.MayRevoke[0] || !v.MayRevoke[1] {
+			t.Errorf("offers: revoke %v; want both", v.MayRevoke)
+		}
+		wantCode(t, f.svc.Revoke(f.ctx, admin, "chuyencongtac", "viewer", "HN.HBT.BM"), "")
+		if v := view(admin, "chuyencongtac"); len(v.MayRevoke) != 1 || v.MayRevoke[0] {
+			t.Errorf("offers: revoke %v; want the last one refused", v.MayRevoke)
+		}
+		wantCode(t, f.svc.Revoke(f.ctx, admin, "chuyencongtac", "viewer", "HN.HBT.QM"), domain.EConflict)
+		t.Run("moved: the new role first, then the old one", func(t *testing.T) {
+			wantCode(t, f.svc.Grant(f.ctx, admin, "chuyencongtac", "secretary", "HN.HBT.VT"), "")
+			wantCode(t, f.svc.Revoke(f.ctx, admin, "chuyencongtac", "viewer", "HN.HBT.QM"), "")
+		})
+	})
+	for _, by := range []struct {
+		name string
+		p    func() domain.Principal
+	}{
+		{"an admin of a root unit", f.rootAdmin},
+		{"the system", func() domain.Principal { return sys }},
+	} {
+		t.Run(by.name+" takes the last role away", func(t *testing.T) {
+			username := "mot" + strings.ReplaceAll(by.name, " ", "")[:6]
+			withRoles(username, "HN.HBT.BM")
+			wantCode(t, f.svc.Revoke(f.ctx, by.p(), username, "viewer", "HN.HBT.BM"), "")
+			if n := f.count("role_assignments r JOIN users u ON u.id = r.user_id WHERE u.username = '" + username + "'"); n != 0 {
+				t.Errorf("%d roles left; want none", n)
+			}
+		})
 	}
 }

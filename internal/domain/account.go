@@ -99,7 +99,12 @@ func (p Principal) MayManage(a Account) bool {
 //   - nobody deactivates the last active admin of a root unit, nor takes
 //     that role away from them (conflict);
 //   - nobody locks themselves out: deactivates their own account or takes
-//     away their own last admin role (conflict).
+//     away their own last admin role (conflict);
+//   - nobody takes away a role that leaves an account they could no
+//     longer manage: the last role of an account, unless p manages
+//     accounts without a role (conflict: deactivate it instead, or give
+//     the new role first). Otherwise an active account with a password
+//     would drop out of its admins' reach.
 func CheckAccount(p Principal, act AccountAction, a Account, g Grant, facts AccountFacts) error {
 	self := !p.System && p.User.ID != 0 && p.User.ID == a.ID
 	if self && (act == AccountPassword || act == AccountEmail || act == AccountLang) {
@@ -127,14 +132,16 @@ func CheckAccount(p Principal, act AccountAction, a Account, g Grant, facts Acco
 		if !holds(a.Grants, g) {
 			return NotFound(RoleText, fmt.Sprintf("%s %s %s", a.Username, g.Role, g.UnitCode))
 		}
-		if g.Role != RoleAdmin {
-			return nil
+		if g.Role == RoleAdmin {
+			if self && countRole(a.Grants, RoleAdmin) == 1 {
+				return lockOut()
+			}
+			if lastRootAdmin(a, g.UnitPath, facts) {
+				return lastAdmin(g.UnitCode)
+			}
 		}
-		if self && countRole(a.Grants, RoleAdmin) == 1 {
-			return lockOut()
-		}
-		if lastRootAdmin(a, g.UnitPath, facts) {
-			return lastAdmin(g.UnitCode)
+		if !p.MayManage(Account{User: a.User, Grants: without(a.Grants, g)}) {
+			return lastRole(a.Username)
 		}
 	case AccountDeactivate:
 		if self {
@@ -164,6 +171,17 @@ func holds(grants []Grant, g Grant) bool {
 	return false
 }
 
+// without returns grants but g.
+func without(grants []Grant, g Grant) []Grant {
+	out := make([]Grant, 0, len(grants))
+	for _, h := range grants {
+		if h.Role != g.Role || h.UnitPath != g.UnitPath {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
 func countRole(grants []Grant, r Role) int {
 	n := 0
 	for _, g := range grants {
@@ -177,6 +195,11 @@ func countRole(grants []Grant, r Role) int {
 func lockOut() error {
 	return Conflict("Bạn không thể tự khóa mình: không tự ngừng tài khoản của mình hay bỏ quyền quản trị cuối cùng của mình",
 		"You cannot lock yourself out: neither deactivate your own account nor give up your last admin role")
+}
+
+func lastRole(username string) error {
+	return Conflict(fmt.Sprintf("Đây là vai trò cuối cùng của %s: không còn vai trò nào, tài khoản chỉ quản trị viên của đơn vị gốc quản lý được. Nếu người này thôi công tác, hãy ngừng tài khoản; nếu chuyển công tác, hãy giao vai trò mới trước", username),
+		fmt.Sprintf("This is %s's last role: without any, only an admin of a root unit could manage the account. If the person has left, deactivate the account; if they moved, give the new role first", username))
 }
 
 func lastAdmin(code string) error {
