@@ -102,6 +102,53 @@ func TestTheAdminPageOffersOnlyAllowedActions(t *testing.T) {
 	}
 }
 
+// An admin of a district is offered no revoke of an account's last role,
+// only its deactivation; a revoke posted anyway is refused with the reason
+// and writes nothing. With a second role, either may go.
+func TestASubtreeAdminIsOfferedNoRevokeOfTheLastRole(t *testing.T) {
+	f := newFixture(t, Options{})
+	ctx := context.Background()
+	if _, err := f.svc.CreateUser(ctx, system, core.UserInput{Username: "subadmin", FullName: "Quản trị quận", Password: testPassword}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.Grant(ctx, system, "subadmin", "admin", "HN.HBT"); err != nil {
+		t.Fatal(err)
+	}
+	b, post := f.signedIn("subadmin", testPassword)
+	card := func() string {
+		t.Helper()
+		page := b.send("GET", "/admin/users", nil).Body.String()
+		i := strings.Index(page, `id="user-secretary"`)
+		if i < 0 {
+			t.Fatalf("no card of the secretary: %s", page)
+		}
+		c := page[i:]
+		if j := strings.Index(c[1:], `<li class="card"`); j >= 0 {
+			c = c[:j+1]
+		}
+		return c
+	}
+	if c := card(); strings.Contains(c, "/admin/users/secretary/revoke") || !strings.Contains(c, "/admin/users/secretary/active") {
+		t.Errorf("the card of an account with one role: %s", c)
+	}
+	_, audits := f.counts()
+	post("/admin/users/secretary/revoke", url.Values{"role": {"secretary"}, "unit": {"HN.HBT.A"}})
+	page := b.send("GET", "/admin/users", nil).Body.String()
+	if !strings.Contains(page, `class="flash`) || !strings.Contains(page, "vai trò cuối cùng") {
+		t.Errorf("no reason given: %s", page)
+	}
+	if _, after := f.counts(); after != audits {
+		t.Errorf("%d writes audited, want none", after-audits)
+	}
+	if f.browser("").login("secretary", testPassword).Code != http.StatusSeeOther {
+		t.Error("the secretary no longer signs in")
+	}
+	post("/admin/users/secretary/grant", url.Values{"role": {"viewer"}, "unit": {"HN.HBT.B"}})
+	if c := card(); strings.Count(c, "/admin/users/secretary/revoke") != 2 {
+		t.Errorf("with two roles, %d revokes offered, want 2: %s", strings.Count(c, "/admin/users/secretary/revoke"), c)
+	}
+}
+
 // A password change (one's own, or a reset by an admin) ends the user's
 // other web sessions and revokes their API tokens; the session that changed
 // it stays signed in.
