@@ -30,19 +30,26 @@ func (f *fixture) signedIn(username, password string) (*browser, func(path strin
 	}
 }
 
+// subtreeAdmin creates subadmin, admin of the district HN.HBT, and signs
+// them in (signedIn).
+func (f *fixture) subtreeAdmin() (*browser, func(path string, form url.Values) response) {
+	f.t.Helper()
+	ctx := context.Background()
+	if _, err := f.svc.CreateUser(ctx, system, core.UserInput{Username: "subadmin", FullName: "Quản trị quận", Password: testPassword}); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.svc.Grant(ctx, system, "subadmin", "admin", "HN.HBT"); err != nil {
+		f.t.Fatal(err)
+	}
+	return f.signedIn("subadmin", testPassword)
+}
+
 // The attack of the probe: an admin of a subtree resets the password of
 // the root admin, deactivates and reactivates them, and signs in as them.
 // Every step is refused and writes nothing; the root admin is not listed.
 func TestASubtreeAdminCannotTakeOverTheRootAdmin(t *testing.T) {
 	f := newFixture(t, Options{})
-	ctx := context.Background()
-	if _, err := f.svc.CreateUser(ctx, system, core.UserInput{Username: "subadmin", FullName: "Quản trị quận", Password: testPassword}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.svc.Grant(ctx, system, "subadmin", "admin", "HN.HBT"); err != nil {
-		t.Fatal(err)
-	}
-	b, post := f.signedIn("subadmin", testPassword)
+	b, post := f.subtreeAdmin()
 	_, audits := f.counts()
 	for _, step := range []struct {
 		path string
@@ -107,14 +114,7 @@ func TestTheAdminPageOffersOnlyAllowedActions(t *testing.T) {
 // and writes nothing. With a second role, either may go.
 func TestASubtreeAdminIsOfferedNoRevokeOfTheLastRole(t *testing.T) {
 	f := newFixture(t, Options{})
-	ctx := context.Background()
-	if _, err := f.svc.CreateUser(ctx, system, core.UserInput{Username: "subadmin", FullName: "Quản trị quận", Password: testPassword}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.svc.Grant(ctx, system, "subadmin", "admin", "HN.HBT"); err != nil {
-		t.Fatal(err)
-	}
-	b, post := f.signedIn("subadmin", testPassword)
+	b, post := f.subtreeAdmin()
 	card := func() string {
 		t.Helper()
 		page := b.send("GET", "/admin/users", nil).Body.String()
