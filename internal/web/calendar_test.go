@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -207,5 +208,119 @@ func TestCalendarFeedAndRemindersThroughTheAPI(t *testing.T) {
 		if got := f.do("PUT", "/api/v1/me/reminders", tok, body); got.Code != http.StatusUnprocessableEntity && got.Code != http.StatusBadRequest {
 			t.Errorf("%s: %d %s", body, got.Code, got.Body)
 		}
+	}
+}
+
+// A busy day of a month shows its first events and links to the whole day,
+// in the grid and in the agenda; a calendar of one day shows them all.
+func TestABusyDayShowsItsFirstEventsAndLinksToTheWholeDay(t *testing.T) {
+	april := func(d int) domain.Day { return domain.DayOf(time.Date(2020, 4, d, 0, 0, 0, 0, domain.Location)) }
+	var events []domain.CalendarEvent
+	for i := range 40 {
+		events = append(events, domain.CalendarEvent{Kind: domain.EventCongress, UnitCode: "HN.C" + strconv.Itoa(i), Day: april(16)})
+	}
+	events = append(events, domain.CalendarEvent{Kind: domain.EventCongress, UnitCode: "HN.X", Day: april(20)},
+		domain.CalendarEvent{Kind: domain.EventCongress, UnitCode: "HN.Y", Day: april(20)})
+	cellOf := func(weeks [][]calendarDay, d domain.Day) calendarDay {
+		for _, w := range weeks {
+			for _, c := range w {
+				if c.Day.String() == d.String() {
+					return c
+				}
+			}
+		}
+		t.Fatalf("no cell of %s", d)
+		return calendarDay{}
+	}
+	tests := []struct {
+		name                     string
+		from, to                 domain.Day
+		day                      domain.Day
+		grid, gridMore           int
+		agenda, agendaMore, days int
+	}{
+		{"a month, its busy day", april(1), april(30), april(16), gridPerDay, 40 - gridPerDay, agendaPerDay, 40 - agendaPerDay, 2},
+		{"a month, a quiet day", april(1), april(30), april(20), 2, 0, 2, 0, 2},
+		{"the busy day alone", april(16), april(16), april(16), 40, 0, 40, 0, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var in []domain.CalendarEvent
+			for _, e := range events {
+				if !e.Day.Before(tt.from) && !e.Day.After(tt.to) {
+					in = append(in, e)
+				}
+			}
+			weeks, agenda := calendarView(core.Calendar{From: tt.from, To: tt.to, Events: in}, april(15))
+			if c := cellOf(weeks, tt.day); len(c.Events) != tt.grid || c.More != tt.gridMore {
+				t.Errorf("grid: %d shown, %d more; want %d and %d", len(c.Events), c.More, tt.grid, tt.gridMore)
+			}
+			if len(agenda) != tt.days {
+				t.Fatalf("%d days in the agenda, want %d", len(agenda), tt.days)
+			}
+			for _, a := range agenda {
+				if a.Day.String() == tt.day.String() && (len(a.Events) != tt.agenda || a.More != tt.agendaMore) {
+					t.Errorf("agenda: %d shown, %d more; want %d and %d", len(a.Events), a.More, tt.agenda, tt.agendaMore)
+				}
+			}
+		})
+	}
+}
+
+// On the page, the link under a busy day opens that day's agenda in full,
+// the filters kept, with the days before and after and the way back to the
+// month.
+func TestTheLinkOfABusyDayOpensItsAgenda(t *testing.T) {
+	f := calendarFixture(t) // HN.HBT.A and HN.HBT.A.1 planned on 20/04/2020
+	for _, code := range []string{"HN.HBT.A.2", "HN.HBT.B", "HN.HBT.B.1", "HN.HBT.B.2"} {
+		c, err := f.svc.Congress(context.Background(), system, code, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := "2020-04-20"
+		if _, err := f.svc.UpdateCongress(context.Background(), system, code, 0, domain.CongressPatch{PlannedDate: &day, Version: c.Version}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := f.browser("")
+	b.login("board", testPassword)
+	month := b.send("GET", "/units/HN.HBT/calendar?month=2020-04&kind=congress&view=month", nil)
+	if month.Code != http.StatusOK {
+		t.Fatalf("%d", month.Code)
+	}
+	// The months before and after keep the filters.
+	for _, want := range []string{"?month=2020-03&amp;kind=congress&amp;view=month\"", "?month=2020-05&amp;kind=congress&amp;view=month\"",
+		"calendar.xlsx?month=2020-04&amp;kind=congress&amp;view=month\""} {
+		if !strings.Contains(month.Body.String(), want) {
+			t.Errorf("the month's page lacks %q", want)
+		}
+	}
+	link := regexp.MustCompile(`<a class="cal-more" href="([^"]+)">([^<]+)</a>`).FindStringSubmatch(month.Body.String())
+	if link == nil || html.UnescapeString(link[2]) != "+1 khác" {
+		t.Fatalf("no link to the rest of 20/04 (6 congresses, 5 shown): %v", link)
+	}
+	href := html.UnescapeString(link[1])
+	if want := "/units/HN.HBT/calendar?from=2020-04-20&to=2020-04-20&view=agenda&kind=congress"; href != want {
+		t.Errorf("link %q, want %q", href, want)
+	}
+	day := b.send("GET", href, nil)
+	body := day.Body.String()
+	if day.Code != http.StatusOK || strings.Count(body, `class="cal-item cal-congress`) != 6 || strings.Contains(body, "cal-more") {
+		t.Errorf("the day's agenda: %d, %d congresses, a more link: %v", day.Code, strings.Count(body, `class="cal-item cal-congress`), strings.Contains(body, "cal-more"))
+	}
+	for _, want := range []string{"Thứ Hai 20/04/2020", "from=2020-04-19&amp;to=2020-04-19&amp;kind=congress&amp;view=agenda",
+		"from=2020-04-21&amp;to=2020-04-21&amp;kind=congress&amp;view=agenda", "?month=2020-04&amp;kind=congress\"",
+		`name="from" value="2020-04-20"`, `name="to" value="2020-04-20"`, "calendar.xlsx?from=2020-04-20&amp;to=2020-04-20&amp;kind=congress"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the day's page lacks %q", want)
+		}
+	}
+	res := b.send("GET", "/units/HN.HBT/calendar.xlsx?from=2020-04-20&to=2020-04-20&kind=congress", nil)
+	x, err := excelize.OpenReader(bytes.NewReader(res.Body.Bytes()))
+	if err != nil {
+		t.Fatalf("%d: %v", res.Code, err)
+	}
+	if rows, err := x.GetRows(x.GetSheetList()[0]); err != nil || len(rows) != 7 {
+		t.Errorf("the day's XLSX: %d rows (%v), want a header and 6 congresses", len(rows), err)
 	}
 }

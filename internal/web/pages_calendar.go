@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,39 +22,66 @@ import (
 // asked for), with filters and the conflicts found.
 type calendarPage struct {
 	core.Calendar
-	// Base is the page's path; Query the filters kept in links.
+	// Base is the page's path; Query the filters kept in links, encoded
+	// (a URL type, so that the template keeps its '=' and '&').
 	Base  string
-	Query string
+	Query template.URL
 	// View is "month", "agenda" or "" (both, the screen's width decides).
 	View       string
 	Month      string // the month shown, "04/2020"
 	Prev, Next string // the from of the months before and after
-	Weeks      [][]calendarDay
-	Agenda     []calendarDay
-	Groups     []domain.GroupSummary
+	// OneDay is set when the range is a single day (the page a day's
+	// "more" link opens): its agenda in full, PrevDay and NextDay beside it.
+	OneDay           bool
+	PrevDay, NextDay string
+	// DayQuery is the filters kept in a day's "more" link (not the view).
+	DayQuery template.URL
+	Weeks    [][]calendarDay
+	Agenda   []calendarDay
+	Groups   []domain.GroupSummary
 	// UnitCode is the unit whose calendar it is ("" for a group's).
 	UnitCode string
 }
 
-// calendarDay is a day of the calendar with its events.
+// calendarDay is a day of the calendar with its events, and how many more
+// it has than are shown (More: the day's own page shows them all).
 type calendarDay struct {
 	Day     domain.Day
 	InMonth bool
 	Today   bool
 	Events  []domain.CalendarEvent
+	More    int
 }
 
+// A month of a province or of the nation holds thousands of congresses: a
+// day of its grid shows the first gridPerDay events, a day of its agenda the
+// first agendaPerDay, each with a link to the whole day. A calendar of one
+// day shows all of its events.
+const (
+	gridPerDay   = 5
+	agendaPerDay = 30
+)
+
 // calendarView lays cal out: the weeks of its month (Monday first) and its
-// days with events.
+// days with events, each day's events cut as said above.
 func calendarView(cal core.Calendar, today domain.Day) ([][]calendarDay, []calendarDay) {
 	byDay := map[string][]domain.CalendarEvent{}
 	for _, e := range cal.Events {
 		byDay[e.Day.String()] = append(byDay[e.Day.String()], e)
 	}
+	oneDay := cal.From.String() == cal.To.String()
+	day := func(d domain.Day, in bool, limit int) calendarDay {
+		evs := byDay[d.String()]
+		cd := calendarDay{Day: d, InMonth: in, Today: d == today, Events: evs}
+		if !oneDay && len(evs) > limit {
+			cd.Events, cd.More = evs[:limit], len(evs)-limit
+		}
+		return cd
+	}
 	var agenda []calendarDay
 	for d := cal.From; !d.After(cal.To); d = d.AddDays(1) {
-		if evs := byDay[d.String()]; len(evs) > 0 {
-			agenda = append(agenda, calendarDay{Day: d, InMonth: true, Today: d == today, Events: evs})
+		if len(byDay[d.String()]) > 0 {
+			agenda = append(agenda, day(d, true, agendaPerDay))
 		}
 	}
 	first := cal.From
@@ -68,7 +96,7 @@ func calendarView(cal core.Calendar, today domain.Day) ([][]calendarDay, []calen
 			weeks = append(weeks, nil)
 		}
 		in := !d.Before(cal.From) && !d.After(cal.To)
-		weeks[len(weeks)-1] = append(weeks[len(weeks)-1], calendarDay{Day: d, InMonth: in, Today: d == today, Events: byDay[d.String()]})
+		weeks[len(weeks)-1] = append(weeks[len(weeks)-1], day(d, in, gridPerDay))
 	}
 	return weeks, agenda
 }
@@ -142,7 +170,12 @@ func (s *Server) calendarPage(c echo.Context, group bool) error {
 	if d.View != "" {
 		q.Set("view", d.View)
 	}
-	d.Query = q.Encode()
+	d.Query = template.URL(q.Encode())
+	q.Del("view")
+	d.DayQuery = template.URL(q.Encode())
+	if d.OneDay = d.From.String() == d.To.String(); d.OneDay {
+		d.PrevDay, d.NextDay = d.From.AddDays(-1).String(), d.From.AddDays(1).String()
+	}
 	d.Month = d.From.Time.Format("01/2006")
 	d.Prev = d.From.Time.AddDate(0, -1, 0).Format("2006-01")
 	d.Next = d.From.Time.AddDate(0, 1, 0).Format("2006-01")
