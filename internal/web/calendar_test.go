@@ -289,8 +289,8 @@ func TestTheLinkOfABusyDayOpensItsAgenda(t *testing.T) {
 		t.Fatalf("%d", month.Code)
 	}
 	// The months before and after keep the filters.
-	for _, want := range []string{"?month=2020-03&amp;kind=congress&amp;view=month\"", "?month=2020-05&amp;kind=congress&amp;view=month\"",
-		"calendar.xlsx?month=2020-04&amp;kind=congress&amp;view=month\""} {
+	for _, want := range []string{"?kind=congress&amp;month=2020-03&amp;view=month\"", "?kind=congress&amp;month=2020-05&amp;view=month\"",
+		"calendar.xlsx?from=2020-04-01&amp;kind=congress&amp;to=2020-04-30\""} {
 		if !strings.Contains(month.Body.String(), want) {
 			t.Errorf("the month's page lacks %q", want)
 		}
@@ -300,7 +300,7 @@ func TestTheLinkOfABusyDayOpensItsAgenda(t *testing.T) {
 		t.Fatalf("no link to the rest of 20/04 (6 congresses, 5 shown): %v", link)
 	}
 	href := html.UnescapeString(link[1])
-	if want := "/units/HN.HBT/calendar?from=2020-04-20&to=2020-04-20&view=agenda&kind=congress"; href != want {
+	if want := "/units/HN.HBT/calendar?from=2020-04-20&kind=congress&to=2020-04-20&view=agenda"; href != want {
 		t.Errorf("link %q, want %q", href, want)
 	}
 	day := b.send("GET", href, nil)
@@ -308,9 +308,9 @@ func TestTheLinkOfABusyDayOpensItsAgenda(t *testing.T) {
 	if day.Code != http.StatusOK || strings.Count(body, `class="cal-item cal-congress`) != 6 || strings.Contains(body, "cal-more") {
 		t.Errorf("the day's agenda: %d, %d congresses, a more link: %v", day.Code, strings.Count(body, `class="cal-item cal-congress`), strings.Contains(body, "cal-more"))
 	}
-	for _, want := range []string{"Thứ Hai 20/04/2020", "from=2020-04-19&amp;to=2020-04-19&amp;kind=congress&amp;view=agenda",
-		"from=2020-04-21&amp;to=2020-04-21&amp;kind=congress&amp;view=agenda", "?month=2020-04&amp;kind=congress\"",
-		`name="from" value="2020-04-20"`, `name="to" value="2020-04-20"`, "calendar.xlsx?from=2020-04-20&amp;to=2020-04-20&amp;kind=congress"} {
+	for _, want := range []string{"Thứ Hai 20/04/2020", "?from=2020-04-19&amp;kind=congress&amp;to=2020-04-19&amp;view=agenda\"",
+		"?from=2020-04-21&amp;kind=congress&amp;to=2020-04-21&amp;view=agenda\"", "?kind=congress&amp;month=2020-04\"",
+		`name="from" value="2020-04-20"`, `name="to" value="2020-04-20"`, "calendar.xlsx?from=2020-04-20&amp;kind=congress&amp;to=2020-04-20\""} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the day's page lacks %q", want)
 		}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,35 +21,35 @@ import (
 // asked for), with filters and the conflicts found.
 type calendarPage struct {
 	core.Calendar
-	// Base is the page's path; Query the filters kept in links, encoded
-	// (a URL type, so that the template keeps its '=' and '&').
-	Base  string
-	Query template.URL
+	// Base is the page's path.
+	Base string
 	// View is "month", "agenda" or "" (both, the screen's width decides).
-	View       string
-	Month      string // the month shown, "04/2020"
-	Prev, Next string // the from of the months before and after
+	View  string
+	Month string // the month shown, "04/2020"
 	// OneDay is set when the range is a single day (the page a day's
-	// "more" link opens): its agenda in full, PrevDay and NextDay beside it.
-	OneDay           bool
-	PrevDay, NextDay string
-	// DayQuery is the filters kept in a day's "more" link (not the view).
-	DayQuery template.URL
-	Weeks    [][]calendarDay
-	Agenda   []calendarDay
-	Groups   []domain.GroupSummary
+	// "more" link opens): its agenda in full, with the days around it and
+	// the way back to its month (MonthURL).
+	OneDay bool
+	// PrevURL and NextURL open the months (or, for OneDay, the days)
+	// before and after; XLSXURL downloads what is shown. Every link keeps
+	// the filters.
+	PrevURL, NextURL, XLSXURL, MonthURL string
+	Weeks                               [][]calendarDay
+	Agenda                              []calendarDay
+	Groups                              []domain.GroupSummary
 	// UnitCode is the unit whose calendar it is ("" for a group's).
 	UnitCode string
 }
 
 // calendarDay is a day of the calendar with its events, and how many more
-// it has than are shown (More: the day's own page shows them all).
+// it has than are shown (More), which its own page (MoreURL) shows.
 type calendarDay struct {
 	Day     domain.Day
 	InMonth bool
 	Today   bool
 	Events  []domain.CalendarEvent
 	More    int
+	MoreURL string
 }
 
 // A month of a province or of the nation holds thousands of congresses: a
@@ -160,25 +159,54 @@ func (s *Server) calendarPage(c echo.Context, group bool) error {
 	case "month", "agenda":
 		d.View = v
 	}
-	q := url.Values{}
+	// The links are whole URLs, made here: the template then leaves their
+	// query as it is.
+	filters := url.Values{}
 	if d.Kind != "" {
-		q.Set("kind", string(d.Kind))
+		filters.Set("kind", string(d.Kind))
 	}
 	if d.Group != 0 && !group {
-		q.Set("group", strconv.FormatInt(d.Group, 10))
+		filters.Set("group", strconv.FormatInt(d.Group, 10))
 	}
-	if d.View != "" {
-		q.Set("view", d.View)
-	}
-	d.Query = template.URL(q.Encode())
-	q.Del("view")
-	d.DayQuery = template.URL(q.Encode())
-	if d.OneDay = d.From.String() == d.To.String(); d.OneDay {
-		d.PrevDay, d.NextDay = d.From.AddDays(-1).String(), d.From.AddDays(1).String()
+	link := func(base, view string, set ...string) string {
+		v := url.Values{}
+		for k, vs := range filters {
+			v[k] = vs
+		}
+		if view != "" {
+			v.Set("view", view)
+		}
+		for i := 0; i+1 < len(set); i += 2 {
+			v.Set(set[i], set[i+1])
+		}
+		return base + "?" + v.Encode()
 	}
 	d.Month = d.From.Time.Format("01/2006")
-	d.Prev = d.From.Time.AddDate(0, -1, 0).Format("2006-01")
-	d.Next = d.From.Time.AddDate(0, 1, 0).Format("2006-01")
+	d.OneDay = d.From.String() == d.To.String()
+	if d.OneDay {
+		prev, next := d.From.AddDays(-1).String(), d.From.AddDays(1).String()
+		d.PrevURL = link(d.Base, d.View, "from", prev, "to", prev)
+		d.NextURL = link(d.Base, d.View, "from", next, "to", next)
+		d.MonthURL = link(d.Base, "", "month", d.From.Time.Format("2006-01"))
+	} else {
+		d.PrevURL = link(d.Base, d.View, "month", d.From.Time.AddDate(0, -1, 0).Format("2006-01"))
+		d.NextURL = link(d.Base, d.View, "month", d.From.Time.AddDate(0, 1, 0).Format("2006-01"))
+	}
+	if d.UnitCode != "" {
+		d.XLSXURL = link("/units/"+d.UnitCode+"/calendar.xlsx", "", "from", d.From.String(), "to", d.To.String())
+	}
+	more := func(days []calendarDay) {
+		for i := range days {
+			if days[i].More > 0 {
+				day := days[i].Day.String()
+				days[i].MoreURL = link(d.Base, "agenda", "from", day, "to", day)
+			}
+		}
+	}
+	for _, w := range d.Weeks {
+		more(w)
+	}
+	more(d.Agenda)
 	return s.page(c, http.StatusOK, "calendar.html", &p.User, d)
 }
 
