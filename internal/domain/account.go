@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -162,24 +163,16 @@ func lastRootAdmin(a Account, path string, facts AccountFacts) bool {
 	return IsRootPath(path) && a.Active && facts.Admins[path] <= 1
 }
 
+// sameRole reports whether h and g are the same role on the same unit.
+func sameRole(h, g Grant) bool { return h.Role == g.Role && h.UnitPath == g.UnitPath }
+
 func holds(grants []Grant, g Grant) bool {
-	for _, h := range grants {
-		if h.Role == g.Role && h.UnitPath == g.UnitPath {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(grants, func(h Grant) bool { return sameRole(h, g) })
 }
 
 // without returns grants but g.
 func without(grants []Grant, g Grant) []Grant {
-	out := make([]Grant, 0, len(grants))
-	for _, h := range grants {
-		if h.Role != g.Role || h.UnitPath != g.UnitPath {
-			out = append(out, h)
-		}
-	}
-	return out
+	return slices.DeleteFunc(slices.Clone(grants), func(h Grant) bool { return sameRole(h, g) })
 }
 
 func countRole(grants []Grant, r Role) int {

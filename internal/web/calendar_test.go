@@ -251,9 +251,13 @@ func TestABusyDayShowsItsFirstEventsAndLinksToTheWholeDay(t *testing.T) {
 					in = append(in, e)
 				}
 			}
-			weeks, agenda := calendarView(core.Calendar{From: tt.from, To: tt.to, Events: in}, april(15))
-			if c := cellOf(weeks, tt.day); len(c.Events) != tt.grid || c.More != tt.gridMore {
+			weeks, agenda := calendarView(core.Calendar{From: tt.from, To: tt.to, Events: in}, april(15), func(d domain.Day) string { return "/day/" + d.String() })
+			c := cellOf(weeks, tt.day)
+			if len(c.Events) != tt.grid || c.More != tt.gridMore {
 				t.Errorf("grid: %d shown, %d more; want %d and %d", len(c.Events), c.More, tt.grid, tt.gridMore)
+			}
+			if want := map[bool]string{true: "/day/" + tt.day.String()}[c.More > 0]; c.MoreURL != want {
+				t.Errorf("the day's link %q, want %q", c.MoreURL, want)
 			}
 			if len(agenda) != tt.days {
 				t.Fatalf("%d days in the agenda, want %d", len(agenda), tt.days)

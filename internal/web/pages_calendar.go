@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -61,19 +62,23 @@ const (
 	agendaPerDay = 30
 )
 
+// oneDay reports whether cal is the calendar of a single day.
+func oneDay(cal core.Calendar) bool { return cal.From.String() == cal.To.String() }
+
 // calendarView lays cal out: the weeks of its month (Monday first) and its
-// days with events, each day's events cut as said above.
-func calendarView(cal core.Calendar, today domain.Day) ([][]calendarDay, []calendarDay) {
+// days with events, each day's events cut as said above, with dayURL the
+// page of a day cut.
+func calendarView(cal core.Calendar, today domain.Day, dayURL func(domain.Day) string) ([][]calendarDay, []calendarDay) {
 	byDay := map[string][]domain.CalendarEvent{}
 	for _, e := range cal.Events {
 		byDay[e.Day.String()] = append(byDay[e.Day.String()], e)
 	}
-	oneDay := cal.From.String() == cal.To.String()
+	whole := oneDay(cal)
 	day := func(d domain.Day, in bool, limit int) calendarDay {
 		evs := byDay[d.String()]
 		cd := calendarDay{Day: d, InMonth: in, Today: d == today, Events: evs}
-		if !oneDay && len(evs) > limit {
-			cd.Events, cd.More = evs[:limit], len(evs)-limit
+		if !whole && len(evs) > limit {
+			cd.Events, cd.More, cd.MoreURL = evs[:limit], len(evs)-limit, dayURL(d)
 		}
 		return cd
 	}
@@ -153,8 +158,6 @@ func (s *Server) calendarPage(c echo.Context, group bool) error {
 			d.Groups = gb.Groups
 		}
 	}
-	today := domain.TodayDay(s.svc.Clock())
-	d.Weeks, d.Agenda = calendarView(d.Calendar, today)
 	switch v := c.QueryParam("view"); v {
 	case "month", "agenda":
 		d.View = v
@@ -169,10 +172,7 @@ func (s *Server) calendarPage(c echo.Context, group bool) error {
 		filters.Set("group", strconv.FormatInt(d.Group, 10))
 	}
 	link := func(base, view string, set ...string) string {
-		v := url.Values{}
-		for k, vs := range filters {
-			v[k] = vs
-		}
+		v := maps.Clone(filters)
 		if view != "" {
 			v.Set("view", view)
 		}
@@ -182,8 +182,7 @@ func (s *Server) calendarPage(c echo.Context, group bool) error {
 		return base + "?" + v.Encode()
 	}
 	d.Month = d.From.Time.Format("01/2006")
-	d.OneDay = d.From.String() == d.To.String()
-	if d.OneDay {
+	if d.OneDay = oneDay(d.Calendar); d.OneDay {
 		prev, next := d.From.AddDays(-1).String(), d.From.AddDays(1).String()
 		d.PrevURL = link(d.Base, d.View, "from", prev, "to", prev)
 		d.NextURL = link(d.Base, d.View, "from", next, "to", next)
@@ -195,18 +194,9 @@ func (s *Server) calendarPage(c echo.Context, group bool) error {
 	if d.UnitCode != "" {
 		d.XLSXURL = link("/units/"+d.UnitCode+"/calendar.xlsx", "", "from", d.From.String(), "to", d.To.String())
 	}
-	more := func(days []calendarDay) {
-		for i := range days {
-			if days[i].More > 0 {
-				day := days[i].Day.String()
-				days[i].MoreURL = link(d.Base, "agenda", "from", day, "to", day)
-			}
-		}
-	}
-	for _, w := range d.Weeks {
-		more(w)
-	}
-	more(d.Agenda)
+	d.Weeks, d.Agenda = calendarView(d.Calendar, domain.TodayDay(s.svc.Clock()), func(day domain.Day) string {
+		return link(d.Base, "agenda", "from", day.String(), "to", day.String())
+	})
 	return s.page(c, http.StatusOK, "calendar.html", &p.User, d)
 }
 
