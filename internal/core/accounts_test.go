@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -309,5 +310,42 @@ func TestTheLastRoleOfAnAccountStaysWithinItsAdminsReach(t *testing.T) {
 				t.Errorf("%d roles left; want none", n)
 			}
 		})
+	}
+}
+
+// Revokes of an account's two roles racing from many clients (more than the
+// pool's connections, on the one account) leave exactly one role: each
+// revoke is decided on the roles as they are once the account is locked.
+func TestRacingRevokesLeaveTheLastRole(t *testing.T) {
+	f := newFixture(t)
+	f.db.SetMaxOpenConns(4)
+	sys := domain.SystemPrincipal()
+	admin := f.as("quantri") // admin of HN.HBT
+	f.user("haivaitro")
+	for _, u := range []string{"HN.HBT.BM", "HN.HBT.QM"} {
+		if err := f.svc.Grant(f.ctx, sys, "haivaitro", "viewer", u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	var done, refused atomic.Int32
+	for i := range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			unit := []string{"HN.HBT.BM", "HN.HBT.QM"}[i%2]
+			switch err := f.svc.Revoke(f.ctx, admin, "haivaitro", "viewer", unit); {
+			case err == nil:
+				done.Add(1)
+			case domain.IsCode(err, domain.EConflict) || domain.IsCode(err, domain.ENotFound):
+				refused.Add(1)
+			default:
+				t.Errorf("revoke of %s: %v", unit, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := f.count("role_assignments r JOIN users u ON u.id = r.user_id WHERE u.username = 'haivaitro'"); n != 1 || done.Load() != 1 {
+		t.Errorf("%d roles left after %d revokes done and %d refused; want 1 left, 1 done", n, done.Load(), refused.Load())
 	}
 }
