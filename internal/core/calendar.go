@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -9,8 +10,15 @@ import (
 	"github.com/daihoi/daihoi/internal/store"
 )
 
-// MaxCalendarEvents bounds the events of one calendar.
-const MaxCalendarEvents = 5000
+// A calendar lists at most MaxCalendarEvents events (Options.CalendarMax).
+// A range with more (a month of a province or of the nation) lists the
+// first CalendarPerDay of each of its days (Options.CalendarPerDay), and
+// counts them all; the calendar of one day lists its first
+// MaxCalendarEvents.
+const (
+	MaxCalendarEvents = 5000
+	CalendarPerDay    = 30
+)
 
 // Calendar is the calendar of a unit's subtree over a range of days: its
 // congresses planned and held and its training sessions, day by day, and
@@ -25,12 +33,25 @@ type Calendar struct {
 	// GroupName names the working group of a group's calendar.
 	GroupName string                 `json:"group_name,omitempty"`
 	Events    []domain.CalendarEvent `json:"events"`
+	// Conflicts are those among the events listed: all of them, unless
+	// PerDay cut the days (a day's own calendar then has its own).
 	Conflicts []domain.EventConflict `json:"conflicts"`
-	// Truncated: there were more than MaxCalendarEvents events; narrow the range.
+	// Total counts the events of the range, listed or not; DayTotals those
+	// of each day with an event listed (by YYYY-MM-DD).
+	Total     int            `json:"total"`
+	DayTotals map[string]int `json:"day_totals"`
+	// PerDay is not 0 when the range had more events than a calendar
+	// lists: each day lists its first PerDay.
+	PerDay int `json:"per_day,omitempty"`
+	// Truncated: the calendar of one day had more events than a calendar
+	// lists, and lists the first.
 	Truncated bool `json:"truncated"`
 	// MayPlanSessions: the caller may hold training sessions for the unit.
 	MayPlanSessions bool `json:"may_plan_sessions"`
 }
+
+// OneDay reports whether the calendar is of a single day.
+func (c Calendar) OneDay() bool { return c.From.String() == c.To.String() }
 
 // CalendarInput is a calendar's range and filters as typed: days
 // (dd/mm/yyyy or YYYY-MM-DD; see domain.ReadCalendarQuery), the kind of
@@ -59,13 +80,26 @@ func (s *Service) Calendar(ctx context.Context, p domain.Principal, code string,
 			return Calendar{}, err
 		}
 	}
-	events, conflicts, truncated, err := s.calendarEvents(ctx, id, []string{u.Path}, q, today)
-	if err != nil {
+	cal := Calendar{Unit: domain.UnitRef{Code: u.Code, Name: u.Name, Kind: u.Kind}, RoundID: id, From: q.From, To: q.To,
+		Kind: q.Kind, Group: q.Group, MayPlanSessions: p.Can(domain.ActManage, u.Path)}
+	if err := s.calendarEvents(ctx, &cal, []string{u.Path}, q, today); err != nil {
 		return Calendar{}, err
 	}
-	return Calendar{Unit: domain.UnitRef{Code: u.Code, Name: u.Name, Kind: u.Kind}, RoundID: id, From: q.From, To: q.To,
-		Kind: q.Kind, Group: q.Group, Events: events, Conflicts: conflicts, Truncated: truncated,
-		MayPlanSessions: p.Can(domain.ActManage, u.Path)}, nil
+	return cal, nil
+}
+
+// CalendarFile is Calendar for a file to download: it refuses a range
+// with more events than a calendar lists, since a file that silently
+// lacks some would be read as the whole.
+func (s *Service) CalendarFile(ctx context.Context, p domain.Principal, code string, in CalendarInput) (Calendar, error) {
+	cal, err := s.Calendar(ctx, p, code, in)
+	if err == nil && (cal.PerDay > 0 || cal.Truncated) {
+		limit := s.opts.CalendarMax
+		return Calendar{}, domain.Invalid("to",
+			fmt.Sprintf("Những ngày này có %d sự kiện, nhiều hơn %d sự kiện một tệp chứa được: hãy tải từng ngày, hoặc lịch của một đơn vị nhỏ hơn", cal.Total, limit),
+			fmt.Sprintf("these days hold %d events, more than the %d a file holds: download a day at a time, or a smaller unit's calendar", cal.Total, limit))
+	}
+	return cal, err
 }
 
 // GroupCalendar returns the calendar of the units working group id
@@ -80,12 +114,11 @@ func (s *Service) GroupCalendar(ctx context.Context, p domain.Principal, id int6
 		return Calendar{}, err
 	}
 	q.Group = g.ID
-	events, conflicts, truncated, err := s.calendarEvents(ctx, g.RoundID, []string{g.UnitPath}, q, today)
-	if err != nil {
+	cal := Calendar{Unit: g.Unit, RoundID: g.RoundID, From: q.From, To: q.To, Kind: q.Kind, Group: g.ID, GroupName: g.Name}
+	if err := s.calendarEvents(ctx, &cal, []string{g.UnitPath}, q, today); err != nil {
 		return Calendar{}, err
 	}
-	return Calendar{Unit: g.Unit, RoundID: g.RoundID, From: q.From, To: q.To, Kind: q.Kind, Group: g.ID, GroupName: g.Name,
-		Events: events, Conflicts: conflicts, Truncated: truncated}, nil
+	return cal, nil
 }
 
 // calendarQuery reads in's range and kind as of today (domain.ReadCalendarQuery).
@@ -95,28 +128,33 @@ func (s *Service) calendarQuery(in CalendarInput) (domain.CalendarQuery, domain.
 	return q, today, err
 }
 
-// calendarEvents reads the events of round within roots for q and finds
-// their conflicts (domain.EventConflicts) from who is expected at them.
-func (s *Service) calendarEvents(ctx context.Context, round int64, roots []string, q domain.CalendarQuery, today domain.Day) ([]domain.CalendarEvent, []domain.EventConflict, bool, error) {
-	events, err := s.store.CalendarEvents(ctx, round, roots, q, today, MaxCalendarEvents+1)
+// calendarEvents lists in cal the events of its round within roots for q
+// (at most CalendarMax, or CalendarPerDay a day; see MaxCalendarEvents)
+// and finds their conflicts (domain.EventConflicts) from who is expected
+// at them.
+func (s *Service) calendarEvents(ctx context.Context, cal *Calendar, roots []string, q domain.CalendarQuery, today domain.Day) error {
+	perDay := s.opts.CalendarPerDay
+	if cal.OneDay() {
+		perDay = 0 // a day's own calendar: its first CalendarMax
+	}
+	sl, err := s.store.CalendarEvents(ctx, cal.RoundID, roots, q, today, s.opts.CalendarMax, perDay)
 	if err != nil {
-		return nil, nil, false, err
+		return err
 	}
-	truncated := len(events) > MaxCalendarEvents
-	if truncated {
-		events = events[:MaxCalendarEvents]
-	}
+	cal.Events, cal.Total, cal.DayTotals, cal.PerDay = sl.Events, sl.Total, sl.DayTotals, sl.PerDay
+	cal.Truncated = sl.PerDay == 0 && sl.Total > len(sl.Events)
 	var codes []string
-	for _, e := range events {
+	for _, e := range cal.Events {
 		if e.Kind == domain.EventCongress {
 			codes = append(codes, e.UnitCode)
 		}
 	}
-	pres, err := s.store.Presences(ctx, round, codes)
+	pres, err := s.store.Presences(ctx, cal.RoundID, codes)
 	if err != nil {
-		return nil, nil, false, err
+		return err
 	}
-	return events, domain.EventConflicts(events, pres), truncated, nil
+	cal.Conflicts = domain.EventConflicts(cal.Events, pres)
+	return nil
 }
 
 // MaxSessions bounds a listing of training sessions.

@@ -1,11 +1,14 @@
 package core_test
 
 import (
+	"maps"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/testdb"
 )
 
 // planAt gives the congress of code a planned day, opening time and place, as the system.
@@ -215,5 +218,68 @@ func TestTheWeeklyReportHoldsTheSessionsOfItsWeek(t *testing.T) {
 	s := m.Report.Sessions
 	if len(s) != 1 || s[0].Title != "Tập huấn 2020-04-08" || *s[0].Attended != 40 || len(s[0].Invited) != 1 {
 		t.Errorf("sessions = %+v, want the one of 08/04/2020", s)
+	}
+}
+
+// A calendar lists at most CalendarMax events. A range with more lists the
+// first CalendarPerDay of each day and counts every day's; a day's own
+// calendar lists its first CalendarMax; a file refuses either cut.
+func TestACalendarWithTooManyEventsListsTheFirstOfEachDayAndCountsThemAll(t *testing.T) {
+	f := fixtureWithOptions(t, testdb.New(t), domain.FixedClock(fixtureNow), core.Options{CalendarMax: 4, CalendarPerDay: 2})
+	f.addTree()
+	f.createRound2020()
+	// 20/04: Bạch Mai's congress and its three cells' (its secretary bithu
+	// is expected at all four), and Vĩnh Tuy's cell last; 21/04: Vĩnh Tuy.
+	f.planAt("HN.HBT.BM", "2020-04-20", "08:00", "")
+	f.planAt("HN.HBT.BM.C1", "2020-04-20", "09:00", "")
+	f.planAt("HN.HBT.BM.C2", "2020-04-20", "14:00", "")
+	f.planAt("HN.HBT.BM.C3", "2020-04-20", "19:00", "")
+	f.planAt("HN.HBT.VT.C1", "2020-04-20", "20:00", "")
+	f.planAt("HN.HBT.VT", "2020-04-21", "08:00", "")
+	board := f.as("bantochuc")
+	tests := []struct {
+		name, unit, from, to string
+		events               []string
+		total, perDay        int
+		dayTotals            map[string]int
+		truncated            bool
+		conflicts            int
+	}{
+		{"a month with more events than a calendar lists: the first two of each day", "HN.HBT", "2020-04-01", "2020-04-30",
+			[]string{"HN.HBT.BM", "HN.HBT.BM.C1", "HN.HBT.VT"}, 6, 2, map[string]int{"2020-04-20": 5, "2020-04-21": 1}, false, 1},
+		{"a day with more events than a calendar lists: its first four", "HN.HBT", "2020-04-20", "2020-04-20",
+			[]string{"HN.HBT.BM", "HN.HBT.BM.C1", "HN.HBT.BM.C2", "HN.HBT.BM.C3"}, 5, 0, map[string]int{"2020-04-20": 5}, true, 3},
+		{"a month within the bound: all of it", "HN.HBT.BM", "2020-04-01", "2020-04-30",
+			[]string{"HN.HBT.BM", "HN.HBT.BM.C1", "HN.HBT.BM.C2", "HN.HBT.BM.C3"}, 4, 0, map[string]int{"2020-04-20": 4}, false, 3},
+		{"a month without events", "HN.HBT", "2020-06-01", "2020-06-30", nil, 0, 0, map[string]int{}, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := core.CalendarInput{From: tt.from, To: tt.to}
+			cal, err := f.svc.Calendar(f.ctx, board, tt.unit, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range cal.Events {
+				got = append(got, e.UnitCode)
+			}
+			if strings.Join(got, " ") != strings.Join(tt.events, " ") {
+				t.Errorf("events %v, want %v", got, tt.events)
+			}
+			if cal.Total != tt.total || cal.PerDay != tt.perDay || cal.Truncated != tt.truncated || !maps.Equal(cal.DayTotals, tt.dayTotals) {
+				t.Errorf("total %d, per day %d, truncated %v, day totals %v; want %d, %d, %v, %v",
+					cal.Total, cal.PerDay, cal.Truncated, cal.DayTotals, tt.total, tt.perDay, tt.truncated, tt.dayTotals)
+			}
+			if len(cal.Conflicts) != tt.conflicts {
+				t.Errorf("%d conflicts, want %d (among the events listed)", len(cal.Conflicts), tt.conflicts)
+			}
+			_, err = f.svc.CalendarFile(f.ctx, board, tt.unit, in)
+			if tt.perDay > 0 || tt.truncated {
+				wantField(t, err, "to")
+			} else {
+				wantCode(t, err, "")
+			}
+		})
 	}
 }

@@ -42,6 +42,9 @@ type Options struct {
 	// ReminderDays is how many days ahead the daily reminders look
 	// (DefaultReminderDays when 0).
 	ReminderDays int
+	// CalendarMax and CalendarPerDay bound the events a calendar lists
+	// (MaxCalendarEvents and CalendarPerDay when 0).
+	CalendarMax, CalendarPerDay int
 }
 
 // Service is the set of daihoi's use cases.
@@ -79,6 +82,12 @@ func New(ctx context.Context, st *store.Store, clock domain.Clock, opts Options,
 	}
 	opts.Reports = opts.Reports.withDefaults()
 	opts.SignIn = opts.SignIn.WithDefaults()
+	if opts.CalendarMax <= 0 {
+		opts.CalendarMax = MaxCalendarEvents
+	}
+	if opts.CalendarPerDay <= 0 {
+		opts.CalendarPerDay = CalendarPerDay
+	}
 	if opts.PrincipalTTL == 0 {
 		opts.PrincipalTTL = DefaultPrincipalTTL
 	}

@@ -92,9 +92,11 @@ func (s *Service) CalendarFeed(ctx context.Context, token string) ([]byte, error
 	}
 	if round != 0 && len(roots) > 0 {
 		q := domain.CalendarQuery{From: today.AddDays(-FeedDaysBack), To: today.AddDays(FeedDaysAhead)}
-		if feed.Events, err = s.store.CalendarEvents(ctx, round, roots, q, today, MaxCalendarEvents); err != nil {
+		sl, err := s.store.CalendarEvents(ctx, round, roots, q, today, s.opts.CalendarMax, 0)
+		if err != nil {
 			return nil, err
 		}
+		feed.Events = sl.Events
 	}
 	return icalfeed.Write(feed), nil
 }

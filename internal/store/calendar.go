@@ -11,12 +11,18 @@ import (
 
 // calendarSQL lists the events of round $1 within the subtrees at $2
 // (ltree[]) from $3 to $4, of kind $5 (” for both), within the subtrees of
-// the units working group $8 follows (0: any unit), at most $6: the
-// congresses planned or held on those days (cancelled: a closed unit's
-// planned congress, and a plan whose day was cleared, on that day), and the
-// training sessions held by a unit of the subtrees or inviting one (held
-// once their day is by $7 and their attendance recorded).
+// the units working group $8 follows (0: any unit): the congresses planned
+// or held on those days (cancelled: a closed unit's planned congress, and a
+// plan whose day was cleared, on that day), and the training sessions held
+// by a unit of the subtrees or inviting one (held once their day is by $7
+// and their attendance recorded). Each row counts the events of the range
+// (total) and of its day (day_total). It lists the first $6 of them, or,
+// when there are more and $9 > 0, the first $9 of each day.
 const calendarSQL = `SELECT * FROM (
+	SELECT e.*, row_number() OVER (PARTITION BY day ORDER BY start_time NULLS FIRST, kind, unit_path, key) AS nth,
+		count(*) OVER (PARTITION BY day) AS day_total, count(*) OVER () AS total
+	FROM (
+
 	SELECT 'congress-' || c.round_id || '-' || c.unit_id AS key, 'congress' AS kind,
 		u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind, u.path::text AS unit_path,
 		coalesce(pu.name, '') AS parent_name, u.name AS title,
@@ -41,15 +47,48 @@ const calendarSQL = `SELECT * FROM (
 		AND ($8::bigint = 0 OR EXISTS (SELECT 1 FROM training_session_units tu JOIN units iu ON iu.id = tu.unit_id
 			JOIN work_group_units a ON a.group_id = $8 AND a.round_id = s.round_id JOIN units au ON au.id = a.unit_id
 			WHERE tu.session_id = s.id AND iu.path <@ au.path))
-) e ORDER BY day, start_time NULLS FIRST, kind, unit_path, key LIMIT $6`
+) e
+) r WHERE $9::integer = 0 OR r.total <= $6 OR r.nth <= $9
+ORDER BY day, start_time NULLS FIRST, kind, unit_path, key LIMIT $6`
+
+// CalendarSlice is what CalendarEvents lists of a range, and how many
+// events the range and each of its days have.
+type CalendarSlice struct {
+	Events []domain.CalendarEvent
+	// Total counts the events of the range, listed or not.
+	Total int
+	// DayTotals counts the events, listed or not, of each day with an event
+	// listed, by day (YYYY-MM-DD).
+	DayTotals map[string]int
+	// PerDay is not 0 when the events were too many to list: each day
+	// lists its first PerDay.
+	PerDay int
+}
 
 // CalendarEvents lists the events of round within the subtrees at roots
-// (their paths) for q, day by day, at most limit; sessions are held when
-// their day is by today and their attendance recorded.
-func (s *Store) CalendarEvents(ctx context.Context, roundID int64, roots []string, q domain.CalendarQuery, today domain.Day, limit int) ([]domain.CalendarEvent, error) {
-	out := []domain.CalendarEvent{}
-	if err := s.db.SelectContext(ctx, &out, calendarSQL, roundID, pq.Array(roots), q.From, q.To, string(q.Kind), limit, today, q.Group); err != nil {
-		return nil, fmt.Errorf("store: calendar: %w", err)
+// (their paths) for q, day by day (see calendarSQL); sessions are held when
+// their day is by today and their attendance recorded. It lists at most
+// limit; when the range holds more and perDay > 0, it lists the first
+// perDay of each day instead (in one query; a day's order is the order of
+// the list).
+func (s *Store) CalendarEvents(ctx context.Context, roundID int64, roots []string, q domain.CalendarQuery, today domain.Day, limit, perDay int) (CalendarSlice, error) {
+	var rows []struct {
+		domain.CalendarEvent
+		Nth      int `db:"nth"`
+		DayTotal int `db:"day_total"`
+		Total    int `db:"total"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, calendarSQL, roundID, pq.Array(roots), q.From, q.To, string(q.Kind), limit, today, q.Group, max(perDay, 0)); err != nil {
+		return CalendarSlice{}, fmt.Errorf("store: calendar: %w", err)
+	}
+	out := CalendarSlice{Events: make([]domain.CalendarEvent, len(rows)), DayTotals: map[string]int{}}
+	for i, r := range rows {
+		out.Events[i] = r.CalendarEvent
+		out.Total = r.Total
+		out.DayTotals[r.Day.String()] = r.DayTotal
+	}
+	if perDay > 0 && out.Total > limit {
+		out.PerDay = perDay
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"html"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
+	"github.com/daihoi/daihoi/internal/testdb"
 )
 
 // calendarFixture is the fixture on 15/04/2020 with Bạch Mai (HN.HBT.A)
@@ -327,4 +330,75 @@ func TestTheLinkOfABusyDayOpensItsAgenda(t *testing.T) {
 	if rows, err := x.GetRows(x.GetSheetList()[0]); err != nil || len(rows) != 7 {
 		t.Errorf("the day's XLSX: %d rows (%v), want a header and 6 congresses", len(rows), err)
 	}
+}
+
+// A month with more events than a calendar lists shows the first of each
+// day with the count of the rest, says so, and offers no XLSX of it: the
+// file is refused in words, and each day's page has all of its events and
+// its own file.
+func TestAMonthWithMoreEventsThanACalendarListsCountsEveryDay(t *testing.T) {
+	f := newFixtureWith(t, Options{}, store.New(testdb.New(t)), domain.FixedClock(time.Date(2020, 4, 15, 9, 0, 0, 0, domain.Location)),
+		core.Options{CalendarMax: 4, CalendarPerDay: 2})
+	f.withRound2020()
+	for code, day := range map[string]string{"HN.HBT.A": "2020-04-20", "HN.HBT.A.1": "2020-04-20", "HN.HBT.A.2": "2020-04-20",
+		"HN.HBT.B": "2020-04-21", "HN.HBT.B.1": "2020-04-22"} {
+		c, err := f.svc.Congress(context.Background(), system, code, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.UpdateCongress(context.Background(), system, code, 0, domain.CongressPatch{PlannedDate: &day, Version: c.Version}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := f.browser("")
+	b.login("board", testPassword)
+	more := regexp.MustCompile(`<a class="cal-more" href="([^"]+)">([^<]+)</a>`)
+	for _, view := range []string{"month", "agenda"} {
+		t.Run("the "+view, func(t *testing.T) {
+			res := b.send("GET", "/units/HN.HBT/calendar?month=2020-04&view="+view, nil)
+			body := res.Body.String()
+			if res.Code != http.StatusOK {
+				t.Fatalf("%d", res.Code)
+			}
+			links := more.FindAllStringSubmatch(body, -1)
+			want := map[string]string{"month": "+1 khác", "agenda": "Xem thêm 1 sự kiện ngày 20/04/2020"}[view]
+			if len(links) != 1 || html.UnescapeString(links[0][2]) != want ||
+				html.UnescapeString(links[0][1]) != "/units/HN.HBT/calendar?from=2020-04-20&to=2020-04-20&view=agenda" {
+				t.Errorf("links to the rest of a day: %v, want one, %q, to 20/04", links, want)
+			}
+			if !strings.Contains(body, "Những ngày này có 5 sự kiện") || !strings.Contains(body, "mỗi ngày hiện 2 sự kiện đầu") {
+				t.Error("the page does not say the days are cut")
+			}
+			if strings.Contains(body, "calendar.xlsx") {
+				t.Error("the page offers the XLSX of a cut month")
+			}
+		})
+	}
+	t.Run("the month's XLSX is refused in words", func(t *testing.T) {
+		res := b.send("GET", "/units/HN.HBT/calendar.xlsx?from=2020-04-01&to=2020-04-30", nil)
+		if res.Code != http.StatusUnprocessableEntity || !strings.Contains(res.Body.String(), "Những ngày này có 5 sự kiện, nhiều hơn 4 sự kiện một tệp chứa được") {
+			t.Errorf("%d %s", res.Code, res.Body.String())
+		}
+	})
+	t.Run("a day's page has all of its events and its XLSX", func(t *testing.T) {
+		res := b.send("GET", "/units/HN.HBT/calendar?from=2020-04-20&to=2020-04-20&view=agenda", nil)
+		body := res.Body.String()
+		if n := strings.Count(body, `class="cal-item cal-congress`); res.Code != http.StatusOK || n != 3 || strings.Contains(body, "cal-more") ||
+			!strings.Contains(body, "calendar.xlsx?from=2020-04-20&amp;to=2020-04-20") {
+			t.Errorf("%d: %d congresses, a more link %v, the XLSX link %v", res.Code, n, strings.Contains(body, "cal-more"), strings.Contains(body, "calendar.xlsx"))
+		}
+		x := b.send("GET", "/units/HN.HBT/calendar.xlsx?from=2020-04-20&to=2020-04-20", nil)
+		if x.Code != http.StatusOK {
+			t.Errorf("the day's XLSX: %d", x.Code)
+		}
+	})
+	t.Run("the API lists the first of each day and counts them all", func(t *testing.T) {
+		var cal core.Calendar
+		res := f.do("GET", "/api/v1/units/HN.HBT/calendar?from=2020-04-01&to=2020-04-30", f.tokens["board"], "")
+		res.decode(t, &cal)
+		if res.Code != http.StatusOK || len(cal.Events) != 4 || cal.Total != 5 || cal.PerDay != 2 ||
+			!maps.Equal(cal.DayTotals, map[string]int{"2020-04-20": 3, "2020-04-21": 1, "2020-04-22": 1}) {
+			t.Errorf("%d: %d events, %+v", res.Code, len(cal.Events), cal)
+		}
+	})
 }

@@ -62,9 +62,6 @@ const (
 	agendaPerDay = 30
 )
 
-// oneDay reports whether cal is the calendar of a single day.
-func oneDay(cal core.Calendar) bool { return cal.From.String() == cal.To.String() }
-
 // calendarView lays cal out: the weeks of its month (Monday first) and its
 // days with events, each day's events cut as said above, with dayURL the
 // page of a day cut.
@@ -73,12 +70,20 @@ func calendarView(cal core.Calendar, today domain.Day, dayURL func(domain.Day) s
 	for _, e := range cal.Events {
 		byDay[e.Day.String()] = append(byDay[e.Day.String()], e)
 	}
-	whole := oneDay(cal)
+	whole := cal.OneDay()
 	day := func(d domain.Day, in bool, limit int) calendarDay {
 		evs := byDay[d.String()]
 		cd := calendarDay{Day: d, InMonth: in, Today: d == today, Events: evs}
-		if !whole && len(evs) > limit {
-			cd.Events, cd.More, cd.MoreURL = evs[:limit], len(evs)-limit, dayURL(d)
+		if whole {
+			return cd
+		}
+		if len(evs) > limit {
+			cd.Events = evs[:limit]
+		}
+		// A calendar cut day by day (core.Calendar.PerDay) lists some of a
+		// day's events and counts them all.
+		if total := max(len(evs), cal.DayTotals[d.String()]); total > len(cd.Events) {
+			cd.More, cd.MoreURL = total-len(cd.Events), dayURL(d)
 		}
 		return cd
 	}
@@ -182,7 +187,7 @@ func (s *Server) calendarPage(c echo.Context, group bool) error {
 		return base + "?" + v.Encode()
 	}
 	d.Month = d.From.Time.Format("01/2006")
-	if d.OneDay = oneDay(d.Calendar); d.OneDay {
+	if d.OneDay = d.Calendar.OneDay(); d.OneDay {
 		prev, next := d.From.AddDays(-1).String(), d.From.AddDays(1).String()
 		d.PrevURL = link(d.Base, d.View, "from", prev, "to", prev)
 		d.NextURL = link(d.Base, d.View, "from", next, "to", next)
@@ -191,7 +196,7 @@ func (s *Server) calendarPage(c echo.Context, group bool) error {
 		d.PrevURL = link(d.Base, d.View, "month", d.From.Time.AddDate(0, -1, 0).Format("2006-01"))
 		d.NextURL = link(d.Base, d.View, "month", d.From.Time.AddDate(0, 1, 0).Format("2006-01"))
 	}
-	if d.UnitCode != "" {
+	if d.UnitCode != "" && d.PerDay == 0 {
 		d.XLSXURL = link("/units/"+d.UnitCode+"/calendar.xlsx", "", "from", d.From.String(), "to", d.To.String())
 	}
 	d.Weeks, d.Agenda = calendarView(d.Calendar, domain.TodayDay(s.svc.Clock()), func(day domain.Day) string {
@@ -211,7 +216,7 @@ func (s *Server) handleCalendarXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cal, err := s.svc.Calendar(c.Request().Context(), *p, code, monthOf(c))
+	cal, err := s.svc.CalendarFile(c.Request().Context(), *p, code, monthOf(c))
 	if err != nil {
 		return err
 	}
