@@ -349,3 +349,83 @@ func TestRacingRevokesLeaveTheLastRole(t *testing.T) {
 		t.Errorf("%d roles left after %d revokes done and %d refused; want 1 left, 1 done", n, done.Load(), refused.Load())
 	}
 }
+
+// The members of a district's working groups often hold no role of their
+// own: the district's admin manages their accounts, as long as every role
+// and every group of the account lies within the district. A membership
+// elsewhere keeps the account out of their reach.
+func TestAnAdminManagesTheMembersOfTheWorkingGroupsOfTheirSubtree(t *testing.T) {
+	f := newFixture(t)
+	f.createRound2020()
+	sys := domain.SystemPrincipal()
+	admin := f.as("quantri") // admin of HN.HBT
+	for _, u := range []string{"tv.hbt", "tv.both", "tv.dd", "tv.role", "tv.none"} {
+		f.user(u)
+	}
+	if err := f.svc.Grant(f.ctx, sys, "tv.role", "viewer", "HN.HBT.QL"); err != nil {
+		t.Fatal(err)
+	}
+	hbt, err := f.svc.CreateWorkGroup(f.ctx, f.as("bantochuc"), domain.GroupInput{Unit: "HN.HBT", Name: "Tổ công tác số 1",
+		Leader: "tv.hbt", Members: []string{"tv.both", "tv.role"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.CreateWorkGroup(f.ctx, sys, domain.GroupInput{Unit: "HN.DD", Name: "Tổ công tác Đống Đa", Leader: "tv.dd", Members: []string{"tv.both"}}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, username string
+		do             func(username string) error
+		want           domain.ErrorCode
+	}{
+		{"reset the password of a member of a group of the subtree, without a role", "tv.hbt",
+			func(u string) error { return f.svc.SetPassword(f.ctx, admin, u, "mat-khau-moi-2020") }, ""},
+		{"deactivate a member of a group of the subtree", "tv.hbt",
+			func(u string) error { return f.svc.SetUserActive(f.ctx, admin, u, false) }, ""},
+		{"take away the last role of a member of a group of the subtree", "tv.role",
+			func(u string) error { return f.svc.Revoke(f.ctx, admin, u, "viewer", "HN.HBT.QL") }, ""},
+		{"reset the password of a member of groups inside and beside the subtree", "tv.both",
+			func(u string) error { return f.svc.SetPassword(f.ctx, admin, u, "mat-khau-moi-2020") }, domain.ENotFound},
+		{"reset the password of a member of a group beside the subtree", "tv.dd",
+			func(u string) error { return f.svc.SetPassword(f.ctx, admin, u, "mat-khau-moi-2020") }, domain.ENotFound},
+		{"reset the password of an account with neither a role nor a group", "tv.none",
+			func(u string) error { return f.svc.SetPassword(f.ctx, admin, u, "mat-khau-moi-2020") }, domain.ENotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := f.accountDigest(tt.username)
+			err := tt.do(tt.username)
+			wantCode(t, err, tt.want)
+			if tt.want != "" && f.accountDigest(tt.username) != before {
+				t.Error("a refused action wrote")
+			}
+		})
+	}
+	listed := func() map[string][]domain.GroupTie {
+		users, err := f.svc.Users(f.ctx, admin)
+		wantCode(t, err, "")
+		out := map[string][]domain.GroupTie{}
+		for _, u := range users {
+			if strings.HasPrefix(u.Username, "tv.") {
+				out[u.Username] = u.Groups
+			}
+		}
+		return out
+	}
+	t.Run("the list shows the members of the subtree's groups, with their groups", func(t *testing.T) {
+		got := listed()
+		if len(got) != 2 || len(got["tv.hbt"]) != 1 || got["tv.hbt"][0].Group != "Tổ công tác số 1" || got["tv.hbt"][0].UnitCode != "HN.HBT" ||
+			len(got["tv.role"]) != 1 {
+			t.Errorf("listed %+v, want tv.hbt and tv.role, each with Tổ công tác số 1 of HN.HBT", got)
+		}
+	})
+	t.Run("out of the group, a member without a role is out of reach", func(t *testing.T) {
+		if _, err := f.svc.RemoveWorkGroupMember(f.ctx, f.as("bantochuc"), hbt.ID, "tv.role"); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, f.svc.SetPassword(f.ctx, admin, "tv.role", "mat-khau-moi-2021"), domain.ENotFound)
+		if _, ok := listed()["tv.role"]; ok {
+			t.Error("tv.role still listed")
+		}
+	})
+}

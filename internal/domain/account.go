@@ -6,11 +6,23 @@ import (
 	"strings"
 )
 
-// Account is a user with every role they hold: what the rules about
-// managing accounts look at.
+// Account is a user with every role they hold and every working group they
+// are a member of: what the rules about managing accounts look at.
 type Account struct {
 	User
 	Grants []Grant
+	// Groups are the account's memberships of working groups, of any
+	// round: each ties it to the group's unit.
+	Groups []GroupTie
+}
+
+// GroupTie is a membership of a working group, by the unit the group
+// belongs to (its members read units below it).
+type GroupTie struct {
+	Group    string `json:"group" db:"group_name"`
+	UnitCode string `json:"unit_code" db:"unit_code"`
+	UnitName string `json:"unit_name" db:"unit_name"`
+	UnitPath string `json:"-" db:"unit_path"`
 }
 
 // UserText names users in messages.
@@ -65,8 +77,10 @@ type AccountFacts struct {
 }
 
 // MayManage reports whether p may act on the account a at all: the system
-// may; an admin may when every role of a lies within their admin scope; an
-// account without any role, only an admin of a root unit.
+// may; an admin may when every role of a, and the unit of every working
+// group a is a member of, lies within their admin scope (so a district's
+// admin manages the members of its working groups, who often hold no role
+// of their own); an account with neither, only an admin of a root unit.
 func (p Principal) MayManage(a Account) bool {
 	if p.System {
 		return true
@@ -74,11 +88,16 @@ func (p Principal) MayManage(a Account) bool {
 	if !p.CanAnywhere(ActAdmin) {
 		return false
 	}
-	if len(a.Grants) == 0 {
+	if len(a.Grants) == 0 && len(a.Groups) == 0 {
 		return p.AdminOfARoot()
 	}
 	for _, g := range a.Grants {
 		if !p.Can(ActAdmin, g.UnitPath) {
+			return false
+		}
+	}
+	for _, t := range a.Groups {
+		if !p.Can(ActAdmin, t.UnitPath) {
 			return false
 		}
 	}
@@ -93,19 +112,21 @@ func (p Principal) MayManage(a Account) bool {
 //
 //   - anyone may set their own password and e-mail address;
 //   - everything else needs p.MayManage(a): a caller who administers no unit
-//     is forbidden, an account outside the caller's scope is not found (as
-//     if it did not exist), an account the caller could not manage once
-//     created is refused (invalid: give it a role within the scope);
+//     is forbidden, an account outside the caller's scope (a role, or a
+//     working group's unit, outside it) is not found (as if it did not
+//     exist), an account the caller could not manage once created is
+//     refused (invalid: give it a role within the scope);
 //   - a role is given only on a unit within p's admin scope;
 //   - nobody deactivates the last active admin of a root unit, nor takes
 //     that role away from them (conflict);
 //   - nobody locks themselves out: deactivates their own account or takes
 //     away their own last admin role (conflict);
 //   - nobody takes away a role that leaves an account they could no
-//     longer manage: the last role of an account, unless p manages
-//     accounts without a role (conflict: deactivate it instead, or give
-//     the new role first). Otherwise an active account with a password
-//     would drop out of its admins' reach.
+//     longer manage: the last role of an account that is a member of no
+//     working group within p's scope, unless p manages accounts without
+//     a role (conflict: deactivate it instead, or give the new role
+//     first). Otherwise an active account with a password would drop out
+//     of its admins' reach.
 func CheckAccount(p Principal, act AccountAction, a Account, g Grant, facts AccountFacts) error {
 	self := !p.System && p.User.ID != 0 && p.User.ID == a.ID
 	if self && (act == AccountPassword || act == AccountEmail || act == AccountLang) {
@@ -141,7 +162,7 @@ func CheckAccount(p Principal, act AccountAction, a Account, g Grant, facts Acco
 				return lastAdmin(g.UnitCode)
 			}
 		}
-		if !p.MayManage(Account{User: a.User, Grants: without(a.Grants, g)}) {
+		if !p.MayManage(Account{User: a.User, Grants: without(a.Grants, g), Groups: a.Groups}) {
 			return lastRole(a.Username)
 		}
 	case AccountDeactivate:
@@ -191,8 +212,8 @@ func lockOut() error {
 }
 
 func lastRole(username string) error {
-	return Conflict(fmt.Sprintf("Đây là vai trò cuối cùng của %s: không còn vai trò nào, tài khoản chỉ quản trị viên của đơn vị gốc quản lý được. Nếu người này thôi công tác, hãy ngừng tài khoản; nếu chuyển công tác, hãy giao vai trò mới trước", username),
-		fmt.Sprintf("This is %s's last role: without any, only an admin of a root unit could manage the account. If the person has left, deactivate the account; if they moved, give the new role first", username))
+	return Conflict(fmt.Sprintf("Đây là vai trò cuối cùng của %s trong phạm vi của bạn: gỡ đi thì tài khoản không còn vai trò hay tổ công tác nào trong phạm vi đó, và bạn không còn quản lý được nó. Nếu người này thôi công tác, hãy ngừng tài khoản; nếu chuyển công tác, hãy giao vai trò mới trước", username),
+		fmt.Sprintf("This is %s's last role within your scope: without it, no role or working group of the account would remain there, and you could no longer manage it. If the person has left, deactivate the account; if they moved, give the new role first", username))
 }
 
 func lastAdmin(code string) error {

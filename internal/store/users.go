@@ -75,6 +75,18 @@ type grantRow struct {
 	domain.Grant
 }
 
+// groupTieSelect lists the memberships of working groups of the user $1
+// (every user's when NULL), of every round (domain.GroupTie).
+const groupTieSelect = `SELECT m.user_id, g.name AS group_name, u.code AS unit_code, u.name AS unit_name, u.path::text AS unit_path
+	FROM work_group_members m JOIN work_groups g ON g.id = m.group_id JOIN units u ON u.id = g.unit_id
+	WHERE $1::bigint IS NULL OR m.user_id = $1
+	ORDER BY m.user_id, g.round_id DESC, nlevel(u.path), u.code, g.name`
+
+type groupTieRow struct {
+	UserID int64 `db:"user_id"`
+	domain.GroupTie
+}
+
 // Accounts lists every account with its roles, by username.
 func (s *Store) Accounts(ctx context.Context) ([]domain.Account, error) {
 	users := []domain.User{}
@@ -85,13 +97,21 @@ func (s *Store) Accounts(ctx context.Context) ([]domain.Account, error) {
 	if err := s.db.SelectContext(ctx, &grants, grantSelect, nil); err != nil {
 		return nil, fmt.Errorf("store: grants: %w", err)
 	}
+	var ties []groupTieRow
+	if err := s.db.SelectContext(ctx, &ties, groupTieSelect, nil); err != nil {
+		return nil, fmt.Errorf("store: memberships: %w", err)
+	}
 	byUser := map[int64][]domain.Grant{}
 	for _, g := range grants {
 		byUser[g.UserID] = append(byUser[g.UserID], g.Grant)
 	}
+	groups := map[int64][]domain.GroupTie{}
+	for _, t := range ties {
+		groups[t.UserID] = append(groups[t.UserID], t.GroupTie)
+	}
 	out := make([]domain.Account, len(users))
 	for i, u := range users {
-		out[i] = domain.Account{User: u, Grants: byUser[u.ID]}
+		out[i] = domain.Account{User: u, Grants: byUser[u.ID], Groups: groups[u.ID]}
 	}
 	return out, nil
 }
@@ -131,11 +151,20 @@ func accountFacts(ctx context.Context, q sqlx.QueryerContext) (domain.AccountFac
 // store (see txn).
 type AccountCheck func(domain.Account, domain.AccountFacts) error
 
-// accountsLockKey serialises the changes to accounts, so that what an
-// AccountCheck saw (the account's roles, how many admins each unit has)
-// still holds when its change commits: two admins of a root unit cannot
-// deactivate each other at the same moment.
+// accountsLockKey serialises the changes to accounts and to memberships
+// of working groups, so that what an AccountCheck saw (the account's roles
+// and groups, how many admins each unit has) still holds when its change
+// commits: two admins of a root unit cannot deactivate each other at the
+// same moment.
 const accountsLockKey = 7_100_003
+
+// lockAccounts takes accountsLockKey until tx ends.
+func lockAccounts(ctx context.Context, tx *txn) error {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, accountsLockKey); err != nil {
+		return fmt.Errorf("store: lock accounts: %w", err)
+	}
+	return nil
+}
 
 // inAccountTx runs fn on the account of username in a transaction, once
 // check approved it; a refusal writes nothing. A name no account can have
@@ -145,8 +174,8 @@ func (s *Store) inAccountTx(ctx context.Context, username string, check AccountC
 		return domain.NotFound(domain.UserText, username)
 	}
 	return s.inTx(ctx, func(tx *txn) error {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, accountsLockKey); err != nil {
-			return fmt.Errorf("store: lock accounts: %w", err)
+		if err := lockAccounts(ctx, tx); err != nil {
+			return err
 		}
 		var a domain.Account
 		err := tx.GetContext(ctx, &a.User, userSelect+`WHERE username = $1 FOR UPDATE`, username)
@@ -162,6 +191,13 @@ func (s *Store) inAccountTx(ctx context.Context, username string, check AccountC
 		}
 		for _, g := range grants {
 			a.Grants = append(a.Grants, g.Grant)
+		}
+		var ties []groupTieRow
+		if err := tx.SelectContext(ctx, &ties, groupTieSelect, a.ID); err != nil {
+			return fmt.Errorf("store: memberships of %s: %w", username, err)
+		}
+		for _, t := range ties {
+			a.Groups = append(a.Groups, t.GroupTie)
 		}
 		facts, err := accountFacts(ctx, tx)
 		if err != nil {

@@ -180,6 +180,9 @@ func (s *Store) RenameWorkGroup(ctx context.Context, actor domain.Principal, g d
 // addMember makes the user a member of the group (its leader when leader:
 // the former leader stays a member), and audits it.
 func addMember(ctx context.Context, tx *txn, actor domain.Principal, roundID, unitID, groupID int64, group string, userID int64, username string, leader bool) error {
+	if err := lockAccounts(ctx, tx); err != nil { // a membership decides who manages the account
+		return err
+	}
 	if leader {
 		if _, err := tx.ExecContext(ctx, `UPDATE work_group_members SET leader = false WHERE group_id = $1 AND leader AND user_id <> $2`,
 			groupID, userID); err != nil {
@@ -216,6 +219,9 @@ func (s *Store) AddWorkGroupMember(ctx context.Context, actor domain.Principal, 
 // attendee any more (those held keep their record).
 func (s *Store) RemoveWorkGroupMember(ctx context.Context, actor domain.Principal, g domain.WorkGroup, unitID int64, username string) error {
 	return s.inTx(ctx, func(tx *txn) error {
+		if err := lockAccounts(ctx, tx); err != nil { // a membership decides who manages the account
+			return err
+		}
 		var userID int64
 		err := tx.GetContext(ctx, &userID, `DELETE FROM work_group_members m USING users u
 			WHERE u.id = m.user_id AND m.group_id = $1 AND u.username = $2 RETURNING u.id`, g.ID, username)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/core"
+	"github.com/daihoi/daihoi/internal/domain"
 )
 
 // signedIn returns a browser signed in as username, and a function posting
@@ -218,5 +219,40 @@ func TestMalformedUsernamesAreRefusedNotFailed(t *testing.T) {
 		if res := post("/admin/users/"+url.PathEscape(name)+"/password", url.Values{"password": {"mat-khau-moi-2020"}}); res.Code != http.StatusSeeOther && res.Code != http.StatusNotFound {
 			t.Errorf("reset of %q: %d, want the page with a refusal, or 404", name, res.Code)
 		}
+	}
+}
+
+// A district's admin finds on the admin page the leader of one of its
+// working groups, who holds no role, with the group named, and resets
+// their password; a member of a group beside the district is not listed.
+func TestASubtreeAdminResetsThePasswordOfAWorkingGroupMember(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound2020()
+	ctx := context.Background()
+	for _, u := range []string{"totruong", "tvkhac"} {
+		if _, err := f.svc.CreateUser(ctx, system, core.UserInput{Username: u, FullName: "Tổ trưởng " + u, Password: testPassword}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for unit, leader := range map[string]string{"HN.HBT": "totruong", "HN.DD": "tvkhac"} {
+		if _, err := f.svc.CreateWorkGroup(ctx, system, domain.GroupInput{Unit: unit, Name: "Tổ công tác số 1", Leader: leader}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, post := f.subtreeAdmin()
+	page := b.send("GET", "/admin/users", nil).Body.String()
+	i := strings.Index(page, `id="user-totruong"`)
+	if i < 0 {
+		t.Fatalf("the group's leader is not listed: %s", page)
+	}
+	if c := page[i:]; !strings.Contains(c, "Thành viên Tổ công tác số 1 — Đảng bộ quận Hai Bà Trưng (HN.HBT)") || !strings.Contains(c, "/admin/users/totruong/password") {
+		t.Errorf("the leader's card names no group or offers no password: %s", c)
+	}
+	if strings.Contains(page, `id="user-tvkhac"`) {
+		t.Error("a member of another district's group is listed")
+	}
+	post("/admin/users/totruong/password", url.Values{"password": {"mat-khau-moi-2020"}})
+	if f.browser("").login("totruong", "mat-khau-moi-2020").Code != http.StatusSeeOther {
+		t.Error("the leader does not sign in with the new password")
 	}
 }
