@@ -12,9 +12,9 @@ import (
 
 // A calendar lists at most MaxCalendarEvents events (Options.CalendarMax).
 // A range with more (a month of a province or of the nation) lists the
-// first CalendarPerDay of each of its days (Options.CalendarPerDay), and
-// counts them all; the calendar of one day lists its first
-// MaxCalendarEvents.
+// first CalendarPerDay of each of its days (Options.CalendarPerDay; fewer
+// when its days are so many that they would pass the bound), and counts
+// them all; the calendar of one day lists its first MaxCalendarEvents.
 const (
 	MaxCalendarEvents = 5000
 	CalendarPerDay    = 30
@@ -133,7 +133,10 @@ func (s *Service) calendarQuery(in CalendarInput) (domain.CalendarQuery, domain.
 // and finds their conflicts (domain.EventConflicts) from who is expected
 // at them.
 func (s *Service) calendarEvents(ctx context.Context, cal *Calendar, roots []string, q domain.CalendarQuery, today domain.Day) error {
-	perDay := s.opts.CalendarPerDay
+	// Every day of a cut range fits within the bound: a long range (the
+	// API's, up to domain.MaxCalendarDays) lists fewer events a day.
+	days := int(q.To.Time.Sub(q.From.Time).Hours()/24) + 1
+	perDay := max(1, min(s.opts.CalendarPerDay, s.opts.CalendarMax/days))
 	if cal.OneDay() {
 		perDay = 0 // a day's own calendar: its first CalendarMax
 	}

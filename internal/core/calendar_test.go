@@ -245,8 +245,10 @@ func TestACalendarWithTooManyEventsListsTheFirstOfEachDayAndCountsThemAll(t *tes
 		truncated            bool
 		conflicts            int
 	}{
-		{"a month with more events than a calendar lists: the first two of each day", "HN.HBT", "2020-04-01", "2020-04-30",
+		{"two days with more events than a calendar lists: the first two of each day", "HN.HBT", "2020-04-20", "2020-04-21",
 			[]string{"HN.HBT.BM", "HN.HBT.BM.C1", "HN.HBT.VT"}, 6, 2, map[string]int{"2020-04-20": 5, "2020-04-21": 1}, false, 1},
+		{"a month, its days too many for two each within the bound: the first of each day", "HN.HBT", "2020-04-01", "2020-04-30",
+			[]string{"HN.HBT.BM", "HN.HBT.VT"}, 6, 1, map[string]int{"2020-04-20": 5, "2020-04-21": 1}, false, 0},
 		{"a day with more events than a calendar lists: its first four", "HN.HBT", "2020-04-20", "2020-04-20",
 			[]string{"HN.HBT.BM", "HN.HBT.BM.C1", "HN.HBT.BM.C2", "HN.HBT.BM.C3"}, 5, 0, map[string]int{"2020-04-20": 5}, true, 3},
 		{"a month within the bound: all of it", "HN.HBT.BM", "2020-04-01", "2020-04-30",

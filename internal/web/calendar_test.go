@@ -333,7 +333,7 @@ func TestTheLinkOfABusyDayOpensItsAgenda(t *testing.T) {
 }
 
 // A month with more events than a calendar lists shows the first of each
-// day with the count of the rest, says so, and offers no XLSX of it: the
+// day (one here: 30 days within a bound of 4) with the count of the rest, says so, and offers no XLSX of it: the
 // file is refused in words, and each day's page has all of its events and
 // its own file.
 func TestAMonthWithMoreEventsThanACalendarListsCountsEveryDay(t *testing.T) {
@@ -361,12 +361,12 @@ func TestAMonthWithMoreEventsThanACalendarListsCountsEveryDay(t *testing.T) {
 				t.Fatalf("%d", res.Code)
 			}
 			links := more.FindAllStringSubmatch(body, -1)
-			want := map[string]string{"month": "+1 khác", "agenda": "Xem thêm 1 sự kiện ngày 20/04/2020"}[view]
+			want := map[string]string{"month": "+2 khác", "agenda": "Xem thêm 2 sự kiện ngày 20/04/2020"}[view]
 			if len(links) != 1 || html.UnescapeString(links[0][2]) != want ||
 				html.UnescapeString(links[0][1]) != "/units/HN.HBT/calendar?from=2020-04-20&to=2020-04-20&view=agenda" {
 				t.Errorf("links to the rest of a day: %v, want one, %q, to 20/04", links, want)
 			}
-			if !strings.Contains(body, "Những ngày này có 5 sự kiện") || !strings.Contains(body, "mỗi ngày hiện 2 sự kiện đầu") {
+			if !strings.Contains(body, "Những ngày này có 5 sự kiện") || !strings.Contains(body, "mỗi ngày hiện 1 sự kiện đầu") {
 				t.Error("the page does not say the days are cut")
 			}
 			if strings.Contains(body, "calendar.xlsx") {
@@ -396,7 +396,7 @@ func TestAMonthWithMoreEventsThanACalendarListsCountsEveryDay(t *testing.T) {
 		var cal core.Calendar
 		res := f.do("GET", "/api/v1/units/HN.HBT/calendar?from=2020-04-01&to=2020-04-30", f.tokens["board"], "")
 		res.decode(t, &cal)
-		if res.Code != http.StatusOK || len(cal.Events) != 4 || cal.Total != 5 || cal.PerDay != 2 ||
+		if res.Code != http.StatusOK || len(cal.Events) != 3 || cal.Total != 5 || cal.PerDay != 1 ||
 			!maps.Equal(cal.DayTotals, map[string]int{"2020-04-20": 3, "2020-04-21": 1, "2020-04-22": 1}) {
 			t.Errorf("%d: %d events, %+v", res.Code, len(cal.Events), cal)
 		}
