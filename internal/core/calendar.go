@@ -50,6 +50,10 @@ type Calendar struct {
 	MayPlanSessions bool `json:"may_plan_sessions"`
 }
 
+// Whole reports whether the calendar lists every event of its range: only
+// such a calendar is made into a file (CalendarFile).
+func (c Calendar) Whole() bool { return c.PerDay == 0 && !c.Truncated }
+
 // OneDay reports whether the calendar is of a single day.
 func (c Calendar) OneDay() bool { return c.From.String() == c.To.String() }
 
@@ -93,7 +97,7 @@ func (s *Service) Calendar(ctx context.Context, p domain.Principal, code string,
 // lacks some would be read as the whole.
 func (s *Service) CalendarFile(ctx context.Context, p domain.Principal, code string, in CalendarInput) (Calendar, error) {
 	cal, err := s.Calendar(ctx, p, code, in)
-	if err == nil && (cal.PerDay > 0 || cal.Truncated) {
+	if err == nil && !cal.Whole() {
 		limit := s.opts.CalendarMax
 		return Calendar{}, domain.Invalid("to",
 			fmt.Sprintf("Những ngày này có %d sự kiện, nhiều hơn %d sự kiện một tệp chứa được: hãy tải từng ngày, hoặc lịch của một đơn vị nhỏ hơn", cal.Total, limit),

@@ -42,6 +42,20 @@ func calendarFixture(t *testing.T) *fixture {
 	return f
 }
 
+// planOn plans the congresses of codes on day (YYYY-MM-DD), as the system.
+func (f *fixture) planOn(day string, codes ...string) {
+	f.t.Helper()
+	for _, code := range codes {
+		c, err := f.svc.Congress(context.Background(), system, code, 0)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		if _, err := f.svc.UpdateCongress(context.Background(), system, code, 0, domain.CongressPatch{PlannedDate: &day, Version: c.Version}); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+}
+
 func TestCalendarAPI(t *testing.T) {
 	f := calendarFixture(t)
 	t.Run("the calendar of a subtree with its conflict", func(t *testing.T) {
@@ -279,16 +293,7 @@ func TestABusyDayShowsItsFirstEventsAndLinksToTheWholeDay(t *testing.T) {
 // month.
 func TestTheLinkOfABusyDayOpensItsAgenda(t *testing.T) {
 	f := calendarFixture(t) // HN.HBT.A and HN.HBT.A.1 planned on 20/04/2020
-	for _, code := range []string{"HN.HBT.A.2", "HN.HBT.B", "HN.HBT.B.1", "HN.HBT.B.2"} {
-		c, err := f.svc.Congress(context.Background(), system, code, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		day := "2020-04-20"
-		if _, err := f.svc.UpdateCongress(context.Background(), system, code, 0, domain.CongressPatch{PlannedDate: &day, Version: c.Version}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.planOn("2020-04-20", "HN.HBT.A.2", "HN.HBT.B", "HN.HBT.B.1", "HN.HBT.B.2")
 	b := f.browser("")
 	b.login("board", testPassword)
 	month := b.send("GET", "/units/HN.HBT/calendar?month=2020-04&kind=congress&view=month", nil)
@@ -340,16 +345,9 @@ func TestAMonthWithMoreEventsThanACalendarListsCountsEveryDay(t *testing.T) {
 	f := newFixtureWith(t, Options{}, store.New(testdb.New(t)), domain.FixedClock(time.Date(2020, 4, 15, 9, 0, 0, 0, domain.Location)),
 		core.Options{CalendarMax: 4, CalendarPerDay: 2})
 	f.withRound2020()
-	for code, day := range map[string]string{"HN.HBT.A": "2020-04-20", "HN.HBT.A.1": "2020-04-20", "HN.HBT.A.2": "2020-04-20",
-		"HN.HBT.B": "2020-04-21", "HN.HBT.B.1": "2020-04-22"} {
-		c, err := f.svc.Congress(context.Background(), system, code, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.svc.UpdateCongress(context.Background(), system, code, 0, domain.CongressPatch{PlannedDate: &day, Version: c.Version}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.planOn("2020-04-20", "HN.HBT.A", "HN.HBT.A.1", "HN.HBT.A.2")
+	f.planOn("2020-04-21", "HN.HBT.B")
+	f.planOn("2020-04-22", "HN.HBT.B.1")
 	b := f.browser("")
 	b.login("board", testPassword)
 	more := regexp.MustCompile(`<a class="cal-more" href="([^"]+)">([^<]+)</a>`)
@@ -401,4 +399,28 @@ func TestAMonthWithMoreEventsThanACalendarListsCountsEveryDay(t *testing.T) {
 			t.Errorf("%d: %d events, %+v", res.Code, len(cal.Events), cal)
 		}
 	})
+}
+
+// A day with more events than a calendar lists shows its first, says how
+// many it has, and offers no XLSX.
+func TestADayWithMoreEventsThanACalendarListsSaysSo(t *testing.T) {
+	f := newFixtureWith(t, Options{}, store.New(testdb.New(t)), domain.FixedClock(time.Date(2020, 4, 15, 9, 0, 0, 0, domain.Location)),
+		core.Options{CalendarMax: 2})
+	f.withRound2020()
+	f.planOn("2020-04-20", "HN.HBT.A", "HN.HBT.A.1", "HN.HBT.A.2")
+	for _, lang := range []string{"vi", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			if err := f.svc.SetLang(context.Background(), system, "board", lang); err != nil {
+				t.Fatal(err)
+			}
+			b := f.browser("")
+			b.login("board", testPassword)
+			res := b.send("GET", "/units/HN.HBT/calendar?from=2020-04-20&to=2020-04-20&view=agenda", nil)
+			body := html.UnescapeString(res.Body.String())
+			want := map[string]string{"vi": "Những ngày này có 3 sự kiện: chỉ hiện 2 sự kiện đầu", "en": "These days hold 3 events: only the first 2 are shown"}[lang]
+			if n := strings.Count(body, `class="cal-item cal-congress`); res.Code != http.StatusOK || n != 2 || !strings.Contains(body, want) || strings.Contains(body, "calendar.xlsx") {
+				t.Errorf("%d: %d congresses, says %q: %v, offers the XLSX: %v", res.Code, n, want, strings.Contains(body, want), strings.Contains(body, "calendar.xlsx"))
+			}
+		})
+	}
 }

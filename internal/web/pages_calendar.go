@@ -196,7 +196,7 @@ func (s *Server) calendarPage(c echo.Context, group bool) error {
 		d.PrevURL = link(d.Base, d.View, "month", d.From.Time.AddDate(0, -1, 0).Format("2006-01"))
 		d.NextURL = link(d.Base, d.View, "month", d.From.Time.AddDate(0, 1, 0).Format("2006-01"))
 	}
-	if d.UnitCode != "" && d.PerDay == 0 {
+	if d.UnitCode != "" && d.Calendar.Whole() {
 		d.XLSXURL = link("/units/"+d.UnitCode+"/calendar.xlsx", "", "from", d.From.String(), "to", d.To.String())
 	}
 	d.Weeks, d.Agenda = calendarView(d.Calendar, domain.TodayDay(s.svc.Clock()), func(day domain.Day) string {
