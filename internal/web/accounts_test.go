@@ -256,3 +256,63 @@ func TestASubtreeAdminResetsThePasswordOfAWorkingGroupMember(t *testing.T) {
 		t.Error("the leader does not sign in with the new password")
 	}
 }
+
+// A yes-or-no of a page form is "true" or "false": a mistyped or missing
+// value deactivates nobody and unmarks no pilot; it is refused in words.
+// The CSRF token counts only in the form's body or header, never in the URL.
+func TestAYesOrNoFormValueIsTrueOrFalseAndTheCSRFTokenIsNotTakenFromTheURL(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound2020()
+	b, post := f.subtreeAdmin()
+	if _, err := f.svc.SetPilot(context.Background(), system, "HN.HBT.A", 0, true); err != nil {
+		t.Fatal(err)
+	}
+	_, asBoard := f.signedIn("board", testPassword)
+	for _, tc := range []struct {
+		name, path string
+		form       url.Values
+		post       func(string, url.Values) response
+	}{
+		{"an account's activation, mistyped", "/admin/users/secretary/active", url.Values{"active": {"maybe"}}, post},
+		{"an account's activation, as 1", "/admin/users/secretary/active", url.Values{"active": {"1"}}, post},
+		{"an account's activation, missing", "/admin/users/secretary/active", url.Values{}, post},
+		{"a pilot, mistyped", "/units/HN.HBT.A/pilot", url.Values{"pilot": {"yes"}}, asBoard},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, audits := f.counts()
+			res := tc.post(tc.path, tc.form)
+			if res.Code != http.StatusSeeOther && res.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("%d %s", res.Code, res.Body)
+			}
+			if _, after := f.counts(); after != audits {
+				t.Errorf("%d writes audited, want none", after-audits)
+			}
+		})
+	}
+	if f.browser("").login("secretary", testPassword).Code != http.StatusSeeOther {
+		t.Error("the secretary no longer signs in")
+	}
+	if c, err := f.svc.Congress(context.Background(), system, "HN.HBT.A", 0); err != nil || !c.IsPilot {
+		t.Errorf("Bạch Mai is no longer a pilot (%v)", err)
+	}
+	t.Run("the refusal names the field", func(t *testing.T) {
+		post("/admin/users/secretary/active", url.Values{"active": {"maybe"}})
+		if page := b.send("GET", "/admin/users", nil).Body.String(); !strings.Contains(page, "Giá trị phải là true hoặc false") {
+			t.Errorf("no reason given: %s", page)
+		}
+	})
+	t.Run("a CSRF token in the URL is refused", func(t *testing.T) {
+		m := csrfField.FindStringSubmatch(b.send("GET", "/password", nil).Body.String())
+		if m == nil {
+			t.Fatal("no CSRF token")
+		}
+		_, audits := f.counts()
+		res := b.send("POST", "/admin/users/secretary/active?csrf_token="+url.QueryEscape(m[1]), url.Values{"active": {"false"}})
+		if res.Code != http.StatusForbidden {
+			t.Errorf("%d, want 403", res.Code)
+		}
+		if _, after := f.counts(); after != audits {
+			t.Errorf("%d writes audited, want none", after-audits)
+		}
+	})
+}

@@ -179,3 +179,16 @@ func (s *Server) pageMessage(c echo.Context, err error, fallback string) string 
 	}
 	return strings.Join(parts, " — ")
 }
+
+// formBool reads the yes-or-no field of a page form: "true" or "false",
+// anything else (or nothing) refused naming the field, so that a mistyped
+// or missing value never takes the more drastic of the two.
+func formBool(c echo.Context, field string) (bool, error) {
+	switch c.Request().PostForm.Get(field) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, domain.Invalid(field, "Giá trị phải là true hoặc false", "must be true or false")
+}

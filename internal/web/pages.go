@@ -144,8 +144,9 @@ func (s *Server) csrfToken(c echo.Context) string {
 }
 
 // csrf refuses a page request that changes something unless it carries the
-// session's CSRF token, in the form (csrf_token) or, from htmx, in the
-// X-CSRF-Token header. Every page POST passes here, so this is where its
+// session's CSRF token, in the form's body (csrf_token; never in the URL,
+// which logs and Referer headers keep) or, from htmx, in the X-CSRF-Token
+// header. Every page POST passes here, so this is where its
 // form is read (readForm): a body that does not parse is refused before
 // anything reads it.
 func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
@@ -159,7 +160,7 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		want := s.sessions.GetString(c.Request().Context(), sessionCSRFKey)
 		got := c.Request().Header.Get("X-CSRF-Token")
 		if got == "" {
-			got = c.FormValue("csrf_token")
+			got = c.Request().PostForm.Get("csrf_token")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
 			return s.pageError(c, nil, http.StatusForbidden, "csrf_refused")

@@ -64,7 +64,10 @@ func (s *Server) handleAdminAction(c echo.Context) error {
 	case "password":
 		err = s.svc.SetPassword(ctx, *p, username, c.FormValue("password"))
 	case "active":
-		err = s.svc.SetUserActive(ctx, *p, username, c.FormValue("active") == "true")
+		var active bool
+		if active, err = formBool(c, "active"); err == nil {
+			err = s.svc.SetUserActive(ctx, *p, username, active)
+		}
 	default:
 		return echo.ErrNotFound
 	}

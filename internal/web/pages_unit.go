@@ -313,7 +313,10 @@ func (s *Server) handleUnitManage(c echo.Context) error {
 	var done string
 	switch what := c.Param("what"); what {
 	case "pilot":
-		_, err = s.svc.SetPilot(ctx, *p, code, 0, c.FormValue("pilot") == "true")
+		var pilot bool
+		if pilot, err = formBool(c, "pilot"); err == nil {
+			_, err = s.svc.SetPilot(ctx, *p, code, 0, pilot)
+		}
 		done = s.text(c, &p.User, "admin_done", nil)
 		return s.afterAction(c, &p.User, err, done, "/units/"+code)
 	case "results":
