@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"sort"
+	"strconv"
 
 	"github.com/daihoi/daihoi/internal/domain"
 )
@@ -21,9 +22,8 @@ func (s *Service) groupFor(ctx context.Context, p domain.Principal, id int64, ma
 	if err != nil {
 		return g, err
 	}
-	_, member := g.Member(p.User.Username)
-	if !p.Can(domain.ActRead, g.UnitPath) && !(member && p.User.Active) {
-		return g, domain.NotFound(domain.WorkGroupText, g.Name)
+	if !g.ReadableBy(p) { // named by the id asked, as a group that does not exist
+		return domain.WorkGroup{}, domain.NotFound(domain.WorkGroupText, strconv.FormatInt(id, 10))
 	}
 	if manage && !p.Can(domain.ActManage, g.UnitPath) {
 		return g, domain.Forbidden()
@@ -294,7 +294,8 @@ func (s *Service) unitAttendee(ctx context.Context, p domain.Principal, cg domai
 	if err != nil {
 		return nil, err
 	}
-	out := &UnitAttendance{Group: domain.WorkGroup{ID: g.ID, Name: g.Name, RoundID: g.RoundID, Unit: g.Unit}, MayName: mayNameAttendee(p, g)}
+	out := &UnitAttendance{Group: domain.WorkGroup{ID: g.ID, Name: g.Name, RoundID: g.RoundID, Unit: g.Unit},
+		MayOpenGroup: g.ReadableBy(p), MayName: mayNameAttendee(p, g)}
 	if out.MayName {
 		out.Members = g.Members
 	}
@@ -314,11 +315,13 @@ func (s *Service) unitAttendee(ctx context.Context, p domain.Principal, cg domai
 // their record, and what the caller may do: name the attendee (then
 // Members lists whom), record the attendance.
 type UnitAttendance struct {
-	Group     domain.WorkGroup         `json:"group"`
-	Attendee  *domain.CongressAttendee `json:"attendee"`
-	Members   []domain.GroupMember     `json:"members,omitempty"`
-	MayName   bool                     `json:"may_name"`
-	MayRecord bool                     `json:"may_record"`
+	Group domain.WorkGroup `json:"group"`
+	// MayOpenGroup: p may open the group's page (domain.WorkGroup.ReadableBy).
+	MayOpenGroup bool                     `json:"may_open_group"`
+	Attendee     *domain.CongressAttendee `json:"attendee"`
+	Members      []domain.GroupMember     `json:"members,omitempty"`
+	MayName      bool                     `json:"may_name"`
+	MayRecord    bool                     `json:"may_record"`
 }
 
 // GroupsBoard is the working groups of a unit's board side by side.
@@ -398,6 +401,8 @@ type GroupPage struct {
 	// names its attendees (the board, or the group's leader).
 	MayManage bool `json:"may_manage"`
 	MayName   bool `json:"may_name"`
+	// MayListGroups: p reads the group's unit, and so the list of its groups.
+	MayListGroups bool `json:"may_list_groups"`
 }
 
 // WorkGroupPage returns the page of the group with id for p (who reads the
@@ -409,7 +414,7 @@ func (s *Service) WorkGroupPage(ctx context.Context, p domain.Principal, id int6
 	}
 	out := GroupPage{Group: g, Units: []domain.ChildProgress{}, Upcoming: []domain.GroupCongress{},
 		Unattended: []domain.GroupCongress{}, Notes: []domain.GroupCongress{},
-		MayManage: p.Can(domain.ActManage, g.UnitPath), MayName: mayNameAttendee(p, g)}
+		MayManage: p.Can(domain.ActManage, g.UnitPath), MayName: mayNameAttendee(p, g), MayListGroups: p.Can(domain.ActRead, g.UnitPath)}
 	figures, err := s.store.GroupUnitFigures(ctx, g.RoundID, []int64{g.ID}, domain.TodayDay(s.clock), s.atRiskDays())
 	if err != nil {
 		return out, err

@@ -354,3 +354,70 @@ func TestMembershipReadsOnlyWhileItsRoundIsCurrent(t *testing.T) {
 	_, err = f.svc.UnitPage(f.ctx, f.as("thanhvien1"), "HN.HBT.BM")
 	wantCode(t, err, "")
 }
+
+// A board enlists in its working groups the people of its own units (and
+// new accounts with no place yet), no one else's: an account with a role
+// or a group beyond the board's unit is refused in the same words as one
+// that does not exist, and nothing is written.
+func TestABoardEnlistsOnlyThePeopleOfItsOwnUnits(t *testing.T) {
+	f, g1, _ := groupFixture(t)
+	sys := domain.SystemPrincipal()
+	board := f.as("bantochuc")
+	for _, u := range []struct{ name, role, unit string }{
+		{"bithu.bm", "secretary", "HN.HBT.BM"}, {"bithu.dd", "secretary", "HN.DD.X"}, {"quantri.hn", "admin", "HN"}, {"moi", "", ""},
+		{"tv.dd", "", ""},
+	} {
+		f.user(u.name)
+		if u.role != "" {
+			if err := f.svc.Grant(f.ctx, sys, u.name, u.role, u.unit); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := f.svc.CreateWorkGroup(f.ctx, sys, domain.GroupInput{Unit: "HN.DD", Name: "Tổ Đống Đa", Leader: "tv.dd"}); err != nil {
+		t.Fatal(err)
+	}
+	refusal := func(t *testing.T, err error) string {
+		t.Helper()
+		de := domain.AsError(err)
+		if de == nil || len(de.Fields) != 1 || de.Fields[0].Field != "username" {
+			t.Fatalf("err = %v, want the username refused", err)
+		}
+		return strings.ReplaceAll(de.Fields[0].Message.VI, "\"", "")
+	}
+	tests := []struct {
+		name, username string
+		ok             bool
+	}{
+		{"a secretary of a ward of the district", "bithu.bm", true},
+		{"a new account with no role or group", "moi", true},
+		{"a secretary of another district", "bithu.dd", false},
+		{"the admin of the city", "quantri.hn", false},
+		{"a member of another district's group", "tv.dd", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := f.count("work_group_members")
+			_, err := f.svc.AddWorkGroupMember(f.ctx, board, g1.ID, tt.username, false)
+			if tt.ok {
+				wantCode(t, err, "")
+				return
+			}
+			_, missing := f.svc.AddWorkGroupMember(f.ctx, board, g1.ID, "khongco", false)
+			if got, want := refusal(t, err), strings.ReplaceAll(refusal(t, missing), "khongco", tt.username); got != want {
+				t.Errorf("refused as %q; a missing account as %q", got, want)
+			}
+			if f.count("work_group_members") != before {
+				t.Error("a refused member was written")
+			}
+		})
+	}
+	t.Run("a group is not formed with someone else's people", func(t *testing.T) {
+		_, err := f.svc.CreateWorkGroup(f.ctx, board, domain.GroupInput{Unit: "HN.HBT", Name: "Tổ 9", Leader: "bithu.dd"})
+		wantField(t, err, "members")
+	})
+	t.Run("the city's admin enlists anyone of the city", func(t *testing.T) {
+		_, err := f.svc.AddWorkGroupMember(f.ctx, f.rootAdmin(), g1.ID, "bithu.dd", false)
+		wantCode(t, err, "")
+	})
+}

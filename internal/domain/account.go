@@ -104,6 +104,30 @@ func (p Principal) MayManage(a Account) bool {
 	return true
 }
 
+// MayEnlist reports whether p may make the account a a member of a
+// working group of the unit at path: an account p manages, one with
+// neither a role nor a group yet (a new account made for the group), or
+// one that lies within that unit's subtree (every role's unit and every
+// group's unit lies there). A board enlists the people of its own units
+// and no one else's: a membership reads the group's units and ties the
+// account to the group's unit (MayManage).
+func (p Principal) MayEnlist(a Account, path string) bool {
+	if p.MayManage(a) {
+		return true
+	}
+	for _, g := range a.Grants {
+		if !IsWithin(g.UnitPath, path) {
+			return false
+		}
+	}
+	for _, t := range a.Groups {
+		if !IsWithin(t.UnitPath, path) {
+			return false
+		}
+	}
+	return true
+}
+
 // CheckAccount returns nil when p may do act to the account a, else the
 // refusal. g is the role given (AccountGrant) or taken away (AccountRevoke);
 // for AccountCreate, a holds the roles the account is created with. It is

@@ -46,6 +46,13 @@ func (g WorkGroup) Member(username string) (GroupMember, bool) {
 	return GroupMember{}, false
 }
 
+// ReadableBy reports whether p may open the group: a reader of its unit,
+// or an active member.
+func (g WorkGroup) ReadableBy(p Principal) bool {
+	_, member := g.Member(p.User.Username)
+	return p.Can(ActRead, g.UnitPath) || member && p.User.Active
+}
+
 // Leader returns the group's leader, and whether it has one.
 func (g WorkGroup) Leader() (GroupMember, bool) {
 	for _, m := range g.Members {

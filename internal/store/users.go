@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/daihoi/daihoi/internal/domain"
 )
@@ -63,11 +64,11 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (domain.Use
 	return row.User, row.Hash, nil
 }
 
-// grantSelect reads grants with their units, one user's ($1) or, with
-// $1 NULL, everyone's, in the order accounts show them.
+// grantSelect reads grants with their units, of the users with ids $1
+// (bigint[]) or, with $1 NULL, everyone's, in the order accounts show them.
 const grantSelect = `SELECT r.user_id, r.role, u.code AS unit_code, u.name AS unit_name, u.path::text AS unit_path, r.granted_at
 	FROM role_assignments r JOIN units u ON u.id = r.unit_id
-	WHERE $1::bigint IS NULL OR r.user_id = $1
+	WHERE $1::bigint[] IS NULL OR r.user_id = ANY($1)
 	ORDER BY r.user_id, nlevel(u.path), u.code, r.role`
 
 type grantRow struct {
@@ -75,11 +76,11 @@ type grantRow struct {
 	domain.Grant
 }
 
-// groupTieSelect lists the memberships of working groups of the user $1
-// (every user's when NULL), of every round (domain.GroupTie).
+// groupTieSelect lists the memberships of working groups of the users with
+// ids $1 (everyone's when NULL), of every round (domain.GroupTie).
 const groupTieSelect = `SELECT m.user_id, g.name AS group_name, u.code AS unit_code, u.name AS unit_name, u.path::text AS unit_path
 	FROM work_group_members m JOIN work_groups g ON g.id = m.group_id JOIN units u ON u.id = g.unit_id
-	WHERE $1::bigint IS NULL OR m.user_id = $1
+	WHERE $1::bigint[] IS NULL OR m.user_id = ANY($1)
 	ORDER BY m.user_id, g.round_id DESC, nlevel(u.path), u.code, g.name`
 
 type groupTieRow struct {
@@ -87,18 +88,23 @@ type groupTieRow struct {
 	domain.GroupTie
 }
 
-// Accounts lists every account with its roles, by username.
-func (s *Store) Accounts(ctx context.Context) ([]domain.Account, error) {
-	users := []domain.User{}
-	if err := s.db.SelectContext(ctx, &users, userSelect+`ORDER BY username`); err != nil {
-		return nil, fmt.Errorf("store: users: %w", err)
+// accountsOf returns the accounts of users, with their roles and groups,
+// in two queries (every user's when all).
+func accountsOf(ctx context.Context, q sqlx.QueryerContext, users []domain.User, all bool) ([]domain.Account, error) {
+	var ids any // NULL: everyone's
+	if !all {
+		list := make([]int64, len(users))
+		for i, u := range users {
+			list[i] = u.ID
+		}
+		ids = pq.Array(list)
 	}
 	var grants []grantRow
-	if err := s.db.SelectContext(ctx, &grants, grantSelect, nil); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &grants, grantSelect, ids); err != nil {
 		return nil, fmt.Errorf("store: grants: %w", err)
 	}
 	var ties []groupTieRow
-	if err := s.db.SelectContext(ctx, &ties, groupTieSelect, nil); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &ties, groupTieSelect, ids); err != nil {
 		return nil, fmt.Errorf("store: memberships: %w", err)
 	}
 	byUser := map[int64][]domain.Grant{}
@@ -114,6 +120,20 @@ func (s *Store) Accounts(ctx context.Context) ([]domain.Account, error) {
 		out[i] = domain.Account{User: u, Grants: byUser[u.ID], Groups: groups[u.ID]}
 	}
 	return out, nil
+}
+
+// Accounts lists every account with its roles and groups, by username.
+func (s *Store) Accounts(ctx context.Context) ([]domain.Account, error) {
+	users := []domain.User{}
+	if err := s.db.SelectContext(ctx, &users, userSelect+`ORDER BY username`); err != nil {
+		return nil, fmt.Errorf("store: users: %w", err)
+	}
+	var out []domain.Account
+	err := s.db.with(ctx, func(q sqlx.QueryerContext) (err error) {
+		out, err = accountsOf(ctx, q, users, true)
+		return err
+	})
+	return out, err
 }
 
 // AccountFacts returns what the account rules need to know besides the
@@ -177,28 +197,19 @@ func (s *Store) inAccountTx(ctx context.Context, username string, check AccountC
 		if err := lockAccounts(ctx, tx); err != nil {
 			return err
 		}
-		var a domain.Account
-		err := tx.GetContext(ctx, &a.User, userSelect+`WHERE username = $1 FOR UPDATE`, username)
+		var u domain.User
+		err := tx.GetContext(ctx, &u, userSelect+`WHERE username = $1 FOR UPDATE`, username)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.NotFound(domain.UserText, username)
 		}
 		if err != nil {
 			return fmt.Errorf("store: user %s: %w", username, err)
 		}
-		var grants []grantRow
-		if err := tx.SelectContext(ctx, &grants, grantSelect, a.ID); err != nil {
-			return fmt.Errorf("store: grants of %s: %w", username, err)
+		accounts, err := accountsOf(ctx, tx, []domain.User{u}, false)
+		if err != nil {
+			return err
 		}
-		for _, g := range grants {
-			a.Grants = append(a.Grants, g.Grant)
-		}
-		var ties []groupTieRow
-		if err := tx.SelectContext(ctx, &ties, groupTieSelect, a.ID); err != nil {
-			return fmt.Errorf("store: memberships of %s: %w", username, err)
-		}
-		for _, t := range ties {
-			a.Groups = append(a.Groups, t.GroupTie)
-		}
+		a := accounts[0]
 		facts, err := accountFacts(ctx, tx)
 		if err != nil {
 			return err

@@ -98,24 +98,34 @@ func (s *Store) workGroups(ctx context.Context, where string, args ...any) ([]do
 	return out, nil
 }
 
-// usersByName returns the ids of the users with usernames, refusing
-// (field) those that name no account.
-func usersByName(ctx context.Context, tx *txn, field string, usernames []string) (map[string]int64, error) {
-	var rows []struct {
-		ID       int64  `db:"id"`
-		Username string `db:"username"`
+// enlist returns the ids of the accounts usernames, which actor may make
+// members of a working group of unit (domain.Principal.MayEnlist), taking
+// the accounts' lock first so that what it saw holds until the commit. An
+// account actor may not enlist is refused in the same words as one that
+// does not exist: a board learns nothing of the accounts beyond its units.
+func enlist(ctx context.Context, tx *txn, actor domain.Principal, unitName, path, field string, usernames []string) (map[string]int64, error) {
+	if err := lockAccounts(ctx, tx); err != nil {
+		return nil, err
 	}
-	if err := tx.SelectContext(ctx, &rows, `SELECT id, username FROM users WHERE username = ANY($1)`, pq.Array(usernames)); err != nil {
+	var users []domain.User
+	if err := tx.SelectContext(ctx, &users, userSelect+`WHERE username = ANY($1)`, pq.Array(usernames)); err != nil {
 		return nil, fmt.Errorf("store: users: %w", err)
 	}
-	ids := make(map[string]int64, len(rows))
-	for _, r := range rows {
-		ids[r.Username] = r.ID
+	accounts, err := accountsOf(ctx, tx, users, false)
+	if err != nil {
+		return nil, err
+	}
+	ids := make(map[string]int64, len(accounts))
+	for _, a := range accounts {
+		if actor.MayEnlist(a, path) {
+			ids[a.Username] = a.ID
+		}
 	}
 	var v domain.Validation
 	for _, u := range usernames {
 		if _, ok := ids[u]; !ok {
-			v.Add(field, fmt.Sprintf("Không có tài khoản %q", u), fmt.Sprintf("no account %q", u))
+			v.Add(field, fmt.Sprintf("Không có tài khoản %q trong các đơn vị của %s", u, unitName),
+				fmt.Sprintf("no account %q within %s", u, unitName))
 		}
 	}
 	return ids, v.Err()
@@ -145,7 +155,7 @@ func (s *Store) CreateWorkGroup(ctx context.Context, actor domain.Principal, rou
 		if len(names) == 0 {
 			return nil
 		}
-		ids, err := usersByName(ctx, tx, "members", names)
+		ids, err := enlist(ctx, tx, actor, unit.Name, unit.Path, "members", names)
 		if err != nil {
 			return err
 		}
@@ -206,7 +216,7 @@ func addMember(ctx context.Context, tx *txn, actor domain.Principal, roundID, un
 // leader when leader); the group's unit has unitID.
 func (s *Store) AddWorkGroupMember(ctx context.Context, actor domain.Principal, g domain.WorkGroup, unitID int64, username string, leader bool) error {
 	return s.inTx(ctx, func(tx *txn) error {
-		ids, err := usersByName(ctx, tx, "username", []string{username})
+		ids, err := enlist(ctx, tx, actor, g.Unit.Name, g.UnitPath, "username", []string{username})
 		if err != nil {
 			return err
 		}

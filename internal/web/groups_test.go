@@ -123,3 +123,46 @@ func TestWorkingGroupPages(t *testing.T) {
 		t.Errorf("the leader opens a ward the group does not follow: %d", res.Code)
 	}
 }
+
+// Links go only where their reader may go: the unit page names the group
+// that follows it but links its page only for those who may open it (a
+// ward's secretary may not); a member without a role finds their way back
+// to their own groups, not to the unit's list they may not read; and the
+// group a caller may not open is not found under the id asked, its name
+// untold.
+func TestAGroupIsLinkedAndNamedOnlyForThoseWhoMayOpenIt(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound2020()
+	if _, err := f.svc.CreateUser(context.Background(), system, core.UserInput{Username: "totruong", FullName: "Phạm Quốc Hưng", Password: testPassword}); err != nil {
+		t.Fatal(err)
+	}
+	g, err := f.svc.CreateWorkGroup(context.Background(), system, domain.GroupInput{Unit: "HN.HBT", Name: "Tổ công tác bí mật", Leader: "totruong"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.AssignWorkGroupUnit(context.Background(), system, g.ID, "HN.HBT.A"); err != nil {
+		t.Fatal(err)
+	}
+	groupPage := fmt.Sprintf("/groups/%d", g.ID)
+	secretary := f.browser("")
+	secretary.login("secretary", testPassword) // of HN.HBT.A
+	unit := secretary.send("GET", "/units/HN.HBT.A", nil).Body.String()
+	if !strings.Contains(unit, "Tổ công tác bí mật") || strings.Contains(unit, `href="`+groupPage+`"`) {
+		t.Errorf("the secretary's unit page: names the group %v, links it %v", strings.Contains(unit, "Tổ công tác bí mật"), strings.Contains(unit, `href="`+groupPage+`"`))
+	}
+	board := f.browser("")
+	board.login("board", testPassword)
+	if unit := board.send("GET", "/units/HN.HBT.A", nil).Body.String(); !strings.Contains(unit, `href="`+groupPage+`"`) {
+		t.Error("the board's unit page does not link the group")
+	}
+	res := f.do("GET", "/api/v1"+groupPage, f.tokens["secretary"], "")
+	if body := res.Body.String(); res.Code != http.StatusNotFound || strings.Contains(body, "bí mật") || !strings.Contains(body, fmt.Sprintf(`working group \"%d\" not found`, g.ID)) {
+		t.Errorf("the group for the secretary: %d %s", res.Code, body)
+	}
+	leader := f.browser("")
+	leader.login("totruong", testPassword)
+	page := leader.send("GET", groupPage, nil).Body.String()
+	if strings.Contains(page, "/groups?unit=") || !strings.Contains(page, `href="/groups"`) {
+		t.Errorf("the leader's way back from the group page is not to their groups")
+	}
+}
