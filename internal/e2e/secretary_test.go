@@ -244,8 +244,24 @@ func TestANewSecretaryTakesACellToHeldOnAPhone(t *testing.T) {
 		t.Errorf("after starting: %q", txt)
 	}
 	shot(t, phone, "secretary-approves-in-place-phone")
+	// The list of what waits for her approval names the cell's plans, and
+	// no longer the one she approves in place.
+	waiting := func() string {
+		t.Helper()
+		s, err := chromedp.Run(phone, chromedp.Evaluate[string](`document.querySelector('#waiting').offsetHeight > 0 ? Array.from(document.querySelectorAll('#waiting li')).map(li => li.querySelector('a').getAttribute('href') + ' ' + li.textContent).join(' | ') : 'hidden'`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if w := waiting(); !strings.Contains(w, card+" Chi bộ Tổ dân phố số 1: phương án nhân sự, phương án tổ chức đại hội") {
+		t.Errorf("waiting for her before: %q, want the cell's two plans", w)
+	}
 	step("approve its plan", chromedp.Click(chromedp.CSS(card+` form[action$="/milestones/congress_plan"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(card+` input[name=planned_date]`)))
+	if w := waiting(); !strings.Contains(w, card+" Chi bộ Tổ dân phố số 1: phương án nhân sự") || strings.Contains(w, "phương án tổ chức đại hội") {
+		t.Errorf("waiting for her after approving the congress plan: %q", w)
+	}
 	step("plan approved", chromedp.SendKeys(chromedp.CSS(card+` input[name=planned_date]`), "20/04/2020"),
 		chromedp.Click(chromedp.CSS(card+` form.stack button`)),
 		chromedp.WaitVisible(chromedp.CSS(card+` input[name=held_date]`)))

@@ -135,7 +135,7 @@ func TestASubtreeAdminIsOfferedNoRevokeOfTheLastRole(t *testing.T) {
 	_, audits := f.counts()
 	post("/admin/users/secretary/revoke", url.Values{"role": {"secretary"}, "unit": {"HN.HBT.A"}})
 	page := b.send("GET", "/admin/users", nil).Body.String()
-	if !strings.Contains(page, `class="flash`) || !strings.Contains(page, "vai trò cuối cùng") {
+	if !strings.Contains(page, `class="flash flash-error"`) || !strings.Contains(page, "vai trò cuối cùng") {
 		t.Errorf("no reason given: %s", page)
 	}
 	if _, after := f.counts(); after != audits {

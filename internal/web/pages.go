@@ -28,8 +28,9 @@ import (
 
 // Session keys of the pages.
 const (
-	sessionCSRFKey  = "csrf"
-	sessionFlashKey = "flash"
+	sessionCSRFKey       = "csrf"
+	sessionFlashKey      = "flash"
+	sessionFlashErrorKey = "flash_error"
 	// langCookie keeps the language chosen before signing in.
 	langCookie = "daihoi_lang"
 	// ctxSession marks a request whose web session is loaded.
@@ -43,7 +44,8 @@ type pageData struct {
 	// Admin: the user administers some unit (the admin pages are linked).
 	Admin bool
 	CSRF  string
-	Flash string
+	// Flash says what the last form did; FlashError why it was refused.
+	Flash, FlashError string
 	// Clock is the time by a shifted clock (Options.ShiftedClock), shown in
 	// a banner; empty on the real clock.
 	Clock string
@@ -107,6 +109,7 @@ func (s *Server) page(c echo.Context, status int, name string, u *domain.User, d
 	}
 	if c.Get(ctxSession) != nil { // pages in the web session; not an error of a static file
 		d.CSRF, d.Flash = s.csrfToken(c), s.sessions.PopString(ctx, sessionFlashKey)
+		d.FlashError = s.sessions.PopString(ctx, sessionFlashErrorKey)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "base", d); err != nil {
@@ -180,6 +183,12 @@ func (s *Server) pageError(c echo.Context, u *domain.User, status int, id string
 // flash keeps a message for the next page of the session.
 func (s *Server) flash(c echo.Context, msg string) {
 	s.sessions.Put(c.Request().Context(), sessionFlashKey, msg)
+}
+
+// flashError keeps for the next page of the session why a form was
+// refused: shown as an error, never as a success.
+func (s *Server) flashError(c echo.Context, msg string) {
+	s.sessions.Put(c.Request().Context(), sessionFlashErrorKey, msg)
 }
 
 // sessionUser returns the signed-in user of the session, or nil.
@@ -262,7 +271,7 @@ func (s *Server) afterAction(c echo.Context, u *domain.User, err error, done, ba
 		for _, f := range de.Fields {
 			msgs = append(msgs, f.Message.In(lang))
 		}
-		s.flash(c, strings.Join(msgs, " — "))
+		s.flashError(c, strings.Join(msgs, " — "))
 	default:
 		return err
 	}

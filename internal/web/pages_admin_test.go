@@ -53,7 +53,7 @@ func TestAdminManagesUsersWithinTheirScope(t *testing.T) {
 			t.Fatalf("%d", res.Code)
 		}
 		page := admin.send("GET", "/admin/users", nil).Body.String()
-		if !strings.Contains(page, `class="flash"`) || !strings.Contains(page, "HP.X") {
+		if !strings.Contains(page, `class="flash flash-error" role="alert"`) || !strings.Contains(page, "HP.X") {
 			t.Errorf("no message: %s", page)
 		}
 		var n int

@@ -38,7 +38,7 @@ func TestASecretaryCannotReachAnotherWardFromAnyPage(t *testing.T) {
 		post.form.Set("csrf_token", csrf)
 		res := b.send("POST", post.path, post.form)
 		refused := res.Code == http.StatusNotFound || res.Code == http.StatusForbidden ||
-			(res.Code == http.StatusSeeOther && strings.Contains(b.send("GET", res.Header().Get("Location"), nil).Body.String(), `class="flash"`))
+			(res.Code == http.StatusSeeOther && strings.Contains(b.send("GET", res.Header().Get("Location"), nil).Body.String(), `class="flash flash-error"`))
 		if !refused || f.roundDigest() != before {
 			t.Errorf("POST %s: %d, wrote %v", post.path, res.Code, f.roundDigest() != before)
 		}
