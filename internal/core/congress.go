@@ -72,8 +72,9 @@ func (s *Service) patchChange(p domain.Principal, patch domain.CongressPatch) st
 			if err := authorize(p, domain.ActUpdate, u); err != nil {
 				return err
 			}
-			if patch.Version <= 0 {
-				return domain.Invalid("version", "Thiếu phiên bản của bản ghi đã đọc", "version (the version you read) is required")
+			var v domain.Validation
+			if v.CheckVersion(patch.Version); !v.OK() {
+				return v.Err()
 			}
 			mayCorrect = mayManageAbove(p, u)
 			return nil
@@ -170,9 +171,7 @@ func (s *Service) SetUnitDeadline(ctx context.Context, p domain.Principal, code 
 		return domain.Congress{}, err
 	}
 	var v domain.Validation
-	if in.Version <= 0 {
-		v.Add("version", "Thiếu phiên bản của bản ghi đã đọc", "version (the version you read) is required")
-	}
+	v.CheckVersion(in.Version)
 	day, _ := domain.ReadDay(&v, "deadline", strings.TrimSpace(in.Deadline), false)
 	if day != nil {
 		span, err := s.store.RoundSpan(ctx, id)

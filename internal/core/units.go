@@ -115,9 +115,7 @@ func (s *Service) UpdateUnit(ctx context.Context, p domain.Principal, code strin
 	}
 	in.Normalize()
 	var v domain.Validation
-	if patch.Version <= 0 {
-		v.Add("version", "Thiếu phiên bản của bản ghi đã đọc", "version (the version you read) is required")
-	}
+	v.CheckVersion(patch.Version)
 	in.Validate(s.rules, 0, &v)
 	if err := v.Err(); err != nil {
 		return u, err

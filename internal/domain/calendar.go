@@ -243,6 +243,8 @@ func ReadCalendarQuery(from, to, kind string, today Day) (CalendarQuery, error) 
 	switch {
 	case f != nil:
 		q.From = *f
+	case t != nil: // the month of the last day asked
+		q.From = DayOf(time.Date(t.Time.Year(), t.Time.Month(), 1, 0, 0, 0, 0, time.UTC))
 	default:
 		q.From = DayOf(time.Date(today.Time.Year(), today.Time.Month(), 1, 0, 0, 0, 0, time.UTC))
 	}

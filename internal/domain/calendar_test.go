@@ -81,9 +81,16 @@ func TestEventConflicts(t *testing.T) {
 
 func TestReadCalendarQuery(t *testing.T) {
 	today := DayOf(time.Date(2020, 4, 15, 0, 0, 0, 0, time.UTC))
-	q, err := ReadCalendarQuery("", "", "", today)
-	if err != nil || q.From.String() != "2020-04-01" || q.To.String() != "2020-04-30" {
-		t.Errorf("default = %v..%v, %v; want April 2020", q.From, q.To, err)
+	for _, tc := range []struct{ name, from, to, wantFrom, wantTo string }{
+		{"nothing: this month", "", "", "2020-04-01", "2020-04-30"},
+		{"a first day alone: to the end of its month", "2020-02-10", "", "2020-02-10", "2020-02-29"},
+		{"a last day alone: from the start of its month", "", "01/02/2020", "2020-02-01", "2020-02-01"},
+		{"both", "2020-03-30", "2020-04-02", "2020-03-30", "2020-04-02"},
+	} {
+		q, err := ReadCalendarQuery(tc.from, tc.to, "", today)
+		if err != nil || q.From.String() != tc.wantFrom || q.To.String() != tc.wantTo {
+			t.Errorf("%s: %v..%v, %v; want %s..%s", tc.name, q.From, q.To, err, tc.wantFrom, tc.wantTo)
+		}
 	}
 	for _, bad := range [][3]string{{"2020-05-01", "2020-04-01", ""}, {"2020-01-01", "2021-12-31", ""}, {"", "", "party"}, {"31/02/2020", "", ""}} {
 		if _, err := ReadCalendarQuery(bad[0], bad[1], bad[2], today); !IsCode(err, EInvalid) {

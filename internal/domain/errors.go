@@ -167,6 +167,17 @@ func (v *Validation) AddRow(row int, field, vi, en string) {
 	v.Fields = append(v.Fields, FieldError{Row: row, Field: field, Message: Text{VI: vi, EN: en}})
 }
 
+// CheckVersion records in v what is wrong with the version a client read
+// of the record it changes: missing (0), or not a version (negative).
+func (v *Validation) CheckVersion(version int) {
+	switch {
+	case version == 0:
+		v.Add("version", "Thiếu phiên bản của bản ghi đã đọc", "version (the version you read) is required")
+	case version < 0:
+		v.Add("version", "Phiên bản phải là số dương: phiên bản của bản ghi đã đọc", "version must be positive: the version you read")
+	}
+}
+
 // OK reports whether nothing was refused.
 func (v *Validation) OK() bool { return len(v.Fields) == 0 }
 

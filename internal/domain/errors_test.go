@@ -118,3 +118,25 @@ func TestClocks(t *testing.T) {
 		t.Error("SystemClock.Now is zero")
 	}
 }
+
+func TestAVersionReadIsPositive(t *testing.T) {
+	for _, tc := range []struct {
+		version int
+		want    string // the English message, "" when accepted
+	}{
+		{3, ""},
+		{1, ""},
+		{0, "version (the version you read) is required"},
+		{-1, "version must be positive: the version you read"},
+	} {
+		var v Validation
+		v.CheckVersion(tc.version)
+		got := ""
+		if len(v.Fields) == 1 && v.Fields[0].Field == "version" {
+			got = v.Fields[0].Message.EN
+		}
+		if got != tc.want || len(v.Fields) > 1 {
+			t.Errorf("version %d: %+v, want %q", tc.version, v.Fields, tc.want)
+		}
+	}
+}

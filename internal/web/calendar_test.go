@@ -424,3 +424,21 @@ func TestADayWithMoreEventsThanACalendarListsSaysSo(t *testing.T) {
 		})
 	}
 }
+
+// A month the calendar's page cannot read is refused naming it, on the page
+// and for its file, rather than silently showing this month.
+func TestACalendarMonthNotYearMonthIsRefused(t *testing.T) {
+	f := calendarFixture(t)
+	b := f.browser("")
+	b.login("board", testPassword)
+	for _, path := range []string{"/units/HN.HBT/calendar?month=2020-13", "/units/HN.HBT/calendar?month=04/2020",
+		"/units/HN.HBT/calendar.xlsx?month=2020-4"} {
+		res := b.send("GET", path, nil)
+		if body := html.UnescapeString(res.Body.String()); res.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "không đúng dạng năm-tháng") {
+			t.Errorf("%s: %d %.300s", path, res.Code, body)
+		}
+	}
+	if res := b.send("GET", "/units/HN.HBT/calendar?month=2020-04", nil); res.Code != http.StatusOK {
+		t.Errorf("a month written right: %d", res.Code)
+	}
+}

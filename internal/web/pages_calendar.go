@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -111,16 +112,20 @@ func calendarView(cal core.Calendar, today domain.Day, dayURL func(domain.Day) s
 }
 
 // monthOf is the input of the calendar of the month of ?month (YYYY-MM),
-// else of ?from..?to, else of this month.
-func monthOf(c echo.Context) core.CalendarInput {
+// else of ?from..?to, else of this month; a month not so written is
+// refused.
+func monthOf(c echo.Context) (core.CalendarInput, error) {
 	in := calendarInput(c)
 	if m := strings.TrimSpace(c.QueryParam("month")); m != "" {
-		if t, err := time.Parse("2006-01", m); err == nil {
-			in.From = t.Format("2006-01-02")
-			in.To = t.AddDate(0, 1, -1).Format("2006-01-02")
+		t, err := time.Parse("2006-01", m)
+		if err != nil {
+			return in, domain.Invalid("month", fmt.Sprintf("Tháng %q không đúng dạng năm-tháng, ví dụ 2020-04", domain.ShowText(m, 20)),
+				fmt.Sprintf("month %q is not year-month, such as 2020-04", domain.ShowText(m, 20)))
 		}
+		in.From = t.Format("2006-01-02")
+		in.To = t.AddDate(0, 1, -1).Format("2006-01-02")
 	}
-	return in
+	return in, nil
 }
 
 // handleCalendarPage shows the calendar of a unit's subtree.
@@ -139,7 +144,10 @@ func (s *Server) calendarPage(c echo.Context, group bool) error {
 		return s.signInFirst(c, err)
 	}
 	ctx := c.Request().Context()
-	in := monthOf(c)
+	in, err := monthOf(c)
+	if err != nil {
+		return err
+	}
 	var d calendarPage
 	if group {
 		id, err := groupPathID(c)
@@ -216,7 +224,11 @@ func (s *Server) handleCalendarXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cal, err := s.svc.CalendarFile(c.Request().Context(), *p, code, monthOf(c))
+	in, err := monthOf(c)
+	if err != nil {
+		return err
+	}
+	cal, err := s.svc.CalendarFile(c.Request().Context(), *p, code, in)
 	if err != nil {
 		return err
 	}
