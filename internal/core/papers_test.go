@@ -289,6 +289,11 @@ func TestDeletingAPaperIsRecordedAndKeepsItsVersions(t *testing.T) {
 	if d.DeletedAt == nil || d.DeletedBy != "bithu" || d.DeleteReason != "Nhầm tệp của chi bộ khác" || len(d.Versions) != 1 {
 		t.Errorf("deleted paper %+v", d)
 	}
+	// Times are the services' clock's (a server run on a chosen date shows
+	// that date), not the database's.
+	if !d.DeletedAt.Equal(fixtureNow) || !d.Versions[0].UploadedAt.Equal(fixtureNow) || !d.CreatedAt.Equal(fixtureNow) {
+		t.Errorf("deleted at %v, uploaded at %v, created at %v; want the clock's %v", d.DeletedAt, d.Versions[0].UploadedAt, d.CreatedAt, fixtureNow)
+	}
 	var reason string
 	if err := f.db.Get(&reason, `SELECT reason FROM audit_log WHERE action = 'paper.delete'`); err != nil || reason != "Nhầm tệp của chi bộ khác" {
 		t.Errorf("audit reason %q, %v", reason, err)

@@ -182,8 +182,8 @@ func (s *Store) AttachPaper(ctx context.Context, actor domain.Principal, roundID
 			}
 		}
 		if paperID == 0 {
-			if err := tx.GetContext(ctx, &paperID, `INSERT INTO papers (round_id, unit_id, kind) VALUES ($1, $2, $3) RETURNING id`,
-				roundID, c.UnitID, kind); err != nil {
+			if err := tx.GetContext(ctx, &paperID, `INSERT INTO papers (round_id, unit_id, kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+				roundID, c.UnitID, kind, tx.at); err != nil {
 				return fmt.Errorf("store: new paper: %w", err)
 			}
 		}
@@ -214,9 +214,9 @@ func writePaperVersion(ctx context.Context, tx *txn, actor domain.Principal, pap
 		by = &actor.User.ID
 	}
 	var versionID int64
-	if err := tx.GetContext(ctx, &versionID, `INSERT INTO paper_versions (paper_id, version, file_name, content_type, size, sha256, chunks, uploaded_by)
-		SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7 FROM paper_versions WHERE paper_id = $1
-		RETURNING id`, paperID, f.FileName, f.ContentType, f.Size, f.SHA256, chunks, by); err != nil {
+	if err := tx.GetContext(ctx, &versionID, `INSERT INTO paper_versions (paper_id, version, file_name, content_type, size, sha256, chunks, uploaded_by, uploaded_at)
+		SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8 FROM paper_versions WHERE paper_id = $1
+		RETURNING id`, paperID, f.FileName, f.ContentType, f.Size, f.SHA256, chunks, by, tx.at); err != nil {
 		return fmt.Errorf("store: paper version: %w", err)
 	}
 	buf := make([]byte, PaperChunkSize)
@@ -269,8 +269,8 @@ func (s *Store) DeletePaper(ctx context.Context, actor domain.Principal, roundID
 		if actor.User.ID != 0 {
 			by = &actor.User.ID
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE papers SET deleted_at = now(), deleted_by = $2, delete_reason = $3 WHERE id = $1`,
-			id, by, reason); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE papers SET deleted_at = $4, deleted_by = $2, delete_reason = $3 WHERE id = $1`,
+			id, by, reason, tx.at); err != nil {
 			return fmt.Errorf("store: delete paper: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, refreshPapersMissingOf, roundID, c.UnitID); err != nil {
