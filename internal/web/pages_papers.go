@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -35,7 +36,10 @@ type papersView struct {
 	// MayAttach: the congress is held and the caller may update the unit.
 	MayAttach bool
 	Kinds     []choice
-	MaxSize   string
+	// Chosen is the kind chosen in an attachment refused (?kind): chosen
+	// again, so that the next file is not filed as another kind.
+	Chosen  string
+	MaxSize string
 	// Documents are the standard documents, filled in, to download.
 	Documents []docLink
 }
@@ -67,6 +71,9 @@ func (s *Server) papersViewOf(c echo.Context, ps domain.Papers, code string, may
 		MayAttach: mayAttach, Documents: documentLinks(code, lang)}
 	for _, k := range domain.PaperKinds {
 		v.Kinds = append(v.Kinds, choice{Code: string(k.Kind), Name: k.Name.In(lang)})
+		if string(k.Kind) == c.QueryParam("kind") {
+			v.Chosen = string(k.Kind)
+		}
 	}
 	for _, pp := range ps.Papers {
 		cur := pp.Current()
@@ -108,11 +115,13 @@ func (s *Server) handleAttachPaperPage(c echo.Context) error {
 		return err
 	}
 	pp, err := s.attachFromForm(c, *p, code, 0)
-	done := ""
+	done, back := "", "/units/"+code+"#papers"
 	if err == nil {
 		done = s.text(c, &p.User, "paper_saved", map[string]any{"Kind": pp.Kind.Name().In(pageLang(c, &p.User)), "Version": pp.Current().Version})
+	} else if kind := c.Request().PostForm.Get("kind"); kind != "" {
+		back = "/units/" + code + "?" + url.Values{"kind": {kind}}.Encode() + "#papers"
 	}
-	return s.afterAction(c, &p.User, err, done, "/units/"+code+"#papers")
+	return s.afterAction(c, &p.User, err, done, back)
 }
 
 // handlePaperFilePage downloads a version of a paper of the unit's congress.

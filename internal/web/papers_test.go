@@ -213,11 +213,17 @@ func TestASecretaryAttachesAPaperFromTheUnitPage(t *testing.T) {
 			t.Errorf("unit page lacks %q", want)
 		}
 	}
-	t.Run("an exe is refused on the page in the user's words", func(t *testing.T) {
-		res := b.sendMultipart("/units/HN.HBT.A.1/papers", map[string]string{"kind": "minutes", "csrf_token": m[1]}, "x.pdf", append([]byte("MZ"), make([]byte, 100)...))
-		page := b.send("GET", "/units/HN.HBT.A.1", nil).Body.String()
-		if res.Code != http.StatusSeeOther || !strings.Contains(page, "chương trình chạy được") {
-			t.Errorf("%d; page lacks the refusal", res.Code)
+	t.Run("an exe is refused on the page in the user's words, as an error, the kind chosen kept", func(t *testing.T) {
+		res := b.sendMultipart("/units/HN.HBT.A.1/papers", map[string]string{"kind": "results_report", "csrf_token": m[1]}, "x.pdf", append([]byte("MZ"), make([]byte, 100)...))
+		back := res.Header().Get("Location")
+		page := b.send("GET", strings.Split(back, "#")[0], nil).Body.String() // as a browser, which keeps the fragment
+		if res.Code != http.StatusSeeOther || back != "/units/HN.HBT.A.1?kind=results_report#papers" {
+			t.Errorf("%d, back to %q", res.Code, back)
+		}
+		for _, want := range []string{`class="flash flash-error" role="alert"`, "chương trình chạy được", `<option value="results_report" selected>`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the page lacks %q", want)
+			}
 		}
 	})
 	t.Run("the board above sees the paper and the cells missing theirs", func(t *testing.T) {
