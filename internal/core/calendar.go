@@ -204,7 +204,7 @@ func (s *Service) CreateTrainingSession(ctx context.Context, p domain.Principal,
 	if err != nil {
 		return domain.TrainingSession{}, err
 	}
-	f, err := in.Read(span)
+	f, err := in.Read(span, domain.TodayDay(s.clock))
 	if err != nil {
 		return domain.TrainingSession{}, err
 	}
@@ -222,7 +222,7 @@ func (s *Service) UpdateTrainingSession(ctx context.Context, p domain.Principal,
 	if err != nil {
 		return cur, err
 	}
-	f, err := in.Read(span)
+	f, err := in.Read(span, domain.TodayDay(s.clock))
 	if err != nil {
 		return cur, err
 	}

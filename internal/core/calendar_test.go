@@ -285,3 +285,26 @@ func TestACalendarWithTooManyEventsListsTheFirstOfEachDayAndCountsThemAll(t *tes
 		})
 	}
 }
+
+// Who attended a training session is recorded once it has taken place:
+// on its day or after, not before (today is 15/04/2020).
+func TestASessionsAttendanceIsRecordedOnceItTookPlace(t *testing.T) {
+	f := newFixture(t)
+	f.createRound2020()
+	board := f.as("bantochuc")
+	for _, tc := range []struct {
+		day      string
+		attended *int
+		want     domain.ErrorCode
+	}{
+		{"22/04/2020", intp(30), domain.EInvalid},
+		{"22/04/2020", nil, ""},
+		{"15/04/2020", intp(30), ""},
+		{"05/03/2020", intp(30), ""},
+	} {
+		_, err := f.svc.CreateTrainingSession(f.ctx, board, "HN.HBT", domain.SessionInput{Title: "Tập huấn", Day: tc.day, Attended: tc.attended})
+		if wantCode(t, err, tc.want); tc.want != "" {
+			wantField(t, err, "attended")
+		}
+	}
+}

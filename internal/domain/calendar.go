@@ -344,7 +344,7 @@ type SessionFields struct {
 // a title (one line, at most MaxSessionTitle), a day within the round's
 // span, an optional time and place, invited unit codes that a unit could
 // have (duplicates dropped), attended from 0 to MaxDelegates.
-func (in SessionInput) Read(span RoundSpan) (SessionFields, error) {
+func (in SessionInput) Read(span RoundSpan, today Day) (SessionFields, error) {
 	var v Validation
 	var out SessionFields
 	n := len(v.Fields)
@@ -382,6 +382,10 @@ func (in SessionInput) Read(span RoundSpan) (SessionFields, error) {
 		v.Add("invited", fmt.Sprintf("Tối đa %d đơn vị", MaxSessionInvited), fmt.Sprintf("at most %d units", MaxSessionInvited))
 	}
 	checkCount(&v, "attended", in.Attended, &out.Attended)
+	if out.Attended != nil && !out.Day.Time.IsZero() && out.Day.After(today) {
+		v.Add("attended", fmt.Sprintf("Buổi tập huấn chưa diễn ra (ngày %s): ghi số người dự sau buổi tập huấn", out.Day.VI()),
+			fmt.Sprintf("the session has not taken place yet (on %s): record who attended after it", out.Day.VI()))
+	}
 	return out, v.Err()
 }
 
