@@ -171,13 +171,24 @@ const MaxSessions = 500
 var sessionText = domain.Text{VI: "Buổi tập huấn", EN: "Training session"}
 
 // TrainingSessions lists the training sessions of the current round held by the
-// units of the subtree of the unit with code, newest first, for any reader.
+// units of the subtree of the unit with code or inviting one of them, newest
+// first, for any reader, each as the reader sees it (TrainingSession.For).
 func (s *Service) TrainingSessions(ctx context.Context, p domain.Principal, code string) ([]domain.TrainingSession, error) {
 	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, 0)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.SessionsWithin(ctx, id, u.Path, MaxSessions)
+	all, err := s.store.SessionsWithin(ctx, id, u.Path, MaxSessions)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.TrainingSession, 0, len(all))
+	for _, t := range all {
+		if t, ok := t.For(p); ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // TrainingSession returns the training session id to a reader of the unit holding it.
@@ -186,7 +197,8 @@ func (s *Service) TrainingSession(ctx context.Context, p domain.Principal, id in
 	if err != nil {
 		return t, err
 	}
-	if !p.Can(domain.ActRead, t.UnitPath) {
+	t, ok := t.For(p)
+	if !ok {
 		return domain.TrainingSession{}, domain.NotFound(sessionText, strconv.FormatInt(id, 10))
 	}
 	return t, nil

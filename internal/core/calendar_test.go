@@ -308,3 +308,60 @@ func TestASessionsAttendanceIsRecordedOnceItTookPlace(t *testing.T) {
 		}
 	}
 }
+
+// A session a unit is invited to is the unit's too, as its calendar shows
+// it: listed among its sessions and readable by id, though held above it;
+// of the units invited, its readers see those they read and a count of
+// the others; they may not change it. A unit not invited sees nothing.
+func TestASessionIsSeenByTheUnitsInvited(t *testing.T) {
+	f := newFixture(t)
+	f.createRound2020()
+	board := f.as("bantochuc")
+	s, err := f.svc.CreateTrainingSession(f.ctx, board, "HN.HBT", domain.SessionInput{Title: "Tập huấn nghiệp vụ", Day: "22/04/2020",
+		Invited: []string{"HN.HBT.BM", "HN.HBT.VT"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.user("xem.ql")
+	if err := f.svc.Grant(f.ctx, domain.SystemPrincipal(), "xem.ql", "viewer", "HN.HBT.QL"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, user, unit string
+		seen             bool
+		invited          string
+		others           int
+		mayChange        bool
+	}{
+		{"the board that holds it", "bantochuc", "HN.HBT", true, "HN.HBT.BM HN.HBT.VT", 0, true},
+		{"the secretary of a ward invited", "bithu", "HN.HBT.BM", true, "HN.HBT.BM", 1, false},
+		{"a reader of a ward not invited", "xem.ql", "HN.HBT.QL", false, "", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := f.as(tc.user)
+			list, err := f.svc.TrainingSessions(f.ctx, p, tc.unit)
+			wantCode(t, err, "")
+			got, err := f.svc.TrainingSession(f.ctx, p, s.ID)
+			if !tc.seen {
+				wantCode(t, err, domain.ENotFound)
+				if len(list) != 0 {
+					t.Errorf("listed %+v", list)
+				}
+				return
+			}
+			wantCode(t, err, "")
+			if len(list) != 1 || list[0].ID != s.ID {
+				t.Fatalf("listed %+v", list)
+			}
+			for _, x := range []domain.TrainingSession{list[0], got} {
+				var codes []string
+				for _, u := range x.Invited {
+					codes = append(codes, u.Code)
+				}
+				if strings.Join(codes, " ") != tc.invited || x.InvitedOthers != tc.others || x.InvitedCount() != 2 || x.MayChange != tc.mayChange {
+					t.Errorf("invited %v and %d others (of %d), may change %v; want %s, %d, %v", codes, x.InvitedOthers, x.InvitedCount(), x.MayChange, tc.invited, tc.others, tc.mayChange)
+				}
+			}
+		})
+	}
+}

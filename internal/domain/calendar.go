@@ -283,12 +283,44 @@ type TrainingSession struct {
 	Day      Day        `json:"day" db:"day"`
 	Start    *ClockTime `json:"start_time" db:"start_time"`
 	Place    string     `json:"place" db:"place"`
-	// Invited are the units invited.
-	Invited   []UnitRef `json:"invited" db:"-"`
-	Attended  *int      `json:"attended" db:"attended"`
-	Cancelled bool      `json:"cancelled" db:"cancelled"`
-	Version   int       `json:"version" db:"version"`
-	UpdatedAt time.Time `json:"updated_at" db:"updated_at"`
+	// Invited are the units invited (those the reader may read: see For),
+	// InvitedPaths their paths; InvitedOthers counts the others.
+	Invited       []UnitRef `json:"invited" db:"-"`
+	InvitedPaths  []string  `json:"-" db:"-"`
+	InvitedOthers int       `json:"invited_others,omitempty" db:"-"`
+	Attended      *int      `json:"attended" db:"attended"`
+	Cancelled     bool      `json:"cancelled" db:"cancelled"`
+	Version       int       `json:"version" db:"version"`
+	UpdatedAt     time.Time `json:"updated_at" db:"updated_at"`
+	// MayChange: the reader may change or cancel it (the board of its unit).
+	MayChange bool `json:"may_change" db:"-"`
+}
+
+// InvitedCount counts the units invited, seen or not.
+func (t TrainingSession) InvitedCount() int { return len(t.Invited) + t.InvitedOthers }
+
+// For returns the session as p sees it, and whether p sees it at all: a
+// reader of its unit sees all of it; a reader of a unit invited sees it
+// too, but of the units invited only those they read (the others are
+// counted), as outside one's scope a unit does not exist.
+func (t TrainingSession) For(p Principal) (TrainingSession, bool) {
+	t.MayChange = p.Can(ActManage, t.UnitPath)
+	if p.Can(ActRead, t.UnitPath) {
+		return t, true
+	}
+	var invited []UnitRef
+	var paths []string
+	for i, u := range t.Invited {
+		if i < len(t.InvitedPaths) && p.Can(ActRead, t.InvitedPaths[i]) {
+			invited, paths = append(invited, u), append(paths, t.InvitedPaths[i])
+		}
+	}
+	if len(invited) == 0 {
+		return TrainingSession{}, false
+	}
+	t.InvitedOthers = len(t.Invited) - len(invited)
+	t.Invited, t.InvitedPaths = invited, paths
+	return t, true
 }
 
 // SessionSnapshot is what the audit log keeps of a session.

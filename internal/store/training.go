@@ -34,10 +34,11 @@ func sessionUnits(ctx context.Context, q querier, sessions []domain.TrainingSess
 		return nil
 	}
 	var rows []struct {
-		SessionID int64 `db:"session_id"`
+		SessionID int64  `db:"session_id"`
+		Path      string `db:"path"`
 		domain.UnitRef
 	}
-	if err := q.SelectContext(ctx, &rows, `SELECT tu.session_id, u.code, u.name, u.kind
+	if err := q.SelectContext(ctx, &rows, `SELECT tu.session_id, u.code, u.name, u.kind, u.path::text AS path
 		FROM training_session_units tu JOIN units u ON u.id = tu.unit_id
 		WHERE tu.session_id = ANY($1) ORDER BY tu.session_id, u.path`, pq.Array(ids)); err != nil {
 		return fmt.Errorf("store: units invited: %w", err)
@@ -45,6 +46,7 @@ func sessionUnits(ctx context.Context, q querier, sessions []domain.TrainingSess
 	for _, r := range rows {
 		i := at[r.SessionID]
 		sessions[i].Invited = append(sessions[i].Invited, r.UnitRef)
+		sessions[i].InvitedPaths = append(sessions[i].InvitedPaths, r.Path)
 	}
 	return nil
 }
@@ -75,10 +77,13 @@ func sessionByID(ctx context.Context, q querier, id int64, lock bool) (domain.Tr
 }
 
 // SessionsWithin lists the training sessions of round held by the units of
-// the subtree at path, newest first, at most limit.
+// the subtree at path or inviting one of them (as the calendar shows them),
+// newest first, at most limit.
 func (s *Store) SessionsWithin(ctx context.Context, roundID int64, path string, limit int) ([]domain.TrainingSession, error) {
 	out := []domain.TrainingSession{}
-	if err := s.db.SelectContext(ctx, &out, sessionSelect+`WHERE s.round_id = $1 AND u.path <@ $2::ltree
+	if err := s.db.SelectContext(ctx, &out, sessionSelect+`WHERE s.round_id = $1 AND (u.path <@ $2::ltree
+			OR EXISTS (SELECT 1 FROM training_session_units tu JOIN units iu ON iu.id = tu.unit_id
+				WHERE tu.session_id = s.id AND iu.path <@ $2::ltree))
 		ORDER BY s.day DESC, s.start_time DESC NULLS LAST, s.id DESC LIMIT $3`, roundID, path, limit); err != nil {
 		return nil, fmt.Errorf("store: sessions: %w", err)
 	}

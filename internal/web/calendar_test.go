@@ -99,7 +99,8 @@ func TestCalendarAPI(t *testing.T) {
 		if e := res.apiError(t); res.Code != http.StatusUnprocessableEntity || len(e.Fields) != 2 {
 			t.Errorf("bad session: %d %s", res.Code, res.Body)
 		}
-		up := `{"title":"Tập huấn cấp ủy","day":"22/04/2020","invited":["HN.HBT.A"],"attended":37,"version":` + strconv.Itoa(s.Version) + `}`
+		// Held a day earlier than planned (today is 15/04/2020), with who attended.
+		up := `{"title":"Tập huấn cấp ủy","day":"14/04/2020","invited":["HN.HBT.A"],"attended":37,"version":` + strconv.Itoa(s.Version) + `}`
 		if res := f.do("PUT", "/api/v1/sessions/"+strconv.FormatInt(s.ID, 10), f.tokens["board"], up); res.Code != http.StatusOK {
 			t.Errorf("update: %d %s", res.Code, res.Body)
 		}
