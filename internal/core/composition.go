@@ -3,7 +3,9 @@ package core
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/daihoi/daihoi/internal/domain"
 )
@@ -121,13 +123,26 @@ func (s *Service) SetCompositionTarget(ctx context.Context, p domain.Principal, 
 // with code ("" the whole tree): forbidden when not, a field of v when the
 // scope is no unit p may see or an inactive one.
 func (s *Service) mayScope(ctx context.Context, p domain.Principal, code string, v *domain.Validation) error {
+	if !p.CanAnywhere(domain.ActManage) {
+		return domain.Forbidden()
+	}
+	// A board user who manages part of the tree is told, at the field, what
+	// they may write there.
+	var yours []string
+	for _, g := range p.Grants {
+		if p.Can(domain.ActManage, g.UnitPath) && !slices.Contains(yours, g.UnitCode) {
+			yours = append(yours, g.UnitCode)
+		}
+	}
+	mine := strings.Join(yours, ", ")
 	if code == "" {
 		ok, err := s.mayManageWholeTree(ctx, p)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return domain.Forbidden()
+			return domain.ForbiddenAt("scope_code", "Để trống là cả cây đơn vị, mà bạn chỉ quản lý "+mine+": hãy ghi mã một đơn vị trong đó",
+				"empty means the whole tree, and you manage "+mine+" only: write the code of a unit within it")
 		}
 		return nil
 	}
@@ -138,7 +153,8 @@ func (s *Service) mayScope(ctx context.Context, p domain.Principal, code string,
 	case err != nil:
 		return err
 	case !p.Can(domain.ActManage, u.Path):
-		return domain.Forbidden()
+		return domain.ForbiddenAt("scope_code", fmt.Sprintf("Bạn không quản lý %s; bạn quản lý %s và các đơn vị trong đó", u.Code, mine),
+			fmt.Sprintf("you do not manage %s; you manage %s and the units within", u.Code, mine))
 	case !u.Active:
 		v.Add("scope_code", fmt.Sprintf("Đơn vị %s đã ngừng hoạt động", u.Code), fmt.Sprintf("unit %s is inactive", u.Code))
 	}

@@ -117,6 +117,14 @@ func Forbidden() *Error {
 	}}
 }
 
+// ForbiddenAt builds the forbidden error of a form's field, saying there
+// what the caller may do instead.
+func ForbiddenAt(field, vi, en string) *Error {
+	e := Forbidden()
+	e.Fields = []FieldError{{Field: field, Message: Text{VI: vi, EN: en}}}
+	return e
+}
+
 // Unauthorized builds the error for a request without valid credentials.
 func Unauthorized() *Error {
 	return &Error{Code: EUnauthorized, Message: Text{

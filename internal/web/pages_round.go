@@ -121,7 +121,8 @@ func (s *Server) handleRoundRule(c echo.Context) error {
 // top of the page (nil).
 func (s *Server) refusedRoundForm(c echo.Context, p *domain.Principal, err error, fields []string) *formState {
 	de := domain.AsError(err)
-	if de == nil || !p.CanAnywhere(domain.ActManage) || (de.Code != domain.EInvalid && de.Code != domain.EConflict && de.Code != domain.ENotFound) {
+	forbiddenAt := de != nil && de.Code == domain.EForbidden && len(de.Fields) > 0 // says at a field what to write
+	if de == nil || !p.CanAnywhere(domain.ActManage) || (de.Code != domain.EInvalid && de.Code != domain.EConflict && de.Code != domain.ENotFound && !forbiddenAt) {
 		return nil
 	}
 	form := typedForm(c)

@@ -31,6 +31,25 @@ func TestRoundPageSetsADeadlineRuleWithAReason(t *testing.T) {
 			}
 		}
 	})
+	t.Run("a scope left empty (the whole tree) or beyond the board's: refused beside the field, saying what to write, as typed", func(t *testing.T) {
+		for _, tc := range []struct{ scope, want string }{
+			{"", "Để trống là cả cây đơn vị, mà bạn chỉ quản lý HN.HBT"},
+			{"HN.DD", "Không tìm thấy đơn vị HN.DD"},
+		} {
+			form := url.Values{"csrf_token": {csrf}, "kind": {"cell"}, "scope_code": {tc.scope}, "deadline": {"30/04/2020"}, "reason": {"Dịch COVID-19"}}
+			before := f.roundDigest()
+			res := b.send("POST", "/round/rules", form)
+			body := res.Body.String()
+			if res.Code != http.StatusUnprocessableEntity || f.roundDigest() != before {
+				t.Fatalf("scope %q: %d, wrote %v", tc.scope, res.Code, f.roundDigest() != before)
+			}
+			for _, want := range []string{`id="scope_code-round-error" role="alert"`, tc.want, `value="30/04/2020"`, "Dịch COVID-19"} {
+				if !strings.Contains(body, want) {
+					t.Errorf("scope %q: lacks %q", tc.scope, want)
+				}
+			}
+		}
+	})
 	t.Run("with a reason: the rule, its scope and the history show, and the school's cell follows it", func(t *testing.T) {
 		rule.Set("reason", "Dịch COVID-19: trường học nghỉ")
 		if res := b.send("POST", "/round/rules", rule); res.Code != http.StatusSeeOther {
