@@ -36,7 +36,7 @@ func (s *Service) RoundAudit(ctx context.Context, p domain.Principal, code strin
 		return nil, err
 	}
 	for i := range out {
-		out[i].Summary = out[i].Describe(func(code string) domain.Text { return names[code] })
+		out[i].Summary = out[i].Describe(domain.AuditNames{Milestone: func(code string) domain.Text { return names[code] }, Kinds: s.rules})
 		if !p.MaySeePersonalData(out[i].UnitPath) {
 			out[i].HidePersonalData()
 		}

@@ -54,7 +54,7 @@ func (s *Service) DeadlineHistory(ctx context.Context, p domain.Principal, round
 	}
 	out, err := s.store.DeadlineHistory(ctx, id, p.ScopeRoots(domain.ActRead), p.System, MaxDeadlineHistory)
 	for i := range out {
-		out[i].Summary = out[i].Describe(nil)
+		out[i].Summary = out[i].Describe(domain.AuditNames{Kinds: s.rules})
 	}
 	return out, err
 }

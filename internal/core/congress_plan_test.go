@@ -38,7 +38,7 @@ func TestCongressPlanStartTimeAndPlace(t *testing.T) {
 			t.Fatal(err)
 		}
 		e := domain.AuditEntry{Action: "congress.update", Before: row.Before, After: row.After}
-		if got := e.Describe(nil).EN; got != "Congress updated: planned for 20/04/2020; opening at 08:30; place Hội trường UBND phường" {
+		if got := e.Describe(domain.AuditNames{}).EN; got != "Congress updated: planned for 20/04/2020; opening at 08:30; place Hội trường UBND phường" {
 			t.Errorf("audit sentence = %q", got)
 		}
 	})

@@ -6,11 +6,19 @@ import (
 	"strings"
 )
 
+// AuditNames names what audit entries hold by code: milestones, and unit
+// kinds (nil, or a kind not there: said by its code).
+type AuditNames struct {
+	Milestone func(code string) Text
+	Kinds     KindRules
+}
+
 // Describe says what the change e recorded, as a sentence in both
-// languages, naming states as the glossary does (Statuses) and days
-// dd/mm/yyyy; milestone gives the name of a milestone by its code. An
+// languages, naming states as the glossary does (Statuses), days
+// dd/mm/yyyy, and milestones, kinds and categories by their names (n). An
 // action it does not know is said by its code.
-func (e AuditEntry) Describe(milestone func(code string) Text) Text {
+func (e AuditEntry) Describe(n AuditNames) Text {
+	milestone := n.Milestone
 	switch e.Action {
 	case "congress.update":
 		var b, a CongressSnapshot
@@ -35,15 +43,17 @@ func (e AuditEntry) Describe(milestone func(code string) Text) Text {
 		var b, a DeadlineChange
 		if e.decode(nil, &a) {
 			_ = e.decode(&b, nil)
-			scope := a.Kind
+			kind := n.Kinds.Name(a.Kind)
+			scope := Text{VI: kind.VI, EN: kind.EN}
 			if a.Category != "" {
-				scope += ", " + a.Category
+				c := CategoryName(a.Category)
+				scope = Text{VI: scope.VI + ", " + c.VI, EN: scope.EN + ", " + c.EN}
 			}
 			if a.ScopeCode != "" {
-				scope += ", " + a.ScopeCode
+				scope = Text{VI: scope.VI + ", trong " + a.ScopeCode, EN: scope.EN + ", within " + a.ScopeCode}
 			}
-			return Text{VI: fmt.Sprintf("Đổi hạn theo loại đơn vị (%s): %s → %s", scope, dayOr(b.Deadline, "–"), dayOr(a.Deadline, "–")),
-				EN: fmt.Sprintf("Deadline of a kind of unit changed (%s): %s → %s", scope, dayOr(b.Deadline, "–"), dayOr(a.Deadline, "–"))}
+			return Text{VI: fmt.Sprintf("Đổi hạn theo loại đơn vị (%s): %s → %s", scope.VI, dayOr(b.Deadline, "–"), dayOr(a.Deadline, "–")),
+				EN: fmt.Sprintf("Deadline of a kind of unit changed (%s): %s → %s", scope.EN, dayOr(b.Deadline, "–"), dayOr(a.Deadline, "–"))}
 		}
 	case "milestone.done", "milestone.undone":
 		var a MilestoneSnapshot
@@ -62,6 +72,28 @@ func (e AuditEntry) Describe(milestone func(code string) Text) Text {
 		}
 	case "results.set":
 		return Text{VI: "Ghi kết quả đại hội", EN: "Results of the congress recorded"}
+	case "paper.attach", "paper.replace", "paper.delete":
+		var a PaperSnapshot
+		if e.decode(nil, &a) {
+			return describePaper(e.Action, a)
+		}
+	case "composition.plan":
+		var a CompositionPlan
+		if e.decode(nil, &a) {
+			m := a.Measure.Name()
+			return Text{VI: fmt.Sprintf("Dự kiến cơ cấu cấp ủy: %s %s", m.VI, PercentText(a.Percent, "vi")),
+				EN: fmt.Sprintf("Committee composition planned: %s %s", m.EN, PercentText(a.Percent, "en"))}
+		}
+	case "unit.create":
+		return Text{VI: "Tạo đơn vị", EN: "Unit created"}
+	case "unit.update":
+		return Text{VI: "Sửa thông tin đơn vị", EN: "Unit details changed"}
+	case "unit.move":
+		return Text{VI: "Chuyển đơn vị sang đơn vị cấp trên khác", EN: "Unit moved under another parent"}
+	case "unit.merge":
+		return Text{VI: "Sáp nhập vào đơn vị khác", EN: "Merged into another unit"}
+	case "unit.absorb":
+		return Text{VI: "Nhận đơn vị sáp nhập", EN: "Took in merged units"}
 	case "session.create", "session.update", "session.cancel":
 		var a SessionSnapshot
 		if e.decode(nil, &a) {
@@ -184,4 +216,18 @@ func describeSession(action string, a SessionSnapshot) Text {
 			EN: fmt.Sprintf("Training session %q (%s) updated: %d attended", a.Title, when, *a.Attended)}
 	}
 	return Text{VI: fmt.Sprintf("Cập nhật buổi tập huấn %q (%s)", a.Title, when), EN: fmt.Sprintf("Training session %q (%s) updated", a.Title, when)}
+}
+
+// describePaper says what was done to a paper of a congress: attached,
+// replaced by a new version, or deleted.
+func describePaper(action string, a PaperSnapshot) Text {
+	k := a.Kind.Name()
+	switch action {
+	case "paper.replace":
+		return Text{VI: fmt.Sprintf("Thay %s bằng phiên bản %d: %s", k.VI, a.Version, a.FileName),
+			EN: fmt.Sprintf("%s replaced by version %d: %s", k.EN, a.Version, a.FileName)}
+	case "paper.delete":
+		return Text{VI: "Xóa " + k.VI, EN: k.EN + " deleted"}
+	}
+	return Text{VI: fmt.Sprintf("Đính kèm %s: %s", k.VI, a.FileName), EN: fmt.Sprintf("%s attached: %s", k.EN, a.FileName)}
 }

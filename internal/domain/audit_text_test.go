@@ -9,12 +9,12 @@ func TestAuditEntriesSaySentences(t *testing.T) {
 	raw := func(v any) RawJSON { b, _ := json.Marshal(v); return b }
 	day := func(s string) *Day { d, _ := ParseDay(s); return &d }
 	n := func(i int) *int { return &i }
-	names := func(code string) Text {
+	names := AuditNames{Milestone: func(code string) Text {
 		if code == "congress_plan" {
 			return Text{VI: "Phương án tổ chức đại hội được cấp trên phê duyệt", EN: "Congress plan approved by the superior"}
 		}
 		return Text{}
-	}
+	}, Kinds: NewKindRules([]UnitKind{{Code: "cell", NameVI: "Chi bộ", NameEN: "Cell"}})}
 	for _, c := range []struct {
 		name   string
 		e      AuditEntry
@@ -46,6 +46,18 @@ func TestAuditEntriesSaySentences(t *testing.T) {
 			"tct1.lan rời Tổ công tác số 1", "tct1.lan left Tổ công tác số 1"},
 		{"an attendance recorded", AuditEntry{Action: "attendee.record", After: raw(GroupChange{Username: "tct1.lan", Attended: true, Note: "…"})},
 			"tct1.lan ghi nhận đã dự đại hội", "tct1.lan recorded attending the congress"},
+		{"a deadline rule, its kind and category named", AuditEntry{Action: "deadline.rule", Before: raw(DeadlineChange{Deadline: day("2020-03-31")}),
+			After: raw(DeadlineChange{Kind: "cell", Category: "school", ScopeCode: "HN.HBT", Deadline: day("2020-04-30")})},
+			"Đổi hạn theo loại đơn vị (Chi bộ, Trường học, trong HN.HBT): 31/03/2020 → 30/04/2020",
+			"Deadline of a kind of unit changed (Cell, School, within HN.HBT): 31/03/2020 → 30/04/2020"},
+		{"a paper attached", AuditEntry{Action: "paper.attach", After: raw(PaperSnapshot{Kind: PaperMinutes, Version: 1, FileName: "bien-ban.pdf"})},
+			"Đính kèm Biên bản đại hội: bien-ban.pdf", "Minutes of the congress attached: bien-ban.pdf"},
+		{"a paper replaced", AuditEntry{Action: "paper.replace", After: raw(PaperSnapshot{Kind: PaperMinutes, Version: 2, FileName: "bien-ban-sua.pdf"})},
+			"Thay Biên bản đại hội bằng phiên bản 2: bien-ban-sua.pdf", "Minutes of the congress replaced by version 2: bien-ban-sua.pdf"},
+		{"a paper deleted", AuditEntry{Action: "paper.delete", After: raw(PaperSnapshot{Kind: PaperResultsReport, Deleted: true})},
+			"Xóa Báo cáo kết quả đại hội", "Report of the results deleted"},
+		{"a composition planned", AuditEntry{Action: "composition.plan", After: raw(CompositionPlan{Measure: MeasureWomen, Percent: 52.5})},
+			"Dự kiến cơ cấu cấp ủy: Nữ 52,5%", "Committee composition planned: Women 52.5%"},
 		{"an action it does not know", AuditEntry{Action: "round.create"}, "round.create", "round.create"},
 		{"a broken record", AuditEntry{Action: "congress.update", Before: RawJSON("{"), After: RawJSON("null")}, "congress.update", "congress.update"},
 	} {

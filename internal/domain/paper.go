@@ -230,9 +230,11 @@ func MissingPapersText(missing []PaperKind) Text {
 // CongressMissingPapers is a held congress that has not sent every
 // required paper: the days since it was held and the kinds missing.
 type CongressMissingPapers struct {
-	UnitCode  string      `json:"unit_code" db:"unit_code"`
-	UnitName  string      `json:"unit_name" db:"unit_name"`
-	UnitKind  string      `json:"unit_kind" db:"unit_kind"`
+	UnitCode string `json:"unit_code" db:"unit_code"`
+	UnitName string `json:"unit_name" db:"unit_name"`
+	UnitKind string `json:"unit_kind" db:"unit_kind"`
+	// KindName names UnitKind (set by whoever knows the kinds' names).
+	KindName  *Text       `json:"kind_name,omitempty" db:"-"`
 	HeldDate  Day         `json:"held_date" db:"held_date"`
 	DaysSince int         `json:"days_since" db:"days_since"`
 	Missing   []PaperKind `json:"missing" db:"-"`

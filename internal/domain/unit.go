@@ -135,6 +135,16 @@ var Categories = []struct {
 	{CategoryOther, Text{"Khác", "Other"}},
 }
 
+// CategoryName is the name of the cell category c (its code when unknown).
+func CategoryName(c string) Text {
+	for _, k := range Categories {
+		if k.Code == c {
+			return k.Name
+		}
+	}
+	return Text{VI: c, EN: c}
+}
+
 // ValidCategory reports whether c is a known cell category.
 func ValidCategory(c string) bool {
 	for _, k := range Categories {

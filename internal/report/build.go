@@ -63,6 +63,10 @@ func Build(f Facts) Weekly {
 	r := Weekly{Version: Version, Unit: f.Unit, KindName: f.Rules.Name(f.Unit.Kind), RoundID: f.Round.ID, RoundName: f.Round.Name,
 		Week: f.Week.String(), From: from, To: to, MadeAt: f.MadeAt,
 		MissingPapers: f.MissingPapers, MissingPapersCount: f.MissingPapersCount, Composition: f.Composition, Sessions: f.Sessions}
+	for i, m := range r.MissingPapers {
+		name := f.Rules.Name(m.UnitKind)
+		r.MissingPapers[i].KindName = &name
+	}
 	now, before := f.Now, f.Before
 	figure := func(key string, v, t, pv, pt int) Figure {
 		return Figure{Key: key, Name: FigureName(key), Value: v, Total: t, Prev: pv, PrevTotal: pt}

@@ -43,7 +43,11 @@ func missingPapersTable(r Weekly, lang string) table {
 		{paperLabels.Missing, 40, 60},
 	}}
 	for _, m := range r.MissingPapers {
-		t.rows = append(t.rows, []any{m.UnitCode, m.UnitName, m.UnitKind, day(m.HeldDate), m.DaysSince, domain.MissingPapersText(m.Missing).In(lang)})
+		kind := m.UnitKind // a report stored before kinds were named there
+		if m.KindName != nil {
+			kind = m.KindName.In(lang)
+		}
+		t.rows = append(t.rows, []any{m.UnitCode, m.UnitName, kind, day(m.HeldDate), m.DaysSince, domain.MissingPapersText(m.Missing).In(lang)})
 	}
 	return t
 }

@@ -1,10 +1,12 @@
 package report
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/i18n"
 )
 
 func TestTheReportListsTheCongressesMissingPapersAndTheComposition(t *testing.T) {
@@ -33,4 +35,28 @@ func TestTheReportListsTheCongressesMissingPapersAndTheComposition(t *testing.T)
 	if len(v.MissingPapers.Rows) != 1 || v.MissingPapers.Rows[0][5] != "minutes of the congress, report of the results" || len(v.Composition.Rows) != 2 {
 		t.Errorf("view %+v %+v", v.MissingPapers, v.Composition)
 	}
+	t.Run("on a phone, each value of its rows says what it is", func(t *testing.T) {
+		cat, err := i18n.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := HTML(&buf, cat, r, "vi"); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), `<td data-label="Mã">HN.HBT.DN.KDC7</td>`) {
+			t.Error("the rows of the congresses missing papers have no labels")
+		}
+	})
+	t.Run("the kind of a unit is named, when the report knows its name", func(t *testing.T) {
+		for _, tc := range []struct {
+			name *domain.Text
+			want string
+		}{{&domain.Text{VI: "Chi bộ", EN: "Party cell"}, "Party cell"}, {nil, "cell"}} {
+			r.MissingPapers[0].KindName = tc.name
+			if got := NewView(r, "en").MissingPapers.Rows[0][2]; got != tc.want {
+				t.Errorf("kind %q, want %q", got, tc.want)
+			}
+		}
+	})
 }
