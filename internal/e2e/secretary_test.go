@@ -498,3 +498,39 @@ func TestTheSecretarysPagesAreAccessibleAtBothSizes(t *testing.T) {
 		}
 	})
 }
+
+// A day typed on a phone comes out as the secretary meant it: slashes come
+// by themselves, a "." or "-" typed between stands for one, and a year
+// typed first is left as typed.
+func TestADayFieldTakesTheSeparatorsPeopleType(t *testing.T) {
+	s := newSecretarySite(t)
+	phone := browserIn(t, phoneW, phoneH, "vi-VN")
+	if err := signIn(phone, s.url, "ngothinham", password); err != nil {
+		t.Fatal(err)
+	}
+	field := `#u-HN-HBT-NTN-5 input[name=held_date]`
+	if err := chromedp.Do(phone, chromedp.WaitVisible(chromedp.CSS(field))); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ typed, want string }{
+		{"08042020", "08/04/2020"},
+		{"08/04/2020", "08/04/2020"},
+		{"08.04.2020", "08/04/2020"},
+		{"8-4-2020", "8/4/2020"},
+		{"2020-04-08", "2020-04-08"},
+	} {
+		if _, err := chromedp.Run(phone, chromedp.Evaluate[bool](`(() => { const el = document.querySelector('`+field+`'); el.value = ''; delete el.dataset.yearFirst; return true })()`)); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(phone, chromedp.SendKeys(chromedp.CSS(field), tc.typed)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(phone, chromedp.Value(chromedp.CSS(field)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("typed %q: the field reads %q, want %q", tc.typed, got, tc.want)
+		}
+	}
+}

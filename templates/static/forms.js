@@ -1,19 +1,38 @@
 // daihoi: typing a day dd/mm/yyyy on a phone's number pad, which may have
 // no "/": the slashes come by themselves after the day and the month, and a
-// "/" typed after one of them is not doubled. The server reads 25/03/2020
-// as well as 25032020, so nothing depends on this script.
+// "/" typed after one of them is not doubled. A "." "-" or space typed as
+// a separator stands for "/" (08.04.2020 reads 08/04/2020). A year typed
+// first (2020-04-08: "20/20" is no day and month) is left as typed. The
+// server reads 25/03/2020, 25032020 and 2020-03-25 alike, so nothing
+// depends on this script.
 (function () {
   "use strict";
   document.addEventListener("input", function (e) {
     var el = e.target;
-    if (!el || !el.hasAttribute || !el.hasAttribute("data-day") || e.inputType !== "insertText") {
+    if (!el || !el.hasAttribute || !el.hasAttribute("data-day")) {
+      return;
+    }
+    if (el.value === "") {
+      delete el.dataset.yearFirst;
+    }
+    if (e.inputType !== "insertText" || el.dataset.yearFirst) {
       return;
     }
     var v = el.value;
-    if (e.data === "/") {
-      el.value = v.replace(/\/{2,}/g, "/");
-    } else if (/^\d{2}$/.test(v) || /^\d{1,2}\/\d{2}$/.test(v)) {
-      el.value = v + "/";
+    if (/^[.\-\s\/]$/.test(e.data || "")) {
+      v = v.replace(/[.\-\s]/g, "/").replace(/\/{2,}/g, "/");
+    }
+    var m = /^(\d{2})\/(\d{2})$/.exec(v);
+    if (m && Number(m[2]) > 12) { // a year's first digits, not a day and a month
+      el.dataset.yearFirst = "1";
+      el.value = m[1] + m[2];
+      return;
+    }
+    if (/^\d{2}$/.test(v) || /^\d{1,2}\/\d{2}$/.test(v)) {
+      v += "/";
+    }
+    if (v !== el.value) {
+      el.value = v;
     }
   });
 })();
