@@ -14,9 +14,12 @@ type Congress struct {
 	UnitID   int64  `json:"-" db:"unit_id"`
 	UnitCode string `json:"unit_code" db:"unit_code"`
 	UnitName string `json:"unit_name" db:"unit_name"`
-	UnitKind string `json:"unit_kind" db:"unit_kind"`
-	Category string `json:"category,omitempty" db:"category"`
-	UnitPath string `json:"-" db:"unit_path"`
+	// ParentName names the unit above (read where units of several
+	// parents are listed together).
+	ParentName string `json:"parent_name,omitempty" db:"parent_name"`
+	UnitKind   string `json:"unit_kind" db:"unit_kind"`
+	Category   string `json:"category,omitempty" db:"category"`
+	UnitPath   string `json:"-" db:"unit_path"`
 	// Members is the number of party members of the unit.
 	Members int `json:"members" db:"unit_members"`
 

@@ -130,7 +130,8 @@ func (s *Store) Congress(ctx context.Context, roundID int64, code string, today 
 // counted at today.
 func (s *Store) CongressesAround(ctx context.Context, roundID int64, codes []string, today domain.Day) ([]domain.Congress, error) {
 	out := []domain.Congress{}
-	if err := s.db.SelectContext(ctx, &out, congressSelect+`WHERE c.round_id = $1 AND u.active AND (u.code = ANY($2::text[])
+	if err := s.db.SelectContext(ctx, &out, congressCols+`, coalesce((SELECT p.name FROM units p WHERE p.id = u.parent_id), '') AS parent_name`+
+		congressFrom+`WHERE c.round_id = $1 AND u.active AND (u.code = ANY($2::text[])
 			OR u.parent_id IN (SELECT p.id FROM units p WHERE p.code = ANY($2::text[])))
 		ORDER BY u.code`, roundID, pq.Array(codes), today); err != nil {
 		return nil, fmt.Errorf("store: congresses around units %v: %w", codes, err)

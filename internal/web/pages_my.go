@@ -21,6 +21,8 @@ import (
 type myItem struct {
 	core.MyCongress
 	Deadline, Planned, Held string
+	// Parent names the unit above when another card has the same name.
+	Parent string
 	// Next is the status the card's form moves to; "" when none.
 	Next domain.CongressStatus
 	// Form is the card's form as typed when it was refused.
@@ -30,18 +32,38 @@ type myItem struct {
 // waitingUnit is a unit whose approvals wait for the user.
 type waitingUnit struct {
 	Code, Name string
-	Approvals  []domain.Milestone
+	// Parent names the unit above when another unit of the list has the
+	// same name (cells of two wards: "Chi bộ Tổ dân phố số 3").
+	Parent    string
+	Approvals []domain.Milestone
 }
 
-// waitingUnits groups approvals by unit, in their order.
-func waitingUnits(approvals []domain.PendingApproval) []waitingUnit {
+// waitingUnits groups approvals by unit, in their order; parent gives the
+// name of a unit's parent to show beside its name (see sameNames).
+func waitingUnits(approvals []domain.PendingApproval, parent map[string]string) []waitingUnit {
 	var out []waitingUnit
 	for _, a := range approvals {
 		if n := len(out); n > 0 && out[n-1].Code == a.Unit.Code {
 			out[n-1].Approvals = append(out[n-1].Approvals, a.Milestone)
 			continue
 		}
-		out = append(out, waitingUnit{Code: a.Unit.Code, Name: a.Unit.Name, Approvals: []domain.Milestone{a.Milestone}})
+		out = append(out, waitingUnit{Code: a.Unit.Code, Name: a.Unit.Name, Parent: parent[a.Unit.Code], Approvals: []domain.Milestone{a.Milestone}})
+	}
+	return out
+}
+
+// parentsOfSameNames maps the code of each unit of list whose name another
+// unit of the list shares to the name of the unit above it.
+func parentsOfSameNames(list []core.MyCongress) map[string]string {
+	seen := map[string]int{}
+	for _, m := range list {
+		seen[m.UnitName]++
+	}
+	out := map[string]string{}
+	for _, m := range list {
+		if seen[m.UnitName] > 1 {
+			out[m.UnitCode] = m.ParentName
+		}
 	}
 	return out
 }
@@ -80,9 +102,10 @@ func (s *Server) myPage(c echo.Context, p domain.Principal, status int, code str
 	if err != nil && !domain.IsCode(err, domain.ENotFound) {
 		return err
 	}
-	d := myPage{Summary: list.Summary, Today: domain.TodayDay(s.svc.Clock()).VI(), Waiting: waitingUnits(list.Waiting)}
+	parent := parentsOfSameNames(list.Units)
+	d := myPage{Summary: list.Summary, Today: domain.TodayDay(s.svc.Clock()).VI(), Waiting: waitingUnits(list.Waiting, parent)}
 	for _, m := range list.Units {
-		it := myItem{MyCongress: m, Deadline: vi(m.Deadline), Planned: vi(m.PlannedDate), Held: vi(m.HeldDate)}
+		it := myItem{MyCongress: m, Deadline: vi(m.Deadline), Planned: vi(m.PlannedDate), Held: vi(m.HeldDate), Parent: parent[m.UnitCode]}
 		if next, ok := nextStep[m.Status]; ok && m.May.Update && !(next == domain.StatusPlanApproved && m.WaitsForPlan()) {
 			it.Next = next
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -141,4 +142,27 @@ func TestTheBoardHoldsAWardBeforeItsCellsWithAReason(t *testing.T) {
 			t.Error("the secretary may override")
 		}
 	})
+}
+
+// A secretary of two wards has a "Chi bộ tổ dân phố 1" in each: the cards,
+// and the list of what waits for her, name the ward beside each; a name
+// that no other card has stands alone.
+func TestTheCardsOfTwoWardsTellApartTheirCellsOfTheSameName(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound2020()
+	if err := f.svc.Grant(context.Background(), system, "secretary", "secretary", "HN.HBT.B"); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser("")
+	b.login("secretary", testPassword)
+	page := b.send("GET", "/my", nil).Body.String()
+	for _, want := range []string{
+		`Chi bộ tổ dân phố 1</a> <small class="muted">· Đảng bộ phường Bạch Mai</small>`,
+		`Chi bộ tổ dân phố 1</a> <small class="muted">· Đảng bộ phường Bách Khoa</small>`,
+		`Chi bộ trường học</a></h2>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/my lacks %q", want)
+		}
+	}
 }

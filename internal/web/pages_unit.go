@@ -149,7 +149,7 @@ func (s *Server) unitPage(c echo.Context, p domain.Principal, code string, statu
 			d.Lists = append(d.Lists, choice{Code: countListURL(u.Unit.Code, k, "", ""), Name: k.Name().In(lang)})
 		}
 	}
-	d.Waiting = waitingUnits(u.Waiting)
+	d.Waiting = waitingUnits(u.Waiting, nil)
 	if form.Which == "waiting" {
 		d.WaitingForm = form.State
 	}
