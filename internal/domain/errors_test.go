@@ -140,3 +140,15 @@ func TestAVersionReadIsPositive(t *testing.T) {
 		}
 	}
 }
+
+func TestTheSystemIsNamedInTheReadersWords(t *testing.T) {
+	for _, tc := range []struct{ user, lang, want string }{
+		{SystemUsername, "vi", "hệ thống"},
+		{SystemUsername, "en", "the system"},
+		{"bachmai", "vi", "bachmai"},
+	} {
+		if got := ActorName(tc.user, tc.lang); got != tc.want {
+			t.Errorf("%s in %s: %q, want %q", tc.user, tc.lang, got, tc.want)
+		}
+	}
+}

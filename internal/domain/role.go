@@ -96,9 +96,22 @@ type Principal struct {
 	System bool
 }
 
+// SystemUsername names the system (the CLI and the scheduler) where a
+// write records who made it.
+const SystemUsername = "system"
+
 // SystemPrincipal is the caller used by the CLI and the scheduler.
 func SystemPrincipal() Principal {
-	return Principal{System: true, User: User{Username: "system"}}
+	return Principal{System: true, User: User{Username: SystemUsername}}
+}
+
+// ActorName is who made a write, as pages show it: the username, or the
+// system in lang's words.
+func ActorName(username, lang string) string {
+	if username == SystemUsername {
+		return Text{VI: "hệ thống", EN: "the system"}.In(lang)
+	}
+	return username
 }
 
 // Can reports whether p may do a on the unit at path.

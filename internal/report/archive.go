@@ -30,7 +30,7 @@ type SummaryView struct {
 // change over the week.
 func NewSummaryView(s Summary, lang string) SummaryView {
 	v := SummaryView{Week: s.Week, From: s.From.VI(), To: s.From.AddDays(6).VI(), Held: s.HeldInWeek,
-		NothingNew: s.NothingNew, MadeAt: s.MadeAt.In(domain.Location).Format("02/01/2006 15:04"), MadeBy: s.MadeBy}
+		NothingNew: s.NothingNew, MadeAt: s.MadeAt.In(domain.Location).Format("02/01/2006 15:04"), MadeBy: domain.ActorName(s.MadeBy, lang)}
 	for _, f := range s.Headline {
 		if f.Key == FigureCells {
 			v.Cells = fmt.Sprintf("%d / %d (%s)", f.Value, f.Total, f.Share().In(lang))

@@ -417,7 +417,7 @@ func auditRowOf(actor domain.Principal, at time.Time, roundID *int64, action, en
 		r.UserID = &id
 	}
 	if r.Username == "" && actor.System {
-		r.Username = "system"
+		r.Username = domain.SystemUsername
 	}
 	var err error
 	if r.Before, err = jsonOrNil(before); err != nil {

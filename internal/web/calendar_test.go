@@ -443,3 +443,15 @@ func TestACalendarMonthNotYearMonthIsRefused(t *testing.T) {
 		t.Errorf("a month written right: %d", res.Code)
 	}
 }
+
+// A change the system made is shown, in a unit's history, as the system's
+// in the reader's words, not by its internal name.
+func TestTheHistoryNamesTheSystemInTheReadersWords(t *testing.T) {
+	f := calendarFixture(t) // HN.HBT.A planned by the system
+	b := f.browser("")
+	b.login("board", testPassword)
+	page := b.send("GET", "/units/HN.HBT.A", nil).Body.String()
+	if !strings.Contains(page, "— hệ thống lúc") || strings.Contains(page, "— system lúc") {
+		t.Error("the history does not name the system in Vietnamese")
+	}
+}

@@ -79,8 +79,8 @@ func (s *Server) papersViewOf(c echo.Context, ps domain.Papers, code string, may
 		cur := pp.Current()
 		href := fmt.Sprintf("/units/%s/papers/%d/file", code, pp.ID)
 		row := paperRow{ID: pp.ID, Kind: pp.Kind.Name().In(lang), FileName: cur.FileName, Size: core.FileSizeText(cur.Size, lang),
-			By: cur.UploadedBy, At: cur.UploadedAt.In(domain.Location).Format("02/01/2006 15:04"), Version: cur.Version, Href: href,
-			Deleted: pp.DeletedAt != nil, DeletedBy: pp.DeletedBy, DeletedWhy: pp.DeleteReason}
+			By: domain.ActorName(cur.UploadedBy, lang), At: cur.UploadedAt.In(domain.Location).Format("02/01/2006 15:04"), Version: cur.Version, Href: href,
+			Deleted: pp.DeletedAt != nil, DeletedBy: domain.ActorName(pp.DeletedBy, lang), DeletedWhy: pp.DeleteReason}
 		if pp.DeletedAt != nil {
 			row.DeletedAt = pp.DeletedAt.In(domain.Location).Format("02/01/2006 15:04")
 		}

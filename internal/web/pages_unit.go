@@ -416,7 +416,7 @@ func resultsInput(form map[string][]string) (domain.ResultsInput, []int) {
 func auditRows(entries []domain.AuditEntry, lang string) []unitAudit {
 	out := make([]unitAudit, 0, len(entries))
 	for _, a := range entries {
-		out = append(out, unitAudit{Summary: a.Summary.In(lang), User: a.Username,
+		out = append(out, unitAudit{Summary: a.Summary.In(lang), User: domain.ActorName(a.Username, lang),
 			At: a.At.In(domain.Location).Format("02/01/2006 15:04"), Reason: a.Reason})
 	}
 	return out
