@@ -306,6 +306,12 @@ func TestTheReportsFirstPageHoldsTheHeadlineTheForecastAndTheLateUnits(t *testin
 		t.Fatal(err)
 	}
 	viewport(t, phone, "dashboard-chart-phone")
+	// The demo's congresses missing papers (dozens): the first ten show, the
+	// rest fold, so that the phone's page stays short.
+	if n, err := chromedp.Run(phone, chromedp.Evaluate[string](`document.querySelectorAll('#missing-papers > .table-wrap tbody tr').length + ' shown, ' +
+		document.querySelectorAll('#missing-papers details:not([open]) tbody tr').length + ' folded'`)); err != nil || !strings.HasPrefix(n, "10 shown, ") || strings.HasSuffix(n, " 0 folded") {
+		t.Errorf("the dashboard's congresses missing papers: %s (%v), want 10 shown and the rest folded", n, err)
+	}
 
 	// In English, whose legend is the longer, on the same phone.
 	if err := chromedp.Do(phone,
