@@ -11,6 +11,7 @@ import (
 
 func strp(s string) *string { return &s }
 func intp(n int) *int       { return &n }
+func boolp(b bool) *bool    { return &b }
 
 // state digests every row a congress change may write, to check that a
 // refused change wrote nothing.

@@ -94,8 +94,10 @@ func usernameOf(field, raw string) (string, error) {
 }
 
 // AddWorkGroupMember makes the user with username a member of the group
-// with id (its leader when leader; the former leader stays a member).
-func (s *Service) AddWorkGroupMember(ctx context.Context, p domain.Principal, id int64, username string, leader bool) (domain.WorkGroup, error) {
+// with id: its leader when leader is true (the former leader stays a
+// member), a member only when false, and, when nil, a member keeping their
+// place if they are one (a leader stays the leader).
+func (s *Service) AddWorkGroupMember(ctx context.Context, p domain.Principal, id int64, username string, leader *bool) (domain.WorkGroup, error) {
 	username, err := usernameOf("username", username)
 	if err != nil {
 		return domain.WorkGroup{}, err

@@ -207,7 +207,7 @@ func TestGroupChangesAreTheBoardsAndRefuseBadInput(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if g, err = f.svc.AddWorkGroupMember(f.ctx, board, g.ID, "thanhvien1", true); err != nil {
+		if g, err = f.svc.AddWorkGroupMember(f.ctx, board, g.ID, "thanhvien1", boolp(true)); err != nil {
 			t.Fatal(err)
 		}
 		if l, _ := g.Leader(); l.Username != "thanhvien1" || len(g.Members) != 2 {
@@ -398,12 +398,12 @@ func TestABoardEnlistsOnlyThePeopleOfItsOwnUnits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := f.count("work_group_members")
-			_, err := f.svc.AddWorkGroupMember(f.ctx, board, g1.ID, tt.username, false)
+			_, err := f.svc.AddWorkGroupMember(f.ctx, board, g1.ID, tt.username, nil)
 			if tt.ok {
 				wantCode(t, err, "")
 				return
 			}
-			_, missing := f.svc.AddWorkGroupMember(f.ctx, board, g1.ID, "khongco", false)
+			_, missing := f.svc.AddWorkGroupMember(f.ctx, board, g1.ID, "khongco", nil)
 			if got, want := refusal(t, err), strings.ReplaceAll(refusal(t, missing), "khongco", tt.username); got != want {
 				t.Errorf("refused as %q; a missing account as %q", got, want)
 			}
@@ -417,7 +417,41 @@ func TestABoardEnlistsOnlyThePeopleOfItsOwnUnits(t *testing.T) {
 		wantField(t, err, "members")
 	})
 	t.Run("the city's admin enlists anyone of the city", func(t *testing.T) {
-		_, err := f.svc.AddWorkGroupMember(f.ctx, f.rootAdmin(), g1.ID, "bithu.dd", false)
+		_, err := f.svc.AddWorkGroupMember(f.ctx, f.rootAdmin(), g1.ID, "bithu.dd", nil)
 		wantCode(t, err, "")
 	})
+}
+
+// Adding a member who is one already keeps their place unless told: the
+// leader added again without saying stays the leader; told false, they
+// become a member only; told true, another member becomes the leader.
+func TestAddingAMemberAgainKeepsTheirPlaceUnlessTold(t *testing.T) {
+	f, g1, _ := groupFixture(t) // totruong1 leads, thanhvien1 is a member
+	board := f.as("bantochuc")
+	leader := func() string {
+		t.Helper()
+		g, err := f.svc.WorkGroupPage(f.ctx, board, g1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, _ := g.Group.Leader()
+		return l.Username
+	}
+	for _, tc := range []struct {
+		name, username string
+		leader         *bool
+		want           string
+	}{
+		{"the leader added again, saying nothing", "totruong1", nil, "totruong1"},
+		{"a member added again, saying nothing", "thanhvien1", nil, "totruong1"},
+		{"a member made the leader", "thanhvien1", boolp(true), "thanhvien1"},
+		{"the leader made a member only", "thanhvien1", boolp(false), ""},
+	} {
+		if _, err := f.svc.AddWorkGroupMember(f.ctx, board, g1.ID, tc.username, tc.leader); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := leader(); got != tc.want {
+			t.Errorf("%s: the leader is %q, want %q", tc.name, got, tc.want)
+		}
+	}
 }

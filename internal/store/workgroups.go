@@ -160,7 +160,8 @@ func (s *Store) CreateWorkGroup(ctx context.Context, actor domain.Principal, rou
 			return err
 		}
 		for _, n := range names {
-			if err := addMember(ctx, tx, actor, roundID, unit.ID, id, in.Name, ids[n], n, n == in.Leader); err != nil {
+			leader := n == in.Leader
+			if err := addMember(ctx, tx, actor, roundID, unit.ID, id, in.Name, ids[n], n, &leader); err != nil {
 				return err
 			}
 		}
@@ -187,34 +188,39 @@ func (s *Store) RenameWorkGroup(ctx context.Context, actor domain.Principal, g d
 	})
 }
 
-// addMember makes the user a member of the group (its leader when leader:
-// the former leader stays a member), and audits it.
-func addMember(ctx context.Context, tx *txn, actor domain.Principal, roundID, unitID, groupID int64, group string, userID int64, username string, leader bool) error {
+// addMember makes the user a member of the group: its leader when leader
+// is true (the former leader stays a member), a member only when false,
+// and, when nil, a member whose place is kept (a leader stays the leader);
+// and audits it.
+func addMember(ctx context.Context, tx *txn, actor domain.Principal, roundID, unitID, groupID int64, group string, userID int64, username string, leader *bool) error {
 	if err := lockAccounts(ctx, tx); err != nil { // a membership decides who manages the account
 		return err
 	}
-	if leader {
+	if leader != nil && *leader {
 		if _, err := tx.ExecContext(ctx, `UPDATE work_group_members SET leader = false WHERE group_id = $1 AND leader AND user_id <> $2`,
 			groupID, userID); err != nil {
 			return fmt.Errorf("store: leader of working group: %w", err)
 		}
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO work_group_members (group_id, user_id, leader) VALUES ($1, $2, $3)
+	var now bool
+	err := tx.GetContext(ctx, &now, `INSERT INTO work_group_members (group_id, user_id, leader) VALUES ($1, $2, coalesce($3::boolean, false))
 		ON CONFLICT (group_id, user_id) DO UPDATE SET leader = EXCLUDED.leader
-		WHERE work_group_members.leader IS DISTINCT FROM EXCLUDED.leader`, groupID, userID, leader)
+		WHERE $3::boolean IS NOT NULL AND work_group_members.leader IS DISTINCT FROM EXCLUDED.leader
+		RETURNING leader`, groupID, userID, leader)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // a member already, as asked
+	}
 	if err != nil {
 		return fmt.Errorf("store: member of working group: %w", err)
 	}
-	if affected(res) == 0 {
-		return nil // a member already, as asked
-	}
 	return auditRound(ctx, tx, actor, roundID, "group.member", "work_group", &unitID, nil,
-		domain.GroupChange{Group: group, Username: username, Leader: leader}, "")
+		domain.GroupChange{Group: group, Username: username, Leader: now}, "")
 }
 
 // AddWorkGroupMember makes the user with username a member of g (its
-// leader when leader); the group's unit has unitID.
-func (s *Store) AddWorkGroupMember(ctx context.Context, actor domain.Principal, g domain.WorkGroup, unitID int64, username string, leader bool) error {
+// leader, or not, or keeping their place: see addMember); the group's unit
+// has unitID.
+func (s *Store) AddWorkGroupMember(ctx context.Context, actor domain.Principal, g domain.WorkGroup, unitID int64, username string, leader *bool) error {
 	return s.inTx(ctx, func(tx *txn) error {
 		ids, err := enlist(ctx, tx, actor, g.Unit.Name, g.UnitPath, "username", []string{username})
 		if err != nil {

@@ -86,7 +86,9 @@ func (s *Server) handleRenameGroup(c echo.Context) error {
 
 // groupMemberInput is the body of PUT /groups/{id}/members/{username}.
 type groupMemberInput struct {
-	Leader bool `json:"leader"`
+	// Leader: true makes the leader, false a member only; absent keeps the
+	// place of a member already there.
+	Leader *bool `json:"leader"`
 }
 
 // handleAddGroupMember makes a user a member (or the leader) of a group.

@@ -53,6 +53,14 @@ func TestWorkingGroupsThroughTheAPI(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the leader put again without a word stays the leader", func(t *testing.T) {
+		res := f.do("PUT", groupPath+"/members/totruong", board, `{}`)
+		var again domain.WorkGroup
+		res.decode(t, &again)
+		if l, ok := again.Leader(); res.Code != http.StatusOK || !ok || l.Username != "totruong" {
+			t.Errorf("%d: leader %+v", res.Code, again.Members)
+		}
+	})
 	var mine []domain.CongressAttendee
 	f.do("GET", "/api/v1/me/attendances", leader, "").decode(t, &mine)
 	if len(mine) != 1 || mine[0].Unit.Code != "HN.HBT.A.1" {

@@ -179,7 +179,8 @@ func (s *Server) handleGroupAction(c echo.Context) error {
 		_, err = s.svc.RenameWorkGroup(ctx, *p, id, c.FormValue("name"))
 		done = "group_saved"
 	case "members":
-		_, err = s.svc.AddWorkGroupMember(ctx, *p, id, c.FormValue("username"), c.FormValue("leader") == "1")
+		leader := c.FormValue("leader") == "1"
+		_, err = s.svc.AddWorkGroupMember(ctx, *p, id, c.FormValue("username"), &leader)
 		done = "group_saved"
 	case "remove-member":
 		_, err = s.svc.RemoveWorkGroupMember(ctx, *p, id, c.FormValue("username"))
