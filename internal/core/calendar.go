@@ -161,6 +161,15 @@ func (s *Service) calendarEvents(ctx context.Context, cal *Calendar, roots []str
 		return err
 	}
 	cal.Conflicts = domain.EventConflicts(cal.Events, pres)
+	at := make(map[string]int, len(cal.Events))
+	for i, e := range cal.Events {
+		at[e.Key] = i
+	}
+	for _, pr := range pres {
+		if i, ok := at[pr.EventKey]; ok && pr.Why == domain.PresenceAttend {
+			cal.Events[i].Attendees = append(cal.Events[i].Attendees, pr.FullName)
+		}
+	}
 	return nil
 }
 

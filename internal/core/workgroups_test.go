@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
@@ -453,5 +454,41 @@ func TestAddingAMemberAgainKeepsTheirPlaceUnlessTold(t *testing.T) {
 		if got := leader(); got != tc.want {
 			t.Errorf("%s: the leader is %q, want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+// The calendar names who a working group sends to each congress: what a
+// group's leader plans with.
+func TestTheCalendarNamesWhoTheGroupSends(t *testing.T) {
+	f, g1, _ := groupFixture(t) // g1 follows Bạch Mai and Quỳnh Lôi
+	f.planAt("HN.HBT.BM.C1", "2020-04-20", "08:00", "")
+	f.planAt("HN.HBT.BM.C2", "2020-04-21", "08:00", "")
+	if _, err := f.svc.NameAttendee(f.ctx, f.as("totruong1"), "HN.HBT.BM.C1", "thanhvien1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		cal  func() (core.Calendar, error)
+	}{
+		{"the group's calendar", func() (core.Calendar, error) {
+			return f.svc.GroupCalendar(f.ctx, f.as("totruong1"), g1.ID, core.CalendarInput{From: "2020-04-01", To: "2020-04-30"})
+		}},
+		{"the district's calendar", func() (core.Calendar, error) {
+			return f.svc.Calendar(f.ctx, f.as("bantochuc"), "HN.HBT", core.CalendarInput{From: "2020-04-01", To: "2020-04-30"})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cal, err := tc.cal()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, e := range cal.Events {
+				got[e.UnitCode] = strings.Join(e.Attendees, ", ")
+			}
+			if got["HN.HBT.BM.C1"] != "Nguyễn Văn thanhvien1" || got["HN.HBT.BM.C2"] != "" {
+				t.Errorf("attendees %v", got)
+			}
+		})
 	}
 }

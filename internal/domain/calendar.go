@@ -63,6 +63,8 @@ type CalendarEvent struct {
 	// Conflict: someone expected at this event is expected at another one
 	// at the same time (see EventConflicts).
 	Conflict bool `json:"conflict" db:"-"`
+	// Attendees name who a working group named to attend the congress.
+	Attendees []string `json:"attendees,omitempty" db:"-"`
 }
 
 // Span returns when e takes place, in Asia/Ho_Chi_Minh: from its opening
