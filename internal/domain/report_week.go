@@ -47,6 +47,18 @@ func weeksIn(y int) int {
 // String is "2020-W14".
 func (w Week) String() string { return fmt.Sprintf("%04d-W%02d", w.Year, w.Number) }
 
+// Label is the week as pages show it under "Tuần": "14/2020".
+func (w Week) Label() string { return fmt.Sprintf("%d/%d", w.Number, w.Year) }
+
+// WeekLabel is the Label of the week written code ("2020-W14"), or code
+// itself when it is no week.
+func WeekLabel(code string) string {
+	if w, err := ParseWeek(code); err == nil {
+		return w.Label()
+	}
+	return code
+}
+
 // Monday is the first day of the week.
 func (w Week) Monday() Day {
 	// 4 January is always in week 1; its Monday starts week 1.

@@ -68,3 +68,15 @@ func TestForecastAtThePaceOfTheLastWeeks(t *testing.T) {
 		}
 	}
 }
+
+func TestAWeekIsLabelledNumberSlashYear(t *testing.T) {
+	for _, tc := range []struct{ code, want string }{
+		{"2020-W15", "15/2020"},
+		{"2020-W01", "1/2020"},
+		{"2020-W54", "2020-W54"}, // no such week: left as written
+	} {
+		if got := WeekLabel(tc.code); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.code, got, tc.want)
+		}
+	}
+}

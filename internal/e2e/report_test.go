@@ -109,7 +109,7 @@ func TestTheReportOfTheDemoWeekOpensFromTheDashboardAndDownloadsInEveryFormat(t 
 	if err != nil || !strings.Contains(h1, "Hai Bà Trưng") {
 		t.Fatalf("report heading %q (%v)", h1, err)
 	}
-	if week, _ := text(ctx, "article.report .report-head p:nth-of-type(2)"); !strings.Contains(week, "2020-W15 (06/04/2020 – 12/04/2020)") {
+	if week, _ := text(ctx, "article.report .report-head p:nth-of-type(2)"); !strings.Contains(week, "Tuần 15/2020 (06/04/2020 – 12/04/2020)") {
 		t.Errorf("week line %q", week)
 	}
 	shot(t, ctx, "report-desktop")
@@ -257,7 +257,7 @@ func TestTheReportsFirstPageHoldsTheHeadlineTheForecastAndTheLateUnits(t *testin
 	}
 	viewport(t, ctx, "report-first-screen-desktop")
 	alt, err := text(ctx, "#r-chart-alt")
-	if err != nil || !regexp.MustCompile(`đến tuần 2020-W15: cuối tuần 2020-W15 đạt \d+,\d\d% \(\d+/\d+ chi bộ\)`).MatchString(alt) {
+	if err != nil || !regexp.MustCompile(`đến tuần 15/2020: cuối tuần 15/2020 đạt \d+,\d\d% \(\d+/\d+ chi bộ\)`).MatchString(alt) {
 		t.Errorf("the chart's text %q (%v)", alt, err)
 	}
 	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".report-chart-data tbody tr").length`))

@@ -22,14 +22,16 @@ type Summary struct {
 // SummaryView is a row of a unit's archive written out in one language.
 type SummaryView struct {
 	Week, From, To, Cells, Change, MadeAt, MadeBy string
-	Held                                          int
-	NothingNew                                    bool
+	// WeekLabel is the week as pages show it ("15/2020").
+	WeekLabel  string
+	Held       int
+	NothingNew bool
 }
 
 // NewSummaryView writes s out in lang: its week, its cells held and their
 // change over the week.
 func NewSummaryView(s Summary, lang string) SummaryView {
-	v := SummaryView{Week: s.Week, From: s.From.VI(), To: s.From.AddDays(6).VI(), Held: s.HeldInWeek,
+	v := SummaryView{Week: s.Week, WeekLabel: domain.WeekLabel(s.Week), From: s.From.VI(), To: s.From.AddDays(6).VI(), Held: s.HeldInWeek,
 		NothingNew: s.NothingNew, MadeAt: s.MadeAt.In(domain.Location).Format("02/01/2006 15:04"), MadeBy: domain.ActorName(s.MadeBy, lang)}
 	for _, f := range s.Headline {
 		if f.Key == FigureCells {

@@ -159,7 +159,7 @@ func newView(r Weekly, lang string, links bool) View {
 		return out
 	}
 	v := View{Lang: lang, Title: r.Title(lang), Unit: r.Unit.Name, UnitCode: r.Unit.Code, Kind: r.KindName.In(lang),
-		Round: r.RoundName, Week: r.Week, From: r.From.VI(), To: r.To.VI(),
+		Round: r.RoundName, Week: domain.WeekLabel(r.Week), From: r.From.VI(), To: r.To.VI(),
 		MadeAt:    r.MadeAt.In(domain.Location).Format("02/01/2006 15:04"),
 		HeldCount: r.HeldInWeekCount, PlannedCount: r.PlannedNextWeekCount,
 		HeldMore: r.HeldInWeekCount - len(r.HeldInWeek), PlannedMore: r.PlannedNextWeekCount - len(r.PlannedNextWeek),
@@ -232,12 +232,12 @@ func newChart(weeks []WeekPoint, lang string) chartView {
 		return c
 	}
 	last := weeks[len(weeks)-1]
-	c.From, c.To, c.Last, c.Held, c.Total = weeks[0].Week, last.Week, last.Share().In(lang), last.Held, last.Total
+	c.From, c.To, c.Last, c.Held, c.Total = domain.WeekLabel(weeks[0].Week), domain.WeekLabel(last.Week), last.Share().In(lang), last.Held, last.Total
 	if len(weeks) > 1 {
 		c.Prev = weeks[len(weeks)-2].Share().In(lang)
 	}
 	for _, w := range weeks {
-		c.Rows = append(c.Rows, chartRow{Week: w.Week, End: dayText(w.To, lang), Held: fmt.Sprintf("%d / %d", w.Held, w.Total), Share: w.Share().In(lang)})
+		c.Rows = append(c.Rows, chartRow{Week: domain.WeekLabel(w.Week), End: dayText(w.To, lang), Held: fmt.Sprintf("%d / %d", w.Held, w.Total), Share: w.Share().In(lang)})
 	}
 	step := (float64(width) - left - right) / float64(len(weeks))
 	every := max(1, len(weeks)/8)

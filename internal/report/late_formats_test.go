@@ -239,10 +239,10 @@ func TestTheChartSaysItsLatestValuesAndShowsItsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ lang, alt, row string }{
-		{"vi", "Tỷ lệ chi bộ đã đại hội theo tuần, từ tuần 2020-W11 đến tuần 2020-W14: cuối tuần 2020-W14 đạt 69,23% (9/13 chi bộ). Cuối tuần trước: 46,15%.",
-			`<tr><th scope="row">2020-W14</th><td>05/04/2020</td><td class="num">9 / 13</td><td class="num">69,23%</td></tr>`},
-		{"en", "Share of cells held by week, from week 2020-W11 to week 2020-W14: 69.23% at the end of week 2020-W14 (9/13 cells). The week before: 46.15%.",
-			`<tr><th scope="row">2020-W14</th><td>2020-04-05</td><td class="num">9 / 13</td><td class="num">69.23%</td></tr>`},
+		{"vi", "Tỷ lệ chi bộ đã đại hội theo tuần, từ tuần 11/2020 đến tuần 14/2020: cuối tuần 14/2020 đạt 69,23% (9/13 chi bộ). Cuối tuần trước: 46,15%.",
+			`<tr><th scope="row">14/2020</th><td>05/04/2020</td><td class="num">9 / 13</td><td class="num">69,23%</td></tr>`},
+		{"en", "Share of cells held by week, from week 11/2020 to week 14/2020: 69.23% at the end of week 14/2020 (9/13 cells). The week before: 46.15%.",
+			`<tr><th scope="row">14/2020</th><td>2020-04-05</td><td class="num">9 / 13</td><td class="num">69.23%</td></tr>`},
 	} {
 		var buf bytes.Buffer
 		if err := HTML(&buf, cat, fixture(), tc.lang); err != nil {

@@ -127,10 +127,12 @@ func (s *Server) handleReportEmailPage(c echo.Context) error {
 
 type reportPage struct {
 	Code, Name, Week string
-	Report           report.View
-	Formats          []string
-	MayManage        bool
-	Mails            []mailRow
+	// WeekLabel is the week as the page shows it ("15/2020").
+	WeekLabel string
+	Report    report.View
+	Formats   []string
+	MayManage bool
+	Mails     []mailRow
 }
 
 type mailRow struct{ User, Email, Status, At, Error string }
@@ -147,7 +149,7 @@ func (s *Server) handleReportPage(c echo.Context) error {
 		return err
 	}
 	lang := pageLang(c, &p.User)
-	d := reportPage{Code: u.Code, Name: u.Name, Week: r.Week, Report: report.NewView(r, lang), Formats: report.Formats,
+	d := reportPage{Code: u.Code, Name: u.Name, Week: r.Week, WeekLabel: domain.WeekLabel(r.Week), Report: report.NewView(r, lang), Formats: report.Formats,
 		MayManage: p.Can(domain.ActManage, u.Path)}
 	if d.MayManage {
 		mails, err := s.svc.ReportMails(ctx, *p, u.Code, r.Week)

@@ -191,12 +191,12 @@ func TestReportPagesArchiveMakeDownloadAndCompare(t *testing.T) {
 		t.Errorf("a week not ended: %d to %q", refused.Code, refused.Header().Get("Location"))
 	}
 	if body := b.send("GET", "/units/HN.HBT/reports", nil).Body.String(); !strings.Contains(body, "chưa kết thúc") ||
-		!strings.Contains(body, `href="/units/HN.HBT/reports/2020-W12"`) || !strings.Contains(body, "2 / 4 (50,00%)") {
+		!strings.Contains(body, `href="/units/HN.HBT/reports/2020-W12">12/2020</a>`) || !strings.Contains(body, "2 / 4 (50,00%)") {
 		t.Errorf("the archive lacks the refusal, the week or its figure:\n%s", body)
 	}
 
 	report := b.send("GET", "/units/HN.HBT/reports/2020-W12", nil).Body.String()
-	for _, want := range []string{"Số liệu chính", "Đảng bộ phường Bạch Mai", "2 / 4 (50,00%)", "1 đại hội trong tuần", "Dự báo"} {
+	for _, want := range []string{"Số liệu chính", "Đảng bộ phường Bạch Mai", "2 / 4 (50,00%)", "1 đại hội trong tuần", "Dự báo", "Tuần 12/2020 ("} {
 		if !strings.Contains(report, want) {
 			t.Errorf("the report page lacks %q", want)
 		}
