@@ -429,3 +429,107 @@ func TestAnAdminManagesTheMembersOfTheWorkingGroupsOfTheirSubtree(t *testing.T) 
 		}
 	})
 }
+
+// A membership decides who manages an account, so memberships and account
+// changes are serialised: while another district's board enlists a member
+// of this district's group, this district's admin resets the member's
+// password, 24 clients on a pool of 4. Every reset that went through came
+// before the enlistment (its audit row first); every later one was
+// refused, and the membership was written once.
+func TestRacingEnlistmentsAndResetsKeepTheAdminsReachExact(t *testing.T) {
+	f := newFixture(t)
+	f.createRound2020()
+	sys := domain.SystemPrincipal()
+	f.user("tv.hbt")
+	if _, err := f.svc.CreateWorkGroup(f.ctx, sys, domain.GroupInput{Unit: "HN.HBT", Name: "Tổ công tác số 1", Leader: "tv.hbt"}); err != nil {
+		t.Fatal(err)
+	}
+	dd, err := f.svc.CreateWorkGroup(f.ctx, sys, domain.GroupInput{Unit: "HN.DD", Name: "Tổ Đống Đa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := f.as("quantri") // admin of HN.HBT
+	f.db.SetMaxOpenConns(4)
+	var wg sync.WaitGroup
+	var resets, refused atomic.Int32
+	for i := range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 0 {
+				if _, err := f.svc.AddWorkGroupMember(f.ctx, sys, dd.ID, "tv.hbt", nil); err != nil {
+					t.Errorf("enlist: %v", err)
+				}
+				return
+			}
+			switch err := f.svc.SetPassword(f.ctx, admin, "tv.hbt", fmt.Sprintf("mat-khau-moi-%02d", i)); {
+			case err == nil:
+				resets.Add(1)
+			case domain.IsCode(err, domain.ENotFound):
+				refused.Add(1)
+			default:
+				t.Errorf("reset: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	var enlisted []int64
+	if err := f.db.Select(&enlisted, `SELECT id FROM audit_log WHERE action = 'group.member' AND after->>'group' = 'Tổ Đống Đa'`); err != nil || len(enlisted) != 1 {
+		t.Fatalf("the enlistment audited %d times (%v), want once", len(enlisted), err)
+	}
+	var late int
+	if err := f.db.Get(&late, `SELECT count(*) FROM audit_log WHERE action = 'user.password' AND id > $1`, enlisted[0]); err != nil || late != 0 {
+		t.Errorf("%d resets after the enlistment (%v), want none", late, err)
+	}
+	if resets.Load()+refused.Load() != 12 {
+		t.Errorf("%d resets and %d refused, want 12 in all", resets.Load(), refused.Load())
+	}
+}
+
+// A membership write waits for the accounts' lock, held here by another
+// session, as an account change does: what a check of an account saw
+// holds until its change commits.
+func TestAMembershipWaitsForTheAccountsLock(t *testing.T) {
+	f := newFixture(t)
+	f.createRound2020()
+	sys := domain.SystemPrincipal()
+	f.user("tv.moi")
+	g, err := f.svc.CreateWorkGroup(f.ctx, sys, domain.GroupInput{Unit: "HN.HBT", Name: "Tổ công tác số 1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder, err := f.db.Connx(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	if _, err := holder.ExecContext(f.ctx, `SELECT pg_advisory_lock(7100003)`); err != nil { // store's accountsLockKey
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.svc.AddWorkGroupMember(f.ctx, sys, g.ID, "tv.moi", nil)
+		done <- err
+	}()
+	// The write is seen waiting on an advisory lock before it may go on.
+	for waiting := 0; waiting == 0; {
+		if err := f.db.Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'
+			AND datname = current_database()`); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the membership was written while the lock was held (%v)", err)
+		default:
+		}
+	}
+	if _, err := holder.ExecContext(f.ctx, `SELECT pg_advisory_unlock(7100003)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count("work_group_members"); n != 1 {
+		t.Errorf("%d members, want 1", n)
+	}
+}

@@ -191,11 +191,8 @@ func (s *Store) RenameWorkGroup(ctx context.Context, actor domain.Principal, g d
 // addMember makes the user a member of the group: its leader when leader
 // is true (the former leader stays a member), a member only when false,
 // and, when nil, a member whose place is kept (a leader stays the leader);
-// and audits it.
+// and audits it. Call it after enlist, which took the accounts' lock.
 func addMember(ctx context.Context, tx *txn, actor domain.Principal, roundID, unitID, groupID int64, group string, userID int64, username string, leader *bool) error {
-	if err := lockAccounts(ctx, tx); err != nil { // a membership decides who manages the account
-		return err
-	}
 	if leader != nil && *leader {
 		if _, err := tx.ExecContext(ctx, `UPDATE work_group_members SET leader = false WHERE group_id = $1 AND leader AND user_id <> $2`,
 			groupID, userID); err != nil {
