@@ -139,8 +139,7 @@ func (s *Service) calendarQuery(in CalendarInput) (domain.CalendarQuery, domain.
 func (s *Service) calendarEvents(ctx context.Context, cal *Calendar, roots []string, q domain.CalendarQuery, today domain.Day) error {
 	// Every day of a cut range fits within the bound: a long range (the
 	// API's, up to domain.MaxCalendarDays) lists fewer events a day.
-	days := int(q.To.Time.Sub(q.From.Time).Hours()/24) + 1
-	perDay := max(1, min(s.opts.CalendarPerDay, s.opts.CalendarMax/days))
+	perDay := max(1, min(s.opts.CalendarPerDay, s.opts.CalendarMax/q.Days()))
 	if cal.OneDay() {
 		perDay = 0 // a day's own calendar: its first CalendarMax
 	}

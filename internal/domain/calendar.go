@@ -233,6 +233,9 @@ type CalendarQuery struct {
 	Group    int64
 }
 
+// Days counts the days of the range, both ends included.
+func (q CalendarQuery) Days() int { return DaysBetween(q.From.Time, q.To.Time) + 1 }
+
 // ReadCalendarQuery reads a calendar's range and filters as typed (days
 // dd/mm/yyyy or YYYY-MM-DD; "" for from is the first day of today's month,
 // "" for to the last day of from's month) and refuses, naming each field,
@@ -257,7 +260,7 @@ func ReadCalendarQuery(from, to, kind string, today Day) (CalendarQuery, error) 
 		q.To = DayOf(time.Date(q.From.Time.Year(), q.From.Time.Month()+1, 0, 0, 0, 0, 0, time.UTC))
 	}
 	if okF && okT {
-		switch days := int(q.To.Time.Sub(q.From.Time).Hours() / 24); {
+		switch days := q.Days() - 1; {
 		case days < 0:
 			v.Add("to", "Ngày kết thúc trước ngày bắt đầu", "to is before from")
 		case days >= MaxCalendarDays:

@@ -39,7 +39,7 @@ type waitingUnit struct {
 }
 
 // waitingUnits groups approvals by unit, in their order; parent gives the
-// name of a unit's parent to show beside its name (see sameNames).
+// name of a unit's parent to show beside its name (see parentsOfSameNames).
 func waitingUnits(approvals []domain.PendingApproval, parent map[string]string) []waitingUnit {
 	var out []waitingUnit
 	for _, a := range approvals {
