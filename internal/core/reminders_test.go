@@ -96,3 +96,56 @@ func TestRemindersSendOneDigestToEachWithSomethingToSayOncePerDay(t *testing.T) 
 		}
 	})
 }
+
+// A server run on a chosen date (the demo, a trial with clock.start) times
+// what it writes on that date, not on the database's: the digest's
+// "approved since yesterday" reads those times.
+func TestWritesAreTimedOnTheServicesClock(t *testing.T) {
+	a, _, srv := remindersFixture(t)
+	sys := domain.SystemPrincipal()
+	a.holdCongress("HN.HBT.BM.C3", "2020-04-10")
+	a.elect("HN.HBT.BM.C3", person("secretary", true, 1985, false, false))
+	for _, q := range []string{
+		"congresses WHERE version > 1 AND updated_at <> $1",
+		"milestones WHERE done_at > $1",
+		"congress_results WHERE updated_at <> $1",
+		"congress_attendees WHERE named_at <> $1",
+		"work_group_units WHERE assigned_at <> $1",
+	} {
+		var n int
+		if err := a.db.Get(&n, `SELECT count(*) FROM `+q, fixtureNow); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("%d rows of %s (the clock says %v)", n, q, fixtureNow)
+		}
+	}
+	var held int
+	if err := a.db.Get(&held, `SELECT count(*) FROM milestones WHERE done_at = $1`, fixtureNow); err != nil || held == 0 {
+		t.Errorf("%d milestones done at the clock's time (%v), want some", held, err)
+	}
+
+	// Three days later the approval given on the 15th is old news.
+	m, err := mail.New(srv.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := fixtureWithOptions(t, a.db, domain.FixedClock(fixtureNow.AddDate(0, 0, 3)), core.Options{
+		Reports: core.ReportOptions{Mailer: m, MailAttempts: 3, BaseURL: "https://daihoi.example.vn"}, ReminderDays: 7})
+	if run, err := later.svc.RunJob(later.ctx, sys, core.JobReminders, "", 0); err != nil || run.Outcome != "ok" {
+		t.Fatalf("reminders: %+v, %v", run, err)
+	}
+	sent := 0
+	for _, m := range srv.Messages() {
+		if m.To[0] != "bithu@example.vn" {
+			continue
+		}
+		sent++
+		if strings.Contains(m.Text, "Đã được cấp trên phê duyệt") {
+			t.Errorf("the digest of 18/04 tells of an approval given on 15/04:\n%s", m.Text)
+		}
+	}
+	if sent != 1 {
+		t.Errorf("%d digests to bithu, want the one of 18/04", sent)
+	}
+}

@@ -71,11 +71,11 @@ func (s *Store) NameAttendee(ctx context.Context, actor domain.Principal, roundI
 				return fmt.Errorf("store: withdraw attendee of %s: %w", unit.Code, err)
 			}
 		} else {
-			res, err := tx.ExecContext(ctx, `INSERT INTO congress_attendees (round_id, unit_id, group_id, user_id)
-				SELECT $1, $2, $3, m.user_id FROM work_group_members m JOIN users us ON us.id = m.user_id
+			res, err := tx.ExecContext(ctx, `INSERT INTO congress_attendees (round_id, unit_id, group_id, user_id, named_at)
+				SELECT $1, $2, $3, m.user_id, $5 FROM work_group_members m JOIN users us ON us.id = m.user_id
 				WHERE m.group_id = $3 AND us.username = $4
 				ON CONFLICT (round_id, unit_id) DO UPDATE SET group_id = EXCLUDED.group_id, user_id = EXCLUDED.user_id,
-					named_at = now(), attended = false, note = '', recorded_at = NULL`, roundID, unit.ID, group.ID, username)
+					named_at = EXCLUDED.named_at, attended = false, note = '', recorded_at = NULL`, roundID, unit.ID, group.ID, username, tx.at)
 			if err != nil {
 				return fmt.Errorf("store: name attendee of %s: %w", unit.Code, err)
 			}

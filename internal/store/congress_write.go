@@ -297,13 +297,13 @@ var writeCongressesSQL = prepare(`WITH ` + changeRowsSQL + `, c AS (
 			delegates_expected = r.delegates_expected, delegates_present = r.delegates_present, is_pilot = r.is_pilot,
 			lessons_learned = r.lessons_learned, deadline_override = r.deadline_override,
 			deadline_override_reason = r.deadline_override_reason, cascade_override_reason = r.cascade_override_reason,
-			planned_time = r.planned_time, place = r.place, version = c.version + 1, updated_at = now(),
+			planned_time = r.planned_time, place = r.place, version = c.version + 1, updated_at = $4,
 			withdrawn_date = CASE WHEN r.planned_date IS NULL AND r.held_date IS NULL THEN coalesce(c.planned_date, c.withdrawn_date) END
 		FROM r WHERE c.round_id = $1 AND c.unit_id = r.unit_id
 		RETURNING c.unit_id
 	), auto AS (
 		UPDATE milestones m SET done_on = w.done_on, done_by = w.done_by,
-			done_at = CASE WHEN w.done_on IS NULL THEN NULL ELSE now() END
+			done_at = CASE WHEN w.done_on IS NULL THEN NULL ELSE $4::timestamptz END
 		FROM r CROSS JOIN LATERAL (VALUES ('held', r.held, r.held_date, r.held_by),
 			('results_reported', r.reported, r.reported_on, r.reported_by)) AS w(auto, apply, done_on, done_by),
 			milestone_templates t
@@ -384,7 +384,7 @@ func writeCongresses(ctx context.Context, tx *txn, roundID int64, jobs []*congre
 		Near pq.Int64Array `db:"near"`
 		Xact int64         `db:"xact"`
 	}
-	if err := tx.getPrepared(ctx, &out, writeCongressesSQL, roundID, string(in), completionLockKey); err != nil {
+	if err := tx.getPrepared(ctx, &out, writeCongressesSQL, roundID, string(in), completionLockKey, tx.at); err != nil {
 		return nil, fmt.Errorf("store: update congresses: %w", err)
 	}
 	tx.xact = uint64(out.Xact)

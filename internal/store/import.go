@@ -175,9 +175,9 @@ func updateUnits(ctx context.Context, tx *txn, plan domain.ImportPlan, log *audi
 		log.add("unit.update", c.Before.ID, before, after)
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE units u SET name = x.name, category = nullif(x.category, ''), members = x.members,
-			version = u.version + 1, updated_at = now()
+			version = u.version + 1, updated_at = $5
 		FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[]) AS x(id, name, category, members)
-		WHERE u.id = x.id`, pq.Array(ids), pq.Array(names), pq.Array(cats), pq.Array(members))
+		WHERE u.id = x.id`, pq.Array(ids), pq.Array(names), pq.Array(cats), pq.Array(members), tx.at)
 	if err != nil {
 		return fmt.Errorf("store: import: update units: %w", err)
 	}
@@ -230,8 +230,8 @@ func moveToRoot(ctx context.Context, tx *txn, unit domain.Unit) error {
 			path = CASE WHEN id = $2 THEN text2ltree($2::text) ELSE text2ltree($2::text) || subpath(path, nlevel($1::ltree)) END,
 			parent_id = CASE WHEN id = $2 THEN NULL ELSE parent_id END,
 			version = CASE WHEN id = $2 THEN version + 1 ELSE version END,
-			updated_at = CASE WHEN id = $2 THEN now() ELSE updated_at END
-		WHERE path <@ $1::ltree`, unit.Path, unit.ID)
+			updated_at = CASE WHEN id = $2 THEN $3 ELSE updated_at END
+		WHERE path <@ $1::ltree`, unit.Path, unit.ID, tx.at)
 	if err != nil {
 		return fmt.Errorf("store: move %s to the root: %w", unit.Code, err)
 	}

@@ -74,9 +74,9 @@ func (s *Store) SetMilestone(ctx context.Context, actor domain.Principal, roundI
 			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE milestones SET done_on = $4, done_by = $5, note = $6,
-				done_at = CASE WHEN $4::date IS NULL THEN NULL ELSE now() END
+				done_at = CASE WHEN $4::date IS NULL THEN NULL ELSE $7::timestamptz END
 			WHERE round_id = $1 AND unit_id = $2 AND template_id = $3`,
-			roundID, c.UnitID, m.TemplateID, day, by, note); err != nil {
+			roundID, c.UnitID, m.TemplateID, day, by, note, tx.at); err != nil {
 			return fmt.Errorf("store: set milestone %s: %w", code, err)
 		}
 		if out, err = milestoneOf(ctx, tx, roundID, c.UnitID, code, today); err != nil {

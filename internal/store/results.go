@@ -90,11 +90,11 @@ func (s *Store) SetResults(ctx context.Context, actor domain.Principal, roundID 
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO congress_results (round_id, unit_id, committee_size, committee_women,
-				secretary_name, delegates_elected) VALUES ($1, $2, $3, $4, $5, $6)
+				secretary_name, delegates_elected, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (round_id, unit_id) DO UPDATE SET committee_size = EXCLUDED.committee_size,
 				committee_women = EXCLUDED.committee_women, secretary_name = EXCLUDED.secretary_name,
-				delegates_elected = EXCLUDED.delegates_elected, version = congress_results.version + 1, updated_at = now()`,
-			roundID, c.UnitID, in.CommitteeSize, in.CommitteeWomen, in.SecretaryName, in.DelegatesElected); err != nil {
+				delegates_elected = EXCLUDED.delegates_elected, version = congress_results.version + 1, updated_at = EXCLUDED.updated_at`,
+			roundID, c.UnitID, in.CommitteeSize, in.CommitteeWomen, in.SecretaryName, in.DelegatesElected, tx.at); err != nil {
 			return fmt.Errorf("store: results: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM elected_people WHERE round_id = $1 AND unit_id = $2`, roundID, c.UnitID); err != nil {

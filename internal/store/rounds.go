@@ -179,7 +179,7 @@ type childrenHeldWant struct {
 // setChildrenHeldSQL writes the 'children_held' milestones of the units $2
 // in round $1 as done on $3 (NULL: not done).
 var setChildrenHeldSQL = prepare(`UPDATE milestones m SET done_on = w.done_on,
-		done_at = CASE WHEN w.done_on IS NULL THEN NULL ELSE now() END, done_by = NULL
+		done_at = CASE WHEN w.done_on IS NULL THEN NULL ELSE $4::timestamptz END, done_by = NULL
 	FROM unnest($2::bigint[], $3::date[]) AS w(id, done_on), milestone_templates t
 	WHERE m.round_id = $1 AND m.unit_id = w.id AND m.template_id = t.id AND t.auto = 'children_held'
 		AND m.done_on IS DISTINCT FROM w.done_on`)
@@ -199,7 +199,7 @@ func setChildrenHeld(ctx context.Context, tx *txn, roundID int64, want []childre
 			days[i] = sql.NullString{String: w.DoneOn.String(), Valid: true}
 		}
 	}
-	if _, err := tx.execPrepared(ctx, setChildrenHeldSQL, roundID, pq.Array(ids), pq.Array(days)); err != nil {
+	if _, err := tx.execPrepared(ctx, setChildrenHeldSQL, roundID, pq.Array(ids), pq.Array(days), tx.at); err != nil {
 		return fmt.Errorf("store: children held milestones: %w", err)
 	}
 	return nil

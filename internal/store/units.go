@@ -221,8 +221,8 @@ func (s *Store) UpdateUnit(ctx context.Context, actor domain.Principal, code str
 			return nil
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE units SET name = $2, category = $3, members = $4,
-			version = version + 1, updated_at = now() WHERE id = $1`,
-			before.ID, after.Name, nullIfEmpty(after.Category), after.Members)
+			version = version + 1, updated_at = $5 WHERE id = $1`,
+			before.ID, after.Name, nullIfEmpty(after.Category), after.Members, tx.at)
 		if err != nil {
 			return fmt.Errorf("store: update unit: %w", err)
 		}
@@ -285,8 +285,8 @@ func moveSubtree(ctx context.Context, tx *txn, unit, parent domain.Unit) error {
 			path = CASE WHEN id = $3 THEN $2::ltree ELSE $2::ltree || subpath(path, nlevel($1::ltree)) END,
 			parent_id = CASE WHEN id = $3 THEN $4 ELSE parent_id END,
 			version = CASE WHEN id = $3 THEN version + 1 ELSE version END,
-			updated_at = CASE WHEN id = $3 THEN now() ELSE updated_at END
-		WHERE path <@ $1::ltree`, unit.Path, newPath, unit.ID, parent.ID)
+			updated_at = CASE WHEN id = $3 THEN $5 ELSE updated_at END
+		WHERE path <@ $1::ltree`, unit.Path, newPath, unit.ID, parent.ID, tx.at)
 	if err != nil {
 		return fmt.Errorf("store: move %s: %w", unit.Code, err)
 	}
@@ -348,7 +348,7 @@ func (s *Store) MergeUnits(ctx context.Context, actor domain.Principal, survivor
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE units SET active = false, merged_into = $2,
-				version = version + 1, updated_at = now() WHERE id = $1`, m.ID, survivor.ID); err != nil {
+				version = version + 1, updated_at = $3 WHERE id = $1`, m.ID, survivor.ID, tx.at); err != nil {
 				return fmt.Errorf("store: merge %s: %w", m.Code, err)
 			}
 			if err := unitLeft(ctx, tx, m.Path); err != nil {

@@ -226,8 +226,8 @@ func (s *Store) inAccountTx(ctx context.Context, username string, check AccountC
 // tokens.
 func (s *Store) SetPassword(ctx context.Context, actor domain.Principal, username, hash string, check AccountCheck) (epoch int64, err error) {
 	err = s.inAccountTx(ctx, username, check, func(tx *txn, a domain.Account) error {
-		if err := tx.GetContext(ctx, &epoch, `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, updated_at = now()
-			WHERE id = $1 RETURNING session_epoch`, a.ID, hash); err != nil {
+		if err := tx.GetContext(ctx, &epoch, `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, updated_at = $3
+			WHERE id = $1 RETURNING session_epoch`, a.ID, hash, tx.at); err != nil {
 			return fmt.Errorf("store: set password: %w", err)
 		}
 		if err := revokeTokens(ctx, tx, a.ID); err != nil {
@@ -252,7 +252,7 @@ func (s *Store) SetUserEmail(ctx context.Context, actor domain.Principal, userna
 		if a.Email == email {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET email = $2, updated_at = now() WHERE id = $1`, a.ID, email); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET email = $2, updated_at = $3 WHERE id = $1`, a.ID, email, tx.at); err != nil {
 			return fmt.Errorf("store: e-mail of %s: %w", username, err)
 		}
 		return audit(ctx, tx, actor, "user.email", "user", nil, map[string]any{"username": username, "email": a.Email},
@@ -267,7 +267,7 @@ func (s *Store) SetUserLang(ctx context.Context, actor domain.Principal, usernam
 		if a.Lang == lang {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET lang = $2, updated_at = now() WHERE id = $1`, a.ID, lang); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET lang = $2, updated_at = $3 WHERE id = $1`, a.ID, lang, tx.at); err != nil {
 			return fmt.Errorf("store: language of %s: %w", username, err)
 		}
 		return audit(ctx, tx, actor, "user.lang", "user", nil, map[string]any{"username": username, "lang": a.Lang},
@@ -283,9 +283,9 @@ func (s *Store) SetUserActive(ctx context.Context, actor domain.Principal, usern
 		if a.Active == active {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET active = $2, updated_at = now(),
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET active = $2, updated_at = $3,
 				session_epoch = session_epoch + CASE WHEN $2 THEN 0 ELSE 1 END
-			WHERE id = $1`, a.ID, active); err != nil {
+			WHERE id = $1`, a.ID, active, tx.at); err != nil {
 			return fmt.Errorf("store: set active: %w", err)
 		}
 		if !active {

@@ -296,9 +296,9 @@ func (s *Store) AssignWorkGroupUnit(ctx context.Context, actor domain.Principal,
 		case from.ID == g.ID:
 			return nil // followed by g already
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO work_group_units (round_id, unit_id, group_id) VALUES ($1, $2, $3)
-			ON CONFLICT (round_id, unit_id) DO UPDATE SET group_id = EXCLUDED.group_id, assigned_at = now()`,
-			g.RoundID, unit.ID, g.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO work_group_units (round_id, unit_id, group_id, assigned_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (round_id, unit_id) DO UPDATE SET group_id = EXCLUDED.group_id, assigned_at = EXCLUDED.assigned_at`,
+			g.RoundID, unit.ID, g.ID, tx.at); err != nil {
 			return fmt.Errorf("store: assign %s: %w", unit.Code, err)
 		}
 		if from.ID != 0 {
