@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/daihoi/daihoi/internal/domain"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
@@ -50,11 +52,41 @@ func (c *Catalog) T(lang, id string, data map[string]any) (string, error) {
 	if !ok {
 		l = c.localizers[Languages[0]]
 	}
-	lc := &goi18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	lc := &goi18n.LocalizeConfig{MessageID: id, TemplateData: numbers(data, lang)}
 	if n, ok := data["Count"]; ok && lang != "vi" { // Vietnamese messages have a single form
 		lc.PluralCount = n
 	}
 	return l.Localize(lc)
+}
+
+// numbers is data with its whole numbers written for a reader of lang
+// (domain.Number: 90.781, not 90781); data itself is left as it is.
+func numbers(data map[string]any, lang string) map[string]any {
+	var out map[string]any
+	for k, v := range data {
+		var n int
+		switch v := v.(type) {
+		case int:
+			n = v
+		case int64:
+			n = int(v)
+		case int32:
+			n = int(v)
+		default:
+			continue
+		}
+		if out == nil {
+			out = make(map[string]any, len(data))
+			for k, v := range data {
+				out[k] = v
+			}
+		}
+		out[k] = domain.Number(n, lang)
+	}
+	if out == nil {
+		return data
+	}
+	return out
 }
 
 // Func is the template function t in lang: the message id with its

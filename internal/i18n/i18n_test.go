@@ -90,7 +90,7 @@ func TestPickPrefersTheUsersChoiceThenTheBrowsers(t *testing.T) {
 	}
 }
 
-func TestCountsTakeTheirPluralForm(t *testing.T) {
+func TestCountsTakeTheirPluralFormAndTheirLanguagesDigits(t *testing.T) {
 	c, err := Load()
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +105,8 @@ func TestCountsTakeTheirPluralForm(t *testing.T) {
 		{"en", 0, "0 days late"},
 		{"vi", 1, "trễ 1 ngày"},
 		{"vi", 2, "trễ 2 ngày"},
+		{"en", 12345, "12,345 days late"},
+		{"vi", 12345, "trễ 12.345 ngày"},
 	} {
 		got, err := c.T(tc.lang, "late_days", map[string]any{"Count": tc.count})
 		if err != nil || got != tc.want {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -35,8 +34,8 @@ func NewSummaryView(s Summary, lang string) SummaryView {
 		NothingNew: s.NothingNew, MadeAt: s.MadeAt.In(domain.Location).Format("02/01/2006 15:04"), MadeBy: domain.ActorName(s.MadeBy, lang)}
 	for _, f := range s.Headline {
 		if f.Key == FigureCells {
-			v.Cells = fmt.Sprintf("%d / %d (%s)", f.Value, f.Total, f.Share().In(lang))
-			v.Change = signed(f.Change())
+			v.Cells = ofTotal(f.Value, f.Total, lang)
+			v.Change = signed(f.Change(), lang)
 		}
 	}
 	return v

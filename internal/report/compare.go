@@ -1,8 +1,6 @@
 package report
 
 import (
-	"fmt"
-
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
@@ -126,7 +124,7 @@ func NewCompareView(c Comparison, lang string) CompareView {
 		AVerdict: c.A.Verdict.In(lang), BVerdict: c.B.Verdict.In(lang),
 		AHeld: c.A.HeldInWeek, BHeld: c.B.HeldInWeek, AAt: c.A.AtRisk, BAt: c.B.AtRisk}
 	for _, f := range c.Headline {
-		fv := compareFigureView{Name: f.Name.In(lang), A: fmt.Sprint(f.A.Value), B: fmt.Sprint(f.B.Value), Diff: signed(f.Change)}
+		fv := compareFigureView{Name: f.Name.In(lang), A: domain.Number(f.A.Value, lang), B: domain.Number(f.B.Value, lang), Diff: signed(f.Change, lang)}
 		if f.HasTotal() {
 			fv.A, fv.B = countText(f.A, lang), countText(f.B, lang)
 		}
@@ -141,7 +139,7 @@ func NewCompareView(c Comparison, lang string) CompareView {
 			uv.B = countText(*u.B, lang)
 		}
 		if u.A != nil && u.B != nil {
-			uv.Diff = signed(u.Change)
+			uv.Diff = signed(u.Change, lang)
 		}
 		v.Units = append(v.Units, uv)
 	}
@@ -150,5 +148,5 @@ func NewCompareView(c Comparison, lang string) CompareView {
 
 // countText writes a count with its share: "2 / 4 (50,00%)".
 func countText(c Count, lang string) string {
-	return fmt.Sprintf("%d / %d (%s)", c.Value, c.Total, c.Share().In(lang))
+	return ofTotal(c.Value, c.Total, lang)
 }

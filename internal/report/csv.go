@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/tablefile"
@@ -25,9 +26,18 @@ func CSVSep(w io.Writer, r Weekly, lang string, sep rune) error {
 	for _, row := range t.rows {
 		rec := make([]any, len(row))
 		for i, v := range row {
-			if s, text := v.(string); text {
-				rec[i] = s // made inert by tablefile
-			} else {
+			switch v := v.(type) {
+			case string:
+				rec[i] = v // made inert by tablefile
+			case int: // digits only, for the programs that read the file
+				rec[i] = tablefile.Formatted(strconv.Itoa(v))
+			case delta:
+				d := strconv.Itoa(int(v))
+				if v > 0 {
+					d = "+" + d
+				}
+				rec[i] = tablefile.Formatted(d)
+			default:
 				rec[i] = tablefile.Formatted(cellText(v, lang))
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/i18n"
 )
 
 // readCSV renders r as CSV and reads it back.
@@ -177,5 +178,40 @@ func TestAnEmptyReportRendersInEveryFormat(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// Large counts are read with their digits grouped in the language's way
+// on the pages and the PDF; the CSV keeps bare digits for programs.
+func TestLargeCountsAreGroupedForReadersAndBareForPrograms(t *testing.T) {
+	r := fixture()
+	r.Headline[0].Value, r.Headline[0].Total, r.Headline[0].Prev, r.Headline[0].PrevTotal = 190345, 300512, 180000, 300512
+	r.Units[0].Held, r.Units[0].Total, r.Units[0].PrevHeld = 12345, 20000, 345
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang         string
+		page, csvRow []string
+	}{
+		{"vi", []string{"190.345 / 300.512 (63,34%)", "&#43;10.345", "12.345 / 20.000"}, []string{"12345", "20000", "61,73%", "+12000"}},
+		{"en", []string{"190,345 / 300,512 (63.34%)", "&#43;10,345", "12,345 / 20,000"}, []string{"12345", "20000", "61.73%", "+12000"}},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			var page bytes.Buffer
+			if err := HTML(&page, cat, r, tc.lang); err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range tc.page {
+				if !strings.Contains(page.String(), want) {
+					t.Errorf("page lacks %q", want)
+				}
+			}
+			recs := readCSV(t, r, tc.lang)
+			if got := recs[1][3:7]; !slices.Equal(got, tc.csvRow) {
+				t.Errorf("CSV row %q, want %q", got, tc.csvRow)
+			}
+		})
 	}
 }

@@ -125,15 +125,21 @@ type chartTick struct {
 	Label string
 }
 
-// signed writes a change with its sign: "+3", "0", "−2".
-func signed(n int) string {
+// signed writes a change with its sign for a reader of lang: "+3", "0",
+// "−12.345".
+func signed(n int, lang string) string {
 	switch {
 	case n > 0:
-		return fmt.Sprintf("+%d", n)
+		return "+" + domain.Number(n, lang)
 	case n < 0:
-		return fmt.Sprintf("−%d", -n)
+		return "−" + domain.Number(-n, lang)
 	}
 	return "0"
+}
+
+// ofTotal writes "held / total (share)" for a reader of lang.
+func ofTotal(held, total int, lang string) string {
+	return fmt.Sprintf("%s / %s (%s)", domain.Number(held, lang), domain.Number(total, lang), domain.NewShare(held, total).In(lang))
 }
 
 // NewView writes r out in lang, for the site's page: units link to theirs.
@@ -167,17 +173,17 @@ func newView(r Weekly, lang string, links bool) View {
 		MissingPapers: tableRows(missingPapersTable(r, lang), lang), Composition: tableRows(compositionTable(r, lang), lang),
 		Sessions: tableRows(sessionsTable(r), lang)}
 	for _, f := range r.Headline {
-		fv := figureView{Name: f.Name.In(lang), Value: fmt.Sprint(f.Value), Prev: fmt.Sprint(f.Prev), Change: signed(f.Change()),
+		fv := figureView{Name: f.Name.In(lang), Value: domain.Number(f.Value, lang), Prev: domain.Number(f.Prev, lang), Change: signed(f.Change(), lang),
 			Up: f.Change() > 0, Down: f.Change() < 0, Late: !f.HasTotal(), Bad: !f.HasTotal() && f.Value > 0}
 		if f.HasTotal() {
-			fv.Value = fmt.Sprintf("%d / %d (%s)", f.Value, f.Total, f.Share().In(lang))
-			fv.Prev = fmt.Sprintf("%d / %d (%s)", f.Prev, f.PrevTotal, f.PrevShare().In(lang))
+			fv.Value = ofTotal(f.Value, f.Total, lang)
+			fv.Prev = ofTotal(f.Prev, f.PrevTotal, lang)
 		}
 		v.Headline = append(v.Headline, fv)
 	}
 	for _, u := range r.Units {
-		row := unitRowView{UnitLink: link(u.UnitRef), Kind: u.KindName.In(lang), Held: fmt.Sprintf("%d / %d", u.Held, u.Total),
-			Share: u.Share().In(lang), Change: signed(u.Change()), Status: u.StatusName.In(lang),
+		row := unitRowView{UnitLink: link(u.UnitRef), Kind: u.KindName.In(lang), Held: domain.Number(u.Held, lang) + " / " + domain.Number(u.Total, lang),
+			Share: u.Share().In(lang), Change: signed(u.Change(), lang), Status: u.StatusName.In(lang),
 			Planned: domain.ShowDay(u.PlannedDate), HeldOn: domain.ShowDay(u.HeldDate), Deadline: domain.ShowDay(u.Deadline), Done: domain.ShowDay(u.Done),
 			Pilot: u.IsPilot, Warn: len(u.Flags) > 0, ProjectedLate: u.ProjectedLate, Late: u.Late}
 		for _, f := range u.Flags {
@@ -237,7 +243,7 @@ func newChart(weeks []WeekPoint, lang string) chartView {
 		c.Prev = weeks[len(weeks)-2].Share().In(lang)
 	}
 	for _, w := range weeks {
-		c.Rows = append(c.Rows, chartRow{Week: domain.WeekLabel(w.Week), End: dayText(w.To, lang), Held: fmt.Sprintf("%d / %d", w.Held, w.Total), Share: w.Share().In(lang)})
+		c.Rows = append(c.Rows, chartRow{Week: domain.WeekLabel(w.Week), End: dayText(w.To, lang), Held: domain.Number(w.Held, lang) + " / " + domain.Number(w.Total, lang), Share: w.Share().In(lang)})
 	}
 	step := (float64(width) - left - right) / float64(len(weeks))
 	every := max(1, len(weeks)/8)
@@ -245,7 +251,7 @@ func newChart(weeks []WeekPoint, lang string) chartView {
 		s := w.Share()
 		h := plot * s.Percent / 100
 		b := chartBar{X: left + float64(i)*step + step*0.15, W: step * 0.7, Y: top + plot - h, H: h, LabelX: left + (float64(i)+0.5)*step,
-			Title: fmt.Sprintf("%s: %d / %d (%s)", w.Week, w.Held, w.Total, s.In(lang))}
+			Title: domain.WeekLabel(w.Week) + ": " + ofTotal(w.Held, w.Total, lang)}
 		if i%every == 0 || i == len(weeks)-1 {
 			b.Label = w.Week[2:] // "20-W14"
 		}
@@ -311,8 +317,10 @@ func HTML(w io.Writer, cat *i18n.Catalog, r Weekly, lang string) error {
 // With a nil catalog they are the stand-ins a template is parsed with.
 func Funcs(cat *i18n.Catalog, lang string, terr *error) template.FuncMap {
 	if cat == nil {
-		return template.FuncMap{"t": func(string, ...any) string { return "" }, "status": func(any) string { return "" }}
+		return template.FuncMap{"t": func(string, ...any) string { return "" }, "status": func(any) string { return "" },
+			"num": func(int) string { return "" }}
 	}
 	return template.FuncMap{"t": cat.Func(lang, terr),
-		"status": func(s any) string { return domain.CongressStatus(fmt.Sprint(s)).Name().In(lang) }}
+		"status": func(s any) string { return domain.CongressStatus(fmt.Sprint(s)).Name().In(lang) },
+		"num":    func(n int) string { return domain.Number(n, lang) }}
 }

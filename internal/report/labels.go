@@ -96,9 +96,9 @@ var labels = struct {
 	TileChange: domain.Text{VI: "%s trong tuần", EN: "%s this week"},
 	TilePrev:   domain.Text{VI: "Tuần trước: %s", EN: "A week before: %s"},
 	// ProjectedLateCount, AndMore, AtRiskCount: a count, then the name of the table to see.
-	ProjectedLateCount: domain.Text{VI: "%d đơn vị trực thuộc dự báo trễ hạn: xem bảng «%s».", EN: "%d units below projected late: see the table “%s”."},
-	AndMore:            domain.Text{VI: "… và %d đơn vị trễ hạn khác: xem bảng «%s».", EN: "… and %d more late units: see the table “%s”."},
-	AtRiskCount:        domain.Text{VI: "%d đơn vị có nguy cơ trễ hạn: xem bảng «%s».", EN: "%d units at risk: see the table “%s”."},
+	ProjectedLateCount: domain.Text{VI: "%s đơn vị trực thuộc dự báo trễ hạn: xem bảng «%s».", EN: "%s units below projected late: see the table “%s”."},
+	AndMore:            domain.Text{VI: "… và %s đơn vị trễ hạn khác: xem bảng «%s».", EN: "… and %s more late units: see the table “%s”."},
+	AtRiskCount:        domain.Text{VI: "%s đơn vị có nguy cơ trễ hạn: xem bảng «%s».", EN: "%s units at risk: see the table “%s”."},
 	// LateByPlace: the count of late units.
 	LateByPlace:   domain.Text{VI: "Đơn vị trễ hạn theo nơi (%d)", EN: "Late units by place (%d)"},
 	Place:         domain.Text{VI: "Nơi", EN: "Place"},

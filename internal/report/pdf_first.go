@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 
+	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/pdfutf8"
 )
 
@@ -49,16 +50,16 @@ func (d *doc) tiles(r Weekly) {
 		lines := []tileLine{{f.Name.In(d.lang), "B", 8, nameH}}
 		if f.HasTotal() {
 			lines = append(lines,
-				tileLine{fmt.Sprintf("%d/%d", f.Value, f.Total), "B", 15, 7},
+				tileLine{domain.Number(f.Value, d.lang) + "/" + domain.Number(f.Total, d.lang), "B", 15, 7},
 				tileLine{f.Share().In(d.lang), "B", 10, 4.6},
 				tileLine{fmt.Sprintf(labels.TileChange.In(d.lang), cellText(delta(f.Change()), d.lang)), "", 7.5, 3.4},
-				tileLine{fmt.Sprintf(labels.TilePrev.In(d.lang), fmt.Sprintf("%d/%d (%s)", f.Prev, f.PrevTotal, f.PrevShare().In(d.lang))), "", 7, 3.2})
+				tileLine{fmt.Sprintf(labels.TilePrev.In(d.lang), fmt.Sprintf("%s/%s (%s)", domain.Number(f.Prev, d.lang), domain.Number(f.PrevTotal, d.lang), f.PrevShare().In(d.lang))), "", 7, 3.2})
 		} else {
 			lines = append(lines,
-				tileLine{fmt.Sprint(f.Value), "B", 15, 7},
+				tileLine{domain.Number(f.Value, d.lang), "B", 15, 7},
 				tileLine{"", "", 10, 4.6},
 				tileLine{fmt.Sprintf(labels.TileChange.In(d.lang), cellText(delta(f.Change()), d.lang)), "", 7.5, 3.4},
-				tileLine{fmt.Sprintf(labels.TilePrev.In(d.lang), fmt.Sprint(f.Prev)), "", 7, 3.2})
+				tileLine{fmt.Sprintf(labels.TilePrev.In(d.lang), domain.Number(f.Prev, d.lang)), "", 7, 3.2})
 		}
 		ty := y + 1.5
 		for i, l := range lines {
@@ -107,7 +108,7 @@ func (d *doc) forecastBlock(r Weekly) {
 	}
 	d.text(line, "", 8.5, 4.4, false)
 	if n := len(projectedLateUnits(r)); n > 0 {
-		d.text(fmt.Sprintf(labels.ProjectedLateCount.In(d.lang), n, labels.ProjectedLate.In(d.lang)), "", 8.5, 4.4, true)
+		d.text(fmt.Sprintf(labels.ProjectedLateCount.In(d.lang), domain.Number(n, d.lang), labels.ProjectedLate.In(d.lang)), "", 8.5, 4.4, true)
 	}
 }
 
@@ -123,10 +124,10 @@ func (d *doc) lateByPlace(r Weekly) {
 	shown := lateShown(t, d.tableUpTo(t, pageBottom-10))
 	if more := r.LateCount - shown; more > 0 {
 		d.p.Ln(1)
-		d.text(fmt.Sprintf(labels.AndMore.In(d.lang), more, labels.SheetLate.In(d.lang)), "B", 8.5, 4.4, true)
+		d.text(fmt.Sprintf(labels.AndMore.In(d.lang), domain.Number(more, d.lang), labels.SheetLate.In(d.lang)), "B", 8.5, 4.4, true)
 	}
 	if r.AtRiskCount > 0 {
 		d.p.Ln(0.5)
-		d.note(fmt.Sprintf(labels.AtRiskCount.In(d.lang), r.AtRiskCount, labels.SheetLate.In(d.lang)))
+		d.note(fmt.Sprintf(labels.AtRiskCount.In(d.lang), domain.Number(r.AtRiskCount, d.lang), labels.SheetLate.In(d.lang)))
 	}
 }

@@ -88,12 +88,12 @@ func cellText(v any, lang string) string {
 	case string:
 		return v
 	case int:
-		return strconv.Itoa(v)
+		return domain.Number(v, lang)
 	case delta:
 		if v > 0 {
-			return "+" + strconv.Itoa(int(v))
+			return "+" + domain.Number(int(v), lang)
 		}
-		return strconv.Itoa(int(v))
+		return domain.Number(int(v), lang)
 	case rate:
 		s := strconv.FormatFloat(float64(v), 'f', 1, 64)
 		if domain.Lang(lang) == "vi" {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -45,9 +44,9 @@ type compositionView struct {
 // shareText is "4 (57,14%)", or "0" when there is no member.
 func shareText(n int, p domain.Percent, ok bool, lang string) string {
 	if !ok {
-		return strconv.Itoa(n)
+		return domain.Number(n, lang)
 	}
-	return fmt.Sprintf("%d (%s)", n, percentIn(p, lang))
+	return domain.Number(n, lang) + " (" + percentIn(p, lang) + ")"
 }
 
 // compositionViewOf is the composition section of the page of the unit

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"strconv"
-
 	"github.com/labstack/echo/v4"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -68,17 +66,17 @@ func (s *Server) tilesOf(c echo.Context, p domain.Principal, pr domain.Progress)
 		cells.Change = tr("tile_change_none", nil)
 	}
 	cells.Status, cells.Word = level(cellsLate, cellsRisk)
-	gr := tile{Label: tr("tile_grassroots", nil), Figure: strconv.Itoa(pr.Grassroots.Held) + "/" + strconv.Itoa(pr.Grassroots.Total),
+	gr := tile{Label: tr("tile_grassroots", nil), Figure: domain.Number(pr.Grassroots.Held, lang) + "/" + domain.Number(pr.Grassroots.Total, lang),
 		Detail: pr.Grassroots.In(lang), URL: countListURL(code, domain.ListHeld, domain.LevelGrassroots, "")}
 	gr.Status, gr.Word = level(grLate, grRisk)
-	pilots := tile{Label: tr("tile_pilots", nil), Figure: strconv.Itoa(pr.Pilots.Held) + "/" + strconv.Itoa(pr.Pilots.Total),
+	pilots := tile{Label: tr("tile_pilots", nil), Figure: domain.Number(pr.Pilots.Held, lang) + "/" + domain.Number(pr.Pilots.Total, lang),
 		URL: countListURL(code, domain.ListPilots, "", ""), Status: statusInfo, Word: tr("status_word_pilot", nil)}
 	if pr.Pilots.Total > 0 && pr.Pilots.Held == pr.Pilots.Total {
 		pilots.Status, pilots.Word = statusOK, tr("status_word_ok", nil)
 	}
-	late := tile{Label: tr("tile_late", nil), Figure: strconv.Itoa(pr.Late.Count), URL: countListURL(code, domain.ListLate, "", "")}
+	late := tile{Label: tr("tile_late", nil), Figure: domain.Number(pr.Late.Count, lang), URL: countListURL(code, domain.ListLate, "", "")}
 	late.Status, late.Word = count(pr.Late.Count, statusLate, tr("status_word_late", nil))
-	risk := tile{Label: tr("tile_at_risk", nil), Figure: strconv.Itoa(pr.AtRisk), URL: countListURL(code, domain.ListAtRisk, "", "")}
+	risk := tile{Label: tr("tile_at_risk", nil), Figure: domain.Number(pr.AtRisk, lang), URL: countListURL(code, domain.ListAtRisk, "", "")}
 	risk.Status, risk.Word = count(pr.AtRisk, statusRisk, tr("status_word_risk", nil))
 	cells.Key, gr.Key, pilots.Key, late.Key, risk.Key = "cells", "grassroots", "pilots", "late", "at-risk"
 	return []tile{cells, gr, pilots, late, risk}, nil

@@ -92,7 +92,7 @@ func fractionText(sh domain.Share, lang string) string {
 	if sh.Total == 0 {
 		return "–"
 	}
-	return strconv.Itoa(sh.Held) + "/" + strconv.Itoa(sh.Total) + " (" + sh.In(lang) + ")"
+	return domain.Number(sh.Held, lang) + "/" + domain.Number(sh.Total, lang) + " (" + sh.In(lang) + ")"
 }
 
 // handleCreateGroupPage forms a group from the board's form and opens its page.
