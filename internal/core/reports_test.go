@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -496,5 +497,37 @@ func TestWeeklyRunMakesTheSameReportsWhateverHowManyAtATime(t *testing.T) {
 		if together[code] != c {
 			t.Errorf("the report of %s made three at a time differs from the one made alone", code)
 		}
+	}
+}
+
+// People making the same week's report at once, forced or not, more of
+// them than connections: each is answered, and the week has one report.
+func TestReportsMadeAtOnceAreStoredOnce(t *testing.T) {
+	for _, force := range []bool{false, true} {
+		t.Run(fmt.Sprintf("force %v", force), func(t *testing.T) {
+			f := newReportFixture(t, core.ReportOptions{})
+			f.db.SetMaxOpenConns(3)
+			board := f.as("bantochuc")
+			var wg sync.WaitGroup
+			errs := make(chan error, 12)
+			for range 12 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, err := f.svc.MakeWeeklyReport(f.ctx, board, "HN.HBT", "2020-W12", force)
+					errs <- err
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Errorf("made at once: %v", err)
+				}
+			}
+			if n := f.count("weekly_reports WHERE week = '2020-W12'"); n != 1 {
+				t.Errorf("%d reports of the week, want 1", n)
+			}
+		})
 	}
 }

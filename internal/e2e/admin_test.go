@@ -34,7 +34,9 @@ func answerDialogs(t *testing.T, ctx context.Context) *dialogs {
 			d.questions = append(d.questions, ev.Message)
 			accept := d.answer
 			d.mu.Unlock()
-			go func() { _, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: accept}) }()
+			go func() {
+				_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: accept})
+			}()
 		}
 	})
 	if err != nil {
