@@ -135,6 +135,32 @@ func TestCalendarFeed(t *testing.T) {
 			t.Errorf("C2 = %q, want %q", got, want)
 		}
 	})
+	t.Run("a new password or a lock revokes the feed for good", func(t *testing.T) {
+		for _, step := range []struct {
+			name string
+			do   func() error
+		}{
+			{"new password", func() error { return f.svc.SetPassword(f.ctx, domain.SystemPrincipal(), "bithu", fixturePassword) }},
+			{"lock", func() error { return f.svc.SetUserActive(f.ctx, domain.SystemPrincipal(), "bithu", false) }},
+		} {
+			tok, err := f.svc.CreateCalendarFeed(f.ctx, f.as("bithu"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := step.do(); err != nil {
+				t.Fatal(err)
+			}
+			if step.name == "lock" {
+				if err := f.svc.SetUserActive(f.ctx, domain.SystemPrincipal(), "bithu", true); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err = f.svc.CalendarFeed(f.ctx, tok)
+			if domain.ErrorCodeOf(err) != domain.ENotFound {
+				t.Errorf("after %s, the old feed: %v; want not found", step.name, err)
+			}
+		}
+	})
 	t.Run("a revoked feed is not found, and so is a made-up one", func(t *testing.T) {
 		if err := f.svc.RevokeCalendarFeed(f.ctx, f.as("bithu")); err != nil {
 			t.Fatal(err)

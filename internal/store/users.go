@@ -238,8 +238,13 @@ func (s *Store) SetPassword(ctx context.Context, actor domain.Principal, usernam
 	return epoch, err
 }
 
+// revokeTokens revokes every secret a user holds beside the password: the
+// API tokens and the calendar address (which opens the user's calendar
+// without signing in), so that a new password or a lock shuts out whoever
+// had learned them.
 func revokeTokens(ctx context.Context, tx *txn, userID int64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = $1`, userID); err != nil {
+	if _, err := tx.ExecContext(ctx, `WITH t AS (DELETE FROM api_tokens WHERE user_id = $1)
+		DELETE FROM calendar_feeds WHERE user_id = $1`, userID); err != nil {
 		return fmt.Errorf("store: revoke tokens: %w", err)
 	}
 	return nil
