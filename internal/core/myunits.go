@@ -35,10 +35,15 @@ func (m MyCongress) WaitsForPlan() bool {
 
 // MySummary counts a user's list: of Total congresses, how many are held,
 // late, and waiting for an approval of their plan (WaitingForPlan), and how
-// many approvals wait for the user (WaitingForMe).
+// many approvals wait for the user (WaitingForMe). Below and BelowHeld
+// count only the units directly below the user's own (the list less the
+// units the user holds a role on): the figure the unit's own progress
+// shows, e.g. a ward's cells.
 type MySummary struct {
 	Total          int `json:"total"`
 	Held           int `json:"held"`
+	Below          int `json:"below"`
+	BelowHeld      int `json:"below_held"`
 	Late           int `json:"late"`
 	WaitingForPlan int `json:"waiting_for_plan"`
 	WaitingForMe   int `json:"waiting_for_me"`
@@ -105,10 +110,21 @@ func (s *Service) MyUnits(ctx context.Context, p domain.Principal) (MyUnitsList,
 	}
 	sortMine(out.Units)
 	out.Summary = MySummary{Total: len(out.Units), WaitingForMe: len(out.Waiting)}
+	own := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		own[c] = true
+	}
 	for _, m := range out.Units {
+		below := !own[m.UnitCode]
+		if below {
+			out.Summary.Below++
+		}
 		switch {
 		case m.Status.Held():
 			out.Summary.Held++
+			if below {
+				out.Summary.BelowHeld++
+			}
 		case m.Late:
 			out.Summary.Late++
 		}
