@@ -91,6 +91,14 @@ func TestLateFlagsOpenTheDayAfterTheDeadlineAndResolveWhenHeld(t *testing.T) {
 		if p.Late.Count != 3 || len(p.Late.Units) != 3 {
 			t.Errorf("late after holding %s = %d, listed %d, want 3", others[0], p.Late.Count, len(p.Late.Units))
 		}
+		// Its flag, still open until the next run, is no longer shown open:
+		// its page does not warn of a congress it has held.
+		if got := codesOf(f.flagsOf("HN.HBT.BM", domain.FlagOpen, domain.FlagLate)); !slices.Equal(got, others[1:]) {
+			t.Errorf("open late flags after holding %s = %v, want %v", others[0], got, others[1:])
+		}
+		if got := codesOf(f.flagsOf(others[0], domain.FlagOpen, "")); len(got) != 0 {
+			t.Errorf("open flags of the held %s = %v, want none", others[0], got)
+		}
 	})
 
 	t.Run("holding them resolves their flags at the next run", func(t *testing.T) {

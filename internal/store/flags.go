@@ -47,6 +47,19 @@ const flagEndedOn = `(SELECT CASE
 	FROM congresses c LEFT JOIN milestones m ON m.round_id = c.round_id AND m.unit_id = c.unit_id AND m.template_id = f.template_id
 	WHERE c.round_id = f.round_id AND c.unit_id = f.unit_id)`
 
+// flagMoot is SQL: the condition of the flag f has ended by day $6, in a
+// way its unit's own rows tell at once: the congress was held (the unit is
+// no longer late or at risk, its preparation no longer overdue) or the
+// milestone was done. The listings of open flags leave such flags out
+// until the next run of the late flags resolves them; a moved deadline or
+// a unit that left the tree waits for that run.
+const flagMoot = `EXISTS (SELECT 1 FROM congresses c
+		LEFT JOIN milestones m ON m.round_id = c.round_id AND m.unit_id = c.unit_id AND m.template_id = f.template_id
+		LEFT JOIN milestone_templates mt ON mt.id = f.template_id
+		WHERE c.round_id = f.round_id AND c.unit_id = f.unit_id AND CASE WHEN f.kind = 'milestone_overdue'
+			THEN congress_held_by(m.done_on, $6) OR (NOT mt.after_congress AND congress_held_by(c.held_date, $6))
+			ELSE congress_held_by(c.held_date, $6) END)`
+
 // sameFlag is SQL: the wanted flag w and the stored flag f are the same flag.
 const sameFlag = `w.unit_id = f.unit_id AND w.kind = f.kind AND coalesce(w.template_id, 0) = coalesce(f.template_id, 0)`
 
@@ -113,6 +126,15 @@ func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day
 	return r, err
 }
 
+// flagArgs are the arguments of the listing of flags in state: today ($6)
+// only for the open ones (flagMoot).
+func flagArgs(state domain.FlagState, args ...any) []any {
+	if state == domain.FlagResolved {
+		return args[:len(args)-1]
+	}
+	return args
+}
+
 func affected(res interface{ RowsAffected() (int64, error) }) int {
 	n, err := res.RowsAffected()
 	if err != nil {
@@ -134,7 +156,7 @@ func (s *Store) Flags(ctx context.Context, roundID int64, unit domain.Unit, q do
 	s = s.reading(ctx)
 	out := domain.FlagList{RoundID: roundID, Unit: domain.UnitRef{Code: unit.Code, Name: unit.Name, Kind: unit.Kind},
 		State: q.State, Subtree: q.Subtree, Limit: q.Limit, Offset: q.Offset, Flags: []domain.Flag{}}
-	state, order := `f.resolved_at IS NULL`, `f.due_date, f.id`
+	state, order := `f.resolved_at IS NULL AND NOT `+flagMoot, `f.due_date, f.id`
 	if q.State == domain.FlagResolved {
 		state, order = `f.resolved_at IS NOT NULL`, `f.resolved_at DESC, f.id DESC`
 	}
@@ -159,7 +181,7 @@ func (s *Store) Flags(ctx context.Context, roundID int64, unit domain.Unit, q do
 		FROM flags f JOIN units u ON u.id = f.unit_id LEFT JOIN milestone_templates t ON t.id = f.template_id
 		WHERE f.round_id = $1 AND `+state+` AND `+where+` AND ($3 = '' OR f.kind = $3)
 		ORDER BY `+order+` LIMIT $4 OFFSET $5`,
-		roundID, at, string(q.Kind), q.Limit+1, q.Offset)
+		flagArgs(q.State, roundID, at, string(q.Kind), q.Limit+1, q.Offset, today)...)
 	if err != nil {
 		return out, fmt.Errorf("store: flags of %s: %w", unit.Code, err)
 	}
