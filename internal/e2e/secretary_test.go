@@ -364,7 +364,10 @@ func TestSeveralCellsAreHeldAtOnceAllOrNone(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS(`input[name=held_date]`), "05/04/2020")}
 		for i, code := range cells {
 			id := "u-" + strings.ReplaceAll(code, ".", "-")
-			actions = append(actions, chromedp.Click(chromedp.CSS(`#pick-`+id)), chromedp.SendKeys(chromedp.CSS(`#present-`+id), present[i]))
+			if i < len(cells)-1 { // the last one is ticked by typing its attendance
+				actions = append(actions, chromedp.Click(chromedp.CSS(`#pick-`+id)))
+			}
+			actions = append(actions, chromedp.SendKeys(chromedp.CSS(`#present-`+id), present[i]))
 		}
 		if err := chromedp.Do(phone, actions...); err != nil {
 			t.Fatal(err)
@@ -378,6 +381,9 @@ func TestSeveralCellsAreHeldAtOnceAllOrNone(t *testing.T) {
 	}
 	before := versions()
 	fill("30", "31", "25") // the second cell has 30 members
+	if ticked, err := chromedp.Run(phone, chromedp.Evaluate[bool](`document.getElementById("pick-u-HN-HBT-NTN-4").checked`)); err != nil || !ticked {
+		t.Errorf("typing a cell's attendance left it unticked (%v)", err)
+	}
 	shot(t, phone, "bulk-form-filled-phone")
 	if err := chromedp.Do(phone, chromedp.Click(chromedp.CSS(`form.bulk > button`)), chromedp.WaitVisible(chromedp.CSS(`.hold-row .field-error`))); err != nil {
 		t.Fatal(err)

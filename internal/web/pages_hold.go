@@ -58,6 +58,23 @@ func (s *Server) holdPageOf(c echo.Context, p domain.Principal, status int, type
 	return s.page(c, status, "my_hold.html", &p.User, d)
 }
 
+// typedUnpicked are the units of the bulk form whose attendance was typed
+// though their row was not ticked.
+func typedUnpicked(form map[string][]string) []string {
+	picked := map[string]bool{}
+	for _, code := range form["pick"] {
+		picked[code] = true
+	}
+	var out []string
+	for name, vals := range form {
+		code, ok := strings.CutPrefix(name, "present:")
+		if ok && !picked[code] && len(vals) > 0 && strings.TrimSpace(vals[0]) != "" {
+			out = append(out, code)
+		}
+	}
+	return out
+}
+
 // handleHoldPage shows the bulk form.
 func (s *Server) handleHoldPage(c echo.Context) error {
 	p, err := s.sessionUser(c)
@@ -74,6 +91,17 @@ func (s *Server) handleHoldSubmit(c echo.Context) error {
 		return s.signInFirst(c, err)
 	}
 	form, _ := c.FormParams()
+	if unpicked := typedUnpicked(form); len(unpicked) > 0 {
+		// A figure typed on a row left unticked would be dropped without a
+		// word: the form comes back, that row asked about.
+		msg := s.text(c, &p.User, "bulk_typed_unpicked", nil)
+		rowErrors := make(map[string]string, len(unpicked))
+		for _, code := range unpicked {
+			rowErrors[code] = msg
+		}
+		typed := typedForm(c)
+		return s.holdPageOf(c, *p, http.StatusUnprocessableEntity, typed, rowErrors)
+	}
 	in := domain.HoldInput{HeldDate: strings.TrimSpace(c.FormValue("held_date"))}
 	for _, code := range form["pick"] {
 		version, _ := strconv.Atoi(c.FormValue(holdField("version", code)))

@@ -206,6 +206,14 @@ func TestTheBulkFormHoldsTheCellsTickedAllOrNone(t *testing.T) {
 	if strings.Contains(body, `id="present-u-HN-HBT-A-1-error"`) {
 		t.Error("the good row is refused")
 	}
+	// A figure typed on a row left unticked is not dropped without a word.
+	unticked := form("25")
+	unticked["pick"] = []string{"HN.HBT.A.1"}
+	res = b.send("POST", "/my/hold", unticked)
+	if body := res.Body.String(); res.Code != http.StatusUnprocessableEntity || f.roundDigest() != before ||
+		!strings.Contains(body, `id="present-u-HN-HBT-A-2-error" role="alert">Đã nhập số có mặt nhưng chưa đánh dấu`) || !strings.Contains(body, `value="25"`) {
+		t.Fatalf("a figure on an unticked row: %d, wrote %v:\n%s", res.Code, f.roundDigest() != before, body)
+	}
 	if res := b.send("POST", "/my/hold", form("25")); res.Code != http.StatusSeeOther || res.Header().Get("Location") != "/my" {
 		t.Fatalf("%d %s", res.Code, res.Body)
 	}

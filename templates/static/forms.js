@@ -36,3 +36,18 @@
     }
   });
 })();
+
+// The bulk form: typing a cell's attendance ticks the cell, so that a figure
+// typed is not left on a row that is not sent (the server refuses such a
+// form rather than drop the figure).
+(function () {
+  "use strict";
+  document.addEventListener("input", function (e) {
+    var el = e.target;
+    var row = el && el.name && el.name.indexOf("present:") === 0 && el.closest && el.closest(".hold-row");
+    var pick = row && row.querySelector("input[name=pick]");
+    if (pick && el.value.trim() !== "") {
+      pick.checked = true;
+    }
+  });
+})();
