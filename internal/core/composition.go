@@ -109,7 +109,7 @@ func (s *Service) SetCompositionTarget(ctx context.Context, p domain.Principal, 
 	}
 	var v domain.Validation
 	in.Validate(s.rules, &v)
-	if err := s.mayScope(ctx, p, in.ScopeCode, &v); err != nil {
+	if err := s.mayScope(ctx, p, in.ScopeCode, in.Kind, "", &v); err != nil {
 		return domain.CompositionTarget{}, err
 	}
 	if err := v.Err(); err != nil {
@@ -119,10 +119,14 @@ func (s *Service) SetCompositionTarget(ctx context.Context, p domain.Principal, 
 		Measure: domain.Measure(in.Measure), Comparison: domain.Comparison(in.Comparison), Percent: in.Percent}, in.Reason)
 }
 
-// mayScope checks that p may set a rule of the round scoped at the unit
-// with code ("" the whole tree): forbidden when not, a field of v when the
-// scope is no unit p may see or an inactive one.
-func (s *Service) mayScope(ctx context.Context, p domain.Principal, code string, v *domain.Validation) error {
+// mayScope checks that p may set a rule of the round for the units of kind
+// (and category, "" any) scoped at the unit with code ("" the whole tree):
+// forbidden when not, a field of v when the scope is no unit p may see or
+// an inactive one. A rule that would cover the scope unit itself needs p
+// to manage the unit above it, as a unit's own deadline does
+// (requireManageAbove): a board does not extend its own deadline, nor set
+// its own committee's targets, through a rule.
+func (s *Service) mayScope(ctx context.Context, p domain.Principal, code, kind, category string, v *domain.Validation) error {
 	if !p.CanAnywhere(domain.ActManage) {
 		return domain.Forbidden()
 	}
@@ -157,6 +161,9 @@ func (s *Service) mayScope(ctx context.Context, p domain.Principal, code string,
 			fmt.Sprintf("you do not manage %s; you manage %s and the units within", u.Code, mine))
 	case !u.Active:
 		v.Add("scope_code", fmt.Sprintf("Đơn vị %s đã ngừng hoạt động", u.Code), fmt.Sprintf("unit %s is inactive", u.Code))
+	case u.Kind == kind && (category == "" || u.Category == category) && !mayManageAbove(p, u):
+		return domain.ForbiddenAt("scope_code", fmt.Sprintf("Quy định này áp dụng cả cho chính %s, mà việc đó do cấp trên của %s quyết định: hãy chọn loại đơn vị trực thuộc", u.Code, u.Code),
+			fmt.Sprintf("this rule would cover %s itself, which is for the units above %s to decide: choose a kind of the units below", u.Code, u.Code))
 	}
 	return nil
 }

@@ -68,7 +68,9 @@ func TestCompositionOfASubtreeAgainstTargetsAndPlans(t *testing.T) {
 	// the district's own target is deeper: it wins within the district
 	wantCode(t, set(board, domain.CompositionTargetInput{ScopeCode: "HN.HBT", Kind: "cell", Measure: "youth", Comparison: "about", Percent: 42}), "")
 	wantCode(t, set(board, domain.CompositionTargetInput{ScopeCode: "HN.HBT", Kind: "grassroots_cell", Measure: "ethnic_minority", Comparison: "at_most", Percent: 10}), "")
-	wantCode(t, set(board, domain.CompositionTargetInput{ScopeCode: "HN.HBT", Kind: "district", Measure: "women", Comparison: "at_least", Percent: 50}), "")
+	// the district's own committee is for the city to set a target for
+	wantCode(t, set(board, domain.CompositionTargetInput{ScopeCode: "HN.HBT", Kind: "district", Measure: "women", Comparison: "at_least", Percent: 50}), domain.EForbidden)
+	wantCode(t, set(f.rootAdmin(), domain.CompositionTargetInput{ScopeCode: "HN.HBT", Kind: "district", Measure: "women", Comparison: "at_least", Percent: 50}), "")
 	t.Run("a target out of range is refused", func(t *testing.T) {
 		wantField(t, set(board, domain.CompositionTargetInput{ScopeCode: "HN.HBT", Kind: "cell", Measure: "women", Comparison: "most", Percent: 101.5}), "percent")
 	})

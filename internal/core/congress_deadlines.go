@@ -10,8 +10,9 @@ import (
 // for in.Kind (and in.Category) within the subtree of in.ScopeCode, with a
 // reason; the old deadline stays in the history and the deadlines in force
 // of the subtree follow at once. A rule scoped at unit S needs ActManage on
-// S (its board or above); a rule for the whole tree needs the system or an
-// admin of every root.
+// S (its board or above), and on the unit above S when S is of the rule's
+// kind (the rule would move S's own deadline); a rule for the whole tree
+// needs the system or an admin of every root.
 func (s *Service) SetDeadlineRule(ctx context.Context, p domain.Principal, roundID int64, in domain.DeadlineRuleInput) (domain.DeadlineRule, error) {
 	if !p.CanAnywhere(domain.ActRead) {
 		return domain.DeadlineRule{}, domain.Forbidden()
@@ -22,7 +23,7 @@ func (s *Service) SetDeadlineRule(ctx context.Context, p domain.Principal, round
 	}
 	in.Normalize()
 	var v domain.Validation
-	if err := s.mayScope(ctx, p, in.ScopeCode, &v); err != nil {
+	if err := s.mayScope(ctx, p, in.ScopeCode, in.Kind, in.Category, &v); err != nil {
 		return domain.DeadlineRule{}, err
 	}
 	day := in.Validate(s.rules, true, "", &v)

@@ -318,6 +318,8 @@ func TestDeadlineRuleChangesNeedAReasonAndKeepTheOldValue(t *testing.T) {
 			{"xem", change},
 			{"bantochuc", domain.DeadlineRuleInput{Kind: "cell", Deadline: "2020-04-30", Reason: "x"}},
 			{"quantri", domain.DeadlineRuleInput{Kind: "cell", Deadline: "2020-04-30", Reason: "x"}}, // admin of HN.HBT only
+			// a rule covering the board's own unit would move its own deadline
+			{"bantochuc", domain.DeadlineRuleInput{ScopeCode: "HN.HBT", Kind: "district", Deadline: "2020-12-31", Reason: "x"}},
 		} {
 			_, err := f.svc.SetDeadlineRule(f.ctx, f.as(c.user), 0, c.in)
 			wantCode(t, err, domain.EForbidden)
