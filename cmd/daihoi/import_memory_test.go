@@ -69,7 +69,7 @@ func TestImportPageKeepsTheServerUnder300MB(t *testing.T) {
 		{"an XLSX zip bomb of 512 MB", "units.xlsx", bomb, http.StatusUnprocessableEntity, "khi giải nén lớn hơn 32 MB"},
 		{"a CSV of 200,000 rows", "units.csv", []byte(rows.String()), http.StatusUnprocessableEntity, "hơn 50.000 dòng đơn vị"},
 		{"a file over the body limit", "units.csv", bytes.Repeat([]byte("x"), 6<<20), http.StatusRequestEntityTooLarge, "Tệp lớn hơn 4 MB"},
-		{"50,000 good rows", "units.csv", []byte(most.String()), http.StatusOK, "50000 tạo mới"},
+		{"50,000 good rows", "units.csv", []byte(most.String()), http.StatusOK, "50.000 tạo mới"},
 		{"a good file", "units.csv", []byte("code,name,kind,parent_code,category,members\nHN.HBT.MK,Đảng bộ phường Minh Khai,grassroots_committee,HN.HBT,,0\n"),
 			http.StatusOK, "1 tạo mới"},
 	} {

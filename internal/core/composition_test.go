@@ -17,7 +17,9 @@ func person(pos string, woman bool, born int, minority, again bool) domain.Elect
 // elect records people as the results of the congress of code.
 func (f *fixture) elect(code string, people ...domain.ElectedInput) {
 	f.t.Helper()
-	if _, err := f.svc.SetResults(f.ctx, domain.SystemPrincipal(), code, 0, domain.ResultsInput{CommitteeSize: len(people), Elected: people}); err != nil {
+	in := domain.ResultsInput{CommitteeSize: len(people), Elected: people}
+	in.CountWomen()
+	if _, err := f.svc.SetResults(f.ctx, domain.SystemPrincipal(), code, 0, in); err != nil {
 		f.t.Fatalf("results of %s: %v", code, err)
 	}
 }
@@ -173,7 +175,7 @@ func TestPersonalDataOfThePeopleElectedAreTheirUnitsOwn(t *testing.T) {
 		_, err := f.svc.SetResults(f.ctx, f.as("bithu"), "HN.HBT.BM.C3", 0, domain.ResultsInput{})
 		wantField(t, err, "status")
 		r, _ := f.svc.Results(f.ctx, f.as("bithu"), "HN.HBT.BM.C1", 0)
-		in := domain.ResultsInput{CommitteeSize: 1, Version: r.Version, Elected: []domain.ElectedInput{person("secretary", true, 2010, false, false)}}
+		in := domain.ResultsInput{CommitteeSize: 1, CommitteeWomen: 1, Version: r.Version, Elected: []domain.ElectedInput{person("secretary", true, 2010, false, false)}}
 		_, err = f.svc.SetResults(f.ctx, f.as("bithu"), "HN.HBT.BM.C1", 0, in)
 		wantField(t, err, "elected[0].birth_year")
 		in.Elected[0].BirthYear = 85

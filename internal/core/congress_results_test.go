@@ -54,6 +54,19 @@ func TestResultsShowVotesAsASharOfTheDelegatesPresent(t *testing.T) {
 			t.Error("wrote")
 		}
 	})
+	t.Run("a person's delegates present are at most the congress's", func(t *testing.T) {
+		f.holdCongress("HN.HBT.BM.C2", "2020-02-21")
+		if _, err := f.patchCongress(domain.SystemPrincipal(), "HN.HBT.BM.C2", domain.CongressPatch{DelegatesPresent: intp(20)}); err != nil {
+			t.Fatal(err)
+		}
+		before := f.roundDigest()
+		_, err := f.svc.SetResults(f.ctx, bithu, "HN.HBT.BM.C2", 0, in)
+		wantField(t, err, "elected[0].delegates_present")
+		wantField(t, err, "elected[1].delegates_present")
+		if f.roundDigest() != before {
+			t.Error("wrote")
+		}
+	})
 	t.Run("more women than members, negative counts, unknown position", func(t *testing.T) {
 		bad := in
 		bad.Version, bad.CommitteeWomen, bad.DelegatesElected = r.Version, 14, -1

@@ -54,6 +54,7 @@ func (s *Service) SetResults(ctx context.Context, p domain.Principal, code strin
 		}
 		var v domain.Validation
 		in.CheckBirthYears(*c.HeldDate, &v)
+		in.CheckPresent(c, &v)
 		return v.Err()
 	})
 	if err != nil {

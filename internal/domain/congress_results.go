@@ -183,6 +183,67 @@ func (in ResultsInput) Validate(v *Validation) {
 				fmt.Sprintf("valid ballots (%d) exceed the delegates present (%d)", e.ValidBallots, e.DelegatesPresent))
 		}
 	}
+	in.checkCommittee(v)
+}
+
+// checkCommittee checks that the people entered agree with the figures
+// typed: one secretary at most, the one secretary_name names; no more
+// members of the committee than its size; and its women counted from the
+// people entered: at least those entered, exactly those when every member
+// is entered. A report's composition and its results then tell the same.
+func (in ResultsInput) checkCommittee(v *Validation) {
+	seen := map[string]bool{}
+	members, women, secretary := 0, 0, -1
+	for i, e := range in.Elected {
+		if e.Position == "secretary" {
+			if secretary >= 0 {
+				v.Add(fmt.Sprintf("elected[%d].position", i), fmt.Sprintf("Đã có bí thư: %s", in.Elected[secretary].FullName),
+					fmt.Sprintf("a secretary is entered already: %s", in.Elected[secretary].FullName))
+			} else {
+				secretary = i
+			}
+		}
+		name := strings.ToLower(e.FullName)
+		if !OnCommittee(e.Position) || name == "" || seen[name] {
+			continue
+		}
+		seen[name] = true
+		members++
+		if e.IsWoman {
+			women++
+		}
+	}
+	if secretary >= 0 && in.SecretaryName != "" && !strings.EqualFold(in.SecretaryName, in.Elected[secretary].FullName) {
+		v.Add("secretary_name", fmt.Sprintf("Bí thư ghi là %s, nhưng người trúng cử bí thư là %s", in.SecretaryName, in.Elected[secretary].FullName),
+			fmt.Sprintf("the secretary is written %s, but the person elected secretary is %s", in.SecretaryName, in.Elected[secretary].FullName))
+	}
+	switch {
+	case in.CommitteeSize < 0 || in.CommitteeWomen < 0:
+	case members > in.CommitteeSize:
+		v.Add("committee_size", fmt.Sprintf("Đã nhập %d ủy viên ban chấp hành, nhiều hơn số ủy viên (%d)", members, in.CommitteeSize),
+			fmt.Sprintf("%d committee members are entered, more than its size (%d)", members, in.CommitteeSize))
+	case in.CommitteeWomen < women:
+		v.Add("committee_women", fmt.Sprintf("Ít hơn số nữ trong danh sách đã nhập (%d)", women),
+			fmt.Sprintf("fewer than the women among the people entered (%d)", women))
+	case members == in.CommitteeSize && members > 0 && in.CommitteeWomen != women:
+		v.Add("committee_women", fmt.Sprintf("Danh sách đủ %d ủy viên, trong đó %d nữ", members, women),
+			fmt.Sprintf("all %d members are entered, %d of them women", members, women))
+	}
+}
+
+// CheckPresent checks each person's delegates present against the
+// congress's own, when it was recorded.
+func (in ResultsInput) CheckPresent(c Congress, v *Validation) {
+	if c.DelegatesPresent == nil || *c.DelegatesPresent <= 0 {
+		return
+	}
+	for i, e := range in.Elected {
+		if e.DelegatesPresent > *c.DelegatesPresent {
+			v.Add(fmt.Sprintf("elected[%d].delegates_present", i),
+				fmt.Sprintf("Vượt quá số có mặt tại đại hội (%d)", *c.DelegatesPresent),
+				fmt.Sprintf("more than were present at the congress (%d)", *c.DelegatesPresent))
+		}
+	}
 }
 
 // checkName refuses a person's name that is missing (when required), too
