@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -203,4 +204,30 @@ func TestSecretaryScope(t *testing.T) {
 			t.Errorf("ancestors = %q, want %q", got, want)
 		}
 	})
+}
+
+// A unit the caller cannot read is refused in the words of a unit that
+// does not exist: a move or a merge does not tell which codes exist
+// elsewhere in the tree.
+func TestAUnitOutOfReachIsToldAsOneThatDoesNotExist(t *testing.T) {
+	f := newFixture(t)
+	board := f.as("bantochuc") // board of HN.HBT
+	words := func(err error, code string) string {
+		t.Helper()
+		de := domain.AsError(err)
+		if de == nil || de.Code != domain.EInvalid || len(de.Fields) != 1 {
+			t.Fatalf("error %v, want one field refused", err)
+		}
+		return strings.ReplaceAll(de.Fields[0].Message.VI+" | "+de.Fields[0].Message.EN, code, "X")
+	}
+	_, outside := f.svc.MoveUnit(f.ctx, board, "HN.HBT.BM.C1", "HN.DD.X", "")
+	_, missing := f.svc.MoveUnit(f.ctx, board, "HN.HBT.BM.C1", "HN.DD.NOPE", "")
+	if a, b := words(outside, "HN.DD.X"), words(missing, "HN.DD.NOPE"); a != b {
+		t.Errorf("move to a parent out of reach: %q; to a missing one: %q", a, b)
+	}
+	_, outside = f.svc.MergeUnits(f.ctx, board, "HN.HBT.BM.C1", []string{"HN.DD.X.C1"}, "")
+	_, missing = f.svc.MergeUnits(f.ctx, board, "HN.HBT.BM.C1", []string{"HN.DD.X.NOPE"}, "")
+	if a, b := words(outside, "HN.DD.X.C1"), words(missing, "HN.DD.X.NOPE"); a != b {
+		t.Errorf("merge of a unit out of reach: %q; of a missing one: %q", a, b)
+	}
 }

@@ -149,9 +149,13 @@ func (s *Service) MoveUnit(ctx context.Context, p domain.Principal, code, newPar
 		if err := authorize(p, domain.ActManage, unit); err != nil {
 			return err
 		}
-		if !p.Can(domain.ActManage, parent.Path) {
-			return domain.Invalid("parent_code", fmt.Sprintf("Không tìm thấy đơn vị cấp trên %s trong phạm vi của bạn", parent.Code),
-				fmt.Sprintf("parent unit %s not found in your scope", parent.Code))
+		switch {
+		case !p.Can(domain.ActRead, parent.Path): // as if it did not exist
+			return domain.Invalid("parent_code", fmt.Sprintf("Không tìm thấy đơn vị cấp trên %s", parent.Code),
+				fmt.Sprintf("parent unit %s not found", parent.Code))
+		case !p.Can(domain.ActManage, parent.Path):
+			return domain.Invalid("parent_code", fmt.Sprintf("Đơn vị cấp trên %s không thuộc phạm vi bạn quản lý", parent.Code),
+				fmt.Sprintf("parent unit %s is outside the units you manage", parent.Code))
 		}
 		return domain.CheckMove(s.rules, unit, parent)
 	})
@@ -181,8 +185,11 @@ func (s *Service) MergeUnits(ctx context.Context, p domain.Principal, survivor s
 	return s.store.MergeUnits(ctx, p, u.Code, norm, reason, func(sv domain.Unit, merged []domain.Unit) error {
 		var v domain.Validation
 		for _, m := range merged {
-			if !p.Can(domain.ActManage, m.Path) {
-				v.Add("units", fmt.Sprintf("Không tìm thấy đơn vị %s trong phạm vi của bạn", m.Code), fmt.Sprintf("unit %s not found in your scope", m.Code))
+			switch {
+			case !p.Can(domain.ActRead, m.Path): // as if it did not exist
+				v.Add("units", fmt.Sprintf("Không tìm thấy đơn vị %s", m.Code), fmt.Sprintf("unit %s not found", m.Code))
+			case !p.Can(domain.ActManage, m.Path):
+				v.Add("units", fmt.Sprintf("Đơn vị %s không thuộc phạm vi bạn quản lý", m.Code), fmt.Sprintf("unit %s is outside the units you manage", m.Code))
 			}
 		}
 		if err := v.Err(); err != nil {

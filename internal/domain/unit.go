@@ -157,6 +157,11 @@ func ValidCategory(c string) bool {
 
 var codeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9._-]{0,63}$`)
 
+// newCodeRE is the shape of the code of a unit being created: codeRE with
+// no empty part between dots (HN..X, HN.X.), so that every part names a
+// level. Looking units up still takes codeRE, whatever older codes hold.
+var newCodeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_-]*(\.[A-Z0-9][A-Z0-9_-]*)*$`)
+
 // NormalizeCode trims a unit code and upper-cases it: codes are case-insensitive.
 func NormalizeCode(code string) string { return strings.ToUpper(strings.TrimSpace(code)) }
 
@@ -195,6 +200,9 @@ func (in UnitInput) Validate(rules KindRules, row int, v *Validation) {
 	case !utf8.ValidString(in.Code) || !codeRE.MatchString(in.Code):
 		add("code", "Mã đơn vị chỉ gồm chữ cái không dấu, chữ số, '.', '_', '-' (tối đa 64 ký tự)",
 			"code may hold only letters A-Z, digits, '.', '_' and '-' (at most 64)")
+	case !newCodeRE.MatchString(in.Code):
+		add("code", "Mỗi phần của mã đơn vị giữa hai dấu '.' phải bắt đầu bằng chữ cái hoặc chữ số (không có '..' hay '.' ở cuối)",
+			"each part of the code between dots starts with a letter or a digit (no '..', no '.' at the end)")
 	}
 	switch {
 	case textProblem(in.Name) != nil:

@@ -197,7 +197,8 @@ func (p ImportPlan) NewPaths(ids map[string]int64) (map[string]string, error) {
 //
 // Unless p is the system, the caller must manage the new parent of every
 // created or moved unit and every unit it changes; a row whose parent lies
-// outside that scope is reported as a bad row ("not found in your scope"),
+// outside that scope is reported as a bad row (as a unit that does not
+// exist when the caller cannot read it),
 // and a row that would create a root (or move a unit to the root) makes the
 // whole import forbidden. Unchanged rows need only read access.
 func PlanImport(rules KindRules, p Principal, rows []ImportRow, existing map[string]ExistingUnit) (ImportPlan, error) {
@@ -320,10 +321,14 @@ func (pl *planner) checkAgainstTree(i int) error {
 		}
 		return nil
 	}
-	if pe, ok := pl.existing[r.ParentCode]; ok {
+	pe, ok := pl.existing[r.ParentCode]
+	if ok && !pl.p.System && !pl.p.Can(ActRead, pe.Path) {
+		ok = false // a unit the caller cannot read is told as one that does not exist
+	}
+	if ok {
 		if !pl.p.System && !pl.p.Can(ActManage, pe.Path) {
-			pl.add(i, "parent_code", fmt.Sprintf("Không tìm thấy đơn vị cấp trên %s trong phạm vi của bạn", r.ParentCode),
-				fmt.Sprintf("parent unit %s not found in your scope", r.ParentCode))
+			pl.add(i, "parent_code", fmt.Sprintf("Đơn vị cấp trên %s không thuộc phạm vi bạn quản lý", r.ParentCode),
+				fmt.Sprintf("parent unit %s is outside the units you manage", r.ParentCode))
 			return nil
 		}
 		if known {

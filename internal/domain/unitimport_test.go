@@ -411,3 +411,27 @@ func TestImportRowSetCell(t *testing.T) {
 		t.Errorf("invalid UTF-8: problems %+v, name %q", r.Problems, r.Name)
 	}
 }
+
+// A parent the caller cannot read is refused in the words of a parent that
+// does not exist; one the caller reads but does not manage is told so.
+func TestPlanImportTellsAParentOutOfReachAsMissing(t *testing.T) {
+	board := Principal{User: User{ID: 7, Username: "hbt", Active: true},
+		Grants: []Grant{{Role: RoleBoard, UnitCode: "HBT", UnitPath: "1.2"}}}
+	viewer := Principal{User: User{ID: 8, Username: "xem", Active: true},
+		Grants: []Grant{{Role: RoleViewer, UnitCode: "HN", UnitPath: "1"}, {Role: RoleBoard, UnitCode: "BM", UnitPath: "1.2.3"}}}
+	words := func(p Principal, parent string) string {
+		t.Helper()
+		_, err := PlanImport(testRules(), p, rowsOf("NEW|Đảng bộ phường mới|grassroots_committee|"+parent+"||0"), importTree())
+		de := AsError(err)
+		if de == nil || len(de.Fields) != 1 || de.Fields[0].Field != "parent_code" {
+			t.Fatalf("import under %s: %v, want the parent refused", parent, err)
+		}
+		return strings.ReplaceAll(de.Fields[0].Message.EN, parent, "X")
+	}
+	if outside, missing := words(board, "DD"), words(board, "NOPE"); outside != missing {
+		t.Errorf("a parent out of reach: %q; a missing one: %q", outside, missing)
+	}
+	if got := words(viewer, "HBT"); !strings.Contains(got, "outside the units you manage") {
+		t.Errorf("a parent read but not managed: %q", got)
+	}
+}
