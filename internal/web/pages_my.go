@@ -25,8 +25,15 @@ type myItem struct {
 	Parent string
 	// Next is the status the card's form moves to; "" when none.
 	Next domain.CongressStatus
-	// Form is the card's form as typed when it was refused.
-	Form *formState
+	// Correct offers to correct what was recorded at the last step (the
+	// planned day, time and place of an approved plan; the day and the
+	// attendance of a congress held), without moving it; Present is the
+	// attendance recorded.
+	Correct bool
+	Present string
+	// Form is the card's form as typed when it was refused; FixForm the
+	// correction's.
+	Form, FixForm *formState
 }
 
 // waitingUnit is a unit whose approvals wait for the user.
@@ -105,11 +112,16 @@ func (s *Server) myPage(c echo.Context, p domain.Principal, status int, code str
 	parent := parentsOfSameNames(list.Units)
 	d := myPage{Summary: list.Summary, Today: domain.TodayDay(s.svc.Clock()).VI(), Waiting: waitingUnits(list.Waiting, parent)}
 	for _, m := range list.Units {
-		it := myItem{MyCongress: m, Deadline: vi(m.Deadline), Planned: vi(m.PlannedDate), Held: vi(m.HeldDate), Parent: parent[m.UnitCode]}
+		it := myItem{MyCongress: m, Deadline: vi(m.Deadline), Planned: vi(m.PlannedDate), Held: vi(m.HeldDate), Parent: parent[m.UnitCode],
+			Correct: m.May.Update && (m.Status == domain.StatusPlanApproved || m.Status.Held()), Present: itoa(m.DelegatesPresent)}
 		if next, ok := nextStep[m.Status]; ok && m.May.Update && !(next == domain.StatusPlanApproved && m.WaitsForPlan()) {
 			it.Next = next
 		}
-		if m.UnitCode == code {
+		switch {
+		case m.UnitCode != code:
+		case form != nil && form.Value("form") == "correct":
+			it.FixForm = form
+		default:
 			it.Form = form
 		}
 		if holdable(m) {

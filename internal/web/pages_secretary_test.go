@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/core"
+	"github.com/daihoi/daihoi/internal/domain"
 )
 
 // userWith creates username (language vi) with roles on units as the system.
@@ -302,5 +303,47 @@ func TestARefusedApprovalInPlaceSaysWhyWhereItWasAsked(t *testing.T) {
 		if res.Code != http.StatusUnprocessableEntity || i < 0 || !strings.Contains(body[i:], `class="error" role="alert"`) {
 			t.Errorf("back %s: %d, the refusal is not in %s", c.back, res.Code, c.where)
 		}
+	}
+}
+
+// A secretary who typed the wrong day corrects it on "My units": the card
+// of a congress held offers its day and attendance, of an approved plan its
+// day, time and place; a refused correction comes back open, as typed.
+func TestASecretaryCorrectsWhatWasRecordedOnMyUnits(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound2020()
+	f.holdAPI("HN.HBT.A.1", "2020-03-10")
+	f.planApprovedAPI("HN.HBT.A.2")
+	b := f.browser("")
+	b.login("secretary", testPassword)
+	page := b.send("GET", "/my", nil).Body.String()
+	for _, want := range []string{`id="held_date-HN-HBT-A-1-fix"`, `value="10/03/2020"`, `id="planned_date-HN-HBT-A-2-fix"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/my lacks %q", want)
+		}
+	}
+	correct := func(code string, fields url.Values) response {
+		fields.Set("csrf_token", b.csrf())
+		fields.Set("form", "correct")
+		fields.Set("version", itoaInt(f.congressOf(code).Version))
+		return b.send("POST", "/my/"+code, fields)
+	}
+	before := f.roundDigest()
+	res := correct("HN.HBT.A.1", url.Values{"held_date": {"20/04/2030"}})
+	if body := res.Body.String(); res.Code != http.StatusUnprocessableEntity || f.roundDigest() != before ||
+		!strings.Contains(body, `<details class="correct" open>`) || !strings.Contains(body, `value="20/04/2030"`) {
+		t.Fatalf("a day after today: %d, wrote %v", res.Code, f.roundDigest() != before)
+	}
+	if res := correct("HN.HBT.A.1", url.Values{"held_date": {"09/03/2020"}, "delegates_present": {"27"}}); res.Code != http.StatusSeeOther {
+		t.Fatalf("correct the day held: %d %s", res.Code, res.Body)
+	}
+	if c := f.congressOf("HN.HBT.A.1"); c.HeldDate.String() != "2020-03-09" || c.DelegatesPresent == nil || *c.DelegatesPresent != 27 || c.Status != domain.StatusHeld {
+		t.Errorf("after the correction: %s held %v present %v", c.Status, c.HeldDate, c.DelegatesPresent)
+	}
+	if res := correct("HN.HBT.A.2", url.Values{"planned_date": {"25/04/2020"}, "planned_time": {"08:30"}, "place": {"Nhà văn hoá"}}); res.Code != http.StatusSeeOther {
+		t.Fatalf("correct the plan: %d %s", res.Code, res.Body)
+	}
+	if c := f.congressOf("HN.HBT.A.2"); c.PlannedDate.String() != "2020-04-25" || c.Place != "Nhà văn hoá" || c.Status != domain.StatusPlanApproved {
+		t.Errorf("after the plan's correction: %s planned %v at %q", c.Status, c.PlannedDate, c.Place)
 	}
 }
