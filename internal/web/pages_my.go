@@ -92,6 +92,7 @@ var nextStep = map[domain.CongressStatus]domain.CongressStatus{
 	domain.StatusNotStarted:   domain.StatusPreparing,
 	domain.StatusPreparing:    domain.StatusPlanApproved,
 	domain.StatusPlanApproved: domain.StatusHeld,
+	domain.StatusHeld:         domain.StatusResultsReported,
 }
 
 // vi writes an optional day as dd/mm/yyyy ("" for none).

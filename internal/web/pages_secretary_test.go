@@ -346,4 +346,15 @@ func TestASecretaryCorrectsWhatWasRecordedOnMyUnits(t *testing.T) {
 	if c := f.congressOf("HN.HBT.A.2"); c.PlannedDate.String() != "2020-04-25" || c.Place != "Nhà văn hoá" || c.Status != domain.StatusPlanApproved {
 		t.Errorf("after the plan's correction: %s planned %v at %q", c.Status, c.PlannedDate, c.Place)
 	}
+	// The held card's next step is to report the results; before they are
+	// recorded the card says what is missing.
+	if page := b.send("GET", "/my", nil).Body.String(); !strings.Contains(page, "Ghi nhận: Đã báo cáo kết quả") {
+		t.Error("the held card offers no report of the results")
+	}
+	before = f.roundDigest()
+	res = b.send("POST", "/my/HN.HBT.A.1", url.Values{"csrf_token": {b.csrf()}, "status": {"results_reported"},
+		"version": {itoaInt(f.congressOf("HN.HBT.A.1").Version)}})
+	if body := res.Body.String(); res.Code != http.StatusUnprocessableEntity || f.roundDigest() != before || !strings.Contains(body, "Chưa nhập kết quả đại hội") {
+		t.Errorf("results reported before they are recorded: %d, wrote %v", res.Code, f.roundDigest() != before)
+	}
 }
