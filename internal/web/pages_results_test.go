@@ -53,7 +53,7 @@ func TestResultsAreEnteredFromTheUnitPage(t *testing.T) {
 			t.Error("wrote")
 		}
 		for _, want := range []string{`id="elected[0].votes_for-p0-error" role="alert"`, "vượt quá số phiếu hợp lệ", `value="36"`, `value="Nguyễn Thị An"`,
-			`<option value="secretary" selected>`} {
+			`<option value="secretary" selected>`, "Kết quả đại hội chưa được lưu: hãy sửa các ô báo lỗi"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("lacks %q", want)
 			}

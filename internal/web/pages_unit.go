@@ -327,6 +327,8 @@ func (s *Server) handleUnitManage(c echo.Context) error {
 		if domain.IsCode(err, domain.EInvalid) || domain.IsCode(err, domain.EConflict) {
 			state := typedForm(c)
 			state.refuse(err, lang, nil, func(fe domain.FieldError) string { return renamePerson(fe.Field, rowOf) })
+			// The form is far down a long page: the top says it was refused.
+			s.flashError(c, s.text(c, &p.User, "results_refused", nil))
 			return s.unitPage(c, *p, code, http.StatusUnprocessableEntity, unitForm{Which: what, State: state})
 		}
 	case "deadline":
