@@ -316,3 +316,29 @@ func TestAYesOrNoFormValueIsTrueOrFalseAndTheCSRFTokenIsNotTakenFromTheURL(t *te
 		}
 	})
 }
+
+// A refused new account comes back as typed, each refusal beside its field,
+// but for the password, which is never sent back.
+func TestARefusedNewAccountKeepsWhatWasTypedButThePassword(t *testing.T) {
+	f := newFixture(t, Options{})
+	_, post := f.subtreeAdmin()
+	units, audits := f.counts()
+	res := post("/admin/users", url.Values{"username": {"bithu.moi"}, "full_name": {"Nguyễn Thị Mới"}, "email": {"moi@example.vn"},
+		"password": {"ngan-7"}, "lang": {"en"}, "role": {"secretary"}, "unit": {"HN.HBT.A"}})
+	body := res.Body.String()
+	if res.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("a short password: %d", res.Code)
+	}
+	if u, a := f.counts(); u != units || a != audits {
+		t.Error("wrote")
+	}
+	for _, want := range []string{`value="bithu.moi"`, `value="Nguyễn Thị Mới"`, `value="moi@example.vn"`, `value="HN.HBT.A"`,
+		`<option value="en" selected>`, `<option value="secretary" selected>`, "Mật khẩu phải có từ 8 ký tự", "Chưa tạo tài khoản"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the refused form lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "ngan-7") {
+		t.Error("the password typed is sent back")
+	}
+}

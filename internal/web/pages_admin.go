@@ -25,17 +25,27 @@ func (s *Server) handleAdminUsers(c echo.Context) error {
 	if err != nil || p == nil {
 		return s.signInFirst(c, err)
 	}
-	users, err := s.svc.Users(c.Request().Context(), *p)
+	return s.adminUsersPage(c, *p, http.StatusOK, nil)
+}
+
+// adminNewFields are the fields of the form creating an account.
+var adminNewFields = []string{"username", "full_name", "email", "password", "lang", "role", "unit"}
+
+// adminUsersPage renders the accounts; typed, when set, is the refused
+// form creating one, as typed but for its password.
+func (s *Server) adminUsersPage(c echo.Context, p domain.Principal, status int, typed *formState) error {
+	users, err := s.svc.Users(c.Request().Context(), p)
 	if err != nil {
 		return err
 	}
 	// Whether an account may be created without a role: the rule of creation.
-	roleless := domain.CheckAccount(*p, domain.AccountCreate, domain.Account{}, domain.Grant{}, domain.AccountFacts{}) == nil
-	return s.page(c, http.StatusOK, "admin_users.html", &p.User, struct {
+	roleless := domain.CheckAccount(p, domain.AccountCreate, domain.Account{}, domain.Grant{}, domain.AccountFacts{}) == nil
+	return s.page(c, status, "admin_users.html", &p.User, struct {
 		Users    []domain.AccountView
 		Roles    []domain.Role
 		Roleless bool
-	}{users, adminRoles, roleless})
+		New      *formState
+	}{users, adminRoles, roleless, typed})
 }
 
 // handleAdminAction runs one admin action (:action) on the account
@@ -57,6 +67,18 @@ func (s *Server) handleAdminAction(c echo.Context) error {
 		_, err = s.svc.CreateUser(ctx, *p, core.UserInput{Username: c.FormValue("username"), FullName: c.FormValue("full_name"),
 			Email: c.FormValue("email"), Password: c.FormValue("password"), Lang: c.FormValue("lang"),
 			Role: c.FormValue("role"), Unit: c.FormValue("unit")})
+		if de := domain.AsError(err); de != nil && (de.Code == domain.EInvalid || de.Code == domain.EConflict || de.Code == domain.ENotFound) {
+			// The form comes back as typed, each refusal beside its field;
+			// the password is typed again.
+			typed := typedForm(c)
+			typed.Values.Del("password")
+			typed.refuse(err, pageLang(c, &p.User), adminNewFields, nil)
+			if de.Code == domain.EConflict {
+				typed.Stale = false
+				typed.Other = append(typed.Other, de.Message.In(pageLang(c, &p.User)))
+			}
+			return s.adminUsersPage(c, *p, http.StatusUnprocessableEntity, typed)
+		}
 	case "grant":
 		err = s.svc.Grant(ctx, *p, username, c.FormValue("role"), c.FormValue("unit"))
 	case "revoke":
