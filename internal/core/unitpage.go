@@ -43,6 +43,10 @@ func (s *Service) permissionsOn(p domain.Principal, path, kind string) Permissio
 type MilestoneItem struct {
 	domain.Milestone
 	MayTick bool `json:"may_tick"`
+	// MayUntick: the milestone is done, the caller may tick it, and the
+	// rules let it be undone now (domain.CheckTick); the caller may also
+	// give it another day.
+	MayUntick bool `json:"may_untick"`
 }
 
 // Approver is who gives a unit's approvals: the committee (its secretary or
@@ -142,7 +146,9 @@ func (s *Service) UnitPage(ctx context.Context, p domain.Principal, code string)
 		return out, err
 	}
 	for _, m := range ms {
-		out.Milestones = append(out.Milestones, MilestoneItem{Milestone: m, MayTick: m.DoneOn == nil && p.MayTick(m, u.Path)})
+		may := p.MayTick(m, u.Path)
+		out.Milestones = append(out.Milestones, MilestoneItem{Milestone: m, MayTick: m.DoneOn == nil && may,
+			MayUntick: m.DoneOn != nil && may && domain.CheckTick(m, cg, false) == nil})
 	}
 	if out.Children, err = s.ProgressChildren(ctx, p, u.Code, cg.RoundID, ""); err != nil {
 		return out, err

@@ -64,6 +64,22 @@ func TestMilestonesAreTickedFromTheUnitPageByWhoMay(t *testing.T) {
 			t.Errorf("after the tick: %s", body)
 		}
 	})
+	t.Run("a step ticked by mistake is unticked, after a question", func(t *testing.T) {
+		body := secretary.send("GET", "/units/"+cell, nil).Body.String()
+		if !strings.Contains(body, `<input type="hidden" name="action" value="untick">`) || !strings.Contains(body, `data-confirm="Bỏ đánh dấu «`) {
+			t.Fatalf("the ticked step offers no untick, or asks nothing: %s", body[strings.Index(body, "class=\"steps\""):])
+		}
+		res := secretary.send("POST", "/units/"+cell+"/milestones/"+codes[0], url.Values{"csrf_token": {csrf}, "action": {"untick"}})
+		if res.Code != http.StatusSeeOther || done(codes[0]) {
+			t.Fatalf("untick: %d, done %v", res.Code, done(codes[0]))
+		}
+		if body := secretary.send("GET", "/units/"+cell, nil).Body.String(); !strings.Contains(body, "Đã bỏ đánh dấu") {
+			t.Error("no word of the untick")
+		}
+		if res := secretary.send("POST", "/units/"+cell+"/milestones/"+codes[0], url.Values{"csrf_token": {csrf}, "done_on": {"01/02/2020"}}); res.Code != http.StatusSeeOther || !done(codes[0]) {
+			t.Fatalf("tick again: %d", res.Code)
+		}
+	})
 	t.Run("the ward's secretary cannot approve her own ward, even by posting the form", func(t *testing.T) {
 		res := secretary.send("POST", "/units/HN.HBT.A/milestones/congress_plan", url.Values{"csrf_token": {csrf}, "done_on": {"2020-02-01"}})
 		if res.Code != http.StatusForbidden {

@@ -268,8 +268,14 @@ func (s *Server) handleTickMilestonePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.svc.TickMilestone(c.Request().Context(), *p, code, 0, c.Param("milestone"),
-		domain.MilestoneInput{DoneOn: strings.TrimSpace(c.FormValue("done_on"))})
+	untick := c.FormValue("action") == "untick"
+	var m domain.Milestone
+	if untick {
+		m, err = s.svc.UntickMilestone(c.Request().Context(), *p, code, 0, c.Param("milestone"))
+	} else {
+		m, err = s.svc.TickMilestone(c.Request().Context(), *p, code, 0, c.Param("milestone"),
+			domain.MilestoneInput{DoneOn: strings.TrimSpace(c.FormValue("done_on"))})
+	}
 	if domain.IsCode(err, domain.EInvalid) {
 		// The refusal shows where the form was: on the card of "My units",
 		// on the list of approvals of the unit above, or beside the field.
@@ -290,7 +296,11 @@ func (s *Server) handleTickMilestonePage(c echo.Context) error {
 		return err
 	}
 	name := domain.Text{VI: m.NameVI, EN: m.NameEN}.In(pageLang(c, &p.User))
-	s.flash(c, s.text(c, &p.User, "milestone_saved", map[string]any{"Name": name}))
+	msg := "milestone_saved"
+	if untick {
+		msg = "milestone_unticked"
+	}
+	s.flash(c, s.text(c, &p.User, msg, map[string]any{"Name": name}))
 	return c.Redirect(http.StatusSeeOther, localPath(c.FormValue("back"), "/units/"+code))
 }
 
