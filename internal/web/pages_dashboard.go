@@ -67,7 +67,11 @@ type shortList struct {
 }
 
 type dashboard struct {
-	Unit                      *domain.UnitRef
+	Unit *domain.UnitRef
+	// Alone: the unit has no units below (a cell): its figures would all
+	// be 0/0 and "on track", whatever its own congress; the page sends to
+	// its own record instead.
+	Alone                     bool
 	Progress                  bool
 	Day                       string
 	Cells, Grassroots, Pilots shareView
@@ -257,6 +261,10 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	if err != nil {
 		return d, err
 	}
+	if len(ch.Children) == 0 && pr.Cells.Total == 0 && pr.Grassroots.Total == 0 {
+		d.Alone = true
+		return d, nil
+	}
 	d.Progress, d.Day = true, pr.AsOf.VI()
 	d.Cells, d.Grassroots, d.Pilots = viewShare(pr.Cells, lang), viewShare(pr.Grassroots, lang), viewShare(pr.Pilots, lang)
 	d.Late = pr.Late.Count
@@ -366,6 +374,11 @@ func (s *Server) handleHomePage(c echo.Context) error {
 	}
 	if d.Attending, err = s.attendingOf(c, *p); err != nil {
 		return err
+	}
+	if d.Alone && len(d.Attending) == 0 {
+		// A cell's secretary: its own congress, late or not, and its next
+		// step are on "My units".
+		return c.Redirect(http.StatusSeeOther, "/my")
 	}
 	return s.page(c, http.StatusOK, "home.html", &p.User, d)
 }

@@ -40,6 +40,28 @@ func TestEachUserLandsWhereTheirDayStarts(t *testing.T) {
 	}
 }
 
+// A cell has no units below: its dashboard would read 0/0 and "on track"
+// even when its own congress is late. Its secretary is sent to its record.
+func TestTheOverviewOfACellIsItsOwnRecord(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	f.userWith("bithu-chibo", "secretary", "HN.HBT.A.1")
+	b := f.browser("")
+	b.login("bithu-chibo", testPassword)
+	if res := b.send("GET", "/", nil); res.Code != http.StatusSeeOther || res.Header().Get("Location") != "/my" {
+		t.Fatalf("the overview of a cell: %d %q, want a way to /my", res.Code, res.Header().Get("Location"))
+	}
+	if page := b.send("GET", "/my", nil).Body.String(); !strings.Contains(page, `id="u-HN-HBT-A-1"`) {
+		t.Error("/my lacks the cell's own card")
+	}
+	// A ward's secretary keeps the ward's overview.
+	ward := f.browser("")
+	ward.login("secretary", testPassword)
+	if res := ward.send("GET", "/", nil); res.Code != http.StatusOK || !strings.Contains(res.Body.String(), `class="tiles"`) {
+		t.Errorf("the ward's overview: %d", res.Code)
+	}
+}
+
 func TestTheLanguageSwitchSavesTheUsersLanguage(t *testing.T) {
 	f := newFixture(t, Options{})
 	f.withRound()
