@@ -191,8 +191,11 @@ func TestWeeklyReportForecastAtThePaceOfTheLastWeeks(t *testing.T) {
 		fc.Deadline == nil || fc.Deadline.String() != "2020-04-10" || fc.OnTime {
 		t.Fatalf("forecast = %+v, want 2/week, 7 left, done 2020-04-16 after the district's deadline 2020-04-10", fc)
 	}
-	if got := fc.Verdict().VI; !strings.Contains(got, "16/04/2020") || !strings.Contains(got, "SAU thời hạn 10/04/2020 6 ngày") {
+	if got := fc.Verdict().VI; !strings.Contains(got, "16/04/2020") || !strings.Contains(got, "SAU thời hạn đại hội của đơn vị (10/04/2020) 6 ngày") {
 		t.Errorf("verdict = %q", got)
+	}
+	if late := r.Figure(report.FigureLate).Value; fc.LateBelow != late {
+		t.Errorf("the forecast counts %d units below past their deadlines, the headline %d", fc.LateBelow, late)
 	}
 	// Bạch Mai: 7 of 13 at 1.75 a week, done 15/04, after its 10/04;
 	// Vĩnh Tuy: 1 of 2 at 0.25 a week, done 19/04, before its 30/06.

@@ -102,7 +102,7 @@ func Build(f Facts) Weekly {
 	}
 	fc := domain.ForecastDone(pace, f.Cells, to, f.Deadline)
 	r.Forecast = Forecast{Weeks: len(pace) - 1, PerWeek: fc.PerWeek, Left: f.Cells - now.Cells.Held, Done: fc.Done,
-		Deadline: f.Deadline, OnTime: fc.OnTime, ProjectedLate: []Ref{}}
+		Deadline: f.Deadline, OnTime: fc.OnTime, LateBelow: now.Late, ProjectedLate: []Ref{}}
 
 	// The units below: their cells at the end of each of the last weeks,
 	// their own congress and late units on Sunday.

@@ -169,7 +169,7 @@ func newView(r Weekly, lang string, links bool) View {
 		MadeAt:    r.MadeAt.In(domain.Location).Format("02/01/2006 15:04"),
 		HeldCount: r.HeldInWeekCount, PlannedCount: r.PlannedNextWeekCount,
 		HeldMore: r.HeldInWeekCount - len(r.HeldInWeek), PlannedMore: r.PlannedNextWeekCount - len(r.PlannedNextWeek),
-		LateCount: r.LateCount, AtRiskCount: r.AtRiskCount, LateMore: r.LateCount + r.AtRiskCount - len(r.Late), Verdict: r.Forecast.Verdict().In(lang), OnTime: r.Forecast.OnTime || r.Forecast.Left == 0,
+		LateCount: r.LateCount, AtRiskCount: r.AtRiskCount, LateMore: r.LateCount + r.AtRiskCount - len(r.Late), Verdict: r.Forecast.Verdict().In(lang), OnTime: (r.Forecast.OnTime && r.Forecast.LateBelow == 0) || r.Forecast.Left == 0,
 		MissingPapers: tableRows(missingPapersTable(r, lang), lang), Composition: tableRows(compositionTable(r, lang), lang),
 		Sessions: tableRows(sessionsTable(r), lang)}
 	for _, f := range r.Headline {

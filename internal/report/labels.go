@@ -84,7 +84,7 @@ var labels = struct {
 	No:   domain.Text{VI: "Không", EN: "No"},
 	None: domain.Text{VI: "Không có", EN: "None"},
 	// NeverAtPace: no cell held in the last weeks, so no day to project.
-	NeverAtPace: domain.Text{VI: "Không (nhịp độ 0)", EN: "Never (pace 0)"},
+	NeverAtPace: domain.Text{VI: "Chưa dự báo được: không có chi bộ nào đại hội gần đây", EN: "Cannot tell: no cell held lately"},
 	// Shown notes a list cut at ListLimit: shown, then all.
 	Shown:      domain.Text{VI: "Chỉ liệt kê %d trên tổng số %d.", EN: "Showing %d of %d."},
 	ChartTitle: domain.Text{VI: "Tỷ lệ chi bộ đã đại hội theo tuần", EN: "Share of cells held, by week"},

@@ -94,7 +94,7 @@ type tileLine struct {
 func (d *doc) forecastBlock(r Weekly) {
 	f := r.Forecast
 	d.heading(labels.ForecastVsDeadline, 14)
-	d.text(f.Verdict().In(d.lang), "B", 9.5, 4.8, f.Left > 0 && !f.OnTime)
+	d.text(f.Verdict().In(d.lang), "B", 9.5, 4.8, f.Left > 0 && (!f.OnTime || f.LateBelow > 0))
 	line := ""
 	for _, p := range forecastPairs(f, d.lang) {
 		v := cellText(p.value, d.lang)

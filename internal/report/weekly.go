@@ -158,6 +158,10 @@ type Forecast struct {
 	Done     *domain.Day `json:"done"`
 	Deadline *domain.Day `json:"deadline"`
 	OnTime   bool        `json:"on_time"`
+	// LateBelow counts the units below already past their own deadlines on
+	// the report's last day: a forecast before the unit's deadline does not
+	// make them on time.
+	LateBelow int `json:"late_below,omitempty"`
 	// ProjectedLate lists the units directly below whose own forecast misses
 	// their deadline.
 	ProjectedLate []Ref `json:"projected_late"`
@@ -180,12 +184,15 @@ func (f Forecast) Verdict() domain.Text {
 	case f.Deadline == nil:
 		return domain.Text{VI: fmt.Sprintf("Với nhịp độ %s chi bộ/tuần, dự kiến hoàn thành ngày %s.", formatRate(f.PerWeek, ","), f.Done.VI()),
 			EN: fmt.Sprintf("At %s cells a week, all will have held by %s.", formatRate(f.PerWeek, "."), f.Done.String())}
+	case f.OnTime && f.LateBelow > 0:
+		return domain.Text{VI: fmt.Sprintf("Với nhịp độ %s chi bộ/tuần, dự kiến hoàn thành ngày %s, trước thời hạn đại hội của đơn vị (%s); nhưng %s đơn vị trực thuộc đã trễ thời hạn của mình.", formatRate(f.PerWeek, ","), f.Done.VI(), f.Deadline.VI(), domain.Number(f.LateBelow, "vi")),
+			EN: fmt.Sprintf("At %s cells a week, all will have held by %s, before the unit's own deadline of %s; but %s units below are already past their own deadlines.", formatRate(f.PerWeek, "."), f.Done.String(), f.Deadline.String(), domain.Number(f.LateBelow, "en"))}
 	case f.OnTime:
-		return domain.Text{VI: fmt.Sprintf("Với nhịp độ %s chi bộ/tuần, dự kiến hoàn thành ngày %s, trước thời hạn %s.", formatRate(f.PerWeek, ","), f.Done.VI(), f.Deadline.VI()),
-			EN: fmt.Sprintf("At %s cells a week, all will have held by %s, before the deadline of %s.", formatRate(f.PerWeek, "."), f.Done.String(), f.Deadline.String())}
+		return domain.Text{VI: fmt.Sprintf("Với nhịp độ %s chi bộ/tuần, dự kiến hoàn thành ngày %s, trước thời hạn đại hội của đơn vị (%s).", formatRate(f.PerWeek, ","), f.Done.VI(), f.Deadline.VI()),
+			EN: fmt.Sprintf("At %s cells a week, all will have held by %s, before the unit's own deadline of %s.", formatRate(f.PerWeek, "."), f.Done.String(), f.Deadline.String())}
 	default:
-		return domain.Text{VI: fmt.Sprintf("Với nhịp độ %s chi bộ/tuần, dự kiến hoàn thành ngày %s, SAU thời hạn %s %d ngày.", formatRate(f.PerWeek, ","), f.Done.VI(), f.Deadline.VI(), domain.DaysBetween(f.Deadline.Time, f.Done.Time)),
-			EN: fmt.Sprintf("At %s cells a week, all will have held by %s, %d days AFTER the deadline of %s.", formatRate(f.PerWeek, "."), f.Done.String(), domain.DaysBetween(f.Deadline.Time, f.Done.Time), f.Deadline.String())}
+		return domain.Text{VI: fmt.Sprintf("Với nhịp độ %s chi bộ/tuần, dự kiến hoàn thành ngày %s, SAU thời hạn đại hội của đơn vị (%s) %d ngày.", formatRate(f.PerWeek, ","), f.Done.VI(), f.Deadline.VI(), domain.DaysBetween(f.Deadline.Time, f.Done.Time)),
+			EN: fmt.Sprintf("At %s cells a week, all will have held by %s, %d days AFTER the unit's own deadline of %s.", formatRate(f.PerWeek, "."), f.Done.String(), domain.DaysBetween(f.Deadline.Time, f.Done.Time), f.Deadline.String())}
 	}
 }
 

@@ -77,10 +77,10 @@ func TestXLSXSummaryHasHeadlineForecastAndProjectedLate(t *testing.T) {
 	}{
 		{"vi", "Tổng hợp", "Báo cáo tiến độ đại hội tuần 2020-W14 (30/03/2020 – 05/04/2020) — Quận Hai Bà Trưng",
 			"Chi bộ đã đại hội", "Đơn vị trễ hạn", "06/04/2020 08:00",
-			"Với nhịp độ 2,3 chi bộ/tuần, dự kiến hoàn thành ngày 18/04/2020, trước thời hạn 30/04/2020.", "Đơn vị dự báo trễ hạn"},
+			"Với nhịp độ 2,3 chi bộ/tuần, dự kiến hoàn thành ngày 18/04/2020, trước thời hạn đại hội của đơn vị (30/04/2020).", "Đơn vị dự báo trễ hạn"},
 		{"en", "Summary", "Congress progress report, week 2020-W14 (2020-03-30 – 2020-04-05) — Quận Hai Bà Trưng",
 			"Cells held", "Late units", "2020-04-06 08:00",
-			"At 2.3 cells a week, all will have held by 2020-04-18, before the deadline of 2020-04-30.", "Units projected late"},
+			"At 2.3 cells a week, all will have held by 2020-04-18, before the unit's own deadline of 2020-04-30.", "Units projected late"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			f, _ := writeXLSX(t, fixture(), tc.lang)
