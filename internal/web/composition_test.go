@@ -31,7 +31,7 @@ func TestThePeopleElectedArePersonalDataShownToTheirUnitOnly(t *testing.T) {
 		t.Fatalf("%d %s", res.Code, res.Body)
 	}
 	own := b.send("GET", "/units/"+cell, nil).Body.String()
-	for _, want := range []string{"nữ · sinh năm 1985 · tái cử", "dân tộc thiểu số", "35/35/39 = 89,74%",
+	for _, want := range []string{"nữ · sinh năm 1985 · tái cử", "dân tộc thiểu số", "89,74% · 35 phiếu đồng ý / 35 phiếu hợp lệ / 39 đại biểu có mặt",
 		"Cơ cấu ban chấp hành (2 đồng chí): nữ 1 (50,00%), dưới 40 tuổi 1 (50,00%), dân tộc thiểu số 1 (50,00%), tái cử 1 (50,00%)."} {
 		if !strings.Contains(own, want) {
 			t.Errorf("the secretary's page lacks %q", want)
@@ -41,7 +41,7 @@ func TestThePeopleElectedArePersonalDataShownToTheirUnitOnly(t *testing.T) {
 		v := f.browser("")
 		v.login("viewer", testPassword)
 		page := v.send("GET", "/units/"+cell, nil).Body.String()
-		if !strings.Contains(page, "35/35/39 = 89,74%") || !strings.Contains(page, "Cơ cấu ban chấp hành (2 đồng chí)") {
+		if !strings.Contains(page, "89,74% · 35 phiếu đồng ý / 35 phiếu hợp lệ / 39 đại biểu có mặt") || !strings.Contains(page, "Cơ cấu ban chấp hành (2 đồng chí)") {
 			t.Errorf("the viewer lacks the results")
 		}
 		if strings.Contains(page, "sinh năm") || strings.Contains(page, "tái cử ·") || strings.Contains(page, "nữ ·") {

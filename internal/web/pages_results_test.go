@@ -70,7 +70,7 @@ func TestResultsAreEnteredFromTheUnitPage(t *testing.T) {
 	t.Run("a good sheet is saved and shown with its percentage, the women counted from the people", func(t *testing.T) {
 		submit(sheet("35", "0"), http.StatusSeeOther)
 		page := b.send("GET", "/units/"+cell, nil).Body.String()
-		for _, want := range []string{"Đã lưu kết quả đại hội.", "Nguyễn Thị An", "35/35/39 = 89,74%", "Ban chấp hành: 3 đồng chí, trong đó 1 nữ"} {
+		for _, want := range []string{"Đã lưu kết quả đại hội.", "Nguyễn Thị An", "89,74% · 35 phiếu đồng ý / 35 phiếu hợp lệ / 39 đại biểu có mặt", "Ban chấp hành: 3 đồng chí, trong đó 1 nữ"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("lacks %q", want)
 			}
@@ -79,7 +79,7 @@ func TestResultsAreEnteredFromTheUnitPage(t *testing.T) {
 	t.Run("a sheet from a stale page is refused", func(t *testing.T) {
 		before := f.roundDigest()
 		page := submit(sheet("34", "0"), http.StatusUnprocessableEntity).Body.String() // read before the save above
-		if !strings.Contains(page, `class="error" role="alert"`) || f.roundDigest() != before || !strings.Contains(page, "35/35/39") {
+		if !strings.Contains(page, `class="error" role="alert"`) || f.roundDigest() != before || !strings.Contains(page, "35 phiếu đồng ý / 35 phiếu hợp lệ / 39 đại biểu có mặt") {
 			t.Errorf("a stale sheet wrote or said nothing")
 		}
 	})

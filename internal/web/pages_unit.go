@@ -175,9 +175,9 @@ func (s *Server) unitPage(c echo.Context, p domain.Principal, code string, statu
 			ur.WomenShare = percentIn(*r.WomenShare, lang)
 		}
 		for _, e := range r.Elected {
-			votes := fmt.Sprintf("%d/%d/%d", e.VotesFor, e.ValidBallots, e.DelegatesPresent)
+			votes := s.text(c, &p.User, "unit_votes_of", map[string]any{"For": e.VotesFor, "Valid": e.ValidBallots, "Present": e.DelegatesPresent})
 			if e.Percent != nil {
-				votes += " = " + percentIn(*e.Percent, lang)
+				votes = percentIn(*e.Percent, lang) + " · " + votes
 			}
 			ur.Elected = append(ur.Elected, unitElected{Name: e.FullName, Votes: votes, Person: s.personText(c, &p.User, e, r.Personal)})
 		}
