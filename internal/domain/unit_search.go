@@ -19,11 +19,14 @@ const (
 	MatchNamePrefix UnitMatch = "name_prefix" // its name starts with the query
 	MatchWordPrefix UnitMatch = "word_prefix" // a later word of its name starts with the query
 	MatchSimilar    UnitMatch = "similar"     // its name holds words close to the query
+	MatchCodePart   UnitMatch = "code_part"   // a part of its code (after a dot) starts with the query
 )
 
 // UnitMatches lists the kinds of match best first; a match's index is its
 // tier in the store's search_tier.
-var UnitMatches = []UnitMatch{MatchCode, MatchCodePrefix, MatchNamePrefix, MatchWordPrefix, MatchSimilar}
+// (A part of a code, tier 5, is looked for before similar names, which
+// are looked for only when nothing else matched: the two never meet.)
+var UnitMatches = []UnitMatch{MatchCode, MatchCodePrefix, MatchNamePrefix, MatchWordPrefix, MatchSimilar, MatchCodePart}
 
 // UnitHit is a unit found by a search: the unit, how it matched, and its
 // place: the units above it, nearest first, below the top unit of the

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/lib/pq"
@@ -124,7 +125,7 @@ func (s *Store) searchUnits(ctx context.Context, q UnitSearch, b searchBatches) 
 		return out, fmt.Errorf("store: search: %w", err)
 	}
 	x.fold, x.dmax = start.Fold, start.DMax
-	for _, step := range []func(context.Context) error{x.exactCode, x.codePrefix, x.namePrefix, x.words} {
+	for _, step := range []func(context.Context) error{x.exactCode, x.codePrefix, x.namePrefix, x.words, x.codePart} {
 		if x.need() <= 0 {
 			break
 		}
@@ -157,13 +158,19 @@ func (x *search) codePrefix(ctx context.Context) error {
 	if x.q.Query.Code == "" {
 		return nil
 	}
-	codes, err := x.codes(ctx, "code prefix", `SELECT f.code FROM generate_series($5::int, $6::int) AS d
+	return x.inCodeOrder(ctx, "code prefix", 1, likePrefix(x.q.Query.Code))
+}
+
+// inCodeOrder adds the units of tier whose code is LIKE pattern, reading
+// each depth of units_search_code in code order, as many as still needed.
+func (x *search) inCodeOrder(ctx context.Context, what string, tier int, pattern string) error {
+	codes, err := x.codes(ctx, what, `SELECT f.code FROM generate_series($5::int, $6::int) AS d
 		CROSS JOIN LATERAL (SELECT u.code, nlevel(u.path) AS depth FROM units u
 			WHERE u.active AND nlevel(u.path) = d AND u.code COLLATE "C" LIKE $7
-				AND search_tier(u.code, u.name_folded, $3, $4) = 1 AND `+scopeSQL+`
+				AND search_tier(u.code, u.name_folded, $3, $4) = $9 AND `+scopeSQL+`
 			ORDER BY u.code COLLATE "C" LIMIT $8) f
-		ORDER BY f.depth, f.code COLLATE "C" LIMIT $8`, x.dmin, x.dmax, likePrefix(x.q.Query.Code), x.need())
-	x.add(1, codes)
+		ORDER BY f.depth, f.code COLLATE "C" LIMIT $8`, x.dmin, x.dmax, pattern, x.need(), tier)
+	x.add(tier, codes)
 	return err
 }
 
@@ -280,6 +287,43 @@ func (x *search) wordWindow(ctx context.Context, d int, size int) (string, bool,
 	}
 	x.add(3, w.Codes)
 	return w.Last, w.Seen == size, nil
+}
+
+// codePart finds the units a part of whose code (after a dot) starts with
+// the query, by depth then code. A rare part (a ward's, VINHTUY) is read
+// whole from the trigram index, up to b.few matches, and sorted; a part
+// more codes hold (TDP, in every cell) is read depth by depth in code order
+// instead, the first matches of each depth being enough for a page.
+func (x *search) codePart(ctx context.Context) error {
+	if len(x.q.Query.Code) < 3 {
+		return nil
+	}
+	pattern := "%." + strings.TrimSuffix(likePrefix(x.q.Query.Code), "%") + "%"
+	var rare []struct {
+		Code  string `db:"code"`
+		Depth int    `db:"depth"`
+	}
+	if err := x.s.db.SelectContext(ctx, &rare, `SELECT u.code, nlevel(u.path) AS depth FROM units u
+		WHERE u.active AND u.code LIKE $5 AND nlevel(u.path) + 0 >= $6
+			AND search_tier(u.code, u.name_folded, $3, $4) = 5 AND `+scopeSQL+`
+		LIMIT $7`, x.args(pattern, x.dmin, x.b.few+1)...); err != nil {
+		return fmt.Errorf("store: search code part: %w", err)
+	}
+	if len(rare) <= x.b.few {
+		sort.Slice(rare, func(i, j int) bool {
+			if rare[i].Depth != rare[j].Depth {
+				return rare[i].Depth < rare[j].Depth
+			}
+			return rare[i].Code < rare[j].Code // byte order, as COLLATE "C"
+		})
+		codes := make([]string, len(rare))
+		for i, r := range rare {
+			codes[i] = r.Code
+		}
+		x.add(5, codes)
+		return nil
+	}
+	return x.inCodeOrder(ctx, "code part", 5, pattern)
 }
 
 // similar finds the units whose name holds words close to the query, most

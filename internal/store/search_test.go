@@ -113,7 +113,7 @@ var batchSizes = map[string]searchBatches{
 	"small batches":   {window: 3, few: 1, similar: 1000},
 }
 
-func TestSearchRanksExactCodeThenCodePrefixThenNamesThenSimilarNamesWhenNothingElseMatches(t *testing.T) {
+func TestSearchRanksExactCodeThenCodePrefixThenNamesThenCodePartsThenSimilarNamesWhenNothingElseMatches(t *testing.T) {
 	s, _ := searchTree(t)
 	for _, tt := range []struct {
 		name, q string
@@ -137,6 +137,10 @@ func TestSearchRanksExactCodeThenCodePrefixThenNamesThenSimilarNamesWhenNothingE
 			"HP.BM word_prefix", "HN.HBT.BM word_prefix", "HN.HBT.BM.2 word_prefix"}},
 		{"đ is d", "dong da", []string{"HN.DD word_prefix"}},
 		{"a misspelt name finds the similar ones", "khâm thiêng", []string{"HN.DD.KT similar"}},
+		{"a part of a code, after a dot, by depth then code", "hbt.mk", []string{
+			"HN.HBT.MK code_part", "HN.HBT.MK.1 code_part", "HN.HBT.MK.2 code_part", "HN.HBT.MK.3 code_part"}},
+		{"the last part of a code", "bm.2", []string{"HN.HBT.BM.2 code_part"}},
+		{"a part starts after a dot, not inside one", "bt.mk", nil},
 		{"nothing matches", "quảng ninh", nil},
 		{"a short query finds no similar names", "xy", nil},
 	} {
