@@ -32,7 +32,10 @@ type papersView struct {
 	Code, CSRF string
 	Rows       []paperRow
 	// Missing names the required papers not attached; Required all of them.
+	// Held: the congress is held, so that a paper missing is late, not yet
+	// to come.
 	Missing, Required string
+	Held              bool
 	// MayAttach: the congress is held and the caller may update the unit.
 	MayAttach bool
 	Kinds     []choice
@@ -65,10 +68,10 @@ func (s *Server) paperUploadPage(next echo.HandlerFunc) echo.HandlerFunc {
 
 // papersViewOf is the papers section of the page of the unit with code,
 // from its papers ps; mayAttach offers the forms to attach and delete one.
-func (s *Server) papersViewOf(c echo.Context, ps domain.Papers, code string, mayAttach bool, lang string) *papersView {
+func (s *Server) papersViewOf(c echo.Context, ps domain.Papers, code string, held, mayAttach bool, lang string) *papersView {
 	v := &papersView{Code: code, CSRF: s.csrfToken(c), MaxSize: core.SizeText(s.svc.PaperMaxSize(), lang),
 		Missing: domain.MissingPapersText(ps.Missing).In(lang), Required: domain.MissingPapersText(ps.Required).In(lang),
-		MayAttach: mayAttach, Documents: documentLinks(code, lang)}
+		Held: held, MayAttach: mayAttach, Documents: documentLinks(code, lang)}
 	for _, k := range domain.PaperKinds {
 		v.Kinds = append(v.Kinds, choice{Code: string(k.Kind), Name: k.Name.In(lang)})
 		if string(k.Kind) == c.QueryParam("kind") {

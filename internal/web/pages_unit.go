@@ -185,7 +185,7 @@ func (s *Server) unitPage(c echo.Context, p domain.Principal, code string, statu
 		d.Results = ur
 	}
 	d.Composition = s.compositionViewOf(c, *u.Composition, u.Unit.Code, u.May.Plan, lang)
-	d.Papers = s.papersViewOf(c, *u.Papers, u.Unit.Code, cg.Status.Held() && u.May.Update, lang)
+	d.Papers = s.papersViewOf(c, *u.Papers, u.Unit.Code, cg.Status.Held(), cg.Status.Held() && u.May.Update, lang)
 	d.MissingPapers = missingRows(u.MissingPapers, lang)
 	for _, f := range u.Flags {
 		text := f.KindName.In(lang)

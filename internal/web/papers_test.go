@@ -192,6 +192,10 @@ func TestASecretaryAttachesAPaperFromTheUnitPage(t *testing.T) {
 	f.holdAPI("HN.HBT.A.2", "2020-03-21")
 	b := f.browser("")
 	b.login("secretary", testPassword)
+	// Before its congress a cell is told what it will send, not that it is missing.
+	if page := b.send("GET", "/units/HN.HBT.A", nil).Body.String(); strings.Contains(page, "Còn thiếu:") || !strings.Contains(page, `<p class="muted">Sau đại hội cần gửi: `) {
+		t.Error("a cell not held yet is told its papers are missing")
+	}
 	page := b.send("GET", "/units/HN.HBT.A.1", nil).Body.String()
 	m := csrfField.FindStringSubmatch(page)
 	if m == nil || !strings.Contains(page, `action="/units/HN.HBT.A.1/papers" enctype="multipart/form-data"`) {
@@ -208,7 +212,7 @@ func TestASecretaryAttachesAPaperFromTheUnitPage(t *testing.T) {
 		t.Fatalf("%d %s", res.Code, res.Body)
 	}
 	page = b.send("GET", "/units/HN.HBT.A.1", nil).Body.String()
-	for _, want := range []string{"Đã đính kèm Biên bản đại hội (phiên bản 1).", "Biên bản.pdf", "Còn thiếu: báo cáo kết quả đại hội."} {
+	for _, want := range []string{"Đã đính kèm Biên bản đại hội (phiên bản 1).", "Biên bản.pdf", "Còn thiếu: báo cáo kết quả đại hội.", "Mỗi loại văn bản là một tệp"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("unit page lacks %q", want)
 		}
