@@ -215,3 +215,26 @@ func TestLargeCountsAreGroupedForReadersAndBareForPrograms(t *testing.T) {
 		})
 	}
 }
+
+// The report's contents link every part of it, on a phone a long page.
+func TestTheReportsContentsLeadToEachPart(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page bytes.Buffer
+	if err := HTML(&page, cat, fixture(), "vi"); err != nil {
+		t.Fatal(err)
+	}
+	body := page.String()
+	links := regexp.MustCompile(`<nav class="report-toc"[^>]*>(?s:.*?)</nav>`).FindString(body)
+	anchors := regexp.MustCompile(`href="#([a-z-]+)"`).FindAllStringSubmatch(links, -1)
+	if len(anchors) < 11 {
+		t.Fatalf("the contents link %d parts: %s", len(anchors), links)
+	}
+	for _, a := range anchors {
+		if !strings.Contains(body, `<h2 id="`+a[1]+`">`) {
+			t.Errorf("the contents link #%s, which no heading holds", a[1])
+		}
+	}
+}

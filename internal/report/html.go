@@ -172,6 +172,7 @@ func newView(r Weekly, lang string, links bool) View {
 		LateCount: r.LateCount, AtRiskCount: r.AtRiskCount, LateMore: r.LateCount + r.AtRiskCount - len(r.Late), Verdict: r.Forecast.Verdict().In(lang), OnTime: (r.Forecast.OnTime && r.Forecast.LateBelow == 0) || r.Forecast.Left == 0,
 		MissingPapers: tableRows(missingPapersTable(r, lang), lang), Composition: tableRows(compositionTable(r, lang), lang),
 		Sessions: tableRows(sessionsTable(r), lang)}
+	v.MissingPapers.ID, v.Composition.ID, v.Sessions.ID = "r-papers", "r-composition", "r-sessions"
 	for _, f := range r.Headline {
 		fv := figureView{Name: f.Name.In(lang), Value: domain.Number(f.Value, lang), Prev: domain.Number(f.Prev, lang), Change: signed(f.Change(), lang),
 			Up: f.Change() > 0, Down: f.Change() < 0, Late: !f.HasTotal(), Bad: !f.HasTotal() && f.Value > 0}

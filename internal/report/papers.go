@@ -108,6 +108,8 @@ func compositionTable(r Weekly, lang string) table {
 
 // paperRows are the rows of the two tables as the HTML shows them.
 type paperRows struct {
+	// ID is the section's anchor, for the report's contents.
+	ID    string
 	Name  string
 	Heads []string
 	Rows  [][]string
