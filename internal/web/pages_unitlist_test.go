@@ -149,14 +149,14 @@ func TestTheLateListPageShowsEachUnitsPlaceAndDownloadsIt(t *testing.T) {
 		`<a href="/units/HN.HBT.A.1">Chi bộ tổ dân phố 1</a>`, `<span class="place"><a href="/units/HN.HBT.A">Đảng bộ phường Bạch Mai</a></span>`,
 		`<a href="/units/HN.HBT.B.1">Chi bộ tổ dân phố 1</a>`, `<span class="place"><a href="/units/HN.HBT.B">Đảng bộ phường Bách Khoa</a></span>`,
 		`href="/units/HN.HBT/list.csv?which=late"`, `href="/units/HN.HBT/list.csv?sep=semicolon&amp;which=late"`,
-		`href="/units/HN.HBT/list.xlsx?which=late"`, "Tải CSV (dấu chấm phẩy, cho Excel tiếng Việt)", "trễ 15 ngày"} {
+		`href="/units/HN.HBT/list.xlsx?which=late"`, "Tải CSV (dấu chấm phẩy, cho Excel tiếng Việt)", `class="num">15</td>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %s", want)
 		}
 	}
 	t.Run("a past day's list keeps its day in every link and form", func(t *testing.T) {
 		body := b.send("GET", "/units/HN.HBT/list?which=late&as_of=2020-04-10", nil).Body.String()
-		for _, want := range []string{"trễ 10 ngày", `href="/units/HN.HBT/list?which=at_risk&amp;as_of=2020-04-10"`,
+		for _, want := range []string{`class="num">10</td>`, `href="/units/HN.HBT/list?which=at_risk&amp;as_of=2020-04-10"`,
 			`<input type="hidden" name="as_of" value="2020-04-10">`,
 			`href="/units/HN.HBT/list.csv?as_of=2020-04-10&amp;which=late"`,
 			`href="/units/HN.HBT/list.xlsx?as_of=2020-04-10&amp;which=late"`} {
