@@ -108,7 +108,10 @@ func (s *Server) handleSubscriptionPage(c echo.Context) error {
 	on := c.FormValue("subscribed") == "1"
 	err = s.svc.SetReportSubscription(c.Request().Context(), *p, u.Code, on)
 	done := "reports_unsubscribe_done"
-	if on {
+	switch {
+	case on && p.User.Email == "":
+		done = "reports_subscribe_done_no_email"
+	case on:
 		done = "reports_subscribe_done"
 	}
 	return s.afterAction(c, &p.User, err, s.text(c, &p.User, done, nil), "/units/"+url.PathEscape(u.Code)+"/reports")

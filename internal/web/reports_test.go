@@ -272,3 +272,25 @@ func TestReportPagesStayWithinScope(t *testing.T) {
 		t.Error("a secretary is offered the form to make a report")
 	}
 }
+
+// A board user without an e-mail address who subscribes is told that no
+// mail comes until they type one, and where: not to ask an administrator.
+func TestSubscribingWithoutAnAddressSaysToTypeOne(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withReportWeek()
+	b := f.browser("")
+	b.login("board", testPassword)
+	res := b.send("POST", "/units/HN.HBT/reports/subscription", url.Values{"csrf_token": {b.csrf()}, "subscribed": {"1"}})
+	if res.Code != http.StatusSeeOther {
+		t.Fatalf("subscribe: %d", res.Code)
+	}
+	page := b.send("GET", "/units/HN.HBT/reports", nil).Body.String()
+	for _, want := range []string{"thư sẽ đến khi bạn nhập địa chỉ thư điện tử ở dưới", "hãy nhập địa chỉ của bạn ở ô dưới đây", `<input id="email" name="email"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "quản trị viên") {
+		t.Error("the page sends the user to an administrator for what they can do themselves")
+	}
+}
