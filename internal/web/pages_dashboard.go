@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"sort"
 
 	"github.com/labstack/echo/v4"
@@ -124,13 +125,55 @@ type pilotItem struct {
 	DaysBefore                         int
 }
 
-func filterOf(c echo.Context) dashFilter {
+// filterOf reads the table's filter from the query; a value the form
+// never sends is refused, not ignored (the table and its downloads would
+// say different things).
+func filterOf(c echo.Context) (dashFilter, error) {
 	f := dashFilter{Status: c.QueryParam("status"), Kind: c.QueryParam("kind"), Category: c.QueryParam("category"),
 		Sort: c.QueryParam("sort"), Late: c.QueryParam("late") == "1"}
-	if f.Sort != "name" && f.Sort != "cells" {
-		f.Sort = "late"
+	var v domain.Validation
+	if f.Status != "" && !domain.CongressStatus(f.Status).Valid() {
+		v.Add("status", fmt.Sprintf("Không có trạng thái %q", domain.ShowText(f.Status, 40)), fmt.Sprintf("no status %q", domain.ShowText(f.Status, 40)))
 	}
-	return f
+	known := false
+	for _, k := range domain.Categories {
+		known = known || k.Code == f.Category
+	}
+	if f.Category != "" && !known {
+		v.Add("category", fmt.Sprintf("Không có loại hình %q", domain.ShowText(f.Category, 40)), fmt.Sprintf("no category %q", domain.ShowText(f.Category, 40)))
+	}
+	switch f.Sort {
+	case "":
+		f.Sort = "late"
+	case "late", "name", "cells":
+	default:
+		v.Add("sort", "Sắp xếp theo late, name hoặc cells", "sort by late, name or cells")
+	}
+	if l := c.QueryParam("late"); l != "" && l != "1" {
+		v.Add("late", "late chỉ nhận giá trị 1", "late takes 1 only")
+	}
+	return f, v.Err()
+}
+
+// Query is f as the query of a link: the dashboard's own, and its
+// downloads'.
+func (f dashFilter) Query() string {
+	q := url.Values{}
+	for k, v := range map[string]string{"status": f.Status, "kind": f.Kind, "category": f.Category} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.Sort != "late" {
+		q.Set("sort", f.Sort)
+	}
+	if f.Late {
+		q.Set("late", "1")
+	}
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
 }
 
 // apply filters and sorts rows; kinds and categories give each row's.
@@ -268,7 +311,9 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	d.Progress, d.Day = true, pr.AsOf.VI()
 	d.Cells, d.Grassroots, d.Pilots = viewShare(pr.Cells, lang), viewShare(pr.Grassroots, lang), viewShare(pr.Pilots, lang)
 	d.Late = pr.Late.Count
-	d.Filter = filterOf(c)
+	if d.Filter, err = filterOf(c); err != nil {
+		return d, err
+	}
 	d.Statuses = []domain.CongressStatus{domain.StatusNotStarted, domain.StatusPreparing, domain.StatusPlanApproved,
 		domain.StatusHeld, domain.StatusResultsReported}
 	kindOf, categoryOf, seen := map[string]string{}, map[string]string{}, map[string]bool{}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/download"
 	"github.com/daihoi/daihoi/internal/tablefile"
 )
@@ -27,17 +28,29 @@ func (s *Server) handleUnitsTable(c echo.Context) error {
 	if format != "csv" && format != "xlsx" {
 		return echo.ErrNotFound
 	}
+	filter, err := filterOf(c)
+	if err != nil {
+		return err
+	}
 	ch, err := s.svc.ProgressChildren(c.Request().Context(), *p, code, 0, "")
 	if err != nil {
 		return err
 	}
 	u := &p.User
+	lang := pageLang(c, u)
 	tr := func(id string) string { return s.text(c, u, id, nil) }
 	t := tablefile.Table{Sheet: tr("sheet_progress"), Header: []string{tr("col_code"), tr("dash_col_unit"), tr("col_kind"),
 		tr("dash_col_status"), tr("col_deadline"), tr("col_planned"), tr("col_held"), tr("col_days_late"),
 		tr("col_cells_held"), tr("col_cells_total"), tr("col_share"), tr("col_late_below")}}
+	// The rows the dashboard's table shows with the same filter, in its order.
+	byCode := map[string]domain.ChildProgress{}
+	kindOf, categoryOf := map[string]string{}, map[string]string{}
 	for _, k := range ch.Children {
-		t.Rows = append(t.Rows, []any{k.Code, k.Name, s.kindName(k.Kind, pageLang(c, u)), k.Own.Status.Name().In(pageLang(c, u)),
+		byCode[k.Code], kindOf[k.Code], categoryOf[k.Code] = k, k.Kind, k.Category
+	}
+	for _, row := range filter.apply(childRows(ch, code, lang), kindOf, categoryOf) {
+		k := byCode[row.Code]
+		t.Rows = append(t.Rows, []any{k.Code, k.Name, s.kindName(k.Kind, lang), k.Own.Status.Name().In(lang),
 			vi(k.Own.Deadline), vi(k.Own.PlannedDate), vi(k.Own.HeldDate), k.Own.DaysOverdue,
 			k.Cells.Held, k.Cells.Total, k.Cells.Percent, k.Late})
 	}

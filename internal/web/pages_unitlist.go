@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -185,6 +186,12 @@ func (s *Server) handleUnitListFile(c echo.Context) error {
 	format := c.Param("format")
 	if format != "csv" && format != "xlsx" {
 		return echo.ErrNotFound
+	}
+	switch sep := c.QueryParam("sep"); sep {
+	case "", "comma", "semicolon":
+	default:
+		return domain.Invalid("sep", fmt.Sprintf("sep là comma hoặc semicolon, không phải %q", domain.ShowText(sep, 40)),
+			fmt.Sprintf("sep is comma or semicolon, not %q", domain.ShowText(sep, 40)))
 	}
 	l, err := s.svc.UnitList(c.Request().Context(), *p, code, listQueryOf(c), c.QueryParam("as_of"), true)
 	if err != nil {

@@ -235,3 +235,27 @@ func TestTheLateListPageShowsEachUnitsPlaceAndDownloadsIt(t *testing.T) {
 		check(t, got)
 	})
 }
+
+// The downloads say what the page says: a wrong value is refused, and the
+// dashboard's table downloads with the filter the table shows.
+func TestDownloadsRefuseWrongValuesAndKeepTheTablesFilter(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	f.holdAPI("HN.HBT.A.1", "2020-03-10")
+	b := f.browser("")
+	b.login("board", testPassword)
+	for _, path := range []string{"/units/HN.HBT/list.csv?which=late&sep=tab", "/units/HN.HBT/table.csv?status=bogus",
+		"/units/HN.HBT/table.xlsx?sort=bogus", "/units/HN.HBT/table.csv?late=yes", "/units/HN.HBT/table.csv?category=farm", "/?sort=bogus"} {
+		if res := b.send("GET", path, nil); res.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d, want 422", path, res.Code)
+		}
+	}
+	all := b.send("GET", "/units/HN.HBT/table.csv", nil).Body.String()
+	held := b.send("GET", "/units/HN.HBT/table.csv?status=held", nil).Body.String()
+	if !strings.Contains(all, "HN.HBT.B") || strings.Contains(held, "HN.HBT.B,") {
+		t.Errorf("the download ignores the table's filter:\nall:\n%s\nheld:\n%s", all, held)
+	}
+	if page := b.send("GET", "/?status=held", nil).Body.String(); !strings.Contains(page, `href="/units/HN.HBT/table.csv?status=held"`) {
+		t.Error("the dashboard's download does not carry its filter")
+	}
+}
