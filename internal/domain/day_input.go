@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,8 +18,11 @@ const DayLayout = "dd/mm/yyyy"
 // YYYY-MM-DD. It refuses days that do not exist and days outside the years
 // MinYear to MaxYear. Every day a form or a request gives goes through it.
 func ParseDay(s string) (Day, error) {
-	if t, err := ParseDate(s); err == nil {
+	switch t, err := ParseDate(s); {
+	case err == nil:
 		return DayOf(t), nil
+	case errors.Is(err, ErrYearOutOfRange):
+		return Day{}, err
 	}
 	parts := strings.Split(s, "/")
 	if len(parts) == 1 && digits(s, 8, 8) { // 25032020: typed on a number pad
@@ -31,8 +35,11 @@ func ParseDay(s string) (Day, error) {
 	m, _ := strconv.Atoi(parts[1])
 	y, _ := strconv.Atoi(parts[2])
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d || int(t.Month()) != m || y < MinYear || y > MaxYear {
+	switch {
+	case t.Day() != d || int(t.Month()) != m:
 		return Day{}, fmt.Errorf("domain: %q is not a day that exists", s)
+	case y < MinYear || y > MaxYear:
+		return Day{}, fmt.Errorf("domain: %q: %w", s, ErrYearOutOfRange)
 	}
 	return Day{Time: t}, nil
 }

@@ -57,3 +57,18 @@ func TestReadDaySaysTheLayout(t *testing.T) {
 		}
 	}
 }
+
+// A day that exists but lies outside the years a round can hold is told
+// so, not called a day that does not exist.
+func TestReadDaySaysAYearOutOfRange(t *testing.T) {
+	for _, s := range []string{"9999-12-31", "31/12/9999", "01/01/1899"} {
+		var v Validation
+		if _, ok := ReadDay(&v, "planned_date", s, true); ok {
+			t.Fatalf("%s was read", s)
+		}
+		if len(v.Fields) != 1 || !strings.Contains(v.Fields[0].Message.VI, "năm phải từ 1900 đến 2999") ||
+			strings.Contains(v.Fields[0].Message.VI, "không phải là một ngày có thật") {
+			t.Errorf("%s: %+v", s, v.Fields)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -103,6 +104,12 @@ func ReadDay(v *Validation, field, s string, required bool) (*Day, bool) {
 		return nil, true
 	}
 	d, err := ParseDay(s)
+	if errors.Is(err, ErrYearOutOfRange) {
+		shown := ShowText(s, 40)
+		v.Add(field, fmt.Sprintf("%q: năm phải từ %d đến %d", shown, MinYear, MaxYear),
+			fmt.Sprintf("%q: the year must be from %d to %d", shown, MinYear, MaxYear))
+		return nil, false
+	}
 	if err != nil {
 		shown := ShowText(s, 40)
 		v.Add(field, fmt.Sprintf("%q không phải là một ngày có thật; hãy nhập theo dạng dd/mm/yyyy, ví dụ 19/03/2020", shown),

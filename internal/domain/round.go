@@ -22,11 +22,18 @@ func Today(c Clock) Date { return DateOf(c.Now()) }
 // exist, and days outside the years MinYear to MaxYear.
 func ParseDate(s string) (Date, error) {
 	d, err := time.Parse("2006-01-02", s)
-	if err != nil || d.Year() < MinYear || d.Year() > MaxYear {
+	switch {
+	case err != nil:
 		return Date{}, fmt.Errorf("domain: %q is not a date YYYY-MM-DD that exists", s)
+	case d.Year() < MinYear || d.Year() > MaxYear:
+		return Date{}, fmt.Errorf("domain: %q: %w", s, ErrYearOutOfRange)
 	}
 	return d, nil
 }
+
+// ErrYearOutOfRange is the error of a day that exists but whose year is
+// outside MinYear to MaxYear: a typing mistake, told as such.
+var ErrYearOutOfRange = fmt.Errorf("the year is outside %d–%d", MinYear, MaxYear)
 
 // DaysBetween returns the whole days from a to b (negative when b is before a).
 func DaysBetween(a, b Date) int {

@@ -29,6 +29,16 @@ func ReadCSV(r io.Reader, lim Limits) ([]domain.ImportRow, error) {
 	if head, _ := br.Peek(len(bom)); bytes.Equal(head, bom) {
 		_, _ = br.Discard(len(bom))
 	}
+	// A workbook saved under a .csv name, or any file that is not text, is
+	// told as such rather than read as a header of stray bytes.
+	if head, _ := br.Peek(512); bytes.HasPrefix(head, zipMagic) {
+		return nil, fileError(1, "header", "Tệp này là bảng tính Excel (.xlsx) mang đuôi .csv: hãy đổi đuôi tệp thành .xlsx, hoặc lưu lại dưới dạng CSV UTF-8",
+			"this file is an Excel workbook (.xlsx) named .csv: rename it .xlsx, or save it again as CSV UTF-8")
+	} else if bytes.IndexByte(head, 0) >= 0 { // no text holds NUL; a stray byte in a cell is its row's
+
+		return nil, fileError(1, "header", "Tệp không phải văn bản CSV UTF-8: hãy lưu lại bảng tính dưới dạng «CSV UTF-8», hoặc gửi tệp .xlsx",
+			"the file is not CSV text in UTF-8: save the sheet again as “CSV UTF-8”, or send the .xlsx file")
+	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -64,6 +74,9 @@ func ReadCSV(r io.Reader, lim Limits) ([]domain.ImportRow, error) {
 		}
 	}
 }
+
+// zipMagic begins every zip archive, an XLSX workbook among them.
+var zipMagic = []byte("PK\x03\x04")
 
 func csvError(err error) error {
 	var pe *csv.ParseError

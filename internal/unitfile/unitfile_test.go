@@ -302,8 +302,29 @@ func TestReadXLSX(t *testing.T) {
 
 func TestReadXLSXRefusesWhatIsNotAnXLSXFile(t *testing.T) {
 	_, err := ReadXLSX(strings.NewReader("code,name\n"), Limits{})
-	if !domain.IsCode(err, domain.EInvalid) {
-		t.Fatalf("error = %v, want invalid", err)
+	if !domain.IsCode(err, domain.EInvalid) || strings.Contains(err.Error(), "zip") || !strings.Contains(err.Error(), "not a valid Excel workbook (.xlsx)") {
+		t.Fatalf("error = %v, want invalid, in the user's words", err)
+	}
+}
+
+// A workbook sent under a .csv name, or a binary file, is told for what it
+// is, not read as a header of stray bytes.
+func TestReadCSVTellsAWorkbookOrABinaryFile(t *testing.T) {
+	book := sheet(t, "units", [][]any{{"code", "name", "kind", "parent_code", "category", "members"}, {"A", "Tên A", "city"}})
+	for _, tc := range []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"a workbook", book, "an Excel workbook (.xlsx) named .csv"},
+		{"a binary file", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "not CSV text in UTF-8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadCSV(bytes.NewReader(tc.file), Limits{})
+			if !domain.IsCode(err, domain.EInvalid) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "PK") {
+				t.Errorf("error = %v, want %q", err, tc.want)
+			}
+		})
 	}
 }
 

@@ -106,8 +106,12 @@ func ReadXLSX(r io.Reader, lim Limits) ([]domain.ImportRow, error) {
 	return rows, nil
 }
 
-func notXLSX(err error) error {
-	return domain.Invalid("file", fmt.Sprintf("Không đọc được tệp XLSX: %v", err), fmt.Sprintf("cannot read the XLSX file: %v", err))
+// notXLSX refuses a file that is not a workbook excelize can read, in the
+// user's words: the library's own (zip: not a valid zip file) says nothing
+// to a secretary.
+func notXLSX(error) error {
+	return domain.Invalid("file", "Không đọc được tệp: đây không phải bảng tính Excel (.xlsx) hợp lệ. Hãy mở tệp bằng Excel và lưu lại dưới dạng .xlsx, hoặc gửi tệp CSV UTF-8",
+		"the file cannot be read: it is not a valid Excel workbook (.xlsx). Open it in Excel and save it again as .xlsx, or send a CSV UTF-8 file")
 }
 
 // checkUnpackedSize refuses an XLSX file whose parts unpack to more than
