@@ -38,12 +38,19 @@ import (
 //     of invalid bytes and of a lone surrogate escape such as "\ud800") are
 //     a 422 naming the field; the others are stored NFC and trimmed, but for
 //     fields tagged input:"secret" (passwords), kept as typed.
-//   - A body sent as another content type than JSON (a form, text) is a
-//     415; a body without a content type is read as JSON.
+//   - A body sent as another content type than JSON (a form, text), or as
+//     JSON in another charset than UTF-8, is a 415; a body without a
+//     content type is read as JSON.
+//   - A key given twice in one object is a 400, and a key that matches a
+//     field only when case is ignored ("STATUS") a 422 naming it: either
+//     would otherwise pick one value silently.
 //   - A body over the limit keeps Echo's 413.
 func decodeJSON(c echo.Context, v any) error {
 	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
+		mt, params, err := mime.ParseMediaType(ct)
+		if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+			err = fmt.Errorf("charset %q", cs)
+		}
 		if err != nil || mt != echo.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json") {
 			return &echo.HTTPError{Code: http.StatusUnsupportedMediaType, Message: domain.Text{
 				VI: "Dữ liệu gửi lên phải là JSON (Content-Type: application/json)",
@@ -57,6 +64,10 @@ func decodeJSON(c echo.Context, v any) error {
 			return he
 		}
 		return badRequest("Không đọc được dữ liệu gửi lên", "the request body could not be read")
+	}
+	if key, twice := keyTwice(body); twice {
+		return badRequest(fmt.Sprintf("Khóa %q có hai lần trong cùng một đối tượng JSON", domain.ShowText(key, 60)),
+			fmt.Sprintf("the key %q appears twice in one JSON object", domain.ShowText(key, 60)))
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -169,15 +180,53 @@ func rawField(obj map[string]any, name string) (val any, present, null bool) {
 	if x, ok := obj[name]; ok {
 		val, present, null = x, true, x == nil
 	}
-	for k, x := range obj {
-		if k != name && strings.EqualFold(k, name) {
-			if !present {
-				val = x
+	return val, present, null
+}
+
+// keyTwice reports the first key given twice in one object of the JSON
+// body (which must be well formed; a malformed one reports none).
+func keyTwice(body []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	type level struct {
+		object bool
+		keys   map[string]bool
+		key    bool // the next token of an object is a key
+	}
+	var stack []*level
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		var top *level
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.object && top.key {
+			if k, ok := tok.(string); ok {
+				if top.keys[k] {
+					return k, true
+				}
+				top.keys[k] = true
+				top.key = false
+				continue
 			}
-			present, null = true, null || x == nil
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &level{object: true, keys: map[string]bool{}, key: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &level{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		// A value ended: in an object, a key comes next.
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].key = true
 		}
 	}
-	return val, present, null
 }
 
 // checkFields checks the struct rv decoded from the JSON object obj: the
@@ -186,6 +235,23 @@ func rawField(obj map[string]any, name string) (val any, present, null bool) {
 // by their JSON path: "elected[2].full_name".
 func checkFields(rv reflect.Value, obj map[string]any, prefix string, val *domain.Validation) {
 	rt := rv.Type()
+	names := map[string]bool{}
+	for i := range rt.NumField() {
+		if name := jsonName(rt.Field(i)); name != "" {
+			names[name] = true
+		}
+	}
+	for k := range obj {
+		if names[k] {
+			continue
+		}
+		for name := range names { // the decoder took it, ignoring case
+			if strings.EqualFold(k, name) {
+				val.Add(prefix+k, fmt.Sprintf("Tên trường phân biệt chữ hoa và chữ thường: hãy viết %q", name),
+					fmt.Sprintf("field names are case-sensitive: write %q", name))
+			}
+		}
+	}
 	for i := range rt.NumField() {
 		sf := rt.Field(i)
 		name := jsonName(sf)

@@ -77,7 +77,7 @@ func TestNullWhereAValueIsRequiredIsRefusedAndWritesNothing(t *testing.T) {
 		{"results: a person's votes left out", "PUT", "/api/v1/units/HN.HBT.A.1/results",
 			`{"committee_size":5,"committee_women":2,"elected":[` + strings.Replace(person, `"votes_for":1,`, ``, 1) + `],"version":1}`, "elected[0].votes_for"},
 		{"results: null in any case of the name", "PUT", "/api/v1/units/HN.HBT.A.1/results",
-			`{"committee_size":5,"Committee_Size":null,"committee_women":2,"version":1}`, "committee_size"},
+			`{"committee_size":5,"Committee_Size":null,"committee_women":2,"version":1}`, "Committee_Size"},
 		{"congress: status null", "PATCH", "/api/v1/units/HN.HBT.A.2/congress", fmt.Sprintf(`{"status":null,"version":%d}`, cv), "status"},
 		{"congress: delegates null", "PATCH", "/api/v1/units/HN.HBT.A.2/congress", fmt.Sprintf(`{"delegates_expected":null,"version":%d}`, cv), "delegates_expected"},
 		{"congress: version null", "PATCH", "/api/v1/units/HN.HBT.A.2/congress", `{"delegates_expected":3,"version":null}`, "version"},
