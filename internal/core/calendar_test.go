@@ -4,6 +4,7 @@ import (
 	"maps"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/core"
@@ -363,5 +364,46 @@ func TestASessionIsSeenByTheUnitsInvited(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A session form sent twice, or by two clients at once, makes one session;
+// the second is told it is there already.
+func TestATrainingSessionSentTwiceIsMadeOnce(t *testing.T) {
+	f := calendarFixture(t)
+	f.db.SetMaxOpenConns(3)
+	board := f.as("bantochuc")
+	in := domain.SessionInput{Title: "Tập huấn nghiệp vụ đại hội", Day: "2020-04-24", StartTime: "08:00", Invited: []string{"HN.HBT.BM"}}
+	before := f.count("training_sessions")
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := f.svc.CreateTrainingSession(f.ctx, board, "HN.HBT", in)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	made, told := 0, 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			made++
+		case domain.ErrorCodeOf(err) == domain.EConflict && strings.Contains(err.Error(), "is there already"):
+			told++
+		default:
+			t.Errorf("unexpected: %v", err)
+		}
+	}
+	if made != 1 || told != 7 || f.count("training_sessions") != before+1 {
+		t.Errorf("made %d, told %d, sessions %d (were %d); want one made, seven told", made, told, f.count("training_sessions"), before)
+	}
+	// Another day, or another title, is another session.
+	in.Day = "2020-04-25"
+	if _, err := f.svc.CreateTrainingSession(f.ctx, board, "HN.HBT", in); err != nil {
+		t.Errorf("another day: %v", err)
 	}
 }

@@ -138,11 +138,31 @@ func setInvited(ctx context.Context, tx *txn, id int64, path string, codes []str
 	return nil
 }
 
+// sessionLockKey is the first key of the advisory locks of a unit's
+// training sessions, the second the unit's id.
+const sessionLockKey = 7_100_005
+
 // CreateSession records a training session of round held by unit, with
-// its invited units (of unit's subtree), and audits it.
+// its invited units (of unit's subtree), and audits it. The same session
+// again (the unit's, not cancelled, with the same title, day and start: a
+// form sent twice) is a conflict naming it; the unit's creations wait for
+// each other, so that two sent at once make one.
 func (s *Store) CreateSession(ctx context.Context, actor domain.Principal, roundID int64, unit domain.Unit, f domain.SessionFields) (domain.TrainingSession, error) {
 	var out domain.TrainingSession
 	err := s.inTx(ctx, func(tx *txn) error {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2::int)`, sessionLockKey, unit.ID); err != nil {
+			return fmt.Errorf("store: create session: %w", err)
+		}
+		var same int64
+		err := tx.GetContext(ctx, &same, `SELECT id FROM training_sessions WHERE round_id = $1 AND unit_id = $2 AND NOT cancelled
+			AND lower(title) = lower($3) AND day = $4 AND start_time IS NOT DISTINCT FROM $5::time LIMIT 1`, roundID, unit.ID, f.Title, f.Day, f.Start)
+		switch {
+		case err == nil:
+			return domain.Conflict(fmt.Sprintf("Đã có buổi tập huấn «%s» ngày %s (số %d): không tạo lại", f.Title, f.Day.VI(), same),
+				fmt.Sprintf("the training session “%s” on %s is there already (no. %d): not made again", f.Title, f.Day.String(), same))
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("store: create session: %w", err)
+		}
 		var id int64
 		if err := tx.GetContext(ctx, &id, `INSERT INTO training_sessions (round_id, unit_id, title, day, start_time, place, attended, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -152,7 +172,6 @@ func (s *Store) CreateSession(ctx context.Context, actor domain.Principal, round
 		if err := setInvited(ctx, tx, id, unit.Path, f.Invited); err != nil {
 			return err
 		}
-		var err error
 		if out, err = sessionByID(ctx, tx, id, false); err != nil {
 			return err
 		}

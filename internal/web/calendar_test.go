@@ -455,3 +455,27 @@ func TestTheHistoryNamesTheSystemInTheReadersWords(t *testing.T) {
 		t.Error("the history does not name the system in Vietnamese")
 	}
 }
+
+// A session form sent twice makes one session; the second is told it is
+// there already, not that someone changed it.
+func TestASessionFormSentTwiceMakesOneSession(t *testing.T) {
+	f := calendarFixture(t)
+	b := f.browser("")
+	b.login("board", testPassword)
+	form := func() url.Values {
+		return url.Values{"csrf_token": {b.csrf()}, "title": {"Tập huấn nghiệp vụ"}, "day": {"24/04/2020"}, "start_time": {"08:00"},
+			"invited": {"HN.HBT.A"}}
+	}
+	if res := b.send("POST", "/units/HN.HBT/sessions", form()); res.Code != http.StatusSeeOther {
+		t.Fatalf("first: %d %s", res.Code, res.Body)
+	}
+	res := b.send("POST", "/units/HN.HBT/sessions", form())
+	if body := res.Body.String(); res.Code != http.StatusConflict || !strings.Contains(body, "Đã có buổi tập huấn «Tập huấn nghiệp vụ» ngày 24/04/2020") ||
+		strings.Contains(body, "vừa được người khác sửa") {
+		t.Errorf("second: %d", res.Code)
+	}
+	var n int
+	if err := f.db.Get(&n, `SELECT count(*) FROM training_sessions WHERE title = 'Tập huấn nghiệp vụ'`); err != nil || n != 1 {
+		t.Errorf("%d sessions (%v), want 1", n, err)
+	}
+}
