@@ -162,6 +162,14 @@ func TestAReplacedPaperKeepsItsEarlierVersions(t *testing.T) {
 	if strings.Join(actions, " ") != "paper.attach paper.replace" {
 		t.Errorf("audited %v", actions)
 	}
+	t.Run("the same file again adds no version and writes nothing", func(t *testing.T) {
+		before := f.count("paper_versions") + f.count("audit_log")
+		again, err := f.attach(bithu, "HN.HBT.BM.C1", "minutes", "bien-ban-sua (1).pdf", second)
+		wantCode(t, err, "")
+		if again.ID != p1.ID || len(again.Versions) != 2 || f.count("paper_versions")+f.count("audit_log") != before {
+			t.Errorf("the same file again: %d versions, rows %d, were %d", len(again.Versions), f.count("paper_versions")+f.count("audit_log"), before)
+		}
+	})
 	t.Run("other papers are many, each with its versions", func(t *testing.T) {
 		a, err := f.attach(bithu, "HN.HBT.BM.C1", "other", "a.pdf", pdfOf("a", 100))
 		wantCode(t, err, "")

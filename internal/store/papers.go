@@ -181,6 +181,13 @@ func (s *Store) AttachPaper(ctx context.Context, actor domain.Principal, roundID
 				before = paperSnapshot(old)
 			}
 		}
+		if snap, ok := before.(domain.PaperSnapshot); ok && snap.SHA256 == f.SHA256 && !snap.Deleted {
+			// The same file again (a form sent twice, a second tap): no
+			// version more, nothing written.
+			var err error
+			out, err = paperByID(ctx, tx, roundID, c.UnitID, paperID)
+			return err
+		}
 		if paperID == 0 {
 			if err := tx.GetContext(ctx, &paperID, `INSERT INTO papers (round_id, unit_id, kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 				roundID, c.UnitID, kind, tx.at); err != nil {
