@@ -245,7 +245,11 @@ func ApplyCongressPatch(cur Congress, p CongressPatch, f CongressFacts) (Congres
 		}
 	}
 	applyDates(&next, cur, p, f, step, &v)
-	checkCount(&v, "delegates_expected", p.DelegatesExpected, &next.DelegatesExpected)
+	if checkCount(&v, "delegates_expected", p.DelegatesExpected, &next.DelegatesExpected) && next.DelegatesExpected != nil &&
+		next.Members > 0 && *next.DelegatesExpected > next.Members {
+		v.Add("delegates_expected", fmt.Sprintf("Nhiều hơn số đảng viên của đơn vị (%d)", next.Members),
+			fmt.Sprintf("more than the unit's party members (%d)", next.Members))
+	}
 	if checkCount(&v, "delegates_present", p.DelegatesPresent, &next.DelegatesPresent) || p.DelegatesExpected != nil {
 		next.Attendance(f.IsCell).Check(&v, next.DelegatesPresent)
 	}
