@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"net/url"
@@ -89,8 +90,9 @@ func cleanValues(vals url.Values, v *domain.Validation) {
 
 // checkRequestText refuses, before any handler, a path parameter that is not
 // a sound text on one line (a 404: no such thing can exist) and a query string that does
-// not parse (400) or holds a value that is not a sound text (422 naming the
-// parameter). The query's values are left cleaned (NFC, trimmed).
+// not parse (400), holds a value that is not a sound text or gives a
+// parameter twice (422 naming the parameter). The query's values are left
+// cleaned (NFC, trimmed).
 func checkRequestText(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		for _, p := range c.ParamValues() {
@@ -108,6 +110,14 @@ func checkRequestText(next echo.HandlerFunc) echo.HandlerFunc {
 			return badRequest("Tham số truy vấn không đọc được", "the query string could not be read")
 		}
 		var v domain.Validation
+		for k, vals := range q {
+			// Every handler reads one value of a parameter: a second one
+			// would be dropped without a word.
+			if len(vals) > 1 {
+				v.Add(domain.ShowText(k, 40), fmt.Sprintf("Tham số %s có %d giá trị; chỉ được một", domain.ShowText(k, 40), len(vals)),
+					fmt.Sprintf("the parameter %s is given %d times; give it once", domain.ShowText(k, 40), len(vals)))
+			}
+		}
 		cleanValues(q, &v)
 		if err := v.Err(); err != nil {
 			return err

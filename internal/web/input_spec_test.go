@@ -218,6 +218,7 @@ func TestBrokenTextIsRefusedBeforeItReachesTheDatabase(t *testing.T) {
 		{"a NUL in the reason of a deadline", "POST", "/units/HN.HBT.A.1/deadline", "deadline=2020-03-20&reason=a%00b&version=1", 422},
 		{"a NUL in a query", "GET", "/units/HN.HBT?status=%00", "", 422},
 		{"a query that does not parse", "GET", "/units/HN.HBT?status=%zz", "", 400},
+		{"a parameter given twice", "GET", "/units/HN.HBT/list?which=late&which=held", "", 422},
 		{"a NUL in the week", "GET", "/units/HN.HBT/reports/2020-W1%00", "", 404},
 		{"a NUL in a compared week", "GET", "/units/HN.HBT/reports/compare?a=%00&b=2020-W02", "", 422},
 	}
