@@ -492,3 +492,29 @@ func TestTheCalendarNamesWhoTheGroupSends(t *testing.T) {
 		})
 	}
 }
+
+// Two groups of one unit are not named alike but for case; a group may
+// change the case of its own name.
+func TestGroupNamesDifferMoreThanByCase(t *testing.T) {
+	f := newFixture(t)
+	f.createRound2020()
+	sys := domain.SystemPrincipal()
+	one, err := f.svc.CreateWorkGroup(f.ctx, sys, domain.GroupInput{Unit: "HN.HBT", Name: "Tổ công tác số 1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.CreateWorkGroup(f.ctx, sys, domain.GroupInput{Unit: "HN.HBT", Name: "tổ công tác SỐ 1"})
+	wantCode(t, err, domain.EConflict)
+	two, err := f.svc.CreateWorkGroup(f.ctx, sys, domain.GroupInput{Unit: "HN.HBT", Name: "Tổ công tác số 2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.RenameWorkGroup(f.ctx, sys, two.ID, "TỔ CÔNG TÁC SỐ 1")
+	wantCode(t, err, domain.EConflict)
+	_, err = f.svc.RenameWorkGroup(f.ctx, sys, one.ID, "TỔ CÔNG TÁC SỐ 1")
+	wantCode(t, err, "")
+	// Another unit may name its group alike.
+	if _, err := f.svc.CreateWorkGroup(f.ctx, sys, domain.GroupInput{Unit: "HN.DD", Name: "Tổ công tác số 1"}); err != nil {
+		t.Errorf("another unit's group: %v", err)
+	}
+}

@@ -131,11 +131,38 @@ func enlist(ctx context.Context, tx *txn, actor domain.Principal, unitName, path
 	return ids, v.Err()
 }
 
+// groupLockKey is the first key of the advisory locks of a unit's working
+// groups' names, the second the unit's id.
+const groupLockKey = 7_100_006
+
+// groupNameFree takes the lock of the unit's group names and refuses name
+// when another group of the unit in round (not except) bears it, whatever
+// its case: "Tổ công tác số 1" and "tổ công tác số 1" are one name to
+// those who read them.
+func groupNameFree(ctx context.Context, tx *txn, roundID, unitID, except int64, name string) error {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2::int)`, groupLockKey, unitID); err != nil {
+		return fmt.Errorf("store: working group name: %w", err)
+	}
+	var other string
+	err := tx.GetContext(ctx, &other, `SELECT name FROM work_groups WHERE round_id = $1 AND unit_id = $2 AND id <> $3
+		AND lower(name) = lower($4) LIMIT 1`, roundID, unitID, except, name)
+	switch {
+	case err == nil:
+		return domain.Conflict(fmt.Sprintf("Đã có tổ công tác %q", other), fmt.Sprintf("there is a working group %q already", other))
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("store: working group name: %w", err)
+	}
+	return nil
+}
+
 // CreateWorkGroup forms a group of round run by unit, with its leader ("":
 // none yet) and members, and returns its id.
 func (s *Store) CreateWorkGroup(ctx context.Context, actor domain.Principal, roundID int64, unit domain.Unit, in domain.GroupInput) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx *txn) error {
+		if err := groupNameFree(ctx, tx, roundID, unit.ID, 0, in.Name); err != nil {
+			return err
+		}
 		err := tx.GetContext(ctx, &id, `INSERT INTO work_groups (round_id, unit_id, name) VALUES ($1, $2, $3) RETURNING id`,
 			roundID, unit.ID, in.Name)
 		if pqCode(err) == pqUniqueViolation {
@@ -173,6 +200,9 @@ func (s *Store) CreateWorkGroup(ctx context.Context, actor domain.Principal, rou
 // RenameWorkGroup renames group g.
 func (s *Store) RenameWorkGroup(ctx context.Context, actor domain.Principal, g domain.WorkGroup, unitID int64, name string) error {
 	return s.inTx(ctx, func(tx *txn) error {
+		if err := groupNameFree(ctx, tx, g.RoundID, unitID, g.ID, name); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE work_groups SET name = $2 WHERE id = $1`, g.ID, name)
 		if pqCode(err) == pqUniqueViolation {
 			return domain.Conflict(fmt.Sprintf("Đã có tổ công tác %q", name), fmt.Sprintf("there is a working group %q already", name))
