@@ -102,6 +102,20 @@ func TestLockingAnAccountAsksFirst(t *testing.T) {
 	if active, err := s.active(ctx, "bachmai"); err != nil || active {
 		t.Errorf("after yes: active %v (%v), want locked", active, err)
 	}
+
+	// A refusal stays at the top until its × closes it.
+	pw := card + ` form[action$="/password"]`
+	if err := chromedp.Do(phone,
+		chromedp.SendKeys(chromedp.CSS(pw+` input[name=password]`), "ngan"),
+		chromedp.Click(chromedp.CSS(pw+` button`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash-error .flash-close`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, phone, "admin-refusal-phone")
+	if err := chromedp.Do(phone, chromedp.Click(chromedp.CSS(`.flash-error .flash-close`)), chromedp.WaitNotPresent(chromedp.CSS(`.flash-error`))); err != nil {
+		t.Errorf("the refusal does not close: %v", err)
+	}
 }
 
 // active says whether the account username is active.
