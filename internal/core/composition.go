@@ -161,6 +161,9 @@ func (s *Service) mayScope(ctx context.Context, p domain.Principal, code, kind, 
 			fmt.Sprintf("you do not manage %s; you manage %s and the units within", u.Code, mine))
 	case !u.Active:
 		v.Add("scope_code", fmt.Sprintf("Đơn vị %s đã ngừng hoạt động", u.Code), fmt.Sprintf("unit %s is inactive", u.Code))
+	case s.rules.Known(kind) && !s.rules.MayHold(u.Kind, kind):
+		v.Add("kind", fmt.Sprintf("Trong %s không thể có đơn vị loại «%s»: quy định sẽ không áp dụng cho đơn vị nào", u.Code, s.rules.Name(kind).VI),
+			fmt.Sprintf("no unit of kind “%s” can be within %s: the rule would apply to nothing", s.rules.Name(kind).EN, u.Code))
 	case u.Kind == kind && (category == "" || u.Category == category) && !mayManageAbove(p, u):
 		return domain.ForbiddenAt("scope_code", fmt.Sprintf("Quy định này áp dụng cả cho chính %s, mà việc đó do cấp trên của %s quyết định: hãy chọn loại đơn vị trực thuộc", u.Code, u.Code),
 			fmt.Sprintf("this rule would cover %s itself, which is for the units above %s to decide: choose a kind of the units below", u.Code, u.Code))

@@ -321,6 +321,9 @@ func TestDeadlineRuleChangesNeedAReasonAndKeepTheOldValue(t *testing.T) {
 			_, err := f.svc.SetDeadlineRule(f.ctx, board, 0, in)
 			wantCode(t, err, domain.EInvalid)
 		}
+		// A district's rule scoped within a ward would apply to nothing.
+		_, err := f.svc.SetDeadlineRule(f.ctx, board, 0, domain.DeadlineRuleInput{ScopeCode: "HN.HBT.BM", Kind: "district", Deadline: "2020-04-30", Reason: "x"})
+		wantField(t, err, "kind")
 	})
 	t.Run("only the board of the scope or above", func(t *testing.T) {
 		for _, c := range []struct {

@@ -68,6 +68,27 @@ func (r KindRules) Name(kind string) Text {
 // Known reports whether kind exists.
 func (r KindRules) Known(kind string) bool { _, ok := r.Kinds[kind]; return ok }
 
+// MayHold reports whether a unit of kind scope may be, or have anywhere
+// below it, a unit of kind: a rule for kind scoped at such a unit can
+// apply to something.
+func (r KindRules) MayHold(scope, kind string) bool {
+	seen := map[string]bool{scope: true}
+	for next := []string{scope}; len(next) > 0; {
+		k := next[0]
+		next = next[1:]
+		if k == kind {
+			return true
+		}
+		for _, c := range r.Kinds[k].Children {
+			if !seen[c] {
+				seen[c] = true
+				next = append(next, c)
+			}
+		}
+	}
+	return false
+}
+
 // Allows reports whether a unit of kind child may sit under a unit of kind
 // parent; parent "" means at the root of the tree.
 func (r KindRules) Allows(parent, child string) bool {

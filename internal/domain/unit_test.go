@@ -277,3 +277,22 @@ func TestRawJSON(t *testing.T) {
 		t.Error("Scan(42) succeeded, want an error")
 	}
 }
+
+func TestKindRulesMayHoldTheKindsBelow(t *testing.T) {
+	r := testRules()
+	for _, tc := range []struct {
+		scope, kind string
+		want        bool
+	}{
+		{"city", "cell", true},
+		{"district", "grassroots_committee", true},
+		{"grassroots_committee", "grassroots_committee", true}, // itself
+		{"grassroots_committee", "district", false},
+		{"cell", "cell", true},
+		{"cell", "grassroots_committee", false},
+	} {
+		if got := r.MayHold(tc.scope, tc.kind); got != tc.want {
+			t.Errorf("MayHold(%s, %s) = %v, want %v", tc.scope, tc.kind, got, tc.want)
+		}
+	}
+}
