@@ -63,6 +63,9 @@ func (s *Service) setMilestone(ctx context.Context, p domain.Principal, code str
 			if invalid != nil {
 				return invalid
 			}
+			if err := domain.CheckTickDay(m, c, day); err != nil {
+				return err
+			}
 			return domain.CheckTick(m, c, day != nil)
 		})
 }

@@ -85,6 +85,16 @@ func CheckTick(m Milestone, c Congress, tick bool) error {
 	return nil
 }
 
+// CheckTickDay refuses a step of preparation (one a person ticks) done on
+// a day after the congress it prepared was held.
+func CheckTickDay(m Milestone, c Congress, day *Day) error {
+	if day == nil || m.Auto != "" || c.HeldDate == nil || !day.After(*c.HeldDate) {
+		return nil
+	}
+	return Invalid("done_on", fmt.Sprintf("Đại hội đã tổ chức ngày %s: bước chuẩn bị không thể hoàn thành sau ngày đó", c.HeldDate.VI()),
+		fmt.Sprintf("the congress was held on %s: a step of its preparation cannot be done after that day", c.HeldDate.String()))
+}
+
 // CongressPlanMilestone is the code of the congress plan's approval, on
 // which the status "plan approved" rests.
 const CongressPlanMilestone = "congress_plan"

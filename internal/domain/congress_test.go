@@ -170,3 +170,27 @@ func TestAutoMilestonesAreNotTickedByHand(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+func TestAStepOfPreparationIsNotDoneAfterTheCongress(t *testing.T) {
+	held := cgAt(StatusHeld, "2020-03-10")
+	step := Milestone{Code: "draft_report"}
+	auto := Milestone{Code: "results_reported", Auto: "results_reported"}
+	for _, tc := range []struct {
+		name string
+		m    Milestone
+		c    Congress
+		day  string
+		bad  bool
+	}{
+		{"before the day held", step, held, "2020-03-01", false},
+		{"on the day held", step, held, "2020-03-10", false},
+		{"after the day held", step, held, "2020-04-10", true},
+		{"a congress not held yet", step, cgAt(StatusPreparing, ""), "2020-04-10", false},
+		{"what the system ticks after", auto, held, "2020-04-10", false},
+	} {
+		d, _ := ParseDay(tc.day)
+		if err := CheckTickDay(tc.m, tc.c, &d); (err != nil) != tc.bad {
+			t.Errorf("%s: %v, want refused %v", tc.name, err, tc.bad)
+		}
+	}
+}

@@ -79,6 +79,14 @@ func TestMilestonesAreTickedFromTheUnitPageByWhoMay(t *testing.T) {
 		if res := secretary.send("POST", "/units/"+cell+"/milestones/"+codes[0], url.Values{"csrf_token": {csrf}, "done_on": {"01/02/2020"}}); res.Code != http.StatusSeeOther || !done(codes[0]) {
 			t.Fatalf("tick again: %d", res.Code)
 		}
+		// The re-date form shows the day recorded, not an empty field that
+		// would mean today.
+		if body := secretary.send("GET", "/units/"+cell, nil).Body.String(); !strings.Contains(body, `value="01/02/2020"`) {
+			t.Error("the re-date form does not show the day recorded")
+		}
+		if res := secretary.send("POST", "/units/"+cell+"/milestones/"+codes[0], url.Values{"csrf_token": {csrf}, "action": {"zzz"}}); res.Code != http.StatusBadRequest {
+			t.Errorf("an unknown action: %d, want 400", res.Code)
+		}
 	})
 	t.Run("the ward's secretary cannot approve her own ward, even by posting the form", func(t *testing.T) {
 		res := secretary.send("POST", "/units/HN.HBT.A/milestones/congress_plan", url.Values{"csrf_token": {csrf}, "done_on": {"2020-02-01"}})
@@ -102,4 +110,19 @@ func TestMilestonesAreTickedFromTheUnitPageByWhoMay(t *testing.T) {
 			t.Errorf("%d", res.Code)
 		}
 	})
+}
+
+// An untick refused (from a page that still offered it) says why at the
+// top of the page: the step no longer offers the form that would.
+func TestARefusedUntickSaysWhy(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	f.planApprovedAPI("HN.HBT.A.2")
+	b := f.browser("")
+	b.login("secretary", testPassword)
+	res := b.send("POST", "/units/HN.HBT.A.2/milestones/congress_plan", url.Values{"csrf_token": {b.csrf()}, "action": {"untick"}})
+	if body := res.Body.String(); res.Code != http.StatusUnprocessableEntity || !strings.Contains(body, `class="flash flash-error"`) ||
+		!strings.Contains(body, "Không thể bỏ phê duyệt phương án") {
+		t.Errorf("%d: the refusal is not said", res.Code)
+	}
 }

@@ -268,7 +268,14 @@ func (s *Server) handleTickMilestonePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	untick := c.FormValue("action") == "untick"
+	var untick bool
+	switch c.FormValue("action") {
+	case "":
+	case "untick":
+		untick = true
+	default:
+		return badRequest("action là untick hoặc để trống", "action is untick or left out")
+	}
 	var m domain.Milestone
 	if untick {
 		m, err = s.svc.UntickMilestone(c.Request().Context(), *p, code, 0, c.Param("milestone"))
@@ -290,6 +297,11 @@ func (s *Server) handleTickMilestonePage(c echo.Context) error {
 			return s.unitPage(c, *p, above, http.StatusUnprocessableEntity, unitForm{Which: "waiting", State: form})
 		}
 		form.refuse(err, lang, []string{"done_on"}, nil)
+		if untick {
+			// The page may no longer offer the untick refused (it came from
+			// a stale page): the reason goes at the top.
+			s.flashError(c, strings.Join(append([]string{domain.AsError(err).Message.In(lang)}, form.Other...), " — "))
+		}
 		return s.unitPage(c, *p, code, http.StatusUnprocessableEntity, unitForm{Which: "milestone:" + c.Param("milestone"), State: form})
 	}
 	if err != nil {
