@@ -115,3 +115,29 @@ func TestAWardSecretaryHoldsSeveralCellsAtOnceAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+// A cell's day held is corrected no later than its ward's congress, held
+// after its cells, and no earlier than its plan's approval.
+func TestACorrectedDayHeldStaysBetweenThePlanAndTheCongressAbove(t *testing.T) {
+	f := newFixture(t)
+	f.createRound2020()
+	for _, code := range []string{"HN.HBT.BM.C1", "HN.HBT.BM.C2", "HN.HBT.BM.C3"} {
+		f.holdCongress(code, "2020-02-20")
+	}
+	f.holdCongress("HN.HBT.BM", "2020-03-15")
+	sys := domain.SystemPrincipal()
+	for _, tc := range []struct {
+		day  string
+		code domain.ErrorCode
+	}{
+		{"2020-03-20", domain.EInvalid}, // after the ward's congress
+		{"2020-01-05", domain.EInvalid}, // before the plan's approval (10/01)
+		{"2020-03-15", ""},
+		{"2020-01-10", ""},
+	} {
+		_, err := f.patchCongress(sys, "HN.HBT.BM.C1", domain.CongressPatch{HeldDate: strp(tc.day)})
+		if (tc.code == "" && err != nil) || (tc.code != "" && domain.ErrorCodeOf(err) != tc.code) {
+			t.Errorf("held on %s: %v, want %q", tc.day, err, tc.code)
+		}
+	}
+}

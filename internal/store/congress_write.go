@@ -208,7 +208,8 @@ func decide(j *congressJob, cur domain.Congress, facts domain.CongressFacts) err
 // facts are the facts of the congress read with it.
 func (row congressAndFacts) facts() domain.CongressFacts {
 	return domain.CongressFacts{RoundStart: row.RoundStart, LastDeadline: row.LastDeadline, PlanApproved: row.PlanApproved,
-		ResultsRecorded: row.ResultsRecorded, PapersMissing: paperKinds(row.PapersMissing), BelowTotal: row.BelowTotal, BelowHeld: row.BelowHeld}
+		ResultsRecorded: row.ResultsRecorded, PapersMissing: paperKinds(row.PapersMissing), BelowTotal: row.BelowTotal, BelowHeld: row.BelowHeld,
+		PlanApprovedOn: row.PlanApprovedOn, ParentHeld: row.ParentHeld}
 }
 
 // CongressRow is one change of UpdateCongresses: the unit's code and the change.
