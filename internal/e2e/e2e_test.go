@@ -330,7 +330,7 @@ func TestAStaleFormShowsTheConflict(t *testing.T) {
 	}
 	msg, _ := text(ctx, card+` .error`)
 	planned, _ := text(ctx, card+` .muted`)
-	if !strings.Contains(msg, "vừa được người khác thay đổi") || !strings.Contains(planned, "28/03/2020") {
+	if !strings.Contains(msg, "đã thay đổi từ khi trang này được mở") || !strings.Contains(planned, "28/03/2020") {
 		t.Errorf("message %q, values %q", msg, planned)
 	}
 	c, err := s.svc.Congress(context.Background(), sys, "HN.HBT.BM.2", 0)

@@ -153,13 +153,16 @@ func (s *Store) CreateSession(ctx context.Context, actor domain.Principal, round
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2::int)`, sessionLockKey, unit.ID); err != nil {
 			return fmt.Errorf("store: create session: %w", err)
 		}
-		var same int64
-		err := tx.GetContext(ctx, &same, `SELECT id FROM training_sessions WHERE round_id = $1 AND unit_id = $2 AND NOT cancelled
+		var same struct {
+			ID    int64  `db:"id"`
+			Title string `db:"title"`
+		}
+		err := tx.GetContext(ctx, &same, `SELECT id, title FROM training_sessions WHERE round_id = $1 AND unit_id = $2 AND NOT cancelled
 			AND lower(title) = lower($3) AND day = $4 AND start_time IS NOT DISTINCT FROM $5::time LIMIT 1`, roundID, unit.ID, f.Title, f.Day, f.Start)
 		switch {
 		case err == nil:
-			return domain.Conflict(fmt.Sprintf("Đã có buổi tập huấn «%s» ngày %s (số %d): không tạo lại", f.Title, f.Day.VI(), same),
-				fmt.Sprintf("the training session “%s” on %s is there already (no. %d): not made again", f.Title, f.Day.String(), same))
+			return domain.Conflict(fmt.Sprintf("Đã có buổi tập huấn «%s» ngày %s (số %d): không tạo lại", same.Title, f.Day.VI(), same.ID),
+				fmt.Sprintf("the training session “%s” on %s is there already (no. %d): not made again", same.Title, f.Day.String(), same.ID))
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("store: create session: %w", err)
 		}

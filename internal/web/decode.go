@@ -48,8 +48,10 @@ import (
 func decodeJSON(c echo.Context, v any) error {
 	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
 		mt, params, err := mime.ParseMediaType(ct)
-		if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
-			err = fmt.Errorf("charset %q", cs)
+		if cs, ok := params["charset"]; ok && err == nil && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+			return &echo.HTTPError{Code: http.StatusUnsupportedMediaType, Message: domain.Text{
+				VI: fmt.Sprintf("Dữ liệu JSON phải ở mã UTF-8, không phải %s", domain.ShowText(cs, 40)),
+				EN: fmt.Sprintf("JSON must be sent in UTF-8, not %s", domain.ShowText(cs, 40))}}
 		}
 		if err != nil || mt != echo.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json") {
 			return &echo.HTTPError{Code: http.StatusUnsupportedMediaType, Message: domain.Text{

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/labstack/echo/v4"
@@ -44,6 +45,9 @@ func TestTheDecoderRefusesWhatItWouldOtherwiseReadSilently(t *testing.T) {
 			case tc.status != 0:
 				if !errors.As(err, &he) || he.Code != tc.status {
 					t.Errorf("error %v, want %d", err, tc.status)
+				}
+				if msg, ok := he.Message.(domain.Text); tc.name == "another charset" && (!ok || !strings.Contains(msg.EN, "UTF-8, not latin1")) {
+					t.Errorf("the refusal does not name the charset: %v", he.Message)
 				}
 			case tc.field != "":
 				de := domain.AsError(err)

@@ -184,7 +184,11 @@ func (s *Server) handleMyUnitSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cg, err := s.svc.UpdateCongress(c.Request().Context(), *p, code, 0, patchOf(c))
+	var cg domain.Congress
+	err = correctionBlank(c)
+	if err == nil {
+		cg, err = s.svc.UpdateCongress(c.Request().Context(), *p, code, 0, patchOf(c))
+	}
 	if de := domain.AsError(err); de != nil && (de.Code == domain.EInvalid || de.Code == domain.EConflict) {
 		form := typedForm(c)
 		form.refuse(err, pageLang(c, &p.User), myFields, nil)
@@ -200,6 +204,21 @@ func (s *Server) handleMyUnitSubmit(c echo.Context) error {
 	}
 	s.flash(c, s.text(c, &p.User, "saved", map[string]any{"Unit": cg.UnitName}))
 	return c.Redirect(http.StatusSeeOther, "/my#"+domID(code))
+}
+
+// correctionBlank refuses a correction whose day was emptied: sent as is
+// it would change nothing and say "updated".
+func correctionBlank(c echo.Context) error {
+	if c.FormValue("form") != "correct" {
+		return nil
+	}
+	var v domain.Validation
+	for _, name := range []string{"held_date", "planned_date"} {
+		if _, sent := c.Request().PostForm[name]; sent && strings.TrimSpace(c.FormValue(name)) == "" {
+			v.Add(name, "Cần nhập ngày (dd/mm/yyyy)", "a day (dd/mm/yyyy) is required")
+		}
+	}
+	return v.Err()
 }
 
 // signInFirst sends a visitor without a session to the sign-in page.

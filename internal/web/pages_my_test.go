@@ -83,7 +83,7 @@ func TestAStaleFormSaysSoShowsTheCurrentValuesAndWritesNothing(t *testing.T) {
 	res := b.step(code, read, url.Values{"status": {"preparing"}})
 	body := res.Body.String()
 	// The current state shown is the board's: preparing, its plan to approve.
-	if res.Code != http.StatusConflict || !strings.Contains(body, "Bản ghi của Chi bộ tổ dân phố 1 vừa được người khác thay đổi") ||
+	if res.Code != http.StatusConflict || !strings.Contains(body, "Bản ghi của Chi bộ tổ dân phố 1 đã thay đổi từ khi trang này được mở") ||
 		!strings.Contains(body, "Đang chuẩn bị") || !strings.Contains(body, `action="/units/`+code+`/milestones/congress_plan"`) {
 		t.Errorf("%d %s", res.Code, body)
 	}

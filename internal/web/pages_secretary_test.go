@@ -356,6 +356,9 @@ func TestASecretaryCorrectsWhatWasRecordedOnMyUnits(t *testing.T) {
 		!strings.Contains(body, `<details class="correct" open>`) || !strings.Contains(body, `value="20/04/2030"`) {
 		t.Fatalf("a day after today: %d, wrote %v", res.Code, f.roundDigest() != before)
 	}
+	if res := correct("HN.HBT.A.1", url.Values{"held_date": {""}}); res.Code != http.StatusUnprocessableEntity || f.roundDigest() != before {
+		t.Errorf("an emptied day: %d", res.Code)
+	}
 	if res := correct("HN.HBT.A.1", url.Values{"held_date": {"09/03/2020"}, "delegates_present": {"27"}}); res.Code != http.StatusSeeOther {
 		t.Fatalf("correct the day held: %d %s", res.Code, res.Body)
 	}
