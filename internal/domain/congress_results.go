@@ -129,6 +129,10 @@ func (in *ResultsInput) Normalize() {
 		e := &in.Elected[i]
 		e.FullName, _ = CleanText(e.FullName, OneLine)
 		e.Position = strings.TrimSpace(e.Position)
+		// The secretary named as the person elected is written as there.
+		if e.Position == "secretary" && strings.EqualFold(in.SecretaryName, e.FullName) {
+			in.SecretaryName = e.FullName
+		}
 	}
 }
 

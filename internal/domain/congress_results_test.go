@@ -129,3 +129,11 @@ func TestARecordedChangeOfResultsHidesThePeoplesPersonalData(t *testing.T) {
 		})
 	}
 }
+
+func TestTheSecretaryIsWrittenAsTheSecretaryElected(t *testing.T) {
+	in := ResultsInput{SecretaryName: " nguyễn văn a ", Elected: []ElectedInput{{Position: "secretary", FullName: "Nguyễn Văn A"}}}
+	in.Normalize()
+	if in.SecretaryName != "Nguyễn Văn A" {
+		t.Errorf("secretary_name %q, want the elected secretary's spelling", in.SecretaryName)
+	}
+}
