@@ -179,10 +179,10 @@ type CongressFacts struct {
 	// IsCell: the unit is a cell (its congress is of all its members).
 	IsCell bool
 	// ParentHeld is the day the unit above held its congress, when it did
-	// without overriding the rule that the units below hold theirs first;
-	// PlanApprovedOn the day the congress plan was approved. A day held is
-	// neither after the first nor before the second.
-	ParentHeld, PlanApprovedOn *Day
+	// without overriding the rule that the units below hold theirs first:
+	// a day held is not after it. (The day a plan's approval is recorded
+	// may come after the congress, when it is entered late: no bound.)
+	ParentHeld *Day
 }
 
 // Span is the span of the days that make sense in the round.
@@ -336,10 +336,6 @@ func applyDates(next *Congress, cur Congress, p CongressPatch, f CongressFacts, 
 			case f.ParentHeld != nil && d.After(*f.ParentHeld):
 				v.Add("held_date", fmt.Sprintf("Đơn vị cấp trên đã đại hội ngày %s: đại hội của đơn vị trực thuộc phải trước hoặc cùng ngày đó", f.ParentHeld.VI()),
 					fmt.Sprintf("the unit above held its congress on %s: a unit below holds its own on or before that day", f.ParentHeld.String()))
-				heldOK = false
-			case f.PlanApprovedOn != nil && d.Before(*f.PlanApprovedOn):
-				v.Add("held_date", fmt.Sprintf("Phương án tổ chức đại hội được duyệt ngày %s: đại hội không thể trước ngày đó", f.PlanApprovedOn.VI()),
-					fmt.Sprintf("the congress plan was approved on %s: the congress cannot come before that day", f.PlanApprovedOn.String()))
 				heldOK = false
 			}
 		}

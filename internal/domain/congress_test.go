@@ -82,8 +82,6 @@ func TestApplyCongressPatch(t *testing.T) {
 			with(func(f *CongressFacts) { d := cgDay("2020-03-19"); f.ParentHeld = &d }), "", EInvalid, []string{"held_date"}},
 		{"a day held on the day the unit above held its own", cgAt(StatusHeld, "2020-03-01"), CongressPatch{HeldDate: cgStr("2020-03-19")},
 			with(func(f *CongressFacts) { d := cgDay("2020-03-19"); f.ParentHeld = &d }), StatusHeld, "", nil},
-		{"a day held before the plan was approved", cgAt(StatusHeld, "2020-03-01"), CongressPatch{HeldDate: cgStr("2020-02-02")},
-			with(func(f *CongressFacts) { d := cgDay("2020-02-03"); f.PlanApprovedOn = &d }), "", EInvalid, []string{"held_date"}},
 		{"more delegates called than the unit has members", cgWith(cgAt(StatusPreparing, ""), 29, 0, 0), CongressPatch{DelegatesExpected: cgInt(500)}, facts, "", EInvalid,
 			[]string{"delegates_expected"}},
 		{"as many called as the unit has members", cgWith(cgAt(StatusPreparing, ""), 29, 0, 0), CongressPatch{DelegatesExpected: cgInt(29)}, facts, StatusPreparing, "", nil},

@@ -49,7 +49,8 @@ var congressByCode = prepare(congressSelect + `WHERE c.round_id = $1 AND u.code 
 // statement that calls it, which cost as much as the rest of the read.
 var congressWithFacts = prepare(congressCols + `, r.start_date AS f_round_start,
 	(SELECT max(dr.deadline) FROM deadline_rules dr WHERE dr.round_id = $1) AS f_last_deadline,
-	plan.done_on IS NOT NULL AS f_plan_approved, plan.done_on AS f_plan_approved_on,
+	EXISTS (SELECT 1 FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
+		WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id AND t.code = 'congress_plan' AND m.done_on IS NOT NULL) AS f_plan_approved,
 	(SELECT pc.held_date FROM congresses pc WHERE pc.round_id = $1 AND pc.unit_id = u.parent_id
 		AND pc.cascade_override_reason = '') AS f_parent_held,
 	EXISTS (SELECT 1 FROM congress_results cr WHERE cr.round_id = c.round_id AND cr.unit_id = c.unit_id) AS f_results_recorded,
@@ -58,8 +59,6 @@ var congressWithFacts = prepare(congressCols + `, r.start_date AS f_round_start,
 	congressFrom + `JOIN rounds r ON r.id = c.round_id
 	CROSS JOIN LATERAL (SELECT coalesce(sum(total), 0) AS total, coalesce(sum(held), 0) AS held
 		FROM rollups_live WHERE round_id = $1 AND unit_id = c.unit_id) AS below
-	LEFT JOIN LATERAL (SELECT m.done_on FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
-		WHERE m.round_id = c.round_id AND m.unit_id = c.unit_id AND t.code = 'congress_plan') AS plan ON true
 	WHERE c.round_id = $1 AND u.code = ANY($2::text[])`)
 
 // congressAndFacts is a row of congressWithFacts.
@@ -68,7 +67,6 @@ type congressAndFacts struct {
 	RoundStart      domain.Day     `db:"f_round_start"`
 	LastDeadline    *domain.Day    `db:"f_last_deadline"`
 	PlanApproved    bool           `db:"f_plan_approved"`
-	PlanApprovedOn  *domain.Day    `db:"f_plan_approved_on"`
 	ParentHeld      *domain.Day    `db:"f_parent_held"`
 	ResultsRecorded bool           `db:"f_results_recorded"`
 	PapersMissing   pq.StringArray `db:"f_papers_missing"`

@@ -209,7 +209,7 @@ func decide(j *congressJob, cur domain.Congress, facts domain.CongressFacts) err
 func (row congressAndFacts) facts() domain.CongressFacts {
 	return domain.CongressFacts{RoundStart: row.RoundStart, LastDeadline: row.LastDeadline, PlanApproved: row.PlanApproved,
 		ResultsRecorded: row.ResultsRecorded, PapersMissing: paperKinds(row.PapersMissing), BelowTotal: row.BelowTotal, BelowHeld: row.BelowHeld,
-		PlanApprovedOn: row.PlanApprovedOn, ParentHeld: row.ParentHeld}
+		ParentHeld: row.ParentHeld}
 }
 
 // CongressRow is one change of UpdateCongresses: the unit's code and the change.
