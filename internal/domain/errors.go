@@ -160,6 +160,14 @@ func StaleVersion() *Error {
 	)
 }
 
+// IsStale reports whether err is StaleVersion's: the record changed since
+// it was read. Other conflicts (a name taken, a session there already)
+// say what they are about.
+func IsStale(err error) bool {
+	de := AsError(err)
+	return de != nil && de.Code == EConflict && de.Message == StaleVersion().Message
+}
+
 // Validation collects field errors; its Err is nil when nothing was added.
 type Validation struct {
 	Fields []FieldError

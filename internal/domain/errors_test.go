@@ -152,3 +152,14 @@ func TestTheSystemIsNamedInTheReadersWords(t *testing.T) {
 		}
 	}
 }
+
+func TestOnlyAStaleVersionIsStale(t *testing.T) {
+	if !IsStale(StaleVersion()) {
+		t.Error("StaleVersion is not stale")
+	}
+	for _, err := range []error{Conflict("Đã có tổ công tác", "there is a group already"), Invalid("x", "a", "b"), nil} {
+		if IsStale(err) {
+			t.Errorf("%v is taken as stale", err)
+		}
+	}
+}

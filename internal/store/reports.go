@@ -222,19 +222,11 @@ type SaveResult struct {
 	Mails int
 }
 
-// reportLockKey is the first key of the advisory locks of the weekly
-// reports, the second the unit's id.
-const reportLockKey = 7_100_004
-
 // The statements of SaveWeeklyReport that the weekly job runs for each of
 // its reports are prepared: each reads by key (the report of a unit and
 // week), one plan for every unit. The replace and the insert say whether
 // the unit has subscribers: the e-mails are queued only then.
 var (
-	// reportKeyLock serialises the writers of a unit's reports: the row
-	// lock below takes nothing while the week's report does not exist yet,
-	// and two writers would both insert it.
-	reportKeyLock = prepare(`SELECT pg_advisory_xact_lock($1, $2::int)`)
 	reportLock    = prepare(`SELECT id FROM weekly_reports WHERE unit_id = $1 AND week = $2 FOR UPDATE`)
 	reportReplace = prepare(`UPDATE weekly_reports SET round_id = $2, made_at = $3, made_by = $4, nothing_new = $5, content = $6
 		WHERE id = $1
@@ -254,8 +246,10 @@ func (s *Store) SaveWeeklyReport(ctx context.Context, actor domain.Principal, un
 	var res SaveResult
 	err := s.inTx(ctx, func(tx *txn) error {
 		res = SaveResult{}
-		if _, err := tx.execPrepared(ctx, reportKeyLock, reportLockKey, unit.ID); err != nil {
-			return fmt.Errorf("store: report %s %s: %w", unit.Code, r.Week, err)
+		// The row lock below takes nothing while the week's report does not
+		// exist yet: two writers would both insert it.
+		if err := lockUnit(ctx, tx, reportLockKey, unit.ID); err != nil {
+			return err
 		}
 		var old sql.NullInt64
 		if err := tx.getPrepared(ctx, &old, reportLock, unit.ID, r.Week); err != nil && !errors.Is(err, sql.ErrNoRows) {

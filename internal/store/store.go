@@ -382,6 +382,25 @@ func lockTree(ctx context.Context, tx *txn) error {
 	return err
 }
 
+// The first keys of the advisory locks of one unit's writes that no row
+// lock can serialise, because the row they would lock may not exist yet
+// (lockUnit); the second key is the unit's id.
+const (
+	reportLockKey  = 7_100_004 // the unit's weekly reports
+	sessionLockKey = 7_100_005 // the unit's training sessions
+	groupLockKey   = 7_100_006 // the names of the unit's working groups
+)
+
+var unitLockSQL = prepare(`SELECT pg_advisory_xact_lock($1, $2::int)`)
+
+// lockUnit takes the transaction's advisory lock key of the unit with id.
+func lockUnit(ctx context.Context, tx *txn, key int, unitID int64) error {
+	if _, err := tx.execPrepared(ctx, unitLockSQL, key, unitID); err != nil {
+		return fmt.Errorf("store: lock %d of unit %d: %w", key, unitID, err)
+	}
+	return nil
+}
+
 // audit records one write in the audit log.
 func audit(ctx context.Context, tx *txn, actor domain.Principal, action, entity string, unitID *int64, before, after any, reason string) error {
 	return insertAudit(ctx, tx, actor, nil, action, entity, unitID, before, after, reason)

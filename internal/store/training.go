@@ -138,10 +138,6 @@ func setInvited(ctx context.Context, tx *txn, id int64, path string, codes []str
 	return nil
 }
 
-// sessionLockKey is the first key of the advisory locks of a unit's
-// training sessions, the second the unit's id.
-const sessionLockKey = 7_100_005
-
 // CreateSession records a training session of round held by unit, with
 // its invited units (of unit's subtree), and audits it. The same session
 // again (the unit's, not cancelled, with the same title, day and start: a
@@ -150,8 +146,8 @@ const sessionLockKey = 7_100_005
 func (s *Store) CreateSession(ctx context.Context, actor domain.Principal, roundID int64, unit domain.Unit, f domain.SessionFields) (domain.TrainingSession, error) {
 	var out domain.TrainingSession
 	err := s.inTx(ctx, func(tx *txn) error {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2::int)`, sessionLockKey, unit.ID); err != nil {
-			return fmt.Errorf("store: create session: %w", err)
+		if err := lockUnit(ctx, tx, sessionLockKey, unit.ID); err != nil {
+			return err
 		}
 		var same struct {
 			ID    int64  `db:"id"`

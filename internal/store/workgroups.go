@@ -131,17 +131,13 @@ func enlist(ctx context.Context, tx *txn, actor domain.Principal, unitName, path
 	return ids, v.Err()
 }
 
-// groupLockKey is the first key of the advisory locks of a unit's working
-// groups' names, the second the unit's id.
-const groupLockKey = 7_100_006
-
 // groupNameFree takes the lock of the unit's group names and refuses name
 // when another group of the unit in round (not except) bears it, whatever
 // its case: "Tổ công tác số 1" and "tổ công tác số 1" are one name to
 // those who read them.
 func groupNameFree(ctx context.Context, tx *txn, roundID, unitID, except int64, name string) error {
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2::int)`, groupLockKey, unitID); err != nil {
-		return fmt.Errorf("store: working group name: %w", err)
+	if err := lockUnit(ctx, tx, groupLockKey, unitID); err != nil {
+		return err
 	}
 	var other string
 	err := tx.GetContext(ctx, &other, `SELECT name FROM work_groups WHERE round_id = $1 AND unit_id = $2 AND id <> $3

@@ -75,9 +75,7 @@ func (f *formState) refuse(err error, lang string, fields []string, rename func(
 	if de == nil {
 		return
 	}
-	if de.Code == domain.EConflict {
-		f.Stale = true
-	}
+	f.Stale = domain.IsStale(err)
 	shown := func(name string) bool {
 		if fields == nil {
 			return true
@@ -106,7 +104,7 @@ func (f *formState) refuse(err error, lang string, fields []string, rename func(
 			f.Errors[name] = msg
 		}
 	}
-	if len(de.Fields) == 0 && de.Code != domain.EConflict {
+	if len(de.Fields) == 0 && !f.Stale {
 		f.Other = append(f.Other, de.Message.In(lang))
 	}
 }

@@ -73,10 +73,6 @@ func (s *Server) handleAdminAction(c echo.Context) error {
 			typed := typedForm(c)
 			typed.Values.Del("password")
 			typed.refuse(err, pageLang(c, &p.User), adminNewFields, nil)
-			if de.Code == domain.EConflict {
-				typed.Stale = false
-				typed.Other = append(typed.Other, de.Message.In(pageLang(c, &p.User)))
-			}
 			return s.adminUsersPage(c, *p, http.StatusUnprocessableEntity, typed)
 		}
 	case "grant":

@@ -346,10 +346,6 @@ func (s *Server) handleSessionSubmit(c echo.Context) error {
 	if de := domain.AsError(err); de != nil && (de.Code == domain.EInvalid || de.Code == domain.EConflict) {
 		form := typedForm(c)
 		form.refuse(err, pageLang(c, &p.User), sessionFields, nil)
-		if id == 0 && de.Code == domain.EConflict { // the same session is there already: say so, not "changed meanwhile"
-			form.Stale = false
-			form.Other = append(form.Other, de.Message.In(pageLang(c, &p.User)))
-		}
 		return s.sessionsPage(c, *p, code, statusOf[de.Code], form, id)
 	}
 	if err != nil {

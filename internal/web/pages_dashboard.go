@@ -135,11 +135,7 @@ func filterOf(c echo.Context) (dashFilter, error) {
 	if f.Status != "" && !domain.CongressStatus(f.Status).Valid() {
 		v.Add("status", fmt.Sprintf("Không có trạng thái %q", domain.ShowText(f.Status, 40)), fmt.Sprintf("no status %q", domain.ShowText(f.Status, 40)))
 	}
-	known := false
-	for _, k := range domain.Categories {
-		known = known || k.Code == f.Category
-	}
-	if f.Category != "" && !known {
+	if f.Category != "" && !domain.ValidCategory(f.Category) {
 		v.Add("category", fmt.Sprintf("Không có loại hình %q", domain.ShowText(f.Category, 40)), fmt.Sprintf("no category %q", domain.ShowText(f.Category, 40)))
 	}
 	switch f.Sort {
