@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/core"
@@ -516,5 +517,39 @@ func TestGroupNamesDifferMoreThanByCase(t *testing.T) {
 	// Another unit may name its group alike.
 	if _, err := f.svc.CreateWorkGroup(f.ctx, sys, domain.GroupInput{Unit: "HN.DD", Name: "Tổ công tác số 1"}); err != nil {
 		t.Errorf("another unit's group: %v", err)
+	}
+}
+
+// Groups of one name created at once, by more clients than connections,
+// in cases that differ: one is made, the others are told the name is taken.
+func TestGroupsOfOneNameCreatedAtOnceMakeOne(t *testing.T) {
+	f := newFixture(t)
+	f.createRound2020()
+	f.db.SetMaxOpenConns(3)
+	sys := domain.SystemPrincipal()
+	names := []string{"Tổ công tác số 7", "tổ công tác số 7", "TỔ CÔNG TÁC SỐ 7", "Tổ Công Tác Số 7"}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := f.svc.CreateWorkGroup(f.ctx, sys, domain.GroupInput{Unit: "HN.HBT", Name: names[i%len(names)]})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	made := 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			made++
+		case domain.ErrorCodeOf(err) != domain.EConflict:
+			t.Errorf("unexpected: %v", err)
+		}
+	}
+	if n := f.count("work_groups WHERE lower(name) = lower('Tổ công tác số 7')"); made != 1 || n != 1 {
+		t.Errorf("%d made, %d stored; want one", made, n)
 	}
 }
