@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -77,7 +78,9 @@ func ParseSearchQuery(field, q string, v *Validation) SearchQuery {
 			fmt.Sprintf("the search is longer than %d characters", MaxSearchLength))
 	default:
 		out := SearchQuery{Text: q}
-		if code := NormalizeCode(q); codeRE.MatchString(code) {
+		// A dot typed before or after a part of a code (".TDP01", as
+		// copied from a longer code) still searches by that part.
+		if code := NormalizeCode(strings.Trim(q, ". ")); codeRE.MatchString(code) {
 			out.Code = code
 		}
 		return out

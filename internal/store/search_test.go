@@ -140,6 +140,9 @@ func TestSearchRanksExactCodeThenCodePrefixThenNamesThenCodePartsThenSimilarName
 		{"a part of a code, after a dot, by depth then code", "hbt.mk", []string{
 			"HN.HBT.MK code_part", "HN.HBT.MK.1 code_part", "HN.HBT.MK.2 code_part", "HN.HBT.MK.3 code_part"}},
 		{"the last part of a code", "bm.2", []string{"HN.HBT.BM.2 code_part"}},
+		{"a part of a code copied with its dots", ".bm.2.", []string{"HN.HBT.BM.2 code_part"}},
+		{"a code copied with a dot after it", "hn.hbt.mk.", []string{
+			"HN.HBT.MK code", "HN.HBT.MK.1 code_prefix", "HN.HBT.MK.2 code_prefix", "HN.HBT.MK.3 code_prefix"}},
 		{"a part starts after a dot, not inside one", "bt.mk", nil},
 		{"nothing matches", "quảng ninh", nil},
 		{"a short query finds no similar names", "xy", nil},
