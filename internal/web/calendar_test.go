@@ -184,6 +184,20 @@ func TestCalendarPagesFeedAndDownload(t *testing.T) {
 			t.Errorf("reminders still on: %+v %v", n, err)
 		}
 	})
+	t.Run("a reminders value no checkbox sends is refused and changes nothing; a box without a value turns them on", func(t *testing.T) {
+		page := b.send("GET", "/profile", nil).Body.String()
+		tok := csrfField.FindStringSubmatch(page)[1]
+		if res := b.send("POST", "/profile/reminders", url.Values{"csrf_token": {tok}, "on": {"yes"}}); res.Code != http.StatusUnprocessableEntity {
+			t.Errorf("on=yes: %d", res.Code)
+		}
+		if n, err := f.svc.Notices(context.Background(), f.principal("secretary")); err != nil || n.Reminders {
+			t.Errorf("on=yes turned reminders on: %+v %v", n, err)
+		}
+		b.send("POST", "/profile/reminders", url.Values{"csrf_token": {tok}, "on": {"on"}})
+		if n, err := f.svc.Notices(context.Background(), f.principal("secretary")); err != nil || !n.Reminders {
+			t.Errorf("on=on left reminders off: %+v %v", n, err)
+		}
+	})
 }
 
 // principal loads a fixture user's principal.

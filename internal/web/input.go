@@ -202,3 +202,22 @@ func formBool(c echo.Context, field string) (bool, error) {
 	}
 	return false, domain.Invalid(field, "Giá trị phải là true hoặc false", "must be true or false")
 }
+
+// checkbox reads the value a checkbox named field sent: nothing when it is
+// not ticked, its value ("1" on daihoi's forms; "on" from a box without a
+// value; "true") when it is. Any other value is refused naming the field,
+// rather than read as unticked.
+func checkbox(field, value string) (bool, error) {
+	switch strings.TrimSpace(value) {
+	case "1", "on", "true":
+		return true, nil
+	case "", "0", "off", "false":
+		return false, nil
+	}
+	return false, domain.Invalid(field, "Ô đánh dấu chỉ nhận 1 (đã đánh dấu) hoặc để trống", "a checkbox takes 1 (ticked) or nothing")
+}
+
+// formCheckbox is checkbox for the field of c's form.
+func formCheckbox(c echo.Context, field string) (bool, error) {
+	return checkbox(field, c.FormValue(field))
+}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/daihoi/daihoi/internal/domain"
 )
 
 // writeRoutes are the API routes that take a JSON body, aimed at valid targets.
@@ -290,5 +292,25 @@ func TestStaleVersionIsAConflictAndWritesNothing(t *testing.T) {
 				t.Errorf("wrote: units %d→%d, audit rows %d→%d", units, u, audits, a)
 			}
 		})
+	}
+}
+
+func TestACheckboxIsTickedByWhatBrowsersSendAndRefusesAnythingElse(t *testing.T) {
+	for _, tc := range []struct {
+		value   string
+		want    bool
+		refused bool
+	}{
+		{"", false, false}, {"1", true, false}, {"on", true, false}, {"true", true, false},
+		{"0", false, false}, {"off", false, false}, {"false", false, false}, {" 1 ", true, false},
+		{"yes", false, true}, {"2", false, true}, {"On", false, true}, {"\x00", false, true},
+	} {
+		got, err := checkbox("leader", tc.value)
+		if got != tc.want || (err != nil) != tc.refused {
+			t.Errorf("%q: %v, %v; want %v, refused %v", tc.value, got, err, tc.want, tc.refused)
+		}
+		if err != nil && !domain.IsCode(err, domain.EInvalid) {
+			t.Errorf("%q: %v is not an invalid-input error", tc.value, err)
+		}
 	}
 }

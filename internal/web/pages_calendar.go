@@ -384,7 +384,10 @@ func (s *Server) handleRemindersSubmit(c echo.Context) error {
 	if err != nil || p == nil {
 		return s.signInFirst(c, err)
 	}
-	on := c.FormValue("on") == "1"
+	on, err := formCheckbox(c, "on")
+	if err != nil {
+		return err
+	}
 	if err := s.svc.SetReminders(c.Request().Context(), *p, on); err != nil {
 		return err
 	}

@@ -179,8 +179,10 @@ func (s *Server) handleGroupAction(c echo.Context) error {
 		_, err = s.svc.RenameWorkGroup(ctx, *p, id, c.FormValue("name"))
 		done = "group_saved"
 	case "members":
-		leader := c.FormValue("leader") == "1"
-		_, err = s.svc.AddWorkGroupMember(ctx, *p, id, c.FormValue("username"), &leader)
+		var leader bool
+		if leader, err = formCheckbox(c, "leader"); err == nil {
+			_, err = s.svc.AddWorkGroupMember(ctx, *p, id, c.FormValue("username"), &leader)
+		}
 		done = "group_saved"
 	case "remove-member":
 		_, err = s.svc.RemoveWorkGroupMember(ctx, *p, id, c.FormValue("username"))
@@ -237,7 +239,9 @@ func (s *Server) handleRecordAttendancePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in := domain.AttendanceInput{Attended: c.FormValue("attended") == "1", Note: c.FormValue("note")}
-	_, err = s.svc.RecordAttendance(c.Request().Context(), *p, code, in)
+	in := domain.AttendanceInput{Note: c.FormValue("note")}
+	if in.Attended, err = formCheckbox(c, "attended"); err == nil {
+		_, err = s.svc.RecordAttendance(c.Request().Context(), *p, code, in)
+	}
 	return s.afterAction(c, &p.User, err, s.text(c, &p.User, "attendance_recorded", nil), "/units/"+code+"#working-group")
 }

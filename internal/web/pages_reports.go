@@ -105,8 +105,10 @@ func (s *Server) handleSubscriptionPage(c echo.Context) error {
 	if p == nil || err != nil {
 		return err
 	}
-	on := c.FormValue("subscribed") == "1"
-	err = s.svc.SetReportSubscription(c.Request().Context(), *p, u.Code, on)
+	on, err := formCheckbox(c, "subscribed")
+	if err == nil {
+		err = s.svc.SetReportSubscription(c.Request().Context(), *p, u.Code, on)
+	}
 	done := "reports_unsubscribe_done"
 	switch {
 	case on && p.User.Email == "":

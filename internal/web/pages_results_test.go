@@ -67,8 +67,24 @@ func TestResultsAreEnteredFromTheUnitPage(t *testing.T) {
 			t.Errorf("no refusal beside the position: %s", body)
 		}
 	})
+	t.Run("a checkbox sent with a value no checkbox sends is refused beside it, not read as unticked", func(t *testing.T) {
+		for _, bad := range []string{"yes", "2", "x"} {
+			before := f.roundDigest()
+			v := sheet("35", "0")
+			v.Set(personField(0, "is_woman"), bad)
+			body := submit(v, http.StatusUnprocessableEntity).Body.String()
+			if f.roundDigest() != before {
+				t.Errorf("%q: wrote", bad)
+			}
+			if !strings.Contains(body, `id="p0-woman-error" role="alert">Ô đánh dấu chỉ nhận 1 (đã đánh dấu) hoặc để trống`) || !strings.Contains(body, `value="Nguyễn Thị An"`) {
+				t.Errorf("%q: no refusal or the typed values lost: %s", bad, body)
+			}
+		}
+	})
 	t.Run("a good sheet is saved and shown with its percentage, the women counted from the people", func(t *testing.T) {
-		submit(sheet("35", "0"), http.StatusSeeOther)
+		v := sheet("35", "0")
+		v.Set(personField(0, "is_woman"), "on") // a box without a value attribute sends "on"
+		submit(v, http.StatusSeeOther)
 		page := b.send("GET", "/units/"+cell, nil).Body.String()
 		for _, want := range []string{"Đã lưu kết quả đại hội.", "Nguyễn Thị An", "89,74% · 35 phiếu đồng ý / 35 phiếu hợp lệ / 39 đại biểu có mặt", "Ban chấp hành: 3 đồng chí, trong đó 1 nữ"} {
 			if !strings.Contains(page, want) {

@@ -241,12 +241,13 @@ func (rf *resultsForm) fromTyped(f *formState) {
 	rf.People = nil
 	for i := 0; f.Values.Has(personField(i, "full_name")); i++ {
 		field := func(name string) string { return f.Value(personField(i, name)) }
+		ticked := func(name string) bool { on, _ := checkbox(name, field(name)); return on }
 		rf.People = append(rf.People, personRow{Position: field("position"), FullName: field("full_name"),
-			IsWoman: field("is_woman") == "1", VotesFor: field("votes_for"), ValidBallots: field("valid_ballots"),
+			IsWoman: ticked("is_woman"), VotesFor: field("votes_for"), ValidBallots: field("valid_ballots"),
 			Present: field("delegates_present"), BirthYear: field("birth_year"),
-			EthnicMinority: field("ethnic_minority") == "1", Reelected: field("re_elected") == "1"})
+			EthnicMinority: ticked("ethnic_minority"), Reelected: ticked("re_elected")})
 	}
-	in, _ := resultsInput(f.Values)
+	in, _, _ := resultsInput(f.Values)
 	rf.Women = in.CommitteeWomen
 	rf.pad()
 }
@@ -343,8 +344,10 @@ func (s *Server) handleUnitManage(c echo.Context) error {
 		return s.afterAction(c, &p.User, err, done, "/units/"+code)
 	case "results":
 		form, _ := c.FormParams()
-		in, rowOf := resultsInput(form)
-		_, err = s.svc.SetResults(ctx, *p, code, 0, in)
+		in, rowOf, boxes := resultsInput(form)
+		if err = boxes.Err(); err == nil {
+			_, err = s.svc.SetResults(ctx, *p, code, 0, in)
+		}
 		done = s.text(c, &p.User, "results_saved", nil)
 		if domain.IsCode(err, domain.EInvalid) || domain.IsCode(err, domain.EConflict) {
 			state := typedForm(c)
@@ -393,8 +396,10 @@ func renamePerson(field string, rowOf []int) string {
 
 // resultsInput reads the results form: the rows of people that are not
 // blank, and for each the row of the form it came from (a number that is
-// not one becomes -1, which the rules refuse with their message).
-func resultsInput(form map[string][]string) (domain.ResultsInput, []int) {
+// not one becomes -1, which the rules refuse with their message), and the
+// checkboxes of those rows that sent a value a checkbox does not send,
+// named as the rules name a person's fields.
+func resultsInput(form map[string][]string) (domain.ResultsInput, []int, domain.Validation) {
 	get := func(key string) string {
 		if vs := form[key]; len(vs) > 0 {
 			return strings.TrimSpace(vs[0])
@@ -413,6 +418,7 @@ func resultsInput(form map[string][]string) (domain.ResultsInput, []int) {
 		in.DelegatesElected = num(v)
 	}
 	var rowOf []int
+	var boxes domain.Validation
 	for i := 0; ; i++ {
 		if _, ok := form[personField(i, "full_name")]; !ok {
 			break
@@ -422,17 +428,27 @@ func resultsInput(form map[string][]string) (domain.ResultsInput, []int) {
 		if name == "" && votes == "" && valid == "" && present == "" && born == "" {
 			continue
 		}
+		k := len(rowOf)
 		rowOf = append(rowOf, i)
+		box := func(name string) bool {
+			on, err := checkbox(name, get(personField(i, name)))
+			if de := domain.AsError(err); de != nil {
+				for _, f := range de.Fields {
+					boxes.Fields = append(boxes.Fields, domain.FieldError{Field: personField(k, f.Field), Message: f.Message})
+				}
+			}
+			return on
+		}
 		e := domain.ElectedInput{Position: get(personField(i, "position")), FullName: name,
-			IsWoman: get(personField(i, "is_woman")) == "1", VotesFor: num(votes), ValidBallots: num(valid), DelegatesPresent: num(present),
-			EthnicMinority: get(personField(i, "ethnic_minority")) == "1", Reelected: get(personField(i, "re_elected")) == "1"}
+			IsWoman: box("is_woman"), VotesFor: num(votes), ValidBallots: num(valid), DelegatesPresent: num(present),
+			EthnicMinority: box("ethnic_minority"), Reelected: box("re_elected")}
 		if born != "" { // not known: left blank
 			e.BirthYear = num(born)
 		}
 		in.Elected = append(in.Elected, e)
 	}
 	in.CountWomen()
-	return in, rowOf
+	return in, rowOf, boxes
 }
 
 // auditRows are audit entries as the pages show them: each a sentence in
