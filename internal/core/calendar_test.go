@@ -401,9 +401,27 @@ func TestATrainingSessionSentTwiceIsMadeOnce(t *testing.T) {
 	if made != 1 || told != 7 || f.count("training_sessions") != before+1 {
 		t.Errorf("made %d, told %d, sessions %d (were %d); want one made, seven told", made, told, f.count("training_sessions"), before)
 	}
-	// Another day, or another title, is another session.
-	in.Day = "2020-04-25"
-	if _, err := f.svc.CreateTrainingSession(f.ctx, board, "HN.HBT", in); err != nil {
-		t.Errorf("another day: %v", err)
+	// The same form sent again with its invited units in another order is
+	// the same session; another place, other units, another day or another
+	// title is another session.
+	again := in
+	again.Invited = []string{"HN.HBT.BM", "HN.HBT.BM.C1"}
+	if _, err := f.svc.CreateTrainingSession(f.ctx, board, "HN.HBT", again); err != nil {
+		t.Fatalf("other units invited: %v", err)
+	}
+	again.Invited = []string{"hn.hbt.bm.c1", "HN.HBT.BM"}
+	if _, err := f.svc.CreateTrainingSession(f.ctx, board, "HN.HBT", again); domain.ErrorCodeOf(err) != domain.EConflict {
+		t.Errorf("the same units in another order: %v, want a conflict", err)
+	}
+	for name, other := range map[string]func(*domain.SessionInput){
+		"another place": func(s *domain.SessionInput) { s.Place = "Hội trường phường Bạch Mai" },
+		"another day":   func(s *domain.SessionInput) { s.Day = "2020-04-25" },
+		"another title": func(s *domain.SessionInput) { s.Title = "Tập huấn công tác nhân sự" },
+	} {
+		s := in
+		other(&s)
+		if _, err := f.svc.CreateTrainingSession(f.ctx, board, "HN.HBT", s); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

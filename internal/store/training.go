@@ -140,9 +140,11 @@ func setInvited(ctx context.Context, tx *txn, id int64, path string, codes []str
 
 // CreateSession records a training session of round held by unit, with
 // its invited units (of unit's subtree), and audits it. The same session
-// again (the unit's, not cancelled, with the same title, day and start: a
-// form sent twice) is a conflict naming it; the unit's creations wait for
-// each other, so that two sent at once make one.
+// again (the unit's, not cancelled, with the same title, day, start, place
+// and units invited: a form sent twice) is a conflict naming it; the unit's
+// creations wait for each other, so that two sent at once make one. The
+// same course held at the same hour in another hall, or for other units,
+// is another session.
 func (s *Store) CreateSession(ctx context.Context, actor domain.Principal, roundID int64, unit domain.Unit, f domain.SessionFields) (domain.TrainingSession, error) {
 	var out domain.TrainingSession
 	err := s.inTx(ctx, func(tx *txn) error {
@@ -154,7 +156,10 @@ func (s *Store) CreateSession(ctx context.Context, actor domain.Principal, round
 			Title string `db:"title"`
 		}
 		err := tx.GetContext(ctx, &same, `SELECT id, title FROM training_sessions WHERE round_id = $1 AND unit_id = $2 AND NOT cancelled
-			AND lower(title) = lower($3) AND day = $4 AND start_time IS NOT DISTINCT FROM $5::time LIMIT 1`, roundID, unit.ID, f.Title, f.Day, f.Start)
+			AND lower(title) = lower($3) AND day = $4 AND start_time IS NOT DISTINCT FROM $5::time AND lower(place) = lower($6)
+			AND ARRAY(SELECT u.code FROM training_session_units i JOIN units u ON u.id = i.unit_id
+				WHERE i.session_id = training_sessions.id ORDER BY u.code) = ARRAY(SELECT DISTINCT c FROM unnest($7::text[]) AS c ORDER BY c)
+			LIMIT 1`, roundID, unit.ID, f.Title, f.Day, f.Start, f.Place, pq.Array(f.Invited))
 		switch {
 		case err == nil:
 			return domain.Conflict(fmt.Sprintf("Đã có buổi tập huấn «%s» ngày %s (số %d): không tạo lại", same.Title, f.Day.VI(), same.ID),
