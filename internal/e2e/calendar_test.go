@@ -71,6 +71,14 @@ func TestTheAttendeeSeesTheCongressesAndTheirConflictInTheCalendar(t *testing.T)
 		chromedp.WaitVisible(chromedp.CSS(`table.cal-grid`))); err != nil {
 		t.Fatal(err)
 	}
+	// The grid forced on a phone is too narrow to read: the agenda under it
+	// says what its bars are, and a day's number leads to that day there.
+	if agenda, err := text(phone, `.cal-agenda`); err != nil || !strings.Contains(agenda, "Thứ Tư 22/04/2020") || !strings.Contains(agenda, "Trụ sở phường Minh Khai") {
+		t.Errorf("no agenda under the month on a phone: %q (%v)", agenda, err)
+	}
+	if err := chromedp.Do(phone, chromedp.Click(chromedp.CSS(`a.cal-daynum[href="#d-2020-04-22"]`))); err != nil {
+		t.Errorf("no link from the 22nd to its day in the agenda: %v", err)
+	}
 	checkPage(t, phone, "calendar-month-phone")
 
 	board := browser(t, desktopW, desktopH)
@@ -101,6 +109,12 @@ func TestTheAttendeeSeesTheCongressesAndTheirConflictInTheCalendar(t *testing.T)
 		t.Errorf("the month: %q (%v)", grid, err)
 	}
 	checkPage(t, board, "calendar-month-desktop")
+	if err := chromedp.Do(board, chromedp.Navigate(s.url+"/units/HN.HBT/calendar?view=month"), chromedp.WaitVisible(chromedp.CSS(`table.cal-grid`))); err != nil {
+		t.Fatal(err)
+	}
+	if shown, err := chromedp.Run(board, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector('.cal-agenda')).display !== 'none'`)); err != nil || shown {
+		t.Errorf("the month chosen on a desktop also shows the agenda (%v)", err)
+	}
 
 	boardPhone := browser(t, phoneW, phoneH)
 	if err := signIn(boardPhone, s.url, "bantochuc", password); err != nil {
