@@ -93,6 +93,12 @@ type Forecast struct {
 	Done *Day
 	// OnTime: Done is not after the deadline (false without a deadline).
 	OnTime bool
+	// Late: cells are left and the deadline will be missed: the pace
+	// reaches them after it, or there is no pace (no cell held lately)
+	// and the deadline has already passed. With no pace and the deadline
+	// still ahead the forecast cannot tell, which is not late (a unit whose
+	// last cells are planned before the deadline has no pace either).
+	Late bool
 }
 
 // ForecastDone projects, from the cells held at the end of each of the
@@ -116,5 +122,8 @@ func ForecastDone(heldByWeek []int, total int, asOf Day, deadline *Day) Forecast
 		f.Done = &d
 	}
 	f.OnTime = f.Done != nil && deadline != nil && !f.Done.After(*deadline)
+	if total > last && deadline != nil {
+		f.Late = (f.Done != nil && !f.OnTime) || (f.Done == nil && asOf.After(*deadline))
+	}
 	return f
 }

@@ -51,21 +51,35 @@ func TestForecastAtThePaceOfTheLastWeeks(t *testing.T) {
 		wantDone   string
 		wantPace   float64
 		wantOnTime bool
+		wantLate   bool
+		asOf       string
 	}{
-		{"10 a week, 30 left: three weeks", []int{40, 50, 60, 70}, 100, "2020-03-29", 10, true},
-		{"5 a week, 30 left: six weeks, late", []int{55, 60, 65, 70}, 100, "2020-04-19", 5, false},
-		{"all held", []int{90, 100}, 100, "2020-03-08", 10, true},
-		{"no pace: never", []int{70, 70, 70}, 100, "", 0, false},
+		{"10 a week, 30 left: three weeks", []int{40, 50, 60, 70}, 100, "2020-03-29", 10, true, false, ""},
+		{"5 a week, 30 left: six weeks, late", []int{55, 60, 65, 70}, 100, "2020-04-19", 5, false, true, ""},
+		{"all held", []int{90, 100}, 100, "2020-03-08", 10, true, false, ""},
+		{"no pace before the deadline: cannot tell, not late", []int{70, 70, 70}, 100, "", 0, false, false, ""},
+		{"one cell left, planned, no pace: cannot tell, not late", []int{0, 0, 0}, 1, "", 0, false, false, ""},
+		{"no pace on the deadline itself: not late yet", []int{70, 70, 70}, 100, "", 0, false, false, "2020-03-31"},
+		{"no pace after the deadline, cells left: late", []int{70, 70, 70}, 100, "", 0, false, true, "2020-04-01"},
+		{"all held after the deadline: nothing left to be late", []int{90, 100}, 100, "2020-04-05", 10, false, false, "2020-04-05"},
 	}
 	for _, tt := range tests {
-		f := ForecastDone(tt.held, tt.total, day("2020-03-08"), &deadline)
+		asOf := day("2020-03-08")
+		if tt.asOf != "" {
+			asOf = day(tt.asOf)
+		}
+		f := ForecastDone(tt.held, tt.total, asOf, &deadline)
 		got := ""
 		if f.Done != nil {
 			got = f.Done.String()
 		}
-		if got != tt.wantDone || f.PerWeek != tt.wantPace || f.OnTime != tt.wantOnTime {
-			t.Errorf("%s: done %q, %v/week, on time %v; want %q, %v, %v", tt.name, got, f.PerWeek, f.OnTime, tt.wantDone, tt.wantPace, tt.wantOnTime)
+		if got != tt.wantDone || f.PerWeek != tt.wantPace || f.OnTime != tt.wantOnTime || f.Late != tt.wantLate {
+			t.Errorf("%s: done %q, %v/week, on time %v, late %v; want %q, %v, %v, %v", tt.name, got, f.PerWeek, f.OnTime, f.Late,
+				tt.wantDone, tt.wantPace, tt.wantOnTime, tt.wantLate)
 		}
+	}
+	if f := ForecastDone([]int{0, 0}, 3, day("2020-05-01"), nil); f.Late {
+		t.Error("a unit without a deadline is projected late")
 	}
 }
 

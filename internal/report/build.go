@@ -124,7 +124,7 @@ func Build(f Facts) Weekly {
 			if row.Held < row.Total {
 				row.Done = cf.Done // none for a unit whose cells have all held
 			}
-			row.ProjectedLate = row.Held < row.Total && (cf.Done == nil || (c.Own.Deadline != nil && !cf.OnTime))
+			row.ProjectedLate = cf.Late
 		}
 		if row.ProjectedLate {
 			r.Forecast.ProjectedLate = append(r.Forecast.ProjectedLate, Ref{UnitRef: row.UnitRef, KindName: row.KindName})

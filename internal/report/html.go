@@ -63,6 +63,8 @@ type unitRowView struct {
 	Planned, HeldOn, Deadline, Done   string
 	Flags                             []string
 	Pilot, Warn, ProjectedLate, Late  bool
+	// Left: some of its cells have not held.
+	Left bool
 }
 
 type congressView struct {
@@ -186,7 +188,7 @@ func newView(r Weekly, lang string, links bool) View {
 		row := unitRowView{UnitLink: link(u.UnitRef), Kind: u.KindName.In(lang), Held: domain.Number(u.Held, lang) + " / " + domain.Number(u.Total, lang),
 			Share: u.Share().In(lang), Change: signed(u.Change(), lang), Status: u.StatusName.In(lang),
 			Planned: domain.ShowDay(u.PlannedDate), HeldOn: domain.ShowDay(u.HeldDate), Deadline: domain.ShowDay(u.Deadline), Done: domain.ShowDay(u.Done),
-			Pilot: u.IsPilot, Warn: len(u.Flags) > 0, ProjectedLate: u.ProjectedLate, Late: u.Late}
+			Pilot: u.IsPilot, Warn: len(u.Flags) > 0, ProjectedLate: u.ProjectedLate, Late: u.Late, Left: u.Held < u.Total}
 		for _, f := range u.Flags {
 			row.Flags = append(row.Flags, f.In(lang))
 		}

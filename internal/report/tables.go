@@ -197,16 +197,19 @@ func unitsTable(r Weekly, lang string) table {
 		for i, f := range u.Flags {
 			flags[i] = f.In(lang)
 		}
-		done := any(u.Done)
+		done, projected := any(u.Done), yesNo(u.ProjectedLate, lang)
 		if u.Done == nil && u.Held < u.Total {
 			done = labels.NeverAtPace.In(lang)
+			if !u.ProjectedLate { // the forecast cannot tell
+				projected = ""
+			}
 		}
 		t.add(u.Late,
 			u.Code, u.Name, u.KindName.In(lang),
 			u.Held, u.Total, u.Share(), delta(u.Change()),
 			u.StatusName.In(lang), u.HeldDate, u.PlannedDate, u.Deadline,
 			yesNo(u.IsPilot, lang), u.LateBelow, strings.Join(flags, "; "),
-			done, yesNo(u.ProjectedLate, lang),
+			done, projected,
 		)
 	}
 	return t
