@@ -129,17 +129,17 @@ const MaxMissingPapers = 500
 
 // MissingPapers lists the held congresses below the unit with code in round
 // (0: current) that have not sent every required paper, the longest held
-// first, with the days since they were held.
-func (s *Service) MissingPapers(ctx context.Context, p domain.Principal, code string, roundID int64, limit int) ([]domain.CongressMissingPapers, error) {
+// first, with the days since they were held, at most limit of them; and
+// how many there are.
+func (s *Service) MissingPapers(ctx context.Context, p domain.Principal, code string, roundID int64, limit int) ([]domain.CongressMissingPapers, int, error) {
 	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if limit <= 0 || limit > MaxMissingPapers {
 		limit = MaxMissingPapers
 	}
-	out, _, err := s.store.MissingPapers(ctx, id, u.Path, domain.TodayDay(s.clock), limit)
-	return out, err
+	return s.store.MissingPapers(ctx, id, u.Path, domain.TodayDay(s.clock), limit)
 }
 
 // RequiredPapers lists the papers each unit kind must send in round (0:

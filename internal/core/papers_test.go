@@ -348,8 +348,14 @@ func TestTheBoardSeesTheHeldCongressesMissingPapers(t *testing.T) {
 	if _, err := f.svc.DeletePaper(f.ctx, sys, "HN.HBT.BM.C1", 0, gone.ID, "sent by mistake"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := f.svc.MissingPapers(f.ctx, f.as("bantochuc"), "HN.HBT", 0, 0)
+	got, total, err := f.svc.MissingPapers(f.ctx, f.as("bantochuc"), "HN.HBT", 0, 0)
 	wantCode(t, err, "")
+	if total != len(got) {
+		t.Errorf("%d missing papers counted, %d listed", total, len(got))
+	}
+	if first, total1, err := f.svc.MissingPapers(f.ctx, f.as("bantochuc"), "HN.HBT", 0, 1); err != nil || len(first) != 1 || total1 != total {
+		t.Errorf("the first of the list: %d rows of %d, want 1 of %d (%v)", len(first), total1, total, err)
+	}
 	var lines []string
 	for _, m := range got {
 		lines = append(lines, m.UnitCode+" in "+m.Place.String()+" "+m.HeldDate.String()+" "+itoa(int64(m.DaysSince))+" "+domain.MissingPapersText(m.Missing).EN)
@@ -359,7 +365,7 @@ func TestTheBoardSeesTheHeldCongressesMissingPapers(t *testing.T) {
 	if strings.Join(lines, "\n") != want {
 		t.Errorf("missing papers:\n%s\nwant\n%s", strings.Join(lines, "\n"), want)
 	}
-	got, err = f.svc.MissingPapers(f.ctx, f.as("bithu"), "HN.HBT.BM", 0, 0)
+	got, _, err = f.svc.MissingPapers(f.ctx, f.as("bithu"), "HN.HBT.BM", 0, 0)
 	wantCode(t, err, "")
 	if len(got) != 1 || got[0].UnitCode != "HN.HBT.BM.C1" || len(got[0].Place) != 0 {
 		t.Errorf("the ward's, its cells without a place: %+v", got)

@@ -94,9 +94,11 @@ type UnitPage struct {
 	Approver *Approver `json:"approver"`
 	// Papers are the papers of the congress, with the kinds required and
 	// missing; MissingPapers the held congresses below that miss some (at
-	// most UnitPageMissingPapers).
-	Papers        *domain.Papers                 `json:"papers"`
-	MissingPapers []domain.CongressMissingPapers `json:"missing_papers"`
+	// most UnitPageMissingPapers, the longest held first), of
+	// MissingPapersTotal.
+	Papers             *domain.Papers                 `json:"papers"`
+	MissingPapers      []domain.CongressMissingPapers `json:"missing_papers"`
+	MissingPapersTotal int                            `json:"missing_papers_total"`
 	// Composition is that of the committees elected in the subtree, against
 	// the round's targets and the units' plans.
 	Composition *domain.CompositionReport `json:"composition"`
@@ -166,7 +168,7 @@ func (s *Service) UnitPage(ctx context.Context, p domain.Principal, code string)
 		return out, err
 	}
 	out.Papers = &papers
-	if out.MissingPapers, _, err = s.store.MissingPapers(ctx, cg.RoundID, u.Path, today, UnitPageMissingPapers); err != nil {
+	if out.MissingPapers, out.MissingPapersTotal, err = s.store.MissingPapers(ctx, cg.RoundID, u.Path, today, UnitPageMissingPapers); err != nil {
 		return out, err
 	}
 	comp, err := s.compositionOf(ctx, cg.RoundID, u, today)

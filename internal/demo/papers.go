@@ -65,7 +65,7 @@ const (
 // papers. The files are one short page of each kind, the same for all.
 func seedPapers(ctx context.Context, svc *core.Service, roundID int64) error {
 	sys := domain.SystemPrincipal()
-	missing, err := svc.MissingPapers(ctx, sys, DistrictCode, roundID, core.MaxMissingPapers)
+	missing, _, err := svc.MissingPapers(ctx, sys, DistrictCode, roundID, core.MaxMissingPapers)
 	if err != nil {
 		return err
 	}

@@ -312,6 +312,12 @@ func TestTheReportsFirstPageHoldsTheHeadlineTheForecastAndTheLateUnits(t *testin
 		document.querySelectorAll('#missing-papers details:not([open]) tbody tr').length + ' folded'`)); err != nil || !strings.HasPrefix(n, "10 shown, ") || strings.HasSuffix(n, " 0 folded") {
 		t.Errorf("the dashboard's congresses missing papers: %s (%v), want 10 shown and the rest folded", n, err)
 	}
+	// The demo has more of them than the page lists: the heading counts
+	// them all, and a note says the list is cut.
+	if got, err := text(phone, `#missing-papers`); err != nil || !regexp.MustCompile(`văn bản: \d+`).MatchString(got) ||
+		!strings.Contains(got, "đại hội chờ lâu nhất trong") {
+		t.Errorf("the count of the congresses missing papers, and that the list is cut: %q (%v)", got, err)
+	}
 
 	// In English, whose legend is the longer, on the same phone.
 	if err := chromedp.Do(phone,

@@ -184,10 +184,13 @@ func (s *Server) handleMissingPapers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.svc.MissingPapers(c.Request().Context(), principal(c), code, round, 0)
+	m, total, err := s.svc.MissingPapers(c.Request().Context(), principal(c), code, round, 0)
 	if err != nil {
 		return err
 	}
+	// The list holds at most core.MaxMissingPapers; the header says how
+	// many there are.
+	c.Response().Header().Set("X-Total-Count", strconv.Itoa(total))
 	return c.JSON(http.StatusOK, m)
 }
 

@@ -92,7 +92,7 @@ type dashboard struct {
 	Kinds, Categories []choice
 	// MissingPapers are the held congresses below without their papers;
 	// Composition the committees elected so far against targets and plans.
-	MissingPapers []missingRow
+	MissingPapers missingView
 	Composition   *compositionView
 	// Attending are the congresses the user is named to attend for a
 	// working group and has not recorded yet, those to come first.
@@ -368,11 +368,11 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 		}
 		d.PilotList = append(d.PilotList, it)
 	}
-	missing, err := s.svc.MissingPapers(ctx, p, top.UnitCode, 0, core.UnitPageMissingPapers)
+	missing, total, err := s.svc.MissingPapers(ctx, p, top.UnitCode, 0, core.UnitPageMissingPapers)
 	if err != nil {
 		return d, err
 	}
-	d.MissingPapers = missingRows(missing, lang)
+	d.MissingPapers = missingViewOf(missing, total, lang)
 	comp, err := s.svc.Composition(ctx, p, top.UnitCode, 0)
 	if err != nil {
 		return d, err

@@ -96,14 +96,36 @@ func (s *Server) papersViewOf(c echo.Context, ps domain.Papers, code string, hel
 	return v
 }
 
-// missingRows are the held congresses missing papers as the pages list them.
-func missingRows(ms []domain.CongressMissingPapers, lang string) []missingRow {
-	out := make([]missingRow, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, missingRow{Code: m.UnitCode, Name: m.UnitName, Held: m.HeldDate.VI(), Days: m.DaysSince,
-			Missing: domain.MissingPapersText(m.Missing).In(lang), Place: m.Place})
+// missingView is the list of the held congresses missing papers as the
+// pages show it: the first rows (the longest waiting), the rest of those
+// rows folded, and how many there are in all.
+type missingView struct {
+	First, Rest []missingRow
+	Total       int
+}
+
+// Cut: the rows are fewer than the congresses missing papers.
+func (v missingView) Cut() bool { return len(v.First)+len(v.Rest) < v.Total }
+
+// Shown counts the rows.
+func (v missingView) Shown() int { return len(v.First) + len(v.Rest) }
+
+// missingFirst is how many rows of the list are shown unfolded.
+const missingFirst = 10
+
+// missingViewOf lays out ms, of total congresses missing papers.
+func missingViewOf(ms []domain.CongressMissingPapers, total int, lang string) missingView {
+	v := missingView{Total: max(total, len(ms))}
+	for i, m := range ms {
+		row := missingRow{Code: m.UnitCode, Name: m.UnitName, Held: m.HeldDate.VI(), Days: m.DaysSince,
+			Missing: domain.MissingPapersText(m.Missing).In(lang), Place: m.Place}
+		if i < missingFirst {
+			v.First = append(v.First, row)
+		} else {
+			v.Rest = append(v.Rest, row)
+		}
 	}
-	return out
+	return v
 }
 
 // handleAttachPaperPage attaches the uploaded file to the unit's congress

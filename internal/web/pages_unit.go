@@ -89,7 +89,7 @@ type unitPage struct {
 	Composition *compositionView
 	// Papers of the congress, and the held congresses below missing papers.
 	Papers        *papersView
-	MissingPapers []missingRow
+	MissingPapers missingView
 }
 
 // unitForm is the refused form a unit page shows again: which one, and as
@@ -186,7 +186,7 @@ func (s *Server) unitPage(c echo.Context, p domain.Principal, code string, statu
 	}
 	d.Composition = s.compositionViewOf(c, *u.Composition, u.Unit.Code, u.May.Plan, lang)
 	d.Papers = s.papersViewOf(c, *u.Papers, u.Unit.Code, cg.Status.Held(), cg.Status.Held() && u.May.Update, lang)
-	d.MissingPapers = missingRows(u.MissingPapers, lang)
+	d.MissingPapers = missingViewOf(u.MissingPapers, u.MissingPapersTotal, lang)
 	for _, f := range u.Flags {
 		text := f.KindName.In(lang)
 		if f.Milestone != nil {
