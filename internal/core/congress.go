@@ -47,6 +47,11 @@ func (s *Service) UpdateCongress(ctx context.Context, p domain.Principal, code s
 		return domain.Congress{}, domain.NotFound(domain.UnitText, domain.ShowText(code, 64))
 	}
 	c, err := s.store.UpdateCongress(ctx, p, id, code, s.patchChange(p, patch))
+	if err == nil && !c.Status.Held() {
+		// A congress not held keeps flags its plan, its step back or its
+		// deadline may have opened or ended (a held one's are moot at once).
+		s.refreshFlagsOf(ctx, id, store.FlagScope{Path: c.UnitPath})
+	}
 	if domain.IsCode(err, domain.ENotFound) {
 		// No congress for code in the round: an unknown unit, or one the
 		// caller may not see, is reported as such.
@@ -162,7 +167,7 @@ type UnitDeadlineInput struct {
 // clears the override (Deadline ""), with a reason; the old value stays in
 // the history. Only a board user of an ancestor of the unit may: the board
 // of the unit itself may not move its own deadline.
-func (s *Service) SetUnitDeadline(ctx context.Context, p domain.Principal, code string, roundID int64, in UnitDeadlineInput) (domain.Congress, error) {
+func (s *Service) SetUnitDeadline(ctx context.Context, p domain.Principal, code string, roundID int64, in UnitDeadlineInput) (_ domain.Congress, err error) {
 	id, u, err := s.roundUnit(ctx, p, domain.ActRead, code, roundID)
 	if err != nil {
 		return domain.Congress{}, err
@@ -184,6 +189,11 @@ func (s *Service) SetUnitDeadline(ctx context.Context, p domain.Principal, code 
 	if err := v.Err(); err != nil {
 		return domain.Congress{}, err
 	}
+	defer func() {
+		if err == nil {
+			s.refreshFlagsOf(ctx, id, store.FlagScope{Path: u.Path})
+		}
+	}()
 	return s.store.UpdateCongress(ctx, p, id, u.Code, store.CongressChange{
 		Version: in.Version, Action: "deadline.unit", Entity: "deadline", Today: domain.TodayDay(s.clock),
 		Apply: func(cur domain.Congress, _ domain.CongressFacts) (domain.Congress, string, error) {

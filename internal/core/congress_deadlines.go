@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
 )
 
 // SetDeadlineRule creates or changes the deadline rule of round (0: current)
@@ -37,7 +38,19 @@ func (s *Service) SetDeadlineRule(ctx context.Context, p domain.Principal, round
 	if err := v.Err(); err != nil {
 		return domain.DeadlineRule{}, err
 	}
-	return s.store.SetDeadlineRule(ctx, p, id, domain.DeadlineRule{ScopeCode: in.ScopeCode, Kind: in.Kind, Category: in.Category, Deadline: day}, in.Reason)
+	rule, err := s.store.SetDeadlineRule(ctx, p, id, domain.DeadlineRule{ScopeCode: in.ScopeCode, Kind: in.Kind, Category: in.Category, Deadline: day}, in.Reason)
+	if err == nil {
+		scope := store.FlagScope{Subtree: true}
+		if in.ScopeCode != "" {
+			u, uerr := s.store.UnitByCode(ctx, in.ScopeCode)
+			if uerr != nil {
+				return rule, nil // written; the next run of the late flags follows
+			}
+			scope.Path = u.Path
+		}
+		s.refreshFlagsOf(ctx, id, scope)
+	}
+	return rule, err
 }
 
 // MaxDeadlineHistory bounds the changes DeadlineHistory returns.

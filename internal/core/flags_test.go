@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"testing"
@@ -347,5 +348,67 @@ func TestAHeldCongressHasNoOverduePreparation(t *testing.T) {
 	if p := f.progress("HN.HBT.VT.C1", "2020-03-05"); p.Own.Milestones.Overdue != 3 || p.Own.Milestones.Moot != 0 ||
 		p.Own.Status != domain.StatusPreparing || p.Own.Current.Status != domain.StatusHeld || p.Own.HeldDate != nil {
 		t.Errorf("on 05/03: %+v, want 3 overdue, preparing then (held now, labelled current), no held date yet", p.Own)
+	}
+}
+
+// The flags of a unit follow a change of its deadline or its plan at once,
+// not at the next run of the late flags: a board that extends a deadline
+// does not see the unit listed late until the hour turns.
+func TestAMovedDeadlineOrAPlanChangesTheFlagsAtOnce(t *testing.T) {
+	f := newProgressFixture(t)
+	f.holdNineOfBachMai()
+	f.clock.setDay("2020-04-10")
+	f.runJob("late-flags", "")
+	dueOf := func(code string, kind domain.FlagKind) string {
+		t.Helper()
+		fl := f.flagsOf(code, domain.FlagOpen, kind)
+		switch len(fl) {
+		case 0:
+			return "none"
+		case 1:
+			return fmt.Sprintf("due %s, %d days", fl[0].DueDate, fl[0].DaysOverdue)
+		}
+		t.Fatalf("%d open %s flags of %s", len(fl), kind, code)
+		return ""
+	}
+	if got := dueOf("HN.HBT.BM.C10", domain.FlagLate); got != "due 2020-03-31, 10 days" {
+		t.Fatalf("before: C10 %s", got)
+	}
+
+	f.setDeadline("HN.HBT.BM.C10", "2020-04-30")
+	f.setDeadline("HN.HBT.BM.C11", "2020-04-05")
+	for code, want := range map[string]string{"HN.HBT.BM.C10": "none", "HN.HBT.BM.C11": "due 2020-04-05, 5 days", "HN.HBT.BM.C12": "due 2020-03-31, 10 days"} {
+		if got := dueOf(code, domain.FlagLate); got != want {
+			t.Errorf("after the overrides, %s late: %s, want %s", code, got, want)
+		}
+	}
+	if resolved := f.flagsOf("HN.HBT.BM.C10", domain.FlagResolved, domain.FlagLate); len(resolved) != 1 {
+		t.Errorf("C10's late flag is not resolved: %d", len(resolved))
+	}
+
+	// A rule for the ward's cells moves every deadline without an override.
+	if _, err := f.svc.SetDeadlineRule(f.ctx, domain.SystemPrincipal(), 0, domain.DeadlineRuleInput{ScopeCode: "HN.HBT.BM", Kind: "cell",
+		Deadline: "2020-04-20", Reason: "Kéo dài"}); err != nil {
+		t.Fatal(err)
+	}
+	for code, want := range map[string]string{"HN.HBT.BM.C11": "due 2020-04-05, 5 days", "HN.HBT.BM.C12": "none", "HN.HBT.BM.C13": "none"} {
+		if got := dueOf(code, domain.FlagLate); got != want {
+			t.Errorf("after the rule, %s late: %s, want %s", code, got, want)
+		}
+	}
+
+	// A planned day after the deadline puts the unit at risk; a day before
+	// it, not.
+	f.plan("HN.HBT.BM.C12", "2020-04-25")
+	if got := dueOf("HN.HBT.BM.C12", domain.FlagAtRisk); got == "none" {
+		t.Errorf("C12 planned after its deadline is not at risk")
+	}
+	c := f.congressNow("HN.HBT.BM.C12")
+	day := "2020-04-18"
+	if _, err := f.svc.UpdateCongress(f.ctx, domain.SystemPrincipal(), "HN.HBT.BM.C12", 0, domain.CongressPatch{PlannedDate: &day, Version: c.Version}); err != nil {
+		t.Fatal(err)
+	}
+	if got := dueOf("HN.HBT.BM.C12", domain.FlagAtRisk); got != "none" {
+		t.Errorf("C12 planned before its deadline is at risk: %s", got)
 	}
 }

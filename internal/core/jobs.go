@@ -6,6 +6,7 @@ import (
 
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/jobs"
+	"github.com/daihoi/daihoi/internal/store"
 )
 
 // The names of daihoi's jobs.
@@ -116,6 +117,17 @@ func (s *Service) lateFlagsJob(ctx context.Context, p jobs.Params) error {
 		p.Count("open_"+string(k.Kind), r.Open[k.Kind])
 	}
 	return nil
+}
+
+// refreshFlagsOf brings the flags of the units of scope in round in line
+// with today, after a change of their deadlines, plans or status has been
+// written. The change stands whatever happens here: a refresh that fails
+// is logged, and the next run of the late flags does it.
+func (s *Service) refreshFlagsOf(ctx context.Context, round int64, scope store.FlagScope) {
+	now := s.clock.Now()
+	if _, err := s.store.RefreshFlagsOf(ctx, round, scope, domain.TodayDay(s.clock), now, s.atRiskDays()); err != nil {
+		s.log.Warn("core: flags of a change not refreshed; the next late-flags run will", "round", round, "path", scope.Path, "err", err)
+	}
 }
 
 // consistencyCheckJob recomputes every rollup of the round named (else of

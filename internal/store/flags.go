@@ -16,23 +16,45 @@ import (
 // (milestone_overdue_on: not the preparation of a congress already held).
 // ended_on is the day the flag's condition would end if it ended now: for
 // a resolved flag, the day it did.
-const wantFlagsSQL = `INSERT INTO flags_want (unit_id, kind, template_id, due_date, detail)
+func wantFlagsSQL(scope string) string {
+	return `INSERT INTO flags_want (unit_id, kind, template_id, due_date, detail)
 	SELECT c.unit_id, 'late', NULL::bigint, c.deadline, ''
 	FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
-	WHERE c.round_id = $1 AND congress_late_on(c.deadline, c.held_date, $2)
+	WHERE c.round_id = $1 AND congress_late_on(c.deadline, c.held_date, $2)` + scope + `
 	UNION ALL
 	SELECT c.unit_id, 'at_risk', NULL, c.deadline,
 		CASE WHEN coalesce(c.planned_date, c.held_date) > c.deadline THEN '` + domain.AtRiskPlannedAfterDeadline + `'
 			ELSE '` + domain.AtRiskNoPlannedDate + `' END
 	FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
-	WHERE c.round_id = $1 AND congress_at_risk_on(c.deadline, c.held_date, c.planned_date, $2, $3::int)
+	WHERE c.round_id = $1 AND congress_at_risk_on(c.deadline, c.held_date, c.planned_date, $2, $3::int)` + scope + `
 	UNION ALL
 	SELECT m.unit_id, 'milestone_overdue', m.template_id, d.due, t.code
 	FROM milestones m JOIN milestone_templates t ON t.id = m.template_id
 	JOIN congresses c ON c.round_id = m.round_id AND c.unit_id = m.unit_id
 	JOIN units u ON u.id = m.unit_id AND u.active
 	CROSS JOIN LATERAL (SELECT milestone_due(t.due_date, t.due_offset_days, c.planned_date) AS due) d
-	WHERE m.round_id = $1 AND milestone_overdue_on(d.due, m.done_on, t.after_congress, c.held_date, $2)`
+	WHERE m.round_id = $1 AND milestone_overdue_on(d.due, m.done_on, t.after_congress, c.held_date, $2)` + scope
+}
+
+// FlagScope names the units whose flags a refresh brings in line: those
+// of the unit at Path, and with Subtree those below it too; every unit of
+// the round when Path is "".
+type FlagScope struct {
+	Path    string
+	Subtree bool
+}
+
+// sql is the condition on the unit u of a flag for the scope, its path
+// the parameter param; "" for every unit.
+func (sc FlagScope) sql(param string) string {
+	switch {
+	case sc.Path == "":
+		return ""
+	case sc.Subtree:
+		return ` AND u.path <@ ` + param + `::ltree`
+	}
+	return ` AND u.path = ` + param + `::ltree`
+}
 
 // flagEndedOn is SQL for the day the condition of the open flag f ended,
 // resolved on day $2: the day its unit's congress was held (late, at risk,
@@ -71,7 +93,22 @@ const sameFlag = `w.unit_id = f.unit_id AND w.kind = f.kind AND coalesce(w.templ
 // flags_one_open guards it too). Flags are for lists and history: no figure
 // depends on a run.
 func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day, now time.Time, atRiskDays int) (domain.FlagRefresh, error) {
+	return s.RefreshFlagsOf(ctx, roundID, FlagScope{}, asOf, now, atRiskDays)
+}
+
+// RefreshFlagsOf is RefreshFlags for the units of scope alone: what a
+// change of their deadlines, plans or status makes of their flags is
+// listed at once, not at the next run.
+func (s *Store) RefreshFlagsOf(ctx context.Context, roundID int64, scope FlagScope, asOf domain.Day, now time.Time, atRiskDays int) (domain.FlagRefresh, error) {
 	r := domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
+	// The scope's path is the fourth argument of the statements that
+	// choose flags, when there is one.
+	want, resolve := scope.sql("$4"), scope.sql("$4")
+	wantArgs, resolveArgs := []any{roundID, asOf, atRiskDays}, []any{roundID, asOf, now}
+	if resolve != "" {
+		resolve = ` AND f.unit_id IN (SELECT u.id FROM units u WHERE true` + resolve + `)`
+		wantArgs, resolveArgs = append(wantArgs, scope.Path), append(resolveArgs, scope.Path)
+	}
 	err := s.inBulkTx(ctx, func(tx *txn) error {
 		r = domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
 		if _, err := tx.ExecContext(ctx, aggregateSettings); err != nil {
@@ -84,7 +121,7 @@ func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day
 			template_id bigint, due_date date, detail text NOT NULL) ON COMMIT DROP`); err != nil {
 			return fmt.Errorf("store: flags: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, wantFlagsSQL, roundID, asOf, atRiskDays); err != nil {
+		if _, err := tx.ExecContext(ctx, wantFlagsSQL(want), wantArgs...); err != nil {
 			return fmt.Errorf("store: flags to open: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `ANALYZE flags_want`); err != nil {
@@ -107,7 +144,7 @@ func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day
 		r.Updated = affected(res)
 		if res, err = tx.ExecContext(ctx, `UPDATE flags f SET resolved_at = $3, ended_on = coalesce(`+flagEndedOn+`, $2)
 			WHERE f.round_id = $1 AND f.resolved_at IS NULL
-				AND NOT EXISTS (SELECT 1 FROM flags_want w WHERE `+sameFlag+`)`, roundID, asOf, now); err != nil {
+				AND NOT EXISTS (SELECT 1 FROM flags_want w WHERE `+sameFlag+`)`+resolve, resolveArgs...); err != nil {
 			return fmt.Errorf("store: resolve flags: %w", err)
 		}
 		r.Resolved = affected(res)
