@@ -52,11 +52,45 @@ func (c *Catalog) T(lang, id string, data map[string]any) (string, error) {
 	if !ok {
 		l = c.localizers[Languages[0]]
 	}
+	data = derefs(data)
 	lc := &goi18n.LocalizeConfig{MessageID: id, TemplateData: numbers(data, lang)}
 	if n, ok := data["Count"]; ok && lang != "vi" { // Vietnamese messages have a single form
 		lc.PluralCount = n
 	}
 	return l.Localize(lc)
+}
+
+// derefs is data with its pointers to whole numbers (a template's optional
+// count, such as a session's attendance) replaced by their values, so that
+// they count and are written as numbers; data itself is left as it is.
+func derefs(data map[string]any) map[string]any {
+	out, copied := data, false
+	for k, v := range data {
+		var n any
+		switch v := v.(type) {
+		case *int:
+			if v != nil {
+				n = *v
+			}
+		case *int64:
+			if v != nil {
+				n = *v
+			}
+		default:
+			continue
+		}
+		if n == nil {
+			continue
+		}
+		if !copied {
+			out, copied = make(map[string]any, len(data)), true
+			for k, v := range data {
+				out[k] = v
+			}
+		}
+		out[k] = n
+	}
+	return out
 }
 
 // numbers is data with its whole numbers written for a reader of lang

@@ -112,6 +112,13 @@ func TestCountsTakeTheirPluralFormAndTheirLanguagesDigits(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("%s %d: %q (%v), want %q", tc.lang, tc.count, got, err, tc.want)
 		}
+		// A template's optional count (a session's attendance) is a pointer.
+		n, n64 := tc.count, int64(tc.count)
+		for _, count := range []any{&n, &n64} {
+			if got, err := c.T(tc.lang, "late_days", map[string]any{"Count": count}); err != nil || got != tc.want {
+				t.Errorf("%s %T %d: %q (%v), want %q", tc.lang, count, tc.count, got, err, tc.want)
+			}
+		}
 	}
 }
 

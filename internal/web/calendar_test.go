@@ -110,6 +110,16 @@ func TestCalendarAPI(t *testing.T) {
 		if res := f.do("GET", "/api/v1/units/HN.HBT/sessions", f.tokens["viewer"], ""); res.Code != http.StatusOK || !strings.Contains(res.Body.String(), `"attended":37`) {
 			t.Errorf("list: %d %s", res.Code, res.Body)
 		}
+		// The page of the sessions counts those who attended, in both languages.
+		for _, tc := range []struct{ lang, want string }{{"en", "37 people attended"}, {"vi", "37 người dự"}} { // Vietnamese last: the viewer's own
+			lang, want := tc.lang, tc.want
+			b := f.browser("")
+			b.login("viewer", testPassword)
+			b.send("POST", "/lang/"+lang, url.Values{"csrf_token": {b.csrf()}, "back": {"/"}})
+			if res := b.send("GET", "/units/HN.HBT/sessions", nil); res.Code != http.StatusOK || !strings.Contains(res.Body.String(), want) {
+				t.Errorf("the sessions page in %s: %d, lacks %q", lang, res.Code, want)
+			}
+		}
 		if res := f.do("POST", "/api/v1/sessions/"+strconv.FormatInt(s.ID, 10)+"/cancel", f.tokens["board"], `{"version":`+strconv.Itoa(s.Version+1)+`}`); res.Code != http.StatusOK {
 			t.Errorf("cancel: %d %s", res.Code, res.Body)
 		}
