@@ -206,15 +206,25 @@ func (s *Server) handleMyUnitSubmit(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/my#"+domID(code))
 }
 
-// correctionBlank refuses a correction whose day was emptied: sent as is
-// it would change nothing and say "updated".
+// correctionBlank refuses a card's form whose required day is blank: a
+// correction whose day was emptied (sent as is it would change nothing and
+// say "updated"), or an approved plan without the day it plans the
+// congress for (the form asks for it).
 func correctionBlank(c echo.Context) error {
-	if c.FormValue("form") != "correct" {
-		return nil
+	var days []string
+	switch {
+	case c.FormValue("form") == "correct":
+		for _, name := range []string{"held_date", "planned_date"} {
+			if _, sent := c.Request().PostForm[name]; sent {
+				days = append(days, name)
+			}
+		}
+	case c.FormValue("status") == string(domain.StatusPlanApproved):
+		days = []string{"planned_date"}
 	}
 	var v domain.Validation
-	for _, name := range []string{"held_date", "planned_date"} {
-		if _, sent := c.Request().PostForm[name]; sent && strings.TrimSpace(c.FormValue(name)) == "" {
+	for _, name := range days {
+		if strings.TrimSpace(c.FormValue(name)) == "" {
 			v.Add(name, "Cần nhập ngày (dd/mm/yyyy)", "a day (dd/mm/yyyy) is required")
 		}
 	}

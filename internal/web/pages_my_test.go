@@ -57,6 +57,14 @@ func TestSecretaryMovesACellThroughItsStepsFromMyUnits(t *testing.T) {
 	if res := f.do("POST", "/api/v1/units/"+code+"/milestones/congress_plan", f.tokens["board"], `{"done_on":"2020-01-10"}`); res.Code != http.StatusOK {
 		t.Fatalf("approve: %d", res.Code)
 	}
+	t.Run("an approved plan without the day it plans is refused beside the day, as the form asks", func(t *testing.T) {
+		for _, blank := range []url.Values{{"status": {"plan_approved"}}, {"status": {"plan_approved"}, "planned_date": {"  "}}} {
+			res := post(blank, http.StatusUnprocessableEntity)
+			if !strings.Contains(res.Body.String(), "Cần nhập ngày (dd/mm/yyyy)") || f.congressOf(code).Status != "preparing" {
+				t.Errorf("%v: refusal not shown, or written", blank)
+			}
+		}
+	})
 	post(url.Values{"status": {"plan_approved"}, "planned_date": {"2020-03-25"}}, http.StatusSeeOther)
 	res := post(url.Values{"status": {"held"}, "held_date": {"2020-03-25"}, "delegates_present": {"18"}}, http.StatusSeeOther)
 	if loc := res.Header().Get("Location"); loc != "/my#"+domID(code) {
