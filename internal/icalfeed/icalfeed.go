@@ -79,7 +79,8 @@ func Write(f Feed) []byte {
 		}
 		ev.AddCategory(string(e.Kind))
 	}
-	return []byte(cal.Serialize())
+	// RFC 5545 (3.1) ends every content line with CRLF.
+	return []byte(cal.Serialize(ics.WithNewLineWindows))
 }
 
 // summary is the event's title in lang: "Đại hội: <unit>, <unit above>" or

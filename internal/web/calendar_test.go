@@ -171,6 +171,10 @@ func TestCalendarPagesFeedAndDownload(t *testing.T) {
 			!strings.Contains(feed.Body.String(), "BEGIN:VEVENT") || !strings.Contains(feed.Body.String(), "TZID=Asia/Ho_Chi_Minh") {
 			t.Errorf("feed: %d %s", feed.Code, feed.Body)
 		}
+		// Every content line ends with CRLF (RFC 5545, 3.1), folded ones too.
+		if body := feed.Body.String(); strings.Count(body, "\n") != strings.Count(body, "\r\n") || !strings.HasSuffix(body, "END:VCALENDAR\r\n") {
+			t.Errorf("the feed has lines ending in a bare LF: %q", body[:min(len(body), 200)])
+		}
 	})
 	t.Run("a revoked feed URL is 404", func(t *testing.T) {
 		page := b.send("GET", "/profile", nil).Body.String()
