@@ -188,7 +188,7 @@ func TestDemoRound(t *testing.T) {
 			WHERE c.status = 'results_reported' AND cardinality(papers_missing(c.round_id, c.unit_id)) > 0`); err != nil {
 			t.Fatal(err)
 		}
-		m, err := svc.MissingPapers(ctx, sys, demo.DistrictCode, 0, 0)
+		m, _, err := svc.MissingPapers(ctx, sys, demo.DistrictCode, 0, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -150,7 +150,7 @@ func TestRunOnASmallTree(t *testing.T) {
 	})
 	t.Run("held congresses sent their papers ten days on, reported ones all of them", func(t *testing.T) {
 		sys := domain.SystemPrincipal()
-		missing, err := svc.MissingPapers(ctx, sys, gen.RootCode, res.RoundID, core.MaxMissingPapers)
+		missing, _, err := svc.MissingPapers(ctx, sys, gen.RootCode, res.RoundID, core.MaxMissingPapers)
 		if err != nil {
 			t.Fatal(err)
 		}
