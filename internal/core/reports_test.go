@@ -325,7 +325,7 @@ func TestWeeklyReportIsMailedToSubscribersWithTheXLSXAndALink(t *testing.T) {
 		t.Fatalf("%d messages received, want 2", len(msgs))
 	}
 	for _, m := range msgs {
-		if !strings.HasPrefix(m.Subject, "Báo cáo tiến độ đại hội tuần 2020-W12") || !strings.Contains(m.Subject, "Đảng bộ quận Hai Bà Trưng") {
+		if !strings.HasPrefix(m.Subject, "Báo cáo tiến độ đại hội tuần 12/2020 (16/03/2020 – 22/03/2020)") || !strings.Contains(m.Subject, "Đảng bộ quận Hai Bà Trưng") {
 			t.Errorf("subject = %q", m.Subject)
 		}
 		if !strings.Contains(m.Text, "https://daihoi.example.vn/units/HN.HBT/reports/2020-W12") || !strings.Contains(m.Text, "8 / 15 (53,33%), +3") {

@@ -138,7 +138,7 @@ func Unauthorized() *Error {
 func SignInLocked(minutes int) *Error {
 	return &Error{Code: ETooManyRequests, Message: Text{
 		VI: fmt.Sprintf("Tạm khóa đăng nhập do sai nhiều lần. Thử lại sau %d phút.", minutes),
-		EN: fmt.Sprintf("Sign-in is locked after repeated failures. Try again in %d minutes.", minutes),
+		EN: fmt.Sprintf("Sign-in is locked after repeated failures. Try again in %d %s.", minutes, Plural(minutes, "minute", "minutes")),
 	}}
 }
 

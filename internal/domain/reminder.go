@@ -96,7 +96,7 @@ func ReminderMails(items []ReminderItem, today Day, days int, baseURL string) []
 func reminderBody(items []ReminderItem, lang string, days int, baseURL string) string {
 	var b strings.Builder
 	b.WriteString(Text{VI: fmt.Sprintf("Những việc cần chú ý (trong %d ngày tới):", days),
-		EN: fmt.Sprintf("What needs your attention (within the next %d days):", days)}.In(lang))
+		EN: fmt.Sprintf("What needs your attention (within the next %d %s):", days, Plural(days, "day", "days"))}.In(lang))
 	b.WriteString("\n")
 	for _, s := range reminderSections {
 		var lines []ReminderItem

@@ -22,7 +22,7 @@ func TestSignInPolicyDecide(t *testing.T) {
 		{"a locked key refuses, in whole minutes", []SignInCount{{Attempts: 1}, {Attempts: 11, LockedUntil: until(15*time.Minute + time.Microsecond)}}, 0,
 			"Sign-in is locked after repeated failures. Try again in 15 minutes."},
 		{"the last minute is a minute", []SignInCount{{Attempts: 11, LockedUntil: until(time.Second)}}, 0,
-			"Sign-in is locked after repeated failures. Try again in 1 minutes."},
+			"Sign-in is locked after repeated failures. Try again in 1 minute."},
 		{"a lock that ended refuses nothing", []SignInCount{{Attempts: 1, LockedUntil: until(-time.Second)}}, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -82,7 +82,7 @@ func TestBuildDrawsTheReportFromTheFacts(t *testing.T) {
 			t.Errorf("Bạch Đằng = %+v", bd)
 		}
 		if dn.LateBelow != 2 || !dn.ProjectedLate || dn.Done != nil || len(dn.Flags) != 2 ||
-			dn.Flags[0].EN != "5 days late" || dn.Flags[1].EN != "1 units below late" {
+			dn.Flags[0].EN != "5 days late" || dn.Flags[1].EN != "1 unit below late" {
 			t.Errorf("Đồng Nhân = %+v", dn)
 		}
 	})

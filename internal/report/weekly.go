@@ -180,19 +180,19 @@ func (f Forecast) Verdict() domain.Text {
 		return domain.Text{VI: "Tất cả chi bộ đã tổ chức đại hội.", EN: "Every cell has held its congress."}
 	case f.Done == nil:
 		return domain.Text{VI: fmt.Sprintf("Trong %d tuần qua không có chi bộ nào tổ chức đại hội: với nhịp độ này sẽ không hoàn thành (còn %d chi bộ).", f.Weeks, f.Left),
-			EN: fmt.Sprintf("No cell held its congress in the last %d weeks: at this pace the round will not finish (%d cells left).", f.Weeks, f.Left)}
+			EN: fmt.Sprintf("No cell held its congress in the last %d %s: at this pace the round will not finish (%d %s left).", f.Weeks, domain.Plural(f.Weeks, "week", "weeks"), f.Left, domain.Plural(f.Left, "cell", "cells"))}
 	case f.Deadline == nil:
 		return domain.Text{VI: fmt.Sprintf("Với nhịp độ %s chi bộ/tuần, dự kiến hoàn thành ngày %s.", formatRate(f.PerWeek, ","), f.Done.VI()),
-			EN: fmt.Sprintf("At %s cells a week, all will have held by %s.", formatRate(f.PerWeek, "."), f.Done.String())}
+			EN: fmt.Sprintf("At %s cells a week, all will have held by %s.", formatRate(f.PerWeek, "."), f.Done.VI())}
 	case f.OnTime && f.LateBelow > 0:
 		return domain.Text{VI: fmt.Sprintf("Với nhịp độ %s chi bộ/tuần, dự kiến hoàn thành ngày %s, trước thời hạn đại hội của đơn vị (%s); nhưng %s đơn vị trực thuộc đã trễ thời hạn của mình.", formatRate(f.PerWeek, ","), f.Done.VI(), f.Deadline.VI(), domain.Number(f.LateBelow, "vi")),
-			EN: fmt.Sprintf("At %s cells a week, all will have held by %s, before the unit's own deadline of %s; but %s units below are already past their own deadlines.", formatRate(f.PerWeek, "."), f.Done.String(), f.Deadline.String(), domain.Number(f.LateBelow, "en"))}
+			EN: fmt.Sprintf("At %s cells a week, all will have held by %s, before the unit's own deadline of %s; but %s units below are already past their own deadlines.", formatRate(f.PerWeek, "."), f.Done.VI(), f.Deadline.VI(), domain.Number(f.LateBelow, "en"))}
 	case f.OnTime:
 		return domain.Text{VI: fmt.Sprintf("Với nhịp độ %s chi bộ/tuần, dự kiến hoàn thành ngày %s, trước thời hạn đại hội của đơn vị (%s).", formatRate(f.PerWeek, ","), f.Done.VI(), f.Deadline.VI()),
-			EN: fmt.Sprintf("At %s cells a week, all will have held by %s, before the unit's own deadline of %s.", formatRate(f.PerWeek, "."), f.Done.String(), f.Deadline.String())}
+			EN: fmt.Sprintf("At %s cells a week, all will have held by %s, before the unit's own deadline of %s.", formatRate(f.PerWeek, "."), f.Done.VI(), f.Deadline.VI())}
 	default:
 		return domain.Text{VI: fmt.Sprintf("Với nhịp độ %s chi bộ/tuần, dự kiến hoàn thành ngày %s, SAU thời hạn đại hội của đơn vị (%s) %d ngày.", formatRate(f.PerWeek, ","), f.Done.VI(), f.Deadline.VI(), domain.DaysBetween(f.Deadline.Time, f.Done.Time)),
-			EN: fmt.Sprintf("At %s cells a week, all will have held by %s, %d days AFTER the unit's own deadline of %s.", formatRate(f.PerWeek, "."), f.Done.String(), domain.DaysBetween(f.Deadline.Time, f.Done.Time), f.Deadline.String())}
+			EN: fmt.Sprintf("At %s cells a week, all will have held by %s, %s AFTER the unit's own deadline of %s.", formatRate(f.PerWeek, "."), f.Done.VI(), days(domain.DaysBetween(f.Deadline.Time, f.Done.Time)), f.Deadline.VI())}
 	}
 }
 
@@ -235,8 +235,8 @@ func (r Weekly) Figure(key string) Figure {
 // Title names the report in lang: "Báo cáo tiến độ tuần 2020-W14 — Quận Hai Bà Trưng".
 func (r Weekly) Title(lang string) string {
 	return domain.Text{
-		VI: fmt.Sprintf("Báo cáo tiến độ đại hội tuần %s (%s – %s) — %s", r.Week, r.From.VI(), r.To.VI(), r.Unit.Name),
-		EN: fmt.Sprintf("Congress progress report, week %s (%s – %s) — %s", r.Week, r.From.String(), r.To.String(), r.Unit.Name),
+		VI: fmt.Sprintf("Báo cáo tiến độ đại hội tuần %s (%s – %s) — %s", domain.WeekLabel(r.Week), r.From.VI(), r.To.VI(), r.Unit.Name),
+		EN: fmt.Sprintf("Congress progress report, week %s (%s – %s) — %s", domain.WeekLabel(r.Week), r.From.VI(), r.To.VI(), r.Unit.Name),
 	}.In(lang)
 }
 
@@ -260,16 +260,19 @@ func FigureName(key string) domain.Text {
 func FlagTexts(late bool, daysOverdue int, atRisk bool, lateBelow int) []domain.Text {
 	out := []domain.Text{}
 	if late {
-		out = append(out, domain.Text{VI: fmt.Sprintf("Trễ hạn %d ngày", daysOverdue), EN: fmt.Sprintf("%d days late", daysOverdue)})
+		out = append(out, domain.Text{VI: fmt.Sprintf("Trễ hạn %d ngày", daysOverdue), EN: days(daysOverdue) + " late"})
 	}
 	if atRisk {
 		out = append(out, domain.FlagAtRisk.Name())
 	}
 	if lateBelow > 0 {
-		out = append(out, domain.Text{VI: fmt.Sprintf("%d đơn vị trực thuộc trễ hạn", lateBelow), EN: fmt.Sprintf("%d units below late", lateBelow)})
+		out = append(out, domain.Text{VI: fmt.Sprintf("%d đơn vị trực thuộc trễ hạn", lateBelow), EN: fmt.Sprintf("%d %s below late", lateBelow, domain.Plural(lateBelow, "unit", "units"))})
 	}
 	return out
 }
+
+// days is a count of days in English: "1 day", "2 days".
+func days(n int) string { return fmt.Sprintf("%d %s", n, domain.Plural(n, "day", "days")) }
 
 // Decode reads a report as stored (its JSON).
 func Decode(content []byte) (Weekly, error) {

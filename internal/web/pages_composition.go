@@ -119,7 +119,7 @@ func (s *Server) compositionText(c echo.Context, u *domain.User, k domain.Compos
 		pc, ok := k.Shares[m]
 		return shareText(k.Count(m), pc, ok, lang)
 	}
-	return s.text(c, u, "composition_line", map[string]any{"Members": k.Members, "Women": share(domain.MeasureWomen),
+	return s.text(c, u, "composition_line", map[string]any{"Count": k.Members, "Members": k.Members, "Women": share(domain.MeasureWomen),
 		"Youth": share(domain.MeasureYouth), "Minority": share(domain.MeasureEthnicMinority), "Reelected": share(domain.MeasureReelected)})
 }
 
