@@ -18,6 +18,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -51,6 +52,14 @@ func RestoreInert(s string) string {
 // share "69,23%", a day "05/04/2020". It is written as it is, where a
 // plain string (text a user may have typed) is made inert.
 type Formatted string
+
+// Day is a calendar day: written dd/mm/yyyy in CSV, and as a date cell
+// shown dd/mm/yyyy in XLSX, so that a spreadsheet sorts and filters it as
+// a date, not as text. Only its year, month and day count.
+type Day struct{ time.Time }
+
+// dayFormat is how a Day is written and shown.
+const dayFormat = "02/01/2006"
 
 // Table is a header and its rows.
 type Table struct {
@@ -112,6 +121,8 @@ func csvCell(v any) string {
 		return ""
 	case Formatted:
 		return string(v)
+	case Day:
+		return v.Format(dayFormat)
 	case int:
 		return strconv.Itoa(v)
 	case int64:
@@ -153,6 +164,11 @@ func WriteXLSX(w io.Writer, t Table) error {
 	if err != nil {
 		return err
 	}
+	numFmt := "dd/mm/yyyy"
+	day, err := f.NewStyle(&excelize.Style{CustomNumFmt: &numFmt})
+	if err != nil {
+		return err
+	}
 	header := make([]any, len(t.Header))
 	for i, h := range t.Header {
 		header[i] = excelize.Cell{StyleID: bold, Value: h}
@@ -168,7 +184,7 @@ func WriteXLSX(w io.Writer, t Table) error {
 		if err != nil {
 			return err
 		}
-		if err := sw.SetRow(cell, xlsxRow(row)); err != nil {
+		if err := sw.SetRow(cell, xlsxRow(row, day)); err != nil {
 			return err
 		}
 	}
@@ -212,13 +228,16 @@ func SetDimensions(f *excelize.File) error {
 
 // xlsxRow returns the cells of a row as the stream writer takes them:
 // Formatted values as plain strings, which it writes as inline text (a
-// string is never a formula: only an excelize.Cell with a Formula is).
-func xlsxRow(row []any) []any {
+// string is never a formula: only an excelize.Cell with a Formula is), and
+// days as dates in the style day.
+func xlsxRow(row []any, day int) []any {
 	out := make([]any, len(row))
 	for i, v := range row {
 		switch v := v.(type) {
 		case Formatted:
 			out[i] = string(v)
+		case Day:
+			out[i] = excelize.Cell{StyleID: day, Value: time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC)}
 		default:
 			out[i] = v
 		}

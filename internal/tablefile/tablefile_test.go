@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -188,5 +189,41 @@ func TestXLSXDeclaresTheSheetsRealDimension(t *testing.T) {
 				t.Errorf("dimensions %q, want [%s]", got, tc.want)
 			}
 		})
+	}
+}
+
+// A day is dd/mm/yyyy in CSV, and a date cell shown dd/mm/yyyy in XLSX: a
+// spreadsheet sorts 05/04/2020 after 31/03/2020, which text would not.
+func TestADayIsADateInXLSXAndDdMmYyyyInCSV(t *testing.T) {
+	day := func(s string) Day { d, _ := time.Parse("2006-01-02", s); return Day{d} }
+	tb := Table{Sheet: "Lịch", Header: []string{"Ngày", "Đơn vị"}, Rows: [][]any{{day("2020-04-05"), "Chi bộ 1"}, {nil, "Chi bộ 2"}}}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, tb); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimPrefix(buf.String(), "\ufeff"); got != "Ngày,Đơn vị\n05/04/2020,Chi bộ 1\n,Chi bộ 2\n" {
+		t.Errorf("CSV %q", got)
+	}
+	buf.Reset()
+	if err := WriteXLSX(&buf, tb); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if typ, _ := f.GetCellType("Lịch", "A2"); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+		t.Errorf("the day is a cell of type %v, not a number (a date)", typ)
+	}
+	raw, _ := f.GetCellValue("Lịch", "A2", excelize.Options{RawCellValue: true})
+	if raw != "43926" { // 05/04/2020 as Excel counts days
+		t.Errorf("raw value %q, want 43926", raw)
+	}
+	if shown, _ := f.GetCellValue("Lịch", "A2"); shown != "05/04/2020" {
+		t.Errorf("shown %q, want 05/04/2020", shown)
+	}
+	if v, _ := f.GetCellValue("Lịch", "A3"); v != "" {
+		t.Errorf("no day: %q", v)
 	}
 }

@@ -245,7 +245,7 @@ func (s *Server) handleCalendarXLSX(c echo.Context) error {
 		if e.Conflict {
 			conflict = tr("cal_conflict")
 		}
-		t.Rows = append(t.Rows, []any{e.Day.VI(), domain.ShowClockTime(e.Start), tr("cal_kind_" + string(e.Kind)), e.UnitCode, e.UnitName,
+		t.Rows = append(t.Rows, []any{dayCell(&e.Day), domain.ShowClockTime(e.Start), tr("cal_kind_" + string(e.Kind)), e.UnitCode, e.UnitName,
 			e.Title, e.Place, tr("cal_status_" + string(e.Status)), attended, conflict})
 	}
 	var buf bytes.Buffer

@@ -50,9 +50,13 @@ func (s *Server) handleUnitsTable(c echo.Context) error {
 	}
 	for _, row := range filter.apply(childRows(ch, code, lang), kindOf, categoryOf) {
 		k := byCode[row.Code]
+		var share any // none for a unit without cells, as the table's "–"
+		if k.Cells.Total > 0 {
+			share = k.Cells.Percent
+		}
 		t.Rows = append(t.Rows, []any{k.Code, k.Name, s.kindName(k.Kind, lang), k.Own.Status.Name().In(lang),
-			vi(k.Own.Deadline), vi(k.Own.PlannedDate), vi(k.Own.HeldDate), k.Own.DaysOverdue,
-			k.Cells.Held, k.Cells.Total, k.Cells.Percent, k.Late})
+			dayCell(k.Own.Deadline), dayCell(k.Own.PlannedDate), dayCell(k.Own.HeldDate), k.Own.DaysOverdue,
+			k.Cells.Held, k.Cells.Total, share, k.Late})
 	}
 	var buf bytes.Buffer
 	ctype := "text/csv; charset=utf-8"

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,6 +54,15 @@ func TestUnitsTableDownloadsAsCSVAndXLSXWithinScope(t *testing.T) {
 		rows, err := x.GetRows("Tiến độ")
 		if err != nil || len(rows) != 3 || rows[0][0] != "Mã" || !strings.Contains(rows[1][1]+rows[2][1], "Đảng bộ phường Bách Khoa") || rows[1][3] != "Chưa bắt đầu" {
 			t.Errorf("%q (%v)", rows, err)
+		}
+		// The deadline is a date a spreadsheet sorts (a number shown
+		// dd/mm/yyyy), not text.
+		for _, cell := range []string{"E2", "E3"} {
+			raw, _ := x.GetCellValue("Tiến độ", cell, excelize.Options{RawCellValue: true})
+			shown, _ := x.GetCellValue("Tiến độ", cell)
+			if _, err := strconv.Atoi(raw); err != nil || shown != "30/06/2020" {
+				t.Errorf("deadline %s: raw %q shown %q, want a date shown 30/06/2020", cell, raw, shown)
+			}
 		}
 	})
 	t.Run("a ward secretary cannot download the district", func(t *testing.T) {

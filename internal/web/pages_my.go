@@ -9,6 +9,7 @@ import (
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/tablefile"
 )
 
 // "My units": a user's congresses, the late ones first, each linked to its
@@ -97,6 +98,15 @@ var nextStep = map[domain.CongressStatus]domain.CongressStatus{
 
 // vi writes an optional day as dd/mm/yyyy ("" for none).
 func vi(d *domain.Day) string { return domain.ShowDay(d) }
+
+// dayCell is a day in a downloaded table: a date (tablefile.Day), or an
+// empty cell for none.
+func dayCell(d *domain.Day) any {
+	if d == nil {
+		return nil
+	}
+	return tablefile.Day{Time: d.Time}
+}
 
 // holdable reports whether the bulk form may mark m held: a cell whose plan
 // is approved, that the user updates.

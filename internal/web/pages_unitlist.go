@@ -209,8 +209,7 @@ func (s *Server) handleUnitListFile(c echo.Context) error {
 			near = n.Code
 		}
 		t.Rows = append(t.Rows, []any{r.Code, r.Name, r.Place.String(), near, s.kindName(r.Kind, lang), categoryName(r.Category, lang),
-			r.StatusName.In(lang), tablefile.Formatted(vi(r.Deadline)), tablefile.Formatted(vi(r.Planned)),
-			tablefile.Formatted(vi(r.HeldDate)), r.DaysOverdue})
+			r.StatusName.In(lang), dayCell(r.Deadline), dayCell(r.Planned), dayCell(r.HeldDate), r.DaysOverdue})
 	}
 	var buf bytes.Buffer
 	ctype := "text/csv; charset=utf-8"
