@@ -20,15 +20,14 @@ func ParseAsOf(raw string, today domain.Day) (domain.Day, error) {
 	if raw == "" {
 		return today, nil
 	}
-	t, err := domain.ParseDate(raw)
+	d, err := domain.ParseDay(raw) // YYYY-MM-DD, or dd/mm/yyyy as the day fields
 	if err != nil {
 		if len(raw) > 40 {
 			raw = strings.ToValidUTF8(raw[:40], "") + "…"
 		}
-		return today, domain.Invalid("as_of", fmt.Sprintf("as_of phải là một ngày có thật dạng YYYY-MM-DD, không phải %q", raw),
-			fmt.Sprintf("as_of must be a day that exists, as YYYY-MM-DD, not %q", raw))
+		return today, domain.Invalid("as_of", fmt.Sprintf("as_of phải là một ngày có thật dạng YYYY-MM-DD hoặc dd/mm/yyyy, không phải %q", raw),
+			fmt.Sprintf("as_of must be a day that exists, as YYYY-MM-DD or dd/mm/yyyy, not %q", raw))
 	}
-	d := domain.DayOf(t)
 	if d.After(today) {
 		return today, domain.Invalid("as_of", fmt.Sprintf("as_of (%s) là ngày trong tương lai; hôm nay là %s", d.VI(), today.VI()),
 			fmt.Sprintf("as_of (%s) is in the future; today is %s", d, today))
@@ -71,8 +70,30 @@ func (s *Service) ProgressStamped(ctx context.Context, p domain.Principal, code 
 	return out, stamp, err
 }
 
+// inRound refuses a past day before round id started: no figure stands
+// then (the rollups would count every congress as not yet held, and at
+// risk). Asked only when a day's figures are computed, not when they are
+// read from memory.
+func (s *Service) inRound(ctx context.Context, id int64, day, today domain.Day) error {
+	if !day.Before(today) {
+		return nil
+	}
+	span, err := s.store.RoundSpan(ctx, id)
+	if err != nil {
+		return err
+	}
+	if day.Before(span.Start) {
+		return domain.Invalid("as_of", fmt.Sprintf("Đợt đại hội bắt đầu ngày %s: không có số liệu ngày %s", span.Start.VI(), day.VI()),
+			fmt.Sprintf("the round started on %s: there are no figures for %s", span.Start.VI(), day.VI()))
+	}
+	return nil
+}
+
 // progressOf computes the progress of Progress on the primary.
 func (s *Service) progressOf(ctx context.Context, id int64, u domain.Unit, day, today domain.Day) (domain.Progress, error) {
+	if err := s.inRound(ctx, id, day, today); err != nil {
+		return domain.Progress{}, err
+	}
 	f, err := s.progressStore().Progress(ctx, id, u, day, s.atRiskDays(), LateListed)
 	if err != nil {
 		return domain.Progress{}, err
@@ -117,6 +138,9 @@ func (s *Service) ProgressChildrenStamped(ctx context.Context, p domain.Principa
 	}
 	out, stamp, err := cachedProgress(ctx, s, p, progressKey{children: true, round: id, unit: u.ID, day: day},
 		func(ctx context.Context) (domain.ChildrenProgress, error) {
+			if err := s.inRound(ctx, id, day, today); err != nil {
+				return domain.ChildrenProgress{}, err
+			}
 			figures, err := s.progressStore().ProgressChildren(ctx, id, u, day, s.atRiskDays())
 			if err != nil {
 				return domain.ChildrenProgress{}, err

@@ -283,13 +283,25 @@ func TestProgressOnAPastDay(t *testing.T) {
 			t.Errorf("default snapshot day = %v, want 2020-02-29", run.AsOf)
 		}
 	})
-	t.Run("a bad or future day is refused in both languages", func(t *testing.T) {
-		for _, asOf := range []string{"2020-02-30", "15/02/2020", "2020-03-02"} {
+	t.Run("a bad or future day, or one before the round started, is refused in both languages", func(t *testing.T) {
+		for _, asOf := range []string{"2020-02-30", "2020-03-02", "2019-07-07", "01/01/2015"} {
 			_, err := f.svc.Progress(f.ctx, domain.SystemPrincipal(), "HN.HBT.BM", 0, asOf)
 			wantField(t, err, "as_of")
 			if m := domain.AsError(err).Fields[0].Message; m.VI == "" || m.EN == "" {
 				t.Errorf("%s: message %+v", asOf, m)
 			}
+			_, err = f.svc.ProgressChildren(f.ctx, domain.SystemPrincipal(), "HN.HBT", 0, asOf)
+			wantField(t, err, "as_of")
+		}
+	})
+	t.Run("a day typed dd/mm/yyyy, as the forms take it, is the same day", func(t *testing.T) {
+		a, err1 := f.svc.Progress(f.ctx, domain.SystemPrincipal(), "HN.HBT.BM", 0, "15/02/2020")
+		b, err2 := f.svc.Progress(f.ctx, domain.SystemPrincipal(), "HN.HBT.BM", 0, "2020-02-15")
+		if err1 != nil || err2 != nil || a.AsOf != b.AsOf || a.Cells != b.Cells {
+			t.Errorf("15/02/2020: %v %v, %+v against %+v (%v)", a.AsOf, a.Cells, b.AsOf, b.Cells, err1)
+		}
+		if _, err := f.svc.Progress(f.ctx, domain.SystemPrincipal(), "HN.HBT.BM", 0, "2019-07-08"); err != nil {
+			t.Errorf("the round's first day: %v", err)
 		}
 	})
 }

@@ -32,8 +32,12 @@ func (s *Service) unitList(ctx context.Context, p domain.Principal, code string,
 	if err != nil {
 		return domain.UnitList{}, err
 	}
-	day, err := ParseAsOf(asOf, domain.TodayDay(s.clock))
+	today := domain.TodayDay(s.clock)
+	day, err := ParseAsOf(asOf, today)
 	if err != nil {
+		return domain.UnitList{}, err
+	}
+	if err := s.inRound(ctx, id, day, today); err != nil {
 		return domain.UnitList{}, err
 	}
 	var v domain.Validation

@@ -32,7 +32,8 @@ func (s *Server) handleUnitsTable(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ch, err := s.svc.ProgressChildren(c.Request().Context(), *p, code, 0, "")
+	// as_of: the table of a past day, as the API's breakdown gives it.
+	ch, err := s.svc.ProgressChildren(c.Request().Context(), *p, code, 0, c.QueryParam("as_of"))
 	if err != nil {
 		return err
 	}

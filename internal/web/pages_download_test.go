@@ -42,6 +42,26 @@ func TestUnitsTableDownloadsAsCSVAndXLSXWithinScope(t *testing.T) {
 			t.Errorf("%q", recs)
 		}
 	})
+	t.Run("a past day's table, or a refusal of a day that is not one", func(t *testing.T) {
+		res := b.send("GET", "/units/HN.HBT/table.csv?as_of=2020-03-19", nil)
+		if res.Code != http.StatusOK || !strings.HasSuffix(strings.TrimSuffix(res.Header().Get("Content-Disposition"), `"`), "2020-03-19.csv") {
+			t.Fatalf("%d %q", res.Code, res.Header().Get("Content-Disposition"))
+		}
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(res.Body.String(), "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs[1:] {
+			if r[0] == "HN.HBT.A" && (r[8] != "0" || r[6] != "") { // A.1 was held on 20/03
+				t.Errorf("Bạch Mai on 19/03: %q", r)
+			}
+		}
+		for _, bad := range []string{"2020-02-30", "2099-01-01", "x"} {
+			if res := b.send("GET", "/units/HN.HBT/table.csv?as_of="+bad, nil); res.Code != http.StatusUnprocessableEntity {
+				t.Errorf("as_of=%s: %d", bad, res.Code)
+			}
+		}
+	})
 	t.Run("XLSX", func(t *testing.T) {
 		res := b.send("GET", "/units/HN.HBT/table.xlsx", nil)
 		if res.Code != http.StatusOK {
