@@ -67,6 +67,13 @@ type shortList struct {
 	URL   string
 }
 
+// ownLate is the dashboard's unit's own congress, late: its deadline and
+// the days since.
+type ownLate struct {
+	Deadline string
+	Days     int
+}
+
 type dashboard struct {
 	Unit *domain.UnitRef
 	// Alone: the unit has no units below (a cell): its figures would all
@@ -74,6 +81,10 @@ type dashboard struct {
 	// its own record instead.
 	Alone                     bool
 	Progress                  bool
+	// OwnLate is the unit's own congress when it is late (its figures
+	// count the units below only): said under the title, not left to the
+	// unit's page.
+	OwnLate *ownLate
 	Day                       string
 	Cells, Grassroots, Pilots shareView
 	Late                      int
@@ -305,6 +316,9 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 		return d, nil
 	}
 	d.Progress, d.Day = true, pr.AsOf.VI()
+	if pr.Own.Late {
+		d.OwnLate = &ownLate{Deadline: vi(pr.Own.Deadline), Days: pr.Own.DaysOverdue}
+	}
 	d.Cells, d.Grassroots, d.Pilots = viewShare(pr.Cells, lang), viewShare(pr.Grassroots, lang), viewShare(pr.Pilots, lang)
 	d.Late = pr.Late.Count
 	if d.Filter, err = filterOf(c); err != nil {

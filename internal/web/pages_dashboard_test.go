@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -178,5 +179,25 @@ func TestDashboardListsLateUnitsWithTheirPlacesAtOnceAndLinksToTheWholeList(t *t
 	}
 	if strings.Contains(body, "HN.DD.K") {
 		t.Error("a late unit of another district is listed")
+	}
+}
+
+// A ward whose own congress is late says so under its dashboard's title:
+// its tiles count the units below it only.
+func TestADashboardSaysWhenTheUnitsOwnCongressIsLate(t *testing.T) {
+	f := newFixtureAt(t, Options{}, domain.FixedClock(time.Date(2020, 4, 15, 9, 0, 0, 0, domain.Location)))
+	f.withRound()
+	b := f.browser("")
+	b.login("secretary", testPassword)
+	if body := b.send("GET", "/", nil).Body.String(); strings.Contains(body, `id="own-late"`) {
+		t.Fatal("a ward not late is said to be late")
+	}
+	v := f.congressOf("HN.HBT.A").Version
+	if res := f.do("PUT", "/api/v1/units/HN.HBT.A/deadline", f.tokens["board"], fmt.Sprintf(`{"deadline":"2020-04-10","reason":"Kế hoạch của quận","version":%d}`, v)); res.Code != http.StatusOK {
+		t.Fatalf("deadline: %d %s", res.Code, res.Body)
+	}
+	body := b.send("GET", "/", nil).Body.String()
+	if !strings.Contains(body, `id="own-late"`) || !strings.Contains(body, "Đại hội của Đảng bộ phường Bạch Mai đã trễ hạn 5 ngày (thời hạn 10/04/2020)") {
+		t.Errorf("the ward's own lateness is not said: %s", body)
 	}
 }
