@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -189,6 +193,26 @@ func TestBackupAndRestoreKeepEveryFigure(t *testing.T) {
 		t.Errorf("the backup left %v", leftovers)
 	}
 
+	t.Run("a path that is not a regular file is refused and left as it is", func(t *testing.T) {
+		dir := t.TempDir()
+		fifo, link := filepath.Join(dir, "pipe"), filepath.Join(dir, "link")
+		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(file, link); err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range []string{fifo, link, dir} {
+			before, _ := os.Lstat(target)
+			if _, _, err := runCLI(t, src, "", "backup", target); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("%s: %v, want a refusal", target, err)
+			}
+			if after, err := os.Lstat(target); err != nil || after.Mode() != before.Mode() {
+				t.Errorf("%s was replaced: %v (%v)", target, after.Mode(), err)
+			}
+		}
+	})
+
 	dst := testdb.EmptyURL(t)
 	t.Run("restored into an empty database every figure is the same", func(t *testing.T) {
 		mustCLI(t, dst, "", "restore", file)
@@ -214,6 +238,15 @@ func TestBackupAndRestoreKeepEveryFigure(t *testing.T) {
 	t.Run("--clean restores over a database that holds daihoi", func(t *testing.T) {
 		mustCLI(t, dst, "", "restore", "--clean", file)
 		sameFigures(t, figures(t, dst), want)
+	})
+	t.Run("restored, then restored again with --clean, by the owner of a database whose ltree a superuser made", func(t *testing.T) {
+		// The production set-up of the README: a role of its own owns the
+		// database, and a superuser created ltree in it.
+		owned := ownedDatabase(t, "CREATE EXTENSION ltree")
+		mustCLI(t, owned, "", "restore", file)
+		sameFigures(t, figures(t, owned), want)
+		mustCLI(t, owned, "", "restore", "--clean", file)
+		sameFigures(t, figures(t, owned), want)
 	})
 	t.Run("a migrated database is not empty either", func(t *testing.T) {
 		if _, _, err := runCLI(t, testdb.URL(t), "", "restore", file); err == nil || !strings.Contains(err.Error(), "not empty") {
@@ -241,4 +274,73 @@ func TestBackupAndRestoreKeepEveryFigure(t *testing.T) {
 			t.Errorf("%d relations after failed restores (%v), want none", n, err)
 		}
 	})
+}
+
+// ownedDatabase makes a database owned by a new role without special
+// rights, runs setup in it as the superuser, and returns its URL as that
+// role. Both are dropped when the test ends.
+func ownedDatabase(t *testing.T, setup string) string {
+	t.Helper()
+	ctx := context.Background()
+	admin := testdb.EmptyURL(t) // a database of the superuser, to create the others from
+	db, err := sqlx.Open("postgres", admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	role, name := "owner_"+strings.ToLower(randomWord()), "owned_"+strings.ToLower(randomWord())
+	for _, q := range []string{"CREATE ROLE " + role + " LOGIN", "CREATE DATABASE " + name + " OWNER " + role} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		db, err := sqlx.Open("postgres", admin)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		_, _ = db.Exec("DROP ROLE IF EXISTS " + role)
+	})
+	super := dbURLAs(t, admin, name, "")
+	sdb, err := sqlx.Open("postgres", super)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	if _, err := sdb.ExecContext(ctx, setup); err != nil {
+		t.Fatal(err)
+	}
+	return dbURLAs(t, admin, name, role)
+}
+
+// dbURLAs is the URL (or key=value DSN) u for database name, as user
+// when user is not "".
+func dbURLAs(t *testing.T, u, name, user string) string {
+	t.Helper()
+	if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		out := u + " dbname=" + name
+		if user != "" {
+			out += " user=" + user
+		}
+		return out
+	}
+	p, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Path, p.RawPath = "/"+name, ""
+	if user != "" {
+		p.User = url.User(user)
+	}
+	return p.String()
+}
+
+func randomWord() string {
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
 }

@@ -7,12 +7,15 @@ package backup
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/lib/pq"
 
 	"github.com/daihoi/daihoi/internal/pg"
 )
@@ -22,7 +25,14 @@ import (
 // written beside file and renamed into place when complete, so that file
 // is never a partial dump; it is readable by its owner only (it holds the
 // password hashes).
+//
+// file must be a new path or a regular file: the rename would replace
+// whatever else stands there (a device such as /dev/stdout, a pipe, a
+// symbolic link), and such a target would not hold the dump.
 func Dump(ctx context.Context, conn, file string) error {
+	if st, err := os.Lstat(file); err == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("backup: %s is not a regular file (%s): give the path of a file to write the backup to", file, st.Mode().Type())
+	}
 	bin, err := pg.FindProgram("pg_dump")
 	if err != nil {
 		return err
@@ -57,11 +67,84 @@ func Restore(ctx context.Context, conn, file string, clean bool) error {
 	if _, err := os.Stat(file); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	args := []string{"--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"}
+	// The dump's extensions (ltree, pg_trgm, …) are not restored from it: in
+	// production a superuser creates ltree for daihoi's role, which may
+	// then neither comment on it nor drop it (--clean), and either would
+	// fail the whole restore. They are created beforehand when missing, as
+	// the migrations create them, and the rest of the dump is restored.
+	list, exts, err := contents(ctx, bin, file)
+	if err != nil {
+		return err
+	}
+	if err := createExtensions(ctx, conn, exts); err != nil {
+		return err
+	}
+	listFile, err := os.CreateTemp("", "daihoi-restore-*.list")
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer os.Remove(listFile.Name())
+	if _, err := listFile.WriteString(list); err != nil {
+		listFile.Close()
+		return fmt.Errorf("backup: %w", err)
+	}
+	if err := listFile.Close(); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	args := []string{"--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "--use-list=" + listFile.Name()}
 	if clean {
 		args = append(args, "--clean", "--if-exists")
 	}
 	return run(ctx, bin, conn, append(args, file)...)
+}
+
+// contents reads the table of contents of the dump file (pg_restore
+// --list) and returns it without its extensions and their comments, and
+// the names of those extensions.
+func contents(ctx context.Context, bin, file string) (string, []string, error) {
+	cmd := exec.CommandContext(ctx, bin, "--list", file)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return "", nil, fmt.Errorf("backup: %s: %v: %s", filepath.Base(bin), err, strings.TrimSpace(tail(stderr.String(), 2000)))
+	}
+	var kept []string
+	var exts []string
+	for _, line := range strings.Split(stdout.String(), "\n") {
+		// An entry reads "3; 3079 16385 EXTENSION - ltree" or
+		// "4123; 0 0 COMMENT - EXTENSION ltree"; comments start with ";".
+		fields := strings.Fields(line)
+		if !strings.HasPrefix(line, ";") && len(fields) >= 6 {
+			switch {
+			case fields[3] == "EXTENSION" && fields[4] == "-":
+				exts = append(exts, fields[5])
+				continue
+			case fields[3] == "COMMENT" && fields[4] == "-" && fields[5] == "EXTENSION":
+				continue
+			}
+		}
+		kept = append(kept, line)
+	}
+	return strings.Join(kept, "\n"), exts, nil
+}
+
+// createExtensions creates in the database at conn each of exts that it
+// lacks.
+func createExtensions(ctx context.Context, conn string, exts []string) error {
+	if len(exts) == 0 {
+		return nil
+	}
+	db, err := sql.Open("postgres", conn)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer db.Close()
+	for _, e := range exts {
+		if _, err := db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS "+pq.QuoteIdentifier(e)); err != nil {
+			return fmt.Errorf("backup: the dump needs the extension %s, which this database lacks and its role may not create (a superuser can: CREATE EXTENSION %s): %w", e, e, err)
+		}
+	}
+	return nil
 }
 
 // run runs the PostgreSQL client bin on the database at conn with args.
