@@ -142,15 +142,39 @@ func (r *Runner) RunTick(ctx context.Context, name string, tick time.Time) (run 
 	return r.run(ctx, name, Params{Tick: &tick})
 }
 
+// StartRetries are the waits before each new try of a tick whose run could
+// not start (the database unreachable at the tick, say): about an hour and
+// a half in all, after which the tick is given up and the next one runs.
+var StartRetries = []time.Duration{15 * time.Second, 30 * time.Second, time.Minute, 2 * time.Minute,
+	5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 15 * time.Minute, 15 * time.Minute, 15 * time.Minute}
+
 // Scheduled returns the Task to schedule for the job name: it runs the job
 // once per tick across every process (the tick comes from the Scheduler;
-// the zero time stands for now by the runner's clock).
+// the zero time stands for now by the runner's clock). A tick whose run
+// cannot start (nothing recorded: the database is down) is tried again
+// after each wait of StartRetries, for the same tick, so that a restart of
+// the database at 07:00 on Monday does not lose the week's reports; each
+// failed start is counted as a failed run by the observer.
 func (r *Runner) Scheduled(name string) Task {
 	return func(ctx context.Context, tick time.Time) error {
 		if tick.IsZero() {
 			tick = r.clock.Now()
 		}
 		run, ran, err := r.RunTick(ctx, name, tick)
+		for i := 0; !ran && err != nil && i < len(StartRetries); i++ {
+			r.notStarted(name, err)
+			r.log.Warn("job tick could not start; trying again", "job", name, "tick", tick.Truncate(time.Second),
+				"in", StartRetries[i], "err", err)
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(StartRetries[i]):
+			}
+			run, ran, err = r.RunTick(ctx, name, tick)
+		}
+		if !ran && err != nil {
+			r.notStarted(name, err)
+		}
 		if !ran && err == nil {
 			r.log.Info("job tick taken by another process", "job", name, "tick", tick.Truncate(time.Second), "host", r.host)
 			return nil
@@ -160,6 +184,13 @@ func (r *Runner) Scheduled(name string) Task {
 				"outcome", run.Outcome, "counts", map[string]int64(run.Counts))
 		}
 		return err
+	}
+}
+
+// notStarted tells the observer of a run of name that could not start.
+func (r *Runner) notStarted(name string, err error) {
+	if r.observe != nil {
+		r.observe(domain.JobRun{Job: name, Outcome: domain.JobFailed, Error: err.Error()}, 0)
 	}
 }
 

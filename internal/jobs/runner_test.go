@@ -269,3 +269,60 @@ func TestTheRunnerSchedulesEveryJobAndRunsTheStartUpOnesOnce(t *testing.T) {
 		t.Errorf("a bad schedule: %v, want an error naming its setting", err)
 	}
 }
+
+// A tick whose run cannot start (here: job_runs unreachable, as when the
+// database is down at the tick) is tried again for the same tick until it
+// runs, once; each failed start reaches the observer as a failed run.
+func TestATickThatCannotStartIsTriedAgainUntilItRuns(t *testing.T) {
+	db := testdb.New(t)
+	st := store.New(db)
+	r := newTestRunner(t, st, "a:1")
+	var ran atomic.Int32
+	r.Register(Definition{Name: "weekly", Run: func(ctx context.Context, p Params) error { ran.Add(1); return nil }})
+	var mu sync.Mutex
+	var outcomes []string
+	r.Observe(func(run domain.JobRun, _ time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
+		outcomes = append(outcomes, run.Outcome)
+	})
+	saved := StartRetries
+	t.Cleanup(func() { StartRetries = saved })
+	StartRetries = make([]time.Duration, 500) // 10 s at most
+	for i := range StartRetries {
+		StartRetries[i] = 20 * time.Millisecond
+	}
+	failed := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(outcomes)
+	}
+
+	db.MustExec(`ALTER TABLE job_runs RENAME TO job_runs_away`)
+	done := make(chan error, 1)
+	go func() { done <- r.Scheduled("weekly")(context.Background(), testNow) }()
+	for failed() < 2 { // the first try and one more fail
+		time.Sleep(5 * time.Millisecond)
+	}
+	db.MustExec(`ALTER TABLE job_runs_away RENAME TO job_runs`)
+	if err := <-done; err != nil {
+		t.Fatalf("the tick did not run once the database was back: %v", err)
+	}
+	var rows int
+	if err := db.Get(&rows, `SELECT count(*) FROM job_runs WHERE job = 'weekly' AND tick IS NOT NULL`); err != nil || rows != 1 || ran.Load() != 1 {
+		t.Errorf("%d runs recorded (%v), %d run; want 1 and 1", rows, err, ran.Load())
+	}
+	mu.Lock()
+	if len(outcomes) < 2 || outcomes[len(outcomes)-1] != domain.JobOK || outcomes[0] != domain.JobFailed {
+		t.Errorf("observed %v, want failed starts then ok", outcomes)
+	}
+	mu.Unlock()
+
+	// When it never comes back within the retries, the tick is given up.
+	StartRetries = StartRetries[:3]
+	db.MustExec(`ALTER TABLE job_runs RENAME TO job_runs_away`)
+	defer db.MustExec(`ALTER TABLE job_runs_away RENAME TO job_runs`)
+	if err := r.Scheduled("weekly")(context.Background(), testNow.Add(time.Hour)); err == nil {
+		t.Error("a tick that never started reported no error")
+	}
+}
