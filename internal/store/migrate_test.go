@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/url"
 	"testing"
 
@@ -87,4 +88,49 @@ func TestMigrationsFromAnEmptyDatabase(t *testing.T) {
 	if got, want := len(rules.Kinds), 7; got != want { // six, and the nation (00003)
 		t.Errorf("seeded unit kinds = %d, want %d", got, want)
 	}
+}
+
+// Processes started together on a new database migrate it once between
+// them: each waits for the others instead of racing to create the tables.
+func TestProcessesMigratingTogetherAllSucceed(t *testing.T) {
+	for round := range 3 { // the race does not show every time
+		t.Run(fmt.Sprint("round ", round), migrateTogether)
+	}
+}
+
+func migrateTogether(t *testing.T) {
+	ctx := context.Background()
+	db := emptyDatabase(t)
+	const processes = 4
+	errs := make(chan error, processes)
+	for range processes {
+		go func() {
+			// A pool of its own, as a process has.
+			own, err := sql.Open("postgres", dbURL(t, db))
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer own.Close()
+			errs <- store.Migrate(ctx, own)
+		}()
+	}
+	for range processes {
+		if err := <-errs; err != nil {
+			t.Errorf("a process failed to migrate: %v", err)
+		}
+	}
+	if pending, err := store.MigrationsPending(ctx, db.DB); err != nil || pending != 0 {
+		t.Errorf("%d migrations pending (%v)", pending, err)
+	}
+}
+
+// dbURL is the URL of the empty database db of the test.
+func dbURL(t *testing.T, _ *sqlx.DB) string {
+	u, err := url.Parse(testdb.AdminURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/empty_" + t.Name()
+	return u.String()
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/daihoi/daihoi/internal/domain"
 	"github.com/daihoi/daihoi/internal/lsn"
@@ -214,8 +215,17 @@ func millis(d time.Duration) string {
 	return strconv.FormatInt(d.Milliseconds(), 10)
 }
 
+// newProvider reads the embedded migrations for db. Applying them takes a
+// session advisory lock first, so that daihoi processes started together
+// on a new database (daihoi@1 and daihoi@2 after an upgrade) apply them
+// once, one after the other, instead of racing to create the same tables:
+// a process waits for the lock up to 10 minutes, trying every second.
 func newProvider(db *sql.DB) (*goose.Provider, error) {
-	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS)
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 600))
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithSessionLocker(locker))
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
 	}
