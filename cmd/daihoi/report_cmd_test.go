@@ -56,7 +56,7 @@ func TestReportWeeklyCommand(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if v, _ := x.GetCellValue(x.GetSheetList()[0], "A1"); !strings.Contains(v, "2020-W15") {
+				if v, _ := x.GetCellValue(x.GetSheetList()[0], "A1"); !strings.Contains(v, "tuần 15/2020 (06/04/2020 – 12/04/2020)") {
 					t.Errorf("the workbook's first cell is %q", v)
 				}
 			}

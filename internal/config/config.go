@@ -5,7 +5,9 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/url"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -239,6 +241,22 @@ var defaults = map[string]any{
 	"runtime.memory_limit_mb":   160,
 }
 
+// otherEnv are the DAIHOI_ variables that are not settings, read by other
+// parts of the program or its tests.
+var otherEnv = map[string]bool{}
+
+// unknownKeys are the keys of a configuration file that name no setting.
+func unknownKeys(keys []string) []string {
+	var out []string
+	for _, k := range keys {
+		if _, ok := defaults[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // EnvName is the environment variable that overrides key.
 func EnvName(key string) string {
 	return "DAIHOI_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
@@ -262,7 +280,17 @@ func Load(path string, explicit bool, environ []string) (Config, error) {
 	}
 	if path != "" {
 		if _, err := os.Stat(path); err == nil || explicit {
-			if err := k.Load(file.Provider(path), yaml.Parser()); err != nil {
+			// A key the program does not know (a typing mistake:
+			// http.trusted_proxy) is refused, not ignored: the setting
+			// meant would silently keep its default.
+			fk := koanf.New(".")
+			if err := fk.Load(file.Provider(path), yaml.Parser()); err != nil {
+				return Config{}, fmt.Errorf("config: %s: %w", path, err)
+			}
+			if unknown := unknownKeys(fk.Keys()); len(unknown) > 0 {
+				return Config{}, fmt.Errorf("config: %s: unknown settings %s (the settings are listed in configs/daihoi.yaml and README)", path, strings.Join(unknown, ", "))
+			}
+			if err := k.Merge(fk); err != nil {
 				return Config{}, fmt.Errorf("config: %s: %w", path, err)
 			}
 		}
@@ -270,6 +298,17 @@ func Load(path string, explicit bool, environ []string) (Config, error) {
 	byEnv := map[string]string{}
 	for key := range defaults {
 		byEnv[EnvName(key)] = key
+	}
+	var unknownEnv []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if _, ok := byEnv[name]; strings.HasPrefix(name, "DAIHOI_") && !ok && !otherEnv[name] {
+			unknownEnv = append(unknownEnv, name)
+		}
+	}
+	if len(unknownEnv) > 0 {
+		sort.Strings(unknownEnv)
+		return Config{}, fmt.Errorf("config: unknown settings in the environment: %s (each setting's variable is DAIHOI_ and its key in capitals, dots as _: DAIHOI_HTTP_TRUSTED_PROXIES)", strings.Join(unknownEnv, ", "))
 	}
 	environFn := func() []string { return environ }
 	// DATABASE_URL, the usual name, counts when DAIHOI_DATABASE_URL is not set.
@@ -369,10 +408,38 @@ func (c Config) validate() error {
 	default:
 		bad = append(bad, "log.format must be text or json")
 	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad = append(bad, "log.level must be debug, info, warn or error")
+	}
+	if c.HTTP.ReadTimeout <= 0 || c.HTTP.WriteTimeout <= 0 || c.HTTP.ShutdownTimeout <= 0 {
+		bad = append(bad, "http.read_timeout, http.write_timeout and http.shutdown_timeout must be positive")
+	}
+	bad = append(bad, c.checkAddresses()...)
 	if len(bad) > 0 {
 		return fmt.Errorf("config: %s", strings.Join(bad, "; "))
 	}
 	return nil
+}
+
+// checkAddresses checks base_url against auth.cookie_secure, and that
+// /metrics does not take the address of the site.
+func (c Config) checkAddresses() []string {
+	var bad []string
+	u, err := url.Parse(c.BaseURL)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		bad = append(bad, fmt.Sprintf("base_url must be an absolute http:// or https:// address (the links of e-mails and calendar feeds), not %q", c.BaseURL))
+	case u.Scheme == "http" && c.Auth.CookieSecure:
+		bad = append(bad, "auth.cookie_secure is true but base_url is http://: browsers would not send the session cookie back, and no one could sign in")
+	case u.Scheme == "https" && !c.Auth.CookieSecure:
+		bad = append(bad, "base_url is https:// but auth.cookie_secure is false: the session cookie could leak over plain http; set auth.cookie_secure to true")
+	}
+	if c.Metrics.Addr != "" && c.Metrics.Addr == c.Addr {
+		bad = append(bad, "metrics.addr must differ from addr (the site's address)")
+	}
+	return bad
 }
 
 // DemoDate returns demo.date as a calendar day (midnight UTC, like domain.Date).

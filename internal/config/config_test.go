@@ -32,7 +32,7 @@ func TestLoadLayers(t *testing.T) {
 		{"nested keys by underscores", []string{"DAIHOI_DATABASE_MAX_CONNS=3", "DAIHOI_AUTH_TOKEN_TTL=1h"}, ":9000", 3, "", time.Hour},
 		{"DATABASE_URL is read", []string{"DATABASE_URL=postgres://x@h/db"}, ":9000", 7, "postgres://x@h/db", 720 * time.Hour},
 		{"DAIHOI_DATABASE_URL wins over DATABASE_URL", []string{"DAIHOI_DATABASE_URL=postgres://a@h/a", "DATABASE_URL=postgres://b@h/b"}, ":9000", 7, "postgres://a@h/a", 720 * time.Hour},
-		{"unknown variables are ignored", []string{"DAIHOI_NOPE=1"}, ":9000", 7, "", 720 * time.Hour},
+		{"variables without the prefix are not daihoi's", []string{"NOPE=1", "PATH=/bin"}, ":9000", 7, "", 720 * time.Hour},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,6 +69,43 @@ func TestInvalidSettingsAreRefused(t *testing.T) {
 				t.Errorf("Load accepted %s", env)
 			}
 		})
+	}
+}
+
+// A setting misspelt, in the file or in the environment, is refused by
+// name: left alone it would keep its default without a word (behind a
+// proxy, http.trusted_proxy would have every user share one address).
+func TestUnknownSettingsAreRefusedByName(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "daihoi.yaml")
+	if err := os.WriteFile(path, []byte("http:\n  trusted_proxy: [10.0.0.1]\nlog:\n  levl: debug\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path, true, nil); err == nil || !strings.Contains(err.Error(), "http.trusted_proxy") || !strings.Contains(err.Error(), "log.levl") {
+		t.Errorf("a file with unknown keys: %v", err)
+	}
+	if _, err := Load("", false, []string{"DAIHOI_HTTP_TRUSTED_PROXY=10.0.0.1"}); err == nil || !strings.Contains(err.Error(), "DAIHOI_HTTP_TRUSTED_PROXY") {
+		t.Errorf("an unknown variable: %v", err)
+	}
+}
+
+// Settings that contradict one another, or that a server would quietly
+// replace with a default, are refused.
+func TestSettingsThatCannotWorkTogetherAreRefused(t *testing.T) {
+	for _, env := range [][]string{
+		{"DAIHOI_BASE_URL=daihoi.example.vn"},
+		{"DAIHOI_BASE_URL=https://daihoi.example.vn"}, // cookie_secure false
+		{"DAIHOI_AUTH_COOKIE_SECURE=true"},             // base_url http://localhost:8080
+		{"DAIHOI_METRICS_ADDR=:8080"},                  // addr :8080
+		{"DAIHOI_LOG_LEVEL=verbose"},
+		{"DAIHOI_HTTP_READ_TIMEOUT=0s"},
+		{"DAIHOI_HTTP_WRITE_TIMEOUT=-5s"},
+	} {
+		if _, err := Load("", false, env); err == nil {
+			t.Errorf("Load accepted %v", env)
+		}
+	}
+	if _, err := Load("", false, []string{"DAIHOI_BASE_URL=https://daihoi.example.vn", "DAIHOI_AUTH_COOKIE_SECURE=true", "DAIHOI_METRICS_ADDR=127.0.0.1:9100"}); err != nil {
+		t.Errorf("a production set-up: %v", err)
 	}
 }
 

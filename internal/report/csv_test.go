@@ -44,7 +44,7 @@ func TestCSVWritesTheUnitsInTheLanguage(t *testing.T) {
 		{"en",
 			[]string{"Code", "Unit", "Kind", "Held", "Total", "Share", "Held this week", "Status", "Held on", "Planned for", "Deadline", "Pilot", "Late units", "Warnings", "Projected done", "Projected late"},
 			[]string{"HN.HBT.BD", "Phường Bạch Đằng", "Ward party committee", "6", "7", "85.71%", "+2", "Held", "2020-04-02", "", "2020-04-30", "Yes", "0", "", "2020-04-12", "No"},
-			[]string{"HN.HBT.DN", "Phường Đồng Nhân", "Ward party committee", "3", "6", "50.00%", "+1", "Preparing", "", "2020-04-20", "2020-03-31", "No", "1", "5 days late; 1 units below late", "2020-04-26", "Yes"}},
+			[]string{"HN.HBT.DN", "Phường Đồng Nhân", "Ward party committee", "3", "6", "50.00%", "+1", "Preparing", "", "2020-04-20", "2020-03-31", "No", "1", "5 days late; 1 unit below late", "2020-04-26", "Yes"}},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			recs := readCSV(t, fixture(), tc.lang)

@@ -40,12 +40,12 @@ func TestPDFReadsBackWithVietnameseIntact(t *testing.T) {
 		want []string
 	}{
 		{"vi", []string{
-			"Báo cáo tiến độ đại hội tuần 2020-W14", "Quận Hai Bà Trưng", "Phường Bạch Đằng", "Phường Đồng Nhân",
+			"Báo cáo tiến độ đại hội tuần 14/2020", "Quận Hai Bà Trưng", "Phường Bạch Đằng", "Phường Đồng Nhân",
 			"Chi bộ Khu dân cư số 1", "Chi bộ đã đại hội", "69,23%", "+3", "Trễ hạn 5 ngày",
 			"Với nhịp độ 2,3 chi bộ/tuần", "Dự kiến tuần tới", "Không có", "Trang 1/",
 		}},
 		{"en", []string{
-			"Congress progress report, week 2020-W14", "Quận Hai Bà Trưng", "Phường Bạch Đằng", "Phường Đồng Nhân",
+			"Congress progress report, week 14/2020", "Quận Hai Bà Trưng", "Phường Bạch Đằng", "Phường Đồng Nhân",
 			"Chi bộ Khu dân cư số 1", "Cells held", "69.23%", "+3", "5 days late",
 			"At 2.3 cells a week", "Planned next week", "None", "Page 1 of ",
 		}},

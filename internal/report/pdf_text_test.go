@@ -110,7 +110,7 @@ func TestPDFFirstPageHoldsTheHeadlineTheForecastAndTheLateUnitsByPlace(t *testin
 			"1 đơn vị trực thuộc dự báo trễ hạn", "Đơn vị trễ hạn theo nơi (1)", "Phường Đồng Nhân", "1 đơn vị có nguy cơ trễ hạn"},
 			[]string{"Đơn vị trực thuộc\n", "Tỷ lệ chi bộ đã đại hội theo tuần"}},
 		{"en", []string{"Headline figures", "Cells held", "9/13", "69.23%", "+3 this week", "A week before: 6/13 (46.15%)",
-			"Forecast against the deadline", "At 2.3 cells a week, all will have held by 2020-04-18, before the unit's own deadline of 2020-04-30.",
+			"Forecast against the deadline", "At 2.3 cells a week, all will have held by 18/04/2020, before the unit's own deadline of 30/04/2020.",
 			"1 units below projected late", "Late units by place (1)", "Phường Đồng Nhân", "1 units at risk"},
 			[]string{"Units\n", "Share of cells held, by week"}},
 	} {

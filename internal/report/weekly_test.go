@@ -32,14 +32,14 @@ func TestForecastVerdictInBothLanguages(t *testing.T) {
 			"No cell held its congress in the last 4 weeks: at this pace the round will not finish (7 cells left)."},
 		{"on time", Forecast{Weeks: 4, PerWeek: 2.5, Left: 5, Done: fixDayPtr("2020-04-05"), Deadline: fixDayPtr("2020-04-30"), OnTime: true},
 			"Với nhịp độ 2,5 chi bộ/tuần, dự kiến hoàn thành ngày 05/04/2020, trước thời hạn đại hội của đơn vị (30/04/2020).",
-			"At 2.5 cells a week, all will have held by 2020-04-05, before the unit's own deadline of 2020-04-30."},
+			"At 2.5 cells a week, all will have held by 05/04/2020, before the unit's own deadline of 30/04/2020."},
 		{"on time for the unit, with units below past their own", Forecast{Weeks: 4, PerWeek: 21.5, Left: 90, Done: fixDayPtr("2020-05-26"),
 			Deadline: fixDayPtr("2020-08-31"), OnTime: true, LateBelow: 69},
 			"Với nhịp độ 21,5 chi bộ/tuần, dự kiến hoàn thành ngày 26/05/2020, trước thời hạn đại hội của đơn vị (31/08/2020); nhưng 69 đơn vị trực thuộc đã trễ thời hạn của mình.",
-			"At 21.5 cells a week, all will have held by 2020-05-26, before the unit's own deadline of 2020-08-31; but 69 units below are already past their own deadlines."},
+			"At 21.5 cells a week, all will have held by 26/05/2020, before the unit's own deadline of 31/08/2020; but 69 units below are already past their own deadlines."},
 		{"late", Forecast{Weeks: 4, PerWeek: 2, Left: 7, Done: fixDayPtr("2020-04-16"), Deadline: fixDayPtr("2020-03-31")},
 			"Với nhịp độ 2,0 chi bộ/tuần, dự kiến hoàn thành ngày 16/04/2020, SAU thời hạn đại hội của đơn vị (31/03/2020) 16 ngày.",
-			"At 2.0 cells a week, all will have held by 2020-04-16, 16 days AFTER the unit's own deadline of 2020-03-31."},
+			"At 2.0 cells a week, all will have held by 16/04/2020, 16 days AFTER the unit's own deadline of 31/03/2020."},
 	} {
 		if got := tc.f.Verdict(); got.VI != tc.vi || got.EN != tc.en {
 			t.Errorf("%s:\n got %q / %q\nwant %q / %q", tc.name, got.VI, got.EN, tc.vi, tc.en)

@@ -75,12 +75,12 @@ func TestXLSXSummaryHasHeadlineForecastAndProjectedLate(t *testing.T) {
 	for _, tc := range []struct {
 		lang, sheet, title, cells, late, madeAt, verdict, projected string
 	}{
-		{"vi", "Tổng hợp", "Báo cáo tiến độ đại hội tuần 2020-W14 (30/03/2020 – 05/04/2020) — Quận Hai Bà Trưng",
+		{"vi", "Tổng hợp", "Báo cáo tiến độ đại hội tuần 14/2020 (30/03/2020 – 05/04/2020) — Quận Hai Bà Trưng",
 			"Chi bộ đã đại hội", "Đơn vị trễ hạn", "06/04/2020 08:00",
 			"Với nhịp độ 2,3 chi bộ/tuần, dự kiến hoàn thành ngày 18/04/2020, trước thời hạn đại hội của đơn vị (30/04/2020).", "Đơn vị dự báo trễ hạn"},
-		{"en", "Summary", "Congress progress report, week 2020-W14 (2020-03-30 – 2020-04-05) — Quận Hai Bà Trưng",
+		{"en", "Summary", "Congress progress report, week 14/2020 (30/03/2020 – 05/04/2020) — Quận Hai Bà Trưng",
 			"Cells held", "Late units", "2020-04-06 08:00",
-			"At 2.3 cells a week, all will have held by 2020-04-18, before the unit's own deadline of 2020-04-30.", "Units projected late"},
+			"At 2.3 cells a week, all will have held by 18/04/2020, before the unit's own deadline of 30/04/2020.", "Units projected late"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			f, _ := writeXLSX(t, fixture(), tc.lang)
@@ -125,7 +125,7 @@ func TestXLSXUnitsSheetHasOneTypedRowPerUnit(t *testing.T) {
 		{"en", "Units",
 			[]string{"Code", "Unit", "Kind", "Held", "Total", "Share", "Held this week", "Status", "Held on", "Planned for", "Deadline", "Pilot", "Late units", "Warnings", "Projected done", "Projected late"},
 			[]string{"HN.HBT.BD", "Phường Bạch Đằng", "Ward party committee", "6", "7", "85.71%", "+2", "Held", "2020-04-02", "", "2020-04-30", "Yes", "0", "", "2020-04-12", "No"},
-			[]string{"HN.HBT.DN", "Phường Đồng Nhân", "Ward party committee", "3", "6", "50.00%", "+1", "Preparing", "", "2020-04-20", "2020-03-31", "No", "1", "5 days late; 1 units below late", "2020-04-26", "Yes"}},
+			[]string{"HN.HBT.DN", "Phường Đồng Nhân", "Ward party committee", "3", "6", "50.00%", "+1", "Preparing", "", "2020-04-20", "2020-03-31", "No", "1", "5 days late; 1 unit below late", "2020-04-26", "Yes"}},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			f, _ := writeXLSX(t, fixture(), tc.lang)
