@@ -342,6 +342,9 @@ func TestAFullPoolAnswers503WithRetryAfterAndNeverHangs(t *testing.T) {
 		if err != nil || res.code != http.StatusServiceUnavailable {
 			t.Errorf("/readyz = %+v %v", res, err)
 		}
+		if strings.Contains(res.body, "dial") || strings.Contains(res.body, "store:") || !strings.Contains(res.body, "does not answer") {
+			t.Errorf("/readyz tells the public its internals, or not why: %s", res.body)
+		}
 	})
 	t.Run("a page answers 503 with an error page in the user's language", func(t *testing.T) {
 		for _, c := range []struct {

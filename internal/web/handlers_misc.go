@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"net/http"
 	"time"
 
@@ -31,13 +32,43 @@ func (s *Server) handleHealthz(c echo.Context) error {
 // handleReadyz reports whether the server can serve: the database answers
 // and every migration is applied. Otherwise 503 with the reason.
 func (s *Server) handleReadyz(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), readyTimeout)
-	defer cancel()
-	if err := s.svc.Ready(ctx); err != nil {
+	if err := s.readyWithin(c.Request().Context(), readyTimeout); err != nil {
+		// The details (the database's address among them) go to the log,
+		// not to whoever asks on the public address.
 		s.log.Warn("web: not ready", "err", err, "request_id", requestID(c))
-		return c.JSON(http.StatusServiceUnavailable, statusResponse{Status: "unavailable", Reason: err.Error()})
+		return c.JSON(http.StatusServiceUnavailable, statusResponse{Status: "unavailable", Reason: "the database does not answer, or is not migrated"})
 	}
 	return c.JSON(http.StatusOK, statusResponse{Status: "ok"})
+}
+
+// errNotAnswering is a readiness check that got no answer in time.
+var errNotAnswering = errors.New("web: the readiness check got no answer in time")
+
+// readyWithin runs the readiness check (the services' Ready) and answers
+// after at most d. A database server that has stopped answering (frozen,
+// not refusing) leaves the check blocked in its read, which no context
+// ends; the probes that come meanwhile share that one check rather than
+// each leaving another behind.
+func (s *Server) readyWithin(ctx context.Context, d time.Duration) error {
+	check := s.readyCheck
+	if check == nil {
+		check = s.svc.Ready
+	}
+	ch := s.readyFlight.DoChan("ready", func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		return nil, check(ctx)
+	})
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case r := <-ch:
+		return r.Err
+	case <-t.C:
+		return errNotAnswering
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // handleOpenAPI serves the OpenAPI document.

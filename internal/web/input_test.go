@@ -1,10 +1,14 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/daihoi/daihoi/internal/domain"
 )
@@ -312,5 +316,32 @@ func TestACheckboxIsTickedByWhatBrowsersSendAndRefusesAnythingElse(t *testing.T)
 		if err != nil && !domain.IsCode(err, domain.EInvalid) {
 			t.Errorf("%q: %v is not an invalid-input error", tc.value, err)
 		}
+	}
+}
+
+// A database server that stops answering (frozen, not refusing) blocks the
+// readiness check in a read no context ends: the probe still answers in
+// time, and the probes that follow share that one blocked check.
+func TestReadinessAnswersInTimeWhenTheDatabaseHangs(t *testing.T) {
+	s := &Server{}
+	release := make(chan struct{})
+	var checks atomic.Int32
+	s.readyCheck = func(context.Context) error {
+		checks.Add(1)
+		<-release // a read that never returns, until the test ends
+		return nil
+	}
+	defer close(release)
+	for range 3 {
+		start := time.Now()
+		if err := s.readyWithin(context.Background(), 50*time.Millisecond); !errors.Is(err, errNotAnswering) {
+			t.Errorf("err %v, want no answer in time", err)
+		}
+		if took := time.Since(start); took > time.Second {
+			t.Errorf("the probe took %v", took)
+		}
+	}
+	if n := checks.Load(); n != 1 {
+		t.Errorf("%d checks left blocked, want the one shared", n)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/gommon/bytes"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/i18n"
@@ -132,6 +133,10 @@ type Server struct {
 	http      *http.Server
 	// rendered keeps the JSON of cached progress figures (progressjson.go).
 	rendered renderedCache
+	// readyFlight shares one readiness check among the probes that come
+	// while it runs; readyCheck replaces the services' Ready in tests.
+	readyFlight singleflight.Group
+	readyCheck  func(context.Context) error
 }
 
 // New builds the server and registers every route. The web sessions live
