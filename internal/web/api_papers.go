@@ -82,7 +82,8 @@ func (s *Server) attachFromForm(c echo.Context, p domain.Principal, code string,
 
 // sendPaper streams a version of a paper as a download, named as stored,
 // with its type, size and SHA-256 (ETag).
-func sendPaper(c echo.Context, d core.PaperDownload) error {
+func (s *Server) sendPaper(c echo.Context, d core.PaperDownload) error {
+	s.allowWrite(c, d.Version.Size)
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, d.Version.ContentType)
 	h.Set(echo.HeaderContentLength, strconv.FormatInt(d.Version.Size, 10))
@@ -95,8 +96,9 @@ func sendPaper(c echo.Context, d core.PaperDownload) error {
 		return nil
 	}
 	if err := d.Write(c.Response()); err != nil {
-		// The status is sent: the client sees a short body (Content-Length).
-		c.Logger().Error(err)
+		// The status is sent: the client sees a short body (Content-Length);
+		// the log says the download was cut.
+		s.log.Warn("web: paper download cut off", "err", err, "size", d.Version.Size, "request_id", requestID(c))
 	}
 	return nil
 }
@@ -150,7 +152,7 @@ func (s *Server) handlePaperFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return sendPaper(c, d)
+	return s.sendPaper(c, d)
 }
 
 type deletePaperRequest struct {

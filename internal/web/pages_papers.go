@@ -167,7 +167,7 @@ func (s *Server) handlePaperFilePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return sendPaper(c, d)
+	return s.sendPaper(c, d)
 }
 
 // handleDeletePaperPage deletes a paper of the unit's congress with the

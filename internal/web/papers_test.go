@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
@@ -270,3 +272,51 @@ var (
 	regexpHref   = regexp.MustCompile(`href="(/units/HN\.HBT\.A\.1/papers/\d+/file)"`)
 	regexpDelete = regexp.MustCompile(`action="/units/HN\.HBT\.A\.1/papers/(\d+)/delete"`)
 )
+
+// slowReader gives its bytes a few at a time, pausing between reads: a
+// phone on a poor link.
+type slowReader struct {
+	b     []byte
+	pause time.Duration
+}
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	time.Sleep(r.pause)
+	n := copy(p[:min(len(p), 512)], r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// A paper sent over a link slower than the server's read timeout allows a
+// request is still received whole: an upload's deadline comes from its
+// size limit, not from the timeout of every other request.
+func TestAPaperSentSlowerThanTheReadTimeoutIsReceived(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.withRound()
+	f.holdAPI("HN.HBT.A.1", "2020-03-20")
+	hs := httptest.NewUnstartedServer(f.srv.Handler())
+	hs.Config.ReadTimeout = 300 * time.Millisecond // as the server's own, shorter
+	f.srv.opts.ReadTimeout = hs.Config.ReadTimeout
+	hs.Start()
+	defer hs.Close()
+	ct, body := multipartBody(t, map[string]string{"kind": "minutes"}, "Biên bản.pdf", aPDF(4000))
+	// About 9 reads of 512 bytes, 100 ms apart: over 0.8 s in all.
+	req, err := http.NewRequest("POST", hs.URL+"/api/v1/units/HN.HBT.A.1/papers", &slowReader{b: body.Bytes(), pause: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(body.Len())
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Authorization", "Bearer "+f.tokens["secretary"])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if b, _ := io.ReadAll(res.Body); res.StatusCode != http.StatusCreated {
+		t.Errorf("%d %s", res.StatusCode, b)
+	}
+}

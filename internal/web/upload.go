@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"mime"
+	"net"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -56,11 +58,21 @@ func (s *Server) upload(limit func() int64, memory int64, tooLarge func(c echo.C
 			// Only a multipart body is read here; any other is readForm's to
 			// refuse (a body parsed once reads as an empty form after).
 			if mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); !big && mt == echo.MIMEMultipartForm {
+				s.allowRead(c, max)
 				r.Body = http.MaxBytesReader(c.Response(), r.Body, max)
 				var mbe *http.MaxBytesError
 				err := r.ParseMultipartForm(memory)
 				big = errors.As(err, &mbe)
-				if err != nil && !big {
+				var ne net.Error
+				switch {
+				case err != nil && errors.As(err, &ne) && ne.Timeout():
+					s.log.Warn("web: upload cut off, too slow", "err", err, "request_id", requestID(c))
+					min := int(transferTime(max, s.opts.ReadTimeout).Minutes() + 0.5)
+					return &echo.HTTPError{Code: http.StatusRequestTimeout, Message: domain.Text{
+						VI: fmt.Sprintf("Tệp gửi lên quá chậm nên bị ngắt sau khoảng %d phút; hãy gửi lại khi đường truyền tốt hơn", min),
+						EN: fmt.Sprintf("the upload was too slow and was cut off after about %d minutes; send it again on a better connection", min)}}
+				case err != nil && !big:
+					s.log.Warn("web: upload not read", "err", err, "request_id", requestID(c))
 					return badRequest("Dữ liệu biểu mẫu không đọc được", "the form data could not be read")
 				}
 			}
