@@ -53,6 +53,9 @@ type Error struct {
 	Code    ErrorCode
 	Message Text
 	Fields  []FieldError
+	// RetryAfter, when set, is how many seconds the caller should wait
+	// before trying again (a sign-in locked), sent as Retry-After.
+	RetryAfter int
 }
 
 // Error implements error with the English message.
@@ -136,7 +139,7 @@ func Unauthorized() *Error {
 // SignInLocked is the refusal of a sign-in after repeated failures, for
 // minutes more.
 func SignInLocked(minutes int) *Error {
-	return &Error{Code: ETooManyRequests, Message: Text{
+	return &Error{Code: ETooManyRequests, RetryAfter: minutes * 60, Message: Text{
 		VI: fmt.Sprintf("Tạm khóa đăng nhập do sai nhiều lần. Thử lại sau %d phút.", minutes),
 		EN: fmt.Sprintf("Sign-in is locked after repeated failures. Try again in %d %s.", minutes, Plural(minutes, "minute", "minutes")),
 	}}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -96,6 +97,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, body := s.errorResponse(err, c)
 	if status == http.StatusServiceUnavailable {
 		c.Response().Header().Set("Retry-After", retryAfter)
+	}
+	if de := domain.AsError(err); de != nil && de.RetryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(de.RetryAfter))
 	}
 	var werr error
 	switch {

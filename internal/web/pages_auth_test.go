@@ -207,6 +207,9 @@ func TestAPISignInIsThrottledLikeThePage(t *testing.T) {
 	if e := res.apiError(t); res.Code != http.StatusTooManyRequests || e.Code != "too_many_requests" || !strings.Contains(e.Message, "Try again in 15 minutes") {
 		t.Errorf("%d %+v", res.Code, e)
 	}
+	if ra := res.Header().Get("Retry-After"); ra != "900" {
+		t.Errorf("Retry-After %q, want the lock's 900 seconds", ra)
+	}
 	if body := f.browser("vi").login("viewer", testPassword).Body.String(); !strings.Contains(body, "Tạm khóa đăng nhập") {
 		t.Errorf("the page does not share the lock: %s", body)
 	}
