@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/daihoi/daihoi/internal/backup"
 	"github.com/daihoi/daihoi/internal/domain"
@@ -42,6 +43,9 @@ func cmdRestore(ctx context.Context, c *cli, args []string) error {
 		return errUsage
 	}
 	return withDatabase(ctx, c, func(url string) error {
+		if err := refuseInUse(ctx, url); err != nil {
+			return err
+		}
 		if !*clean {
 			if err := refuseNonEmpty(ctx, url); err != nil {
 				return err
@@ -53,6 +57,33 @@ func cmdRestore(ctx context.Context, c *cli, args []string) error {
 		fmt.Fprintf(c.stdout, "database restored from %s; the next start applies any newer migration\n", pos[0])
 		return nil
 	})
+}
+
+// refuseInUse refuses a restore into a database that daihoi processes
+// (a server, a job, another command) are working on: they would write
+// between the restore's statements, or keep what they had in memory.
+func refuseInUse(ctx context.Context, url string) error {
+	st, err := store.Open(ctx, url, store.Options{MaxConns: 1, AppName: "daihoi restore"})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// A process that has just stopped leaves its sessions for a moment.
+	var n int
+	for try := 0; ; try++ {
+		if n, err = st.AppSessions(ctx); err != nil {
+			return err
+		}
+		if n == 0 || try == 20 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n > 0 {
+		return domain.Conflict(fmt.Sprintf("Còn %d kết nối của daihoi vào cơ sở dữ liệu này (máy chủ, tác vụ hoặc lệnh đang chạy): hãy dừng mọi tiến trình daihoi trước khi khôi phục", n),
+			fmt.Sprintf("%d connections of daihoi are open on this database (a server, a job or a command running): stop every daihoi process before restoring", n))
+	}
+	return nil
 }
 
 // refuseNonEmpty refuses a restore into a database that holds tables.

@@ -235,6 +235,19 @@ func TestBackupAndRestoreKeepEveryFigure(t *testing.T) {
 			t.Error("the new user is not listed")
 		}
 	})
+	t.Run("a database a daihoi process works on is refused, and left as it is", func(t *testing.T) {
+		st, err := store.Open(context.Background(), dst, store.Options{MaxConns: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		before := figures(t, dst)
+		_, _, err = runCLI(t, dst, "", "restore", "--clean", file)
+		if err == nil || !strings.Contains(err.Error(), "stop every daihoi process") {
+			t.Errorf("err = %v, want a refusal while daihoi is connected", err)
+		}
+		sameFigures(t, figures(t, dst), before)
+	})
 	t.Run("--clean restores over a database that holds daihoi", func(t *testing.T) {
 		mustCLI(t, dst, "", "restore", "--clean", file)
 		sameFigures(t, figures(t, dst), want)

@@ -81,7 +81,15 @@ type Options struct {
 	// ReplicaMaxConns is how many connections each replica's pool uses at
 	// once; 0: MaxConns.
 	ReplicaMaxConns int
+	// AppName is the application_name of the connections (Open only), by
+	// which a restore finds the daihoi processes still on a database;
+	// "": AppName.
+	AppName string
 }
+
+// AppName is the application_name of the connections of daihoi's
+// processes: servers, jobs and commands.
+const AppName = "daihoi"
 
 // Defaults of Options, the same as in configs/daihoi.yaml.
 const (
@@ -109,6 +117,9 @@ func (o Options) withDefaults() Options {
 	set(&o.IdleInTransactionTimeout, DefaultIdleInTransactionTimeout)
 	set(&o.BulkTimeout, DefaultBulkTimeout)
 	set(&o.ReplicaMaxLag, DefaultReplicaMaxLag)
+	if o.AppName == "" {
+		o.AppName = AppName
+	}
 	if o.ReplicaMaxConns <= 0 {
 		o.ReplicaMaxConns = o.MaxConns
 	}
@@ -193,6 +204,7 @@ func sessionConfig(url string, o Options) (pq.Config, error) {
 		value string
 	}{
 		{"jit", "off"},
+		{"application_name", o.AppName},
 		{"statement_timeout", millis(o.StatementTimeout)},
 		{"lock_timeout", millis(o.LockTimeout)},
 		{"idle_in_transaction_session_timeout", millis(o.IdleInTransactionTimeout)},
@@ -204,6 +216,18 @@ func sessionConfig(url string, o Options) (pq.Config, error) {
 		cfg.Runtime[st.name] = st.value
 	}
 	return cfg, nil
+}
+
+// AppSessions counts the connections to the database of s, other than those
+// of s, whose application is daihoi's (AppName): the servers, jobs and
+// commands working on it now.
+func (s *Store) AppSessions(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND application_name = $1`, AppName); err != nil {
+		return 0, fmt.Errorf("store: sessions: %w", err)
+	}
+	return n, nil
 }
 
 // millis is d as a PostgreSQL setting in milliseconds, "" when negative
