@@ -65,7 +65,7 @@ func Build(kind Kind, d Data) Doc {
 	switch kind {
 	case Invitation:
 		doc.Blocks = invitation(d, congress)
-		doc.Sign = []string{"T/M BAN CHẤP HÀNH", "BÍ THƯ", "", "", ""}
+		doc.Sign = []string{onBehalf(d), "BÍ THƯ", "", "", ""}
 	case Agenda:
 		doc.Subtitle = congress
 		doc.Blocks = agenda(d)
@@ -76,13 +76,13 @@ func Build(kind Kind, d Data) Doc {
 		if d.HeldDate != nil {
 			doc.DateLine = dateLine(d.Place, *d.HeldDate)
 		}
-		doc.Subtitle = "Bầu Ban Chấp hành " + d.UnitName + termOf(d)
+		doc.Subtitle = "Bầu " + committee(d) + " " + d.UnitName + termOf(d)
 		doc.Blocks = voteMinutes(d, congress)
 		doc.Sign = []string{"TRƯỞNG BAN KIỂM PHIẾU", "", "", ""}
 	case ResultsReport:
 		doc.Subtitle = "Kết quả " + congress
 		doc.Blocks = resultsReport(d, congress)
-		doc.Sign = []string{"T/M BAN CHẤP HÀNH", "BÍ THƯ", "", ""}
+		doc.Sign = []string{onBehalf(d), "BÍ THƯ", "", ""}
 		if d.Results != nil && d.Results.SecretaryName != "" {
 			doc.Sign = append(doc.Sign, d.Results.SecretaryName)
 		}
@@ -98,14 +98,18 @@ func termOf(d Data) string {
 }
 
 func invitation(d Data, congress string) []Block {
+	inviter := "Ban Chấp hành " + d.UnitName
+	if isCell(d.UnitKind) {
+		inviter = d.UnitName
+	}
 	return []Block{
-		text("Ban Chấp hành " + d.UnitName + " trân trọng kính mời:"),
+		text(inviter + " trân trọng kính mời:"),
 		centered(bold("Đồng chí: ...................................................................")),
 		text("Chức vụ, đơn vị: ......................................................................................"),
 		para(plain("Tới dự "), bold(congress+".")),
-		text("Thời gian: ...... giờ ......, " + dayText(d.PlannedDate) + "."),
-		text("Địa điểm: ..........................................................................................."),
-		text(fmt.Sprintf("Số đại biểu được triệu tập: %s.", count(d.DelegatesExpected))),
+		text("Thời gian: " + timeText(d.PlannedTime) + ", " + dayText(d.PlannedDate) + "."),
+		text("Địa điểm: " + venueText(d) + "."),
+		text(calledText(d) + "."),
 		para(Run{Text: "Sự có mặt của đồng chí góp phần vào thành công của Đại hội.", Italic: true}),
 	}
 }
@@ -115,12 +119,12 @@ func agenda(d Data) []Block {
 		"Chào cờ; tuyên bố lý do, giới thiệu đại biểu.",
 		"Bầu Đoàn Chủ tịch, Đoàn Thư ký, Ban Thẩm tra tư cách đại biểu.",
 		"Thông qua chương trình và quy chế làm việc của Đại hội.",
-		"Báo cáo chính trị của Ban Chấp hành trình Đại hội.",
-		"Báo cáo kiểm điểm của Ban Chấp hành nhiệm kỳ qua.",
+		"Báo cáo chính trị của " + committee(d) + " trình Đại hội.",
+		"Báo cáo kiểm điểm của " + committee(d) + " nhiệm kỳ qua.",
 		"Phát biểu chỉ đạo của đồng chí lãnh đạo cấp trên.",
 		"Đại hội thảo luận các văn kiện.",
 		"Báo cáo thẩm tra tư cách đại biểu.",
-		"Bầu cử Ban Chấp hành nhiệm kỳ mới; bầu đại biểu dự Đại hội cấp trên.",
+		"Bầu cử " + committee(d) + " nhiệm kỳ mới; bầu đại biểu dự Đại hội cấp trên.",
 		"Thông qua Nghị quyết Đại hội.",
 		"Bế mạc Đại hội.",
 	}
@@ -129,15 +133,15 @@ func agenda(d Data) []Block {
 		rows = append(rows, []string{fmt.Sprint(i + 1), "", it, ""})
 	}
 	return []Block{
-		text("Thời gian: " + dayText(d.PlannedDate) + ". Địa điểm: ......................................................"),
-		text(fmt.Sprintf("Số đại biểu được triệu tập: %s.", count(d.DelegatesExpected))),
+		text("Thời gian: " + timeText(d.PlannedTime) + ", " + dayText(d.PlannedDate) + ". Địa điểm: " + venueText(d) + "."),
+		text(calledText(d) + "."),
 		table([]float64{0.07, 0.16, 0.52, 0.25}, rows...),
 	}
 }
 
 func voteMinutes(d Data, congress string) []Block {
 	out := []Block{
-		text("Hôm nay, " + dayText(d.HeldDate) + ", tại " + congress + ", Ban Kiểm phiếu đã tiến hành kiểm phiếu bầu Ban Chấp hành " +
+		text("Hôm nay, " + dayText(d.HeldDate) + ", tại " + congress + ", Ban Kiểm phiếu đã tiến hành kiểm phiếu bầu " + committee(d) + " " +
 			d.UnitName + termOf(d) + "."),
 		heading("1. Số phiếu"),
 		text(fmt.Sprintf("Số đại biểu được triệu tập: %s; số đại biểu có mặt: %s.", count(d.DelegatesExpected), count(d.DelegatesPresent))),
@@ -177,8 +181,8 @@ func resultsReport(d Data, congress string) []Block {
 	if r == nil {
 		return append(out, text("Kết quả bầu cử chưa được nhập."))
 	}
-	out = append(out, text(fmt.Sprintf("Đại hội đã bầu Ban Chấp hành gồm %d đồng chí, trong đó %d đồng chí nữ; bầu %d đại biểu dự Đại hội cấp trên.",
-		r.CommitteeSize, r.CommitteeWomen, r.DelegatesElected)))
+	out = append(out, text(fmt.Sprintf("Đại hội đã bầu %s gồm %d đồng chí, trong đó %d đồng chí nữ; bầu %d đại biểu dự Đại hội cấp trên.",
+		committee(d), r.CommitteeSize, r.CommitteeWomen, r.DelegatesElected)))
 	rows := [][]string{{"TT", "Họ và tên", "Chức danh", "Đồng ý / hợp lệ / có mặt"}}
 	var delegates [][]string
 	for _, p := range r.Elected {
@@ -205,7 +209,7 @@ func resultsReport(d Data, congress string) []Block {
 		out = append(out, heading("Đại biểu dự Đại hội cấp trên"),
 			table(w, append([][]string{{"TT", "Họ và tên", "Chức danh", "Đồng ý / hợp lệ / có mặt"}}, delegates...)...))
 	}
-	out = append(out, heading("3. Cơ cấu Ban Chấp hành"), text(compositionText(r.Composition)))
+	out = append(out, heading("3. Cơ cấu "+committee(d)), text(compositionText(r.Composition)))
 	return out
 }
 

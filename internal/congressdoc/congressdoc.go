@@ -99,6 +99,12 @@ type Data struct {
 	Term                                string
 	PlannedDate, HeldDate               *domain.Day
 	DelegatesExpected, DelegatesPresent *int
+	// PlannedTime and Venue are the opening time and the place of the
+	// congress as planned ("" and nil when not recorded); Members counts
+	// the unit's party members (a cell's congress calls them all).
+	PlannedTime *domain.ClockTime
+	Venue       string
+	Members     int
 	// Results, when recorded.
 	Results *Results
 }
@@ -114,15 +120,69 @@ type Results struct {
 // committeeSymbol is the symbol of the committee of a unit of kind in the
 // number line ("ĐU" for a đảng ủy).
 func committeeSymbol(kind string) string {
-	switch kind {
-	case "city":
+	switch {
+	case kind == "city":
 		return "TU"
-	case "district":
+	case kind == "district":
 		return "QU"
-	case "cell", "grassroots_cell":
+	case isCell(kind):
 		return "CB"
 	}
 	return "ĐU"
+}
+
+// isCell: a unit of kind is a chi bộ (a cell, or a Chi bộ cơ sở), whose
+// congress is of all its members, whose committee is its chi ủy, and whose
+// papers are signed on behalf of the chi bộ.
+func isCell(kind string) bool { return kind == "cell" || kind == "grassroots_cell" }
+
+// committee names the unit's elected committee: "Chi ủy" of a chi bộ,
+// "Ban Chấp hành" of a đảng bộ.
+func committee(d Data) string {
+	if isCell(d.UnitKind) {
+		return "Chi ủy"
+	}
+	return "Ban Chấp hành"
+}
+
+// onBehalf is the first line of the signature of the unit's papers.
+func onBehalf(d Data) string {
+	if isCell(d.UnitKind) {
+		return "T/M CHI BỘ"
+	}
+	return "T/M BAN CHẤP HÀNH"
+}
+
+// timeText writes the opening time in a sentence ("8 giờ 00"), or dots.
+func timeText(t *domain.ClockTime) string {
+	if t == nil {
+		return "...... giờ ......"
+	}
+	return fmt.Sprintf("%d giờ %02d", t.Minutes/60, t.Minutes%60)
+}
+
+// venueText is the congress's place, or dots to fill in.
+func venueText(d Data) string {
+	if strings.TrimSpace(d.Venue) != "" {
+		return d.Venue
+	}
+	return "..........................................................................................."
+}
+
+// calledText says who is called: the delegates called when recorded, else
+// for a chi bộ its members, else dots.
+func calledText(d Data) string {
+	switch {
+	case d.DelegatesExpected != nil && isCell(d.UnitKind):
+		return fmt.Sprintf("Số đảng viên được triệu tập: %d", *d.DelegatesExpected)
+	case d.DelegatesExpected != nil:
+		return fmt.Sprintf("Số đại biểu được triệu tập: %d", *d.DelegatesExpected)
+	case isCell(d.UnitKind) && d.Members > 0:
+		return fmt.Sprintf("Số đảng viên được triệu tập: %d", d.Members)
+	case isCell(d.UnitKind):
+		return "Số đảng viên được triệu tập: ......"
+	}
+	return "Số đại biểu được triệu tập: ......"
 }
 
 // upper writes a unit's name as the header does, in capitals.

@@ -156,3 +156,57 @@ func unzipPart(t *testing.T, b []byte, name string) []byte {
 	}
 	return out
 }
+
+// The papers fill in what is recorded of the congress (its opening time and
+// place), and speak of a chi bộ as one: its congress calls its members, its
+// committee is its chi ủy, and it signs on behalf of the chi bộ.
+func TestThePapersOfAChiBoFillInItsTimePlaceAndMembers(t *testing.T) {
+	day := domain.DayOf(time.Date(2020, 4, 21, 0, 0, 0, 0, time.UTC))
+	at := domain.ClockTime{Minutes: 8 * 60}
+	cell := Data{UnitName: "Chi bộ Cơ quan phường", SuperiorName: "Đảng bộ phường Ngô Thì Nhậm", UnitKind: "cell", Place: "Hà Nội",
+		Today: day, Term: "2020–2025", PlannedDate: &day, PlannedTime: &at, Venue: "Hội trường UBND phường", Members: 25}
+	for _, tc := range []struct {
+		kind     Kind
+		want     []string
+		wantNone []string
+	}{
+		{Invitation, []string{"Chi bộ Cơ quan phường trân trọng kính mời:", "Thời gian: 8 giờ 00, ngày 21/4/2020.",
+			"Địa điểm: Hội trường UBND phường.", "Số đảng viên được triệu tập: 25.", "T/M CHI BỘ", "Số: -GM/CB"},
+			[]string{"Ban Chấp hành", "BAN CHẤP HÀNH", "...... giờ", "Địa điểm: ...", "triệu tập: ..."}},
+		{Agenda, []string{"Báo cáo chính trị của Chi ủy trình Đại hội.", "Bầu cử Chi ủy nhiệm kỳ mới",
+			"Thời gian: 8 giờ 00, ngày 21/4/2020. Địa điểm: Hội trường UBND phường."}, []string{"Ban Chấp hành"}},
+		{VoteMinutes, []string{"Bầu Chi ủy Chi bộ Cơ quan phường"}, []string{"Ban Chấp hành"}},
+	} {
+		text := squash(textOf(t, Build(tc.kind, cell)))
+		for _, w := range tc.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s lacks %q:\n%s", tc.kind, w, text)
+			}
+		}
+		for _, w := range tc.wantNone {
+			if strings.Contains(text, w) {
+				t.Errorf("%s holds %q:\n%s", tc.kind, w, text)
+			}
+		}
+	}
+	// A đảng bộ without a time or place recorded leaves them to fill in.
+	h := hospital()
+	if text := squash(textOf(t, Build(Invitation, h))); !strings.Contains(text, "Ban Chấp hành Đảng bộ Bệnh viện Phổi Hà Nội trân trọng kính mời:") ||
+		!strings.Contains(text, "Thời gian: ...... giờ ......, ngày 26/3/2020.") || !strings.Contains(text, "T/M BAN CHẤP HÀNH") {
+		t.Errorf("the hospital's invitation:\n%s", text)
+	}
+}
+
+// textOf is the text of the .docx of doc.
+func textOf(t *testing.T, doc Doc) string {
+	t.Helper()
+	var dx bytes.Buffer
+	if err := DOCX(&dx, doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Text(dx.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s + " " + strings.Join(doc.Sign, " ") + " " + doc.Number + " " + doc.Subtitle
+}

@@ -35,7 +35,8 @@ func (s *Service) CongressDocument(ctx context.Context, p domain.Principal, code
 		return congressdoc.Doc{}, u, err
 	}
 	d := congressdoc.Data{UnitName: u.Name, UnitKind: u.Kind, Today: today, Term: congressdoc.TermOf(round.Name),
-		PlannedDate: c.PlannedDate, HeldDate: c.HeldDate, DelegatesExpected: c.DelegatesExpected, DelegatesPresent: c.DelegatesPresent}
+		PlannedDate: c.PlannedDate, HeldDate: c.HeldDate, DelegatesExpected: c.DelegatesExpected, DelegatesPresent: c.DelegatesPresent,
+		PlannedTime: c.PlannedTime, Venue: c.Place, Members: u.Members}
 	if len(above) > 0 {
 		d.SuperiorName, d.Place = above[len(above)-1].Name, congressdoc.PlaceOf(above[0].Name)
 	} else {
