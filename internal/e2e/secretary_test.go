@@ -243,6 +243,10 @@ func TestANewSecretaryTakesACellToHeldOnAPhone(t *testing.T) {
 	if txt, _ := text(phone, card); !strings.Contains(txt, "Đang chuẩn bị") {
 		t.Errorf("after starting: %q", txt)
 	}
+	// The card replaced keeps the focus: on its title, not back at the top.
+	if in, err := chromedp.Run(phone, chromedp.Evaluate[string](`document.activeElement.closest('`+card+`') ? document.activeElement.tagName : 'outside: ' + document.activeElement.tagName`)); err != nil || in != "H2" {
+		t.Errorf("the focus after the card was replaced: %q (%v), want its title", in, err)
+	}
 	shot(t, phone, "secretary-approves-in-place-phone")
 	// The list of what waits for her approval names the cell's plans, and
 	// no longer the one she approves in place.

@@ -11,7 +11,14 @@
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("[data-dismiss]");
     if (b && b.parentNode) {
+      // The focus was on the × that goes away: it moves to the page's
+      // content rather than fall back to the top of the document.
+      var main = document.getElementById("main");
       b.parentNode.remove();
+      if (main) {
+        main.setAttribute("tabindex", "-1");
+        main.focus();
+      }
     }
   });
 })();

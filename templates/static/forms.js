@@ -51,3 +51,36 @@
     }
   });
 })();
+
+// A card of My units replaced after its form was sent (htmx) takes the
+// focus with it, which falls back to the page: a keyboard or screen-reader
+// user would start again from the top. The focus goes to the first field
+// the server refused in the new card, else to the card's title.
+(function () {
+  "use strict";
+  var card = null;
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var t = e.detail && e.detail.target;
+    card = t && t.id && t.classList && t.classList.contains("card") && t.contains(document.activeElement) ? t.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!card) {
+      return;
+    }
+    var el = document.getElementById(card);
+    card = null;
+    // Only a focus that was lost is moved: one the user has already put
+    // somewhere (typing in a field) stays there.
+    var now = document.activeElement;
+    if (!el || (now && now !== document.body && now !== document.documentElement)) {
+      return;
+    }
+    var to = el.querySelector("[aria-invalid=true]") || el.querySelector("h2");
+    if (to) {
+      if (!to.matches("input, select, textarea, button, a[href]")) {
+        to.setAttribute("tabindex", "-1");
+      }
+      to.focus();
+    }
+  });
+})();
