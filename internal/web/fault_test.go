@@ -178,6 +178,11 @@ func TestTheServerRidesOutADatabaseRestartUnderLoad(t *testing.T) {
 		return got.least(phaseDown, len(cells), http.StatusServiceUnavailable) >= 3 &&
 			got.least(phaseDown, 0, http.StatusServiceUnavailable) >= 1
 	})
+	// The sign-in page says the service is away, rather than offer a form
+	// whose sending would be refused as expired (its session unsaved).
+	if res, err := live.do("GET", "/login", "", ""); err != nil || res.code != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" {
+		t.Errorf("the sign-in page while the database is away: %d %v", res.code, err)
+	}
 	start(port)
 	phase.Store(phaseBack)
 	waitFor("updates and /readyz green once the database is back", func() bool {

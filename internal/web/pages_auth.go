@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -16,6 +17,15 @@ type loginForm struct {
 
 // handleLoginPage shows the sign-in form.
 func (s *Server) handleLoginPage(c echo.Context) error {
+	// The form's CSRF token lives in the session, saved to the database as
+	// the page goes out, too late to say it failed: with the database down
+	// the form would load and its sending be refused as expired. The
+	// session is saved first, so that the page says the service is
+	// unavailable (503) instead.
+	s.csrfToken(c)
+	if _, _, err := s.sessions.Commit(c.Request().Context()); err != nil {
+		return fmt.Errorf("web: save the sign-in session: %w", err)
+	}
 	return s.page(c, http.StatusOK, "login.html", nil, loginForm{})
 }
 
