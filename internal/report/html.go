@@ -256,7 +256,7 @@ func newChart(weeks []WeekPoint, lang string) chartView {
 		b := chartBar{X: left + float64(i)*step + step*0.15, W: step * 0.7, Y: top + plot - h, H: h, LabelX: left + (float64(i)+0.5)*step,
 			Title: domain.WeekLabel(w.Week) + ": " + ofTotal(w.Held, w.Total, lang)}
 		if i%every == 0 || i == len(weeks)-1 {
-			b.Label = w.Week[2:] // "20-W14"
+			b.Label = domain.WeekLabel(w.Week) // "14/2020", as the caption writes it
 		}
 		c.Bars = append(c.Bars, b)
 	}

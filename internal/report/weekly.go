@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -197,7 +198,9 @@ func (f Forecast) Verdict() domain.Text {
 }
 
 func formatRate(r float64, sep string) string {
-	s := fmt.Sprintf("%.1f", r)
+	// Halves round up, as the percentages do (23,25 is 23,3), where %.1f
+	// alone rounds them to even (23,2).
+	s := fmt.Sprintf("%.1f", math.Round(r*10)/10)
 	if sep != "." {
 		for i := range len(s) {
 			if s[i] == '.' {

@@ -46,3 +46,18 @@ func TestForecastVerdictInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// A pace is written with one decimal, its halves rounded up as the
+// percentages' are, in both languages' decimal signs.
+func TestAPaceRoundsItsHalvesUp(t *testing.T) {
+	for _, tc := range []struct {
+		rate   float64
+		vi, en string
+	}{
+		{23.25, "23,3", "23.3"}, {26.75, "26,8", "26.8"}, {21.75, "21,8", "21.8"}, {2.5, "2,5", "2.5"}, {0, "0,0", "0.0"}, {1.04, "1,0", "1.0"},
+	} {
+		if vi, en := formatRate(tc.rate, ","), formatRate(tc.rate, "."); vi != tc.vi || en != tc.en {
+			t.Errorf("%v: %q / %q, want %q / %q", tc.rate, vi, en, tc.vi, tc.en)
+		}
+	}
+}
