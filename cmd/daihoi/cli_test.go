@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/jmoiron/sqlx"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,5 +116,53 @@ func TestImportUnitsCommandHasItsOwnLimits(t *testing.T) {
 	_, errOut, err := runCLI(t, url, "", "import", "units", path)
 	if err == nil || !strings.Contains(errOut, "unpacks to more than 1024 MB") {
 		t.Fatalf("a zip bomb: %v\n%s", err, errOut)
+	}
+}
+
+// Arguments a command does not take are refused with its usage, not
+// ignored: 'daihoi migrate now' or 'jobs list --limit -5' did something
+// other than what was typed.
+func TestCommandsRefuseArgumentsTheyDoNotTake(t *testing.T) {
+	url := testdb.URL(t)
+	for _, args := range [][]string{
+		{"migrate", "extra"}, {"version", "x"}, {"user", "list", "extra"},
+		{"jobs", "list", "--limit", "-5"}, {"jobs", "list", "--limit", "0"}, {"jobs", "list", "--limit", "100000"},
+	} {
+		_, errOut, err := runCLI(t, url, "", args...)
+		if err == nil || !strings.Contains(errOut, "usage") {
+			t.Errorf("daihoi %s: %v, stderr %q; want a usage error", strings.Join(args, " "), err, errOut)
+		}
+	}
+	if out, _, err := runCLI(t, url, "", "jobs", "list", "--limit", "5"); err != nil {
+		t.Errorf("jobs list --limit 5: %v %s", err, out)
+	}
+}
+
+// An address in use is told before anything is done to the database: the
+// server neither migrates nor seeds the demo, nor says it listens.
+func TestServeOnAnAddressInUseStopsBeforeTouchingTheDatabase(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	url := testdb.EmptyURL(t)
+	t.Setenv("DAIHOI_ADDR", taken.Addr().String())
+	t.Setenv("DAIHOI_JOBS_ENABLED", "false")
+	_, errOut, err := runCLI(t, url, "", "serve", "--demo")
+	if err == nil || !strings.Contains(err.Error(), "address already in use") {
+		t.Fatalf("serve on a taken address: %v", err)
+	}
+	if strings.Contains(errOut, "listening") {
+		t.Errorf("the log says it listens: %s", errOut)
+	}
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var tables int
+	if err := db.Get(&tables, `SELECT count(*) FROM pg_tables WHERE schemaname = 'public'`); err != nil || tables != 0 {
+		t.Errorf("%d tables made (%v), want none", tables, err)
 	}
 }

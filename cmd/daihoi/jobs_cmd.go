@@ -61,7 +61,10 @@ func cmdJobsList(ctx context.Context, c *cli, args []string) error {
 	fs.SetOutput(c.stderr)
 	job := fs.String("job", "", "only the runs of this job")
 	limit := fs.Int("limit", 20, "how many runs")
-	if pos, err := parseInterspersed(fs, args); err != nil || len(pos) != 0 {
+	if pos, err := parseInterspersed(fs, args); err != nil || len(pos) != 0 || *limit < 1 || *limit > core.MaxJobRuns {
+		if err == nil && (*limit < 1 || *limit > core.MaxJobRuns) {
+			fmt.Fprintf(c.stderr, "--limit must be between 1 and %d\n", core.MaxJobRuns)
+		}
 		fmt.Fprintln(c.stderr, jobsUsage)
 		return errUsage
 	}

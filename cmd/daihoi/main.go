@@ -135,6 +135,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		return cmdServe(ctx, c, rest)
 	case "migrate":
+		if len(rest) != 0 {
+			fmt.Fprintln(stderr, "usage: daihoi migrate (it takes no arguments)")
+			return errUsage
+		}
 		return withApp(ctx, c, func(a *app) error { fmt.Fprintln(stdout, "migrations applied"); return nil })
 	case "seed":
 		return cmdSeed(ctx, c, rest)
@@ -162,6 +166,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "restore":
 		return cmdRestore(ctx, c, rest)
 	case "version":
+		if len(rest) != 0 {
+			fmt.Fprintln(stderr, "usage: daihoi version")
+			return errUsage
+		}
 		fmt.Fprintln(stdout, "daihoi", version)
 		return nil
 	case "help", "-h", "--help":

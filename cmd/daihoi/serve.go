@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"time"
 
@@ -27,6 +28,13 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	}
 	c.log.Info("configuration", "settings", c.cfg.Masked())
 	applyGC(c.cfg, os.Getenv)
+	// The address is taken first: one in use is told before the migrations
+	// and the demo run, and nothing says "listening" that is not.
+	listener, err := net.Listen("tcp", c.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("addr %s: %w", c.cfg.Addr, err)
+	}
+	defer listener.Close() // closed by the server once it serves; this is for the early returns
 	a, err := openApp(ctx, c)
 	if err != nil {
 		return err
@@ -81,7 +89,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	}
 
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Start() }()
+	go func() { errc <- srv.Serve(listener) }()
 	if msrv != nil {
 		go func() { errc <- msrv.Serve() }()
 	}
@@ -99,18 +107,25 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 	case <-ctx.Done():
 		c.log.Info("shutting down")
 	}
+	// The requests in flight, then the jobs, each get http.shutdown_timeout
+	// of their own. A shutdown that had to cut requests or jobs short ends
+	// the process with an error, so that systemd and its operator see it.
 	sctx, cancel := context.WithTimeout(context.Background(), c.cfg.HTTP.ShutdownTimeout)
 	defer cancel()
 	if serr := srv.Shutdown(sctx); serr != nil {
-		c.log.Error("http shutdown", "err", serr)
+		c.log.Error("http shutdown: requests still running were cut", "err", serr, "timeout", c.cfg.HTTP.ShutdownTimeout)
+		err = errors.Join(err, fmt.Errorf("http shutdown: requests still running after %v were cut", c.cfg.HTTP.ShutdownTimeout))
 	}
 	if msrv != nil {
 		if serr := msrv.Shutdown(sctx); serr != nil {
 			c.log.Error("metrics shutdown", "err", serr)
 		}
 	}
-	if serr := sched.Stop(sctx); serr != nil {
-		c.log.Error("scheduler stop", "err", serr)
+	jctx, jcancel := context.WithTimeout(context.Background(), c.cfg.HTTP.ShutdownTimeout)
+	defer jcancel()
+	if serr := sched.Stop(jctx); serr != nil {
+		c.log.Error("scheduler stop: jobs still running were cancelled", "err", serr)
+		err = errors.Join(err, fmt.Errorf("scheduler stop: jobs still running after %v were cancelled", c.cfg.HTTP.ShutdownTimeout))
 	}
 	return err
 }

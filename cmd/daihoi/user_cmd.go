@@ -99,6 +99,10 @@ func cmdUser(ctx context.Context, c *cli, args []string) error {
 			return nil
 		})
 	case "list":
+		if len(rest) != 0 {
+			fmt.Fprintln(c.stderr, "usage: daihoi user list (it takes no arguments)")
+			return errUsage
+		}
 		return withApp(ctx, c, func(a *app) error { return listUsers(ctx, a) })
 	}
 	fmt.Fprintf(c.stderr, "unknown user command %q\n", sub)

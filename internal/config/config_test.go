@@ -94,8 +94,8 @@ func TestSettingsThatCannotWorkTogetherAreRefused(t *testing.T) {
 	for _, env := range [][]string{
 		{"DAIHOI_BASE_URL=daihoi.example.vn"},
 		{"DAIHOI_BASE_URL=https://daihoi.example.vn"}, // cookie_secure false
-		{"DAIHOI_AUTH_COOKIE_SECURE=true"},             // base_url http://localhost:8080
-		{"DAIHOI_METRICS_ADDR=:8080"},                  // addr :8080
+		{"DAIHOI_AUTH_COOKIE_SECURE=true"},            // base_url http://localhost:8080
+		{"DAIHOI_METRICS_ADDR=:8080"},                 // addr :8080
 		{"DAIHOI_LOG_LEVEL=verbose"},
 		{"DAIHOI_HTTP_READ_TIMEOUT=0s"},
 		{"DAIHOI_HTTP_WRITE_TIMEOUT=-5s"},

@@ -79,12 +79,12 @@ type dashboard struct {
 	// Alone: the unit has no units below (a cell): its figures would all
 	// be 0/0 and "on track", whatever its own congress; the page sends to
 	// its own record instead.
-	Alone                     bool
-	Progress                  bool
+	Alone    bool
+	Progress bool
 	// OwnLate is the unit's own congress when it is late (its figures
 	// count the units below only): said under the title, not left to the
 	// unit's page.
-	OwnLate *ownLate
+	OwnLate                   *ownLate
 	Day                       string
 	Cells, Grassroots, Pilots shareView
 	Late                      int

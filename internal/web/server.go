@@ -206,8 +206,18 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // Start listens on Options.Addr and serves until Shutdown; it returns nil
 // after a clean shutdown and the listener's error otherwise.
 func (s *Server) Start() error {
-	s.log.Info("web: listening", "addr", s.opts.Addr, "base_url", s.opts.BaseURL)
-	if err := s.http.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	l, err := net.Listen("tcp", s.opts.Addr)
+	if err != nil {
+		return fmt.Errorf("web: %w", err)
+	}
+	return s.Serve(l)
+}
+
+// Serve serves on l, a listener opened before (so that an address taken
+// is told before the migrations and the demo run), until Shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	s.log.Info("web: listening", "addr", l.Addr().String(), "base_url", s.opts.BaseURL)
+	if err := s.http.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("web: %w", err)
 	}
 	return nil
