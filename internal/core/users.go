@@ -42,23 +42,37 @@ func (s *Service) CreateUser(ctx context.Context, p domain.Principal, in UserInp
 	var v domain.Validation
 	var roles []store.RoleOn
 	var grants []domain.Grant
+	var unitErr *domain.Error
 	if strings.TrimSpace(in.Unit) != "" {
-		r, err := parseRole(in.Role)
-		if err != nil {
-			return domain.User{}, err
+		// A wrong role or an unknown unit is told with the other fields'
+		// refusals, not alone first; a unit out of reach still refuses all.
+		r, rerr := parseRole(in.Role)
+		u, uerr := s.unitFor(ctx, p, domain.ActAdmin, in.Unit)
+		if de := domain.AsError(rerr); de != nil && de.Code == domain.EInvalid {
+			v.Fields = append(v.Fields, de.Fields...)
+		} else if rerr != nil {
+			return domain.User{}, rerr
 		}
-		u, err := s.unitFor(ctx, p, domain.ActAdmin, in.Unit)
-		if err != nil {
-			return domain.User{}, err
+		switch de := domain.AsError(uerr); {
+		case uerr == nil:
+		case de != nil && de.Code == domain.ENotFound:
+			// Told alone as not found, or beside the other refusals.
+			unitErr = de
+		default:
+			return domain.User{}, uerr
 		}
-		roles = append(roles, store.RoleOn{Role: r, Unit: u})
-		grants = append(grants, grantOn(r, u))
+		if rerr == nil && uerr == nil {
+			roles = append(roles, store.RoleOn{Role: r, Unit: u})
+			grants = append(grants, grantOn(r, u))
+		}
 	}
-	err := domain.CheckAccount(p, domain.AccountCreate, domain.Account{Grants: grants}, domain.Grant{}, domain.AccountFacts{})
-	if de := domain.AsError(err); de != nil && de.Code == domain.EInvalid {
-		v.Fields = append(v.Fields, de.Fields...)
-	} else if err != nil {
-		return domain.User{}, err
+	if unitErr == nil {
+		err := domain.CheckAccount(p, domain.AccountCreate, domain.Account{Grants: grants}, domain.Grant{}, domain.AccountFacts{})
+		if de := domain.AsError(err); de != nil && de.Code == domain.EInvalid {
+			v.Fields = append(v.Fields, de.Fields...)
+		} else if err != nil {
+			return domain.User{}, err
+		}
 	}
 	in.Username = domain.NormalizeUsername(in.Username)
 	if !domain.ValidUsername(in.Username) {
@@ -73,6 +87,12 @@ func (s *Service) CreateUser(ctx context.Context, p domain.Principal, in UserInp
 		v.Fields = append(v.Fields, domain.AsError(err).Fields...)
 	}
 	fullName := domain.CheckText(&v, 0, "full_name", in.FullName, domain.OneLine)
+	switch {
+	case unitErr != nil && v.OK():
+		return domain.User{}, unitErr
+	case unitErr != nil:
+		v.Add("unit", unitErr.Message.VI, unitErr.Message.EN)
+	}
 	if err := v.Err(); err != nil {
 		return domain.User{}, err
 	}

@@ -231,6 +231,8 @@ func TestCreateUser(t *testing.T) {
 		{"an admin of a subtree may not create an account without a role", admin, func(in *core.UserInput) { in.Username = "nguyenvanb"; in.Unit = "" }, domain.EInvalid, "unit"},
 		{"a role above the admin's unit is not found", admin, func(in *core.UserInput) { in.Username = "nguyenvanb"; in.Unit = "HN" }, domain.ENotFound, ""},
 		{"a role beside the admin's unit is not found", admin, func(in *core.UserInput) { in.Username = "nguyenvanb"; in.Unit = "HN.DD" }, domain.ENotFound, ""},
+		{"an unknown unit beside a bad e-mail is told with it", admin, func(in *core.UserInput) { in.Username = "nguyenvanb"; in.Unit = "HN.NOPE"; in.Email = "not-an-address" }, domain.EInvalid, "unit"},
+		{"a bad e-mail beside an unknown unit is told with it", admin, func(in *core.UserInput) { in.Username = "nguyenvanb"; in.Unit = "HN.NOPE"; in.Email = "not-an-address" }, domain.EInvalid, "email"},
 		{"an unknown first role is invalid", admin, func(in *core.UserInput) { in.Username = "nguyenvanb"; in.Role = "chairman" }, domain.EInvalid, "role"},
 		{"a short password is invalid", admin, func(in *core.UserInput) { in.Username = "b"; in.Password = "demo" }, domain.EInvalid, "password"},
 		{"a one-letter username is invalid", admin, func(in *core.UserInput) { in.Username = "b" }, domain.EInvalid, "username"},
