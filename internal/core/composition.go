@@ -145,7 +145,7 @@ func (s *Service) mayScope(ctx context.Context, p domain.Principal, code, kind, 
 			return err
 		}
 		if !ok {
-			return domain.ForbiddenAt("scope_code", "Để trống là cả cây đơn vị, mà bạn chỉ quản lý "+mine+": hãy ghi mã một đơn vị trong đó",
+			return domain.ForbiddenAt("scope_code", "Để trống là cả cây đơn vị, mà đồng chí chỉ quản lý "+mine+": hãy ghi mã một đơn vị trong đó",
 				"empty means the whole tree, and you manage "+mine+" only: write the code of a unit within it")
 		}
 		return nil
@@ -157,7 +157,7 @@ func (s *Service) mayScope(ctx context.Context, p domain.Principal, code, kind, 
 	case err != nil:
 		return err
 	case !p.Can(domain.ActManage, u.Path):
-		return domain.ForbiddenAt("scope_code", fmt.Sprintf("Bạn không quản lý %s; bạn quản lý %s và các đơn vị trong đó", u.Code, mine),
+		return domain.ForbiddenAt("scope_code", fmt.Sprintf("Đồng chí không quản lý %s; đồng chí quản lý %s và các đơn vị trong đó", u.Code, mine),
 			fmt.Sprintf("you do not manage %s; you manage %s and the units within", u.Code, mine))
 	case !u.Active:
 		v.Add("scope_code", fmt.Sprintf("Đơn vị %s đã ngừng hoạt động", u.Code), fmt.Sprintf("unit %s is inactive", u.Code))

@@ -154,7 +154,7 @@ func (s *Service) MoveUnit(ctx context.Context, p domain.Principal, code, newPar
 			return domain.Invalid("parent_code", fmt.Sprintf("Không tìm thấy đơn vị cấp trên %s", parent.Code),
 				fmt.Sprintf("parent unit %s not found", parent.Code))
 		case !p.Can(domain.ActManage, parent.Path):
-			return domain.Invalid("parent_code", fmt.Sprintf("Đơn vị cấp trên %s không thuộc phạm vi bạn quản lý", parent.Code),
+			return domain.Invalid("parent_code", fmt.Sprintf("Đơn vị cấp trên %s không thuộc phạm vi đồng chí quản lý", parent.Code),
 				fmt.Sprintf("parent unit %s is outside the units you manage", parent.Code))
 		}
 		return domain.CheckMove(s.rules, unit, parent)
@@ -189,7 +189,7 @@ func (s *Service) MergeUnits(ctx context.Context, p domain.Principal, survivor s
 			case !p.Can(domain.ActRead, m.Path): // as if it did not exist
 				v.Add("units", fmt.Sprintf("Không tìm thấy đơn vị %s", m.Code), fmt.Sprintf("unit %s not found", m.Code))
 			case !p.Can(domain.ActManage, m.Path):
-				v.Add("units", fmt.Sprintf("Đơn vị %s không thuộc phạm vi bạn quản lý", m.Code), fmt.Sprintf("unit %s is outside the units you manage", m.Code))
+				v.Add("units", fmt.Sprintf("Đơn vị %s không thuộc phạm vi đồng chí quản lý", m.Code), fmt.Sprintf("unit %s is outside the units you manage", m.Code))
 			}
 		}
 		if err := v.Err(); err != nil {

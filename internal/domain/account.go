@@ -161,7 +161,7 @@ func CheckAccount(p Principal, act AccountAction, a Account, g Grant, facts Acco
 	}
 	if act == AccountCreate {
 		if !p.MayManage(a) {
-			return Invalid("unit", "Hãy cho tài khoản mới một vai trò trên một đơn vị bạn quản trị: chỉ quản trị viên của đơn vị gốc quản lý tài khoản chưa có vai trò",
+			return Invalid("unit", "Hãy cho tài khoản mới một vai trò trên một đơn vị đồng chí quản trị: chỉ quản trị viên của đơn vị gốc quản lý tài khoản chưa có vai trò",
 				"give the new account a role on a unit you administer: only an admin of a root unit manages accounts without a role")
 		}
 		return nil
@@ -231,12 +231,12 @@ func countRole(grants []Grant, r Role) int {
 }
 
 func lockOut() error {
-	return Conflict("Bạn không thể tự khóa mình: không tự ngừng tài khoản của mình hay bỏ quyền quản trị cuối cùng của mình",
+	return Conflict("Đồng chí không thể tự khóa mình: không tự ngừng tài khoản của mình hay bỏ quyền quản trị cuối cùng của mình",
 		"You cannot lock yourself out: neither deactivate your own account nor give up your last admin role")
 }
 
 func lastRole(username string) error {
-	return Conflict(fmt.Sprintf("Đây là vai trò cuối cùng của %s trong phạm vi của bạn: gỡ đi thì tài khoản không còn vai trò hay tổ công tác nào trong phạm vi đó, và bạn không còn quản lý được nó. Nếu người này thôi công tác, hãy ngừng tài khoản; nếu chuyển công tác, hãy giao vai trò mới trước", username),
+	return Conflict(fmt.Sprintf("Đây là vai trò cuối cùng của %s trong phạm vi của đồng chí: gỡ đi thì tài khoản không còn vai trò hay tổ công tác nào trong phạm vi đó, và đồng chí không còn quản lý được nó. Nếu người này thôi công tác, hãy ngừng tài khoản; nếu chuyển công tác, hãy giao vai trò mới trước", username),
 		fmt.Sprintf("This is %s's last role within your scope: without it, no role or working group of the account would remain there, and you could no longer manage it. If the person has left, deactivate the account; if they moved, give the new role first", username))
 }
 

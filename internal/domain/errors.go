@@ -115,7 +115,7 @@ func Conflict(vi, en string) *Error {
 // Forbidden builds the error for an action outside the caller's scope or role.
 func Forbidden() *Error {
 	return &Error{Code: EForbidden, Message: Text{
-		VI: "Bạn không có quyền thực hiện thao tác này",
+		VI: "Đồng chí không có quyền thực hiện thao tác này",
 		EN: "You are not allowed to do this",
 	}}
 }

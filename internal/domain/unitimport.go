@@ -289,7 +289,7 @@ func (pl *planner) checkAgainstTree(i int) error {
 	if exists {
 		switch {
 		case !pl.visible(e):
-			pl.add(i, "code", fmt.Sprintf("Mã đơn vị %s đã được dùng ngoài phạm vi của bạn", r.Code),
+			pl.add(i, "code", fmt.Sprintf("Mã đơn vị %s đã được dùng ngoài phạm vi của đồng chí", r.Code),
 				fmt.Sprintf("unit code %s is already used outside your scope", r.Code))
 			return nil
 		case !e.Active:
@@ -301,7 +301,7 @@ func (pl *planner) checkAgainstTree(i int) error {
 				fmt.Sprintf("the kind of unit %s (%s) cannot change by import", r.Code, e.Kind))
 			return nil
 		case !pl.p.System && pl.changes(r, e) && !pl.p.Can(ActManage, e.Path):
-			pl.add(i, "code", fmt.Sprintf("Bạn không có quyền thay đổi đơn vị %s", r.Code),
+			pl.add(i, "code", fmt.Sprintf("Đồng chí không có quyền thay đổi đơn vị %s", r.Code),
 				fmt.Sprintf("you may not change unit %s", r.Code))
 			return nil
 		case r.ParentCode == e.ParentCode:
@@ -327,7 +327,7 @@ func (pl *planner) checkAgainstTree(i int) error {
 	}
 	if ok {
 		if !pl.p.System && !pl.p.Can(ActManage, pe.Path) {
-			pl.add(i, "parent_code", fmt.Sprintf("Đơn vị cấp trên %s không thuộc phạm vi bạn quản lý", r.ParentCode),
+			pl.add(i, "parent_code", fmt.Sprintf("Đơn vị cấp trên %s không thuộc phạm vi đồng chí quản lý", r.ParentCode),
 				fmt.Sprintf("parent unit %s is outside the units you manage", r.ParentCode))
 			return nil
 		}

@@ -120,7 +120,7 @@ func TestWorkingGroupPages(t *testing.T) {
 		t.Fatalf("name: %d %s", res.Code, res.Body)
 	}
 	home := leader.send("GET", "/", nil).Body.String()
-	if !strings.Contains(home, "Đại hội bạn được phân công dự") || !strings.Contains(home, `href="/units/HN.HBT.A.1#working-group"`) {
+	if !strings.Contains(home, "Đại hội đồng chí được phân công dự") || !strings.Contains(home, `href="/units/HN.HBT.A.1#working-group"`) {
 		t.Errorf("the leader's home page does not list the congress: %s", home)
 	}
 	unit := leader.send("GET", "/units/HN.HBT.A.1", nil).Body.String()

@@ -81,7 +81,7 @@ func TestAdminManagesUsersWithinTheirScope(t *testing.T) {
 	t.Run("a secretary may not open it", func(t *testing.T) {
 		b := f.browser("")
 		b.login("secretary", testPassword)
-		if res := b.send("GET", "/admin/users", nil); res.Code != http.StatusForbidden || !strings.Contains(res.Body.String(), "Bạn không có quyền") {
+		if res := b.send("GET", "/admin/users", nil); res.Code != http.StatusForbidden || !strings.Contains(res.Body.String(), "Đồng chí không có quyền") {
 			t.Errorf("%d", res.Code)
 		}
 	})

@@ -114,7 +114,7 @@ func TestSignInAndOut(t *testing.T) {
 	if res := b.send("POST", "/logout", url.Values{"csrf_token": {token}}); res.Code != http.StatusSeeOther || res.Header().Get("Location") != "/login" {
 		t.Fatalf("sign-out: %d %q", res.Code, res.Header().Get("Location"))
 	}
-	if res := b.send("GET", "/login", nil); !strings.Contains(res.Body.String(), "Bạn đã đăng xuất.") {
+	if res := b.send("GET", "/login", nil); !strings.Contains(res.Body.String(), "Đồng chí đã đăng xuất.") {
 		t.Errorf("no flash after sign-out: %s", res.Body)
 	}
 	if res := b.send("GET", "/", nil); res.Code != http.StatusSeeOther || res.Header().Get("Location") != "/login" {

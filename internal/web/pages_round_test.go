@@ -33,7 +33,7 @@ func TestRoundPageSetsADeadlineRuleWithAReason(t *testing.T) {
 	})
 	t.Run("a scope left empty (the whole tree) or beyond the board's: refused beside the field, saying what to write, as typed", func(t *testing.T) {
 		for _, tc := range []struct{ scope, want string }{
-			{"", "Để trống là cả cây đơn vị, mà bạn chỉ quản lý HN.HBT"},
+			{"", "Để trống là cả cây đơn vị, mà đồng chí chỉ quản lý HN.HBT"},
 			{"HN.DD", "Không tìm thấy đơn vị HN.DD"},
 		} {
 			form := url.Values{"csrf_token": {csrf}, "kind": {"cell"}, "scope_code": {tc.scope}, "deadline": {"30/04/2020"}, "reason": {"Dịch COVID-19"}}

@@ -142,7 +142,7 @@ func TestAWorkingGroupsHomeAndMyUnitsShowWhatItFollowsReadOnly(t *testing.T) {
 	b := f.browser("")
 	b.login("totacong1", testPassword)
 	home := b.send("GET", "/", nil).Body.String()
-	for _, want := range []string{"Các đơn vị bạn theo dõi", `<a href="/units/HN.HBT.A">Đảng bộ phường Bạch Mai</a>`,
+	for _, want := range []string{"Các đơn vị đồng chí theo dõi", `<a href="/units/HN.HBT.A">Đảng bộ phường Bạch Mai</a>`,
 		`<a href="/units/HN.HBT.B">Đảng bộ phường Bách Khoa</a>`, "50,00% (1/2)"} {
 		if !strings.Contains(home, want) {
 			t.Errorf("the home lacks %q", want)
@@ -152,7 +152,7 @@ func TestAWorkingGroupsHomeAndMyUnitsShowWhatItFollowsReadOnly(t *testing.T) {
 		t.Error("the home shows what the group does not follow")
 	}
 	my := b.send("GET", "/my", nil).Body.String()
-	for _, want := range []string{`id="u-HN-HBT-A"`, `id="u-HN-HBT-B-1"`, "Bạn chỉ được xem đơn vị này."} {
+	for _, want := range []string{`id="u-HN-HBT-A"`, `id="u-HN-HBT-B-1"`, "Đồng chí chỉ được xem đơn vị này."} {
 		if !strings.Contains(my, want) {
 			t.Errorf("My units lack %q", want)
 		}
@@ -170,7 +170,7 @@ func TestAWardSecretaryApprovesHerCellsInPlace(t *testing.T) {
 	b := f.browser("")
 	b.login("secretary", testPassword)
 	my := b.send("GET", "/my", nil).Body.String()
-	for _, want := range []string{"2 việc chờ bạn phê duyệt", `href="#u-HN-HBT-A-1"`, "Duyệt phương án tổ chức đại hội",
+	for _, want := range []string{"2 việc chờ đồng chí phê duyệt", `href="#u-HN-HBT-A-1"`, "Duyệt phương án tổ chức đại hội",
 		// the ward's own plans wait for the district, which she may not open
 		"Chờ Bí thư hoặc Ban Tổ chức của Đảng bộ quận Hai Bà Trưng phê duyệt"} {
 		if !strings.Contains(my, want) {

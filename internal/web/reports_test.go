@@ -285,7 +285,7 @@ func TestSubscribingWithoutAnAddressSaysToTypeOne(t *testing.T) {
 		t.Fatalf("subscribe: %d", res.Code)
 	}
 	page := b.send("GET", "/units/HN.HBT/reports", nil).Body.String()
-	for _, want := range []string{"thư sẽ đến khi bạn nhập địa chỉ thư điện tử ở dưới", "hãy nhập địa chỉ của bạn ở ô dưới đây", `<input id="email" name="email"`} {
+	for _, want := range []string{"thư sẽ đến khi đồng chí nhập địa chỉ thư điện tử ở dưới", "hãy nhập địa chỉ của đồng chí ở ô dưới đây", `<input id="email" name="email"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}
