@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 	"testing"
 
 	"github.com/daihoi/daihoi/internal/domain"
@@ -410,5 +411,45 @@ func TestAMovedDeadlineOrAPlanChangesTheFlagsAtOnce(t *testing.T) {
 	}
 	if got := dueOf("HN.HBT.BM.C12", domain.FlagAtRisk); got != "none" {
 		t.Errorf("C12 planned before its deadline is at risk: %s", got)
+	}
+}
+
+// Plans changed at once on many units, by more clients than the pool has
+// connections, leave the flags as a full run of the late flags would: it
+// then finds nothing to open, update or resolve.
+func TestFlagsRefreshedByManyChangesAtOnceAreWhatAFullRunMakes(t *testing.T) {
+	f := newProgressFixture(t)
+	f.clock.setDay("2020-03-20")
+	f.runJob("late-flags", "")
+	f.db.SetMaxOpenConns(3)
+	cells := []string{"HN.HBT.BM.C01", "HN.HBT.BM.C02", "HN.HBT.BM.C03", "HN.HBT.BM.C04", "HN.HBT.BM.C05", "HN.HBT.BM.C06",
+		"HN.HBT.BM.C07", "HN.HBT.BM.C08", "HN.HBT.BM.C09", "HN.HBT.BM.C10", "HN.HBT.BM.C11", "HN.HBT.BM.C12"}
+	st := "preparing"
+	var wg sync.WaitGroup
+	for i, code := range cells {
+		wg.Go(func() {
+			c := f.congressNow(code)
+			if _, err := f.svc.UpdateCongress(f.ctx, domain.SystemPrincipal(), code, 0, domain.CongressPatch{Status: &st, Version: c.Version}); err != nil {
+				t.Errorf("%s: %v", code, err)
+				return
+			}
+			// Half planned after the deadline (at risk), half before it.
+			day := "2020-03-25"
+			if i%2 == 0 {
+				day = "2020-04-10"
+			}
+			c = f.congressNow(code)
+			if _, err := f.svc.UpdateCongress(f.ctx, domain.SystemPrincipal(), code, 0, domain.CongressPatch{PlannedDate: &day, Version: c.Version}); err != nil {
+				t.Errorf("%s: %v", code, err)
+			}
+		})
+	}
+	wg.Wait()
+	run := f.runJob("late-flags", "")
+	if run.Counts["opened"] != 0 || run.Counts["resolved"] != 0 || run.Counts["updated"] != 0 {
+		t.Errorf("the full run still had to change flags: %v", run.Counts)
+	}
+	if risk := f.flagsOf("HN.HBT.BM", domain.FlagOpen, domain.FlagAtRisk); len(risk) < 6 {
+		t.Errorf("%d cells at risk, want at least the 6 planned after their deadline", len(risk))
 	}
 }

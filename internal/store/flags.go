@@ -17,8 +17,13 @@ import (
 // ended_on is the day the flag's condition would end if it ended now: for
 // a resolved flag, the day it did.
 func wantFlagsSQL(scope string) string {
-	return `INSERT INTO flags_want (unit_id, kind, template_id, due_date, detail)
-	SELECT c.unit_id, 'late', NULL::bigint, c.deadline, ''
+	return `INSERT INTO flags_want (unit_id, kind, template_id, due_date, detail) ` + wantFlagsSelect(scope)
+}
+
+// wantFlagsSelect is the query of wantFlagsSQL: the flags that should be
+// open, of the units of scope.
+func wantFlagsSelect(scope string) string {
+	return `SELECT c.unit_id, 'late', NULL::bigint, c.deadline, ''
 	FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
 	WHERE c.round_id = $1 AND congress_late_on(c.deadline, c.held_date, $2)` + scope + `
 	UNION ALL
@@ -100,6 +105,9 @@ func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day
 // change of their deadlines, plans or status makes of their flags is
 // listed at once, not at the next run.
 func (s *Store) RefreshFlagsOf(ctx context.Context, roundID int64, scope FlagScope, asOf domain.Day, now time.Time, atRiskDays int) (domain.FlagRefresh, error) {
+	if scope.Path != "" && !scope.Subtree {
+		return s.refreshUnitFlags(ctx, roundID, scope.Path, asOf, now, atRiskDays)
+	}
 	r := domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
 	// The scope's path is the fourth argument of the statements that
 	// choose flags, when there is one.
@@ -161,6 +169,41 @@ func (s *Store) RefreshFlagsOf(ctx context.Context, roundID int64, scope FlagSco
 		return nil
 	})
 	return r, err
+}
+
+// refreshUnitFlagsSQL is RefreshFlags for the one unit at path $4, in one
+// statement: a status or plan changed through a page runs it, so it makes
+// no temporary table (whose catalog rows every such write would churn).
+// $1 round, $2 the day, $3 the days of "at risk", $5 now.
+var refreshUnitFlagsSQL = `WITH w (unit_id, kind, template_id, due_date, detail) AS MATERIALIZED (` + wantFlagsSelect(FlagScope{Path: "x"}.sql("$4")) + `),
+	ins AS (INSERT INTO flags (round_id, unit_id, kind, template_id, due_date, detail, opened_at)
+		SELECT $1, w.unit_id, w.kind, w.template_id, w.due_date, w.detail, $5 FROM w
+		WHERE NOT EXISTS (SELECT 1 FROM flags f WHERE f.round_id = $1 AND f.resolved_at IS NULL AND ` + sameFlag + `)
+		ON CONFLICT (round_id, unit_id, kind, (coalesce(template_id, 0))) WHERE resolved_at IS NULL DO NOTHING
+		RETURNING 1),
+	upd AS (UPDATE flags f SET due_date = w.due_date, detail = w.detail FROM w
+		WHERE f.round_id = $1 AND f.resolved_at IS NULL AND ` + sameFlag + `
+			AND (f.due_date IS DISTINCT FROM w.due_date OR f.detail <> w.detail)
+		RETURNING 1),
+	res AS (UPDATE flags f SET resolved_at = $5, ended_on = coalesce(` + flagEndedOn + `, $2)
+		WHERE f.round_id = $1 AND f.resolved_at IS NULL AND f.unit_id = (SELECT id FROM units WHERE path = $4::ltree)
+			AND NOT EXISTS (SELECT 1 FROM w WHERE ` + sameFlag + `)
+		RETURNING 1)
+	SELECT (SELECT count(*) FROM ins) AS opened, (SELECT count(*) FROM upd) AS updated, (SELECT count(*) FROM res) AS resolved`
+
+// refreshUnitFlags runs refreshUnitFlagsSQL for the unit at path.
+func (s *Store) refreshUnitFlags(ctx context.Context, roundID int64, path string, asOf domain.Day, now time.Time, atRiskDays int) (domain.FlagRefresh, error) {
+	r := domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
+	var n struct {
+		Opened   int `db:"opened"`
+		Updated  int `db:"updated"`
+		Resolved int `db:"resolved"`
+	}
+	if err := s.db.GetContext(ctx, &n, refreshUnitFlagsSQL, roundID, asOf, atRiskDays, path, now); err != nil {
+		return r, fmt.Errorf("store: flags of %s: %w", path, err)
+	}
+	r.Opened, r.Updated, r.Resolved = n.Opened, n.Updated, n.Resolved
+	return r, nil
 }
 
 // flagArgs are the arguments of the listing of flags in state: today ($6)
