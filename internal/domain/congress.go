@@ -287,8 +287,8 @@ func checkForward(target CongressStatus, f CongressFacts, override string, v *Va
 	case StatusHeld:
 		if f.BelowHeld < f.BelowTotal && override == "" {
 			n := f.BelowTotal - f.BelowHeld
-			v.Add("status", fmt.Sprintf("Còn %d/%d đơn vị trực thuộc chưa tổ chức đại hội; cần ban tổ chức cấp trên cho phép (cascade_override_reason)", n, f.BelowTotal),
-				fmt.Sprintf("%s not held %s congress yet; a board user of an ancestor must override (cascade_override_reason)",
+			v.Add("status", fmt.Sprintf("Còn %d/%d đơn vị trực thuộc chưa tổ chức đại hội; chỉ Ban Tổ chức cấp trên ghi nhận được đại hội trước các đơn vị đó, kèm lý do tổ chức trước (trong API: cascade_override_reason)", n, f.BelowTotal),
+				fmt.Sprintf("%s not held %s congress yet; only a board above can record this congress before them, with the reason to hold it first (in the API: cascade_override_reason)",
 					countOf(n, f.BelowTotal, "unit below", "units below"), Plural(n, "its", "their")))
 		}
 	case StatusResultsReported:
