@@ -412,6 +412,33 @@ func TestAMovedDeadlineOrAPlanChangesTheFlagsAtOnce(t *testing.T) {
 	if got := dueOf("HN.HBT.BM.C12", domain.FlagAtRisk); got != "none" {
 		t.Errorf("C12 planned before its deadline is at risk: %s", got)
 	}
+
+	// A step done, resolved by a run, then unticked is overdue again at
+	// once (its draft report was due 15 days before 18/04: 03/04).
+	overdue := func() bool {
+		for _, fl := range f.flagsOf("HN.HBT.BM.C12", domain.FlagOpen, domain.FlagMilestoneOverdue) {
+			if fl.Milestone != nil && fl.Milestone.Code == "draft_report" {
+				return true
+			}
+		}
+		return false
+	}
+	if !overdue() {
+		t.Fatal("C12's draft report is not overdue before it is done")
+	}
+	if _, err := f.svc.TickMilestone(f.ctx, domain.SystemPrincipal(), "HN.HBT.BM.C12", 0, "draft_report", domain.MilestoneInput{DoneOn: "2020-04-09"}); err != nil {
+		t.Fatal(err)
+	}
+	f.runJob("late-flags", "")
+	if overdue() {
+		t.Fatal("a draft report done is still overdue")
+	}
+	if _, err := f.svc.UntickMilestone(f.ctx, domain.SystemPrincipal(), "HN.HBT.BM.C12", 0, "draft_report"); err != nil {
+		t.Fatal(err)
+	}
+	if !overdue() {
+		t.Error("a draft report unticked is not overdue again until the next run")
+	}
 }
 
 // Plans changed at once on many units, by more clients than the pool has

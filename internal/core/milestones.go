@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/daihoi/daihoi/internal/domain"
+	"github.com/daihoi/daihoi/internal/store"
 )
 
 // Milestones lists the milestones of the unit with code in round (0:
@@ -34,7 +35,15 @@ func (s *Service) TickMilestone(ctx context.Context, p domain.Principal, code st
 // UntickMilestone records the milestone of the unit with code as not done,
 // with the same rights as TickMilestone.
 func (s *Service) UntickMilestone(ctx context.Context, p domain.Principal, code string, roundID int64, milestone string) (domain.Milestone, error) {
-	return s.setMilestone(ctx, p, code, roundID, milestone, nil, "", nil)
+	m, err := s.setMilestone(ctx, p, code, roundID, milestone, nil, "", nil)
+	if err == nil {
+		// A step unticked may be overdue again: its flag is listed at once
+		// (a step ticked needs nothing: its open flag is moot at once).
+		if id, u, uerr := s.roundUnit(ctx, p, domain.ActRead, code, roundID); uerr == nil {
+			s.refreshFlagsOf(ctx, id, store.FlagScope{Path: u.Path})
+		}
+	}
+	return m, err
 }
 
 func (s *Service) setMilestone(ctx context.Context, p domain.Principal, code string, roundID int64, milestone string, day *domain.Day, note string, invalid error) (domain.Milestone, error) {
