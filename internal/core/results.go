@@ -70,7 +70,7 @@ func (s *Service) Pilots(ctx context.Context, p domain.Principal, code string, r
 	if err != nil {
 		return domain.PilotReport{}, err
 	}
-	pilots, cmp, err := s.store.Pilots(ctx, id, u.Path)
+	pilots, cmp, err := s.store.Pilots(ctx, id, u.Path, domain.TodayDay(s.clock))
 	if err != nil {
 		return domain.PilotReport{}, err
 	}

@@ -11,6 +11,9 @@ type PilotCongress struct {
 	HeldDate       *Day           `json:"held_date" db:"held_date"`
 	Deadline       *Day           `json:"deadline" db:"deadline"`
 	LessonsLearned string         `json:"lessons_learned" db:"lessons_learned"`
+	// Late: its deadline has passed today and it is not held; a pilot is
+	// meant to go first, so its lateness is the board's first warning.
+	Late bool `json:"late" db:"late"`
 	// DaysBeforeOthers is how many days before the median held date of the
 	// other units of its kind in the subtree the pilot was held (negative:
 	// after); null until both are known.

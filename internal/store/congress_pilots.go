@@ -10,14 +10,14 @@ import (
 // Pilots lists the pilot congresses of the active units of round in the
 // subtree at path (those the figures count), and compares them, kind by
 // kind, with the other active units of the subtree.
-func (s *Store) Pilots(ctx context.Context, roundID int64, path string) (pilots []domain.PilotCongress, cmp []domain.PilotComparison, err error) {
+func (s *Store) Pilots(ctx context.Context, roundID int64, path string, today domain.Day) (pilots []domain.PilotCongress, cmp []domain.PilotComparison, err error) {
 	s = s.reading(ctx)
 	pilots = []domain.PilotCongress{}
 	if err := s.db.SelectContext(ctx, &pilots, `SELECT u.code AS unit_code, u.name AS unit_name, u.kind AS unit_kind,
-			c.status, c.planned_date, c.held_date, c.deadline, c.lessons_learned
+			c.status, c.planned_date, c.held_date, c.deadline, c.lessons_learned, congress_late_on(c.deadline, c.held_date, $3) AS late
 		FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
 		WHERE c.round_id = $1 AND c.is_pilot AND u.path <@ $2::ltree
-		ORDER BY c.held_date NULLS LAST, c.planned_date NULLS LAST, u.path`, roundID, path); err != nil {
+		ORDER BY c.held_date NULLS LAST, c.planned_date NULLS LAST, u.path`, roundID, path, today); err != nil {
 		return nil, nil, fmt.Errorf("store: pilots: %w", err)
 	}
 	cmp = []domain.PilotComparison{}

@@ -201,3 +201,24 @@ func TestADashboardSaysWhenTheUnitsOwnCongressIsLate(t *testing.T) {
 		t.Errorf("the ward's own lateness is not said: %s", body)
 	}
 }
+
+// A pilot goes first: one past its deadline turns the pilots' tile red and
+// is marked late in the list of pilots.
+func TestALatePilotTurnsThePilotsTileRed(t *testing.T) {
+	f := newFixtureAt(t, Options{}, domain.FixedClock(time.Date(2020, 4, 15, 9, 0, 0, 0, domain.Location)))
+	f.withRound() // cells due 31/03
+	if res := f.do("PUT", "/api/v1/units/HN.HBT.A.2/pilot", f.tokens["board"], `{"pilot":true}`); res.Code != http.StatusOK {
+		t.Fatalf("pilot: %d %s", res.Code, res.Body)
+	}
+	b := f.browser("")
+	b.login("board", testPassword)
+	body := b.send("GET", "/", nil).Body.String()
+	if !regexp.MustCompile(`id="tile-pilots" class="tile tile-late"`).MatchString(body) || !strings.Contains(body, "1 đại hội điểm trễ hạn") {
+		t.Errorf("the pilots' tile does not warn of a late pilot")
+	}
+	f.holdAPI("HN.HBT.A.2", "2020-04-10")
+	body = b.send("GET", "/", nil).Body.String()
+	if strings.Contains(body, `id="tile-pilots" class="tile tile-late"`) {
+		t.Errorf("a pilot held, though late, still turns the tile red")
+	}
+}
