@@ -417,7 +417,8 @@ func (s *Service) WorkGroupPage(ctx context.Context, p domain.Principal, id int6
 	out := GroupPage{Group: g, Units: []domain.ChildProgress{}, Upcoming: []domain.GroupCongress{},
 		Unattended: []domain.GroupCongress{}, Notes: []domain.GroupCongress{},
 		MayManage: p.Can(domain.ActManage, g.UnitPath), MayName: mayNameAttendee(p, g), MayListGroups: p.Can(domain.ActRead, g.UnitPath)}
-	figures, err := s.store.GroupUnitFigures(ctx, g.RoundID, []int64{g.ID}, domain.TodayDay(s.clock), s.atRiskDays())
+	today := domain.TodayDay(s.clock)
+	figures, err := s.store.GroupUnitFigures(ctx, g.RoundID, []int64{g.ID}, today, s.atRiskDays())
 	if err != nil {
 		return out, err
 	}
@@ -440,6 +441,7 @@ func (s *Service) WorkGroupPage(ctx context.Context, p domain.Principal, id int6
 		switch {
 		case c.HeldDate == nil:
 			if c.PlannedDate != nil {
+				c.PlannedPassed = c.PlannedDate.Before(today)
 				out.Upcoming = append(out.Upcoming, c)
 			}
 		default:

@@ -257,9 +257,19 @@ func TestAttendanceIsNamedByTheGroupAndRecordedByTheAttendee(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Upcoming) != 1 || page.Upcoming[0].Username != "thanhvien1" {
-		t.Errorf("upcoming = %+v, want HN.HBT.BM.C1 with thanhvien1", page.Upcoming)
+	if len(page.Upcoming) != 1 || page.Upcoming[0].Username != "thanhvien1" || page.Upcoming[0].PlannedPassed {
+		t.Errorf("upcoming = %+v, want HN.HBT.BM.C1 with thanhvien1, its day to come", page.Upcoming)
 	}
+	t.Run("a planned day gone by without the congress recorded is said so", func(t *testing.T) {
+		if _, err := f.patchCongress(sys, "HN.HBT.BM.C1", domain.CongressPatch{PlannedDate: strp("2020-04-10")}); err != nil {
+			t.Fatal(err)
+		}
+		defer f.patchCongress(sys, "HN.HBT.BM.C1", domain.CongressPatch{PlannedDate: strp("2020-04-20")})
+		page, err := f.svc.WorkGroupPage(f.ctx, leader, g1.ID)
+		if err != nil || len(page.Upcoming) != 1 || !page.Upcoming[0].PlannedPassed {
+			t.Errorf("upcoming = %+v (%v), want its planned day passed", page.Upcoming, err)
+		}
+	})
 	t.Run("nothing to record before the congress", func(t *testing.T) {
 		_, err := f.svc.RecordAttendance(f.ctx, member, "HN.HBT.BM.C1", domain.AttendanceInput{Attended: true})
 		wantCode(t, err, domain.EInvalid)

@@ -166,6 +166,9 @@ type GroupCongress struct {
 	FullName    string         `json:"attendee_name,omitempty" db:"full_name"`
 	Attended    bool           `json:"attended" db:"attended"`
 	Note        string         `json:"note,omitempty" db:"note"`
+	// PlannedPassed: not held, and its planned day is before today: the
+	// congress took place without being recorded, or was put off.
+	PlannedPassed bool `json:"planned_passed,omitempty" db:"-"`
 }
 
 // AttendanceInput is what an attendee records after a congress: whether
