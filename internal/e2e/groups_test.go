@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/daihoi/daihoi/internal/core"
 	"github.com/daihoi/daihoi/internal/domain"
@@ -81,6 +82,39 @@ func TestABoardFormsAWorkingGroupAndTheAttendeeSeesTheCongress(t *testing.T) {
 		t.Fatalf("after forming the group: %s", groupURL)
 	}
 	assignByName(t, board, "bach mai", "HN.HBT.BM")
+	// The unit field from the keyboard: its list opens (aria-expanded),
+	// Down goes into it, Escape closes it and comes back to the field.
+	if err := chromedp.Do(board,
+		chromedp.SendKeys(chromedp.CSS(`#unit-assign`), "minh"),
+		chromedp.WaitVisible(chromedp.CSS(`#unit-assign-found a[data-code]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	state := func() string {
+		t.Helper()
+		s, err := chromedp.Run(board, chromedp.Evaluate[string](`document.getElementById('unit-assign').getAttribute('aria-expanded') + ' ' +
+			(document.activeElement.id || document.activeElement.getAttribute('data-code') || document.activeElement.tagName) + ' ' +
+			document.querySelectorAll('#unit-assign-found a[data-code]').length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if err := chromedp.Do(board, chromedp.KeyEvent(kb.ArrowDown)); err != nil {
+		t.Fatal(err)
+	}
+	if s := state(); !strings.HasPrefix(s, "true HN.") {
+		t.Errorf("after Down: %q, want the list open and a unit focused", s)
+	}
+	if err := chromedp.Do(board, chromedp.KeyEvent(kb.Escape)); err != nil {
+		t.Fatal(err)
+	}
+	if s := state(); s != "false unit-assign 0" {
+		t.Errorf("after Escape: %q, want the list closed and the field focused", s)
+	}
+	if _, err := chromedp.Run(board, chromedp.Evaluate[string](`document.getElementById('unit-assign').value = ''`)); err != nil {
+		t.Fatal(err)
+	}
 	assignByName(t, board, "minh khai", "HN.HBT.MK")
 	if got, err := waitText(board, `#units table`, "Minh Khai"); err != nil || !strings.Contains(got, "Bạch Mai") {
 		t.Fatalf("the group's units: %q (%v)", got, err)
