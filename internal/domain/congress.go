@@ -433,14 +433,17 @@ type AuditEntry struct {
 	ID       int64     `json:"id" db:"id"`
 	At       time.Time `json:"at" db:"at"`
 	Username string    `json:"user" db:"username"`
-	Action   string    `json:"action" db:"action"`
-	Entity   string    `json:"entity" db:"entity"`
-	UnitCode string    `json:"unit_code,omitempty" db:"unit_code"`
-	UnitName string    `json:"unit_name,omitempty" db:"unit_name"`
-	UnitPath string    `json:"-" db:"unit_path"`
-	Before   RawJSON   `json:"before" db:"before"`
-	After    RawJSON   `json:"after" db:"after"`
-	Reason   string    `json:"reason,omitempty" db:"reason"`
+	// FullName is the user's name as the account holds it now ("" for the
+	// system, or an account gone).
+	FullName string  `json:"user_name,omitempty" db:"full_name"`
+	Action   string  `json:"action" db:"action"`
+	Entity   string  `json:"entity" db:"entity"`
+	UnitCode string  `json:"unit_code,omitempty" db:"unit_code"`
+	UnitName string  `json:"unit_name,omitempty" db:"unit_name"`
+	UnitPath string  `json:"-" db:"unit_path"`
+	Before   RawJSON `json:"before" db:"before"`
+	After    RawJSON `json:"after" db:"after"`
+	Reason   string  `json:"reason,omitempty" db:"reason"`
 	// Summary says what was done, as a sentence (Describe).
 	Summary Text `json:"summary" db:"-"`
 }

@@ -16,9 +16,9 @@ func auditRound(ctx context.Context, tx *txn, actor domain.Principal, roundID in
 	return insertAudit(ctx, tx, actor, &roundID, action, entity, unitID, before, after, reason)
 }
 
-const auditSelect = `SELECT a.id, a.at, a.username, a.action, a.entity, coalesce(u.code, '') AS unit_code,
+const auditSelect = `SELECT a.id, a.at, a.username, coalesce(us.full_name, '') AS full_name, a.action, a.entity, coalesce(u.code, '') AS unit_code,
 	coalesce(u.name, '') AS unit_name, coalesce(u.path::text, '') AS unit_path, a.before, a.after, a.reason
-FROM audit_log a LEFT JOIN units u ON u.id = a.unit_id `
+FROM audit_log a LEFT JOIN units u ON u.id = a.unit_id LEFT JOIN users us ON us.id = a.user_id `
 
 // RoundAudit lists the changes of round recorded on the unit with unitID,
 // or on every unit of the subtree at path when subtree is set, newest first.

@@ -86,7 +86,8 @@ func TestResultsAreEnteredFromTheUnitPage(t *testing.T) {
 		v.Set(personField(0, "is_woman"), "on") // a box without a value attribute sends "on"
 		submit(v, http.StatusSeeOther)
 		page := b.send("GET", "/units/"+cell, nil).Body.String()
-		for _, want := range []string{"Đã lưu kết quả đại hội.", "Nguyễn Thị An", "89,74% · 35 phiếu đồng ý / 35 phiếu hợp lệ / 39 đại biểu có mặt", "Ban chấp hành: 3 đồng chí, trong đó 1 nữ"} {
+		for _, want := range []string{"Đã lưu kết quả đại hội.", "Nguyễn Thị An", "89,74% · 35 phiếu đồng ý / 35 phiếu hợp lệ / 39 đại biểu có mặt", "Ban chấp hành: 3 đồng chí, trong đó 1 nữ",
+			"— Người dùng secretary (secretary) lúc"} { // the history names who, by name and login
 			if !strings.Contains(page, want) {
 				t.Errorf("lacks %q", want)
 			}

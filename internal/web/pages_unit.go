@@ -456,7 +456,11 @@ func resultsInput(form map[string][]string) (domain.ResultsInput, []int, domain.
 func auditRows(entries []domain.AuditEntry, lang string) []unitAudit {
 	out := make([]unitAudit, 0, len(entries))
 	for _, a := range entries {
-		out = append(out, unitAudit{Summary: a.Summary.In(lang), User: domain.ActorName(a.Username, lang),
+		user := domain.ActorName(a.Username, lang)
+		if a.FullName != "" && a.FullName != a.Username {
+			user = a.FullName + " (" + a.Username + ")"
+		}
+		out = append(out, unitAudit{Summary: a.Summary.In(lang), User: user,
 			At: a.At.In(domain.Location).Format("02/01/2006 15:04"), Reason: a.Reason})
 	}
 	return out
