@@ -46,6 +46,7 @@
       items = links(list);
       if (e.key === "ArrowDown" && items.length > 0) {
         e.preventDefault();
+        mark(list);
         items[0].focus();
       } else if (e.key === "Escape" && items.length > 0) {
         list.textContent = "";
