@@ -43,13 +43,8 @@ func cmdRestore(ctx context.Context, c *cli, args []string) error {
 		return errUsage
 	}
 	return withDatabase(ctx, c, func(url string) error {
-		if err := refuseInUse(ctx, url); err != nil {
+		if err := checkRestoreTarget(ctx, url, *clean); err != nil {
 			return err
-		}
-		if !*clean {
-			if err := refuseNonEmpty(ctx, url); err != nil {
-				return err
-			}
 		}
 		if err := backup.Restore(ctx, url, pos[0], *clean); err != nil {
 			return err
@@ -59,10 +54,11 @@ func cmdRestore(ctx context.Context, c *cli, args []string) error {
 	})
 }
 
-// refuseInUse refuses a restore into a database that daihoi processes
-// (a server, a job, another command) are working on: they would write
-// between the restore's statements, or keep what they had in memory.
-func refuseInUse(ctx context.Context, url string) error {
+// checkRestoreTarget refuses a restore into a database that daihoi
+// processes (a server, a job, another command) are working on, since they
+// would write between the restore's statements or keep what they had in
+// memory; and, unless clean, into a database that holds tables.
+func checkRestoreTarget(ctx context.Context, url string, clean bool) error {
 	st, err := store.Open(ctx, url, store.Options{MaxConns: 1, AppName: "daihoi restore"})
 	if err != nil {
 		return err
@@ -83,18 +79,10 @@ func refuseInUse(ctx context.Context, url string) error {
 		return domain.Conflict(fmt.Sprintf("Còn %d kết nối của daihoi vào cơ sở dữ liệu này (máy chủ, tác vụ hoặc lệnh đang chạy): hãy dừng mọi tiến trình daihoi trước khi khôi phục", n),
 			fmt.Sprintf("%d connections of daihoi are open on this database (a server, a job or a command running): stop every daihoi process before restoring", n))
 	}
-	return nil
-}
-
-// refuseNonEmpty refuses a restore into a database that holds tables.
-func refuseNonEmpty(ctx context.Context, url string) error {
-	st, err := store.Open(ctx, url, store.Options{MaxConns: 1})
-	if err != nil {
-		return err
+	if clean {
+		return nil
 	}
-	defer st.Close()
-	n, err := st.CountRelations(ctx)
-	if err != nil {
+	if n, err = st.CountRelations(ctx); err != nil {
 		return err
 	}
 	if n > 0 {

@@ -241,10 +241,6 @@ var defaults = map[string]any{
 	"runtime.memory_limit_mb":   160,
 }
 
-// otherEnv are the DAIHOI_ variables that are not settings, read by other
-// parts of the program or its tests.
-var otherEnv = map[string]bool{}
-
 // unknownKeys are the keys of a configuration file that name no setting.
 func unknownKeys(keys []string) []string {
 	var out []string
@@ -302,7 +298,7 @@ func Load(path string, explicit bool, environ []string) (Config, error) {
 	var unknownEnv []string
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
-		if _, ok := byEnv[name]; strings.HasPrefix(name, "DAIHOI_") && !ok && !otherEnv[name] {
+		if _, ok := byEnv[name]; strings.HasPrefix(name, "DAIHOI_") && !ok {
 			unknownEnv = append(unknownEnv, name)
 		}
 	}

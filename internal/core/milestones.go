@@ -35,15 +35,7 @@ func (s *Service) TickMilestone(ctx context.Context, p domain.Principal, code st
 // UntickMilestone records the milestone of the unit with code as not done,
 // with the same rights as TickMilestone.
 func (s *Service) UntickMilestone(ctx context.Context, p domain.Principal, code string, roundID int64, milestone string) (domain.Milestone, error) {
-	m, err := s.setMilestone(ctx, p, code, roundID, milestone, nil, "", nil)
-	if err == nil {
-		// A step unticked may be overdue again: its flag is listed at once
-		// (a step ticked needs nothing: its open flag is moot at once).
-		if id, u, uerr := s.roundUnit(ctx, p, domain.ActRead, code, roundID); uerr == nil {
-			s.refreshFlagsOf(ctx, id, store.FlagScope{Path: u.Path})
-		}
-	}
-	return m, err
+	return s.setMilestone(ctx, p, code, roundID, milestone, nil, "", nil)
 }
 
 func (s *Service) setMilestone(ctx context.Context, p domain.Principal, code string, roundID int64, milestone string, day *domain.Day, note string, invalid error) (domain.Milestone, error) {
@@ -64,7 +56,7 @@ func (s *Service) setMilestone(ctx context.Context, p domain.Principal, code str
 		span.CheckDay(&v, "done_on", *day)
 		invalid = v.Err()
 	}
-	return s.store.SetMilestone(ctx, p, id, u.Code, milestone, day, note, domain.TodayDay(s.clock),
+	m, err := s.store.SetMilestone(ctx, p, id, u.Code, milestone, day, note, domain.TodayDay(s.clock),
 		func(m domain.Milestone, c domain.Congress) error {
 			if m.RequiresApproval && !p.MayApprove(u.Path) {
 				return domain.Forbidden()
@@ -77,4 +69,10 @@ func (s *Service) setMilestone(ctx context.Context, p domain.Principal, code str
 			}
 			return domain.CheckTick(m, c, day != nil)
 		})
+	if err == nil && day == nil {
+		// A step unticked may be overdue again: its flag is listed at once
+		// (a step ticked needs nothing: its open flag is moot at once).
+		s.refreshFlagsOf(ctx, id, store.FlagScope{Path: u.Path})
+	}
+	return m, err
 }

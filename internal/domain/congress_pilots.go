@@ -44,6 +44,17 @@ type PilotReport struct {
 	Comparison []PilotComparison `json:"comparison"`
 }
 
+// Late counts the pilots past their deadline and not held.
+func (r PilotReport) Late() int {
+	n := 0
+	for _, p := range r.Pilots {
+		if p.Late {
+			n++
+		}
+	}
+	return n
+}
+
 // Compare fills each pilot's days before the median held date of the other
 // units of its kind, and each kind's share of other units held.
 func (r *PilotReport) Compare() {

@@ -9,19 +9,13 @@ import (
 	"github.com/daihoi/daihoi/internal/domain"
 )
 
-// wantFlagsSQL fills flags_want with the flags that should be open in round
+// wantFlagsSelect is the flags that should be open, of the units of scope, in round
 // $1 on day $2, at-risk days $3, by the rules of the figures
 // (migrations/00018_figures.sql): a unit late (congress_late_on), a unit at
 // risk (congress_at_risk_on: never a late one), a milestone overdue
 // (milestone_overdue_on: not the preparation of a congress already held).
 // ended_on is the day the flag's condition would end if it ended now: for
 // a resolved flag, the day it did.
-func wantFlagsSQL(scope string) string {
-	return `INSERT INTO flags_want (unit_id, kind, template_id, due_date, detail) ` + wantFlagsSelect(scope)
-}
-
-// wantFlagsSelect is the query of wantFlagsSQL: the flags that should be
-// open, of the units of scope.
 func wantFlagsSelect(scope string) string {
 	return `SELECT c.unit_id, 'late', NULL::bigint, c.deadline, ''
 	FROM congresses c JOIN units u ON u.id = c.unit_id AND u.active
@@ -101,22 +95,43 @@ func (s *Store) RefreshFlags(ctx context.Context, roundID int64, asOf domain.Day
 	return s.RefreshFlagsOf(ctx, roundID, FlagScope{}, asOf, now, atRiskDays)
 }
 
+// The three steps of a refresh, over the flags wanted in src (a table or a
+// CTE with the columns of flags_want), in round $1 on day $2: open the
+// wanted flags not open yet, at now; bring the due day and detail of those
+// open up to date; resolve, at now, the open flags (of the units scope
+// chooses) that are no longer wanted.
+func openFlagsSQL(src, now string) string {
+	return `INSERT INTO flags (round_id, unit_id, kind, template_id, due_date, detail, opened_at)
+		SELECT $1, w.unit_id, w.kind, w.template_id, w.due_date, w.detail, ` + now + ` FROM ` + src + ` w
+		WHERE NOT EXISTS (SELECT 1 FROM flags f WHERE f.round_id = $1 AND f.resolved_at IS NULL AND ` + sameFlag + `)
+		ORDER BY w.unit_id, w.kind, w.template_id
+		ON CONFLICT (round_id, unit_id, kind, (coalesce(template_id, 0))) WHERE resolved_at IS NULL DO NOTHING`
+}
+
+func updateFlagsSQL(src string) string {
+	return `UPDATE flags f SET due_date = w.due_date, detail = w.detail FROM ` + src + ` w
+		WHERE f.round_id = $1 AND f.resolved_at IS NULL AND ` + sameFlag + `
+			AND (f.due_date IS DISTINCT FROM w.due_date OR f.detail <> w.detail)`
+}
+
+func resolveFlagsSQL(src, now, scope string) string {
+	return `UPDATE flags f SET resolved_at = ` + now + `, ended_on = coalesce(` + flagEndedOn + `, $2)
+		WHERE f.round_id = $1 AND f.resolved_at IS NULL` + scope + `
+			AND NOT EXISTS (SELECT 1 FROM ` + src + ` w WHERE ` + sameFlag + `)`
+}
+
 // RefreshFlagsOf is RefreshFlags for the units of scope alone: what a
 // change of their deadlines, plans or status makes of their flags is
-// listed at once, not at the next run.
+// listed at once, not at the next run. A scope is refreshed in one
+// statement (a status or plan changed through a page runs it: no temporary
+// table, whose catalog rows every such write would churn); the whole round
+// through a temporary table its statistics are taken of, so that the
+// planner sizes the joins over every unit of the tree.
 func (s *Store) RefreshFlagsOf(ctx context.Context, roundID int64, scope FlagScope, asOf domain.Day, now time.Time, atRiskDays int) (domain.FlagRefresh, error) {
-	if scope.Path != "" && !scope.Subtree {
-		return s.refreshUnitFlags(ctx, roundID, scope.Path, asOf, now, atRiskDays)
+	if scope.Path != "" {
+		return s.refreshScope(ctx, roundID, scope, asOf, now, atRiskDays)
 	}
 	r := domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
-	// The scope's path is the fourth argument of the statements that
-	// choose flags, when there is one.
-	want, resolve := scope.sql("$4"), scope.sql("$4")
-	wantArgs, resolveArgs := []any{roundID, asOf, atRiskDays}, []any{roundID, asOf, now}
-	if resolve != "" {
-		resolve = ` AND f.unit_id IN (SELECT u.id FROM units u WHERE true` + resolve + `)`
-		wantArgs, resolveArgs = append(wantArgs, scope.Path), append(resolveArgs, scope.Path)
-	}
 	err := s.inBulkTx(ctx, func(tx *txn) error {
 		r = domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
 		if _, err := tx.ExecContext(ctx, aggregateSettings); err != nil {
@@ -129,30 +144,23 @@ func (s *Store) RefreshFlagsOf(ctx context.Context, roundID int64, scope FlagSco
 			template_id bigint, due_date date, detail text NOT NULL) ON COMMIT DROP`); err != nil {
 			return fmt.Errorf("store: flags: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, wantFlagsSQL(want), wantArgs...); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO flags_want (unit_id, kind, template_id, due_date, detail) `+wantFlagsSelect(""),
+			roundID, asOf, atRiskDays); err != nil {
 			return fmt.Errorf("store: flags to open: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `ANALYZE flags_want`); err != nil {
 			return fmt.Errorf("store: flags: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO flags (round_id, unit_id, kind, template_id, due_date, detail, opened_at)
-			SELECT $1, w.unit_id, w.kind, w.template_id, w.due_date, w.detail, $2 FROM flags_want w
-			WHERE NOT EXISTS (SELECT 1 FROM flags f WHERE f.round_id = $1 AND f.resolved_at IS NULL AND `+sameFlag+`)
-			ORDER BY w.unit_id, w.kind, w.template_id
-			ON CONFLICT (round_id, unit_id, kind, (coalesce(template_id, 0))) WHERE resolved_at IS NULL DO NOTHING`, roundID, now)
+		res, err := tx.ExecContext(ctx, openFlagsSQL("flags_want", "$2"), roundID, now)
 		if err != nil {
 			return fmt.Errorf("store: open flags: %w", err)
 		}
 		r.Opened = affected(res)
-		if res, err = tx.ExecContext(ctx, `UPDATE flags f SET due_date = w.due_date, detail = w.detail FROM flags_want w
-			WHERE f.round_id = $1 AND f.resolved_at IS NULL AND `+sameFlag+`
-				AND (f.due_date IS DISTINCT FROM w.due_date OR f.detail <> w.detail)`, roundID); err != nil {
+		if res, err = tx.ExecContext(ctx, updateFlagsSQL("flags_want"), roundID); err != nil {
 			return fmt.Errorf("store: update flags: %w", err)
 		}
 		r.Updated = affected(res)
-		if res, err = tx.ExecContext(ctx, `UPDATE flags f SET resolved_at = $3, ended_on = coalesce(`+flagEndedOn+`, $2)
-			WHERE f.round_id = $1 AND f.resolved_at IS NULL
-				AND NOT EXISTS (SELECT 1 FROM flags_want w WHERE `+sameFlag+`)`+resolve, resolveArgs...); err != nil {
+		if res, err = tx.ExecContext(ctx, resolveFlagsSQL("flags_want", "$3", ""), roundID, asOf, now); err != nil {
 			return fmt.Errorf("store: resolve flags: %w", err)
 		}
 		r.Resolved = affected(res)
@@ -171,36 +179,24 @@ func (s *Store) RefreshFlagsOf(ctx context.Context, roundID int64, scope FlagSco
 	return r, err
 }
 
-// refreshUnitFlagsSQL is RefreshFlags for the one unit at path $4, in one
-// statement: a status or plan changed through a page runs it, so it makes
-// no temporary table (whose catalog rows every such write would churn).
-// $1 round, $2 the day, $3 the days of "at risk", $5 now.
-var refreshUnitFlagsSQL = `WITH w (unit_id, kind, template_id, due_date, detail) AS MATERIALIZED (` + wantFlagsSelect(FlagScope{Path: "x"}.sql("$4")) + `),
-	ins AS (INSERT INTO flags (round_id, unit_id, kind, template_id, due_date, detail, opened_at)
-		SELECT $1, w.unit_id, w.kind, w.template_id, w.due_date, w.detail, $5 FROM w
-		WHERE NOT EXISTS (SELECT 1 FROM flags f WHERE f.round_id = $1 AND f.resolved_at IS NULL AND ` + sameFlag + `)
-		ON CONFLICT (round_id, unit_id, kind, (coalesce(template_id, 0))) WHERE resolved_at IS NULL DO NOTHING
-		RETURNING 1),
-	upd AS (UPDATE flags f SET due_date = w.due_date, detail = w.detail FROM w
-		WHERE f.round_id = $1 AND f.resolved_at IS NULL AND ` + sameFlag + `
-			AND (f.due_date IS DISTINCT FROM w.due_date OR f.detail <> w.detail)
-		RETURNING 1),
-	res AS (UPDATE flags f SET resolved_at = $5, ended_on = coalesce(` + flagEndedOn + `, $2)
-		WHERE f.round_id = $1 AND f.resolved_at IS NULL AND f.unit_id = (SELECT id FROM units WHERE path = $4::ltree)
-			AND NOT EXISTS (SELECT 1 FROM w WHERE ` + sameFlag + `)
-		RETURNING 1)
-	SELECT (SELECT count(*) FROM ins) AS opened, (SELECT count(*) FROM upd) AS updated, (SELECT count(*) FROM res) AS resolved`
-
-// refreshUnitFlags runs refreshUnitFlagsSQL for the unit at path.
-func (s *Store) refreshUnitFlags(ctx context.Context, roundID int64, path string, asOf domain.Day, now time.Time, atRiskDays int) (domain.FlagRefresh, error) {
+// refreshScope refreshes the flags of scope in one statement: the three
+// steps as CTEs over the wanted flags w. $1 round, $2 the day, $3 the days
+// of "at risk", $4 the scope's path, $5 now.
+func (s *Store) refreshScope(ctx context.Context, roundID int64, scope FlagScope, asOf domain.Day, now time.Time, atRiskDays int) (domain.FlagRefresh, error) {
+	units := ` AND f.unit_id IN (SELECT u.id FROM units u WHERE true` + scope.sql("$4") + `)`
+	q := `WITH w (unit_id, kind, template_id, due_date, detail) AS MATERIALIZED (` + wantFlagsSelect(scope.sql("$4")) + `),
+		ins AS (` + openFlagsSQL("w", "$5") + ` RETURNING 1),
+		upd AS (` + updateFlagsSQL("w") + ` RETURNING 1),
+		res AS (` + resolveFlagsSQL("w", "$5", units) + ` RETURNING 1)
+		SELECT (SELECT count(*) FROM ins) AS opened, (SELECT count(*) FROM upd) AS updated, (SELECT count(*) FROM res) AS resolved`
 	r := domain.FlagRefresh{Open: map[domain.FlagKind]int{}}
 	var n struct {
 		Opened   int `db:"opened"`
 		Updated  int `db:"updated"`
 		Resolved int `db:"resolved"`
 	}
-	if err := s.db.GetContext(ctx, &n, refreshUnitFlagsSQL, roundID, asOf, atRiskDays, path, now); err != nil {
-		return r, fmt.Errorf("store: flags of %s: %w", path, err)
+	if err := s.db.GetContext(ctx, &n, q, roundID, asOf, atRiskDays, scope.Path, now); err != nil {
+		return r, fmt.Errorf("store: flags of %s: %w", scope.Path, err)
 	}
 	r.Opened, r.Updated, r.Resolved = n.Opened, n.Updated, n.Resolved
 	return r, nil

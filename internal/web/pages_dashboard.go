@@ -349,7 +349,11 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 		return d, err
 	}
 	d.Chart = s.chartOf(c, &p.User, tl)
-	if d.Tiles, err = s.tilesOf(c, p, pr); err != nil {
+	pilots, err := s.svc.Pilots(ctx, p, top.UnitCode, 0)
+	if err != nil {
+		return d, err
+	}
+	if d.Tiles, err = s.tilesOf(c, p, pr, pilots.Late()); err != nil {
 		return d, err
 	}
 	lists := []struct {
@@ -362,10 +366,6 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 			return d, err
 		}
 	}
-	pilots, err := s.svc.Pilots(ctx, p, top.UnitCode, 0)
-	if err != nil {
-		return d, err
-	}
 	pilotPlaces, err := s.shortListOf(c, p, top.UnitCode, domain.ListPilots, domain.MaxUnitListPageSize, pr.Pilots.Total)
 	if err != nil {
 		return d, err
@@ -375,23 +375,13 @@ func (s *Server) dashboardOf(c echo.Context, p domain.Principal) (dashboard, err
 	for _, it := range pilotPlaces.Items {
 		placeOf[it.Code] = it.Place
 	}
-	lateP := 0
 	for _, pc := range pilots.Pilots {
 		it := pilotItem{Code: pc.UnitCode, Name: pc.UnitName, Status: pc.Status, Late: pc.Late,
 			Held: vi(pc.HeldDate), Planned: vi(pc.PlannedDate), Lessons: pc.LessonsLearned, Place: placeOf[pc.UnitCode]}
-		if pc.Late {
-			lateP++
-		}
 		if pc.DaysBeforeOthers != nil && *pc.DaysBeforeOthers > 0 {
 			it.DaysBefore = *pc.DaysBeforeOthers
 		}
 		d.PilotList = append(d.PilotList, it)
-	}
-	// A pilot goes first: one past its deadline turns the pilots' tile red.
-	for i := range d.Tiles {
-		if d.Tiles[i].Key == "pilots" && lateP > 0 {
-			d.Tiles[i].Status, d.Tiles[i].Word = statusLate, s.text(c, &p.User, "tile_pilots_late", map[string]any{"Count": lateP})
-		}
 	}
 	missing, total, err := s.svc.MissingPapers(ctx, p, top.UnitCode, 0, core.UnitPageMissingPapers)
 	if err != nil {

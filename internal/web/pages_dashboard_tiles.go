@@ -24,8 +24,9 @@ const (
 
 // tilesOf builds the headline tiles of progress pr: the share of cells
 // held (with the change since a week before), the grassroots organizations
-// held, the pilots held, the late units and those at risk.
-func (s *Server) tilesOf(c echo.Context, p domain.Principal, pr domain.Progress) ([]tile, error) {
+// held, the pilots held (red when latePilots of them are past their
+// deadline: a pilot goes first), the late units and those at risk.
+func (s *Server) tilesOf(c echo.Context, p domain.Principal, pr domain.Progress, latePilots int) ([]tile, error) {
 	u := &p.User
 	lang := pageLang(c, u)
 	tr := func(id string, kv map[string]any) string { return s.text(c, u, id, kv) }
@@ -71,7 +72,10 @@ func (s *Server) tilesOf(c echo.Context, p domain.Principal, pr domain.Progress)
 	gr.Status, gr.Word = level(grLate, grRisk)
 	pilots := tile{Label: tr("tile_pilots", nil), Figure: domain.Number(pr.Pilots.Held, lang) + "/" + domain.Number(pr.Pilots.Total, lang),
 		URL: countListURL(code, domain.ListPilots, "", ""), Status: statusInfo, Word: tr("status_word_pilot", nil)}
-	if pr.Pilots.Total > 0 && pr.Pilots.Held == pr.Pilots.Total {
+	switch {
+	case latePilots > 0:
+		pilots.Status, pilots.Word = statusLate, tr("tile_pilots_late", map[string]any{"Count": latePilots})
+	case pr.Pilots.Total > 0 && pr.Pilots.Held == pr.Pilots.Total:
 		pilots.Status, pilots.Word = statusOK, tr("status_word_ok", nil)
 	}
 	late := tile{Label: tr("tile_late", nil), Figure: domain.Number(pr.Late.Count, lang), URL: countListURL(code, domain.ListLate, "", "")}

@@ -195,7 +195,7 @@ func (s *Server) handleMyUnitSubmit(c echo.Context) error {
 		return err
 	}
 	var cg domain.Congress
-	err = correctionBlank(c)
+	err = blankDay(c)
 	if err == nil {
 		cg, err = s.svc.UpdateCongress(c.Request().Context(), *p, code, 0, patchOf(c))
 	}
@@ -216,11 +216,11 @@ func (s *Server) handleMyUnitSubmit(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/my#"+domID(code))
 }
 
-// correctionBlank refuses a card's form whose required day is blank: a
+// blankDay refuses a card's form whose required day is blank: a
 // correction whose day was emptied (sent as is it would change nothing and
 // say "updated"), or an approved plan without the day it plans the
 // congress for (the form asks for it).
-func correctionBlank(c echo.Context) error {
+func blankDay(c echo.Context) error {
 	var days []string
 	switch {
 	case c.FormValue("form") == "correct":

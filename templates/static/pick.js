@@ -13,6 +13,7 @@
     e.preventDefault();
     field.value = link.getAttribute("data-code");
     list.textContent = "";
+    field.setAttribute("aria-expanded", "false");
     field.focus();
   });
 })();
@@ -31,10 +32,6 @@
   }
   document.addEventListener("htmx:afterSettle", function () {
     document.querySelectorAll("[data-pick-for]").forEach(mark);
-  });
-  document.addEventListener("click", function () {
-    // after the pick handler above has emptied the list
-    setTimeout(function () { document.querySelectorAll("[data-pick-for]").forEach(mark); }, 0);
   });
   document.addEventListener("keydown", function (e) {
     var t = e.target;
