@@ -479,4 +479,28 @@ func TestFlagsRefreshedByManyChangesAtOnceAreWhatAFullRunMakes(t *testing.T) {
 	if risk := f.flagsOf("HN.HBT.BM", domain.FlagOpen, domain.FlagAtRisk); len(risk) < 6 {
 		t.Errorf("%d cells at risk, want at least the 6 planned after their deadline", len(risk))
 	}
+
+	// The same row: one step of one cell unticked by many at once, each
+	// refreshing the cell's flags, opens its flag once.
+	const code = "HN.HBT.BM.C02" // planned 25/03: its draft report was due 10/03
+	f.clock.setDay("2020-03-28")
+	if _, err := f.svc.TickMilestone(f.ctx, domain.SystemPrincipal(), code, 0, "draft_report", domain.MilestoneInput{DoneOn: "2020-03-27"}); err != nil {
+		t.Fatal(err)
+	}
+	f.runJob("late-flags", "")
+	for range 12 {
+		wg.Go(func() {
+			if _, err := f.svc.UntickMilestone(f.ctx, domain.SystemPrincipal(), code, 0, "draft_report"); err != nil {
+				t.Errorf("untick: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := f.count("flags f JOIN milestone_templates t ON t.id = f.template_id JOIN units u ON u.id = f.unit_id WHERE u.code = '" + code +
+		"' AND t.code = 'draft_report' AND f.resolved_at IS NULL"); n != 1 {
+		t.Errorf("%d open flags of the draft report unticked at once, want 1", n)
+	}
+	if run := f.runJob("late-flags", ""); run.Counts["opened"] != 0 || run.Counts["resolved"] != 0 || run.Counts["updated"] != 0 {
+		t.Errorf("after the unticks, the full run still had to change flags: %v", run.Counts)
+	}
 }
